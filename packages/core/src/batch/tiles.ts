@@ -1,0 +1,62 @@
+import { Matrix } from '../matrix';
+import { inputKernel, isKernelList } from '../stax/kernel-state';
+import type { Layer } from '../stax/types';
+
+/** One block of the output kernel: rows [i0, i1) of x1 against rows [j0, j1) of x2. */
+export interface Tile {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+
+/** Where the tiles are written: full n1×n2 outputs (possibly on shared memory). */
+export interface TileOutputs {
+  n2: number;
+  nngp: Float64Array;
+  ntk: Float64Array | null;
+  /** x2 is x1: only tiles on or above the diagonal are computed and each is mirrored. */
+  symmetric: boolean;
+}
+
+/**
+ * Lays out the tiles of an n1×n2 kernel. For a symmetric kernel only the
+ * tiles with j0 ≥ i0 are listed; diagonal tiles are themselves symmetric.
+ */
+export function planTiles(n1: number, n2: number, batchSize: number, symmetric: boolean): Tile[] {
+  const tiles: Tile[] = [];
+  for (let i0 = 0; i0 < n1; i0 += batchSize) {
+    for (let j0 = symmetric ? i0 : 0; j0 < n2; j0 += batchSize) {
+      tiles.push({ i0, i1: Math.min(i0 + batchSize, n1), j0, j1: Math.min(j0 + batchSize, n2) });
+    }
+  }
+  return tiles;
+}
+
+/**
+ * Computes one tile with the layer's kernel rule and writes it (and, for a
+ * symmetric kernel, its mirror image) into the outputs. Every entry goes
+ * through exactly the arithmetic of the untiled computation — the rules are
+ * entry-wise and the input Gram is accumulated in a fixed order — so the
+ * tiled kernel equals the untiled one bit for bit.
+ */
+export function computeTile(layer: Layer, x1: Matrix, x2: Matrix, tile: Tile, out: TileOutputs): void {
+  const { i0, i1, j0, j1 } = tile;
+  const a = x1.sliceRows(i0, i1);
+  const onDiagonal = out.symmetric && i0 === j0;
+  const b = onDiagonal ? null : x2.sliceRows(j0, j1);
+  const state = layer.kernelRule(inputKernel(a, b, out.ntk !== null));
+  if (isKernelList(state)) throw new Error(`${layer.name}: the network ends in several branches`);
+  const width = j1 - j0;
+  const write = (src: Float64Array, dst: Float64Array) => {
+    for (let i = i0; i < i1; i++) {
+      for (let j = j0; j < j1; j++) {
+        const v = src[(i - i0) * width + (j - j0)];
+        dst[i * out.n2 + j] = v;
+        if (out.symmetric) dst[j * out.n2 + i] = v;
+      }
+    }
+  };
+  write(state.nngp, out.nngp);
+  if (out.ntk && state.ntk) write(state.ntk, out.ntk);
+}

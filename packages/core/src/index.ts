@@ -1,0 +1,22 @@
+/**
+ * @tangent-lab/core — infinite-width kernels (NNGP, NTK), finite networks,
+ * linearization and closed-form training dynamics of wide neural networks
+ * (Lee, Xiao et al., "Wide Neural Networks of Any Depth Evolve as Linear
+ * Models Under Gradient Descent", NeurIPS 2019), in float64 TypeScript.
+ *
+ * @example
+ * ```ts
+ * import { stax } from '@tangent-lab/core';
+ * const net = stax.serial(stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(1, { wStd: 1.5, bStd: 0.05 }));
+ * const { nngp, ntk } = net.kernel([[0.1], [0.5]], [[0.2], [0.3], [0.4]]);
+ * ```
+ * @packageDocumentation
+ */
+export { Matrix, type MatrixLike } from './matrix';
+export { TangentLabError, ShapeError, InputError, OptionError, NumericalError } from './errors';
+export * as random from './random';
+export type { Key } from './random';
+export * as linalg from './linalg';
+export * as stax from './stax';
+export type { Get, Kernel, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
+export { batch, type BatchOptions, type BatchedKernelFn } from './batch';

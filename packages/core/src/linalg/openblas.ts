@@ -1,0 +1,165 @@
+import type { LinalgBackend } from './backend-interface';
+
+/**
+ * OpenBLAS (BLAS + LAPACK) through koffi. Debian's `libopenblas0-pthread`
+ * exports both the CBLAS and the Fortran LAPACK symbols; when a LAPACK symbol is
+ * missing we fall back to `liblapack.so.3`.
+ *
+ * LAPACK is column-major and our matrices are row-major. For symmetric
+ * matrices the two layouts coincide; elsewhere we transpose explicitly, or use
+ * the transposed problem (noted at each call).
+ */
+
+const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
+const UPPER = 121;
+
+const LIBRARY_CANDIDATES = [
+  'libopenblas.so.0',
+  '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0',
+  '/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0',
+  'libopenblas.so',
+  'libopenblas.dylib',
+];
+const LAPACK_CANDIDATES = ['liblapack.so.3', 'liblapack.so', 'liblapack.dylib'];
+
+type Fn = (...args: unknown[]) => unknown;
+
+interface Symbols {
+  dgemm: Fn; dsyrk: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
+}
+
+// Fortran character arguments carry hidden length arguments (size_t) at the
+// end; passing them avoids undefined behaviour with modern gfortran builds.
+const PROTOTYPES = {
+  dgemm: 'void cblas_dgemm(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)',
+  dsyrk: 'void cblas_dsyrk(int, int, int, int, int, double, const double *, int, double, double *, int)',
+  dsyevd: 'void dsyevd_(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *, const int *, int *, size_t, size_t)',
+  dpotrf: 'void dpotrf_(const char *, const int *, double *, const int *, int *, size_t)',
+  dpotrs: 'void dpotrs_(const char *, const int *, const int *, const double *, const int *, double *, const int *, int *, size_t)',
+  dgetrf: 'void dgetrf_(const int *, const int *, double *, const int *, int *, int *)',
+  dgetrs: 'void dgetrs_(const char *, const int *, const int *, const double *, const int *, const int *, double *, const int *, int *, size_t)',
+} as const;
+
+function loadFirst(koffi: { load(path: string): unknown }, candidates: string[]): { lib: { func(p: string): Fn }; path: string } {
+  const errors: string[] = [];
+  for (const path of candidates) {
+    try {
+      return { lib: koffi.load(path) as { func(p: string): Fn }, path };
+    } catch (e) {
+      errors.push(`${path}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`could not load OpenBLAS (${errors.join('; ')})`);
+}
+
+function bind(): Symbols {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi');
+  const blas = loadFirst(koffi, LIBRARY_CANDIDATES).lib;
+  let lapack = blas;
+  try {
+    blas.func(PROTOTYPES.dsyevd);
+  } catch {
+    lapack = loadFirst(koffi, LAPACK_CANDIDATES).lib;
+  }
+  return {
+    dgemm: blas.func(PROTOTYPES.dgemm),
+    dsyrk: blas.func(PROTOTYPES.dsyrk),
+    dsyevd: lapack.func(PROTOTYPES.dsyevd),
+    dpotrf: lapack.func(PROTOTYPES.dpotrf),
+    dpotrs: lapack.func(PROTOTYPES.dpotrs),
+    dgetrf: lapack.func(PROTOTYPES.dgetrf),
+    dgetrs: lapack.func(PROTOTYPES.dgetrs),
+  };
+}
+
+const int = (v: number) => Int32Array.of(v);
+
+function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
+  }
+}
+
+/** Loads the native libraries; throws (with the paths tried) when they are absent. */
+export function createOpenblasBackend(): LinalgBackend {
+  const s = bind();
+  return {
+    name: 'openblas',
+
+    gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
+      if (m === 0 || n === 0) return;
+      s.dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
+        alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
+    },
+
+    syrk(n, k, a, c) {
+      s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1.0, a, k, 0.0, c, n);
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
+      }
+    },
+
+    syevd(n, a, w) {
+      // Symmetric input reads the same in both layouts. LAPACK writes the
+      // eigenvectors as columns of a column-major array, i.e. as rows of our
+      // row-major one, so we transpose in place afterwards.
+      const info = new Int32Array(1);
+      const workQuery = new Float64Array(1);
+      const iworkQuery = new Int32Array(1);
+      s.dsyevd('V', 'U', int(n), a, int(n), w, workQuery, int(-1), iworkQuery, int(-1), info, 1, 1);
+      const lwork = Math.max(1, Math.ceil(workQuery[0]));
+      const liwork = Math.max(1, iworkQuery[0]);
+      s.dsyevd('V', 'U', int(n), a, int(n), w, new Float64Array(lwork), int(lwork),
+        new Int32Array(liwork), int(liwork), info, 1, 1);
+      if (info[0] !== 0) throw new Error(`dsyevd failed to converge (info ${info[0]})`);
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          const t = a[i * n + j];
+          a[i * n + j] = a[j * n + i];
+          a[j * n + i] = t;
+        }
+      }
+    },
+
+    potrf(n, a) {
+      // 'U' in column-major is the lower factor L in row-major.
+      const info = new Int32Array(1);
+      s.dpotrf('U', int(n), a, int(n), info, 1);
+      if (info[0] > 0) return info[0];
+      if (info[0] < 0) throw new Error(`dpotrf: illegal argument ${-info[0]}`);
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) a[i * n + j] = 0;
+      }
+      return 0;
+    },
+
+    potrs(n, nrhs, l, b) {
+      // Row-major L is the column-major 'U' factor; the right-hand side goes
+      // to column-major and back.
+      const cm = new Float64Array(n * nrhs);
+      transposeInto(b, n, nrhs, cm);
+      const info = new Int32Array(1);
+      s.dpotrs('U', int(n), int(nrhs), l, int(n), cm, int(n), info, 1);
+      if (info[0] !== 0) throw new Error(`dpotrs: illegal argument ${-info[0]}`);
+      transposeInto(cm, nrhs, n, b);
+    },
+
+    gesv(n, nrhs, a, b) {
+      // Row-major A is column-major Aᵀ: factor Aᵀ = P L U, then solve with
+      // trans = 'T', i.e. (Aᵀ)ᵀ X = A X = B.
+      const ipiv = new Int32Array(n);
+      const info = new Int32Array(1);
+      s.dgetrf(int(n), int(n), a, int(n), ipiv, info);
+      if (info[0] > 0) return info[0];
+      const cm = new Float64Array(n * nrhs);
+      transposeInto(b, n, nrhs, cm);
+      s.dgetrs('T', int(n), int(nrhs), a, int(n), ipiv, cm, int(n), info, 1);
+      if (info[0] !== 0) throw new Error(`dgetrs: illegal argument ${-info[0]}`);
+      transposeInto(cm, nrhs, n, b);
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { Layer } from '../types';
+import { abReluLayer } from './ab-relu';
+
+/** φ(x) = |x|, closed form as `abRelu(-1, 1)`. */
+export function abs(): Layer {
+  return abReluLayer(-1, 1, 'Abs', { type: 'abs', args: [] });
+}

@@ -1,0 +1,40 @@
+import { erf as erfFn } from '../../special/erf';
+import { activationLayer, type Activation } from '../activation';
+import type { Layer } from '../types';
+import { readScaleOptions, type ScaleOptions } from './scale-options';
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+/**
+ * The dual of φ(x) = a·erf(b·x) + c in closed form (Williams 1997; eqs. S17–S18
+ * for a = b = 1, c = 0). With Q = b²Σ and D = det(I + 2Q):
+ *   𝒯(Σ) = a² · (2/π) · arcsin(2 Q12 / √((1 + 2 Q11)(1 + 2 Q22))) + c²,
+ *   𝒯̇(Σ) = a² b² · (4/π) · D^{−1/2}.
+ * The arcsine is evaluated as atan2(2 Q12, √D) (same value, stable near ±1).
+ */
+export function erfActivation({ a, b, c }: Required<ScaleOptions>): Activation {
+  const b2 = b * b;
+  const a2 = a * a;
+  return {
+    fn: (x) => a * erfFn(b * x) + c,
+    grad: (x) => a * b * TWO_OVER_SQRT_PI * Math.exp(-b2 * x * x),
+    dual(q11, q12, q22, out, wantDot) {
+      const s11 = 1 + 2 * b2 * q11;
+      const s22 = 1 + 2 * b2 * q22;
+      const s12 = 2 * b2 * q12;
+      const det = s11 * s22 - s12 * s12;
+      const root = det > 0 ? Math.sqrt(det) : 0;
+      out[0] = a2 * (2 / Math.PI) * Math.atan2(s12, root) + c * c;
+      if (wantDot) out[1] = (a2 * b2 * (4 / Math.PI)) / root;
+    },
+  };
+}
+
+/**
+ * φ(x) = a·erf(b·x) + c (default erf(x)), Neural Tangents' `Erf(a, b, c)`;
+ * closed-form kernels (eqs. S17–S18).
+ */
+export function erf(options: ScaleOptions = {}): Layer {
+  const o = readScaleOptions('stax.erf', options);
+  return activationLayer(`Erf(${o.a}, ${o.b}, ${o.c})`, { type: 'erf', args: [o] }, erfActivation(o));
+}

@@ -1,0 +1,7 @@
+import type { Layer } from '../types';
+import { abReluLayer } from './ab-relu';
+
+/** φ(x) = max(x, αx) for 0 ≤ α < 1 (slope α for x < 0), closed form as `abRelu(alpha, 1)`. */
+export function leakyRelu(alpha: number): Layer {
+  return abReluLayer(alpha, 1, `LeakyRelu(${alpha})`, { type: 'leakyRelu', args: [alpha] });
+}

@@ -1,0 +1,32 @@
+import { activationLayer, type Activation } from '../activation';
+import type { Layer } from '../types';
+import { readScaleOptions, type ScaleOptions } from './scale-options';
+
+/**
+ * The dual of φ(x) = a·sin(b·x + c) in closed form, from
+ * sin α sin β = ½[cos(α − β) − cos(α + β)] and E[cos(t·z)] = e^{−t² var(z)/2}:
+ *   s₁ = exp(b²(q12 − (q11 + q22)/2)),  s₂ = exp(−b²(q12 + (q11 + q22)/2))·cos 2c,
+ *   𝒯(Σ) = a²/2 · (s₁ − s₂),  𝒯̇(Σ) = a² b²/2 · (s₁ + s₂).
+ */
+export function sinActivation({ a, b, c }: Required<ScaleOptions>): Activation {
+  const halfA2 = (a * a) / 2;
+  const b2 = b * b;
+  const cos2c = Math.cos(2 * c);
+  return {
+    fn: (x) => a * Math.sin(b * x + c),
+    grad: (x) => a * b * Math.cos(b * x + c),
+    dual(q11, q12, q22, out, wantDot) {
+      const halfSum = 0.5 * (q11 + q22);
+      const s1 = Math.exp(b2 * (q12 - halfSum));
+      const s2 = Math.exp(-b2 * (q12 + halfSum)) * cos2c;
+      out[0] = halfA2 * (s1 - s2);
+      if (wantDot) out[1] = halfA2 * b2 * (s1 + s2);
+    },
+  };
+}
+
+/** φ(x) = a·sin(b·x + c) (default sin x), Neural Tangents' `Sin(a, b, c)`; closed-form kernels. */
+export function sin(options: ScaleOptions = {}): Layer {
+  const o = readScaleOptions('stax.sin', options);
+  return activationLayer(`Sin(${o.a}, ${o.b}, ${o.c})`, { type: 'sin', args: [o] }, sinActivation(o));
+}

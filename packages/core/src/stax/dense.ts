@@ -1,0 +1,209 @@
+import { InputError, ShapeError } from '../errors';
+import { activeBackend } from '../linalg/backend';
+import { Matrix } from '../matrix';
+import { checkOptions, positiveInteger } from '../options';
+import { fillNormal } from '../random/distributions';
+import { split } from '../random/key';
+import { isKernelList, type KernelState } from './kernel-state';
+import { makeLayer } from './make-layer';
+import type { DenseParams, Dims, Kernels, Layer, Params, Tensors } from './types';
+
+/** How a dense layer scales its weights (seed 002, eq. 1 vs eq. S32). */
+export type Parameterization = 'ntk' | 'standard';
+
+export interface DenseOptions {
+  /** σ_w, the weight standard deviation (default 1). */
+  wStd?: number;
+  /** σ_b, the bias standard deviation (default 0: no bias parameter). */
+  bStd?: number;
+  /** `'ntk'` (default, eq. 1) or `'standard'` (eq. S32). */
+  parameterization?: Parameterization;
+}
+
+const OPTIONS = ['wStd', 'bStd', 'parameterization'] as const;
+
+/**
+ * A fully-connected layer h = x W + b.
+ *
+ * - NTK parameterization (default, eq. 1): W = σ_w/√n · ω, b = σ_b · β with
+ *   ω, β ~ 𝒩(0, 1) the trainable variables. Kernels: 𝒦′ = σ_w² 𝒦 + σ_b²
+ *   (eqs. S3–S4) and Θ′ = 𝒦′ + σ_w² Θ (eq. S6). The width never enters.
+ * - Standard parameterization (eq. S32): W ~ 𝒩(0, σ_w²/n), b ~ 𝒩(0, σ_b²)
+ *   trained directly. The NNGP is the same, but the NTK counts the gradient
+ *   with respect to every weight, Θ′ = n·𝒦 + σ_w² Θ (+1 with a bias), so it
+ *   grows with the width n of the layer's input — as in Neural Tangents'
+ *   `Dense(..., parameterization='standard')`, which uses the finite widths.
+ *
+ * `bStd = 0` means the layer has no bias at all: this equals Neural Tangents'
+ * default `b_std=None`. (NT's `b_std=0.` with standard parameterization keeps a
+ * zero-initialised trainable bias that adds 1 to the NTK; use a tiny positive
+ * bStd for that.)
+ *
+ * @example
+ * ```ts
+ * const layer = stax.dense(512, { wStd: 1.5, bStd: 0.05 });
+ * ```
+ */
+export function dense(outDim: number, options: DenseOptions = {}): Layer {
+  checkOptions('stax.dense', options, OPTIONS);
+  positiveInteger('stax.dense', 'outDim', outDim);
+  const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
+  if (typeof wStd !== 'number' || !(wStd > 0) || !Number.isFinite(wStd)) {
+    throw new InputError(`stax.dense(${outDim}): wStd must be a positive finite number (σ_w), got ${wStd}`);
+  }
+  if (typeof bStd !== 'number' || !(bStd >= 0) || !Number.isFinite(bStd)) {
+    throw new InputError(`stax.dense(${outDim}): bStd must be a non-negative finite number (σ_b; 0 for no bias), got ${bStd}`);
+  }
+  if (parameterization !== 'ntk' && parameterization !== 'standard') {
+    throw new InputError(`stax.dense(${outDim}): parameterization must be 'ntk' or 'standard', got ${JSON.stringify(parameterization)}`);
+  }
+  const name = `Dense(${outDim})`;
+  const ntkParam = parameterization === 'ntk';
+  const hasBias = bStd > 0;
+  const w2 = wStd * wStd;
+  const b2 = bStd * bStd;
+
+  const checkInput = (inputDim: Dims): number => {
+    if (typeof inputDim !== 'number') {
+      throw new ShapeError(`${name}: expects one input but got ${inputDim.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
+    }
+    return inputDim;
+  };
+  /** Multiplier of x·W in the forward pass. */
+  const weightScale = (nIn: number) => (ntkParam ? wStd / Math.sqrt(nIn) : 1);
+  const biasScale = ntkParam ? bStd : 1;
+
+  const asParams = (p: Params): DenseParams => {
+    if (p === null || Array.isArray(p) || !((p as DenseParams).W instanceof Matrix)) {
+      throw new ShapeError(`${name}: expected parameters { W, b } from this layer's init`);
+    }
+    return p as DenseParams;
+  };
+  const asMatrix = (x: Tensors): Matrix => {
+    if (!(x instanceof Matrix)) throw new ShapeError(`${name}: expects one input matrix, got ${x.length} branches`);
+    return x;
+  };
+
+  function affine(x: Matrix, W: Matrix, b: Float64Array | null): Matrix {
+    if (x.cols !== W.rows) {
+      throw new ShapeError(`${name}: input has ${x.cols} features but W is ${W.rows}×${W.cols}; parameters were initialised for another input dimension`);
+    }
+    const out = new Matrix(x.rows, outDim);
+    activeBackend().gemm(false, false, x.rows, outDim, x.cols, weightScale(x.cols), x.data, W.data, 0, out.data);
+    if (b) {
+      for (let i = 0; i < x.rows; i++) {
+        for (let j = 0; j < outDim; j++) out.data[i * outDim + j] += biasScale * b[j];
+      }
+    }
+    return out;
+  }
+
+  function rule(k: Kernels): Kernels {
+    if (isKernelList(k)) {
+      throw new ShapeError(`${name}: expects one input but got ${k.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
+    }
+    const nngpIn = k.nngp;
+    const nngp = new Float64Array(nngpIn.length);
+    for (let i = 0; i < nngp.length; i++) nngp[i] = w2 * nngpIn[i] + b2; // eqs. S3–S4
+    let ntk: Float64Array | null = null;
+    if (k.ntk) {
+      ntk = new Float64Array(nngpIn.length);
+      const kNtk = k.ntk;
+      if (ntkParam) {
+        for (let i = 0; i < ntk.length; i++) ntk[i] = nngp[i] + w2 * kNtk[i]; // eq. S6
+      } else {
+        const extra = hasBias ? 1 : 0;
+        const width = k.width;
+        for (let i = 0; i < ntk.length; i++) ntk[i] = width * nngpIn[i] + w2 * kNtk[i] + extra;
+      }
+    }
+    const cov = (c: Float64Array) => c.map((v) => w2 * v + b2);
+    const cov1 = cov(k.cov1);
+    const out: KernelState = {
+      ...k,
+      nngp,
+      ntk,
+      cov1,
+      cov2: k.x1IsX2 ? cov1 : cov(k.cov2),
+      width: outDim,
+      isGaussian: true,
+      hasTrainable: true,
+    };
+    return out;
+  }
+
+  return makeLayer({
+    name,
+    spec: { type: 'dense', args: [outDim, { wStd, bStd, parameterization }] },
+    outputDim: (inputDim) => {
+      checkInput(inputDim);
+      return outDim;
+    },
+    initFn(key, inputDim) {
+      const nIn = checkInput(inputDim);
+      const [kW, kb] = split(key, 2);
+      const W = new Matrix(nIn, outDim);
+      fillNormal(kW, W.data);
+      let b: Float64Array | null = null;
+      if (hasBias) {
+        b = new Float64Array(outDim);
+        fillNormal(kb, b);
+      }
+      if (!ntkParam) {
+        // eq. S32: W ~ 𝒩(0, σ_w²/n), b ~ 𝒩(0, σ_b²), trained as they are.
+        const s = wStd / Math.sqrt(nIn);
+        for (let i = 0; i < W.data.length; i++) W.data[i] *= s;
+        if (b) for (let j = 0; j < outDim; j++) b[j] *= bStd;
+      }
+      return { outputDim: outDim, params: { W, b } };
+    },
+    forward(params, x) {
+      const p = asParams(params);
+      const input = asMatrix(x);
+      return { out: affine(input, p.W, p.b), cache: input };
+    },
+    backward(params, cache, gOut) {
+      const p = asParams(params);
+      const x = cache as Matrix;
+      const g = asMatrix(gOut);
+      const s = weightScale(x.cols);
+      const backend = activeBackend();
+      const gW = new Matrix(x.cols, outDim);
+      backend.gemm(true, false, x.cols, outDim, x.rows, s, x.data, g.data, 0, gW.data);
+      let gb: Float64Array | null = null;
+      if (p.b) {
+        gb = new Float64Array(outDim);
+        for (let i = 0; i < g.rows; i++) {
+          for (let j = 0; j < outDim; j++) gb[j] += g.data[i * outDim + j];
+        }
+        for (let j = 0; j < outDim; j++) gb[j] *= biasScale;
+      }
+      const gIn = new Matrix(x.rows, x.cols);
+      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
+      return { gIn, gParams: { W: gW, b: gb } };
+    },
+    jvp(params, x, tParams, tx) {
+      const p = asParams(params);
+      const input = asMatrix(x);
+      const out = affine(input, p.W, p.b);
+      const tOut = new Matrix(input.rows, outDim);
+      const backend = activeBackend();
+      const s = weightScale(input.cols);
+      if (tParams !== null) {
+        const t = asParams(tParams);
+        backend.gemm(false, false, input.rows, outDim, input.cols, s, input.data, t.W.data, 0, tOut.data);
+        if (t.b) {
+          for (let i = 0; i < input.rows; i++) {
+            for (let j = 0; j < outDim; j++) tOut.data[i * outDim + j] += biasScale * t.b[j];
+          }
+        }
+      }
+      if (tx !== null) {
+        const dx = asMatrix(tx);
+        backend.gemm(false, false, input.rows, outDim, input.cols, s, dx.data, p.W.data, 1, tOut.data);
+      }
+      return { out, tOut };
+    },
+    kernelRule: rule,
+  });
+}

@@ -1,0 +1,82 @@
+import { Matrix } from '../matrix';
+import { activeBackend } from '../linalg/backend';
+import type { Kernels } from './types';
+
+/**
+ * What the infinite-width kernel rules pass from layer to layer (Neural
+ * Tangents' `Kernel`): the NNGP between the two input batches, the NTK, and the
+ * variances of each input with itself, which make `kernel(x1, x2)` exact for
+ * x1 ≠ x2 (every 2×2 covariance in eq. S1 needs 𝒦(x, x) and 𝒦(x′, x′)).
+ */
+export interface KernelState {
+  readonly n1: number;
+  readonly n2: number;
+  /** 𝒦(x1, x2), n1×n2 row-major. */
+  readonly nngp: Float64Array;
+  /** Θ(x1, x2), n1×n2 row-major; null when the NTK was not requested. */
+  readonly ntk: Float64Array | null;
+  /** 𝒦(x, x) for each row of x1. */
+  readonly cov1: Float64Array;
+  /** 𝒦(x′, x′) for each row of x2 (the same array as cov1 when x1 is x2). */
+  readonly cov2: Float64Array;
+  /** x2 is x1: the kernels are symmetric and only the upper triangle needs computing. */
+  readonly x1IsX2: boolean;
+  /** Width (feature count) of the finite network at this point; used by standard parameterization and fan-in checks. */
+  readonly width: number;
+  /** The pre-activations here are a centred Gaussian process (true right after a dense layer). */
+  readonly isGaussian: boolean;
+  /** Some layer below has trainable parameters (otherwise the NTK is identically zero). */
+  readonly hasTrainable: boolean;
+}
+
+export function isKernelList(k: Kernels): k is readonly Kernels[] {
+  return Array.isArray(k);
+}
+
+/** Squared row norms divided by the feature count: the input variances 𝒦⁰(x, x). */
+function rowVariances(x: Matrix): Float64Array {
+  const out = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < x.cols; j++) {
+      const v = x.data[i * x.cols + j];
+      s += v * v;
+    }
+    out[i] = s / x.cols;
+  }
+  return out;
+}
+
+/**
+ * The kernel of the raw inputs: 𝒦⁰(x, x′) = x·x′ / n₀ (the part of eq. S4
+ * before the first layer's σ_w², σ_b²), and a zero NTK.
+ *
+ * The product always goes through gemm (even for x1 = x2) so that each entry is
+ * accumulated in the same order whether or not the kernel is computed in tiles.
+ */
+export function inputKernel(x1: Matrix, x2: Matrix | null, wantNtk: boolean): KernelState {
+  const other = x2 ?? x1;
+  const n0 = x1.cols;
+  const nngp = new Float64Array(x1.rows * other.rows);
+  activeBackend().gemm(false, true, x1.rows, other.rows, n0, 1 / n0, x1.data, other.data, 0, nngp);
+  const cov1 = rowVariances(x1);
+  return {
+    n1: x1.rows,
+    n2: other.rows,
+    nngp,
+    ntk: wantNtk ? new Float64Array(nngp.length) : null,
+    cov1,
+    cov2: x2 === null ? cov1 : rowVariances(x2),
+    x1IsX2: x2 === null,
+    width: n0,
+    isGaussian: false,
+    hasTrainable: false,
+  };
+}
+
+/** Copies the upper triangle onto the lower one (for symmetric kernels computed on i ≤ j). */
+export function mirrorUpper(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+  }
+}

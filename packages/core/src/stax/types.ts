@@ -1,0 +1,96 @@
+import type { Matrix, MatrixLike } from '../matrix';
+import type { Key } from '../random/key';
+import type { KernelState } from './kernel-state';
+
+/** Which infinite-width kernel: the NNGP 𝒦 (eq. 13) or the NTK Θ (eqs. 5, S6). */
+export type Get = 'nngp' | 'ntk';
+
+/** Both kernels of a network. `ntk` is absent when the network has no trainable layer. */
+export interface Kernel {
+  nngp: Matrix;
+  ntk?: Matrix;
+}
+
+/** Finite-width activations: one matrix (rows = examples), or one per branch. */
+export type Tensors = Matrix | readonly Tensors[];
+
+/** Input or output feature dimensions: one number, or one per branch. */
+export type Dims = number | readonly Dims[];
+
+/** Parameters of a dense layer. In NTK parameterization these are the raw ω, β ~ 𝒩(0, 1) of eq. (1). */
+export interface DenseParams {
+  /** Weights, fan-in × fan-out. */
+  W: Matrix;
+  /** Biases (length fan-out), or null for a layer without bias (bStd = 0). */
+  b: Float64Array | null;
+}
+
+/** A parameter tree: dense parameters, nothing (activations), or one entry per sub-layer. */
+export type Params = DenseParams | null | readonly Params[];
+
+/** Kernel states: one, or one per branch. */
+export type Kernels = KernelState | readonly Kernels[];
+
+/** A serialisable description of a layer, from which worker threads rebuild it. */
+export interface LayerSpec {
+  type: string;
+  args: readonly unknown[];
+}
+
+/** Input of a public kernel call: one matrix, or one per input branch. */
+export type KernelInput = MatrixLike | readonly MatrixLike[];
+
+/**
+ * The infinite-width kernel function of a layer or network, as Neural
+ * Tangents' `kernel_fn(x1, x2=None, get=None)`.
+ * - `get` a string → that kernel as a {@link Matrix};
+ * - `get` an array or undefined → a {@link Kernel} with the requested kernels.
+ */
+export interface KernelFn {
+  (x1: KernelInput, x2?: KernelInput | null): Kernel;
+  (x1: KernelInput, x2: KernelInput | null | undefined, get: Get): Matrix;
+  (x1: KernelInput, x2: KernelInput | null | undefined, get: readonly Get[]): Kernel;
+  (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]): Kernel | Matrix;
+  /** The layer this kernel function belongs to (so `batch` can rebuild it in workers). */
+  readonly layer: Layer;
+}
+
+/**
+ * The definition of a layer: its finite network (`init`, `forward`,
+ * `backward`, `jvp`) and its infinite-width kernel rule, side by side. The
+ * public methods of {@link Layer} wrap these with input validation.
+ */
+export interface LayerDef {
+  /** A readable name, e.g. `Dense(512)`, used in error messages. */
+  readonly name: string;
+  readonly spec: LayerSpec;
+  /** Draws parameters for inputs of dimension `inputDim`; returns the output dimension. */
+  initFn(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
+  /** Forward pass; `cache` holds what {@link backward} needs. */
+  forward(params: Params, x: Tensors): { out: Tensors; cache: unknown };
+  /** Vector–Jacobian product: gradients with respect to the input and to the parameters. */
+  backward(params: Params, cache: unknown, gOut: Tensors): { gIn: Tensors; gParams: Params };
+  /**
+   * Jacobian–vector product: the output and its directional derivative along
+   * parameter tangents `tParams` (null = zero) and input tangents `tx` (null = zero).
+   */
+  jvp(params: Params, x: Tensors, tParams: Params, tx: Tensors | null): { out: Tensors; tOut: Tensors };
+  /** The infinite-width rule mapping input kernels to output kernels (eqs. S3, S6). */
+  kernelRule(k: Kernels): Kernels;
+  /** Checks that this layer accepts inputs of the given dimensions; returns the output dimensions. */
+  outputDim(inputDim: Dims): Dims;
+}
+
+/**
+ * A layer (or a whole network: combinators return layers too). Like a
+ * Neural Tangents `stax` layer, one value holds the finite network and its
+ * infinite-width kernel.
+ */
+export interface Layer extends LayerDef {
+  /** Draws random parameters (eq. 1 or S32) for inputs with `inputDim` features. */
+  init(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
+  /** The finite network's forward pass in float64. */
+  apply(params: Params, x: KernelInput): Matrix;
+  /** The infinite-width NNGP/NTK (see {@link KernelFn}). */
+  readonly kernel: KernelFn;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Runs every test file of the workspace with Node's built-in runner (TypeScript
+// through tsx). Tests import the *built* packages, so they check what users get.
+// Arguments filter the files by substring: `npm test -- linalg stax`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const searchRoots = ['packages', 'kernel-ext', 'test'];
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) collect(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = searchRoots
+  .flatMap((r) => collect(join(root, r), []))
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(', ')}`);
+  process.exit(1);
+}
+
+const result = spawnSync(process.execPath, [
+  '--import', 'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-concurrency=2',
+  ...files,
+], { cwd: root, stdio: 'inherit', env: { ...process.env, TANGENT_LAB_TEST: '1' } });
+process.exit(result.status ?? 1);

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// The one entry point behind `npm run build | test | tutorial | bench`.
+//
+// A fresh machine has Node 20 and npm only. This script brings in the pinned
+// pnpm, the Debian packages the project needs (when running as root), installs
+// the workspace from the committed lockfile and builds every package. Each step
+// is idempotent, so every command can simply call the ones it needs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = rootPackage.packageManager.replace(/^pnpm@/, '');
+
+/** Debian packages each command needs; the native linear algebra comes first. */
+const DEBIAN = {
+  build: ['libopenblas0-pthread', 'liblapack3'],
+  notebooks: ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client'],
+  browser: ['chromium'],
+};
+
+function log(message) {
+  process.stdout.write(`[tangent-lab] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`\`${command} ${args.join(' ')}\` exited with status ${result.status}`);
+  }
+  return result;
+}
+
+function missingDebianPackages(packages) {
+  return packages.filter((pkg) => {
+    const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    return q.status !== 0 || !q.stdout.includes('install ok installed');
+  });
+}
+
+export function ensureDebian(group) {
+  if (!existsSync('/usr/bin/dpkg-query')) {
+    log(`not a Debian system: install the equivalents of ${DEBIAN[group].join(', ')} yourself`);
+    return false;
+  }
+  const missing = missingDebianPackages(DEBIAN[group]);
+  if (missing.length === 0) return true;
+  if (process.getuid?.() !== 0) {
+    log(`missing Debian packages ${missing.join(' ')}; run as root: apt-get install -y ${missing.join(' ')}`);
+    return false;
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  return true;
+}
+
+function pnpmBin() {
+  return join(root, '.tools', 'node_modules', '.bin', 'pnpm');
+}
+
+export function ensurePnpm() {
+  const bin = pnpmBin();
+  if (existsSync(bin)) {
+    const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    if (v.status === 0 && v.stdout.trim() === pnpmVersion) return bin;
+  }
+  log(`installing pnpm ${pnpmVersion} into .tools/`);
+  run('npm', ['install', '--prefix', join(root, '.tools'), '--no-audit', '--no-fund',
+    '--no-save', `pnpm@${pnpmVersion}`]);
+  return bin;
+}
+
+export function pnpm(args, options) {
+  return run(pnpmBin(), args, options);
+}
+
+export function build() {
+  ensureDebian('build');
+  ensurePnpm();
+  pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
+  pnpm(['--recursive', '--workspace-concurrency=1', 'run', 'build']);
+}
+
+const commands = {
+  build,
+  test() {
+    build();
+    ensureDebian('notebooks');
+    ensureDebian('browser');
+    run(process.execPath, [join(root, 'tools', 'run-tests.mjs'), ...process.argv.slice(3)]);
+  },
+  tutorial() {
+    build();
+    ensureDebian('notebooks');
+    run(process.execPath, [join(root, 'tools', 'run-notebooks.mjs'), ...process.argv.slice(3)]);
+  },
+  bench() {
+    build();
+    run(process.execPath, [join(root, 'bench', 'run.mjs'), ...process.argv.slice(3)]);
+  },
+};
+
+const [command] = process.argv.slice(2);
+if (command) {
+  if (!(command in commands)) {
+    log(`unknown command "${command}"; use one of ${Object.keys(commands).join(', ')}`);
+    process.exit(2);
+  }
+  try {
+    commands[command]();
+  } catch (error) {
+    log(error.message);
+    process.exit(1);
+  }
+}
