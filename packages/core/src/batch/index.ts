@@ -86,7 +86,12 @@ async function runOnWorkers(
           reject(new Error(`batch: a worker failed: ${msg.message}`));
           return;
         }
-        progress();
+        try {
+          progress();
+        } catch (error) {
+          reject(error);
+          return;
+        }
         send();
       });
       worker.on('error', reject);

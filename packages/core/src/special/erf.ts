@@ -3,17 +3,18 @@
  * line (JavaScript's Math has no erf). Used by the finite-width `erf`,
  * `sigmoidLike` and `gelu` activations.
  *
- * For |x| < 3 we sum the series erf(x) = 2/√π · e^{−x²} · Σₙ 2ⁿ x^{2n+1} / (2n+1)!!,
- * whose terms are all positive (no cancellation). Beyond, the complementary
- * function comes from its continued fraction
+ * For |x| < 3, erf sums the series erf(x) = 2/√π · e^{−x²} · Σₙ 2ⁿ x^{2n+1} / (2n+1)!!,
+ * whose terms are all positive (no cancellation). The complementary function
+ * for x ≥ 1.5 (where 1 − erf would cancel) comes from its continued fraction
  * erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))),
- * evaluated bottom-up with a fixed depth that converges to full precision for x ≥ 3.
+ * evaluated bottom-up with a fixed depth that reaches full precision for x ≥ 1.5.
  */
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
 const SERIES_LIMIT = 3;
-const FRACTION_DEPTH = 60;
+const FRACTION_LIMIT = 1.5;
+const FRACTION_DEPTH = 100;
 
 function erfSeries(x: number): number {
   const x2 = x * x;
@@ -27,7 +28,7 @@ function erfSeries(x: number): number {
   return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
 }
 
-/** erfc(x) for x ≥ 3 by the continued fraction. */
+/** erfc(x) for x ≥ 1.5 by the continued fraction. */
 function erfcFraction(x: number): number {
   let f = x;
   for (let k = FRACTION_DEPTH; k >= 1; k--) f = x + k / 2 / f;
@@ -47,7 +48,7 @@ export function erf(x: number): number {
 /** The complementary error function erfc(x) = 1 − erf(x), without cancellation for large x. */
 export function erfc(x: number): number {
   if (x !== x) return NaN;
-  if (x < SERIES_LIMIT) return 1 - erf(x);
+  if (x < FRACTION_LIMIT) return 1 - erf(x);
   if (x > 27) return 0;
   return erfcFraction(x);
 }

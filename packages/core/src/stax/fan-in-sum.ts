@@ -32,7 +32,7 @@ export function fanInSum(): Layer {
     outputDim(d: Dims) {
       const dims = list(d, 'input');
       if (dims.some((di) => typeof di !== 'number' || di !== dims[0])) {
-        throw new ShapeError(`stax.fanInSum: branches have different widths (${JSON.stringify(dims)}); every branch must end with the same number of features, e.g. a dense layer of the same width`);
+        throw new ShapeError(`stax.fanInSum: branches have different widths (${dims.map((di) => JSON.stringify(di)).join(', ')}); every branch must end with the same number of features, e.g. a dense layer of the same width`);
       }
       return dims[0];
     },

@@ -41,8 +41,12 @@ export function fromSpec(spec: LayerSpec): Layer {
     case 'parallel':
       return parallel(...(spec.args as LayerSpec[]).map(fromSpec));
     case 'elementwise': {
-      const { fn, grad, degree } = spec.args[0] as { fn: string; grad?: string; degree: number };
-      return elementwise(compile(fn), grad === undefined ? { degree } : { degree, grad: compile(grad) });
+      const { fn, grad, degree, kinks } = spec.args[0] as { fn: string; grad?: string; degree: number; kinks?: number[] };
+      return elementwise(compile(fn), {
+        degree,
+        ...(grad === undefined ? {} : { grad: compile(grad) }),
+        ...(kinks === undefined ? {} : { kinks }),
+      });
     }
     default: {
       const factory = FACTORIES[spec.type];

@@ -42,7 +42,7 @@ function rowVariances(x: Matrix): Float64Array {
       const v = x.data[i * x.cols + j];
       s += v * v;
     }
-    out[i] = s / x.cols;
+    out[i] = s * (1 / x.cols);
   }
   return out;
 }
@@ -53,6 +53,7 @@ function rowVariances(x: Matrix): Float64Array {
  *
  * The product always goes through gemm (even for x1 = x2) so that each entry is
  * accumulated in the same order whether or not the kernel is computed in tiles.
+ * Variances are computed as dot(x, x) · (1/n₀), the same arithmetic as gemm's alpha.
  */
 export function inputKernel(x1: Matrix, x2: Matrix | null, wantNtk: boolean): KernelState {
   const other = x2 ?? x1;
@@ -60,6 +61,12 @@ export function inputKernel(x1: Matrix, x2: Matrix | null, wantNtk: boolean): Ke
   const nngp = new Float64Array(x1.rows * other.rows);
   activeBackend().gemm(false, true, x1.rows, other.rows, n0, 1 / n0, x1.data, other.data, 0, nngp);
   const cov1 = rowVariances(x1);
+  if (x2 === null) {
+    // 𝒦⁰(x, x) is one number: make the diagonal agree with the variances to
+    // the last bit, so that every later 2×2 covariance on the diagonal is
+    // exactly singular (angle 0 in eq. S14) rather than off by round-off.
+    for (let i = 0; i < x1.rows; i++) nngp[i * x1.rows + i] = cov1[i];
+  }
   return {
     n1: x1.rows,
     n2: other.rows,

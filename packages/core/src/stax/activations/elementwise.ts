@@ -1,6 +1,7 @@
 import { InputError } from '../../errors';
 import { checkOptions, positiveInteger } from '../../options';
 import { gaussHermite } from '../../special/gauss-hermite';
+import { gaussianRule } from '../../special/gaussian-expectation';
 import { activationLayer, type Activation } from '../activation';
 import type { Layer } from '../types';
 
@@ -9,6 +10,13 @@ export interface ElementwiseOptions {
   degree?: number;
   /** φ′; if omitted, a fourth-order central difference of `fn` is used for the NTK and backward passes. */
   grad?: (x: number) => number;
+  /**
+   * Points where φ or φ′ is not smooth, e.g. `[0]` for ReLU-like functions.
+   * When given, the kernels are integrated with Gauss–Legendre panels split at
+   * the kinks (accurate to ~1e−12) instead of Gauss–Hermite, which converges
+   * only algebraically across a kink; `degree` is then not used.
+   */
+  kinks?: readonly number[];
 }
 
 /** φ′ by the five-point central difference, error O(h⁴) with h scaled to |x|. */
@@ -25,8 +33,9 @@ export function numericalDerivative(fn: (x: number) => number): (x: number) => n
  * Cholesky factor of Σ,
  *   u = √(2 q11) x,  v = q12 √(2/q11) x + √(2 (q22 − q12²/q11)) y,
  *   E[g(u) g(v)] ≈ Σᵢⱼ wᵢ wⱼ g(uᵢ) g(vᵢⱼ) / π.
- * Exponentially accurate for smooth φ; for kinks (ReLU, |x|) the error decays
- * only algebraically in `degree`, so prefer the closed forms there.
+ * Exponentially accurate for smooth φ; across a kink (ReLU, |x|) the error
+ * decays only algebraically in `degree` (percents at degree 64), which is what
+ * {@link kinkedQuadratureActivation} is for.
  */
 export function quadratureActivation(
   fn: (x: number) => number,
@@ -69,8 +78,9 @@ export function quadratureActivation(
 }
 
 /**
- * Any pointwise activation φ = `fn`, its kernels by Gauss–Hermite quadrature
- * (see {@link quadratureActivation}).
+ * Any pointwise activation φ = `fn`, its kernels by numerical integration of
+ * eq. (S1): Gauss–Hermite quadrature for smooth φ ({@link quadratureActivation}),
+ * or panels split at `kinks` for piecewise-smooth φ ({@link kinkedQuadratureActivation}).
  *
  * To use it with `batch` on worker threads, `fn` (and `grad`) must be
  * self-contained — refer to nothing outside their own body — because workers
@@ -79,24 +89,82 @@ export function quadratureActivation(
  * @example
  * ```ts
  * const swish = stax.elementwise((x) => x / (1 + Math.exp(-x)), { degree: 48 });
+ * const relu6 = stax.elementwise((x) => Math.min(Math.max(x, 0), 6), { kinks: [0, 6] });
  * ```
  */
 export function elementwise(fn: (x: number) => number, options: ElementwiseOptions = {}): Layer {
   if (typeof fn !== 'function') {
     throw new InputError('stax.elementwise: needs the activation function, e.g. stax.elementwise((x) => Math.tanh(x))');
   }
-  checkOptions('stax.elementwise', options, ['degree', 'grad']);
-  const { degree = 64, grad } = options;
+  checkOptions('stax.elementwise', options, ['degree', 'grad', 'kinks']);
+  const { degree = 64, grad, kinks } = options;
   positiveInteger('stax.elementwise', 'degree', degree);
   if (degree > 400) throw new InputError(`stax.elementwise: degree ${degree} is too large (cost grows as degree²); use at most 400`);
   if (grad !== undefined && typeof grad !== 'function') {
     throw new InputError('stax.elementwise: grad must be a function x => φ′(x) when given');
   }
+  if (kinks !== undefined && (!Array.isArray(kinks) || !kinks.every((k) => typeof k === 'number' && Number.isFinite(k)))) {
+    throw new InputError('stax.elementwise: kinks must be an array of finite numbers, e.g. [0] for a ReLU-like function');
+  }
   const derivative = grad ?? numericalDerivative(fn);
   const spec = {
     type: 'elementwise',
-    args: [{ fn: fn.toString(), grad: grad?.toString(), degree }],
+    args: [{ fn: fn.toString(), grad: grad?.toString(), degree, kinks }],
   };
-  return activationLayer(`Elementwise(${fn.name || 'fn'}, degree=${degree})`, spec,
-    quadratureActivation(fn, derivative, degree));
+  const rule = kinks === undefined
+    ? quadratureActivation(fn, derivative, degree)
+    : kinkedQuadratureActivation(fn, derivative, kinks);
+  const label = kinks === undefined ? `degree=${degree}` : `kinks=[${kinks.join(', ')}]`;
+  return activationLayer(`Elementwise(${fn.name || 'fn'}, ${label})`, spec, rule);
+}
+
+/**
+ * The dual of an activation with kinks, by nested one-dimensional
+ * integration: writing u = √q11·z and v | u ~ 𝒩(q12 z/√q11, q22 − q12²/q11),
+ *   E[g(u) g(v)] = E_z[ g(√q11 z) · E_w[ g(q12 z/√q11 + s w) ] ],
+ * both expectations by {@link gaussianRule} with breakpoints where u or v
+ * crosses a kink. When Σ is singular (s = 0, e.g. on the diagonal) the inner
+ * expectation is g at the conditional mean.
+ */
+export function kinkedQuadratureActivation(
+  fn: (x: number) => number,
+  grad: (x: number) => number,
+  kinks: readonly number[],
+): Activation {
+  return {
+    fn,
+    grad,
+    dual(q11, q12, q22, out, wantDot) {
+      const su = Math.sqrt(Math.max(q11, 0));
+      const outer = gaussianRule(su > 0 ? kinks.map((k) => k / su) : []);
+      const slope = su > 0 ? q12 / su : 0;
+      const resid = su > 0 ? q22 - (q12 * q12) / q11 : q22;
+      const sv = Math.sqrt(Math.max(resid, 0));
+      const degenerate = !(sv > 1e-12 * Math.sqrt(Math.max(q22, 0)));
+      let t = 0;
+      let tDot = 0;
+      for (let i = 0; i < outer.z.length; i++) {
+        const u = su * outer.z[i];
+        const mean = slope * outer.z[i];
+        let innerT: number;
+        let innerDot = 0;
+        if (degenerate) {
+          innerT = fn(mean);
+          if (wantDot) innerDot = grad(mean);
+        } else {
+          const inner = gaussianRule(kinks.map((k) => (k - mean) / sv));
+          innerT = 0;
+          for (let j = 0; j < inner.z.length; j++) {
+            const v = mean + sv * inner.z[j];
+            innerT += inner.w[j] * fn(v);
+            if (wantDot) innerDot += inner.w[j] * grad(v);
+          }
+        }
+        t += outer.w[i] * fn(u) * innerT;
+        if (wantDot) tDot += outer.w[i] * grad(u) * innerDot;
+      }
+      out[0] = t;
+      if (wantDot) out[1] = tDot;
+    },
+  };
 }

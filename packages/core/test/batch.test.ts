@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { batch, InputError, stax } from '@tangent-lab/core';
+import { inputs } from './helpers/compare';
+
+const net = stax.serial(
+  stax.dense(256, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
+  stax.dense(256, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu(),
+  stax.fanOut(2), stax.parallel(stax.dense(8), stax.serial(stax.dense(8), stax.gelu(), stax.dense(8))), stax.fanInSum(),
+  stax.relu(), stax.dense(1));
+
+describe('batch: tiled kernels equal the untiled kernel exactly', () => {
+  const x1 = inputs(53, 6, 1);
+  const x2 = inputs(37, 6, 2);
+
+  for (const workers of [0, 2]) {
+    it(`${workers} workers, x1 ≠ x2 and x1 = x2, tile sizes that do not divide the data`, async () => {
+      for (const batchSize of [7, 16, 100]) {
+        const batched = batch(net.kernel, { batchSize, workers });
+        for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+          const expected = net.kernel(a, b);
+          const got = await batched(a, b);
+          assert.deepEqual(got.nngp.data, expected.nngp.data, `nngp, batchSize ${batchSize}`);
+          assert.deepEqual(got.ntk!.data, expected.ntk!.data, `ntk, batchSize ${batchSize}`);
+        }
+      }
+    });
+  }
+
+  it('reports progress tile by tile and honours get', async () => {
+    const seen: number[] = [];
+    const totals = new Set<number>();
+    const batched = batch(net.kernel, { batchSize: 10, workers: 2, onProgress: ({ done, total }) => { seen.push(done); totals.add(total); } });
+    const nngp = await batched(x1, null, 'nngp');
+    assert.deepEqual(nngp.data, net.kernel(x1, null, 'nngp').data);
+    // x1 = x1 with ⌈53/10⌉ = 6 row blocks: only the 6 + 5 + … + 1 = 21 tiles on or above the diagonal.
+    assert.deepEqual([...totals], [21]);
+    assert.deepEqual(seen, Array.from({ length: 21 }, (_, i) => i + 1));
+  });
+
+  it('rebuilds self-contained elementwise activations in workers and refuses closures', async () => {
+    const self = stax.serial(stax.dense(16), stax.elementwise((v: number) => Math.tanh(v), { degree: 24 }), stax.dense(1));
+    const got = await batch(self.kernel, { batchSize: 5, workers: 2 })(x2);
+    assert.deepEqual(got.nngp.data, self.kernel(x2).nngp.data);
+    const scale = 1.7;
+    const closure = stax.serial(stax.dense(16), stax.elementwise((v: number) => Math.tanh(scale * v)), stax.dense(1));
+    assert.throws(() => batch(closure.kernel, { workers: 2 }), (e: Error) => e instanceof InputError && /refers to variables outside its own body/.test(e.message));
+    const inThread = await batch(closure.kernel, { batchSize: 5, workers: 0 })(x2, null, 'nngp');
+    assert.deepEqual(inThread.data, closure.kernel(x2, null, 'nngp').data);
+  });
+
+  it('a throwing progress callback stops the job instead of hanging it', async () => {
+    const batched = batch(net.kernel, { batchSize: 10, workers: 2, onProgress: () => { throw new Error('display closed'); } });
+    await assert.rejects(batched(x1), /display closed/);
+  });
+
+  it('rejects bad options and inputs before starting', async () => {
+    assert.throws(() => batch(net.kernel, { batchsize: 3 } as never), /unknown option "batchsize". Did you mean "batchSize"/);
+    assert.throws(() => batch(net.kernel, { batchSize: 0 }), /batchSize must be a positive integer/);
+    assert.throws(() => batch(net.kernel, { workers: -1 }), /workers must be a non-negative integer/);
+    assert.throws(() => batch(((a: unknown) => a) as never), /pass a layer's kernel function/);
+    await assert.rejects(batch(net.kernel)(x1, inputs(3, 2, 3)), /different feature dimensions \(6 vs 2\)/);
+    await assert.rejects(batch(net.kernel)(x1, null, 'foo' as never), /get must be/);
+  });
+});
