@@ -87,40 +87,35 @@ export function activationLayer(name: string, spec: LayerSpec, act: Activation):
   });
 }
 
-/** 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry (upper triangle only when symmetric). */
+/**
+ * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place (upper triangle only
+ * when symmetric, then mirrored).
+ */
 function applyDual(k: KernelState, dual: Activation['dual']): KernelState {
-  const { n1, n2, cov1, cov2, x1IsX2 } = k;
-  const nngpIn = k.nngp;
-  const ntkIn = k.ntk;
-  const wantDot = ntkIn !== null;
-  const nngp = new Float64Array(n1 * n2);
-  const ntk = wantDot ? new Float64Array(n1 * n2) : null;
+  const { n1, n2, cov1, cov2, x1IsX2, nngp, ntk } = k;
+  const wantDot = ntk !== null;
   const out = new Float64Array(2);
   for (let i = 0; i < n1; i++) {
     const q11 = cov1[i];
     const row = i * n2;
     for (let j = x1IsX2 ? i : 0; j < n2; j++) {
       const idx = row + j;
-      dual(q11, nngpIn[idx], cov2[j], out, wantDot);
+      dual(q11, nngp[idx], cov2[j], out, wantDot);
       nngp[idx] = out[0];
-      if (ntk !== null) ntk[idx] = (ntkIn as Float64Array)[idx] * out[1];
+      if (wantDot) (ntk as Float64Array)[idx] *= out[1];
     }
   }
   if (x1IsX2) {
     mirrorUpper(nngp, n1);
     if (ntk) mirrorUpper(ntk, n1);
   }
-  const variance = (c: Float64Array) => c.map((q) => {
-    dual(q, q, q, out, false);
-    return out[0];
-  });
-  const newCov1 = variance(cov1);
-  return {
-    ...k,
-    nngp,
-    ntk,
-    cov1: newCov1,
-    cov2: x1IsX2 ? newCov1 : variance(cov2),
-    isGaussian: false,
+  const variances = (c: Float64Array) => {
+    for (let i = 0; i < c.length; i++) {
+      dual(c[i], c[i], c[i], out, false);
+      c[i] = out[0];
+    }
   };
+  variances(cov1);
+  if (!x1IsX2) variances(cov2);
+  return { ...k, isGaussian: false };
 }

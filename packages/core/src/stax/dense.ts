@@ -102,33 +102,32 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
     if (isKernelList(k)) {
       throw new ShapeError(`${name}: expects one input but got ${k.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
     }
-    const nngpIn = k.nngp;
-    const nngp = new Float64Array(nngpIn.length);
-    for (let i = 0; i < nngp.length; i++) nngp[i] = w2 * nngpIn[i] + b2; // eqs. S3–S4
-    let ntk: Float64Array | null = null;
-    if (k.ntk) {
-      ntk = new Float64Array(nngpIn.length);
-      const kNtk = k.ntk;
+    // Updated in place: a kernel state belongs to the layer it is passed to.
+    const { nngp, ntk } = k;
+    if (ntk) {
       if (ntkParam) {
-        for (let i = 0; i < ntk.length; i++) ntk[i] = nngp[i] + w2 * kNtk[i]; // eq. S6
+        for (let i = 0; i < nngp.length; i++) {
+          const v = w2 * nngp[i] + b2; // eqs. S3–S4
+          nngp[i] = v;
+          ntk[i] = v + w2 * ntk[i]; // eq. S6
+        }
       } else {
         const extra = hasBias ? 1 : 0;
         const width = k.width;
-        for (let i = 0; i < ntk.length; i++) ntk[i] = width * nngpIn[i] + w2 * kNtk[i] + extra;
+        for (let i = 0; i < nngp.length; i++) {
+          ntk[i] = width * nngp[i] + w2 * ntk[i] + extra;
+          nngp[i] = w2 * nngp[i] + b2;
+        }
       }
+    } else {
+      for (let i = 0; i < nngp.length; i++) nngp[i] = w2 * nngp[i] + b2;
     }
-    const cov = (c: Float64Array) => c.map((v) => w2 * v + b2);
-    const cov1 = cov(k.cov1);
-    const out: KernelState = {
-      ...k,
-      nngp,
-      ntk,
-      cov1,
-      cov2: k.x1IsX2 ? cov1 : cov(k.cov2),
-      width: outDim,
-      isGaussian: true,
-      hasTrainable: true,
+    const affineVariance = (c: Float64Array) => {
+      for (let i = 0; i < c.length; i++) c[i] = w2 * c[i] + b2;
     };
+    affineVariance(k.cov1);
+    if (!k.x1IsX2) affineVariance(k.cov2);
+    const out: KernelState = { ...k, width: outDim, isGaussian: true, hasTrainable: true };
     return out;
   }
 

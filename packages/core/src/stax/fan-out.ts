@@ -1,4 +1,5 @@
 import { positiveInteger } from '../options';
+import { cloneKernels } from './kernel-state';
 import { makeLayer } from './make-layer';
 import { addTensors, zerosLike } from './tensors';
 import type { Layer, Tensors } from './types';
@@ -18,6 +19,7 @@ export function fanOut(n: number): Layer {
     forward: (_p, x) => ({ out: copies(x), cache: null }),
     backward: (_p, _cache, gOut) => ({ gIn: (gOut as readonly Tensors[]).reduce(addTensors), gParams: null }),
     jvp: (_p, x, _t, tx) => ({ out: copies(x), tOut: copies(tx ?? zerosLike(x)) }),
-    kernelRule: (k) => copies(k),
+    // Kernel rules update states in place, so every branch gets its own copy.
+    kernelRule: (k) => Array.from({ length: n }, (_, i) => (i === 0 ? k : cloneKernels(k))),
   });
 }

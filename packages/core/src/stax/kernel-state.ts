@@ -33,6 +33,19 @@ export function isKernelList(k: Kernels): k is readonly Kernels[] {
   return Array.isArray(k);
 }
 
+/** A deep copy (kernel rules update their input state in place). */
+export function cloneKernels(k: Kernels): Kernels {
+  if (isKernelList(k)) return k.map(cloneKernels);
+  const cov1 = k.cov1.slice();
+  return {
+    ...k,
+    nngp: k.nngp.slice(),
+    ntk: k.ntk ? k.ntk.slice() : null,
+    cov1,
+    cov2: k.x1IsX2 ? cov1 : k.cov2.slice(),
+  };
+}
+
 /** Squared row norms divided by the feature count: the input variances 𝒦⁰(x, x). */
 function rowVariances(x: Matrix): Float64Array {
   const out = new Float64Array(x.rows);

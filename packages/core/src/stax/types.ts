@@ -75,7 +75,11 @@ export interface LayerDef {
    * parameter tangents `tParams` (null = zero) and input tangents `tx` (null = zero).
    */
   jvp(params: Params, x: Tensors, tParams: Params, tx: Tensors | null): { out: Tensors; tOut: Tensors };
-  /** The infinite-width rule mapping input kernels to output kernels (eqs. S3, S6). */
+  /**
+   * The infinite-width rule mapping input kernels to output kernels (eqs. S3,
+   * S6). It may overwrite the arrays of its input state (which then belongs to
+   * it), so pass a state to one rule only; `cloneKernels` makes copies.
+   */
   kernelRule(k: Kernels): Kernels;
   /** Checks that this layer accepts inputs of the given dimensions; returns the output dimensions. */
   outputDim(inputDim: Dims): Dims;
