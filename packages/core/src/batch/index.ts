@@ -10,6 +10,7 @@ import { checkOptions } from '../options';
 import { fromSpec } from '../stax/from-spec';
 import { parseGet } from '../stax/make-layer';
 import type { Get, Kernel, KernelFn, Layer, LayerSpec } from '../stax/types';
+import { THREADS_ENV } from '../threads/pool';
 import { computeTile, planTiles, type Tile, type TileOutputs } from './tiles';
 import type { WorkerSetup } from './worker';
 
@@ -70,7 +71,10 @@ async function runOnWorkers(
   workers: number,
   progress: () => void,
 ): Promise<void> {
-  const pool = Array.from({ length: Math.min(workers, tiles.length) }, () => new Worker(WORKER_SCRIPT, { workerData: setup }));
+  // Each batch worker computes whole tiles on its own thread; nested thread
+  // pools inside the workers would only compete for the same cores.
+  const env = { ...process.env, [THREADS_ENV]: '1' };
+  const pool = Array.from({ length: Math.min(workers, tiles.length) }, () => new Worker(WORKER_SCRIPT, { workerData: setup, env }));
   let next = 0;
   try {
     await Promise.all(pool.map((worker) => new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { Matrix } from '../matrix';
-import { inputKernel, isKernelList } from '../stax/kernel-state';
+import { inputKernel, isKernelList, materialize } from '../stax/kernel-state';
 import type { Layer } from '../stax/types';
 
 /** One block of the output kernel: rows [i0, i1) of x1 against rows [j0, j1) of x2. */
@@ -45,8 +45,9 @@ export function computeTile(layer: Layer, x1: Matrix, x2: Matrix, tile: Tile, ou
   const a = x1.sliceRows(i0, i1);
   const onDiagonal = out.symmetric && i0 === j0;
   const b = onDiagonal ? null : x2.sliceRows(j0, j1);
-  const state = layer.kernelRule(inputKernel(a, b, out.ntk !== null));
-  if (isKernelList(state)) throw new Error(`${layer.name}: the network ends in several branches`);
+  const result = layer.kernelRule(inputKernel(a, b, out.ntk !== null));
+  if (isKernelList(result)) throw new Error(`${layer.name}: the network ends in several branches`);
+  const state = materialize(result);
   const width = j1 - j0;
   const write = (src: Float64Array, dst: Float64Array) => {
     for (let i = i0; i < i1; i++) {

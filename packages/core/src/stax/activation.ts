@@ -1,6 +1,9 @@
 import { InputError, ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { isKernelList, mirrorUpper, type KernelState } from './kernel-state';
+import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../threads/pool';
+import { dualRows, type DualJob } from './dual-rows';
+import { fromSpec } from './from-spec';
+import { isKernelList, type KernelState } from './kernel-state';
 import { makeLayer } from './make-layer';
 import type { Kernels, Layer, LayerSpec, Tensors } from './types';
 
@@ -49,10 +52,10 @@ export function activationLayer(name: string, spec: LayerSpec, act: Activation):
         `${name}: the input to an activation must be Gaussian (eq. S1), i.e. come right after a dense layer (or a sum of dense branches); put stax.dense(...) before ${name}`,
       );
     }
-    return applyDual(k, act.dual);
+    return applyDual(k, spec, act);
   }
 
-  return makeLayer({
+  const layer = makeLayer({
     name,
     spec,
     outputDim(inputDim) {
@@ -85,37 +88,58 @@ export function activationLayer(name: string, spec: LayerSpec, act: Activation):
     },
     kernelRule: rule,
   });
+  return Object.assign(layer, { activation: act });
+}
+
+/** Activations whose rebuilt copy (from the layer spec) computes the same dual: safe for worker threads. */
+const rebuildable = new WeakMap<Activation, boolean>();
+
+function canRunOnWorkers(spec: LayerSpec, act: Activation): boolean {
+  let ok = rebuildable.get(act);
+  if (ok === undefined) {
+    ok = false;
+    try {
+      const copy = (fromSpec(spec) as { activation?: Activation }).activation;
+      if (copy) {
+        const x = new Float64Array(2);
+        const y = new Float64Array(2);
+        ok = [[1, 0.3, 2], [0.5, -0.4, 0.9], [2, 2, 2]].every(([q11, q12, q22]) => {
+          act.dual(q11, q12, q22, x, true);
+          copy.dual(q11, q12, q22, y, true);
+          return Object.is(x[0], y[0]) && Object.is(x[1], y[1]);
+        });
+      }
+    } catch {
+      ok = false;
+    }
+    rebuildable.set(act, ok);
+  }
+  return ok;
 }
 
 /**
- * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place (upper triangle only
- * when symmetric, then mirrored).
+ * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place, rows split across
+ * worker threads for large kernels. A symmetric kernel is left upper-triangular.
  */
-function applyDual(k: KernelState, dual: Activation['dual']): KernelState {
-  const { n1, n2, cov1, cov2, x1IsX2, nngp, ntk } = k;
-  const wantDot = ntk !== null;
+function applyDual(k: KernelState, spec: LayerSpec, act: Activation): KernelState {
+  const { n1, n2, x1IsX2 } = k;
+  const job: DualJob = {
+    nngp: k.nngp, ntk: k.ntk, cov1: k.cov1, cov2: k.cov2, n2, symmetric: x1IsX2, pending: k.pending,
+  };
+  const parts = threadCount();
+  if (parts > 1 && n1 * n2 >= MIN_PARALLEL_ENTRIES && isShared(k.nngp) && isShared(k.ntk) && canRunOnWorkers(spec, act)) {
+    runRows({ spec, dual: job }, balancedRanges(n1, n2, x1IsX2, parts), (i0, i1) => dualRows(act.dual, job, i0, i1));
+  } else {
+    dualRows(act.dual, job, 0, n1);
+  }
   const out = new Float64Array(2);
-  for (let i = 0; i < n1; i++) {
-    const q11 = cov1[i];
-    const row = i * n2;
-    for (let j = x1IsX2 ? i : 0; j < n2; j++) {
-      const idx = row + j;
-      dual(q11, nngp[idx], cov2[j], out, wantDot);
-      nngp[idx] = out[0];
-      if (wantDot) (ntk as Float64Array)[idx] *= out[1];
-    }
-  }
-  if (x1IsX2) {
-    mirrorUpper(nngp, n1);
-    if (ntk) mirrorUpper(ntk, n1);
-  }
   const variances = (c: Float64Array) => {
     for (let i = 0; i < c.length; i++) {
-      dual(c[i], c[i], c[i], out, false);
+      act.dual(c[i], c[i], c[i], out, false);
       c[i] = out[0];
     }
   };
-  variances(cov1);
-  if (!x1IsX2) variances(cov2);
-  return { ...k, isGaussian: false };
+  variances(k.cov1);
+  if (!x1IsX2) variances(k.cov2);
+  return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };
 }

@@ -4,7 +4,7 @@ import { Matrix } from '../matrix';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
-import { isKernelList, type KernelState } from './kernel-state';
+import { composeAffine, isKernelList, type KernelAffine, type KernelState } from './kernel-state';
 import { makeLayer } from './make-layer';
 import type { DenseParams, Dims, Kernels, Layer, Params, Tensors } from './types';
 
@@ -98,36 +98,29 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
     return out;
   }
 
+  // The layer's action on each kernel entry (deferred: see KernelAffine).
+  // NTK parameterization: 𝒦′ = σ_w² 𝒦 + σ_b² (eqs. S3–S4), Θ′ = 𝒦′ + σ_w² Θ (eq. S6).
+  // Standard: the same 𝒦′, Θ′ = n·𝒦 + σ_w² Θ (+1 with a bias), n the input width.
+  const entryMap = (inputWidth: number): KernelAffine => (ntkParam
+    ? { a: w2, b: b2, c: w2, d: w2, e: b2 }
+    : { a: w2, b: b2, c: w2, d: inputWidth, e: hasBias ? 1 : 0 });
+
   function rule(k: Kernels): Kernels {
     if (isKernelList(k)) {
       throw new ShapeError(`${name}: expects one input but got ${k.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
-    }
-    // Updated in place: a kernel state belongs to the layer it is passed to.
-    const { nngp, ntk } = k;
-    if (ntk) {
-      if (ntkParam) {
-        for (let i = 0; i < nngp.length; i++) {
-          const v = w2 * nngp[i] + b2; // eqs. S3–S4
-          nngp[i] = v;
-          ntk[i] = v + w2 * ntk[i]; // eq. S6
-        }
-      } else {
-        const extra = hasBias ? 1 : 0;
-        const width = k.width;
-        for (let i = 0; i < nngp.length; i++) {
-          ntk[i] = width * nngp[i] + w2 * ntk[i] + extra;
-          nngp[i] = w2 * nngp[i] + b2;
-        }
-      }
-    } else {
-      for (let i = 0; i < nngp.length; i++) nngp[i] = w2 * nngp[i] + b2;
     }
     const affineVariance = (c: Float64Array) => {
       for (let i = 0; i < c.length; i++) c[i] = w2 * c[i] + b2;
     };
     affineVariance(k.cov1);
     if (!k.x1IsX2) affineVariance(k.cov2);
-    const out: KernelState = { ...k, width: outDim, isGaussian: true, hasTrainable: true };
+    const out: KernelState = {
+      ...k,
+      pending: composeAffine(k.pending, entryMap(k.width)),
+      width: outDim,
+      isGaussian: true,
+      hasTrainable: true,
+    };
     return out;
   }
 

@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { isKernelList, type KernelState } from './kernel-state';
+import { isKernelList, materialize, type KernelState } from './kernel-state';
 import { makeLayer } from './make-layer';
 import type { Dims, Kernels, Layer, Tensors } from './types';
 
@@ -80,7 +80,7 @@ export function fanInConcat(): Layer {
       if (!isKernelList(k) || k.some((ki) => isKernelList(ki))) {
         throw new ShapeError('stax.fanInConcat: expects several single branches (from stax.fanOut + stax.parallel)');
       }
-      const ks = k as readonly KernelState[];
+      const ks = (k as readonly KernelState[]).map(materialize);
       const widths = ks.map((ki) => ki.width);
       const ntks = ks.map((ki) => ki.ntk);
       const cov1 = weightedMean(ks.map((ki) => ki.cov1), widths);

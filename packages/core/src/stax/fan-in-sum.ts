@@ -1,6 +1,6 @@
 import { InputError, ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { isKernelList, type KernelState } from './kernel-state';
+import { isKernelList, materialize, type KernelState } from './kernel-state';
 import { makeLayer } from './make-layer';
 import { addTensors } from './tensors';
 import type { Dims, Kernels, Layer, Tensors } from './types';
@@ -49,8 +49,9 @@ export function fanInSum(): Layer {
       return { out: xs.reduce(addTensors), tOut: (tx as readonly Tensors[]).reduce(addTensors) };
     },
     kernelRule(k: Kernels) {
-      const ks = list(isKernelList(k) ? k : null, 'kernel') as readonly KernelState[];
-      if (ks.some((ki) => isKernelList(ki))) throw new ShapeError('stax.fanInSum: nested branches; join inner branches first');
+      if (!isKernelList(k)) throw new ShapeError('stax.fanInSum: expects several branches (from stax.fanOut + stax.parallel) but got one kernel');
+      if (k.some((ki) => isKernelList(ki))) throw new ShapeError('stax.fanInSum: nested branches; join inner branches first');
+      const ks = (k as readonly KernelState[]).map(materialize);
       const widths = ks.map((ki) => ki.width);
       if (widths.some((w) => w !== widths[0])) {
         throw new ShapeError(`stax.fanInSum: branches have different widths (${widths.join(', ')}); every branch must end with the same number of features`);

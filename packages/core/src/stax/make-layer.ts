@@ -1,7 +1,7 @@
 import { InputError, ShapeError } from '../errors';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkKey, type Key } from '../random/key';
-import { inputKernel, isKernelList, type KernelState } from './kernel-state';
+import { inputKernel, isKernelList, materialize, type KernelState } from './kernel-state';
 import type {
   Dims, Get, Kernel, KernelFn, KernelInput, Kernels, Layer, LayerDef, Params, Tensors,
 } from './types';
@@ -58,7 +58,8 @@ function buildInputKernels(x1: Tensors, x2: Tensors | null, wantNtk: boolean): K
   return x1.map((xi, i) => buildInputKernels(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk));
 }
 
-function extract(state: KernelState, kernels: Get[], single: boolean, name: string): Kernel | Matrix {
+function extract(pendingState: KernelState, kernels: Get[], single: boolean, name: string): Kernel | Matrix {
+  const state = materialize(pendingState);
   const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp) };
   if (kernels.includes('ntk')) {
     if (!state.hasTrainable) {
