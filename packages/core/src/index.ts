@@ -20,3 +20,4 @@ export * as linalg from './linalg';
 export * as stax from './stax';
 export type { Get, Kernel, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
 export { batch, type BatchOptions, type BatchedKernelFn } from './batch';
+export * as signal from './signal';

@@ -23,12 +23,17 @@ export interface Activation {
   dual(q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean): void;
 }
 
+/** A layer that is a pointwise activation; `activation` exposes φ, φ′ and its dual (eq. S1). */
+export interface ActivationLayer extends Layer {
+  readonly activation: Activation;
+}
+
 /**
  * Builds a layer from an {@link Activation}. Its kernel rule is eqs. (S3) and
  * (S6) without the σ_w², σ_b² of the next dense layer (as in Neural Tangents,
  * the dense layer applies those): 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦).
  */
-export function activationLayer(name: string, spec: LayerSpec, act: Activation): Layer {
+export function activationLayer(name: string, spec: LayerSpec, act: Activation): ActivationLayer {
   const { fn, grad } = act;
 
   const asMatrix = (x: Tensors): Matrix => {

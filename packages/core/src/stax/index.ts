@@ -23,7 +23,7 @@ export { fanOut } from './fan-out';
 export { fanInSum } from './fan-in-sum';
 export { fanInConcat } from './fan-in-concat';
 export { fromSpec } from './from-spec';
-export { activationLayer, type Activation } from './activation';
+export { activationLayer, type Activation, type ActivationLayer } from './activation';
 export { makeLayer } from './make-layer';
 export type {
   DenseParams, Dims, Get, Kernel, KernelFn, KernelInput, Kernels, Layer, LayerDef, LayerSpec, Params, Tensors,

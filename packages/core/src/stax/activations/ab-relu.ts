@@ -1,6 +1,6 @@
 import { InputError } from '../../errors';
-import { activationLayer, type Activation } from '../activation';
-import type { Layer, LayerSpec } from '../types';
+import { activationLayer, type Activation, type ActivationLayer } from '../activation';
+import type { LayerSpec } from '../types';
 
 /**
  * The dual of φ(x) = a·min(x, 0) + b·max(x, 0) in closed form, from the
@@ -30,7 +30,7 @@ export function abReluActivation(a: number, b: number): Activation {
 }
 
 /** Builds a piecewise-linear activation layer; relu, leakyRelu and abs use it with their own names. */
-export function abReluLayer(a: number, b: number, name: string, spec: LayerSpec): Layer {
+export function abReluLayer(a: number, b: number, name: string, spec: LayerSpec): ActivationLayer {
   for (const [label, v] of [['a', a], ['b', b]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new InputError(`stax.${spec.type}: slope ${label} must be a finite number, got ${v}`);
@@ -43,6 +43,6 @@ export function abReluLayer(a: number, b: number, name: string, spec: LayerSpec)
  * φ(x) = a·min(x, 0) + b·max(x, 0): slope a for x < 0, b for x > 0.
  * Neural Tangents' `ABRelu(a, b)`.
  */
-export function abRelu(a: number, b: number): Layer {
+export function abRelu(a: number, b: number): ActivationLayer {
   return abReluLayer(a, b, `ABRelu(${a}, ${b})`, { type: 'abRelu', args: [a, b] });
 }

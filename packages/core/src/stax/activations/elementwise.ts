@@ -2,8 +2,7 @@ import { InputError } from '../../errors';
 import { checkOptions, positiveInteger } from '../../options';
 import { gaussHermite } from '../../special/gauss-hermite';
 import { gaussianRule } from '../../special/gaussian-expectation';
-import { activationLayer, type Activation } from '../activation';
-import type { Layer } from '../types';
+import { activationLayer, type Activation, type ActivationLayer } from '../activation';
 
 export interface ElementwiseOptions {
   /** Quadrature points per dimension (default 64); cost grows as degree². */
@@ -92,7 +91,7 @@ export function quadratureActivation(
  * const relu6 = stax.elementwise((x) => Math.min(Math.max(x, 0), 6), { kinks: [0, 6] });
  * ```
  */
-export function elementwise(fn: (x: number) => number, options: ElementwiseOptions = {}): Layer {
+export function elementwise(fn: (x: number) => number, options: ElementwiseOptions = {}): ActivationLayer {
   if (typeof fn !== 'function') {
     throw new InputError('stax.elementwise: needs the activation function, e.g. stax.elementwise((x) => Math.tanh(x))');
   }

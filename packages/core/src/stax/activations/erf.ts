@@ -1,6 +1,5 @@
 import { erf as erfFn } from '../../special/erf';
-import { activationLayer, type Activation } from '../activation';
-import type { Layer } from '../types';
+import { activationLayer, type Activation, type ActivationLayer } from '../activation';
 import { readScaleOptions, type ScaleOptions } from './scale-options';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -34,7 +33,7 @@ export function erfActivation({ a, b, c }: Required<ScaleOptions>): Activation {
  * φ(x) = a·erf(b·x) + c (default erf(x)), Neural Tangents' `Erf(a, b, c)`;
  * closed-form kernels (eqs. S17–S18).
  */
-export function erf(options: ScaleOptions = {}): Layer {
+export function erf(options: ScaleOptions = {}): ActivationLayer {
   const o = readScaleOptions('stax.erf', options);
   return activationLayer(`Erf(${o.a}, ${o.b}, ${o.c})`, { type: 'erf', args: [o] }, erfActivation(o));
 }

@@ -1,6 +1,5 @@
 import { normalCdf, normalPdf } from '../../special/erf';
-import { activationLayer, type Activation } from '../activation';
-import type { Layer } from '../types';
+import { activationLayer, type Activation, type ActivationLayer } from '../activation';
 
 /**
  * The dual of GELU, φ(x) = x·Φ(x), in closed form (Tsuchida, Pearce, van der
@@ -28,6 +27,6 @@ export const geluActivation: Activation = {
 };
 
 /** GELU, φ(x) = x·Φ(x) with Φ the standard normal CDF (exact, not the tanh approximation). */
-export function gelu(): Layer {
+export function gelu(): ActivationLayer {
   return activationLayer('Gelu', { type: 'gelu', args: [] }, geluActivation);
 }

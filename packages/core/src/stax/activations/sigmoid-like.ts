@@ -1,5 +1,4 @@
-import { activationLayer } from '../activation';
-import type { Layer } from '../types';
+import { activationLayer, type ActivationLayer } from '../activation';
 import { erfActivation } from './erf';
 
 /**
@@ -9,7 +8,7 @@ import { erfActivation } from './erf';
 const SIGMOID_SCALE = 2.4020563531719796;
 
 /** A sigmoid-like φ(x) = ½·erf(x / 2.4020563531719796) + ½, with the erf closed form. */
-export function sigmoidLike(): Layer {
+export function sigmoidLike(): ActivationLayer {
   return activationLayer('SigmoidLike', { type: 'sigmoidLike', args: [] },
     erfActivation({ a: 0.5, b: 1 / SIGMOID_SCALE, c: 0.5 }));
 }

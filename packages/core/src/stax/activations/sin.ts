@@ -1,5 +1,4 @@
-import { activationLayer, type Activation } from '../activation';
-import type { Layer } from '../types';
+import { activationLayer, type Activation, type ActivationLayer } from '../activation';
 import { readScaleOptions, type ScaleOptions } from './scale-options';
 
 /**
@@ -26,7 +25,7 @@ export function sinActivation({ a, b, c }: Required<ScaleOptions>): Activation {
 }
 
 /** φ(x) = a·sin(b·x + c) (default sin x), Neural Tangents' `Sin(a, b, c)`; closed-form kernels. */
-export function sin(options: ScaleOptions = {}): Layer {
+export function sin(options: ScaleOptions = {}): ActivationLayer {
   const o = readScaleOptions('stax.sin', options);
   return activationLayer(`Sin(${o.a}, ${o.b}, ${o.c})`, { type: 'sin', args: [o] }, sinActivation(o));
 }

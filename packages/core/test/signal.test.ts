@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InputError, signal, stax, type Layer } from '@tangent-lab/core';
+import { runPython } from './helpers/python';
+
+const tanh = () => stax.elementwise((x) => Math.tanh(x), { grad: (x) => 1 / Math.cosh(x) ** 2, degree: 80 });
+
+describe('signal propagation (seed 004)', () => {
+  it('erf without bias: q* = 0 and χ₁ = σ_w²·4/π, critical at σ_w² = π/4', () => {
+    const ordered = signal.meanField(stax.erf(), { wStd: 0.8 });
+    assert.equal(ordered.qStar, 0);
+    assert.ok(Math.abs(ordered.chi1 - (0.64 * 4) / Math.PI) < 1e-12);
+    assert.equal(ordered.phase, 'ordered');
+    assert.ok(Math.abs(signal.criticalWStd(stax.erf()) ** 2 - Math.PI / 4) < 1e-10);
+    assert.equal(signal.meanField(stax.erf(), { wStd: Math.sqrt(Math.PI / 4) }).phase, 'critical');
+  });
+
+  it('erf in the chaotic phase: q* and χ₁ satisfy their closed forms (eqs. S17–S18 on the diagonal)', () => {
+    const w2 = 2.25;
+    const b2 = 0.0025;
+    const mf = signal.meanField(stax.erf(), { wStd: 1.5, bStd: 0.05 });
+    const q = mf.qStar;
+    assert.ok(Math.abs(w2 * (2 / Math.PI) * Math.asin((2 * q) / (1 + 2 * q)) + b2 - q) < 1e-12);
+    assert.ok(Math.abs(mf.chi1 - (w2 * (4 / Math.PI)) / Math.sqrt(1 + 4 * q)) < 1e-12);
+    assert.equal(mf.phase, 'chaotic');
+    assert.ok(mf.cStar > 0 && mf.cStar < 1);
+  });
+
+  it('ReLU: χ₁ = σ_w²/2 whatever the bias, so the critical line is σ_w² = 2', () => {
+    for (const bStd of [0, 0.3, 1]) {
+      assert.ok(Math.abs(signal.meanField(stax.relu(), { wStd: 1.2, bStd }).chi1 - 0.72) < 1e-12);
+      assert.ok(Math.abs(signal.criticalWStd(stax.relu(), { bStd }) ** 2 - 2) < 1e-9);
+    }
+  });
+
+  it('tanh: the critical σ_w² at σ_b² = 0.05 matches an independent numpy/scipy computation', () => {
+    const ref = runPython<{ w2: number; qStar: number }>('signal_reference.py', { b2: 0.05 });
+    const w2 = signal.criticalWStd(tanh(), { bStd: Math.sqrt(0.05) }) ** 2;
+    assert.ok(Math.abs(w2 - ref.w2) < 1e-8, `${w2} vs ${ref.w2}`);
+  });
+
+  it('ξ_c is the depth scale over which kernel correlations reach c* in the NNGP recursion itself', () => {
+    for (const [wStd, bStd] of [[1.1, 0.3], [1.8, 0.1]]) {
+      const mf = signal.meanField(stax.erf(), { wStd, bStd });
+      // Two inputs whose pre-activations start at the variance fixed point q*, so
+      // that only their correlation evolves from layer to layer.
+      const s = Math.sqrt((2 * (mf.qStar - bStd * bStd)) / (wStd * wStd));
+      const x = [[s, 0], [0.3 * s, Math.sqrt(1 - 0.09) * s]];
+      const layers: Layer[] = [];
+      const corr: number[] = [];
+      for (let l = 1; l <= 60; l++) {
+        layers.push(stax.dense(8, { wStd, bStd }), stax.erf());
+        const k = stax.serial(...layers, stax.dense(1, { wStd, bStd })).kernel(x, null, 'nngp');
+        corr.push(k.get(0, 1) / Math.sqrt(k.get(0, 0) * k.get(1, 1)));
+      }
+      const gaps = corr.map((c) => Math.log(Math.abs(c - mf.cStar)));
+      const late = gaps.slice(40, 56);
+      const slope = (late[late.length - 1] - late[0]) / (late.length - 1);
+      assert.ok(Math.abs(-1 / slope - mf.xiC) < 0.03 * mf.xiC, `fitted ${-1 / slope}, predicted ${mf.xiC} (${mf.phase})`);
+    }
+  });
+
+  it('phase diagram: χ₁ grows with σ_w² and crosses 1 on the critical line', () => {
+    const d = signal.phaseDiagram(stax.erf(), { wVar: [0.5, 1, 1.5, 2, 3], bVar: [0, 0.05, 0.2] });
+    for (let i = 0; i < 3; i++) {
+      for (let j = 1; j < 5; j++) assert.ok(d.chi1.get(i, j) > d.chi1.get(i, j - 1));
+      const wc = signal.criticalWStd(stax.erf(), { bStd: Math.sqrt(d.bVar[i]) }) ** 2;
+      d.wVar.forEach((w2, j) => assert.equal(d.chi1.get(i, j) < 1, w2 < wc));
+    }
+  });
+
+  it('rejects what it cannot use', () => {
+    assert.throws(() => signal.meanField(stax.dense(3) as never, { wStd: 1 }), (e: Error) => e instanceof InputError && /activation layer/.test(e.message));
+    assert.throws(() => signal.meanField(stax.erf(), { wStd: 0 }), /wStd must be a positive/);
+    assert.throws(() => signal.meanField(stax.erf(), { wstd: 1 } as never), /unknown option "wstd"/);
+    assert.throws(() => signal.phaseDiagram(stax.erf(), { wVar: [], bVar: [0] }), /non-empty/);
+    assert.throws(() => signal.criticalWStd(stax.erf(), { bStd: 0.1, hi: 0.5 }), /does not change sign/);
+  });
+});
