@@ -40,7 +40,7 @@ test('user strings cannot leave the JSON element or reach a script in the HTML',
 
 test('plotly gets entity-escaped text, which it shows literally', () => {
   const { data, layout } = toPlotly(figureWith('<b>bold</b> & "q"').spec, LIGHT);
-  assert.equal((layout.title as { text: string }).text, '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;q&quot;');
+  assert.equal((layout.title as { text: string }).text, '&lt;b&gt;bold&lt;/b&gt; &amp; "q"');
   assert.ok(data.every((t) => !('name' in t) || !String((t as { name: string }).name).includes('<')));
 });
 

@@ -1,5 +1,4 @@
 import { VIRIDIS } from '../colormap';
-import { escapeXml } from '../escape';
 import { axisRanges } from '../extent';
 import { formatNumber } from '../format';
 import type { FigureSpec, TraceSpec } from '../spec';
@@ -34,7 +33,7 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
   }
   const ranges = axisRanges(spec);
   const axis = (label: string | undefined, log: boolean, range: [number, number]) => ({
-    title: { text: label === undefined ? '' : escapeXml(label) },
+    title: { text: label === undefined ? '' : plotlyText(label) },
     type: log ? 'log' : 'linear',
     range,
     gridcolor: theme.grid,
@@ -47,7 +46,7 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     exponentformat: 'power',
   });
   const layout: Record<string, unknown> = {
-    title: { text: spec.title === undefined ? '' : escapeXml(spec.title) },
+    title: { text: spec.title === undefined ? '' : plotlyText(spec.title) },
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     font: { color: theme.foreground, family: "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif", size: 12 },
@@ -59,7 +58,7 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     annotations: spec.annotations.map((a) => ({
       x: spec.xAxis.log ? Math.log10(a.x) : a.x,
       y: spec.yAxis.log ? Math.log10(a.y) : a.y,
-      text: escapeXml(a.text),
+      text: plotlyText(a.text),
       showarrow: false,
       xanchor: 'left',
       yanchor: 'bottom',
@@ -70,7 +69,7 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     const { name, values, active, steps } = spec.slider;
     layout.sliders = [{
       active,
-      currentvalue: { prefix: `${escapeXml(name)} = `, font: { color: theme.foreground } },
+      currentvalue: { prefix: `${plotlyText(name)} = `, font: { color: theme.foreground } },
       pad: { t: 48 },
       bgcolor: theme.grid,
       activebgcolor: theme.axis,
@@ -99,7 +98,7 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
       return [{
         type: 'scatter',
         mode: 'lines',
-        name: escapeXml(trace.name),
+        name: plotlyText(trace.name),
         x: [...trace.x, ...[...trace.x].reverse()],
         y: bandY(trace.lower, trace.upper),
         fill: 'toself',
@@ -119,7 +118,7 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
       return [{
         type: 'scatter',
         mode: 'lines',
-        name: escapeXml(trace.name),
+        name: plotlyText(trace.name),
         x: trace.x,
         y: trace.y,
         line,
@@ -132,7 +131,7 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
       return [{
         type: 'scatter',
         mode: 'markers',
-        name: escapeXml(trace.name),
+        name: plotlyText(trace.name),
         x: trace.x,
         y: trace.y,
         marker: { color: seriesColor(theme, trace.color), size: 8, line: { color: theme.background, width: 1 } },
@@ -155,6 +154,14 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
         })),
       ];
   }
+}
+
+/**
+ * Text for plotly: `&`, `<` and `>` as the entities plotly decodes, so no tag
+ * of its HTML subset can form; quotes need nothing, as they only matter inside a tag.
+ */
+export function plotlyText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A band as one closed outline: along the upper edge, back along the lower. */
