@@ -13,6 +13,7 @@ import { launchChromium, outDir } from './chromium';
 // Exported with Debian's jupyter-nbconvert, then opened with every network
 // request refused: the text/html must draw interactive plots on its own.
 const out = outDir('nbconvert');
+const XSS = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>';
 const x = Array.from({ length: 40 }, (_, i) => -3 + (6 * i) / 39);
 const T = [0, 10, 100];
 const figures = [
@@ -25,6 +26,7 @@ const figures = [
   }),
   lineChart({ x: [10, 100, 1000], logX: true, logY: true, slope: true, series: [{ name: 'error', y: [1, 0.316, 0.1] }], title: 'convergence' }),
   heatmap({ z: [[1, 0.5], [0.5, 1]], contours: [0.75], title: 'kernel' }),
+  gpBands({ name: XSS, title: XSS, x: [0, 1], mean: [0, 1], std: [0.1, 0.1] }),
 ];
 
 function notebook(): object {
@@ -71,10 +73,12 @@ after(async () => {
 
 test('the exported notebook draws every figure with plotly, offline', async () => {
   await page.waitForFunction(() => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
-    .filter((gd) => gd.querySelector('.main-svg')).length === 3, undefined, { timeout: 20_000 });
+    .filter((gd) => gd.querySelector('.main-svg')).length === 4, undefined, { timeout: 20_000 });
   const traces = await page.evaluate(() => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
     .map((gd) => (gd as unknown as { data: unknown[] }).data.length));
-  assert.deepEqual(traces, [3, 2, 2], 'band, mean and points; curve and fit; heatmap and one contour');
+  assert.deepEqual(traces, [3, 2, 2, 2], 'band, mean and points; curve and fit; heatmap and one contour; band and mean');
+  assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, 'the payload never ran');
+  assert.equal(await page.locator('.tangent-lab-plot .gtitle').nth(3).textContent(), XSS, 'and shows as text');
   const staticShown = await page.evaluate(() => Array.from(document.querySelectorAll('.tangent-lab-static'))
     .filter((e) => (e as HTMLElement).style.display !== 'none').length);
   assert.equal(staticShown, 0, 'the static pictures gave way to the interactive ones');
@@ -89,8 +93,9 @@ test('with scripts disabled the same export still shows the static pictures', as
   await noScript.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
   await noScript.goto(pathToFileURL(join(out, 'figures.html')).href);
   const svgs = await noScript.locator('.tangent-lab-static svg').count();
-  assert.equal(svgs, 3);
-  assert.equal(await noScript.locator('.tangent-lab-static svg polygon.band').count(), 1);
+  assert.equal(svgs, 4);
+  assert.equal(await noScript.locator('.tangent-lab-static svg polygon.band').count(), 2);
+  assert.equal(await noScript.locator('.tangent-lab-static svg text.title').nth(3).textContent(), XSS);
   await noScript.screenshot({ path: join(out, 'figures-no-script.png'), fullPage: true });
   await context.close();
 });

@@ -1,14 +1,13 @@
 import type { FigureSpec, TraceSpec } from './spec';
 
 /**
- * The traces as they are at slider step `step` (the active one by default):
- * a figure's `traces` hold the active step's data, each step lists the
- * traces it changes.
+ * The traces as they are at the slider's active step, which the static
+ * pictures show. Each step lists the traces it changes and their new data.
  */
-export function activeTraces(spec: FigureSpec, step = spec.slider?.active): TraceSpec[] {
-  if (!spec.slider || step === undefined) return spec.traces;
+export function activeTraces(spec: FigureSpec): TraceSpec[] {
+  if (!spec.slider) return spec.traces;
   const traces = spec.traces.map((t) => ({ ...t }));
-  for (const update of spec.slider.steps[step]) {
+  for (const update of spec.slider.steps[spec.slider.active]) {
     const t = traces[update.trace];
     if (t.type === 'band') {
       if (update.lower) t.lower = update.lower;

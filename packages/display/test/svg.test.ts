@@ -83,3 +83,16 @@ test('heatmap cells and contour lines: the level z = 0.4 of z = x is the vertica
   assert.equal(xs.length, 8, 'one segment per row of cells');
   assert.ok(xs.every((v) => Math.abs(v - xs[0]) < 0.01), 'all on one vertical line');
 });
+
+test('degenerate figures (one point, a constant field) still give finite coordinates', () => {
+  const figures = [
+    gpBands({ x: [1], mean: [2], std: [0] }),
+    lineChart({ x: [10], logX: true, logY: true, series: [{ name: 'loss', y: [0.1] }] }),
+    heatmap({ z: [[3, 3], [3, 3]], contours: true }),
+  ];
+  for (const fig of figures) {
+    const svg = fig.toBundle({ includePlotly: false })['image/svg+xml'];
+    parseXml(svg);
+    assert.ok(!/NaN|Infinity/.test(svg), fig.spec.kind);
+  }
+});

@@ -136,7 +136,7 @@ function drawHeatmap(trace: HeatmapTrace, sx: Scale, sy: Scale, theme: Theme): s
 function colorbar(trace: HeatmapTrace, x: number, top: number, bottom: number, theme: Theme): string {
   const { lo, hi } = zRange(trace.z);
   const stops = VIRIDIS.map(([u, c]) => `<stop offset="${u}" stop-color="${c}"/>`).join('');
-  const scale = makeScale([lo, hi], bottom, top, false);
+  const scale = makeScale(hi > lo ? [lo, hi] : [lo - 1, hi + 1], bottom, top, false);
   const ticks = scale.ticks.map((v) => `<text x="${x + 20}" y="${n(scale.pixel(v) + 4)}" fill="${theme.foreground}">${formatNumber(v)}</text>`);
   // The gradient's id only has to be unique within this SVG document.
   return `<g class="colorbar"><defs><linearGradient id="viridis" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>`
