@@ -1,5 +1,31 @@
 /**
- * @tangent-lab/display — plots for tslab notebooks. Filled in by the display issue.
+ * @tangent-lab/display — the pictures of wide-network notebooks: GP bands
+ * (posterior mean ±2σ, samples, training points, several models, a slider over
+ * training time), loss and convergence curves, heatmaps — as one MIME bundle
+ * with an interactive plotly view, a static SVG and a text summary, shown in
+ * tslab notebooks by {@link show}.
+ *
+ * @example
+ * ```ts
+ * import { gpBands, show } from '@tangent-lab/display';
+ * const x = Array.from({ length: 50 }, (_, i) => -2 + (4 * i) / 49);
+ * show(gpBands({ name: 'NTK-GP', x, mean: x.map(Math.sin), std: x.map((v) => 0.1 + 0.1 * v * v),
+ *                train: { x: [-1, 0, 1], y: [-0.84, 0, 0.84] }, title: 'posterior at t = ∞' }));
+ * ```
  * @packageDocumentation
  */
-export const MIME_TYPE = 'application/vnd.tangent-lab.plot+json';
+export { MIME_TYPE, SPEC_VERSION } from './spec';
+export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, AnnotationSpec, TraceUpdate } from './spec';
+export { Figure, type FigureBundle, type BundleOptions } from './figure';
+export { gpBands, type GpSeries } from './gp-bands';
+export { lineChart, type LineChartOptions } from './line-chart';
+export { heatmap, type HeatmapOptions } from './heatmap';
+export { show, liveDisplay, type Showable, type ShowOptions, type LiveDisplay } from './show';
+export { dataFrameBundle, isDataFrameLike, type DataFrameLike } from './dataframe';
+export { renderSvg } from './svg/render-svg';
+export { parseSpec } from './parse-spec';
+export { toPlotly, type PlotlyFigure } from './plotly/to-plotly';
+export { LIGHT, DARK, type Theme } from './theme';
+export { escapeXml, jsonForScript } from './escape';
+export { TangentLabError, ShapeError, InputError, OptionError, KernelError } from './errors';
+export type { VectorLike, MatrixLike, MatrixShape } from './input/vector';

@@ -1,0 +1,17 @@
+/**
+ * The browser-safe part of @tangent-lab/display, for renderers: check an
+ * untrusted figure and turn it into a plotly figure in a theme. Imports
+ * nothing from Node.
+ *
+ * @example
+ * ```ts
+ * import { MIME_TYPE, parseSpec, toPlotly, DARK } from '@tangent-lab/display/browser';
+ * const { data, layout, config } = toPlotly(parseSpec(bundle[MIME_TYPE]), DARK);
+ * ```
+ * @packageDocumentation
+ */
+export { MIME_TYPE, SPEC_VERSION } from './spec';
+export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec } from './spec';
+export { parseSpec } from './parse-spec';
+export { toPlotly, type PlotlyFigure } from './plotly/to-plotly';
+export { LIGHT, DARK, seriesColor, type Theme } from './theme';

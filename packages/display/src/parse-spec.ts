@@ -1,0 +1,121 @@
+import { InputError } from './errors';
+import {
+  axisSpec, optionalTitle, SPEC_VERSION, type AnnotationSpec, type AxisSpec, type FigureSpec, type SliderSpec, type TraceSpec, type TraceUpdate,
+} from './spec';
+
+/**
+ * Checks that an untrusted value (a notebook's saved output, which anyone
+ * can edit) is a well-formed {@link FigureSpec} and returns a copy holding
+ * only known fields: numbers are finite numbers, strings are strings, lengths
+ * agree. The JupyterLab renderer draws nothing else, so a crafted output can
+ * only ever produce a figure our builders could have produced.
+ */
+export function parseSpec(value: unknown): FigureSpec {
+  const o = object(value, 'figure');
+  if (o.version !== SPEC_VERSION) throw new InputError(`figure: version ${String(o.version)} is not supported (expected ${SPEC_VERSION}); update @tangent-lab/jupyterlab`);
+  const kind = oneOf(o.kind, ['gpBands', 'lineChart', 'heatmap'] as const, 'figure.kind');
+  const traces = array(o.traces, 'figure.traces').map((t, i) => trace(t, `figure.traces[${i}]`));
+  const annotations = array(o.annotations, 'figure.annotations').map((a, i): AnnotationSpec => {
+    const r = object(a, `figure.annotations[${i}]`);
+    return { x: num(r.x, 'annotation.x'), y: num(r.y, 'annotation.y'), text: str(r.text, 'annotation.text'), color: index(r.color, 'annotation.color') };
+  });
+  const spec: FigureSpec = {
+    version: SPEC_VERSION,
+    kind,
+    ...optionalTitle(o.title === undefined ? undefined : str(o.title, 'figure.title')),
+    xAxis: axis(o.xAxis, 'figure.xAxis'),
+    yAxis: axis(o.yAxis, 'figure.yAxis'),
+    traces,
+    annotations,
+  };
+  if (o.slider !== undefined) spec.slider = slider(o.slider, traces);
+  return spec;
+}
+
+function axis(value: unknown, where: string): AxisSpec {
+  const o = object(value, where);
+  return axisSpec(o.label === undefined ? undefined : str(o.label, `${where}.label`), bool(o.log, `${where}.log`));
+}
+
+function trace(value: unknown, where: string): TraceSpec {
+  const o = object(value, where);
+  const type = oneOf(o.type, ['band', 'line', 'points', 'heatmap'] as const, `${where}.type`);
+  if (type === 'heatmap') {
+    const x = numbers(o.x, `${where}.x`);
+    const y = numbers(o.y, `${where}.y`);
+    const z = array(o.z, `${where}.z`).map((row, i) => numbers(row, `${where}.z[${i}]`, x.length));
+    if (z.length !== y.length) throw new InputError(`${where}: z has ${z.length} rows, y has ${y.length}`);
+    return { type, x, y, z, contours: numbers(o.contours, `${where}.contours`, undefined, true) };
+  }
+  const name = str(o.name, `${where}.name`);
+  const color = index(o.color, `${where}.color`);
+  const x = numbers(o.x, `${where}.x`);
+  if (type === 'band') {
+    return { type, name, color, x, lower: numbers(o.lower, `${where}.lower`, x.length), upper: numbers(o.upper, `${where}.upper`, x.length) };
+  }
+  const y = numbers(o.y, `${where}.y`, x.length);
+  if (type === 'points') return { type, name, color, x, y };
+  return { type, name, color, x, y, style: oneOf(o.style, ['solid', 'dash', 'thin'] as const, `${where}.style`), legend: bool(o.legend, `${where}.legend`) };
+}
+
+function slider(value: unknown, traces: TraceSpec[]): SliderSpec {
+  const o = object(value, 'figure.slider');
+  const values = numbers(o.values, 'figure.slider.values');
+  const active = index(o.active, 'figure.slider.active');
+  if (active >= values.length) throw new InputError('figure.slider.active is past the last value');
+  const steps = array(o.steps, 'figure.slider.steps').map((step, k) => array(step, `figure.slider.steps[${k}]`).map((u, j): TraceUpdate => {
+    const where = `figure.slider.steps[${k}][${j}]`;
+    const r = object(u, where);
+    const i = index(r.trace, `${where}.trace`);
+    const target = traces[i];
+    if (!target || (target.type !== 'band' && target.type !== 'line')) throw new InputError(`${where}.trace does not name a band or line`);
+    const n = target.x.length;
+    return target.type === 'band'
+      ? { trace: i, lower: numbers(r.lower, `${where}.lower`, n), upper: numbers(r.upper, `${where}.upper`, n) }
+      : { trace: i, y: numbers(r.y, `${where}.y`, n) };
+  }));
+  if (steps.length !== values.length) throw new InputError(`figure.slider has ${values.length} values but ${steps.length} steps`);
+  return { name: str(o.name, 'figure.slider.name'), values, active, steps };
+}
+
+function object(value: unknown, where: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${where} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function array(value: unknown, where: string): unknown[] {
+  if (!Array.isArray(value)) throw new InputError(`${where} must be an array`);
+  return value;
+}
+
+function numbers(value: unknown, where: string, length?: number, allowEmpty = false): number[] {
+  const a = array(value, where);
+  if (a.length === 0 && !allowEmpty) throw new InputError(`${where} is empty`);
+  if (length !== undefined && a.length !== length) throw new InputError(`${where} has ${a.length} entries, expected ${length}`);
+  return a.map((v, i) => num(v, `${where}[${i}]`));
+}
+
+function num(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(`${where} must be a finite number`);
+  return value;
+}
+
+function index(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) < 0) throw new InputError(`${where} must be a whole number ≥ 0`);
+  return value as number;
+}
+
+function str(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new InputError(`${where} must be a string`);
+  return value;
+}
+
+function bool(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') throw new InputError(`${where} must be true or false`);
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
+  if (!allowed.includes(value as T)) throw new InputError(`${where} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}

@@ -1,0 +1,112 @@
+/**
+ * The figure as plain data: what `application/vnd.tangent-lab.plot+json`
+ * carries, what the SVG and the plotly pictures are drawn from. It holds
+ * numbers and user strings only — colours are palette indices that a theme
+ * turns into colours, so the same figure follows a light or dark front end.
+ */
+
+/** The MIME type of our figures, rendered by the @tangent-lab/jupyterlab extension. */
+export const MIME_TYPE = 'application/vnd.tangent-lab.plot+json';
+
+/** Bumped when the shape of {@link FigureSpec} changes incompatibly. */
+export const SPEC_VERSION = 1;
+
+/** Which builder made the figure. */
+export type FigureKind = 'gpBands' | 'lineChart' | 'heatmap';
+
+/** One axis: its label and whether it is logarithmic. */
+export interface AxisSpec {
+  label?: string;
+  log: boolean;
+}
+
+/** `{ title }`, or `{}` when there is no title. */
+export function optionalTitle(title: string | undefined): { title?: string } {
+  return title === undefined ? {} : { title };
+}
+
+/** An axis, with no `label` key when there is no label (the spec is JSON: no `undefined`). */
+export function axisSpec(label: string | undefined, log: boolean): AxisSpec {
+  return label === undefined ? { log } : { label, log };
+}
+
+/** A filled band between `lower` and `upper` over sorted `x` (the ±2σ region). */
+export interface BandTrace {
+  type: 'band';
+  name: string;
+  color: number;
+  x: number[];
+  lower: number[];
+  upper: number[];
+}
+
+/** A polyline over sorted `x`: a posterior mean, a sample, a loss curve, a fitted slope. */
+export interface LineTrace {
+  type: 'line';
+  name: string;
+  color: number;
+  x: number[];
+  y: number[];
+  /** `solid` for means and curves, `dash` for fits, `thin` for samples. */
+  style: 'solid' | 'dash' | 'thin';
+  /** Whether the trace has its own legend entry (samples share one). */
+  legend: boolean;
+}
+
+/** Markers at given points: the training set. */
+export interface PointsTrace {
+  type: 'points';
+  name: string;
+  color: number;
+  x: number[];
+  y: number[];
+}
+
+/** A colour map of `z[i][j]` at `(x[j], y[i])`, with contour lines at `contours` levels. */
+export interface HeatmapTrace {
+  type: 'heatmap';
+  x: number[];
+  y: number[];
+  z: number[][];
+  contours: number[];
+}
+
+export type TraceSpec = BandTrace | LineTrace | PointsTrace | HeatmapTrace;
+
+/** Text placed at a data point, in the colour of palette entry `color`. */
+export interface AnnotationSpec {
+  x: number;
+  y: number;
+  text: string;
+  color: number;
+}
+
+/** New values for one trace at one slider step. */
+export interface TraceUpdate {
+  trace: number;
+  y?: number[];
+  lower?: number[];
+  upper?: number[];
+}
+
+/** A slider over training time: each step replaces the data of some traces. */
+export interface SliderSpec {
+  /** The variable the slider moves, e.g. `t`. */
+  name: string;
+  values: number[];
+  /** The step shown by the static pictures and first shown by the interactive ones. */
+  active: number;
+  steps: TraceUpdate[][];
+}
+
+/** A whole figure. Traces are drawn in order (bands first, so lines stay visible). */
+export interface FigureSpec {
+  version: typeof SPEC_VERSION;
+  kind: FigureKind;
+  title?: string;
+  xAxis: AxisSpec;
+  yAxis: AxisSpec;
+  traces: TraceSpec[];
+  annotations: AnnotationSpec[];
+  slider?: SliderSpec;
+}

@@ -1,0 +1,200 @@
+import { VIRIDIS, viridis } from '../colormap';
+import { escapeXml } from '../escape';
+import { axisRanges } from '../extent';
+import { formatNumber } from '../format';
+import type { FigureSpec, HeatmapTrace, TraceSpec } from '../spec';
+import { LIGHT, seriesColor, type Theme } from '../theme';
+import { contourSegments } from './contours';
+import { makeScale, type Scale } from './scale';
+import { activeTraces } from '../slider-step';
+
+const WIDTH = 640;
+const HEIGHT = 400;
+const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+
+/**
+ * The static picture of a figure: a standalone SVG document drawn in Node,
+ * with axes, ticks, legend, bands, lines, points, heatmap cells and contours,
+ * showing the slider's active step. Every user string is escaped.
+ *
+ * @example
+ * ```ts
+ * const svg = renderSvg(gpBands({ x: [0, 1], mean: [0, 1], std: [0.1, 0.2] }).spec);
+ * svg.startsWith('<svg'); // true
+ * ```
+ */
+export function renderSvg(spec: FigureSpec, theme: Theme = LIGHT): string {
+  const traces = activeTraces(spec);
+  const legend = legendEntries(traces);
+  const heatmap = traces.find((t): t is HeatmapTrace => t.type === 'heatmap');
+  const top = (spec.title ? 36 : 14) + (spec.slider ? 18 : 0);
+  const right = WIDTH - (legend.length > 0 ? 170 : heatmap ? 90 : 20);
+  const bottom = HEIGHT - (spec.xAxis.label ? 50 : 34);
+  const left = spec.yAxis.label ? 76 : 60;
+  const ranges = axisRanges(spec);
+  const sx = makeScale(ranges.x, left, right, spec.xAxis.log);
+  const sy = makeScale(ranges.y, bottom, top, spec.yAxis.log);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${escapeXml(FONT)}" font-size="11">`,
+    `<rect class="background" width="${WIDTH}" height="${HEIGHT}" fill="${theme.background}"/>`,
+  ];
+  if (spec.title) {
+    parts.push(`<text class="title" x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" fill="${theme.foreground}">${escapeXml(spec.title)}</text>`);
+  }
+  if (spec.slider) {
+    const { name, values, active } = spec.slider;
+    parts.push(`<text class="slider-value" x="${WIDTH / 2}" y="${top - 6}" text-anchor="middle" fill="${theme.axis}">${escapeXml(name)} = ${formatNumber(values[active])} (of ${formatNumber(values[0])} … ${formatNumber(values[values.length - 1])})</text>`);
+  }
+  parts.push(...axes(spec, sx, sy, { left, right, top, bottom }, theme, !heatmap));
+  for (const trace of traces) parts.push(drawTrace(trace, sx, sy, theme));
+  for (const a of spec.annotations) {
+    parts.push(`<text class="annotation" x="${n(sx.pixel(a.x) + 6)}" y="${n(sy.pixel(a.y) - 6)}" fill="${seriesColor(theme, a.color)}">${escapeXml(a.text)}</text>`);
+  }
+  parts.push(`<rect class="frame" x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="${theme.axis}"/>`);
+  if (legend.length > 0) parts.push(drawLegend(legend, right + 14, top, theme));
+  if (heatmap) parts.push(colorbar(heatmap, right + 16, top, bottom, theme));
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function axes(spec: FigureSpec, sx: Scale, sy: Scale, box: Box, theme: Theme, grid: boolean): string[] {
+  const out: string[] = [];
+  for (const v of sx.ticks) {
+    const x = n(sx.pixel(v));
+    if (grid) out.push(`<line class="grid" x1="${x}" y1="${box.top}" x2="${x}" y2="${box.bottom}" stroke="${theme.grid}"/>`);
+    out.push(`<line class="tick" x1="${x}" y1="${box.bottom}" x2="${x}" y2="${box.bottom + 4}" stroke="${theme.axis}"/>`);
+    out.push(`<text class="tick-label" x="${x}" y="${box.bottom + 16}" text-anchor="middle" fill="${theme.foreground}">${formatNumber(v)}</text>`);
+  }
+  for (const v of sy.ticks) {
+    const y = sy.pixel(v);
+    if (grid) out.push(`<line class="grid" x1="${box.left}" y1="${n(y)}" x2="${box.right}" y2="${n(y)}" stroke="${theme.grid}"/>`);
+    out.push(`<line class="tick" x1="${box.left - 4}" y1="${n(y)}" x2="${box.left}" y2="${n(y)}" stroke="${theme.axis}"/>`);
+    out.push(`<text class="tick-label" x="${box.left - 7}" y="${n(y + 4)}" text-anchor="end" fill="${theme.foreground}">${formatNumber(v)}</text>`);
+  }
+  if (spec.xAxis.label) {
+    out.push(`<text class="axis-label" x="${(box.left + box.right) / 2}" y="${box.bottom + 38}" text-anchor="middle" font-size="12" fill="${theme.foreground}">${escapeXml(spec.xAxis.label)}</text>`);
+  }
+  if (spec.yAxis.label) {
+    const cy = (box.top + box.bottom) / 2;
+    out.push(`<text class="axis-label" x="18" y="${cy}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${cy})" fill="${theme.foreground}">${escapeXml(spec.yAxis.label)}</text>`);
+  }
+  return out;
+}
+
+function drawTrace(trace: TraceSpec, sx: Scale, sy: Scale, theme: Theme): string {
+  const title = 'name' in trace ? `<title>${escapeXml(trace.name)}</title>` : '';
+  switch (trace.type) {
+    case 'band': {
+      const upper = trace.x.map((x, i) => `${n(sx.pixel(x))},${n(sy.pixel(trace.upper[i]))}`);
+      const lower = trace.x.map((x, i) => `${n(sx.pixel(x))},${n(sy.pixel(trace.lower[i]))}`).reverse();
+      return `<polygon class="band" points="${[...upper, ...lower].join(' ')}" fill="${seriesColor(theme, trace.color)}" fill-opacity="${theme.bandOpacity}" stroke="none">${title}</polygon>`;
+    }
+    case 'line': {
+      const points = trace.x.map((x, i) => `${n(sx.pixel(x))},${n(sy.pixel(trace.y[i]))}`).join(' ');
+      const stroke = { solid: 'stroke-width="2"', dash: 'stroke-width="1.5" stroke-dasharray="6 4"', thin: 'stroke-width="1" stroke-opacity="0.6"' }[trace.style];
+      return `<polyline class="line line-${trace.style}" points="${points}" fill="none" stroke="${seriesColor(theme, trace.color)}" ${stroke} stroke-linejoin="round">${title}</polyline>`;
+    }
+    case 'points': {
+      const dots = trace.x.map((x, i) => `<circle cx="${n(sx.pixel(x))}" cy="${n(sy.pixel(trace.y[i]))}" r="3.5"/>`).join('');
+      return `<g class="points" fill="${seriesColor(theme, trace.color)}" stroke="${theme.background}" stroke-width="1">${title}${dots}</g>`;
+    }
+    case 'heatmap':
+      return drawHeatmap(trace, sx, sy, theme);
+  }
+}
+
+function drawHeatmap(trace: HeatmapTrace, sx: Scale, sy: Scale, theme: Theme): string {
+  const { lo, hi } = zRange(trace.z);
+  const xEdges = edges(trace.x).map((v) => sx.pixel(v));
+  const yEdges = edges(trace.y).map((v) => sy.pixel(v));
+  const cells: string[] = [];
+  trace.z.forEach((row, i) => row.forEach((v, j) => {
+    const x0 = Math.min(xEdges[j], xEdges[j + 1]);
+    const y0 = Math.min(yEdges[i], yEdges[i + 1]);
+    const w = Math.abs(xEdges[j + 1] - xEdges[j]);
+    const h = Math.abs(yEdges[i + 1] - yEdges[i]);
+    // Cells overlap by a fraction of a pixel so no seams show between them.
+    cells.push(`<rect x="${n(x0)}" y="${n(y0)}" width="${n(w + 0.4)}" height="${n(h + 0.4)}" fill="${viridis(hi > lo ? (v - lo) / (hi - lo) : 0.5)}"/>`);
+  }));
+  const lines = trace.contours.map((level) => {
+    const d = contourSegments(trace.x, trace.y, trace.z, level)
+      .map(([x0, y0, x1, y1]) => `M${n(sx.pixel(x0))} ${n(sy.pixel(y0))}L${n(sx.pixel(x1))} ${n(sy.pixel(y1))}`)
+      .join('');
+    return d ? `<path class="contour" data-level="${level}" d="${d}"/>` : '';
+  });
+  return `<g class="heatmap" shape-rendering="crispEdges">${cells.join('')}</g>`
+    + `<g class="contours" fill="none" stroke="${theme.background}" stroke-width="1.2" stroke-opacity="0.85">${lines.join('')}</g>`;
+}
+
+function colorbar(trace: HeatmapTrace, x: number, top: number, bottom: number, theme: Theme): string {
+  const { lo, hi } = zRange(trace.z);
+  const stops = VIRIDIS.map(([u, c]) => `<stop offset="${u}" stop-color="${c}"/>`).join('');
+  const scale = makeScale(hi > lo ? [lo, hi] : [lo - 1, hi + 1], bottom, top, false);
+  const ticks = scale.ticks.map((v) => `<text x="${x + 20}" y="${n(scale.pixel(v) + 4)}" fill="${theme.foreground}">${formatNumber(v)}</text>`);
+  // The gradient's id only has to be unique within this SVG document.
+  return `<g class="colorbar"><defs><linearGradient id="viridis" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>`
+    + `<rect x="${x}" y="${top}" width="14" height="${bottom - top}" fill="url(#viridis)"/>${ticks.join('')}</g>`;
+}
+
+interface LegendEntry {
+  kind: 'band' | 'line' | 'dash' | 'thin' | 'points';
+  name: string;
+  color: number;
+}
+
+function legendEntries(traces: TraceSpec[]): LegendEntry[] {
+  const out: LegendEntry[] = [];
+  for (const t of traces) {
+    if (t.type === 'heatmap') continue;
+    if (t.type === 'line' && !t.legend) continue;
+    const kind = t.type === 'line' ? (t.style === 'solid' ? 'line' : t.style) : t.type;
+    out.push({ kind, name: t.name, color: t.color });
+  }
+  return out;
+}
+
+function drawLegend(entries: LegendEntry[], x: number, top: number, theme: Theme): string {
+  const rows = entries.map((e, k) => {
+    const y = top + 8 + k * 18;
+    const color = seriesColor(theme, e.color);
+    const swatch = {
+      band: `<rect x="${x}" y="${y - 5}" width="22" height="10" fill="${color}" fill-opacity="${theme.bandOpacity}"/>`,
+      line: `<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${color}" stroke-width="2"/>`,
+      dash: `<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${color}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+      thin: `<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${color}" stroke-opacity="0.6"/>`,
+      points: `<circle cx="${x + 11}" cy="${y}" r="3.5" fill="${color}"/>`,
+    }[e.kind];
+    const label = e.name.length > 24 ? `${e.name.slice(0, 23)}…` : e.name;
+    return `${swatch}<text x="${x + 28}" y="${y + 4}" fill="${theme.foreground}">${escapeXml(label)}</text>`;
+  });
+  return `<g class="legend">${rows.join('')}</g>`;
+}
+
+function zRange(z: number[][]): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of z) for (const v of row) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo, hi };
+}
+
+/** Cell edges halfway between neighbouring coordinates. */
+function edges(c: number[]): number[] {
+  if (c.length === 1) return [c[0] - 0.5, c[0] + 0.5];
+  const mid = c.slice(1).map((v, i) => (v + c[i]) / 2);
+  return [c[0] - (c[1] - c[0]) / 2, ...mid, c[c.length - 1] + (c[c.length - 1] - c[c.length - 2]) / 2];
+}
+
+/** Pixel coordinates with two decimals keep the SVG small. */
+function n(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}
