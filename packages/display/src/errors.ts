@@ -1,7 +1,9 @@
 /**
  * Errors raised by @tangent-lab/display. They carry the same class names as
- * those of @tangent-lab/core (this package does not depend on core), and every
- * one is raised before any drawing starts, naming the argument that was wrong.
+ * those of @tangent-lab/core, and every one is raised before any drawing
+ * starts, naming the argument that was wrong. They are not imported from core
+ * because the figure parser using them also runs in the browser (the
+ * JupyterLab renderer), where core's Node-only modules cannot be bundled.
  */
 
 /** Base class of every error this package raises on purpose. */
