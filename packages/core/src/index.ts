@@ -21,3 +21,6 @@ export * as stax from './stax';
 export type { Get, Kernel, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
 export { batch, type BatchOptions, type BatchedKernelFn } from './batch';
 export * as signal from './signal';
+export * as ode from './ode';
+export * as predict from './predict';
+export * as losses from './losses';

@@ -1,0 +1,9 @@
+/**
+ * Training losses shared by function-space dynamics (`predict`) and finite
+ * networks: mean squared error as Neural Tangents defines it, and softmax
+ * cross-entropy.
+ * @packageDocumentation
+ */
+export type { Loss } from './loss';
+export { mse } from './mse';
+export { crossEntropy } from './cross-entropy';

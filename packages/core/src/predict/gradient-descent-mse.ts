@@ -1,0 +1,112 @@
+import { ShapeError } from '../errors';
+import { product } from '../linalg/product';
+import { Matrix, type MatrixLike } from '../matrix';
+import { checkOptions } from '../options';
+import { diagRegArg, learningRateArg, matrixArg, timesArg, trainKernelArg } from './inputs';
+import { scaleRows } from './scale-rows';
+import { gain, learned, spectrum, type Spectrum } from './spectrum';
+
+/** Outputs on the training set and, when a test-train kernel was given, on the test set. */
+export interface Prediction {
+  train: Matrix;
+  test?: Matrix;
+}
+
+export interface GradientDescentMseOptions {
+  /** η; training time is measured in units of it (default 1). */
+  learningRate?: number;
+  /** Diagonal regulariser relative to mean(diag Θ) (default 0). */
+  diagReg?: number;
+}
+
+/** The prediction function returned by {@link gradientDescentMse}. */
+export interface GradientDescentMsePredictFn {
+  (t: number, fx0Train?: MatrixLike | null, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction;
+  (t: readonly number[], fx0Train?: MatrixLike | null, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction[];
+}
+
+/**
+ * Closed-form gradient flow on the MSE loss of a linearized network (eqs. 10–12),
+ * as Neural Tangents' `predict.gradient_descent_mse`. With Θ the train-train
+ * kernel, N = yTrain.size (the loss is ½·mean over all entries) and τ = η·t/N:
+ *   f_t(𝒳) = f₀(𝒳) + (e^{−Θτ} − I)(f₀(𝒳) − 𝒴)                      (eq. 10)
+ *   f_t(x) = f₀(x) + Θ(x, 𝒳) Θ⁻¹(e^{−Θτ} − I)(f₀(𝒳) − 𝒴)            (eqs. 11–12)
+ * Θ is eigendecomposed once (LAPACK dsyevd) on first use and reused for every
+ * t; `t = Infinity` gives the converged outputs. Each output column is
+ * trained independently with the same kernel.
+ *
+ * @param kTrainTrain - Θ(𝒳, 𝒳), an NTK (empirical or analytic), n×n.
+ * @param yTrain - targets 𝒴, n×k.
+ * @returns `predictFn(t, fx0Train?, fx0Test?, kTestTrain?)`: outputs at time t
+ *   (an array of results for an array of times). `fx0Train` defaults to zeros;
+ *   test outputs are computed when `kTestTrain` (m×n) is given, from `fx0Test`
+ *   (default zeros: the mean over random initialisations).
+ * @example
+ * ```ts
+ * const predictFn = predict.gradientDescentMse([[2, 1], [1, 2]], [[1], [-1]], { learningRate: 1 });
+ * predictFn(Infinity).train.toArray(); // [[1], [-1]]: the targets are fit
+ * predictFn(1, null, null, [[1.5, 0.5]]).test!.get(0, 0);
+ * ```
+ */
+export function gradientDescentMse(
+  kTrainTrain: MatrixLike,
+  yTrain: MatrixLike,
+  options: GradientDescentMseOptions = {},
+): GradientDescentMsePredictFn {
+  const where = 'predict.gradientDescentMse';
+  checkOptions(where, options, ['learningRate', 'diagReg']);
+  const y = matrixArg(where, 'yTrain', yTrain);
+  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
+  const learningRate = learningRateArg(where, options.learningRate ?? 1);
+  const diagReg = diagRegArg(where, options.diagReg ?? 0);
+  const normalization = y.data.length;
+  let cached: Spectrum | undefined;
+  const eigen = () => (cached ??= spectrum(where, 'kTrainTrain', k, diagReg));
+  let lastKTestTrain: MatrixLike | undefined;
+  let lastProjection: Matrix | undefined;
+
+  function predictFn(
+    t: number | readonly number[],
+    fx0Train?: MatrixLike | null,
+    fx0Test?: MatrixLike | null,
+    kTestTrain?: MatrixLike | null,
+  ): Prediction | Prediction[] {
+    const times = timesArg(where, t);
+    const f0 = fx0Train == null ? new Matrix(y.rows, y.cols) : matrixArg(where, 'fx0Train', fx0Train, y.rows, y.cols);
+    if (fx0Test != null && kTestTrain == null) {
+      throw new ShapeError(`${where}: fx0Test was given without kTestTrain; pass the test-train kernel Θ(x_test, x_train) to predict test outputs`);
+    }
+    let ktx: Matrix | null = null;
+    let g0: Matrix | null = null;
+    if (kTestTrain != null) {
+      ktx = matrixArg(where, 'kTestTrain', kTestTrain, undefined, y.rows);
+      g0 = fx0Test == null ? new Matrix(ktx.rows, y.cols) : matrixArg(where, 'fx0Test', fx0Test, ktx.rows, y.cols);
+    }
+    const { values, vectors } = eigen();
+    // Residual at t = 0 in the eigenbasis: z = Vᵀ (f₀ − 𝒴).
+    const residual = new Matrix(y.rows, y.cols, f0.data.map((v, i) => v - y.data[i]));
+    const z = product(vectors, residual, true);
+    let projection: Matrix | null = null;
+    if (ktx !== null) {
+      if (kTestTrain !== lastKTestTrain || !lastProjection) {
+        lastProjection = product(ktx, vectors);
+        lastKTestTrain = kTestTrain ?? undefined;
+      }
+      projection = lastProjection;
+    }
+    const results = times.map((time) => {
+      const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
+      // eq. 10: e^{−λτ} − 1 per eigendirection.
+      const trainStep = product(vectors, scaleRows(z, values.map((l) => -learned(l, tau))));
+      const out: Prediction = { train: new Matrix(y.rows, y.cols, f0.data.map((v, i) => v + trainStep.data[i])) };
+      if (projection !== null && g0 !== null) {
+        // eqs. 11–12: Θ(x, 𝒳) V · (e^{−λτ} − 1)/λ · Vᵀ(f₀ − 𝒴).
+        const testStep = product(projection, scaleRows(z, values.map((l) => -gain(l, tau))));
+        out.test = new Matrix(g0.rows, y.cols, g0.data.map((v, i) => v + testStep.data[i]));
+      }
+      return out;
+    });
+    return Array.isArray(t) ? results : results[0];
+  }
+  return predictFn as GradientDescentMsePredictFn;
+}

@@ -1,0 +1,13 @@
+/**
+ * Training dynamics without training (seed 002, eqs. 10–16, 20–26, S19–S31):
+ * closed-form gradient flow on MSE, the mean and covariance of infinite
+ * ensembles at any time t, exact GP inference, any loss through an ODE solver,
+ * and the largest stable learning rate. Names and conventions follow Neural
+ * Tangents' `nt.predict`.
+ * @packageDocumentation
+ */
+export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn, type Prediction } from './gradient-descent-mse';
+export { gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn } from './gradient-descent-mse-ensemble';
+export { gpInference, type Gaussian } from './gp-inference';
+export { gradientDescent, type GradientDescentOptions, type GradientDescentPredictFn, type LossGradient } from './gradient-descent';
+export { maxLearningRate } from './max-learning-rate';

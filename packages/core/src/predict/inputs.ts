@@ -1,0 +1,56 @@
+import { InputError, ShapeError } from '../errors';
+import { Matrix, type MatrixLike } from '../matrix';
+
+/** A matrix argument of the prediction functions, with its expected shape checked. */
+export function matrixArg(where: string, name: string, value: MatrixLike, rows?: number, cols?: number): Matrix {
+  const m = Matrix.from(value, name);
+  if ((rows !== undefined && m.rows !== rows) || (cols !== undefined && m.cols !== cols)) {
+    throw new ShapeError(`${where}: ${name} is ${m.rows}×${m.cols} but must be ${rows ?? m.rows}×${cols ?? m.cols}`);
+  }
+  return m;
+}
+
+/** A train-train kernel: square, matching the targets' rows, symmetric. */
+export function trainKernelArg(where: string, name: string, value: MatrixLike, n: number): Matrix {
+  const k = matrixArg(where, name, value);
+  if (k.rows !== k.cols) throw new ShapeError(`${where}: ${name} must be square (train × train), got ${k.rows}×${k.cols}`);
+  if (k.rows !== n) {
+    throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows; the kernel must be computed on the training inputs`);
+  }
+  const asym = k.asymmetry();
+  if (asym > 1e-10 * Math.max(k.maxAbs(), Number.MIN_VALUE)) {
+    throw new ShapeError(`${where}: ${name} is not symmetric (max |k_ij − k_ji| = ${asym.toExponential(3)}); pass the kernel of the training set with itself`);
+  }
+  return k;
+}
+
+/** learningRate: a positive finite number. */
+export function learningRateArg(where: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new InputError(`${where}: learningRate must be a positive finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** diagReg: a non-negative finite number (relative to the mean of the kernel's diagonal, as in Neural Tangents). */
+export function diagRegArg(where: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new InputError(`${where}: diagReg must be a non-negative finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Training time(s): each ≥ 0 (Infinity allowed unless `allowInfinity` is false). */
+export function timesArg(where: string, t: unknown, allowInfinity = true): number[] {
+  const list = Array.isArray(t) ? t : [t];
+  if (list.length === 0) throw new InputError(`${where}: t is an empty array; pass a time or a non-empty array of times`);
+  for (const v of list) {
+    if (typeof v !== 'number' || Number.isNaN(v) || v < 0) {
+      throw new InputError(`${where}: training time t must be a non-negative number (or Infinity), got ${String(v)}`);
+    }
+    if (!allowInfinity && !Number.isFinite(v)) {
+      throw new InputError(`${where}: t = Infinity cannot be integrated; pass finite times (for MSE, predict.gradientDescentMse gives t = Infinity in closed form)`);
+    }
+  }
+  return list as number[];
+}
