@@ -24,3 +24,8 @@ export * as signal from './signal';
 export * as ode from './ode';
 export * as predict from './predict';
 export * as losses from './losses';
+export * as empirical from './empirical';
+export * as params from './params';
+export { linearize, type LinearizedFn } from './linearize';
+export * as train from './train';
+export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloOptions } from './monte-carlo';

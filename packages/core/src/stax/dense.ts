@@ -6,7 +6,7 @@ import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
 import { composeAffine, isKernelList, type KernelAffine, type KernelState } from './kernel-state';
 import { makeLayer } from './make-layer';
-import type { DenseParams, Dims, Kernels, Layer, Params, Tensors } from './types';
+import type { DenseParams, Dims, Kernels, Layer, LayerDef, Params, Tensors } from './types';
 
 /** How a dense layer scales its weights (seed 002, eq. 1 vs eq. S32). */
 export type Parameterization = 'ntk' | 'standard';
@@ -124,7 +124,7 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
     return out;
   }
 
-  return makeLayer({
+  const def: LayerDef = {
     name,
     spec: { type: 'dense', args: [outDim, { wStd, bStd, parameterization }] },
     outputDim: (inputDim) => {
@@ -154,10 +154,11 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
       const input = asMatrix(x);
       return { out: affine(input, p.W, p.b), cache: input };
     },
-    backward(params, cache, gOut) {
+    backward(params, cache, gOut, visit) {
       const p = asParams(params);
       const x = cache as Matrix;
       const g = asMatrix(gOut);
+      visit?.(def, params, cache, gOut);
       const s = weightScale(x.cols);
       const backend = activeBackend();
       const gW = new Matrix(x.cols, outDim);
@@ -196,6 +197,25 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
       }
       return { out, tOut };
     },
+    gradientGram(params, cache1, gOut1, cache2, gOut2) {
+      // ∂h/∂W_ij = s·x_i δ_j and ∂h/∂b_j = s_b·δ_j, so summed over the layer's
+      // parameters the Gram is s²(X₁X₂ᵀ) ⊙ (Δ₁Δ₂ᵀ) + s_b²·Δ₁Δ₂ᵀ (eq. 5, layer l).
+      const p = asParams(params);
+      const x1 = cache1 as Matrix;
+      const x2 = cache2 as Matrix;
+      const d1 = asMatrix(gOut1);
+      const d2 = asMatrix(gOut2);
+      const backend = activeBackend();
+      const inputs = new Float64Array(x1.rows * x2.rows);
+      backend.gemm(false, true, x1.rows, x2.rows, x1.cols, 1, x1.data, x2.data, 0, inputs);
+      const signals = new Float64Array(x1.rows * x2.rows);
+      backend.gemm(false, true, d1.rows, d2.rows, outDim, 1, d1.data, d2.data, 0, signals);
+      const s2 = weightScale(x1.cols) ** 2;
+      const b2 = p.b ? biasScale * biasScale : 0;
+      for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];
+      return inputs;
+    },
     kernelRule: rule,
-  });
+  };
+  return makeLayer(def);
 }

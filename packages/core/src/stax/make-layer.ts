@@ -84,20 +84,23 @@ export function makeLayer(def: LayerDef): Layer {
       def.outputDim(checkDims(`${def.name}.init`, inputDim));
       return def.initFn(key, inputDim);
     },
-    apply(params: Params, x: KernelInput): Matrix {
-      const t = toTensors(x, 'x');
-      def.outputDim(dimsOf(t));
-      const rows = rowsOf(t);
-      if (rows.some((r) => r !== rows[0])) {
-        throw new ShapeError(`${def.name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
-      }
-      const out = def.forward(params, t).out;
-      if (!(out instanceof Matrix)) {
-        throw new ShapeError(`${def.name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat(), or call forward() for the branch list`);
-      }
-      return out;
-    },
   } as Layer;
+
+  const apply = (params: Params, x: KernelInput): Matrix => {
+    const t = toTensors(x, 'x');
+    def.outputDim(dimsOf(t));
+    const rows = rowsOf(t);
+    if (rows.some((r) => r !== rows[0])) {
+      throw new ShapeError(`${def.name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
+    }
+    const out = def.forward(params, t).out;
+    if (!(out instanceof Matrix)) {
+      throw new ShapeError(`${def.name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat(), or call forward() for the branch list`);
+    }
+    return out;
+  };
+  Object.defineProperty(apply, 'layer', { value: layer, enumerable: false });
+  (layer as { apply: unknown }).apply = apply;
 
   const kernel = (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]) => {
     const where = `${def.name}.kernel`;

@@ -41,11 +41,11 @@ export function parallel(...layers: Layer[]): Layer {
       const results = layers.map((l, i) => l.forward(ps[i], xs[i]));
       return { out: results.map((r) => r.out), cache: results.map((r) => r.cache) };
     },
-    backward(params, cache, gOut) {
+    backward(params, cache, gOut, visit) {
       const ps = params as readonly Params[];
       const caches = cache as unknown[];
       const gs = tensorBranches(gOut);
-      const results = layers.map((l, i) => l.backward(ps[i], caches[i], gs[i]));
+      const results = layers.map((l, i) => l.backward(ps[i], caches[i], gs[i], visit));
       return { gIn: results.map((r) => r.gIn), gParams: results.map((r) => r.gParams) };
     },
     jvp(params, x, tParams, tx) {

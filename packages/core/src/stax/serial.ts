@@ -52,13 +52,13 @@ export function serial(...layers: Layer[]): Layer {
       });
       return { out: h, cache: caches };
     },
-    backward(params, cache, gOut) {
+    backward(params, cache, gOut, visit) {
       const ps = paramList(name, params, n);
       const caches = cache as unknown[];
       const gParams: Params[] = new Array(n);
       let g = gOut;
       for (let i = n - 1; i >= 0; i--) {
-        const r = layers[i].backward(ps[i], caches[i], g);
+        const r = layers[i].backward(ps[i], caches[i], g, visit);
         gParams[i] = r.gParams;
         g = r.gIn;
       }

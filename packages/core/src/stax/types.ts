@@ -55,6 +55,9 @@ export interface KernelFn {
   readonly layer: Layer;
 }
 
+/** Called during a backward pass by each layer that has parameters. */
+export type BackwardVisitor = (layer: LayerDef, params: Params, cache: unknown, gOut: Tensors) => void;
+
 /**
  * The definition of a layer: its finite network (`init`, `forward`,
  * `backward`, `jvp`) and its infinite-width kernel rule, side by side. The
@@ -68,8 +71,20 @@ export interface LayerDef {
   initFn(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
   /** Forward pass; `cache` holds what {@link backward} needs. */
   forward(params: Params, x: Tensors): { out: Tensors; cache: unknown };
-  /** Vector–Jacobian product: gradients with respect to the input and to the parameters. */
-  backward(params: Params, cache: unknown, gOut: Tensors): { gIn: Tensors; gParams: Params };
+  /**
+   * Vector–Jacobian product: gradients with respect to the input and to the
+   * parameters. `visit`, when given, is called by every layer with parameters
+   * with what it saw: its parameters, forward cache and output gradient (the
+   * structured empirical NTK is built from these, never forming the Jacobian).
+   */
+  backward(params: Params, cache: unknown, gOut: Tensors, visit?: BackwardVisitor): { gIn: Tensors; gParams: Params };
+  /**
+   * For layers with parameters: the Gram matrix of their parameter gradients
+   * between two batches, Σ_θ ∂f(a)/∂θ · ∂f(b)/∂θ summed over the layer's
+   * parameters, from the forward caches and output gradients of each batch
+   * (rows = examples). A layer's contribution to the empirical NTK (eq. 5).
+   */
+  gradientGram?(params: Params, cache1: unknown, gOut1: Tensors, cache2: unknown, gOut2: Tensors): Float64Array;
   /**
    * Jacobian–vector product: the output and its directional derivative along
    * parameter tangents `tParams` (null = zero) and input tangents `tx` (null = zero).
@@ -85,6 +100,12 @@ export interface LayerDef {
   outputDim(inputDim: Dims): Dims;
 }
 
+/** A network's forward pass f(θ, x), knowing the layer it belongs to. */
+export interface ApplyFn {
+  (params: Params, x: KernelInput): Matrix;
+  readonly layer: Layer;
+}
+
 /**
  * A layer (or a whole network: combinators return layers too). Like a
  * Neural Tangents `stax` layer, one value holds the finite network and its
@@ -93,8 +114,8 @@ export interface LayerDef {
 export interface Layer extends LayerDef {
   /** Draws random parameters (eq. 1 or S32) for inputs with `inputDim` features. */
   init(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
-  /** The finite network's forward pass in float64. */
-  apply(params: Params, x: KernelInput): Matrix;
+  /** The finite network's forward pass in float64 (carries `.layer`, so trainers can find the backward pass). */
+  readonly apply: ApplyFn;
   /** The infinite-width NNGP/NTK (see {@link KernelFn}). */
   readonly kernel: KernelFn;
 }

@@ -1,0 +1,1 @@
+export { linearize, type LinearizedFn } from './linearize';

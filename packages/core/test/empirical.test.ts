@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { empirical, InputError, linearize, Matrix, monteCarloKernelFn, random, stax, type Layer } from '@tangent-lab/core';
+import { inputs, maxRelError } from './helpers/compare';
+import { logLogSlope } from './helpers/slope';
+
+const NETS: [string, () => Layer][] = [
+  ['erf MLP, 3 outputs', () => stax.serial(stax.dense(48, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(32, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(3, { bStd: 0.2 }))],
+  ['standard parameterization, ReLU', () => stax.serial(stax.dense(40, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' }))],
+  ['residual block with concat', () => stax.serial(stax.dense(16), stax.fanOut(2), stax.parallel(stax.serial(stax.gelu(), stax.dense(16)), stax.identity()), stax.fanInSum(), stax.relu(), stax.fanOut(2), stax.parallel(stax.dense(4), stax.dense(6)), stax.fanInConcat(), stax.dense(2))],
+];
+
+describe('empirical.ntkFn: structured and jacobian implementations', () => {
+  const x1 = inputs(7, 3, 1);
+  const x2 = inputs(5, 3, 2);
+  for (const [name, make] of NETS) {
+    it(`agree to 1e-10: ${name}`, () => {
+      const net = make();
+      const { params } = net.init(random.key(3), 3);
+      const s = empirical.ntkFn(net.apply, { implementation: 'structured' });
+      const j = empirical.ntkFn(net.apply, { implementation: 'jacobian', memoryLimit: 4096 });
+      for (const b of [x2, null]) {
+        const a = s(x1, b, params);
+        const c = j(x1, b, params);
+        assert.ok(maxRelError(a.data, c.data, 1e-8) < 1e-10);
+      }
+      const sym = s(x1, null, params);
+      assert.equal(sym.asymmetry() < 1e-14 * sym.maxAbs(), true);
+    });
+  }
+
+  it('is the Gram matrix of the per-example gradients: Θ̂(x, x) = ‖∇_θ f(x)‖² for one output', () => {
+    const net = stax.serial(stax.dense(20, { bStd: 0.3 }), stax.sin(), stax.dense(1));
+    const { params } = net.init(random.key(4), 3);
+    const x = Matrix.from([inputs(1, 3, 9)[0]]);
+    const { cache } = net.forward(params, x);
+    const g = net.backward(params, cache, Matrix.from([[1]])).gParams;
+    const norm2 = (p: unknown): number => (p === null ? 0 : Array.isArray(p) ? p.reduce((s: number, q) => s + norm2(q), 0)
+      : (p as { W: Matrix; b: Float64Array | null }).W.data.reduce((s, v) => s + v * v, 0) + ((p as { b: Float64Array | null }).b?.reduce((s, v) => s + v * v, 0) ?? 0));
+    const theta = empirical.ntkFn(net.apply)(x, null, params);
+    assert.ok(Math.abs(theta.get(0, 0) - norm2(g)) < 1e-12 * norm2(g));
+  });
+
+  it('of a linearized network equals the NTK at θ₀ whatever θ (eq. 6 is linear in θ)', () => {
+    const net = NETS[0][1]();
+    const { params } = net.init(random.key(5), 3);
+    const { params: other } = net.init(random.key(6), 3);
+    const lin = linearize(net.apply, params);
+    const atTheta0 = empirical.ntkFn(net.apply)(x1, null, params);
+    const viaLin = empirical.ntkFn(lin)(x1, null, other);
+    assert.ok(maxRelError(viaLin.data, atTheta0.data) < 1e-12);
+  });
+
+  it('converges to the analytic NTK with width: relative error ∝ n^−1/2 (paper Fig. 1)', () => {
+    const x = Array.from({ length: 8 }, (_, i) => Array.from({ length: 4 }, (_, j) => Math.sin(3 * i + j + 1)));
+    const widths = [64, 128, 256, 512, 1024];
+    for (const depth of [1, 3]) {
+      const make = (n: number) => {
+        const layers: Layer[] = [];
+        for (let d = 0; d < depth; d++) layers.push(stax.dense(n, { wStd: 1.4, bStd: 0.1 }), stax.relu());
+        return stax.serial(...layers, stax.dense(1, { wStd: 1.4, bStd: 0.1 }));
+      };
+      const analytic = make(1).kernel(x, null, 'ntk');
+      const scale = Math.hypot(...analytic.data);
+      const errors = widths.map((n) => {
+        const net = make(n);
+        const ntk = empirical.ntkFn(net.apply);
+        const samples = 24;
+        let sum = 0;
+        for (let s = 0; s < samples; s++) {
+          const k = ntk(x, null, net.init(random.key(100 * n + s), 4).params);
+          sum += (Math.hypot(...k.data.map((v, i) => v - analytic.data[i])) / scale) ** 2;
+        }
+        return Math.sqrt(sum / samples);
+      });
+      const slope = logLogSlope(widths, errors);
+      assert.ok(slope > -0.65 && slope < -0.35, `depth ${depth}: slope ${slope.toFixed(3)} (errors ${errors.map((e) => e.toFixed(4)).join(', ')})`);
+    }
+  });
+
+  it('rejects bad input', () => {
+    const net = NETS[0][1]();
+    const { params } = net.init(random.key(3), 3);
+    assert.throws(() => empirical.ntkFn(net.apply, { implementation: 'autodiff' as never }), (e: Error) => e instanceof InputError && /'structured' or 'jacobian'/.test(e.message));
+    assert.throws(() => empirical.ntkFn(net.apply)(x1, inputs(2, 4, 1), params), /different feature dimensions \(3 vs 4\)/);
+    assert.throws(() => empirical.ntkFn(net.apply)([[NaN, 1, 2]], null, params), /non-finite/);
+    assert.throws(() => empirical.ntkFn((() => 1) as never), /pass a network's apply/);
+    assert.throws(() => empirical.ntkFn(net.apply)([[1, 2]], null, params), /input has 2 features but W is 3×48/);
+  });
+});
+
+describe('monteCarloKernelFn against the analytic kernels', () => {
+  it('agrees within 4 standard errors (+ a 2/n finite-width allowance), entry by entry', () => {
+    const width = 1024;
+    const nSamples = 64;
+    const net = stax.serial(stax.dense(width, { wStd: 1.5, bStd: 0.1 }), stax.erf(), stax.dense(4, { wStd: 1.2, bStd: 0.05 }));
+    const x = inputs(5, 3, 12);
+    const analytic = net.kernel(x);
+    const key = random.key(77);
+    // Per-network kernels, to measure the spread the average comes with.
+    const keys = random.split(key, nSamples);
+    const perSample = { nngp: [] as Float64Array[], ntk: [] as Float64Array[] };
+    for (const k of keys) {
+      const { params } = net.init(k, 3);
+      perSample.nngp.push(empirical.nngpFn(net.apply)(x, null, params).data);
+      perSample.ntk.push(empirical.ntkFn(net.apply)(x, null, params).data);
+    }
+    let progress = 0;
+    const mc = monteCarloKernelFn(net.init, net.apply, key, nSamples, { inputDim: 3, onProgress: ({ done }) => (progress = done) })(x);
+    assert.equal(progress, nSamples);
+    for (const get of ['nngp', 'ntk'] as const) {
+      const samples = perSample[get];
+      const mcData = mc[get]!.data;
+      mcData.forEach((v, i) => {
+        const mean = samples.reduce((s, a) => s + a[i], 0) / nSamples;
+        assert.ok(Math.abs(v - mean) < 1e-12 * Math.abs(mean) + 1e-15, 'the estimate is the average of the sampled networks');
+        const sd = Math.sqrt(samples.reduce((s, a) => s + (a[i] - mean) ** 2, 0) / (nSamples - 1));
+        const bound = (4 * sd) / Math.sqrt(nSamples) + (2 / width) * Math.abs(analytic[get]!.data[i]);
+        assert.ok(Math.abs(v - analytic[get]!.data[i]) <= bound, `${get}[${i}]: ${v} vs ${analytic[get]!.data[i]} (bound ${bound})`);
+      });
+    }
+  });
+
+  it('rejects nSamples < 1 and a missing inputDim', () => {
+    const net = stax.serial(stax.dense(8), stax.relu(), stax.dense(1));
+    assert.throws(() => monteCarloKernelFn(net.init, net.apply, random.key(0), 0, { inputDim: 2 }), /nSamples must be an integer ≥ 1/);
+    assert.throws(() => monteCarloKernelFn(net.init, net.apply, random.key(0), 3, {} as never), /pass \{ inputDim \}/);
+  });
+});

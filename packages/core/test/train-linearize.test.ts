@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { empirical, InputError, linalg, linearize, Matrix, NumericalError, params as tree, predict, random, ShapeError, stax, train, type Params } from '@tangent-lab/core';
+import { inputs, maxRelError } from './helpers/compare';
+import { logLogSlope } from './helpers/slope';
+
+const x16 = Array.from({ length: 16 }, (_, i) => Array.from({ length: 4 }, (_, j) => Math.sin(2 * i + 3 * j + 1)));
+const y16 = x16.map((r) => [Math.tanh(r[0] + r[1] - 0.5 * r[2])]);
+
+/** The per-example Jacobian J(θ) (one output), one backward pass per example. */
+function jacobian(net: ReturnType<typeof stax.serial>, params: Params, x: number[][]): Matrix {
+  const rows = x.map((xi) => {
+    const m = Matrix.from([xi]);
+    const { cache } = net.forward(params, m);
+    return tree.leaves(net.backward(params, cache, Matrix.from([[1]])).gParams).flatMap((leaf) => Array.from(leaf));
+  });
+  return Matrix.from(rows);
+}
+
+describe('linearize (eq. 6)', () => {
+  const net = stax.serial(stax.dense(64, { wStd: 1.4, bStd: 0.1 }), stax.erf(), stax.dense(1, { wStd: 1.4, bStd: 0.1 }));
+  const { params } = net.init(random.key(1), 4);
+
+  it('equals the network at θ₀ and differs from it by O(‖θ − θ₀‖²) away from it', () => {
+    const lin = linearize(net.apply, params);
+    assert.deepEqual(lin(params, x16).data, net.apply(params, x16).data);
+    const direction = tree.zerosLike(params);
+    tree.leaves(direction).forEach((leaf, l) => leaf.set(Float64Array.from(inputs(1, leaf.length, 40 + l)[0])));
+    const gap = (s: number) => {
+      const p = tree.cloneParams(params);
+      tree.axpy(p, s, direction);
+      const a = lin(p, x16).data;
+      const b = net.apply(p, x16).data;
+      return Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    };
+    // Halving the step quarters the gap: second order.
+    const ratio = gap(1e-2) / gap(5e-3);
+    assert.ok(ratio > 3.6 && ratio < 4.4, `gap ratio ${ratio}`);
+  });
+
+  it('trained by gradient descent, its weights follow the closed form of eq. (9) (discrete steps) to 1e-8', () => {
+    const lin = linearize(net.apply, params);
+    const lr = 0.5;
+    const steps = 300;
+    const run = train.gradientDescent(lin, params, x16, y16, { learningRate: lr, steps });
+    // Discrete eq. 9: with r₀ = f₀ − y and N = 16 outputs, θ_K − θ₀ = −J₀ᵀ Θ₀⁻¹ (I − (I − ηΘ₀/N)^K) r₀.
+    const j = jacobian(net, params, x16);
+    const theta = linalg.matmul(j, j, { transB: true });
+    const { eigenvalues, eigenvectors } = linalg.eigh(theta);
+    const f0 = net.apply(params, x16);
+    const r0 = new Matrix(16, 1, f0.data.map((v, i) => v - y16[i][0]));
+    const z = linalg.matmul(eigenvectors, r0, { transA: true });
+    const weighted = new Matrix(16, 1, z.data.map((v, i) => (v * (1 - (1 - (lr * eigenvalues[i]) / 16) ** steps)) / eigenvalues[i]));
+    const solved = linalg.matmul(eigenvectors, weighted);
+    const omega = linalg.matmul(j, solved, { transA: true }).data.map((v) => -v);
+    const trained = tree.leaves(tree.difference(run.params, params)).flatMap((leaf) => Array.from(leaf));
+    assert.ok(maxRelError(trained, omega, 1e-6) < 1e-8, `max relative error ${maxRelError(trained, omega, 1e-6)}`);
+  });
+
+  it('training it in weight space gives the function-space prediction of eqs. (10)–(12) with its empirical NTK', () => {
+    const lin = linearize(net.apply, params);
+    const xTest = inputs(5, 4, 8);
+    const run = train.gradientDescent(lin, params, x16, y16, { learningRate: 0.01, steps: 2000, xTest, recordAt: [2000] });
+    const ntk = empirical.ntkFn(net.apply);
+    const predictFn = predict.gradientDescentMse(ntk(x16, null, params), y16, { learningRate: 0.01 });
+    const p = predictFn(2000, net.apply(params, x16), net.apply(params, xTest), ntk(xTest, x16, params));
+    // Continuous time vs discrete steps: agreement to O(η).
+    assert.ok(maxRelError(run.snapshots[0].test!.data, p.test!.data, 1e-2) < 1e-2);
+  });
+});
+
+describe('a network and its linearization trained side by side (paper Figs. 2, 4)', () => {
+  it('stay closer the wider the net, and the weights move as n^−1/2 (one hidden layer: input, hidden, output)', () => {
+    const widths = [128, 256, 512, 1024, 2048];
+    const seeds = 8;
+    const rmse: number[] = [];
+    const change: number[] = [];
+    for (const n of widths) {
+      const net = stax.serial(stax.dense(n, { wStd: 1.4, bStd: 0.1 }), stax.relu(), stax.dense(1, { wStd: 1.4, bStd: 0.1 }));
+      let r = 0;
+      let w = 0;
+      for (let s = 0; s < seeds; s++) {
+        const { params } = net.init(random.key(7 * n + s), 4);
+        const options = { learningRate: 1, steps: 400, recordAt: [0, 25, 50, 100, 200, 400] };
+        const a = train.gradientDescent(net.apply, params, x16, y16, options);
+        const b = train.gradientDescent(linearize(net.apply, params), params, x16, y16, options);
+        r += Math.max(...a.snapshots.map((sn, i) => Math.sqrt(sn.train.data.reduce((q, v, j) => q + (v - b.snapshots[i].train.data[j]) ** 2, 0) / 16)));
+        w += tree.norm(tree.difference(a.params, params)) / tree.norm(params);
+        assert.ok(a.losses[400] < 1e-3, `the network fits the data (loss ${a.losses[400]})`);
+      }
+      rmse.push(r / seeds);
+      change.push(w / seeds);
+    }
+    for (let i = 1; i < widths.length; i++) assert.ok(rmse[i] < rmse[i - 1], `RMSE ${rmse.map((v) => v.toExponential(2)).join(', ')}`);
+    assert.ok(logLogSlope(widths, rmse) < -0.35, `RMSE slope ${logLogSlope(widths, rmse)}`);
+    const slope = logLogSlope(widths, change);
+    assert.ok(slope > -0.65 && slope < -0.35, `weight-change slope ${slope} (changes ${change.map((v) => v.toExponential(2)).join(', ')})`);
+  });
+});
+
+describe('train.gradientDescent', () => {
+  const net = stax.serial(stax.dense(128, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(2, { wStd: 1.5, bStd: 0.05 }));
+  const x = inputs(12, 3, 3);
+  const labels = x.map((r) => (r[0] + r[1] > 0 ? [1, 0] : [0, 1]));
+  const { params } = net.init(random.key(2), 3);
+
+  it('minibatch SGD and momentum reduce the MSE; records land on the requested steps', () => {
+    const y = x.map((r) => [Math.sin(r[0]), Math.cos(r[1])]);
+    const progress: number[] = [];
+    const sgd = train.gradientDescent(net.apply, params, x, y, { learningRate: 0.5, steps: 300, batchSize: 4, key: random.key(9), recordAt: [0, 150, 300], xTest: inputs(3, 3, 4), onProgress: ({ step }) => progress.push(step), progressEvery: 100 });
+    assert.deepEqual(sgd.snapshots.map((s) => s.step), [0, 150, 300]);
+    assert.equal(sgd.snapshots[2].test!.rows, 3);
+    assert.deepEqual(progress, [0, 100, 200, 300]);
+    assert.ok(sgd.losses[300] < 0.2 * sgd.losses[0]);
+    const momentum = train.gradientDescent(net.apply, params, x, y, { learningRate: 0.2, steps: 150, momentum: 0.9 });
+    const plain = train.gradientDescent(net.apply, params, x, y, { learningRate: 0.2, steps: 150 });
+    assert.ok(momentum.losses[150] < plain.losses[150], 'momentum speeds up this ill-conditioned fit');
+  });
+
+  it('cross-entropy training separates the classes', () => {
+    const run = train.gradientDescent(net.apply, params, x, labels, { learningRate: 2, steps: 300, loss: 'crossEntropy' });
+    assert.ok(run.losses[300] < 0.5 * run.losses[0]);
+    const out = net.apply(run.params, x).toArray();
+    const correct = out.filter(([a, b], i) => (a > b) === (labels[i][0] === 1)).length;
+    assert.ok(correct >= 11, `${correct}/12 correct`);
+  });
+
+  it('an ensemble trains each member from its own initialisation', () => {
+    const members = random.split(random.key(5), 3).map((k) => net.init(k, 3).params);
+    const runs = train.ensemble(net.apply, members, x, labels, { learningRate: 1, steps: 20 });
+    assert.equal(runs.length, 3);
+    assert.notDeepEqual(runs[0].losses[0], runs[1].losses[0]);
+  });
+
+  it('a diverging run stops with the step and a pointer to predict.maxLearningRate', () => {
+    const y = x.map((r) => [r[0], r[1]]);
+    const ntk = empirical.ntkFn(net.apply)(x, null, params);
+    const limit = predict.maxLearningRate(ntk, { yTrainSize: 24 });
+    assert.throws(() => train.gradientDescent(net.apply, params, x, y, { learningRate: 3 * limit, steps: 2000 }),
+      (e: Error) => e instanceof NumericalError && /at step \d+ — training diverged.*predict\.maxLearningRate/.test(e.message));
+    const safe = train.gradientDescent(net.apply, params, x, y, { learningRate: 0.5 * limit, steps: 200 });
+    assert.ok(safe.losses[200] < safe.losses[0]);
+  });
+
+  it('rejects bad input before the first step', () => {
+    const y = x.map(() => [0, 0]);
+    assert.throws(() => train.gradientDescent(net.apply, params, x, y.slice(1), { learningRate: 1, steps: 1 }), (e: Error) => e instanceof ShapeError && /xTrain has 12 rows but yTrain has 11/.test(e.message));
+    assert.throws(() => train.gradientDescent(net.apply, params, x, x.map(() => [1, 0, 0]), { learningRate: 1, steps: 1, loss: 'crossEntropy' }), /2 outputs but yTrain has 3 columns; use one-hot labels/);
+    assert.throws(() => train.gradientDescent(net.apply, params, x, x.map(() => [0.5, 0.4]), { learningRate: 1, steps: 1, loss: 'crossEntropy' }), /sum to 1 per row/);
+    assert.throws(() => train.gradientDescent(net.apply, params, [[NaN, 0, 0]], [[0, 0]], { learningRate: 1, steps: 1 }), (e: Error) => e instanceof InputError && /non-finite/.test(e.message));
+    for (const lr of [0, -1, NaN, Infinity]) {
+      assert.throws(() => train.gradientDescent(net.apply, params, x, y, { learningRate: lr, steps: 1 }), /learningRate must be a positive finite number/);
+    }
+    assert.throws(() => train.gradientDescent(net.apply, params, inputs(12, 5, 1), y, { learningRate: 1, steps: 1 }), /input has 5 features but W is 3×128/);
+    assert.throws(() => train.gradientDescent(net.apply, params, x, y, { learningRate: 1, steps: 1, lr: 2 } as never), /unknown option "lr"/);
+    assert.throws(() => train.gradientDescent(net.apply, params, x, y, { learningRate: 1, steps: 1, batchSize: 20 }), /batchSize must be an integer between 1 and the 12/);
+  });
+});
