@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { gpBands, lineChart, heatmap } from '@tangent-lab/display';
-import { launchChromium, outDir } from './chromium';
+import { launchChromium, outDir } from '../../test/helpers/chromium';
 
 // An executed notebook as tslab would save it: each figure's output holds its
 // whole bundle, and plotly.js travels only in the first one (as show() does).

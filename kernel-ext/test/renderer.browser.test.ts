@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { gpBands, MIME_TYPE } from '@tangent-lab/display';
-import { launchChromium, outDir } from './chromium';
+import { launchChromium, outDir } from '../../test/helpers/chromium';
 
 // The page is served from a made-up origin by request interception, with a
 // Content-Security-Policy that allows inline scripts (so an injected

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/chromium';
+
+// The runner behind `npm run tutorial` (an ES module; loaded dynamically from this CommonJS test).
+type Failure = { cell: number; source: string; error: string };
+type Result = { ok: boolean; seconds: number; cells: { cell: number; seconds: number }[]; failure: Failure | null };
+interface Runner {
+  installKernel(): void;
+  listNotebooks(filters?: string[]): string[];
+  executeNotebook(path: string, outDir?: string): Result;
+  describeFailure(path: string, failure: Failure): string;
+  tutorialDir: string;
+}
+let runner: Runner;
+const fixtures = join(__dirname, 'fixtures', 'notebooks');
+const fixtureOut = join(__dirname, '..', 'out', 'notebook-fixtures');
+const MIME = 'application/vnd.tangent-lab.plot+json';
+
+before(async () => {
+  runner = (await import(pathToFileURL(join(__dirname, '..', 'tools', 'run-notebooks.mjs')).href)) as Runner;
+  runner.installKernel();
+});
+
+describe('the notebook runner reports failures by notebook, cell and error', () => {
+  it('a notebook that runs', () => {
+    const r = runner.executeNotebook(join(fixtures, 'passes.ipynb'), fixtureOut);
+    assert.equal(r.ok, true, r.failure?.error);
+    assert.equal(r.cells.length, 2);
+  });
+
+  const cases: [string, number, RegExp][] = [
+    ['throws', 1, /Error: expected 2, got 1/],
+    ['type-error', 0, /Type 'number' is not assignable to type 'string'/],
+    ['rejected-await', 0, /the promise was rejected/],
+  ];
+  for (const [name, cell, error] of cases) {
+    it(`${name}: names cell ${cell}, shows its source and the error`, () => {
+      const path = join(fixtures, `${name}.ipynb`);
+      const r = runner.executeNotebook(path, fixtureOut);
+      assert.equal(r.ok, false);
+      assert.equal(r.failure!.cell, cell);
+      assert.match(r.failure!.error, error);
+      const report = runner.describeFailure(path, r.failure!);
+      assert.ok(report.startsWith(`${name}.ipynb, cell ${cell}:`), report);
+      const source = JSON.parse(readFileSync(path, 'utf8')).cells[cell].source as string;
+      assert.ok(report.includes(`| ${source.split('\n')[0]}`), report);
+    });
+  }
+});
+
+describe('every tutorial notebook runs, and its exported HTML shows its plots', () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const path of listTutorials()) {
+    const name = basename(path, '.ipynb');
+    it(name, async () => {
+      const r = runner.executeNotebook(path);
+      assert.ok(r.ok, r.failure ? `\n${runner.describeFailure(path, r.failure)}` : 'failed');
+      const executed = JSON.parse(readFileSync(join(runner.tutorialDir, `${name}.ipynb`), 'utf8'));
+      const figures = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])
+        .filter((o: { data?: Record<string, unknown> }) => o.data && MIME in o.data).length;
+      assert.ok(figures >= 1, 'the notebook shows at least one figure');
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort('internetdisconnected')));
+      await page.goto(pathToFileURL(join(runner.tutorialDir, `${name}.html`)).href);
+      await page.waitForFunction((n) => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
+        .filter((gd) => gd.querySelector('.main-svg')).length === n, figures, { timeout: 30_000 });
+      await page.screenshot({ path: join(runner.tutorialDir, `${name}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+});
+
+/** Listed at load time so that each notebook is its own test. */
+function listTutorials(): string[] {
+  const dir = join(__dirname, '..', 'notebooks');
+  return readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(dir, f));
+}
