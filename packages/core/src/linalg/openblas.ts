@@ -28,6 +28,7 @@ type Fn = (...args: unknown[]) => unknown;
 
 interface Symbols {
   dgemm: Fn; dsyrk: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
+  setThreads: Fn | null; getThreads: Fn | null;
 }
 
 // Fortran character arguments carry hidden length arguments (size_t) at the
@@ -72,8 +73,25 @@ function bind(): Symbols {
     dpotrs: lapack.func(PROTOTYPES.dpotrs),
     dgetrf: lapack.func(PROTOTYPES.dgetrf),
     dgetrs: lapack.func(PROTOTYPES.dgetrs),
+    setThreads: optional(blas, 'void openblas_set_num_threads(int)'),
+    getThreads: optional(blas, 'int openblas_get_num_threads()'),
   };
 }
+
+function optional(lib: { func(p: string): Fn }, prototype: string): Fn | null {
+  try {
+    return lib.func(prototype);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Below this many multiply–adds a product runs on one OpenBLAS thread: waking
+ * the thread pool costs more than it saves (measured: training a width-512
+ * network on 5 points is ~30% faster single-threaded).
+ */
+const SINGLE_THREAD_BELOW = 1 << 22;
 
 const int = (v: number) => Int32Array.of(v);
 
@@ -86,16 +104,27 @@ function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float
 /** Loads the native libraries; throws (with the paths tried) when they are absent. */
 export function createOpenblasBackend(): LinalgBackend {
   const s = bind();
+  const threads = s.getThreads ? (s.getThreads() as number) : 1;
+  let current = threads;
+  const useThreads = (work: number) => {
+    const wanted = work < SINGLE_THREAD_BELOW ? 1 : threads;
+    if (wanted !== current && s.setThreads) {
+      s.setThreads(wanted);
+      current = wanted;
+    }
+  };
   return {
     name: 'openblas',
 
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
+      useThreads(m * n * k);
       s.dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
         alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
     },
 
     syrk(n, k, a, c) {
+      useThreads(n * n * k);
       s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1.0, a, k, 0.0, c, n);
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
@@ -106,6 +135,7 @@ export function createOpenblasBackend(): LinalgBackend {
       // Symmetric input reads the same in both layouts. LAPACK writes the
       // eigenvectors as columns of a column-major array, i.e. as rows of our
       // row-major one, so we transpose in place afterwards.
+      useThreads(n * n * n);
       const info = new Int32Array(1);
       const workQuery = new Float64Array(1);
       const iworkQuery = new Int32Array(1);
@@ -126,6 +156,7 @@ export function createOpenblasBackend(): LinalgBackend {
 
     potrf(n, a) {
       // 'U' in column-major is the lower factor L in row-major.
+      useThreads(n * n * n);
       const info = new Int32Array(1);
       s.dpotrf('U', int(n), a, int(n), info, 1);
       if (info[0] > 0) return info[0];
@@ -139,6 +170,7 @@ export function createOpenblasBackend(): LinalgBackend {
     potrs(n, nrhs, l, b) {
       // Row-major L is the column-major 'U' factor; the right-hand side goes
       // to column-major and back.
+      useThreads(n * n * nrhs);
       const cm = new Float64Array(n * nrhs);
       transposeInto(b, n, nrhs, cm);
       const info = new Int32Array(1);
@@ -150,6 +182,7 @@ export function createOpenblasBackend(): LinalgBackend {
     gesv(n, nrhs, a, b) {
       // Row-major A is column-major Aᵀ: factor Aᵀ = P L U, then solve with
       // trans = 'T', i.e. (Aᵀ)ᵀ X = A X = B.
+      useThreads(n * n * n);
       const ipiv = new Int32Array(n);
       const info = new Int32Array(1);
       s.dgetrf(int(n), int(n), a, int(n), ipiv, info);

@@ -45,10 +45,11 @@ export function checkSameStructure(where: string, a: Params, b: Params): void {
 export function axpy(y: Params, a: number, x: Params): void {
   const ly = leaves(y);
   const lx = leaves(x);
-  ly.forEach((v, k) => {
+  for (let k = 0; k < ly.length; k++) {
+    const v = ly[k];
     const u = lx[k];
     for (let i = 0; i < v.length; i++) v[i] += a * u[i];
-  });
+  }
 }
 
 /** Σ aᵢ bᵢ over all parameters. */

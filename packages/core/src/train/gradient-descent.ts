@@ -5,7 +5,7 @@ import { mse } from '../losses/mse';
 import { Matrix, type MatrixLike } from '../matrix';
 import { differentiable, type Differentiable } from '../models/differentiable';
 import { checkOptions } from '../options';
-import { allFinite, axpy, checkSameStructure, cloneParams, difference } from '../params/tree';
+import { axpy, checkSameStructure, cloneParams, difference } from '../params/tree';
 import { key as makeKey, split, type Key } from '../random/key';
 import { fillUniform } from '../random/distributions';
 import type { Params } from '../stax/types';
@@ -189,10 +189,8 @@ export function runPlan(where: string, p: TrainPlan, params0: Params): TrainResu
       params = cloneParams(params);
       axpy(params, momentum, step_);
     }
+    // A divergence shows up as a non-finite loss at the next evaluation.
     axpy(params, -learningRate, gradient);
-    if (!allFinite(params)) {
-      throw new NumericalError(`${where}: the parameters became non-finite at step ${step + 1} — training diverged; lower the learning rate (predict.maxLearningRate gives the stable limit for MSE)`);
-    }
   }
   return { params, losses, snapshots };
 }
