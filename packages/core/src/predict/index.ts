@@ -8,6 +8,7 @@
  */
 export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn, type Prediction } from './gradient-descent-mse';
 export { gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn } from './gradient-descent-mse-ensemble';
+export { gradientDescentMseWeights, type GradientDescentMseWeightsOptions, type GradientDescentMseWeightsFn } from './gradient-descent-mse-weights';
 export { gpInference, type Gaussian } from './gp-inference';
 export { gradientDescent, type GradientDescentOptions, type GradientDescentPredictFn, type LossGradient } from './gradient-descent';
 export { maxLearningRate } from './max-learning-rate';
