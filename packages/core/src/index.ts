@@ -28,4 +28,5 @@ export * as empirical from './empirical';
 export * as params from './params';
 export { linearize, type LinearizedFn } from './linearize';
 export * as train from './train';
+export * as engines from './engines';
 export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloOptions } from './monte-carlo';

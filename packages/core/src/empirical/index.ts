@@ -1,7 +1,9 @@
 /**
  * Empirical kernels of finite networks: the tangent kernel of eq. (5) and the
- * outputs' covariance, for any `stax` network or its linearization.
+ * outputs' covariance, for any `stax` network or its linearization — and the
+ * tangent kernel of a TensorFlow.js model on the `'tfjs'` engine.
  * @packageDocumentation
  */
-export { ntkFn, type NtkFnOptions } from './ntk';
+export { ntkFn, type NtkFnOptions, type TfjsNtkFnOptions } from './ntk';
 export { nngpFn, type EmpiricalKernelFn } from './nngp';
+export type { TfjsEmpiricalKernelFn, TfjsModelFn, TfjsParams } from '../engines/tfjs/ntk';

@@ -1,3 +1,6 @@
+import { engineOption } from '../engines/engine';
+import { backendOption, type TfjsBackend } from '../engines/tfjs/backend';
+import { tfjsNtkFn, type TfjsEmpiricalKernelFn, type TfjsModelFn, type TfjsParams } from '../engines/tfjs/ntk';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
@@ -12,6 +15,17 @@ export interface NtkFnOptions {
   /** `'structured'` (default: layer by layer, never forming J) or `'jacobian'` (per-example Jacobians). */
   implementation?: 'structured' | 'jacobian';
   /** Bytes the `'jacobian'` implementation may spend on Jacobian blocks (default 256 MiB). */
+  memoryLimit?: number;
+  /** `'float64'` (default). See {@link TfjsNtkFnOptions} for `'tfjs'`. */
+  engine?: 'float64';
+}
+
+/** Options of the empirical NTK on the `'tfjs'` engine (float32, tfjs autodiff). */
+export interface TfjsNtkFnOptions {
+  engine: 'tfjs';
+  /** Force a backend; by default the first of tfjs-node-gpu, tfjs-node, wasm, cpu that loads. */
+  backend?: TfjsBackend;
+  /** Bytes the per-example Jacobian blocks may take (default 256 MiB). */
   memoryLimit?: number;
 }
 
@@ -123,25 +137,54 @@ function jacobian(model: Differentiable, params: Params, a: Matrix, b: Matrix | 
  * `'structured'` (default; per-layer Grams from batched backward passes) and
  * `'jacobian'` (materialised per-example Jacobians, in memory-bounded blocks).
  *
+ * With `{ engine: 'tfjs' }`, `apply` may also be a model written with
+ * TensorFlow.js ops, `fn(params, x: tf.Tensor2D) => tf.Tensor2D` with `params`
+ * an array or record of float32 tensors: the kernel is J₁J₂ᵀ from tfjs
+ * autodiff (one backward pass per example and output), averaged over outputs
+ * like the float64 kernel, computed in float32 on the fastest backend that
+ * loads (see `engines.loadTfjs`, whose `tf` the model should use). A stax
+ * `net.apply` works there too, with its float64 parameter tree. The kernel
+ * function then returns a Promise.
+ *
  * @example
  * ```ts
  * const net = stax.serial(stax.dense(512), stax.relu(), stax.dense(1));
  * const { params } = net.init(random.key(0), 2);
  * const ntk = empirical.ntkFn(net.apply)([[1, 0], [0, 1]], null, params);
+ *
+ * // The same kernel of a model written in TensorFlow.js (NTK parameterization, eq. 1).
+ * const { tf } = await engines.loadTfjs();
+ * const fn = (p: tf.Tensor[], x: tf.Tensor2D) =>
+ *   tf.matMul(tf.relu(tf.matMul(x, p[0]).mul(Math.SQRT1_2)), p[1]).mul(1 / Math.sqrt(512)) as tf.Tensor2D;
+ * const theta = await empirical.ntkFn(fn, { engine: 'tfjs' })([[1, 0], [0, 1]], null,
+ *   [tf.tensor2d(params[0].W.data, [2, 512], 'float32'), tf.tensor2d(params[2].W.data, [512, 1], 'float32')]);
  * ```
  */
-export function ntkFn(apply: unknown, options: NtkFnOptions = {}): EmpiricalKernelFn {
+export function ntkFn<P extends TfjsParams>(fn: TfjsModelFn<P>, options: TfjsNtkFnOptions): TfjsEmpiricalKernelFn<P>;
+export function ntkFn(apply: unknown, options: TfjsNtkFnOptions): TfjsEmpiricalKernelFn<Params>;
+export function ntkFn(apply: unknown, options?: NtkFnOptions): EmpiricalKernelFn;
+export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions = {}): EmpiricalKernelFn | TfjsEmpiricalKernelFn<never> {
   const where = 'empirical.ntkFn';
-  checkOptions(where, options, ['implementation', 'memoryLimit']);
-  const { implementation = 'structured', memoryLimit = 256 * 2 ** 20 } = options;
+  if (engineOption(where, options) === 'tfjs') {
+    checkOptions(where, options, ['engine', 'backend', 'memoryLimit']);
+    const { backend, memoryLimit = 256 * 2 ** 20 } = options as TfjsNtkFnOptions;
+    if (!(memoryLimit > 0)) throw new InputError(`${where}: memoryLimit must be a positive number of bytes`);
+    return tfjsNtkFn(where, apply, backendOption(where, backend), memoryLimit);
+  }
+  checkOptions(where, options, ['implementation', 'memoryLimit', 'engine']);
+  const { implementation = 'structured', memoryLimit = 256 * 2 ** 20 } = options as NtkFnOptions;
   if (implementation !== 'structured' && implementation !== 'jacobian') {
     throw new InputError(`${where}: implementation must be 'structured' or 'jacobian', got ${JSON.stringify(implementation)}`);
   }
   if (!(memoryLimit > 0)) throw new InputError(`${where}: memoryLimit must be a positive number of bytes`);
+  if (typeof apply === 'function' && !('layer' in apply) && !('model' in apply)) {
+    throw new InputError(`${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; a plain function is taken as a TensorFlow.js model, which needs { engine: 'tfjs' }`);
+  }
   const model = differentiable(where, apply);
-  return (x1, x2, params) => {
+  const kernelFn: EmpiricalKernelFn = (x1, x2, params) => {
     const { a, b } = kernelInputs(where, x1, x2);
     if (leaves(params).length === 0) throw new ShapeError(`${where}: the network has no parameters, so its NTK is zero`);
     return implementation === 'structured' ? structured(model, params, a, b) : jacobian(model, params, a, b, memoryLimit);
   };
+  return kernelFn;
 }

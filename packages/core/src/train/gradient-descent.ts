@@ -1,4 +1,8 @@
-import { InputError, NumericalError, ShapeError } from '../errors';
+import { engineOption, type EngineInfo } from '../engines/engine';
+import type { TfjsBackend } from '../engines/tfjs/backend';
+import { trainTfjs } from '../engines/tfjs/train';
+import { InputError, ShapeError } from '../errors';
+import { activeBackend } from '../linalg/backend';
 import { crossEntropy } from '../losses/cross-entropy';
 import type { Loss } from '../losses/loss';
 import { mse } from '../losses/mse';
@@ -6,9 +10,10 @@ import { Matrix, type MatrixLike } from '../matrix';
 import { differentiable, type Differentiable } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { axpy, checkSameStructure, cloneParams, difference } from '../params/tree';
-import { key as makeKey, split, type Key } from '../random/key';
-import { fillUniform } from '../random/distributions';
+import { key as makeKey, type Key } from '../random/key';
 import type { Params } from '../stax/types';
+import { minibatches } from './minibatches';
+import { divergenceError, outputMismatchError } from './run-errors';
 
 export interface TrainOptions {
   /** η, the step size. */
@@ -32,6 +37,21 @@ export interface TrainOptions {
   /** Called every `progressEvery` steps (default: about 100 times per run). */
   onProgress?: (progress: { step: number; steps: number; loss: number }) => void;
   progressEvery?: number;
+  /** `'float64'` (default): this library's forward and backward passes. See {@link TfjsTrainOptions} for `'tfjs'`. */
+  engine?: 'float64';
+}
+
+/**
+ * Options of a run on the `'tfjs'` engine: the same network, translated layer
+ * by layer to TensorFlow.js and trained in float32 with the same losses and
+ * update rule. Training returns a Promise (backends initialise asynchronously).
+ */
+export interface TfjsTrainOptions extends Omit<TrainOptions, 'engine' | 'loss'> {
+  engine: 'tfjs';
+  /** Force a backend; by default the first of tfjs-node-gpu, tfjs-node, wasm, cpu that loads. */
+  backend?: TfjsBackend;
+  /** `'mse'` (default) or `'crossEntropy'`, defined as on the float64 engine. */
+  loss?: 'mse' | 'crossEntropy';
 }
 
 /** What a run recorded at one step. */
@@ -49,9 +69,11 @@ export interface TrainResult {
   /** The training loss before each update and after the last one (length steps + 1); for SGD, of each minibatch. */
   losses: Float64Array;
   snapshots: TrainSnapshot[];
+  /** What trained the network: `{ name: 'float64', backend: 'openblas' }`, `{ name: 'tfjs', backend: 'wasm' }`, …. */
+  engine: EngineInfo;
 }
 
-const OPTIONS = ['learningRate', 'steps', 'loss', 'momentum', 'batchSize', 'key', 'xTest', 'recordAt', 'recordParams', 'onProgress', 'progressEvery'] as const;
+const OPTIONS = ['learningRate', 'steps', 'loss', 'momentum', 'batchSize', 'key', 'xTest', 'recordAt', 'recordParams', 'onProgress', 'progressEvery', 'engine'] as const;
 
 function resolveLoss(where: string, loss: unknown): Loss {
   if (loss === undefined || loss === 'mse') return mse;
@@ -79,7 +101,7 @@ export interface TrainPlan {
 }
 
 /** Checks everything before the first step. */
-export function plan(where: string, apply: unknown, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions, extra: readonly string[] = []): TrainPlan {
+export function plan(where: string, apply: unknown, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions, extra: readonly string[] = []): TrainPlan {
   checkOptions(where, options, [...OPTIONS, ...extra]);
   const model = differentiable(where, apply);
   const x = Matrix.from(xTrain, 'xTrain');
@@ -120,23 +142,6 @@ export function plan(where: string, apply: unknown, xTrain: MatrixLike, yTrain: 
   };
 }
 
-/** Minibatch row indices: a fresh random permutation every epoch (keys from foldIn-like splits). */
-function* minibatches(n: number, batchSize: number, key: Key): Generator<Int32Array> {
-  if (batchSize === n) {
-    const all = Int32Array.from({ length: n }, (_, i) => i);
-    for (;;) yield all;
-  }
-  let k = key;
-  for (;;) {
-    const [next, sub] = split(k, 2);
-    k = next;
-    const u = new Float64Array(n);
-    fillUniform(sub, u);
-    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => u[a] - u[b]);
-    for (let start = 0; start + batchSize <= n; start += batchSize) yield order.subarray(start, start + batchSize);
-  }
-}
-
 function rowsOf(m: Matrix, rows: Int32Array): Matrix {
   if (rows.length === m.rows) return m;
   const out = new Matrix(rows.length, m.cols);
@@ -167,16 +172,10 @@ export function runPlan(where: string, p: TrainPlan, params0: Params): TrainResu
     const xb = rows === null ? x : rowsOf(x, rows);
     const yb = rows === null ? y : rowsOf(y, rows);
     const { out, cache } = model.forward(params, xb);
-    if (step === 0 && out.cols !== y.cols) {
-      throw new ShapeError(`${where}: the network has ${out.cols} outputs but yTrain has ${y.cols} columns; ${loss === crossEntropy ? 'use one-hot labels with one column per output' : 'targets need one column per output'}`);
-    }
+    if (step === 0 && out.cols !== y.cols) throw outputMismatchError(where, out.cols, y.cols, loss);
     const value = loss.value(out, yb);
     losses[step] = value;
-    if (!Number.isFinite(value)) {
-      throw new NumericalError(
-        `${where}: the loss became ${value} at step ${step} — training diverged. The learning rate ${learningRate} is probably above the stable limit; predict.maxLearningRate(ntk, { yTrainSize, momentum }) gives it for MSE (ntk: the empirical NTK of the training set)`,
-      );
-    }
+    if (!Number.isFinite(value)) throw divergenceError(where, value, step, learningRate);
     if (p.recordAt.has(step)) snapshot(step, fullBatch || step === steps ? out : null);
     if (p.onProgress && (step % p.progressEvery === 0 || step === steps)) p.onProgress({ step, steps, loss: value });
     if (step === steps) break;
@@ -192,7 +191,7 @@ export function runPlan(where: string, p: TrainPlan, params0: Params): TrainResu
     // A divergence shows up as a non-finite loss at the next evaluation.
     axpy(params, -learningRate, gradient);
   }
-  return { params, losses, snapshots };
+  return { params, losses, snapshots, engine: { name: 'float64', backend: activeBackend().name } };
 }
 
 /**
@@ -200,10 +199,17 @@ export function runPlan(where: string, p: TrainPlan, params0: Params): TrainResu
  * default, minibatch SGD with `batchSize`, momentum (eq. 20) with `momentum`.
  * The loss and the learning rate follow Neural Tangents, so `steps` here is
  * the time t of `predict.gradientDescentMse` with the same `learningRate`, up
- * to the discretisation. Float64 throughout; a diverging run stops with an
+ * to the discretisation. Float64 by default; a diverging run stops with an
  * error naming the step.
  *
- * @param apply - `net.apply`, or a `linearize(net.apply, θ₀)` model.
+ * With `{ engine: 'tfjs' }` the same network (dense layers, the built-in
+ * activations and the combinators) is translated to TensorFlow.js and trained
+ * in float32 on the fastest backend that loads (tfjs-node-gpu, tfjs-node,
+ * wasm, cpu; `backend` forces one), with the same losses, minibatches, update
+ * rule, records and errors; the result (a Promise) holds float64 parameter
+ * trees as usual, and `result.engine` says which backend ran.
+ *
+ * @param apply - `net.apply`, or a `linearize(net.apply, θ₀)` model (float64 engine only).
  * @example
  * ```ts
  * const net = stax.serial(stax.dense(512), stax.relu(), stax.dense(1));
@@ -211,18 +217,31 @@ export function runPlan(where: string, p: TrainPlan, params0: Params): TrainResu
  * const run = train.gradientDescent(net.apply, params, [[-1], [0], [1]], [[1], [0], [1]],
  *   { learningRate: 1, steps: 200, recordAt: [0, 100, 200] });
  * run.losses[200] < run.losses[0]; // true
+ * const f32 = await train.gradientDescent(net.apply, params, [[-1], [0], [1]], [[1], [0], [1]],
+ *   { learningRate: 1, steps: 200, engine: 'tfjs' });
+ * f32.engine; // { name: 'tfjs', backend: 'wasm' } (or 'tfjs-node' where it is installed)
  * ```
  */
-export function gradientDescent(apply: unknown, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions): TrainResult {
+export function gradientDescent(apply: unknown, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult>;
+export function gradientDescent(apply: unknown, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions): TrainResult;
+export function gradientDescent(apply: unknown, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult>;
+export function gradientDescent(apply: unknown, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult> {
   const where = 'train.gradientDescent';
+  if (engineOption(where, options) === 'tfjs') {
+    const p = plan(where, apply, xTrain, yTrain, options, ['backend']);
+    return trainTfjs(where, apply, p, [params0], (options as TfjsTrainOptions).backend).then(([result]) => result);
+  }
   const p = plan(where, apply, xTrain, yTrain, options);
   return runPlan(where, p, params0);
 }
 
 /**
  * Trains several independently initialised networks on the same data with
- * the same options (an ensemble, as in Figure 3 of the paper), one after the
- * other; returns one result per member.
+ * the same options (an ensemble, as in Figure 3 of the paper); returns one
+ * result per member. The float64 engine trains them one after the other; the
+ * `'tfjs'` engine trains all at once, stacked along a leading axis (batched
+ * matrix products), and calls `onProgress` once per reported step with the
+ * members' mean loss.
  *
  * @example
  * ```ts
@@ -231,9 +250,17 @@ export function gradientDescent(apply: unknown, params0: Params, xTrain: MatrixL
  * const runs = train.ensemble(net.apply, members, xTrain, yTrain, { learningRate: 1, steps: 100, xTest });
  * ```
  */
-export function ensemble(apply: unknown, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions): TrainResult[] {
+export function ensemble(apply: unknown, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult[]>;
+export function ensemble(apply: unknown, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions): TrainResult[];
+export function ensemble(apply: unknown, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]>;
+export function ensemble(apply: unknown, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]> {
   const where = 'train.ensemble';
+  const engine = engineOption(where, options);
   if (!Array.isArray(members) || members.length === 0) throw new InputError(`${where}: pass a non-empty array of parameter sets (one per member, from net.init)`);
+  if (engine === 'tfjs') {
+    const p = plan(where, apply, xTrain, yTrain, options, ['backend']);
+    return trainTfjs(where, apply, p, members, (options as TfjsTrainOptions).backend);
+  }
   const p = plan(where, apply, xTrain, yTrain, options);
   return members.map((m) => runPlan(where, p, m));
 }
