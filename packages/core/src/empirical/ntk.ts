@@ -4,7 +4,7 @@ import { tfjsNtkFn, type TfjsEmpiricalKernelFn, type TfjsModelFn, type TfjsParam
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
-import { differentiable, type Differentiable } from '../models/differentiable';
+import { differentiable, isNetwork, type Differentiable } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { leaves } from '../params/tree';
 import type { LayerDef, Params, Tensors } from '../stax/types';
@@ -177,7 +177,7 @@ export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions =
     throw new InputError(`${where}: implementation must be 'structured' or 'jacobian', got ${JSON.stringify(implementation)}`);
   }
   if (!(memoryLimit > 0)) throw new InputError(`${where}: memoryLimit must be a positive number of bytes`);
-  if (typeof apply === 'function' && !('layer' in apply) && !('model' in apply)) {
+  if (typeof apply === 'function' && !isNetwork(apply)) {
     throw new InputError(`${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; a plain function is taken as a TensorFlow.js model, which needs { engine: 'tfjs' }`);
   }
   const model = differentiable(where, apply);

@@ -31,6 +31,16 @@ export function layerModel(layer: Layer): Differentiable {
 }
 
 /**
+ * Whether `apply` is something {@link differentiable} accepts — a network's
+ * apply, a linearization, or a layer — rather than, say, a plain function
+ * (which the tfjs engine takes as a TensorFlow.js model).
+ */
+export function isNetwork(apply: unknown): boolean {
+  if (typeof apply === 'function') return 'model' in apply || 'layer' in apply;
+  return apply !== null && typeof apply === 'object' && typeof (apply as Layer).forward === 'function' && typeof (apply as Layer).backward === 'function';
+}
+
+/**
  * Finds the model behind what a user passes as `apply`: `net.apply`, a
  * `linearize(...)` result, or a layer itself.
  */
@@ -40,8 +50,6 @@ export function differentiable(where: string, apply: unknown): Differentiable {
     if (tagged.model) return tagged.model;
     if (tagged.layer) return layerModel(tagged.layer);
   }
-  if (apply !== null && typeof apply === 'object' && typeof (apply as Layer).forward === 'function' && typeof (apply as Layer).backward === 'function') {
-    return layerModel(apply as Layer);
-  }
+  if (typeof apply === 'object' && isNetwork(apply)) return layerModel(apply as Layer);
   throw new InputError(`${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; got ${typeof apply}`);
 }

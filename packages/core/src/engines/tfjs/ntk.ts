@@ -2,6 +2,7 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { kernelInputs } from '../../empirical/inputs';
 import { InputError, ShapeError } from '../../errors';
 import { Matrix, type MatrixLike } from '../../matrix';
+import { isNetwork } from '../../models/differentiable';
 import { leaves } from '../../params/tree';
 import type { Params } from '../../stax/types';
 import { withTfjs, type Tfjs, type TfjsBackend } from './backend';
@@ -121,11 +122,6 @@ function ntk(where: string, tf: Tfjs, f: FlatModel, ps: readonly Tensor[], a: Ma
   }
 }
 
-function isStaxNetwork(apply: unknown): boolean {
-  if (typeof apply === 'function') return 'layer' in apply || 'model' in apply;
-  return apply !== null && typeof apply === 'object' && typeof (apply as { forward?: unknown }).forward === 'function';
-}
-
 /**
  * The empirical NTK on the `'tfjs'` engine, of a stax network (params: its
  * float64 tree, run in float32) or of a user's {@link TfjsModelFn} (params:
@@ -133,10 +129,10 @@ function isStaxNetwork(apply: unknown): boolean {
  * called, before TensorFlow.js runs.
  */
 export function tfjsNtkFn(where: string, apply: unknown, backend: TfjsBackend | undefined, memoryLimit: number): TfjsEmpiricalKernelFn<TfjsParams | Params> {
-  if (!isStaxNetwork(apply) && typeof apply !== 'function') {
+  if (!isNetwork(apply) && typeof apply !== 'function') {
     throw new InputError(`${where}: pass a TensorFlow.js model function (params, x) => tf.Tensor2D, or a stax network's apply; got ${typeof apply}`);
   }
-  if (!isStaxNetwork(apply)) {
+  if (!isNetwork(apply)) {
     const model = apply as TfjsModelFn;
     return (x1, x2, params) => {
       const { a, b } = kernelInputs(where, x1, x2);
@@ -149,8 +145,9 @@ export function tfjsNtkFn(where: string, apply: unknown, backend: TfjsBackend | 
     const { a, b } = kernelInputs(where, x1, x2);
     if (leaves(params as Params).length === 0) throw new ShapeError(`${where}: the network has no parameters, so its NTK is zero`);
     const network = translate(where, layer, params as Params, a);
+    const values = leaves(params as Params);
     return withTfjs(where, backend, ({ tf }) => {
-      const ps = network.leafShapes.map((shape, l) => tf.tensor(Float32Array.from(leaves(params as Params)[l]), [1, ...shape]));
+      const ps = network.leafShapes.map((shape, l) => tf.tensor(Float32Array.from(values[l]), [1, ...shape]));
       try {
         return ntk(where, tf, (qs, x) => tf.squeeze(network.apply(tf, qs, x, 1), [0]), ps, a, b, memoryLimit);
       } finally {
