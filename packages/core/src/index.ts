@@ -27,6 +27,7 @@ export * as losses from './losses';
 export * as empirical from './empirical';
 export * as params from './params';
 export { linearize, type LinearizedFn } from './linearize';
+export type { Differentiable, ModelFn, Network } from './models/differentiable';
 export * as train from './train';
 export * as engines from './engines';
 export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloOptions } from './monte-carlo';

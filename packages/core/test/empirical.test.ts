@@ -33,8 +33,8 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
     const net = stax.serial(stax.dense(20, { bStd: 0.3 }), stax.sin(), stax.dense(1));
     const { params } = net.init(random.key(4), 3);
     const x = Matrix.from([inputs(1, 3, 9)[0]]);
-    const { cache } = net.forward(params, x);
-    const g = net.backward(params, cache, Matrix.from([[1]])).gParams;
+    const { cache } = net.impl.forward(params, x);
+    const g = net.impl.backward(params, cache, Matrix.from([[1]])).gParams;
     const norm2 = (p: unknown): number => (p === null ? 0 : Array.isArray(p) ? p.reduce((s: number, q) => s + norm2(q), 0)
       : (p as { W: Matrix; b: Float64Array | null }).W.data.reduce((s, v) => s + v * v, 0) + ((p as { b: Float64Array | null }).b?.reduce((s, v) => s + v * v, 0) ?? 0));
     const theta = empirical.ntkFn(net.apply)(x, null, params);

@@ -11,8 +11,8 @@ const y16 = x16.map((r) => [Math.tanh(r[0] + r[1] - 0.5 * r[2])]);
 function jacobian(net: ReturnType<typeof stax.serial>, params: Params, x: number[][]): Matrix {
   const rows = x.map((xi) => {
     const m = Matrix.from([xi]);
-    const { cache } = net.forward(params, m);
-    return tree.leaves(net.backward(params, cache, Matrix.from([[1]])).gParams).flatMap((leaf) => Array.from(leaf));
+    const { cache } = net.impl.forward(params, m);
+    return tree.leaves(net.impl.backward(params, cache, Matrix.from([[1]])).gParams).flatMap((leaf) => Array.from(leaf));
   });
   return Matrix.from(rows);
 }

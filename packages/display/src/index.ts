@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 export { MIME_TYPE, SPEC_VERSION } from './spec';
-export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, AnnotationSpec, TraceUpdate } from './spec';
+export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, AnnotationSpec, TraceUpdate, BandTrace, LineTrace, PointsTrace, HeatmapTrace } from './spec';
 export { Figure, type FigureBundle, type BundleOptions } from './figure';
 export { gpBands, type GpSeries } from './gp-bands';
 export { lineChart, type LineChartOptions } from './line-chart';

@@ -2,17 +2,14 @@
  * Tiled, multi-threaded kernel computation (Neural Tangents' `nt.batch`).
  * @packageDocumentation
  */
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { InputError, ShapeError } from '../errors';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkOptions } from '../options';
-import { fromSpec } from '../stax/from-spec';
 import { parseGet } from '../stax/make-layer';
-import type { Get, Kernel, KernelFn, Layer, LayerSpec } from '../stax/types';
-import { THREADS_ENV } from '../threads/pool';
-import { computeTile, planTiles, type Tile, type TileOutputs } from './tiles';
-import type { WorkerSetup } from './worker';
+import { specModules } from '../stax/registry';
+import type { Get, Kernel, KernelFn, Layer } from '../stax/types';
+import { runTasks, workerProblem, type WorkerTask } from '../workers/pool';
+import { computeTile, planTiles, type SharedMatrix, type TileJob } from './tiles';
 
 export interface BatchOptions {
   /** Rows of x1 (and of x2) per tile (default 256). */
@@ -31,79 +28,10 @@ export interface BatchedKernelFn {
   (x1: MatrixLike, x2?: MatrixLike | null, get?: Get | readonly Get[]): Promise<Kernel | Matrix>;
 }
 
-const SAMPLE_POINTS = [-2.5, -1, -0.3, 0, 0.7, 1.9];
-
-/**
- * Workers rebuild `elementwise` activations from their source text. A
- * function that closes over outside variables cannot survive that, so we
- * rebuild here first and compare before starting any worker.
- */
-function checkRebuildable(spec: LayerSpec, original: Layer): void {
-  let rebuilt: Layer;
-  try {
-    rebuilt = fromSpec(spec);
-  } catch (error) {
-    throw new InputError(`batch: cannot rebuild the network in a worker (${(error as Error).message}); use workers: 0`);
-  }
-  const probe = Matrix.from(SAMPLE_POINTS.map((v, i) => [v, 0.5 * i - 1]), 'probe');
-  try {
-    const a = original.kernel(probe, null, 'nngp').data;
-    const b = rebuilt.kernel(probe, null, 'nngp').data;
-    if (a.some((v, i) => Math.abs(v - b[i]) > 1e-12 * Math.max(1, Math.abs(v)))) throw new Error('different values');
-  } catch (error) {
-    throw new InputError(
-      `batch: a stax.elementwise activation refers to variables outside its own body (${(error as Error).message}), so worker threads cannot rebuild it; make the function self-contained or use workers: 0`,
-    );
-  }
-}
-
-function shared(m: Matrix): { rows: number; cols: number; buffer: SharedArrayBuffer } {
-  const buffer = new SharedArrayBuffer(m.data.byteLength);
+function onMemory(m: Matrix, shared: boolean): SharedMatrix {
+  const buffer = shared ? new SharedArrayBuffer(m.data.byteLength) : new ArrayBuffer(m.data.byteLength);
   new Float64Array(buffer).set(m.data);
   return { rows: m.rows, cols: m.cols, buffer };
-}
-
-const WORKER_SCRIPT = join(__dirname, 'worker.js');
-
-async function runOnWorkers(
-  setup: WorkerSetup,
-  tiles: Tile[],
-  workers: number,
-  progress: () => void,
-): Promise<void> {
-  // Each batch worker computes whole tiles on its own thread; nested thread
-  // pools inside the workers would only compete for the same cores.
-  const env = { ...process.env, [THREADS_ENV]: '1' };
-  const pool = Array.from({ length: Math.min(workers, tiles.length) }, () => new Worker(WORKER_SCRIPT, { workerData: setup, env }));
-  let next = 0;
-  try {
-    await Promise.all(pool.map((worker) => new Promise<void>((resolve, reject) => {
-      const send = () => {
-        if (next >= tiles.length) {
-          resolve();
-          return;
-        }
-        worker.postMessage(tiles[next++]);
-      };
-      worker.on('message', (msg: { ok: boolean; message?: string }) => {
-        if (!msg.ok) {
-          reject(new Error(`batch: a worker failed: ${msg.message}`));
-          return;
-        }
-        try {
-          progress();
-        } catch (error) {
-          reject(error);
-          return;
-        }
-        send();
-      });
-      worker.on('error', reject);
-      send();
-    })));
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
 }
 
 /**
@@ -129,7 +57,8 @@ export function batch(kernelFn: KernelFn, options: BatchOptions = {}): BatchedKe
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch: batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isInteger(workers) || workers < 0) throw new InputError(`batch: workers must be a non-negative integer, got ${workers}`);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new InputError('batch: onProgress must be a function');
-  if (workers > 0) checkRebuildable(layer.spec, layer);
+  const problem = workers > 0 ? workerProblem(layer) : undefined;
+  if (problem !== undefined) throw new InputError(`batch: cannot compute on worker threads: ${problem}; or use workers: 0`);
 
   const run = async (x1In: MatrixLike, x2In?: MatrixLike | null, get?: Get | readonly Get[]) => {
     const { kernels, single } = parseGet('batch', get);
@@ -149,34 +78,24 @@ export function batch(kernelFn: KernelFn, options: BatchOptions = {}): BatchedKe
       onProgress?.({ done, total: tiles.length });
     };
     const size = x1.rows * x2.rows * Float64Array.BYTES_PER_ELEMENT;
-    const nngpBuffer = workers > 0 ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
-    const ntkBuffer = wantNtk ? (workers > 0 ? new SharedArrayBuffer(size) : new ArrayBuffer(size)) : null;
-    const out: TileOutputs = {
-      n2: x2.rows,
-      nngp: new Float64Array(nngpBuffer),
-      ntk: ntkBuffer ? new Float64Array(ntkBuffer) : null,
-      symmetric,
-    };
-    if (workers === 0) {
+    const onWorkers = workers > 0;
+    const nngp = onWorkers ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
+    const ntk = wantNtk ? (onWorkers ? new SharedArrayBuffer(size) : new ArrayBuffer(size)) : null;
+    const a = onMemory(x1, onWorkers);
+    const base = { x1: a, x2: symmetric ? a : onMemory(x2, onWorkers), nngp, ntk, symmetric };
+    if (!onWorkers) {
       for (const tile of tiles) {
-        computeTile(layer, x1, x2, tile, out);
+        computeTile(layer, { ...base, tile });
         progress();
         // Let the event loop breathe between tiles (progress displays, timers).
         await new Promise((r) => setImmediate(r));
       }
     } else {
-      const sharedX1 = shared(x1);
-      const setup: WorkerSetup = {
-        spec: layer.spec,
-        x1: sharedX1,
-        x2: symmetric ? sharedX1 : shared(x2),
-        n2: x2.rows,
-        nngp: nngpBuffer as SharedArrayBuffer,
-        ntk: ntkBuffer as SharedArrayBuffer | null,
-        symmetric,
-      };
-      await runOnWorkers(setup, tiles, workers, progress);
+      const modules = [...specModules(layer.spec)];
+      const tasks = tiles.map((tile): WorkerTask<'tile', TileJob> => ({ kind: 'tile', spec: layer.spec, modules, job: { ...base, tile } }));
+      await runTasks(tasks, workers, progress);
     }
+    const out = { nngp: new Float64Array(nngp), ntk: ntk && new Float64Array(ntk) };
     const result: Kernel = { nngp: new Matrix(x1.rows, x2.rows, out.nngp) };
     if (out.ntk) result.ntk = new Matrix(x1.rows, x2.rows, out.ntk);
     if (single) return kernels[0] === 'nngp' ? result.nngp : (result.ntk as Matrix);

@@ -2,6 +2,13 @@ import { Matrix } from '../matrix';
 import { inputKernel, isKernelList, materialize } from '../stax/kernel-state';
 import type { Layer } from '../stax/types';
 
+/** A row-major matrix on shared memory, as posted to worker threads. */
+export interface SharedMatrix {
+  rows: number;
+  cols: number;
+  buffer: SharedArrayBuffer | ArrayBuffer;
+}
+
 /** One block of the output kernel: rows [i0, i1) of x1 against rows [j0, j1) of x2. */
 export interface Tile {
   i0: number;
@@ -10,13 +17,19 @@ export interface Tile {
   j1: number;
 }
 
-/** Where the tiles are written: full n1×n2 outputs (possibly on shared memory). */
-export interface TileOutputs {
-  n2: number;
-  nngp: Float64Array;
-  ntk: Float64Array | null;
+/** One tile to compute: the inputs, the tile, and the full n1×n2 outputs it is written into (possibly on shared memory). */
+export interface TileJob {
+  x1: SharedMatrix;
+  x2: SharedMatrix;
+  tile: Tile;
+  nngp: SharedArrayBuffer | ArrayBuffer;
+  ntk: SharedArrayBuffer | ArrayBuffer | null;
   /** x2 is x1: only tiles on or above the diagonal are computed and each is mirrored. */
   symmetric: boolean;
+}
+
+function matrixOf(m: SharedMatrix): Matrix {
+  return new Matrix(m.rows, m.cols, new Float64Array(m.buffer));
 }
 
 /**
@@ -40,12 +53,13 @@ export function planTiles(n1: number, n2: number, batchSize: number, symmetric: 
  * entry-wise and the input Gram is accumulated in a fixed order — so the
  * tiled kernel equals the untiled one bit for bit.
  */
-export function computeTile(layer: Layer, x1: Matrix, x2: Matrix, tile: Tile, out: TileOutputs): void {
-  const { i0, i1, j0, j1 } = tile;
-  const a = x1.sliceRows(i0, i1);
-  const onDiagonal = out.symmetric && i0 === j0;
-  const b = onDiagonal ? null : x2.sliceRows(j0, j1);
-  const result = layer.kernelRule(inputKernel(a, b, out.ntk !== null));
+export function computeTile(layer: Layer, job: TileJob): void {
+  const { i0, i1, j0, j1 } = job.tile;
+  const n2 = job.x2.rows;
+  const a = matrixOf(job.x1).sliceRows(i0, i1);
+  const onDiagonal = job.symmetric && i0 === j0;
+  const b = onDiagonal ? null : matrixOf(job.x2).sliceRows(j0, j1);
+  const result = layer.impl.kernelRule(inputKernel(a, b, job.ntk !== null));
   if (isKernelList(result)) throw new Error(`${layer.name}: the network ends in several branches`);
   const state = materialize(result);
   const width = j1 - j0;
@@ -53,11 +67,11 @@ export function computeTile(layer: Layer, x1: Matrix, x2: Matrix, tile: Tile, ou
     for (let i = i0; i < i1; i++) {
       for (let j = j0; j < j1; j++) {
         const v = src[(i - i0) * width + (j - j0)];
-        dst[i * out.n2 + j] = v;
-        if (out.symmetric) dst[j * out.n2 + i] = v;
+        dst[i * n2 + j] = v;
+        if (job.symmetric) dst[j * n2 + i] = v;
       }
     }
   };
-  write(state.nngp, out.nngp);
-  if (out.ntk && state.ntk) write(state.ntk, out.ntk);
+  write(state.nngp, new Float64Array(job.nngp));
+  if (job.ntk && state.ntk) write(state.ntk, new Float64Array(job.ntk));
 }

@@ -1,6 +1,6 @@
 import { product } from '../linalg/product';
 import type { Matrix, MatrixLike } from '../matrix';
-import { differentiable } from '../models/differentiable';
+import { differentiable, type Network } from '../models/differentiable';
 import type { Params } from '../stax/types';
 import { kernelInputs } from './inputs';
 
@@ -20,7 +20,7 @@ export type EmpiricalKernelFn = (x1: MatrixLike, x2: MatrixLike | null, params: 
  * const k = empirical.nngpFn(net.apply)([[1, 0, 0], [0, 1, 0]], null, params);
  * ```
  */
-export function nngpFn(apply: unknown): EmpiricalKernelFn {
+export function nngpFn(apply: Network): EmpiricalKernelFn {
   const model = differentiable('empirical.nngpFn', apply);
   return (x1, x2, params) => {
     const { a, b } = kernelInputs('empirical.nngpFn', x1, x2);

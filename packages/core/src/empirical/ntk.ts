@@ -4,10 +4,10 @@ import { tfjsNtkFn, type TfjsEmpiricalKernelFn, type TfjsModelFn, type TfjsParam
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
-import { differentiable, isNetwork, type Differentiable } from '../models/differentiable';
+import { differentiable, isNetwork, type Differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { leaves } from '../params/tree';
-import type { LayerDef, Params, Tensors } from '../stax/types';
+import type { LayerImpl, Params, Tensors } from '../stax/types';
 import { kernelInputs } from './inputs';
 import type { EmpiricalKernelFn } from './nngp';
 
@@ -36,7 +36,7 @@ function seed(rows: number, cols: number, o: number): Matrix {
   return s;
 }
 
-interface Visit { layer: LayerDef; params: Params; cache: unknown; gOut: Tensors }
+interface Visit { layer: LayerImpl; params: Params; cache: unknown; gOut: Tensors }
 
 /** Every parameterised layer's (cache, output gradient) in one backward pass seeded at output o. */
 function visits(model: Differentiable, params: Params, cache: unknown, rows: number, cols: number, o: number): Visit[] {
@@ -161,8 +161,8 @@ function jacobian(model: Differentiable, params: Params, a: Matrix, b: Matrix | 
  * ```
  */
 export function ntkFn<P extends TfjsParams>(fn: TfjsModelFn<P>, options: TfjsNtkFnOptions): TfjsEmpiricalKernelFn<P>;
-export function ntkFn(apply: unknown, options: TfjsNtkFnOptions): TfjsEmpiricalKernelFn<Params>;
-export function ntkFn(apply: unknown, options?: NtkFnOptions): EmpiricalKernelFn;
+export function ntkFn(apply: Network, options: TfjsNtkFnOptions): TfjsEmpiricalKernelFn<Params>;
+export function ntkFn(apply: Network, options?: NtkFnOptions): EmpiricalKernelFn;
 export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions = {}): EmpiricalKernelFn | TfjsEmpiricalKernelFn<never> {
   const where = 'empirical.ntkFn';
   if (engineOption(where, options) === 'tfjs') {
@@ -180,7 +180,7 @@ export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions =
   if (typeof apply === 'function' && !isNetwork(apply)) {
     throw new InputError(`${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; a plain function is taken as a TensorFlow.js model, which needs { engine: 'tfjs' }`);
   }
-  const model = differentiable(where, apply);
+  const model = differentiable(where, apply as Network);
   const kernelFn: EmpiricalKernelFn = (x1, x2, params) => {
     const { a, b } = kernelInputs(where, x1, x2);
     if (leaves(params).length === 0) throw new ShapeError(`${where}: the network has no parameters, so its NTK is zero`);

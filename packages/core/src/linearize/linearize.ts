@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors';
 import { Matrix, type MatrixLike } from '../matrix';
-import { differentiable, type Differentiable } from '../models/differentiable';
+import { differentiable, type Differentiable, type Network } from '../models/differentiable';
 import { checkSameStructure, difference } from '../params/tree';
 import type { Params } from '../stax/types';
 
@@ -30,9 +30,9 @@ export interface LinearizedFn {
  * fLin(params, [[0.3, -0.1]]); // equals net.apply(params, …) at θ = θ₀
  * ```
  */
-export function linearize(apply: unknown, params0: Params): LinearizedFn {
+export function linearize(apply: Network, params0: Params): LinearizedFn {
   const base = differentiable('linearize', apply);
-  const layer = base.layer;
+  const layer = base.layer.impl;
   /** Forward caches at θ₀ by input (training reuses the same inputs every step). */
   const caches = new WeakMap<Matrix, unknown>();
   const cacheAt = (x: Matrix) => {
@@ -49,8 +49,8 @@ export function linearize(apply: unknown, params0: Params): LinearizedFn {
     return new Matrix(out.rows, out.cols, out.data.map((v, i) => v + tOut.data[i]));
   };
   const model: Differentiable = {
-    name: `Linearized(${layer.name})`,
-    layer,
+    name: `Linearized(${base.name})`,
+    layer: base.layer,
     forward: (params, x) => ({ out: evaluate(params, x), cache: cacheAt(x) }),
     gradient: (_params, cache, gOut, visit) => layer.backward(params0, cache, gOut, visit).gParams,
   };

@@ -4,6 +4,7 @@ import { nngpFn } from '../empirical/nngp';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkOptions } from '../options';
 import { checkKey, split, type Key } from '../random/key';
+import type { Network } from '../models/differentiable';
 import { parseGet } from '../stax/make-layer';
 import type { Dims, Get, Kernel, Params } from '../stax/types';
 
@@ -40,7 +41,7 @@ export interface MonteCarloKernelFn {
  */
 export function monteCarloKernelFn(
   init: (key: Key, inputDim: Dims) => { params: Params },
-  apply: unknown,
+  apply: Network,
   key: Key,
   nSamples: number,
   options: MonteCarloOptions,

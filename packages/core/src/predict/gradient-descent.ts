@@ -28,7 +28,8 @@ export interface GradientDescentPredictFn {
   (t: readonly number[], fx0Train: MatrixLike, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction[];
 }
 
-function resolveLoss(where: string, loss: unknown): Loss | LossGradient {
+/** The `loss` argument of function-space training: what gives ∂ℒ/∂f. */
+function lossGradientOption(where: string, loss: unknown): Loss | LossGradient {
   if (loss === 'mse') return mse;
   if (loss === 'crossEntropy') return crossEntropy;
   if (typeof loss === 'function') return loss as LossGradient;
@@ -63,7 +64,7 @@ export function gradientDescent(
 ): GradientDescentPredictFn {
   const where = 'predict.gradientDescent';
   checkOptions(where, options, ['learningRate', 'momentum', 'rtol', 'atol']);
-  const lossFn = resolveLoss(where, loss);
+  const lossFn = lossGradientOption(where, loss);
   const y = matrixArg(where, 'yTrain', yTrain);
   const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
   const learningRate = learningRateArg(where, options.learningRate ?? 1);

@@ -39,7 +39,7 @@ const CRITICAL_BAND = 1e-9;
 const DIVERGED = 1e12;
 
 function activationOf(layer: ActivationLayer): Activation {
-  const act = (layer as { activation?: Activation } | undefined)?.activation;
+  const act = (layer as ActivationLayer | undefined)?.impl?.activation;
   if (!act) throw new InputError('signal: pass an activation layer such as stax.erf() or stax.relu()');
   return act;
 }
@@ -105,7 +105,7 @@ function firstFixedPointAbove(f: (x: number) => number, lo: number, hi: number):
 
 /**
  * The signal-propagation picture of a deep network x ↦ φ(W x + b) repeated
- * (seed 004: "trainability determined by phase diagram"): the variance fixed
+ * (Schoenholz et al. 2017: trainability is determined by the phase diagram): the variance fixed
  * point q*, the slope χ₁ that separates the ordered from the chaotic phase, the
  * correlation fixed point c* and the depth scale ξ_c over which two inputs'
  * correlation forgets its initial value. All from the activation's dual (eq. S1),

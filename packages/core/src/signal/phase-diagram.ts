@@ -16,7 +16,7 @@ export interface PhaseDiagram {
 }
 
 /**
- * The order-to-chaos phase diagram of seed 004 for one activation.
+ * The order-to-chaos phase diagram (Poole et al. 2016; Schoenholz et al. 2017) for one activation.
  *
  * @example
  * ```ts

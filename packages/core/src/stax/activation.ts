@@ -1,19 +1,22 @@
+import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../threads/pool';
+import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
 import { dualRows, type DualJob } from './dual-rows';
-import { fromSpec } from './from-spec';
-import { isKernelList, type KernelState } from './kernel-state';
-import { makeLayer } from './make-layer';
-import type { Kernels, Layer, LayerSpec, Tensors } from './types';
+import { isKernelList, type Kernels, type KernelState } from './kernel-state';
+import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
+import type { Layer, LayerImpl, LayerSpec, Tensors } from './types';
 
 /**
  * A pointwise nonlinearity φ described twice: for finite networks (φ and φ′)
- * and for infinite ones, through its dual — the maps of eq. (S1),
+ * and for infinite ones, through its dual — the maps of Lee et al. 2019,
+ * eq. (S1),
  *   𝒯(Σ) = E[φ(u)φ(v)],  𝒯̇(Σ) = E[φ′(u)φ′(v)],  (u, v) ~ 𝒩(0, Σ),
- * for Σ = [[q11, q12], [q12, q22]].
+ * for Σ = [[q11, q12], [q12, q22]] — and, optionally, in TensorFlow.js ops.
  */
 export interface Activation {
+  /** A readable name with the parameters, e.g. `Erf(1, 1, 0)`. */
+  readonly name: string;
   fn(x: number): number;
   grad(x: number): number;
   /**
@@ -21,25 +24,61 @@ export interface Activation {
    * on nothing but its arguments, so tiled and untiled kernels agree exactly.
    */
   dual(q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean): void;
+  /** φ in tfjs ops, for the `'tfjs'` engine (which differentiates it); omitted: float64 engine only. */
+  readonly tfjs?: TfjsPointwise;
+  /** Why worker threads cannot rebuild this activation from its spec, if they cannot. */
+  readonly localOnly?: string;
 }
 
-/** A layer that is a pointwise activation; `activation` exposes φ, φ′ and its dual (eq. S1). */
-export interface ActivationLayer extends Layer {
+/** The implementation of an activation layer: a {@link LayerImpl} that also exposes its {@link Activation}. */
+export interface ActivationImpl extends LayerImpl {
   readonly activation: Activation;
 }
 
-/**
- * Builds a layer from an {@link Activation}. Its kernel rule is eqs. (S3) and
- * (S6) without the σ_w², σ_b² of the next dense layer (as in Neural Tangents,
- * the dense layer applies those): 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦).
- */
-export function activationLayer(name: string, spec: LayerSpec, act: Activation): ActivationLayer {
-  const { fn, grad } = act;
+/** A layer that is a pointwise activation; `impl.activation` exposes φ, φ′ and its dual (eq. S1). */
+export type ActivationLayer = Layer & { readonly impl: ActivationImpl };
 
-  const asMatrix = (x: Tensors): Matrix => {
-    if (!(x instanceof Matrix)) {
-      throw new ShapeError(`${name}: expects one input but got ${x.length} branches; apply it inside stax.parallel(...) to act on each branch`);
+function branchesError(name: string, count: number): ShapeError {
+  return new ShapeError(`${name}: expects one input but got ${count} branches; apply it inside stax.parallel(...) to act on each branch`);
+}
+
+/**
+ * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place, rows split across
+ * worker threads for large kernels. A symmetric kernel is left upper-triangular.
+ */
+function applyDual(k: KernelState, spec: LayerSpec, act: Activation): KernelState {
+  const { n1, n2, x1IsX2 } = k;
+  const job: DualJob = {
+    nngp: k.nngp, ntk: k.ntk, cov1: k.cov1, cov2: k.cov2, n2, symmetric: x1IsX2, pending: k.pending,
+  };
+  const parts = threadCount();
+  if (parts > 1 && n1 * n2 >= MIN_PARALLEL_ENTRIES && isShared(k.nngp) && isShared(k.ntk) && act.localOnly === undefined) {
+    const modules = spec.module === undefined ? [] : [spec.module];
+    runRows({ kind: 'rows', spec, modules, job }, balancedRanges(n1, n2, x1IsX2, parts), (i0, i1) => dualRows(act.dual, job, i0, i1));
+  } else {
+    dualRows(act.dual, job, 0, n1);
+  }
+  const out = new Float64Array(2);
+  const variances = (c: Float64Array) => {
+    for (let i = 0; i < c.length; i++) {
+      act.dual(c[i], c[i], c[i], out, false);
+      c[i] = out[0];
     }
+  };
+  variances(k.cov1);
+  if (!x1IsX2) variances(k.cov2);
+  return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };
+}
+
+/**
+ * The layer of an {@link Activation}. Its kernel rule is eqs. (S3) and (S6)
+ * without the σ_w², σ_b² of the next dense layer (as in Neural Tangents, the
+ * dense layer applies those): 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦).
+ */
+function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
+  const { name, fn, grad } = act;
+  const asMatrix = (x: Tensors): Matrix => {
+    if (!(x instanceof Matrix)) throw branchesError(name, x.length);
     return x;
   };
   const map = (x: Matrix, f: (v: number) => number): Matrix => {
@@ -47,26 +86,13 @@ export function activationLayer(name: string, spec: LayerSpec, act: Activation):
     for (let i = 0; i < x.data.length; i++) out.data[i] = f(x.data[i]);
     return out;
   };
-
-  function rule(k: Kernels): Kernels {
-    if (isKernelList(k)) {
-      throw new ShapeError(`${name}: expects one input but got ${k.length} branches; apply it inside stax.parallel(...) to act on each branch`);
-    }
-    if (!k.isGaussian) {
-      throw new InputError(
-        `${name}: the input to an activation must be Gaussian (eq. S1), i.e. come right after a dense layer (or a sum of dense branches); put stax.dense(...) before ${name}`,
-      );
-    }
-    return applyDual(k, spec, act);
-  }
-
-  const layer = makeLayer({
+  const pointwise = act.tfjs;
+  return {
     name,
-    spec,
+    activation: act,
+    localOnly: act.localOnly,
     outputDim(inputDim) {
-      if (typeof inputDim !== 'number') {
-        throw new ShapeError(`${name}: expects one input but got ${inputDim.length} branches; apply it inside stax.parallel(...) to act on each branch`);
-      }
+      if (typeof inputDim !== 'number') throw branchesError(name, inputDim.length);
       return inputDim;
     },
     initFn: (_key, inputDim) => ({ outputDim: inputDim, params: null }),
@@ -91,60 +117,44 @@ export function activationLayer(name: string, spec: LayerSpec, act: Activation):
       }
       return { out, tOut };
     },
-    kernelRule: rule,
-  });
-  return Object.assign(layer, { activation: act });
-}
-
-/** Activations whose rebuilt copy (from the layer spec) computes the same dual: safe for worker threads. */
-const rebuildable = new WeakMap<Activation, boolean>();
-
-function canRunOnWorkers(spec: LayerSpec, act: Activation): boolean {
-  let ok = rebuildable.get(act);
-  if (ok === undefined) {
-    ok = false;
-    try {
-      const copy = (fromSpec(spec) as { activation?: Activation }).activation;
-      if (copy) {
-        const x = new Float64Array(2);
-        const y = new Float64Array(2);
-        ok = [[1, 0.3, 2], [0.5, -0.4, 0.9], [2, 2, 2]].every(([q11, q12, q22]) => {
-          act.dual(q11, q12, q22, x, true);
-          copy.dual(q11, q12, q22, y, true);
-          return Object.is(x[0], y[0]) && Object.is(x[1], y[1]);
-        });
+    kernelRule(k: Kernels) {
+      if (isKernelList(k)) throw branchesError(name, k.length);
+      if (!k.isGaussian) {
+        throw new InputError(
+          `${name}: the input to an activation must be Gaussian (eq. S1), i.e. come right after a dense layer (or a sum of dense branches); put stax.dense(...) before ${name}`,
+        );
       }
-    } catch {
-      ok = false;
-    }
-    rebuildable.set(act, ok);
-  }
-  return ok;
+      return applyDual(k, spec, act);
+    },
+    ...(pointwise === undefined ? {} : { tfjs: () => (tf, h) => pointwise(tf, h as Parameters<TfjsPointwise>[1]) }),
+  };
 }
 
 /**
- * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place, rows split across
- * worker threads for large kernels. A symmetric kernel is left upper-triangular.
+ * One activation type, declared in one file: its spec name and the
+ * {@link Activation} its arguments build (see {@link LayerType} for the
+ * spec round-trip and `module`).
  */
-function applyDual(k: KernelState, spec: LayerSpec, act: Activation): KernelState {
-  const { n1, n2, x1IsX2 } = k;
-  const job: DualJob = {
-    nngp: k.nngp, ntk: k.ntk, cov1: k.cov1, cov2: k.cov2, n2, symmetric: x1IsX2, pending: k.pending,
+export interface ActivationType<A extends readonly unknown[]> extends Omit<LayerType<A, ActivationImpl>, 'create'> {
+  /** Validates the arguments and gives φ, φ′, the dual and optionally the tfjs op. */
+  create(...args: A): Activation;
+}
+
+/** Registers an activation type and returns its factory. `builtIn` marks the library's own. */
+export function registerActivationType<A extends readonly unknown[]>(record: ActivationType<A>, builtIn: boolean): LayerFactory<A, ActivationImpl> {
+  const spec = (args: A): LayerSpec => {
+    const specArgs = record.toSpec ? record.toSpec(...args) : args;
+    return record.module === undefined ? { type: record.type, args: specArgs } : { type: record.type, args: specArgs, module: record.module };
   };
-  const parts = threadCount();
-  if (parts > 1 && n1 * n2 >= MIN_PARALLEL_ENTRIES && isShared(k.nngp) && isShared(k.ntk) && canRunOnWorkers(spec, act)) {
-    runRows({ spec, dual: job }, balancedRanges(n1, n2, x1IsX2, parts), (i0, i1) => dualRows(act.dual, job, i0, i1));
-  } else {
-    dualRows(act.dual, job, 0, n1);
-  }
-  const out = new Float64Array(2);
-  const variances = (c: Float64Array) => {
-    for (let i = 0; i < c.length; i++) {
-      act.dual(c[i], c[i], c[i], out, false);
-      c[i] = out[0];
-    }
+  const missingModule = moduleProblem(record, builtIn);
+  const create = (...args: A) => {
+    const act = record.create(...args);
+    return activationImpl(act.localOnly === undefined && missingModule !== undefined ? { ...act, localOnly: missingModule } : act, spec(args));
   };
-  variances(k.cov1);
-  if (!x1IsX2) variances(k.cov2);
-  return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };
+  return registerLayerType<A, ActivationImpl>({ ...record, create }, builtIn);
+}
+
+/** Registers one of the library's own activation types (loaded on every thread with `stax`). */
+export function activationType<A extends readonly unknown[]>(record: ActivationType<A>): LayerFactory<A, ActivationImpl> {
+  return registerActivationType(record, true);
 }

@@ -8,7 +8,7 @@ export function checkLayers(where: string, layers: readonly unknown[]): readonly
     if (typeof l === 'function') {
       throw new InputError(`${where}: argument ${i} is a function, not a layer; call it, e.g. stax.relu() rather than stax.relu`);
     }
-    if (l === null || typeof l !== 'object' || typeof (l as Layer).kernelRule !== 'function') {
+    if (l === null || typeof l !== 'object' || typeof (l as Layer).impl?.kernelRule !== 'function') {
       throw new InputError(`${where}: argument ${i} is not a layer (got ${String(l)}); build layers with stax.dense(...), stax.relu(), ...`);
     }
   });

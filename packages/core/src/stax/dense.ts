@@ -4,11 +4,11 @@ import { Matrix } from '../matrix';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
-import { composeAffine, isKernelList, type KernelAffine, type KernelState } from './kernel-state';
-import { makeLayer } from './make-layer';
-import type { DenseParams, Dims, Kernels, Layer, LayerDef, Params, Tensors } from './types';
+import { composeAffine, isKernelList, type KernelAffine, type Kernels, type KernelState } from './kernel-state';
+import { layerType } from './registry';
+import type { DenseParams, Dims, LayerImpl, Params, Tensors } from './types';
 
-/** How a dense layer scales its weights (seed 002, eq. 1 vs eq. S32). */
+/** How a dense layer scales its weights (Lee et al. 2019, eq. 1 vs eq. S32). */
 export type Parameterization = 'ntk' | 'standard';
 
 export interface DenseOptions {
@@ -22,29 +22,8 @@ export interface DenseOptions {
 
 const OPTIONS = ['wStd', 'bStd', 'parameterization'] as const;
 
-/**
- * A fully-connected layer h = x W + b.
- *
- * - NTK parameterization (default, eq. 1): W = σ_w/√n · ω, b = σ_b · β with
- *   ω, β ~ 𝒩(0, 1) the trainable variables. Kernels: 𝒦′ = σ_w² 𝒦 + σ_b²
- *   (eqs. S3–S4) and Θ′ = 𝒦′ + σ_w² Θ (eq. S6). The width never enters.
- * - Standard parameterization (eq. S32): W ~ 𝒩(0, σ_w²/n), b ~ 𝒩(0, σ_b²)
- *   trained directly. The NNGP is the same, but the NTK counts the gradient
- *   with respect to every weight, Θ′ = n·𝒦 + σ_w² Θ (+1 with a bias), so it
- *   grows with the width n of the layer's input — as in Neural Tangents'
- *   `Dense(..., parameterization='standard')`, which uses the finite widths.
- *
- * `bStd = 0` means the layer has no bias at all: this equals Neural Tangents'
- * default `b_std=None`. (NT's `b_std=0.` with standard parameterization keeps a
- * zero-initialised trainable bias that adds 1 to the NTK; use a tiny positive
- * bStd for that.)
- *
- * @example
- * ```ts
- * const layer = stax.dense(512, { wStd: 1.5, bStd: 0.05 });
- * ```
- */
-export function dense(outDim: number, options: DenseOptions = {}): Layer {
+/** Validates the arguments and builds the dense layer's implementation. */
+function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   checkOptions('stax.dense', options, OPTIONS);
   positiveInteger('stax.dense', 'outDim', outDim);
   const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
@@ -124,9 +103,8 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
     return out;
   }
 
-  const def: LayerDef = {
+  const impl: LayerImpl = {
     name,
-    spec: { type: 'dense', args: [outDim, { wStd, bStd, parameterization }] },
     outputDim: (inputDim) => {
       checkInput(inputDim);
       return outDim;
@@ -158,7 +136,7 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
       const p = asParams(params);
       const x = cache as Matrix;
       const g = asMatrix(gOut);
-      visit?.(def, params, cache, gOut);
+      visit?.(impl, params, cache, gOut);
       const s = weightScale(x.cols);
       const backend = activeBackend();
       const gW = new Matrix(x.cols, outDim);
@@ -216,6 +194,51 @@ export function dense(outDim: number, options: DenseOptions = {}): Layer {
       return inputs;
     },
     kernelRule: rule,
+    tfjs(params, compiler) {
+      const { W, b } = asParams(params);
+      compiler.leaf([W.rows, W.cols]);
+      if (b) compiler.leaf([1, b.length]);
+      // NTK parameterization (eq. 1): h = σ_w/√n · xω + σ_b·β; standard (eq. S32): h = xW + b.
+      const scale = weightScale(W.rows);
+      return (tf, h, take) => {
+        const xw = tf.matMul(h as Parameters<typeof tf.matMul>[0], take());
+        const out = scale === 1 ? xw : tf.mul(xw, scale);
+        if (!b) return out;
+        const bias = take();
+        return tf.add(out, biasScale === 1 ? bias : tf.mul(bias, biasScale));
+      };
+    },
   };
-  return makeLayer(def);
+  return impl;
 }
+
+/**
+ * A fully-connected layer h = x W + b (Lee et al. 2019).
+ *
+ * - NTK parameterization (default, eq. 1): W = σ_w/√n · ω, b = σ_b · β with
+ *   ω, β ~ 𝒩(0, 1) the trainable variables. Kernels: 𝒦′ = σ_w² 𝒦 + σ_b²
+ *   (eqs. S3–S4) and Θ′ = 𝒦′ + σ_w² Θ (eq. S6). The width never enters.
+ * - Standard parameterization (eq. S32): W ~ 𝒩(0, σ_w²/n), b ~ 𝒩(0, σ_b²)
+ *   trained directly. The NNGP is the same, but the NTK counts the gradient
+ *   with respect to every weight, Θ′ = n·𝒦 + σ_w² Θ (+1 with a bias), so it
+ *   grows with the width n of the layer's input — as in Neural Tangents'
+ *   `Dense(..., parameterization='standard')`, which uses the finite widths.
+ *
+ * `bStd = 0` means the layer has no bias at all: this equals Neural Tangents'
+ * default `b_std=None`. (NT's `b_std=0.` with standard parameterization keeps a
+ * zero-initialised trainable bias that adds 1 to the NTK; use a tiny positive
+ * bStd for that.)
+ *
+ * @example
+ * ```ts
+ * const layer = stax.dense(512, { wStd: 1.5, bStd: 0.05 });
+ * ```
+ */
+export const dense = layerType({
+  type: 'dense',
+  create: denseImpl,
+  toSpec: (outDim: number, options: DenseOptions = {}) => {
+    const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
+    return [outDim, { wStd, bStd, parameterization }];
+  },
+});

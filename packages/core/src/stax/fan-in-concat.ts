@@ -1,8 +1,9 @@
+import type { Tensor } from '@tensorflow/tfjs';
 import { ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { isKernelList, materialize, type KernelState } from './kernel-state';
-import { makeLayer } from './make-layer';
-import type { Dims, Kernels, Layer, Tensors } from './types';
+import { isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { layerType } from './registry';
+import type { Dims, LayerImpl, Tensors } from './types';
 
 function matrices(x: Tensors | null, what: string): readonly Matrix[] {
   if (x === null || x instanceof Matrix || !x.every((b) => b instanceof Matrix)) {
@@ -41,10 +42,10 @@ function weightedMean(arrays: readonly Float64Array[], weights: readonly number[
  * Tangents' `FanInConcat`. The units no longer share one covariance, so an
  * activation cannot follow directly: put a dense layer first.
  */
-export function fanInConcat(): Layer {
-  return makeLayer({
+export const fanInConcat = layerType({
+  type: 'fanInConcat',
+  create: (): LayerImpl => ({
     name: 'FanInConcat',
-    spec: { type: 'fanInConcat', args: [] },
     outputDim(d: Dims) {
       if (typeof d === 'number' || !d.every((di) => typeof di === 'number')) {
         throw new ShapeError(`stax.fanInConcat: expects several single-matrix branches, got ${JSON.stringify(d)}`);
@@ -96,5 +97,6 @@ export function fanInConcat(): Layer {
       };
       return out;
     },
-  });
-}
+    tfjs: () => (tf, h) => tf.concat(h as Tensor[], -1),
+  }),
+});

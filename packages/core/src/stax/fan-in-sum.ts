@@ -1,9 +1,10 @@
+import type { Tensor } from '@tensorflow/tfjs';
 import { InputError, ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { isKernelList, materialize, type KernelState } from './kernel-state';
-import { makeLayer } from './make-layer';
+import { isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { layerType } from './registry';
 import { addTensors } from './tensors';
-import type { Dims, Kernels, Layer, Tensors } from './types';
+import type { Dims, LayerImpl, Tensors } from './types';
 
 function sumArrays(arrays: readonly Float64Array[]): Float64Array {
   const out = arrays[0].slice();
@@ -20,15 +21,16 @@ function sumArrays(arrays: readonly Float64Array[]): Float64Array {
  * its own dense layer, or is the one branch that does not — so the kernels add:
  * 𝒦 = Σ 𝒦ᵢ, Θ = Σ Θᵢ (Neural Tangents' `FanInSum`).
  */
-export function fanInSum(): Layer {
+export const fanInSum = layerType({ type: 'fanInSum', create: fanInSumImpl });
+
+function fanInSumImpl(): LayerImpl {
   const name = 'FanInSum';
   const list = <T>(x: T | readonly T[], what: string): readonly T[] => {
     if (!Array.isArray(x)) throw new ShapeError(`stax.fanInSum: expects several branches (from stax.fanOut + stax.parallel) but got one ${what}`);
     return x as readonly T[];
   };
-  return makeLayer({
+  return {
     name,
-    spec: { type: 'fanInSum', args: [] },
     outputDim(d: Dims) {
       const dims = list(d, 'input');
       if (dims.some((di) => typeof di !== 'number' || di !== dims[0])) {
@@ -72,5 +74,6 @@ export function fanInSum(): Layer {
       };
       return out;
     },
-  });
+    tfjs: () => (tf, h) => (h as readonly Tensor[]).reduce((acc, t) => tf.add(acc, t)),
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * Layers that compose, like Neural Tangents' `stax`: each layer is one value
- * holding its finite network (`init`, `apply`, backward/JVP) and its
- * infinite-width kernel rule (`kernel`, seed 002 eqs. S1–S18).
+ * holding its finite network (`init`, `apply`, and behind `impl` its backward
+ * pass, JVP and tfjs op) and its infinite-width kernel rule (`kernel`, Lee et
+ * al. 2019, eqs. S1–S18). Every layer type is declared once, in its own file,
+ * and registered; adding one is that file plus one export line here.
  * @packageDocumentation
  */
 export { dense, type DenseOptions, type Parameterization } from './dense';
@@ -22,10 +24,10 @@ export { parallel } from './parallel';
 export { fanOut } from './fan-out';
 export { fanInSum } from './fan-in-sum';
 export { fanInConcat } from './fan-in-concat';
-export { fromSpec } from './from-spec';
-export { activationLayer, type Activation, type ActivationLayer } from './activation';
-export { makeLayer } from './make-layer';
+export { defineActivation, defineLayer } from './define';
+export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './registry';
+export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
 export type {
-  DenseParams, Dims, Get, Kernel, KernelFn, KernelInput, Kernels, Layer, LayerDef, LayerSpec, Params, Tensors,
+  ApplyFn, BackwardVisitor, DenseParams, Dims, Get, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, Tensors,
 } from './types';
-export type { KernelState } from './kernel-state';
+export type { KernelAffine, Kernels, KernelState } from './kernel-state';

@@ -1,7 +1,6 @@
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
-import { sharedFloat64 } from '../threads/pool';
-import type { Kernels } from './types';
+import { sharedFloat64 } from '../workers/pool';
 
 /**
  * A dense layer's action on one kernel entry, kept pending until the next
@@ -37,7 +36,7 @@ export function composeAffine(first: KernelAffine | null, second: KernelAffine):
  *
  * The stored entries may lag behind: `pending` is a dense layer's map not yet
  * applied to `nngp`/`ntk`, and `upperOnly` says only the upper triangle is
- * filled (symmetric kernels). {@link materialize} brings them up to date.
+ * filled (symmetric kernels). `materialize` brings them up to date.
  */
 export interface KernelState {
   readonly n1: number;
@@ -63,6 +62,9 @@ export interface KernelState {
   /** Some layer below has trainable parameters (otherwise the NTK is identically zero). */
   readonly hasTrainable: boolean;
 }
+
+/** Kernel states: one, or one per branch. */
+export type Kernels = KernelState | readonly Kernels[];
 
 export function isKernelList(k: Kernels): k is readonly Kernels[] {
   return Array.isArray(k);

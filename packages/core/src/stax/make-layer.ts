@@ -1,9 +1,9 @@
 import { InputError, ShapeError } from '../errors';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkKey, type Key } from '../random/key';
-import { inputKernel, isKernelList, materialize, type KernelState } from './kernel-state';
+import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
 import type {
-  Dims, Get, Kernel, KernelFn, KernelInput, Kernels, Layer, LayerDef, Params, Tensors,
+  Dims, Get, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, Tensors,
 } from './types';
 
 /** Parses `get` as Neural Tangents does: a string, an array of strings, or undefined (both). */
@@ -73,37 +73,37 @@ function extract(pendingState: KernelState, kernels: Get[], single: boolean, nam
 }
 
 /**
- * Adds the public, validating `init` / `apply` / `kernel` to a layer
- * definition. All checks happen here, before any work starts.
+ * Wraps a layer's implementation in the public, validating `init` / `apply` /
+ * `kernel`. All checks happen here, before any work starts.
  */
-export function makeLayer(def: LayerDef): Layer {
-  const layer = {
-    ...def,
-    init(key: Key, inputDim: Dims) {
-      checkKey(`${def.name}.init`, key);
-      def.outputDim(checkDims(`${def.name}.init`, inputDim));
-      return def.initFn(key, inputDim);
-    },
-  } as Layer;
+export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
+  const { name } = impl;
+  const init = (key: Key, inputDim: Dims) => {
+    checkKey(`${name}.init`, key);
+    impl.outputDim(checkDims(`${name}.init`, inputDim));
+    return impl.initFn(key, inputDim);
+  };
+
+  const layer = { name, spec, impl, init } as { -readonly [K in keyof Layer]: Layer[K] };
 
   const apply = (params: Params, x: KernelInput): Matrix => {
     const t = toTensors(x, 'x');
-    def.outputDim(dimsOf(t));
+    impl.outputDim(dimsOf(t));
     const rows = rowsOf(t);
     if (rows.some((r) => r !== rows[0])) {
-      throw new ShapeError(`${def.name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
+      throw new ShapeError(`${name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
     }
-    const out = def.forward(params, t).out;
+    const out = impl.forward(params, t).out;
     if (!(out instanceof Matrix)) {
-      throw new ShapeError(`${def.name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat(), or call forward() for the branch list`);
+      throw new ShapeError(`${name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
     return out;
   };
   Object.defineProperty(apply, 'layer', { value: layer, enumerable: false });
-  (layer as { apply: unknown }).apply = apply;
+  layer.apply = apply as Layer['apply'];
 
   const kernel = (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]) => {
-    const where = `${def.name}.kernel`;
+    const where = `${name}.kernel`;
     const { kernels, single } = parseGet(where, get);
     const t1 = toTensors(x1, 'x1');
     const t2 = x2 === undefined || x2 === null || x2 === x1 ? null : toTensors(x2, 'x2');
@@ -112,14 +112,14 @@ export function makeLayer(def: LayerDef): Layer {
         `${where}: x1 and x2 have different feature dimensions (${JSON.stringify(dimsOf(t1))} vs ${JSON.stringify(dimsOf(t2))}); both must have one column per input feature`,
       );
     }
-    def.outputDim(dimsOf(t1));
-    const result = def.kernelRule(buildInputKernels(t1, t2, kernels.includes('ntk')));
+    impl.outputDim(dimsOf(t1));
+    const result = impl.kernelRule(buildInputKernels(t1, t2, kernels.includes('ntk')));
     if (isKernelList(result)) {
       throw new ShapeError(`${where}: the network ends in ${result.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
-    return extract(result, kernels, single, def.name);
+    return extract(result, kernels, single, name);
   };
   Object.defineProperty(kernel, 'layer', { value: layer, enumerable: false });
-  (layer as { kernel: KernelFn }).kernel = kernel as unknown as KernelFn;
+  layer.kernel = kernel as unknown as KernelFn;
   return layer;
 }

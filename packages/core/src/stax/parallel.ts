@@ -2,17 +2,12 @@ import { ShapeError } from '../errors';
 import { Matrix } from '../matrix';
 import { split } from '../random/key';
 import { checkLayers } from './check-layers';
-import { isKernelList } from './kernel-state';
-import { makeLayer } from './make-layer';
-import type { Dims, Kernels, Layer, Params, Tensors } from './types';
+import { isKernelList, type Kernels } from './kernel-state';
+import { fromSpec, layerType } from './registry';
+import type { Dims, Layer, LayerImpl, LayerSpec, Params, Tensors } from './types';
 
-/**
- * Applies the i-th layer to the i-th input branch (Neural Tangents' `parallel`).
- * Use after {@link fanOut} to build branches, e.g. a residual block:
- * `serial(fanOut(2), parallel(serial(relu(), dense(512)), identity()), fanInSum())`.
- */
-export function parallel(...layers: Layer[]): Layer {
-  checkLayers('stax.parallel', layers);
+function parallelImpl(...given: Layer[]): LayerImpl {
+  const layers = checkLayers('stax.parallel', given).map((l) => l.impl);
   const name = `Parallel(${layers.map((l) => l.name).join(', ')})`;
   const n = layers.length;
 
@@ -25,9 +20,9 @@ export function parallel(...layers: Layer[]): Layer {
   }
   const tensorBranches = (x: Tensors) => branches<Tensors>('', x instanceof Matrix ? (x as unknown as Tensors[]) : x);
 
-  return makeLayer({
+  return {
     name,
-    spec: { type: 'parallel', args: layers.map((l) => l.spec) },
+    localOnly: layers.find((l) => l.localOnly !== undefined)?.localOnly,
     outputDim: (d: Dims) => branches<Dims>('', typeof d === 'number' ? (d as unknown as Dims[]) : d).map((di, i) => layers[i].outputDim(di)),
     initFn(key, inputDim) {
       const dims = branches<Dims>('', typeof inputDim === 'number' ? (inputDim as unknown as Dims[]) : inputDim);
@@ -60,5 +55,22 @@ export function parallel(...layers: Layer[]): Layer {
       const ks = branches<Kernels>('', isKernelList(k) ? k : (k as unknown as Kernels[]));
       return layers.map((l, i) => l.kernelRule(ks[i]));
     },
-  });
+    tfjs(params, compiler) {
+      const ps = branches<Params>('of parameters', params as readonly Params[]);
+      const parts = given.map((l, i) => compiler.compile(l, ps[i]));
+      return (tf, h, take) => parts.map((f, i) => f(tf, (h as readonly Parameters<typeof f>[1][])[i], take));
+    },
+  };
 }
+
+/**
+ * Applies the i-th layer to the i-th input branch (Neural Tangents' `parallel`).
+ * Use after {@link fanOut} to build branches, e.g. a residual block:
+ * `serial(fanOut(2), parallel(serial(relu(), dense(512)), identity()), fanInSum())`.
+ */
+export const parallel = layerType({
+  type: 'parallel',
+  create: parallelImpl,
+  toSpec: (...layers: Layer[]) => layers.map((l) => l.spec),
+  fromSpec: (specs) => (specs as LayerSpec[]).map(fromSpec),
+});

@@ -1,8 +1,9 @@
 import { ShapeError } from '../errors';
 import { split } from '../random/key';
 import { checkLayers } from './check-layers';
-import { makeLayer } from './make-layer';
-import type { Kernels, Layer, Params, Tensors } from './types';
+import type { Kernels } from './kernel-state';
+import { fromSpec, layerType } from './registry';
+import type { Layer, LayerImpl, LayerSpec, Params, Tensors } from './types';
 
 function paramList(name: string, params: Params, n: number): readonly Params[] {
   if (!Array.isArray(params) || params.length !== n) {
@@ -11,24 +12,13 @@ function paramList(name: string, params: Params, n: number): readonly Params[] {
   return params as readonly Params[];
 }
 
-/**
- * Layers applied one after another: the network x ↦ f_L(…f_1(x)). Its kernel
- * rule is the composition of the layers' rules, i.e. the recursions (S3) and
- * (S6) layer by layer.
- *
- * @example
- * ```ts
- * const net = stax.serial(stax.dense(512), stax.relu(), stax.dense(1));
- * const { nngp, ntk } = net.kernel(xTest, xTrain);
- * ```
- */
-export function serial(...layers: Layer[]): Layer {
-  checkLayers('stax.serial', layers);
+function serialImpl(...given: Layer[]): LayerImpl {
+  const layers = checkLayers('stax.serial', given).map((l) => l.impl);
   const name = `Serial(${layers.map((l) => l.name).join(', ')})`;
   const n = layers.length;
-  return makeLayer({
+  return {
     name,
-    spec: { type: 'serial', args: layers.map((l) => l.spec) },
+    localOnly: layers.find((l) => l.localOnly !== undefined)?.localOnly,
     outputDim: (d) => layers.reduce((dim, l) => l.outputDim(dim), d),
     initFn(key, inputDim) {
       const keys = split(key, n);
@@ -77,5 +67,28 @@ export function serial(...layers: Layer[]): Layer {
       return { out: h, tOut: t as unknown as Tensors };
     },
     kernelRule: (k: Kernels) => layers.reduce((acc, l) => l.kernelRule(acc), k),
-  });
+    tfjs(params, compiler) {
+      const ps = paramList(name, params, n);
+      const parts = given.map((l, i) => compiler.compile(l, ps[i]));
+      return (tf, h, take) => parts.reduce((acc, f) => f(tf, acc, take), h);
+    },
+  };
 }
+
+/**
+ * Layers applied one after another: the network x ↦ f_L(…f_1(x)). Its kernel
+ * rule is the composition of the layers' rules, i.e. the recursions (S3) and
+ * (S6) layer by layer.
+ *
+ * @example
+ * ```ts
+ * const net = stax.serial(stax.dense(512), stax.relu(), stax.dense(1));
+ * const { nngp, ntk } = net.kernel(xTest, xTrain);
+ * ```
+ */
+export const serial = layerType({
+  type: 'serial',
+  create: serialImpl,
+  toSpec: (...layers: Layer[]) => layers.map((l) => l.spec),
+  fromSpec: (specs) => (specs as LayerSpec[]).map(fromSpec),
+});

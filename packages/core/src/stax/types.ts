@@ -1,8 +1,9 @@
+import type { TfjsForward, TfjsCompiler } from '../engines/tfjs/op';
 import type { Matrix, MatrixLike } from '../matrix';
 import type { Key } from '../random/key';
-import type { KernelState } from './kernel-state';
+import type { Kernels } from './kernel-state';
 
-/** Which infinite-width kernel: the NNGP 𝒦 (eq. 13) or the NTK Θ (eqs. 5, S6). */
+/** Which infinite-width kernel: the NNGP 𝒦 (Lee et al. 2019, eq. 13) or the NTK Θ (eqs. 5, S6). */
 export type Get = 'nngp' | 'ntk';
 
 /** Both kernels of a network. `ntk` is absent when the network has no trainable layer. */
@@ -28,13 +29,18 @@ export interface DenseParams {
 /** A parameter tree: dense parameters, nothing (activations), or one entry per sub-layer. */
 export type Params = DenseParams | null | readonly Params[];
 
-/** Kernel states: one, or one per branch. */
-export type Kernels = KernelState | readonly Kernels[];
-
-/** A serialisable description of a layer, from which worker threads rebuild it. */
+/**
+ * A serialisable description of a layer: the registered type and its
+ * arguments, from which worker threads rebuild it (see `stax.defineLayer`).
+ */
 export interface LayerSpec {
   type: string;
   args: readonly unknown[];
+  /**
+   * The module that registers `type`, for layer types defined outside
+   * `@tangent-lab/core`: worker threads load it before rebuilding the layer.
+   */
+  module?: string;
 }
 
 /** Input of a public kernel call: one matrix, or one per input branch. */
@@ -56,17 +62,17 @@ export interface KernelFn {
 }
 
 /** Called during a backward pass by each layer that has parameters. */
-export type BackwardVisitor = (layer: LayerDef, params: Params, cache: unknown, gOut: Tensors) => void;
+export type BackwardVisitor = (layer: LayerImpl, params: Params, cache: unknown, gOut: Tensors) => void;
 
 /**
- * The definition of a layer: its finite network (`init`, `forward`,
- * `backward`, `jvp`) and its infinite-width kernel rule, side by side. The
- * public methods of {@link Layer} wrap these with input validation.
+ * The engine-facing side of a layer: its finite network (`initFn`, `forward`,
+ * `backward`, `jvp`), its infinite-width kernel rule, and optionally its
+ * TensorFlow.js op, side by side. Users reach it as `layer.impl`; the public
+ * methods of {@link Layer} wrap it with input validation.
  */
-export interface LayerDef {
+export interface LayerImpl {
   /** A readable name, e.g. `Dense(512)`, used in error messages. */
   readonly name: string;
-  readonly spec: LayerSpec;
   /** Draws parameters for inputs of dimension `inputDim`; returns the output dimension. */
   initFn(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
   /** Forward pass; `cache` holds what {@link backward} needs. */
@@ -98,6 +104,18 @@ export interface LayerDef {
   kernelRule(k: Kernels): Kernels;
   /** Checks that this layer accepts inputs of the given dimensions; returns the output dimensions. */
   outputDim(inputDim: Dims): Dims;
+  /**
+   * The layer written with TensorFlow.js ops, for the `'tfjs'` engine: given
+   * this layer's parameters, a forward pass on M stacked networks. Layers
+   * without it run on the float64 engine only.
+   */
+  tfjs?(params: Params, compiler: TfjsCompiler): TfjsForward;
+  /**
+   * Why worker threads cannot rebuild this layer from its spec (e.g. an
+   * `elementwise` function that refers to variables outside its body), or
+   * undefined when they can.
+   */
+  readonly localOnly?: string;
 }
 
 /** A network's forward pass f(θ, x), knowing the layer it belongs to. */
@@ -111,11 +129,17 @@ export interface ApplyFn {
  * Neural Tangents `stax` layer, one value holds the finite network and its
  * infinite-width kernel.
  */
-export interface Layer extends LayerDef {
+export interface Layer {
+  /** A readable name, e.g. `Serial(Dense(512), Relu, Dense(1))`. */
+  readonly name: string;
+  /** The layer's type and arguments: what worker threads rebuild it from. */
+  readonly spec: LayerSpec;
   /** Draws random parameters (eq. 1 or S32) for inputs with `inputDim` features. */
   init(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
-  /** The finite network's forward pass in float64 (carries `.layer`, so trainers can find the backward pass). */
+  /** The finite network's forward pass in float64; works detached (`const f = net.apply`). */
   readonly apply: ApplyFn;
   /** The infinite-width NNGP/NTK (see {@link KernelFn}). */
   readonly kernel: KernelFn;
+  /** The engine-facing implementation: forward, backward, JVP, kernel rule, tfjs op. */
+  readonly impl: LayerImpl;
 }

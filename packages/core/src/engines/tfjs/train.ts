@@ -2,9 +2,9 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { Matrix } from '../../matrix';
 import { checkSameStructure, cloneParams, leaves } from '../../params/tree';
 import type { Params } from '../../stax/types';
-import type { TrainPlan, TrainResult, TrainSnapshot } from '../../train/gradient-descent';
-import { minibatches } from '../../train/minibatches';
-import { divergenceError, outputMismatchError } from '../../train/run-errors';
+import {
+  divergenceError, minibatches, outputMismatchError, type TfjsTrainOptions, type TrainEngine, type TrainPlan, type TrainResult, type TrainSnapshot,
+} from '../../train/plan';
 import { backendOption, withTfjs, type TfjsRuntime } from './backend';
 import { networkLayer, translate, type TfjsNetwork } from './layers';
 import { tfjsLoss, type TfjsLoss } from './losses';
@@ -36,7 +36,7 @@ function stackMembers(tf: TfjsRuntime['tf'], network: TfjsNetwork, members: read
   });
 }
 
-/** The training loop: the float64 engine's (train/gradient-descent.ts), step for step, on M stacked networks. */
+/** The training loop: the float64 engine's (train/float64.ts), step for step, on M stacked networks. */
 function run({ tf, backend }: TfjsRuntime, where: string, p: TrainPlan, network: TfjsNetwork, loss: TfjsLoss, members: readonly Params[]): TrainResult[] {
   const count = members.length;
   const { steps, learningRate, momentum } = p;
@@ -145,17 +145,20 @@ function run({ tf, backend }: TfjsRuntime, where: string, p: TrainPlan, network:
 }
 
 /**
- * Trains `members` (one network, or an ensemble) on the `'tfjs'` engine.
- * Everything is checked here, synchronously, before TensorFlow.js is even
- * loaded: the backend name, the loss, that `apply` is a stax network tfjs can
- * express, and the parameters and shapes.
+ * The `'tfjs'` engine: trains `members` (one network, or an ensemble)
+ * stacked on TensorFlow.js. Everything is checked synchronously, before
+ * TensorFlow.js is even loaded: the backend name, the loss, that the network
+ * is a stax network tfjs can express, and the parameters and shapes.
  */
-export function trainTfjs(where: string, apply: unknown, p: TrainPlan, members: readonly Params[], backend: unknown): Promise<TrainResult[]> {
-  const forced = backendOption(where, backend);
-  const loss = tfjsLoss(where, p.loss);
-  const layer = networkLayer(where, apply);
-  members.forEach((member) => checkSameStructure(where, member, members[0]));
-  const network = translate(where, layer, members[0], p.x);
-  if (network.outputDim !== p.y.cols) throw outputMismatchError(where, network.outputDim, p.y.cols, p.loss);
-  return withTfjs(where, forced, (runtime) => run(runtime, where, p, network, loss, members));
-}
+export const tfjsEngine: TrainEngine = {
+  extraOptions: ['backend'],
+  train(where, p, members, options) {
+    const forced = backendOption(where, (options as TfjsTrainOptions).backend);
+    const loss = tfjsLoss(where, p.loss);
+    const layer = networkLayer(where, p.network);
+    members.forEach((member) => checkSameStructure(where, member, members[0]));
+    const network = translate(where, layer, members[0], p.x);
+    if (network.outputDim !== p.y.cols) throw outputMismatchError(where, network.outputDim, p.y.cols, p.loss);
+    return withTfjs(where, forced, (runtime) => run(runtime, where, p, network, loss, members));
+  },
+};

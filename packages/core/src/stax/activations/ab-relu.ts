@@ -1,21 +1,25 @@
 import { InputError } from '../../errors';
-import { activationLayer, type Activation, type ActivationLayer } from '../activation';
-import type { LayerSpec } from '../types';
+import { activationType, type Activation } from '../activation';
 
 /**
  * The dual of φ(x) = a·min(x, 0) + b·max(x, 0) in closed form, from the
- * arc-cosine kernels of Cho & Saul (2009) — eqs. (S13)–(S16) for ReLU (a = 0,
- * b = 1), generalised as in Neural Tangents' `ABRelu`. With
+ * arc-cosine kernels of Cho & Saul (2009) — Lee et al. 2019, eqs. (S13)–(S16)
+ * for ReLU (a = 0, b = 1), generalised as in Neural Tangents' `ABRelu`. With
  * θ = arccos(q12/√(q11 q22)):
  *   𝒯(Σ) = (a−b)²/(2π) · √(q11 q22 − q12²) + ((a²+b²)/2 − (a−b)²θ/(2π)) · q12,
  *   𝒯̇(Σ) = (a²+b²)/2 − (a−b)²θ/(2π).
  * θ is computed as atan2(√(q11 q22 − q12²), q12), which keeps full precision
- * near θ = 0 and π where arccos does not.
+ * near θ = 0 and π where arccos does not. In tfjs, φ = b·relu(x) − a·relu(−x),
+ * whose derivative is a below 0 and b above, as the float64 φ′.
  */
-export function abReluActivation(a: number, b: number): Activation {
+export function abReluActivation(name: string, a: number, b: number): Activation {
+  for (const [label, v] of [['a', a], ['b', b]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${name}: slope ${label} must be a finite number, got ${v}`);
+  }
   const factor = ((a - b) * (a - b)) / (2 * Math.PI);
   const half = (a * a + b * b) / 2;
   return {
+    name,
     fn: (x) => (x > 0 ? b * x : a * x),
     grad: (x) => (x > 0 ? b : a),
     dual(q11, q12, q22, out, wantDot) {
@@ -26,23 +30,15 @@ export function abReluActivation(a: number, b: number): Activation {
       out[0] = factor * root + dot * q12;
       if (wantDot) out[1] = dot;
     },
+    tfjs: (tf, h) => tf.sub(tf.mul(tf.relu(h), b), tf.mul(tf.relu(tf.neg(h)), a)),
   };
-}
-
-/** Builds a piecewise-linear activation layer; relu, leakyRelu and abs use it with their own names. */
-export function abReluLayer(a: number, b: number, name: string, spec: LayerSpec): ActivationLayer {
-  for (const [label, v] of [['a', a], ['b', b]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InputError(`stax.${spec.type}: slope ${label} must be a finite number, got ${v}`);
-    }
-  }
-  return activationLayer(name, spec, abReluActivation(a, b));
 }
 
 /**
  * φ(x) = a·min(x, 0) + b·max(x, 0): slope a for x < 0, b for x > 0.
  * Neural Tangents' `ABRelu(a, b)`.
  */
-export function abRelu(a: number, b: number): ActivationLayer {
-  return abReluLayer(a, b, `ABRelu(${a}, ${b})`, { type: 'abRelu', args: [a, b] });
-}
+export const abRelu = activationType({
+  type: 'abRelu',
+  create: (a: number, b: number) => abReluActivation(`ABRelu(${a}, ${b})`, a, b),
+});

@@ -1,7 +1,8 @@
-import type { ActivationLayer } from '../activation';
-import { abReluLayer } from './ab-relu';
+import { activationType } from '../activation';
+import { abReluActivation } from './ab-relu';
 
 /** φ(x) = |x|, closed form as `abRelu(-1, 1)`. */
-export function abs(): ActivationLayer {
-  return abReluLayer(-1, 1, 'Abs', { type: 'abs', args: [] });
-}
+export const abs = activationType({
+  type: 'abs',
+  create: () => ({ ...abReluActivation('Abs', -1, 1), tfjs: (tf, h) => tf.abs(h) }),
+});

@@ -2,7 +2,7 @@ import { InputError } from '../../errors';
 import { checkOptions, positiveInteger } from '../../options';
 import { gaussHermite } from '../../special/gauss-hermite';
 import { gaussianRule } from '../../special/gaussian-expectation';
-import { activationLayer, type Activation, type ActivationLayer } from '../activation';
+import { activationType, type Activation } from '../activation';
 
 export interface ElementwiseOptions {
   /** Quadrature points per dimension (default 64); cost grows as degree². */
@@ -34,17 +34,19 @@ export function numericalDerivative(fn: (x: number) => number): (x: number) => n
  *   E[g(u) g(v)] ≈ Σᵢⱼ wᵢ wⱼ g(uᵢ) g(vᵢⱼ) / π.
  * Exponentially accurate for smooth φ; across a kink (ReLU, |x|) the error
  * decays only algebraically in `degree` (percents at degree 64), which is what
- * {@link kinkedQuadratureActivation} is for.
+ * `kinkedQuadratureActivation` is for.
  */
 export function quadratureActivation(
+  name: string,
   fn: (x: number) => number,
   grad: (x: number) => number,
   degree: number,
-): Activation {
+): Omit<Activation, 'localOnly'> {
   const { nodes, weights } = gaussHermite(degree);
   const fu = new Float64Array(degree);
   const gu = new Float64Array(degree);
   return {
+    name,
     fn,
     grad,
     dual(q11, q12, q22, out, wantDot) {
@@ -76,22 +78,65 @@ export function quadratureActivation(
   };
 }
 
+/** Values at which a function rebuilt from source must agree with the original. */
+const PROBES = [-2.5, -1, -0.3, 0, 0.7, 1.9, 3.2];
+
 /**
- * Any pointwise activation φ = `fn`, its kernels by numerical integration of
- * eq. (S1): Gauss–Hermite quadrature for smooth φ ({@link quadratureActivation}),
- * or panels split at `kinks` for piecewise-smooth φ ({@link kinkedQuadratureActivation}).
- *
- * To use it with `batch` on worker threads, `fn` (and `grad`) must be
- * self-contained — refer to nothing outside their own body — because workers
- * rebuild them from their source text.
- *
- * @example
- * ```ts
- * const swish = stax.elementwise((x) => x / (1 + Math.exp(-x)), { degree: 48 });
- * const relu6 = stax.elementwise((x) => Math.min(Math.max(x, 0), 6), { kinks: [0, 6] });
- * ```
+ * The source text worker threads rebuild a function from. Functions of the
+ * `Math` object (`Math.tanh`) print as native code and are named instead.
  */
-export function elementwise(fn: (x: number) => number, options: ElementwiseOptions = {}): ActivationLayer {
+function sourceOf(f: (x: number) => number): string {
+  const text = f.toString();
+  if (text.includes('[native code]')) {
+    const name = f.name;
+    if ((Math as unknown as Record<string, unknown>)[name] === f) return `Math.${name}`;
+  }
+  return text;
+}
+
+/** Compiles the source text of a self-contained function (how workers rebuild `elementwise`). */
+function functionFromSource(source: string): (x: number) => number {
+  // The source is the user's own function, sent to a worker thread of this process.
+  // eslint-disable-next-line no-new-func
+  return new Function(`"use strict"; return (${source});`)() as (x: number) => number;
+}
+
+/**
+ * Why a function cannot be rebuilt from its source text on a worker thread
+ * (it refers to variables outside its body, or is a built-in), or undefined.
+ */
+function rebuildProblem(what: string, f: (x: number) => number, source: string): string | undefined {
+  const wrap = `wrap it in a self-contained arrow function, e.g. (v) => Math.tanh(v), with every constant written inside`;
+  if (source.includes('[native code]')) {
+    return `${what} ${f.name || 'fn'} is a built-in function, whose source cannot be sent to a worker thread; ${wrap}`;
+  }
+  let copy: (x: number) => number;
+  try {
+    copy = functionFromSource(source);
+  } catch (error) {
+    return `${what} cannot be rebuilt from its source text on a worker thread (${(error as Error).message}); ${wrap}`;
+  }
+  for (const x of PROBES) {
+    let same: boolean;
+    try {
+      same = Object.is(copy(x), f(x));
+    } catch (error) {
+      return `${what} refers to variables outside its own body (${(error as Error).message}), so a worker thread cannot rebuild it; ${wrap}`;
+    }
+    if (!same) return `${what} refers to variables outside its own body (rebuilt from its source text it gives other values, at x = ${x}), so a worker thread cannot rebuild it; ${wrap}`;
+  }
+  return undefined;
+}
+
+/** The spec form of `elementwise`'s arguments: the functions as source text. */
+interface ElementwiseSpec {
+  fn: string;
+  grad?: string;
+  degree: number;
+  kinks?: readonly number[];
+}
+
+function checkElementwise(fn: unknown, options: ElementwiseOptions): Required<Pick<ElementwiseOptions, 'degree'>> {
   if (typeof fn !== 'function') {
     throw new InputError('stax.elementwise: needs the activation function, e.g. stax.elementwise((x) => Math.tanh(x))');
   }
@@ -105,17 +150,58 @@ export function elementwise(fn: (x: number) => number, options: ElementwiseOptio
   if (kinks !== undefined && (!Array.isArray(kinks) || !kinks.every((k) => typeof k === 'number' && Number.isFinite(k)))) {
     throw new InputError('stax.elementwise: kinks must be an array of finite numbers, e.g. [0] for a ReLU-like function');
   }
-  const derivative = grad ?? numericalDerivative(fn);
-  const spec = {
-    type: 'elementwise',
-    args: [{ fn: fn.toString(), grad: grad?.toString(), degree, kinks }],
-  };
-  const rule = kinks === undefined
-    ? quadratureActivation(fn, derivative, degree)
-    : kinkedQuadratureActivation(fn, derivative, kinks);
-  const label = kinks === undefined ? `degree=${degree}` : `kinks=[${kinks.join(', ')}]`;
-  return activationLayer(`Elementwise(${fn.name || 'fn'}, ${label})`, spec, rule);
+  return { degree };
 }
+
+/**
+ * Any pointwise activation φ = `fn`, its kernels by numerical integration of
+ * eq. (S1) of Lee et al. 2019: Gauss–Hermite quadrature for smooth φ
+ * (`quadratureActivation`), or panels split at `kinks` for
+ * piecewise-smooth φ (`kinkedQuadratureActivation`).
+ *
+ * Worker threads rebuild `fn` (and `grad`) from their source text, so to use
+ * them there (`batch` with `workers`) the functions must be self-contained —
+ * refer to nothing outside their own body. Functions of `Math` (`Math.tanh`)
+ * are recognised by name. Other functions still work on the calling thread.
+ *
+ * @example
+ * ```ts
+ * const swish = stax.elementwise((x) => x / (1 + Math.exp(-x)), { degree: 48 });
+ * const relu6 = stax.elementwise((x) => Math.min(Math.max(x, 0), 6), { kinks: [0, 6] });
+ * ```
+ */
+export const elementwise = activationType({
+  type: 'elementwise',
+  create: (fn: (x: number) => number, options: ElementwiseOptions = {}) => {
+    const { degree } = checkElementwise(fn, options);
+    const { grad, kinks } = options;
+    const derivative = grad ?? numericalDerivative(fn);
+    const label = kinks === undefined ? `degree=${degree}` : `kinks=[${kinks.join(', ')}]`;
+    const source = sourceOf(fn);
+    const shown = fn.name || (source.length > 60 ? `${source.slice(0, 57)}...` : source);
+    const name = `Elementwise(${shown}, ${label})`;
+    const rule = kinks === undefined
+      ? quadratureActivation(name, fn, derivative, degree)
+      : kinkedQuadratureActivation(name, fn, derivative, kinks);
+    const localOnly = rebuildProblem('the elementwise function', fn, source)
+      ?? (grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, sourceOf(grad)));
+    return { ...rule, localOnly };
+  },
+  toSpec: (fn, options = {}): [ElementwiseSpec] => [{
+    fn: sourceOf(fn),
+    ...(options.grad === undefined ? {} : { grad: sourceOf(options.grad) }),
+    degree: options.degree ?? 64,
+    ...(options.kinks === undefined ? {} : { kinks: [...options.kinks] }),
+  }],
+  fromSpec: (args): [(x: number) => number, ElementwiseOptions] => {
+    const { fn, grad, degree, kinks } = args[0] as ElementwiseSpec;
+    return [functionFromSource(fn), {
+      degree,
+      ...(grad === undefined ? {} : { grad: functionFromSource(grad) }),
+      ...(kinks === undefined ? {} : { kinks }),
+    }];
+  },
+});
 
 /**
  * The dual of an activation with kinks, by nested one-dimensional
@@ -126,11 +212,13 @@ export function elementwise(fn: (x: number) => number, options: ElementwiseOptio
  * expectation is g at the conditional mean.
  */
 export function kinkedQuadratureActivation(
+  name: string,
   fn: (x: number) => number,
   grad: (x: number) => number,
   kinks: readonly number[],
-): Activation {
+): Omit<Activation, 'localOnly'> {
   return {
+    name,
     fn,
     grad,
     dual(q11, q12, q22, out, wantDot) {

@@ -1,20 +1,21 @@
 import { erf as erfFn } from '../../special/erf';
-import { activationLayer, type Activation, type ActivationLayer } from '../activation';
+import { activationType, type Activation } from '../activation';
 import { readScaleOptions, type ScaleOptions } from './scale-options';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /**
- * The dual of φ(x) = a·erf(b·x) + c in closed form (Williams 1997; eqs. S17–S18
- * for a = b = 1, c = 0). With Q = b²Σ and D = det(I + 2Q):
+ * The dual of φ(x) = a·erf(b·x) + c in closed form (Williams 1997; Lee et al.
+ * 2019, eqs. S17–S18 for a = b = 1, c = 0). With Q = b²Σ and D = det(I + 2Q):
  *   𝒯(Σ) = a² · (2/π) · arcsin(2 Q12 / √((1 + 2 Q11)(1 + 2 Q22))) + c²,
  *   𝒯̇(Σ) = a² b² · (4/π) · D^{−1/2}.
  * The arcsine is evaluated as atan2(2 Q12, √D) (same value, stable near ±1).
  */
-export function erfActivation({ a, b, c }: Required<ScaleOptions>): Activation {
+export function erfActivation(name: string, { a, b, c }: Required<ScaleOptions>): Activation {
   const b2 = b * b;
   const a2 = a * a;
   return {
+    name,
     fn: (x) => a * erfFn(b * x) + c,
     grad: (x) => a * b * TWO_OVER_SQRT_PI * Math.exp(-b2 * x * x),
     dual(q11, q12, q22, out, wantDot) {
@@ -26,14 +27,19 @@ export function erfActivation({ a, b, c }: Required<ScaleOptions>): Activation {
       out[0] = a2 * (2 / Math.PI) * Math.atan2(s12, root) + c * c;
       if (wantDot) out[1] = (a2 * b2 * (4 / Math.PI)) / root;
     },
+    tfjs: (tf, h) => tf.add(tf.mul(tf.erf(tf.mul(h, b)), a), c),
   };
 }
 
 /**
  * φ(x) = a·erf(b·x) + c (default erf(x)), Neural Tangents' `Erf(a, b, c)`;
- * closed-form kernels (eqs. S17–S18).
+ * closed-form kernels (Lee et al. 2019, eqs. S17–S18).
  */
-export function erf(options: ScaleOptions = {}): ActivationLayer {
-  const o = readScaleOptions('stax.erf', options);
-  return activationLayer(`Erf(${o.a}, ${o.b}, ${o.c})`, { type: 'erf', args: [o] }, erfActivation(o));
-}
+export const erf = activationType({
+  type: 'erf',
+  create: (options: ScaleOptions = {}) => {
+    const o = readScaleOptions('stax.erf', options);
+    return erfActivation(`Erf(${o.a}, ${o.b}, ${o.c})`, o);
+  },
+  toSpec: (options: ScaleOptions = {}) => [readScaleOptions('stax.erf', options)],
+});

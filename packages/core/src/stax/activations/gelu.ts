@@ -1,5 +1,5 @@
 import { normalCdf, normalPdf } from '../../special/erf';
-import { activationLayer, type Activation, type ActivationLayer } from '../activation';
+import { activationType, type Activation } from '../activation';
 
 /**
  * The dual of GELU, φ(x) = x·Φ(x), in closed form (Tsuchida, Pearce, van der
@@ -10,6 +10,7 @@ import { activationLayer, type Activation, type ActivationLayer } from '../activ
  *   𝒯̇(Σ) = 1/4 + α/(2π) + q12 / (2π δ) · (1/δ² + (1 − q11 q22)/P + 1).
  */
 export const geluActivation: Activation = {
+  name: 'Gelu',
   fn: (x) => x * normalCdf(x),
   grad: (x) => normalCdf(x) + x * normalPdf(x),
   dual(q11, q12, q22, out, wantDot) {
@@ -24,9 +25,9 @@ export const geluActivation: Activation = {
       out[1] = first + 0.25 + angle / (2 * Math.PI);
     }
   },
+  // x·Φ(x) = ½x(1 + erf(x/√2)): the exact GELU, not the tanh approximation.
+  tfjs: (tf, h) => tf.mul(tf.mul(h, 0.5), tf.add(tf.erf(tf.mul(h, Math.SQRT1_2)), 1)),
 };
 
 /** GELU, φ(x) = x·Φ(x) with Φ the standard normal CDF (exact, not the tanh approximation). */
-export function gelu(): ActivationLayer {
-  return activationLayer('Gelu', { type: 'gelu', args: [] }, geluActivation);
-}
+export const gelu = activationType({ type: 'gelu', create: () => geluActivation });

@@ -11,7 +11,7 @@ export interface ScaleOptions {
   c?: number;
 }
 
-export function readScaleOptions(where: string, options: ScaleOptions): Required<ScaleOptions> {
+export function readScaleOptions(where: string, options: ScaleOptions = {}): Required<ScaleOptions> {
   checkOptions(where, options, ['a', 'b', 'c']);
   const { a = 1, b = 1, c = 0 } = options;
   for (const [name, v] of [['a', a], ['b', b], ['c', c]] as const) {

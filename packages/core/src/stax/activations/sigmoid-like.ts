@@ -1,4 +1,4 @@
-import { activationLayer, type ActivationLayer } from '../activation';
+import { activationType } from '../activation';
 import { erfActivation } from './erf';
 
 /**
@@ -8,7 +8,7 @@ import { erfActivation } from './erf';
 export const SIGMOID_SCALE = 2.4020563531719796;
 
 /** A sigmoid-like φ(x) = ½·erf(x / 2.4020563531719796) + ½, with the erf closed form. */
-export function sigmoidLike(): ActivationLayer {
-  return activationLayer('SigmoidLike', { type: 'sigmoidLike', args: [] },
-    erfActivation({ a: 0.5, b: 1 / SIGMOID_SCALE, c: 0.5 }));
-}
+export const sigmoidLike = activationType({
+  type: 'sigmoidLike',
+  create: () => erfActivation('SigmoidLike', { a: 0.5, b: 1 / SIGMOID_SCALE, c: 0.5 }),
+});

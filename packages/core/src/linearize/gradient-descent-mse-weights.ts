@@ -2,13 +2,13 @@ import { ShapeError } from '../errors';
 import { ntkFn } from '../empirical/ntk';
 import { product } from '../linalg/product';
 import { Matrix, type MatrixLike } from '../matrix';
-import { differentiable } from '../models/differentiable';
+import { differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { axpy, checkSameStructure, cloneParams } from '../params/tree';
 import type { Params } from '../stax/types';
-import { diagRegArg, learningRateArg, matrixArg, timesArg } from './inputs';
-import { scaleRows } from './scale-rows';
-import { gain, spectrum } from './spectrum';
+import { diagRegArg, learningRateArg, matrixArg, timesArg } from '../predict/inputs';
+import { scaleRows } from '../predict/scale-rows';
+import { gain, spectrum } from '../predict/spectrum';
 
 export interface GradientDescentMseWeightsOptions {
   /** η; training time is measured in units of it (default 1). */
@@ -25,7 +25,7 @@ export interface GradientDescentMseWeightsFn {
 
 /**
  * The weights of a linearized network trained by gradient flow on MSE, in
- * closed form (eq. 9): with J₀ = ∂f(θ₀, 𝒳)/∂θ, Θ₀ = J₀J₀ᵀ its empirical NTK,
+ * closed form (Lee et al. 2019, eq. 9): with J₀ = ∂f(θ₀, 𝒳)/∂θ, Θ₀ = J₀J₀ᵀ its empirical NTK,
  * N = yTrain.size and τ = η·t/N,
  *   θ_t = θ₀ − J₀ᵀ Θ₀⁻¹ (I − e^{−Θ₀τ}) (f₀(𝒳) − 𝒴).
  * Θ₀ is eigendecomposed once; each time then costs one backward pass at θ₀
@@ -36,7 +36,9 @@ export interface GradientDescentMseWeightsFn {
  * (Neural Tangents' default `trace_axes`) leaves out.
  *
  * This is what `train.gradientDescent(linearize(apply, params0), …)` converges
- * to as the learning rate goes to 0 at fixed t = steps · learningRate.
+ * to as the learning rate goes to 0 at fixed t = steps · learningRate. It
+ * lives beside `linearize` (it needs the network), and `predict` re-exports it
+ * under its public name.
  *
  * @example
  * ```ts
@@ -48,7 +50,7 @@ export interface GradientDescentMseWeightsFn {
  * ```
  */
 export function gradientDescentMseWeights(
-  apply: unknown,
+  apply: Network,
   params0: Params,
   xTrain: MatrixLike,
   yTrain: MatrixLike,

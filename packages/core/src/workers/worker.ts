@@ -1,0 +1,84 @@
+/**
+ * The script every pool worker runs: it rebuilds layers from their specs
+ * (loading the modules of layer types defined outside the library first) and
+ * runs rows of an activation's kernel rule or tiles of a kernel.
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parentPort } from 'node:worker_threads';
+import { computeTile, type TileJob } from '../batch/tiles';
+import { fromSpec } from '../stax';
+import { dualRows, type DualJob } from '../stax/dual-rows';
+import type { Layer, LayerSpec } from '../stax/types';
+import { reportDone, type RowsMessage, type TileReply, type WorkerTask } from './pool';
+
+const loaded = new Set<string>();
+
+/**
+ * A real dynamic import, for layer types defined in ES modules. This package
+ * compiles to CommonJS, where TypeScript turns `import()` into `require()`.
+ */
+// eslint-disable-next-line no-new-func
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/**
+ * Loads a module that registers layer types: with `require` (CommonJS, and
+ * TypeScript under a require hook such as tsx's), else as an ES module.
+ */
+async function load(module: string): Promise<void> {
+  const path = module.startsWith('file:') ? fileURLToPath(module) : module;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
+    await importModule(pathToFileURL(path).href);
+  }
+}
+const layers = new Map<string, Layer>();
+
+/**
+ * The layer of a task, rebuilt once per spec, after loading the modules that
+ * register its layer types (CommonJS or ES modules, by path or file URL).
+ */
+async function layerOf(task: WorkerTask<string, unknown>): Promise<Layer> {
+  for (const module of task.modules) {
+    if (loaded.has(module)) continue;
+    await load(module);
+    loaded.add(module);
+  }
+  const key = JSON.stringify(task.spec);
+  let layer = layers.get(key);
+  if (!layer) {
+    layer = fromSpec(task.spec as LayerSpec);
+    layers.set(key, layer);
+  }
+  return layer;
+}
+
+async function runRows(task: RowsMessage<DualJob>): Promise<void> {
+  try {
+    const act = ((await layerOf(task)).impl as { activation?: { dual: Parameters<typeof dualRows>[0] } }).activation;
+    if (!act) throw new Error(`layer ${task.spec.type} has no activation dual to run on a worker thread`);
+    dualRows(act.dual, task.job, task.i0, task.i1);
+    reportDone(task.control);
+  } catch (error) {
+    reportDone(task.control, (error as Error).message);
+  }
+}
+
+async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
+  let reply: TileReply;
+  try {
+    computeTile(await layerOf(task), task.job);
+    reply = { ok: true };
+  } catch (error) {
+    reply = { ok: false, message: (error as Error).message };
+  }
+  parentPort?.postMessage(reply);
+}
+
+// Tasks run one at a time, in the order they arrive.
+let queue = Promise.resolve();
+parentPort?.on('message', (task: RowsMessage<DualJob> | WorkerTask<'tile', TileJob>) => {
+  queue = queue.then(() => (task.kind === 'rows' ? runRows(task as RowsMessage<DualJob>) : runTile(task as WorkerTask<'tile', TileJob>)));
+});
