@@ -1,53 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { linalg, Matrix, random, stax, type DenseParams, type Params } from '@tangent-lab/core';
-import { assertClose, inputs, maxRelError } from './helpers/compare';
+import { InputError, Matrix, OptionError, random, stax, type DenseParams, type Params } from '@tangent-lab/core';
+import { assertClose, inputs } from '../helpers/compare';
+import { assertMatchesNumpy, assertNngpWithinSamplingError, checkDerivatives, pyDense } from '../helpers/layer-checks';
 
-const cookbook = (width = 512) => stax.serial(
+const x = inputs(30, 4, 21);
+
+const cookbook = (width: number) => stax.serial(
   stax.dense(width, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
   stax.dense(width, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
   stax.dense(1, { wStd: 1.5, bStd: 0.05 }));
 
-const resnet = () => stax.serial(
-  stax.dense(64, { wStd: 1.2, bStd: 0.1 }),
-  stax.fanOut(2),
-  stax.parallel(stax.serial(stax.relu(), stax.dense(64, { wStd: 1.4 })), stax.identity()),
-  stax.fanInSum(),
-  stax.gelu(),
-  stax.fanOut(3),
-  stax.parallel(stax.dense(8), stax.serial(stax.dense(4), stax.sin()), stax.dense(12, { bStd: 0.5 })),
-  stax.fanInConcat(),
-  stax.dense(1));
+describe('stax.dense', () => {
+  it('backward and JVP equal finite differences: NTK parameterization with and without bias, standard', () => {
+    checkDerivatives(stax.dense(5, { wStd: 1.3, bStd: 0.4 }));
+    checkDerivatives(stax.dense(5, { wStd: 0.7 }));
+    checkDerivatives(stax.dense(5, { wStd: 1.1, bStd: 0.2, parameterization: 'standard' }));
+  });
 
-describe('kernel properties', () => {
-  const x = inputs(30, 4, 21);
-  for (const [name, make] of [['erf MLP', cookbook], ['residual + concat', resnet]] as const) {
-    it(`${name}: symmetric and positive semi-definite`, () => {
-      const k = make().kernel(x);
-      for (const m of [k.nngp, k.ntk!]) {
-        assert.equal(m.asymmetry(), 0);
-        const { eigenvalues } = linalg.eigh(m);
-        assert.ok(eigenvalues[0] > -1e-12 * m.trace(), `smallest eigenvalue ${eigenvalues[0]}`);
-      }
-    });
-
-    it(`${name}: kernel(x) equals kernel(x, x), kernel(x, copy of x), and blocks of kernel(x1 ∪ x2)`, () => {
-      const net = make();
-      const self = net.kernel(x);
-      const same = net.kernel(x, x);
-      assert.deepEqual(same.nngp.data, self.nngp.data);
-      assert.deepEqual(same.ntk!.data, self.ntk!.data);
-      // A copy is not known to be x: its diagonal carries round-off of ~1e-16
-      // in q12, which ReLU's 𝒯̇ (slope ∝ 1/√(1 − ρ²) at ρ = 1) turns into ~1e-9.
-      const pair = net.kernel(x, x.map((r) => [...r]));
-      assertClose(pair.nngp, self.nngp.data, 1e-12, 'nngp');
-      assertClose(pair.ntk!, self.ntk!.data, 1e-8, 'ntk');
-      const cross = net.kernel(x.slice(0, 10), x.slice(10), 'nngp');
-      for (let i = 0; i < 10; i++) {
-        for (let j = 0; j < 20; j++) assert.ok(Math.abs(cross.get(i, j) - self.nngp.get(i, 10 + j)) <= 1e-12 * Math.abs(self.nngp.get(i, 10 + j)) + 1e-15);
-      }
-    });
-  }
+  it('standard parameterization (eq. S32) equals the numpy reference, with and without bias', () => {
+    assertMatchesNumpy([pyDense(300, 1.3, 0.2, 'standard'), ['relu'], pyDense(200, 1.3, 0.2, 'standard'), ['relu'], pyDense(1, 1.3, 0.2, 'standard')], 1e-10);
+    assertMatchesNumpy([pyDense(50, 1.1, 0, 'standard'), ['erf'], pyDense(1, 0.8, 0, 'standard')], 1e-10);
+  });
 
   it('under NTK parameterization the kernels do not depend on the hidden widths (eq. S6)', () => {
     const a = cookbook(512).kernel(x);
@@ -69,24 +43,10 @@ describe('kernel properties', () => {
     }
   });
 
-  it('get selects kernels like Neural Tangents: string → Matrix, array/undefined → { nngp, ntk }', () => {
-    const net = cookbook();
-    const both = net.kernel(x);
-    assert.ok(net.kernel(x, null, 'nngp') instanceof Matrix);
-    assert.deepEqual(net.kernel(x, null, 'ntk').data, both.ntk!.data);
-    const onlyNngp = net.kernel(x, null, ['nngp']);
-    assert.equal(onlyNngp.ntk, undefined);
-    assert.deepEqual(onlyNngp.nngp.data, both.nngp.data);
+  it('the standard-parameterization NNGP agrees with Monte Carlo over 200 random nets of width 1024', () => {
+    assertNngpWithinSamplingError(stax.serial(stax.dense(1024, { wStd: 1.3, bStd: 0.3, parameterization: 'standard' }), stax.gelu(), stax.dense(10, { wStd: 1.1, parameterization: 'standard' })), 1024, 200);
   });
 
-  it('a network without trainable layers has no NTK', () => {
-    const k = stax.serial(stax.identity()).kernel(x);
-    assert.equal(k.ntk, undefined);
-    assert.throws(() => stax.identity().kernel(x, null, 'ntk'), /no trainable layer/);
-  });
-});
-
-describe('finite networks: apply', () => {
   it('NTK (eq. 1) and standard (eq. S32) parameterizations compute the same function for matching weights', () => {
     const x = Matrix.from(inputs(5, 3, 31));
     const ntkNet = stax.serial(stax.dense(32, { wStd: 1.7, bStd: 0.4 }), stax.relu(), stax.dense(2, { wStd: 0.8, bStd: 0.2 }));
@@ -112,12 +72,13 @@ describe('finite networks: apply', () => {
     assert.ok(Math.abs(varB / 0.25 - 1) < 5 * Math.sqrt(2 / 400));
   });
 
-  it('apply of the residual network runs and is deterministic in the key', () => {
-    const net = resnet();
-    const a = net.init(random.key(1), 4);
-    const b = net.init(random.key(1), 4);
-    const x = inputs(3, 4, 5);
-    assert.equal(a.outputDim, 1);
-    assert.ok(maxRelError(net.apply(a.params, x).data, net.apply(b.params, x).data) === 0);
+  it('rejects bad arguments before any work, naming the problem and the fix', () => {
+    assert.throws(() => stax.dense(8, { wStd: 0 }), (e: Error) => e instanceof InputError && /Dense|dense\(8\).*wStd must be a positive/.test(e.message));
+    assert.throws(() => stax.dense(8, { wStd: -1 }), /wStd must be a positive finite number/);
+    assert.throws(() => stax.dense(8, { bStd: -0.1 }), /bStd must be a non-negative finite number/);
+    assert.throws(() => stax.dense(8, { wStd: NaN }), /wStd/);
+    assert.throws(() => stax.dense(0), /outDim must be a positive integer/);
+    assert.throws(() => stax.dense(8, { wstd: 2 } as never), (e: Error) => e instanceof OptionError && /unknown option "wstd". Did you mean "wStd"\?/.test(e.message));
+    assert.throws(() => stax.dense(8, { parameterization: 'mean-field' as never }), /parameterization must be 'ntk' or 'standard'/);
   });
 });

@@ -1,0 +1,191 @@
+/**
+ * The checks every layer type's test runs on it: backward/JVP against finite
+ * differences, closed forms against numerical integration of the same
+ * integral, kernels against an independent numpy implementation and against
+ * Monte Carlo over random finite networks.
+ */
+import assert from 'node:assert/strict';
+import { Matrix, params as tree, random, stax, type Layer, type Params } from '@tangent-lab/core';
+import { assertClose, inputs } from './compare';
+import { runPython } from './python';
+
+const H = 1e-6;
+
+function loss(layer: Layer, params: Params, x: Matrix, c: Float64Array): number {
+  const out = layer.impl.forward(params, x).out as Matrix;
+  let s = 0;
+  for (let i = 0; i < out.data.length; i++) s += c[i] * out.data[i];
+  return s;
+}
+
+function relErr(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-8);
+}
+
+/**
+ * A layer's backward pass (VJP) and forward-mode JVP against central finite
+ * differences of its forward pass (≤ 1e-6 relative), through
+ * L(θ, x) = Σ c ⊙ f(θ, x) with a fixed random c: ∂L/∂θ from backward, ∂L/∂x
+ * from backward's input gradient, and the directional derivative along
+ * (δθ, δx) from jvp, which must also equal ⟨backward(c), (δθ, δx)⟩.
+ */
+export function checkDerivatives(layer: Layer): void {
+  const x = Matrix.from(inputs(4, 3, 5));
+  const { params } = layer.init(random.key(11), 3);
+  const out = layer.impl.forward(params, x);
+  const y = out.out as Matrix;
+  const c = Float64Array.from(inputs(1, y.data.length, 6)[0]);
+  const { gIn, gParams } = layer.impl.backward(params, out.cache, new Matrix(y.rows, y.cols, c));
+
+  const theta = tree.leaves(params);
+  const grad = tree.leaves(gParams);
+  theta.forEach((leaf, l) => {
+    for (let i = 0; i < leaf.length; i++) {
+      const keep = leaf[i];
+      leaf[i] = keep + H;
+      const up = loss(layer, params, x, c);
+      leaf[i] = keep - H;
+      const down = loss(layer, params, x, c);
+      leaf[i] = keep;
+      const fd = (up - down) / (2 * H);
+      assert.ok(relErr(grad[l][i], fd) < 1e-6, `∂L/∂θ, leaf ${l} entry ${i}: backward ${grad[l][i]} vs finite difference ${fd}`);
+    }
+  });
+
+  const gx = gIn as Matrix;
+  for (let i = 0; i < x.data.length; i++) {
+    const keep = x.data[i];
+    x.data[i] = keep + H;
+    const up = loss(layer, params, x, c);
+    x.data[i] = keep - H;
+    const down = loss(layer, params, x, c);
+    x.data[i] = keep;
+    assert.ok(relErr(gx.data[i], (up - down) / (2 * H)) < 1e-6, `∂L/∂x entry ${i}`);
+  }
+
+  const dTheta = tree.zerosLike(params);
+  tree.leaves(dTheta).forEach((leaf, l) => leaf.set(Float64Array.from(inputs(1, leaf.length, 20 + l)[0])));
+  const dx = Matrix.from(inputs(4, 3, 30));
+  const { tOut } = layer.impl.jvp(params, x, dTheta, dx);
+  let directional = 0;
+  (tOut as Matrix).data.forEach((v, i) => (directional += c[i] * v));
+  const shifted = (s: number) => {
+    const p = tree.cloneParams(params);
+    tree.axpy(p, s, dTheta);
+    return loss(layer, p, new Matrix(4, 3, x.data.map((v, i) => v + s * dx.data[i])), c);
+  };
+  const fd = (shifted(H) - shifted(-H)) / (2 * H);
+  assert.ok(relErr(directional, fd) < 1e-6, `jvp ${directional} vs finite difference ${fd}`);
+  const adjoint = tree.dot(gParams, dTheta) + gx.data.reduce((s, v, i) => s + v * dx.data[i], 0);
+  assert.ok(relErr(directional, adjoint) < 1e-12, `jvp ${directional} vs vjp ${adjoint}`);
+}
+
+/** dense → act → dense → act → dense, the net the kernel checks run through. */
+export function twoLayer(act: Layer): Layer {
+  return stax.serial(stax.dense(16, { wStd: 1.4, bStd: 0.3 }), act, stax.dense(16, { wStd: 1.2, bStd: 0.1 }), act, stax.dense(1, { wStd: 0.9 }));
+}
+
+/**
+ * A closed-form activation against `numeric`, the same φ through
+ * `stax.elementwise` (numerical integration of Lee et al. 2019, eq. S1):
+ * NNGP and NTK of {@link twoLayer} agree to `rtol`, for x1 ≠ x2 and x1 = x2.
+ */
+export function assertMatchesQuadrature(closed: Layer, numeric: Layer, rtol = 1e-8): void {
+  const x1 = inputs(6, 3, 11);
+  const x2 = inputs(5, 3, 12);
+  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+    const c = twoLayer(closed).kernel(a, b);
+    const q = twoLayer(numeric).kernel(a, b);
+    assertClose(q.nngp, c.nngp.data, rtol, `${closed.name} nngp`);
+    assertClose(q.ntk!, c.ntk!.data, rtol, `${closed.name} ntk`);
+  }
+}
+
+/** A layer as the numpy reference (fixtures/kernels_reference.py) describes it. */
+export type PyLayer = (string | number)[];
+
+/** A dense layer in the numpy reference's description. */
+export const pyDense = (out: number, w: number, b: number, p = 'ntk'): PyLayer => ['dense', out, w, b, p];
+
+function fromPy(desc: PyLayer[]): Layer {
+  return stax.serial(...desc.map((l): Layer => {
+    const [kind, ...args] = l as [string, ...number[]];
+    switch (kind) {
+      case 'dense': return stax.dense(args[0], { wStd: args[1], bStd: args[2], parameterization: l[4] as 'ntk' | 'standard' });
+      case 'relu': return stax.relu();
+      case 'leakyRelu': return stax.leakyRelu(args[0]);
+      case 'abRelu': return stax.abRelu(args[0], args[1]);
+      case 'abs': return stax.abs();
+      case 'erf': return stax.erf();
+      case 'gelu': return stax.gelu();
+      case 'sin': return stax.sin();
+      case 'cos': return stax.cos();
+      case 'sigmoidLike': return stax.sigmoidLike();
+      case 'tanh': return stax.elementwise((x) => Math.tanh(x), { grad: (x) => 1 / Math.cosh(x) ** 2, degree: 96 });
+      default: throw new Error(kind);
+    }
+  }));
+}
+
+/**
+ * The network's NNGP and NTK against an independent numpy implementation of
+ * eqs. S1–S18 (fixtures/kernels_reference.py), for x1 ≠ x2 and x1 = x2.
+ */
+export function assertMatchesNumpy(layers: PyLayer[], rtol: number): void {
+  const x1 = inputs(7, 5, 1);
+  const x2 = inputs(4, 5, 2);
+  const layer = fromPy(layers);
+  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+    const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('kernels_reference.py', { x1: a, x2: b, net: layers });
+    const k = layer.kernel(a, b);
+    assertClose(k.nngp, ref.nngp, rtol, `${layer.name} nngp`);
+    assertClose(k.ntk!, ref.ntk, rtol, `${layer.name} ntk`);
+  }
+}
+
+/**
+ * 𝒦̂(x, x′) = mean over nets and outputs of f(x)·f(x′), where each output of a
+ * random finite net is (at infinite width) a draw from 𝒢𝒫(0, 𝒦) (eq. 13).
+ */
+function monteCarloNngp(net: Layer, x: Matrix, samples: number): Float64Array {
+  const keys = random.split(random.key(2024), samples);
+  const n = x.rows;
+  const sum = new Float64Array(n * n);
+  let k = 0;
+  for (const key of keys) {
+    const { params } = net.init(key, x.cols);
+    const f = net.apply(params, x);
+    k = f.cols;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let o = 0; o < k; o++) s += f.get(i, o) * f.get(j, o);
+        sum[i * n + j] += s;
+      }
+    }
+  }
+  return sum.map((v) => v / (samples * k));
+}
+
+/**
+ * The analytic NNGP of `net` against the Monte Carlo estimate from `samples`
+ * random finite nets of hidden width `width`: every entry within 5 standard
+ * errors √((𝒦₁₁𝒦₂₂ + 𝒦₁₂²)/(M·k)) (the 36 entries are correlated; 5σ keeps the
+ * false-alarm rate below 1e-5) plus an O(1/n) finite-width bias allowance.
+ */
+export function assertNngpWithinSamplingError(net: Layer, width: number, samples: number, analyticNet: Layer = net): void {
+  const x = Matrix.from(inputs(6, 3, 41));
+  const analytic = analyticNet.kernel(x, null, 'nngp');
+  const mc = monteCarloNngp(net, x, samples);
+  const n = x.rows;
+  const k = net.init(random.key(0), x.cols).outputDim as number;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const kij = analytic.get(i, j);
+      const se = Math.sqrt((analytic.get(i, i) * analytic.get(j, j) + kij * kij) / (samples * k));
+      const bound = 5 * se + (2 / width) * Math.abs(kij);
+      assert.ok(Math.abs(mc[i * n + j] - kij) <= bound,
+        `entry (${i}, ${j}): Monte Carlo ${mc[i * n + j]} vs analytic ${kij}, bound ${bound}`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InputError, random, stax, type Layer } from '@tangent-lab/core';
+import { inputs } from '../helpers/compare';
+
+/** A network with one layer of every built-in type. */
+const every: Layer = stax.serial(
+  stax.dense(6, { wStd: 1.2, bStd: 0.1 }),
+  stax.fanOut(3),
+  stax.parallel(
+    stax.serial(stax.relu(), stax.dense(6), stax.leakyRelu(0.1), stax.dense(6), stax.abRelu(-0.2, 1.1), stax.dense(6), stax.abs(), stax.dense(6)),
+    stax.serial(stax.erf({ a: 1.1, b: 0.9, c: 0.1 }), stax.dense(6), stax.gelu(), stax.dense(6), stax.sin({ b: 0.7 }), stax.dense(6), stax.cos(), stax.dense(6)),
+    stax.serial(stax.sigmoidLike(), stax.dense(6, { parameterization: 'standard' }), stax.elementwise((v: number) => Math.tanh(v), { degree: 12 }), stax.dense(6), stax.identity()),
+  ),
+  stax.fanOut(2),
+  stax.parallel(stax.fanInSum(), stax.fanInConcat()),
+  stax.fanInConcat(),
+  stax.dense(2));
+
+describe('the layer registry', () => {
+  it('every built-in layer type round-trips through its spec: fromSpec(net.spec) is the same network, bit for bit', () => {
+    const rebuilt = stax.fromSpec(JSON.parse(JSON.stringify(every.spec)));
+    assert.deepEqual(rebuilt.spec, every.spec);
+    const x = inputs(5, 3, 4);
+    const a = every.kernel(x);
+    const b = rebuilt.kernel(x);
+    assert.deepEqual(b.nngp.data, a.nngp.data);
+    assert.deepEqual(b.ntk!.data, a.ntk!.data);
+    const { params } = every.init(random.key(1), 3);
+    assert.deepEqual(rebuilt.apply(params, x).data, every.apply(params, x).data);
+  });
+
+  it('lists every built-in type, and the network above uses all of them', () => {
+    const builtIn = stax.layerTypes().filter((t) => t.builtIn).map((t) => t.type).sort();
+    const used = new Set<string>();
+    const walk = (spec: { type: string; args: readonly unknown[] }) => {
+      used.add(spec.type);
+      spec.args.forEach((a) => { if (a && typeof a === 'object' && 'type' in a) walk(a as never); });
+    };
+    walk(every.spec);
+    assert.deepEqual([...used].sort(), builtIn);
+  });
+
+  it('an unknown type says which types exist', () => {
+    assert.throws(() => stax.fromSpec({ type: 'dens', args: [3] }), (e: Error) => e instanceof InputError && /unknown layer type "dens"; known types: dense,/.test(e.message));
+  });
+});
