@@ -6,7 +6,8 @@
 // the workspace from the committed lockfile and builds every package. Each step
 // is idempotent, so every command can simply call the ones it needs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,11 +80,42 @@ export function pnpm(args, options) {
   return run(pnpmBin(), args, options);
 }
 
+/** Every file under `dir` (recursively) whose name ends in one of `suffixes`, sorted. */
+function filesUnder(dir, suffixes, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) filesUnder(path, suffixes, out);
+    else if (suffixes.some((s) => entry.name.endsWith(s))) out.push(path);
+  }
+  return out.sort();
+}
+
+/**
+ * The API reference in docs/api/, generated from the TSDoc of the public
+ * packages by TypeDoc. Regenerated only when its inputs change (their hash is
+ * kept beside it); a broken link or an undocumented public type fails the build.
+ */
+function apiDocs() {
+  const inputs = ['packages/core', 'packages/display'].flatMap((p) => [
+    ...filesUnder(join(root, p, 'src'), ['.ts']), join(root, p, 'typedoc.json'),
+  ]);
+  inputs.push(join(root, 'typedoc.json'), join(root, 'pnpm-lock.yaml'));
+  const hash = createHash('sha256');
+  for (const file of inputs) hash.update(file.slice(root.length)).update(readFileSync(file));
+  const digest = hash.digest('hex');
+  const stamp = join(root, 'docs', 'api', '.inputs-hash');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
+  log('generating the API reference in docs/api/ (TypeDoc)');
+  run(join(root, 'node_modules', '.bin', 'typedoc'), ['--logLevel', 'Warn']);
+  writeFileSync(stamp, digest);
+}
+
 export function build() {
   ensureDebian('build');
   ensurePnpm();
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
   pnpm(['--recursive', '--workspace-concurrency=1', 'run', 'build']);
+  apiDocs();
 }
 
 const commands = {
