@@ -13,6 +13,10 @@
  * @packageDocumentation
  */
 export { Matrix, type MatrixLike } from './matrix';
+export { Tensor, type NestedArray, type NestedArrayOut, type TensorLike, type InputLike } from './tensor';
+export type { VectorLike, NumericTypedArray } from './arrays/vector';
+export { printOptions, type PrintOptions } from './print/options';
+export type { ArrayBundle } from './print/html';
 export { TangentLabError, ShapeError, InputError, OptionError, NumericalError } from './errors';
 export * as random from './random';
 export type { Key } from './random';
