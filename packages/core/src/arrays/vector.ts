@@ -14,6 +14,11 @@ export function isNumericTypedArray(v: unknown): v is NumericTypedArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
 }
 
+/** A flat `number[]` or a typed array (not rows of a matrix, not a Matrix). */
+export function isVectorInput(v: unknown): v is VectorLike {
+  return isNumericTypedArray(v) || (Array.isArray(v) && v.every((e) => typeof e === 'number'));
+}
+
 /**
  * A short description of any value for error messages: what was given, so
  * the message can say it next to what is accepted.
