@@ -5,7 +5,7 @@ import { InputError, OptionError } from './errors';
  * `wStd` fails loudly instead of being silently ignored. The error suggests
  * the known name that the given one most likely means: the same name up to
  * case and underscores or dashes (Neural Tangents' `diag_reg` → `diagReg`),
- * else the closest within two edits.
+ * else the one name it abbreviates, else the closest within two edits.
  */
 export function checkOptions(
   where: string,
@@ -50,13 +50,17 @@ function normalizeName(name: string): string {
 
 /**
  * The allowed name a mistyped option most likely means: equal after
- * {@link normalizeName}, else the unique closest one within two edits
- * (one for short names) of the normalized names.
+ * {@link normalizeName}, else the only one it is a prefix of (three letters
+ * or more), else the unique closest one within two edits (one for short
+ * names) of the normalized names.
  */
 export function suggestOption(name: string, allowed: readonly string[]): string | undefined {
   const n = normalizeName(name);
   const exact = allowed.find((a) => normalizeName(a) === n);
   if (exact !== undefined) return exact;
+  // An abbreviation (`delim` for `delimiter`) that starts one name only.
+  const prefixed = n.length >= 3 ? allowed.filter((a) => normalizeName(a).startsWith(n)) : [];
+  if (prefixed.length === 1) return prefixed[0];
   const limit = n.length <= 4 ? 1 : 2;
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -16,6 +16,8 @@ describe('checkOptions', () => {
     assert.equal(suggestOption('learningRat', ['learningRate', 'steps']), 'learningRate');
     assert.equal(suggestOption('stpes', ['learningRate', 'steps']), 'steps');
     assert.equal(suggestOption('momentum', ['learningRate', 'steps']), undefined);
+    assert.equal(suggestOption('delim', ['delimiter', 'header']), 'delimiter');
+    assert.equal(suggestOption('diag', ['diagReg', 'diagRegAbsoluteScale']), undefined);
     assert.equal(suggestOption('ab', ['ac', 'ad']), undefined);
   });
 
