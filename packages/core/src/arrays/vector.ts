@@ -61,7 +61,7 @@ export function vectorArg(where: string, name: string, v: unknown, { allowEmpty 
     const extra = v instanceof BigInt64Array || v instanceof BigUint64Array ? ' (convert BigInt arrays with Float64Array.from(a, Number))' : isMatrixShaped(v) ? ` (a ${v.rows}×${v.cols} matrix is not a vector; pass one row or column)` : '';
     throw new InputError(`${where}: ${name} must be a vector — number[], a typed array such as Float64Array, or a one-column matrix — got ${describeValue(v)}${extra}`);
   }
-  if (!allowEmpty && out.length === 0) throw new ShapeError(`${where}: ${name} is empty; pass at least one number`);
+  if (!allowEmpty && out.length === 0) throw new ShapeError(`${where}: ${name} is empty; pass a non-empty vector (at least one number)`);
   for (let i = 0; i < out.length; i++) {
     if (!Number.isFinite(out[i])) throw new InputError(`${where}: ${name}[${i}] is ${out[i]}; remove or impute NaN and ±Infinity first`);
   }
