@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const searchRoots = ['packages', 'kernel-ext', 'test'];
+const searchRoots = ['packages', 'kernel-ext', 'lab', 'test'];
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {
