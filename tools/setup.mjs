@@ -18,7 +18,8 @@ const pnpmVersion = rootPackage.packageManager.replace(/^pnpm@/, '');
 const DEBIAN = {
   build: ['libopenblas0-pthread', 'liblapack3'],
   notebooks: ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client'],
-  browser: ['chromium'],
+  // Chromium for the browser tests; DejaVu for the text of PNGs rasterized by figure.save (resvg reads system fonts).
+  browser: ['chromium', 'fonts-dejavu-core'],
   // `npm run lab` and its browser test: JupyterLab's server side (the front-end comes from npm).
   lab: ['python3-jupyter-server', 'python3-jupyterlab-server'],
 };

@@ -1,5 +1,7 @@
-import { renderHtml } from './html';
+import { compactSpec } from './compact';
+import { interactiveHtml, staticHtml } from './html';
 import { checkOptions, optionalBoolean } from './input/options';
+import { saveFigure, type SaveOptions } from './save';
 import { MIME_TYPE, type FigureSpec } from './spec';
 import { summarize } from './summary';
 import { renderSvg } from './svg/render-svg';
@@ -16,8 +18,10 @@ export interface FigureBundle {
 /** Options of {@link Figure.toBundle}. */
 export interface BundleOptions {
   /**
-   * Inline plotly.js into the `text/html` (default true, so the HTML stands
-   * alone). `show()` inlines it once per kernel and passes false afterwards.
+   * Make `text/html` the interactive figure with plotly.js inlined (≈4.8 MB,
+   * so that it stands alone in any page). Default false: `text/html` is the
+   * static SVG, which is what a notebook should store; the HTML export of
+   * `npm run tutorial` adds plotly once per page.
    */
   includePlotly?: boolean;
 }
@@ -36,23 +40,46 @@ export interface BundleOptions {
  * ```
  */
 export class Figure {
-  constructor(readonly spec: FigureSpec) {}
+  /** The figure as plain data; coordinates keep 6 significant digits (see `compact.ts`). */
+  readonly spec: FigureSpec;
+
+  constructor(spec: FigureSpec) {
+    this.spec = compactSpec(spec);
+  }
 
   /**
    * One MIME bundle: `application/vnd.tangent-lab.plot+json` (the figure, for
-   * the JupyterLab extension), `text/html` (interactive, offline, with the
-   * static picture inside), `image/svg+xml` (static) and `text/plain` (one line).
+   * the JupyterLab extension, interactive), `text/html` (the static SVG, for
+   * front ends without it), `image/svg+xml` (static) and `text/plain` (one
+   * line). A figure's bundle stays under 100 KB — a 1000×1000 heatmap
+   * included — so saved notebooks stay light.
    */
   toBundle(options: BundleOptions = {}): FigureBundle {
     checkOptions('Figure.toBundle', options, ['includePlotly']);
-    const includePlotly = optionalBoolean('Figure.toBundle', 'includePlotly', options.includePlotly) ?? true;
+    const includePlotly = optionalBoolean('Figure.toBundle', 'includePlotly', options.includePlotly) ?? false;
     const svg = renderSvg(this.spec);
     return {
       [MIME_TYPE]: this.spec,
-      'text/html': renderHtml(this.spec, svg, includePlotly),
+      'text/html': includePlotly ? interactiveHtml(this.spec, svg, true) : staticHtml(svg),
       'image/svg+xml': svg,
       'text/plain': summarize(this.spec),
     };
+  }
+
+  /**
+   * Writes the figure to a file, by its extension: `.svg` (the static
+   * picture), `.html` (a page with the interactive figure, plotly.js inlined,
+   * works offline) or `.png` (the static picture rasterized by resvg, at
+   * `scale` pixels per SVG unit, default 2).
+   *
+   * @example
+   * ```ts
+   * const fig = lineChart({ x: [1, 2, 3], series: [{ name: 'loss', y: [1, 0.5, 0.25] }] });
+   * fig.save('loss.png');
+   * ```
+   */
+  save(path: string, options: SaveOptions = {}): void {
+    saveFigure(this.spec, path, options);
   }
 
   /** The figure as JSON (its {@link FigureSpec}). */

@@ -17,17 +17,26 @@ function plotlyScript(): string {
 }
 
 /**
- * The `text/html` of a figure: self-contained and offline. It shows the
- * static SVG at once, so it is a correct picture where scripts do not run (an
- * untrusted notebook, GitHub's static view); where they do, a fixed loader
- * replaces it by the interactive plotly figure. The figure travels as JSON in a
+ * The `text/html` a notebook stores: the static SVG and nothing else, so it
+ * is light, needs no script and no network, and static viewers (nbviewer,
+ * GitHub) show it as it is.
+ */
+export function staticHtml(svg: string): string {
+  return `<div class="tangent-lab-plot" style="max-width:100%;overflow-x:auto"><div class="tangent-lab-static">${svg}</div></div>`;
+}
+
+/**
+ * The interactive HTML of a figure, for pages (a notebook exported to HTML,
+ * `figure.save('x.html')`): the static SVG at once, so it is a correct picture
+ * where scripts do not run; where they do, a fixed loader replaces it by the
+ * interactive plotly figure. The figure travels as JSON in a
  * `<script type="application/json">` element, never inside executable code.
  *
- * With `includePlotly`, plotly.js itself is inlined (≈4.8 MB); without it, the
- * figure uses the plotly an earlier output of the same page loaded, and keeps
- * the static picture if there is none.
+ * With `includePlotly`, plotly.js itself is inlined (≈4.8 MB), once per page;
+ * without it, the figure uses the plotly an earlier part of the same page
+ * loaded (even one further down), and keeps the static picture if there is none.
  */
-export function renderHtml(spec: FigureSpec, svg: string, includePlotly: boolean): string {
+export function interactiveHtml(spec: FigureSpec, svg: string, includePlotly: boolean): string {
   const id = `tangent-lab-${randomBytes(8).toString('hex')}`;
   const parts = [
     `<div class="tangent-lab-plot" id="${id}" style="max-width:100%;overflow-x:auto">`,

@@ -15,8 +15,10 @@
  * @packageDocumentation
  */
 export { MIME_TYPE, SPEC_VERSION } from './spec';
-export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, AnnotationSpec, TraceUpdate } from './spec';
+export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, AnnotationSpec, TraceUpdate, EncodedGrid } from './spec';
 export { Figure, type FigureBundle, type BundleOptions } from './figure';
+export type { SaveOptions } from './save';
+export { interactiveNotebook, type NotebookLike } from './notebook-html';
 export { gpBands, type GpSeries } from './gp-bands';
 export { lineChart, type LineChartOptions } from './line-chart';
 export { heatmap, type HeatmapOptions } from './heatmap';
@@ -26,6 +28,7 @@ export { renderSvg } from './svg/render-svg';
 export { parseSpec } from './parse-spec';
 export { toPlotly, type PlotlyFigure } from './plotly/to-plotly';
 export { LIGHT, DARK, type Theme } from './theme';
+export { viridis, VIRIDIS } from './colormap';
 export { escapeXml, jsonForScript } from './escape';
 export { TangentLabError, ShapeError, InputError, OptionError, KernelError } from './errors';
 export type { VectorLike, MatrixLike, MatrixShape } from './input/vector';

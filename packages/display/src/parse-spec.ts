@@ -1,6 +1,7 @@
 import { InputError } from './errors';
+import { GRID_MAX } from './grid';
 import {
-  axisSpec, optionalTitle, SPEC_VERSION, type AnnotationSpec, type AxisSpec, type FigureSpec, type SliderSpec, type TraceSpec, type TraceUpdate,
+  axisSpec, optionalTitle, SPEC_VERSION, SPEC_VERSIONS, type EncodedGrid, type AnnotationSpec, type AxisSpec, type FigureSpec, type SliderSpec, type TraceSpec, type TraceUpdate,
 } from './spec';
 
 /**
@@ -12,7 +13,9 @@ import {
  */
 export function parseSpec(value: unknown): FigureSpec {
   const o = object(value, 'figure');
-  if (o.version !== SPEC_VERSION) throw new InputError(`figure: version ${String(o.version)} is not supported (expected ${SPEC_VERSION}); update @tangent-lab/jupyterlab`);
+  if (!SPEC_VERSIONS.includes(o.version as number)) {
+    throw new InputError(`figure: version ${String(o.version)} is not supported (this renderer reads ${SPEC_VERSIONS.join(' and ')}); update @tangent-lab/jupyterlab`);
+  }
   const kind = oneOf(o.kind, ['gpBands', 'lineChart', 'heatmap'] as const, 'figure.kind');
   const traces = array(o.traces, 'figure.traces').map((t, i) => trace(t, `figure.traces[${i}]`));
   const annotations = array(o.annotations, 'figure.annotations').map((a, i): AnnotationSpec => {
@@ -43,9 +46,16 @@ function trace(value: unknown, where: string): TraceSpec {
   if (type === 'heatmap') {
     const x = numbers(o.x, `${where}.x`);
     const y = numbers(o.y, `${where}.y`);
+    const contours = numbers(o.contours, `${where}.contours`, undefined, true);
+    // Figures of version 1 had no origin and were drawn with row 0 at the bottom.
+    const origin = o.origin === undefined ? 'lower' : oneOf(o.origin, ['upper', 'lower'] as const, `${where}.origin`);
+    if (o.grid !== undefined) {
+      if (o.z !== undefined) throw new InputError(`${where} has both z and grid`);
+      return { type, x, y, grid: grid(o.grid, x.length, y.length, `${where}.grid`), contours, origin };
+    }
     const z = array(o.z, `${where}.z`).map((row, i) => numbers(row, `${where}.z[${i}]`, x.length));
     if (z.length !== y.length) throw new InputError(`${where}: z has ${z.length} rows, y has ${y.length}`);
-    return { type, x, y, z, contours: numbers(o.contours, `${where}.contours`, undefined, true) };
+    return { type, x, y, z, contours, origin };
   }
   const name = str(o.name, `${where}.name`);
   const color = index(o.color, `${where}.color`);
@@ -56,6 +66,33 @@ function trace(value: unknown, where: string): TraceSpec {
   const y = numbers(o.y, `${where}.y`, x.length);
   if (type === 'points') return { type, name, color, x, y };
   return { type, name, color, x, y, style: oneOf(o.style, ['solid', 'dash', 'thin'] as const, `${where}.style`), legend: bool(o.legend, `${where}.legend`) };
+}
+
+function grid(value: unknown, cols: number, rows: number, where: string): EncodedGrid {
+  const o = object(value, where);
+  const whole = (v: unknown, name: string) => {
+    const n = index(v, `${where}.${name}`);
+    if (n < 1) throw new InputError(`${where}.${name} must be at least 1`);
+    return n;
+  };
+  const g: EncodedGrid = {
+    rows: whole(o.rows, 'rows'),
+    cols: whole(o.cols, 'cols'),
+    min: num(o.min, `${where}.min`),
+    max: num(o.max, `${where}.max`),
+    blockRows: whole(o.blockRows, 'blockRows'),
+    blockCols: whole(o.blockCols, 'blockCols'),
+    sourceRows: whole(o.sourceRows, 'sourceRows'),
+    sourceCols: whole(o.sourceCols, 'sourceCols'),
+    data: str(o.data, `${where}.data`),
+  };
+  if (g.rows !== rows || g.cols !== cols) throw new InputError(`${where} is ${g.rows}×${g.cols} but x and y give ${rows}×${cols}`);
+  if (g.rows * g.cols > GRID_MAX * GRID_MAX) throw new InputError(`${where} has more than ${GRID_MAX}² cells`);
+  if (!(g.max >= g.min)) throw new InputError(`${where}.max is below its min`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(g.data) || g.data.length !== 4 * Math.ceil((2 * g.rows * g.cols) / 3)) {
+    throw new InputError(`${where}.data must be base64 of ${g.rows * g.cols} 16-bit levels`);
+  }
+  return g;
 }
 
 function slider(value: unknown, traces: TraceSpec[]): SliderSpec {

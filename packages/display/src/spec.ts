@@ -8,8 +8,15 @@
 /** The MIME type of our figures, rendered by the @tangent-lab/jupyterlab extension. */
 export const MIME_TYPE = 'application/vnd.tangent-lab.plot+json';
 
-/** Bumped when the shape of {@link FigureSpec} changes incompatibly. */
-export const SPEC_VERSION = 1;
+/**
+ * Bumped when the shape of {@link FigureSpec} changes. Version 2 added large
+ * heatmaps as an encoded grid and the heatmap `origin`; renderers read
+ * versions 1 and 2.
+ */
+export const SPEC_VERSION = 2;
+
+/** The versions `parseSpec` reads. */
+export const SPEC_VERSIONS: readonly number[] = [1, 2];
 
 /** Which builder made the figure. */
 export type FigureKind = 'gpBands' | 'lineChart' | 'heatmap';
@@ -62,13 +69,40 @@ export interface PointsTrace {
   y: number[];
 }
 
-/** A colour map of `z[i][j]` at `(x[j], y[i])`, with contour lines at `contours` levels. */
+/**
+ * A colour map of `z[i][j]` at `(x[j], y[i])`, with contour lines at
+ * `contours` levels. Small matrices travel as `z`, with their true values;
+ * large ones as `grid`, the means of blocks of entries (see {@link EncodedGrid}),
+ * with `x` and `y` the blocks' centres.
+ */
 export interface HeatmapTrace {
   type: 'heatmap';
   x: number[];
   y: number[];
-  z: number[][];
+  z?: number[][];
+  grid?: EncodedGrid;
   contours: number[];
+  /** `'upper'`: row 0 at the top (a matrix, as `imshow`); `'lower'`: y increases upwards. Version 1 figures are `'lower'`. */
+  origin: 'upper' | 'lower';
+}
+
+/**
+ * A large matrix reduced to at most {@link GRID_MAX}² cells: each cell is the
+ * mean of a block of `blockRows × blockCols` entries of the
+ * `sourceRows × sourceCols` matrix (the last blocks may be smaller), stored
+ * as 16-bit levels between `min` and `max` (an error of at most
+ * (max − min)/131070), base64 of little-endian uint16, row-major.
+ */
+export interface EncodedGrid {
+  rows: number;
+  cols: number;
+  min: number;
+  max: number;
+  blockRows: number;
+  blockCols: number;
+  sourceRows: number;
+  sourceCols: number;
+  data: string;
 }
 
 export type TraceSpec = BandTrace | LineTrace | PointsTrace | HeatmapTrace;

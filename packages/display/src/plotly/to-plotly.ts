@@ -1,6 +1,7 @@
 import { VIRIDIS } from '../colormap';
 import { axisRanges } from '../extent';
 import { formatNumber } from '../format';
+import { heatmapValues } from '../grid';
 import type { FigureSpec, TraceSpec } from '../spec';
 import { seriesColor, withAlpha, type Theme } from '../theme';
 
@@ -32,6 +33,7 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     data.push(...plotlyTraces(trace, theme));
   }
   const ranges = axisRanges(spec);
+  const upper = spec.traces.some((t) => t.type === 'heatmap' && t.origin === 'upper');
   const axis = (label: string | undefined, log: boolean, range: [number, number]) => ({
     title: { text: label === undefined ? '' : plotlyText(label) },
     type: log ? 'log' : 'linear',
@@ -51,7 +53,8 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     plot_bgcolor: theme.background,
     font: { color: theme.foreground, family: "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif", size: 12 },
     xaxis: axis(spec.xAxis.label, spec.xAxis.log, ranges.x),
-    yaxis: axis(spec.yAxis.label, spec.yAxis.log, ranges.y),
+    // A heatmap with origin 'upper' has row 0 at the top: the y axis runs downwards.
+    yaxis: axis(spec.yAxis.label, spec.yAxis.log, upper ? [ranges.y[1], ranges.y[0]] : ranges.y),
     legend: { bgcolor: 'rgba(0,0,0,0)' },
     margin: { l: 64, r: 24, t: spec.title ? 48 : 24, b: spec.slider ? 24 : 48 },
     hovermode: 'closest',
@@ -136,15 +139,20 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
         y: trace.y,
         marker: { color: seriesColor(theme, trace.color), size: 8, line: { color: theme.background, width: 1 } },
       }];
-    case 'heatmap':
+    case 'heatmap': {
+      const z = heatmapValues(trace);
+      // Hover shows the true value, or for a large matrix the mean of the block under the pointer.
+      const hovertemplate = trace.grid
+        ? `x ≈ %{x}<br>y ≈ %{y}<br>z = %{z:.5g}<br>(mean of a ${trace.grid.blockRows}×${trace.grid.blockCols} block of entries)<extra></extra>`
+        : 'x = %{x}<br>y = %{y}<br>z = %{z}<extra></extra>';
       return [
-        { type: 'heatmap', x: trace.x, y: trace.y, z: trace.z, colorscale: VIRIDIS, colorbar: { outlinewidth: 0 } },
+        { type: 'heatmap', x: trace.x, y: trace.y, z, colorscale: VIRIDIS, colorbar: { outlinewidth: 0 }, hovertemplate },
         // Plotly spaces contour levels evenly; one trace per level draws any list of levels.
         ...trace.contours.map((level) => ({
           type: 'contour',
           x: trace.x,
           y: trace.y,
-          z: trace.z,
+          z,
           autocontour: false,
           contours: { start: level, end: level, size: 1, coloring: 'none', showlabels: true, labelfont: { color: theme.background } },
           line: { color: theme.background, width: 1.2 },
@@ -153,6 +161,7 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
           hoverinfo: 'skip',
         })),
       ];
+    }
   }
 }
 

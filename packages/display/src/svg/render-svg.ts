@@ -4,7 +4,9 @@ import { axisRanges } from '../extent';
 import { formatNumber } from '../format';
 import type { FigureSpec, HeatmapTrace, TraceSpec } from '../spec';
 import { LIGHT, seriesColor, type Theme } from '../theme';
-import { contourSegments } from './contours';
+import { heatmapValues } from '../grid';
+import { indexedPng } from '../png';
+import { contourLines } from './contours';
 import { makeScale, type Scale } from './scale';
 import { activeTraces } from '../slider-step';
 
@@ -33,9 +35,10 @@ export function renderSvg(spec: FigureSpec, theme: Theme = LIGHT): string {
   const left = spec.yAxis.label ? 76 : 60;
   const ranges = axisRanges(spec);
   const sx = makeScale(ranges.x, left, right, spec.xAxis.log);
-  const sy = makeScale(ranges.y, bottom, top, spec.yAxis.log);
+  // A heatmap with origin 'upper' has row 0, the lowest y, at the top.
+  const sy = heatmap?.origin === 'upper' ? makeScale(ranges.y, top, bottom, spec.yAxis.log) : makeScale(ranges.y, bottom, top, spec.yAxis.log);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${escapeXml(FONT)}" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${escapeXml(FONT)}" font-size="11">`,
     `<rect class="background" width="${WIDTH}" height="${HEIGHT}" fill="${theme.background}"/>`,
   ];
   if (spec.title) {
@@ -110,31 +113,111 @@ function drawTrace(trace: TraceSpec, sx: Scale, sy: Scale, theme: Theme): string
   }
 }
 
+/**
+ * The cells as one PNG image of colour-map indices (a rect per cell would take
+ * about 70 bytes each). With evenly spaced coordinates each cell is a block of
+ * pixels; with uneven ones the image is sampled at the plot's own pixels, each
+ * pixel taking the cell that contains its centre.
+ */
 function drawHeatmap(trace: HeatmapTrace, sx: Scale, sy: Scale, theme: Theme): string {
-  const { lo, hi } = zRange(trace.z);
-  const xEdges = edges(trace.x).map((v) => sx.pixel(v));
-  const yEdges = edges(trace.y).map((v) => sy.pixel(v));
-  const cells: string[] = [];
-  trace.z.forEach((row, i) => row.forEach((v, j) => {
-    const x0 = Math.min(xEdges[j], xEdges[j + 1]);
-    const y0 = Math.min(yEdges[i], yEdges[i + 1]);
-    const w = Math.abs(xEdges[j + 1] - xEdges[j]);
-    const h = Math.abs(yEdges[i + 1] - yEdges[i]);
-    // Cells overlap by a fraction of a pixel so no seams show between them.
-    cells.push(`<rect x="${n(x0)}" y="${n(y0)}" width="${n(w + 0.4)}" height="${n(h + 0.4)}" fill="${viridis(hi > lo ? (v - lo) / (hi - lo) : 0.5)}"/>`);
-  }));
-  const lines = trace.contours.map((level) => {
-    const d = contourSegments(trace.x, trace.y, trace.z, level)
-      .map(([x0, y0, x1, y1]) => `M${n(sx.pixel(x0))} ${n(sy.pixel(y0))}L${n(sx.pixel(x1))} ${n(sy.pixel(y1))}`)
-      .join('');
-    return d ? `<path class="contour" data-level="${level}" d="${d}"/>` : '';
-  });
-  return `<g class="heatmap" shape-rendering="crispEdges">${cells.join('')}</g>`
-    + `<g class="contours" fill="none" stroke="${theme.background}" stroke-width="1.2" stroke-opacity="0.85">${lines.join('')}</g>`;
+  const z = heatmapValues(trace);
+  const { lo, hi } = zRange(z);
+  const index = (v: number) => (hi > lo ? Math.round(((v - lo) / (hi - lo)) * 255) : 128);
+  const xEdges = edges(trace.x);
+  const yEdges = edges(trace.y);
+  const [left, right] = [sx.pixel(xEdges[0]), sx.pixel(xEdges[xEdges.length - 1])];
+  const [yFirst, yLast] = [sy.pixel(yEdges[0]), sy.pixel(yEdges[yEdges.length - 1])];
+  const top = Math.min(yFirst, yLast);
+  const down = yFirst < yLast; // row 0 drawn at the top
+  let width: number;
+  let height: number;
+  let pixels: Uint8Array;
+  if (evenlySpaced(trace.x) && evenlySpaced(trace.y)) {
+    // Each cell a block of kx × ky pixels, about the plot's own resolution: viewers
+    // that smooth images when they stretch them (Chromium does, whatever the
+    // image-rendering hint) then blur only the cells' one-pixel borders.
+    const cols = trace.x.length;
+    const rows = trace.y.length;
+    const kx = Math.max(1, Math.floor((right - left) / cols));
+    const ky = Math.max(1, Math.floor(Math.abs(yLast - yFirst) / rows));
+    width = cols * kx;
+    height = rows * ky;
+    pixels = new Uint8Array(width * height);
+    for (let r = 0; r < height; r++) {
+      const row = z[down ? Math.floor(r / ky) : rows - 1 - Math.floor(r / ky)];
+      for (let c = 0; c < width; c++) pixels[r * width + c] = index(row[Math.floor(c / kx)]);
+    }
+  } else {
+    width = Math.max(1, Math.round(right - left));
+    height = Math.max(1, Math.round(Math.abs(yLast - yFirst)));
+    pixels = new Uint8Array(width * height);
+    // The cell whose edges (in pixels, increasing or decreasing) hold pixel coordinate p.
+    const cellOf = (edgesPx: number[], p: number) => {
+      const increasing = edgesPx[edgesPx.length - 1] > edgesPx[0];
+      let k = 0;
+      while (k < edgesPx.length - 2 && (increasing ? p > edgesPx[k + 1] : p < edgesPx[k + 1])) k++;
+      return k;
+    };
+    const xPx = xEdges.map((v) => sx.pixel(v));
+    const yPx = yEdges.map((v) => sy.pixel(v));
+    const columns = Array.from({ length: width }, (_, c) => cellOf(xPx, left + c + 0.5));
+    for (let r = 0; r < height; r++) {
+      const row = z[cellOf(yPx, top + r + 0.5)];
+      for (let c = 0; c < width; c++) pixels[r * width + c] = index(row[columns[c]]);
+    }
+  }
+  const png = indexedPng(width, height, pixels, PALETTE).toString('base64');
+  const cells = `<image x="${n(left)}" y="${n(top)}" width="${n(right - left)}" height="${n(Math.abs(yLast - yFirst))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${png}"/>`;
+  return `<g class="heatmap">${cells}</g>`
+    + `<g class="contours" fill="none" stroke="${theme.background}" stroke-width="1.2" stroke-opacity="0.85">${contourPaths(trace, z, sx, sy)}</g>`;
+}
+
+/** The most characters the contour lines of one static picture may take (it is stored twice in a notebook). */
+const CONTOUR_BUDGET = 12_000;
+
+/**
+ * Contour lines as SVG paths: joined polylines, thinned to points at least a
+ * pixel and a half apart, to a tenth of a pixel. A field too rough for that
+ * budget (noise crosses every level in every cell) is drawn from 2×2 block
+ * means, up to three times over; past that the static picture has no contour
+ * lines (the interactive one always has them).
+ */
+function contourPaths(trace: HeatmapTrace, z: number[][], sx: Scale, sy: Scale): string {
+  let grid = { x: trace.x, y: trace.y, z };
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const paths = trace.contours.map((level) => {
+      const d = contourLines(grid.x, grid.y, grid.z, level).map((line) => {
+        const pts = line.map(([px, py]): [number, number] => [sx.pixel(px), sy.pixel(py)]);
+        const kept = [pts[0]];
+        for (let k = 1; k < pts.length; k++) {
+          const [lx, ly] = kept[kept.length - 1];
+          if (k === pts.length - 1 || Math.hypot(pts[k][0] - lx, pts[k][1] - ly) >= 1.5) kept.push(pts[k]);
+        }
+        return kept.map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${tenth(px)} ${tenth(py)}`).join('');
+      }).join('');
+      return d ? `<path class="contour" data-level="${level}" d="${d}"/>` : '';
+    }).join('');
+    if (paths.length <= CONTOUR_BUDGET) return paths;
+    if (grid.x.length < 4 || grid.y.length < 4) break;
+    grid = halve(grid);
+  }
+  return '';
+}
+
+/** 2×2 block means of a field and the blocks' centres. */
+function halve(g: { x: number[]; y: number[]; z: number[][] }): { x: number[]; y: number[]; z: number[][] } {
+  const pairs = (c: number[]) => Array.from({ length: Math.floor(c.length / 2) }, (_, k) => (c[2 * k] + c[2 * k + 1]) / 2);
+  const z = Array.from({ length: Math.floor(g.y.length / 2) }, (_, i) => Array.from({ length: Math.floor(g.x.length / 2) }, (_, j) => (
+    g.z[2 * i][2 * j] + g.z[2 * i][2 * j + 1] + g.z[2 * i + 1][2 * j] + g.z[2 * i + 1][2 * j + 1]) / 4));
+  return { x: pairs(g.x), y: pairs(g.y), z };
+}
+
+function tenth(v: number): string {
+  return String(Math.round(v * 10) / 10);
 }
 
 function colorbar(trace: HeatmapTrace, x: number, top: number, bottom: number, theme: Theme): string {
-  const { lo, hi } = zRange(trace.z);
+  const { lo, hi } = zRange(heatmapValues(trace));
   const stops = VIRIDIS.map(([u, c]) => `<stop offset="${u}" stop-color="${c}"/>`).join('');
   const scale = makeScale(hi > lo ? [lo, hi] : [lo - 1, hi + 1], bottom, top, false);
   const ticks = scale.ticks.map((v) => `<text x="${x + 20}" y="${n(scale.pixel(v) + 4)}" fill="${theme.foreground}">${formatNumber(v)}</text>`);
@@ -185,6 +268,16 @@ function zRange(z: number[][]): { lo: number; hi: number } {
     if (v > hi) hi = v;
   }
   return { lo, hi };
+}
+
+/** The 256 colours of the heatmap picture's palette: viridis at k/255. */
+const PALETTE = Array.from({ length: 256 }, (_, k) => viridis(k / 255));
+
+/** True when the coordinates are equally spaced (to the 6 digits figures keep). */
+function evenlySpaced(c: number[]): boolean {
+  if (c.length < 3) return true;
+  const step = (c[c.length - 1] - c[0]) / (c.length - 1);
+  return c.every((v, i) => i === 0 || Math.abs(v - c[i - 1] - step) <= 1e-4 * Math.abs(step));
 }
 
 /** Cell edges halfway between neighbouring coordinates. */
