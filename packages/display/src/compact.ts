@@ -21,6 +21,7 @@ function trace(t: TraceSpec): TraceSpec {
     case 'line':
     case 'points': return { ...t, x: all(t.x), y: all(t.y) };
     case 'heatmap': return { ...t, x: all(t.x), y: all(t.y), contours: all(t.contours) };
+    case 'image': return t;
   }
 }
 

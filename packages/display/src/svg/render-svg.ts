@@ -1,8 +1,8 @@
 import { VIRIDIS, viridis } from '../colormap';
 import { escapeXml } from '../escape';
-import { axisRanges } from '../extent';
+import { axisRanges, yDown } from '../extent';
 import { formatNumber } from '../format';
-import type { FigureSpec, HeatmapTrace, TraceSpec } from '../spec';
+import type { AxisSpec, FigureSpec, HeatmapTrace, TraceSpec } from '../spec';
 import { LIGHT, seriesColor, type Theme } from '../theme';
 import { heatmapValues } from '../grid';
 import { indexedPng } from '../png';
@@ -25,18 +25,26 @@ const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif
  * svg.startsWith('<svg'); // true
  * ```
  */
-export function renderSvg(spec: FigureSpec, theme: Theme = LIGHT): string {
+export function renderSvg(spec: FigureSpec, theme: Theme = LIGHT, { idPrefix = '' }: { idPrefix?: string } = {}): string {
   const traces = activeTraces(spec);
   const legend = legendEntries(traces);
   const heatmap = traces.find((t): t is HeatmapTrace => t.type === 'heatmap');
-  const top = (spec.title ? 36 : 14) + (spec.slider ? 18 : 0);
-  const right = WIDTH - (legend.length > 0 ? 170 : heatmap ? 90 : 20);
-  const bottom = HEIGHT - (spec.xAxis.label ? 50 : 34);
-  const left = spec.yAxis.label ? 76 : 60;
+  const hidden = spec.xAxis.hidden === true && spec.yAxis.hidden === true;
+  let top = (spec.title ? 36 : 14) + (spec.slider ? 18 : 0);
+  let right = WIDTH - (legend.length > 0 ? 170 : heatmap ? 90 : 20);
+  let bottom = HEIGHT - (spec.xAxis.hidden ? 8 : spec.xAxis.label ? 50 : 34);
+  let left = spec.yAxis.hidden ? 8 : spec.yAxis.label ? 76 : 60;
   const ranges = axisRanges(spec);
+  if (traces.some((t) => t.type === 'image')) {
+    // Images keep their aspect: one data unit is as many pixels across as down.
+    const unit = Math.min((right - left) / (ranges.x[1] - ranges.x[0]), (bottom - top) / (ranges.y[1] - ranges.y[0]));
+    const [w, h] = [unit * (ranges.x[1] - ranges.x[0]), unit * (ranges.y[1] - ranges.y[0])];
+    [left, right] = [(left + right - w) / 2, (left + right + w) / 2];
+    [top, bottom] = [(top + bottom - h) / 2, (top + bottom + h) / 2];
+  }
   const sx = makeScale(ranges.x, left, right, spec.xAxis.log);
-  // A heatmap with origin 'upper' has row 0, the lowest y, at the top.
-  const sy = heatmap?.origin === 'upper' ? makeScale(ranges.y, top, bottom, spec.yAxis.log) : makeScale(ranges.y, bottom, top, spec.yAxis.log);
+  // A heatmap with origin 'upper' has row 0, the lowest y, at the top; so do images.
+  const sy = yDown(spec) ? makeScale(ranges.y, top, bottom, spec.yAxis.log) : makeScale(ranges.y, bottom, top, spec.yAxis.log);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="${escapeXml(FONT)}" font-size="11">`,
     `<rect class="background" width="${WIDTH}" height="${HEIGHT}" fill="${theme.background}"/>`,
@@ -51,11 +59,13 @@ export function renderSvg(spec: FigureSpec, theme: Theme = LIGHT): string {
   parts.push(...axes(spec, sx, sy, { left, right, top, bottom }, theme, !heatmap));
   for (const trace of traces) parts.push(drawTrace(trace, sx, sy, theme));
   for (const a of spec.annotations) {
-    parts.push(`<text class="annotation" x="${n(sx.pixel(a.x) + 6)}" y="${n(sy.pixel(a.y) - 6)}" fill="${seriesColor(theme, a.color)}">${escapeXml(a.text)}</text>`);
+    // On hidden axes (an image grid) a note is a caption centred on its point.
+    const place = hidden ? `x="${n(sx.pixel(a.x))}" y="${n(sy.pixel(a.y) + 4)}" text-anchor="middle"` : `x="${n(sx.pixel(a.x) + 6)}" y="${n(sy.pixel(a.y) - 6)}"`;
+    parts.push(`<text class="annotation" ${place} fill="${seriesColor(theme, a.color)}">${escapeXml(a.text)}</text>`);
   }
-  parts.push(`<rect class="frame" x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="${theme.axis}"/>`);
+  if (!hidden) parts.push(`<rect class="frame" x="${n(left)}" y="${n(top)}" width="${n(right - left)}" height="${n(bottom - top)}" fill="none" stroke="${theme.axis}"/>`);
   if (legend.length > 0) parts.push(drawLegend(legend, right + 14, top, theme));
-  if (heatmap) parts.push(colorbar(heatmap, right + 16, top, bottom, theme));
+  if (heatmap) parts.push(colorbar(heatmap, right + 16, top, bottom, theme, `${idPrefix}viridis`));
   parts.push('</svg>');
   return parts.join('\n');
 }
@@ -67,19 +77,26 @@ interface Box {
   bottom: number;
 }
 
+/** Tick values and their texts: named ticks if the axis has them, else nice numbers. */
+function tickList(axis: AxisSpec, scale: Scale): [number, string][] {
+  if (axis.hidden) return [];
+  if (axis.ticks) return axis.ticks.values.map((v, k) => [v, escapeXml(axis.ticks!.labels[k])]);
+  return scale.ticks.map((v) => [v, formatNumber(v)]);
+}
+
 function axes(spec: FigureSpec, sx: Scale, sy: Scale, box: Box, theme: Theme, grid: boolean): string[] {
   const out: string[] = [];
-  for (const v of sx.ticks) {
+  for (const [v, text] of tickList(spec.xAxis, sx)) {
     const x = n(sx.pixel(v));
-    if (grid) out.push(`<line class="grid" x1="${x}" y1="${box.top}" x2="${x}" y2="${box.bottom}" stroke="${theme.grid}"/>`);
-    out.push(`<line class="tick" x1="${x}" y1="${box.bottom}" x2="${x}" y2="${box.bottom + 4}" stroke="${theme.axis}"/>`);
-    out.push(`<text class="tick-label" x="${x}" y="${box.bottom + 16}" text-anchor="middle" fill="${theme.foreground}">${formatNumber(v)}</text>`);
+    if (grid) out.push(`<line class="grid" x1="${x}" y1="${n(box.top)}" x2="${x}" y2="${n(box.bottom)}" stroke="${theme.grid}"/>`);
+    out.push(`<line class="tick" x1="${x}" y1="${n(box.bottom)}" x2="${x}" y2="${n(box.bottom + 4)}" stroke="${theme.axis}"/>`);
+    out.push(`<text class="tick-label" x="${x}" y="${n(box.bottom + 16)}" text-anchor="middle" fill="${theme.foreground}">${text}</text>`);
   }
-  for (const v of sy.ticks) {
+  for (const [v, text] of tickList(spec.yAxis, sy)) {
     const y = sy.pixel(v);
-    if (grid) out.push(`<line class="grid" x1="${box.left}" y1="${n(y)}" x2="${box.right}" y2="${n(y)}" stroke="${theme.grid}"/>`);
-    out.push(`<line class="tick" x1="${box.left - 4}" y1="${n(y)}" x2="${box.left}" y2="${n(y)}" stroke="${theme.axis}"/>`);
-    out.push(`<text class="tick-label" x="${box.left - 7}" y="${n(y + 4)}" text-anchor="end" fill="${theme.foreground}">${formatNumber(v)}</text>`);
+    if (grid) out.push(`<line class="grid" x1="${n(box.left)}" y1="${n(y)}" x2="${n(box.right)}" y2="${n(y)}" stroke="${theme.grid}"/>`);
+    out.push(`<line class="tick" x1="${n(box.left - 4)}" y1="${n(y)}" x2="${n(box.left)}" y2="${n(y)}" stroke="${theme.axis}"/>`);
+    out.push(`<text class="tick-label" x="${n(box.left - 7)}" y="${n(y + 4)}" text-anchor="end" fill="${theme.foreground}">${text}</text>`);
   }
   if (spec.xAxis.label) {
     out.push(`<text class="axis-label" x="${(box.left + box.right) / 2}" y="${box.bottom + 38}" text-anchor="middle" font-size="12" fill="${theme.foreground}">${escapeXml(spec.xAxis.label)}</text>`);
@@ -110,6 +127,11 @@ function drawTrace(trace: TraceSpec, sx: Scale, sy: Scale, theme: Theme): string
     }
     case 'heatmap':
       return drawHeatmap(trace, sx, sy, theme);
+    case 'image': {
+      const [x0, x1] = [sx.pixel(trace.x0 - 0.5), sx.pixel(trace.x0 + trace.width - 0.5)];
+      const [y0, y1] = [sy.pixel(trace.y0 - 0.5), sy.pixel(trace.y0 + trace.height - 0.5)];
+      return `<image class="picture" x="${n(Math.min(x0, x1))}" y="${n(Math.min(y0, y1))}" width="${n(Math.abs(x1 - x0))}" height="${n(Math.abs(y1 - y0))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${trace.png}"/>`;
+    }
   }
 }
 
@@ -168,7 +190,7 @@ function drawHeatmap(trace: HeatmapTrace, sx: Scale, sy: Scale, theme: Theme): s
   }
   const png = indexedPng(width, height, pixels, PALETTE).toString('base64');
   const cells = `<image x="${n(left)}" y="${n(top)}" width="${n(right - left)}" height="${n(Math.abs(yLast - yFirst))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${png}"/>`;
-  return `<g class="heatmap">${cells}</g>`
+  return `<g class="heatmap">${cells}</g>${cellText(trace, z, sx, sy, index)}`
     + `<g class="contours" fill="none" stroke="${theme.background}" stroke-width="1.2" stroke-opacity="0.85">${contourPaths(trace, z, sx, sy)}</g>`;
 }
 
@@ -216,14 +238,26 @@ function tenth(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
-function colorbar(trace: HeatmapTrace, x: number, top: number, bottom: number, theme: Theme): string {
+/** The text of each cell (a confusion matrix's counts), white on the dark half of the colour map, black on the bright. */
+function cellText(trace: HeatmapTrace, z: number[][], sx: Scale, sy: Scale, index: (v: number) => number): string {
+  if (!trace.text) return '';
+  const out: string[] = [];
+  trace.text.forEach((row, i) => row.forEach((text, j) => {
+    if (text === '') return;
+    const fill = index(z[i][j]) < 150 ? '#ffffff' : '#1f2328';
+    out.push(`<text x="${n(sx.pixel(trace.x[j]))}" y="${n(sy.pixel(trace.y[i]) + 4)}" text-anchor="middle" fill="${fill}">${escapeXml(text)}</text>`);
+  }));
+  return `<g class="cell-text">${out.join('')}</g>`;
+}
+
+function colorbar(trace: HeatmapTrace, x: number, top: number, bottom: number, theme: Theme, id: string): string {
   const { lo, hi } = zRange(heatmapValues(trace));
   const stops = VIRIDIS.map(([u, c]) => `<stop offset="${u}" stop-color="${c}"/>`).join('');
   const scale = makeScale(hi > lo ? [lo, hi] : [lo - 1, hi + 1], bottom, top, false);
   const ticks = scale.ticks.map((v) => `<text x="${x + 20}" y="${n(scale.pixel(v) + 4)}" fill="${theme.foreground}">${formatNumber(v)}</text>`);
   // The gradient's id only has to be unique within this SVG document.
-  return `<g class="colorbar"><defs><linearGradient id="viridis" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>`
-    + `<rect x="${x}" y="${top}" width="14" height="${bottom - top}" fill="url(#viridis)"/>${ticks.join('')}</g>`;
+  return `<g class="colorbar"><defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>`
+    + `<rect x="${n(x)}" y="${n(top)}" width="14" height="${n(bottom - top)}" fill="url(#${id})"/>${ticks.join('')}</g>`;
 }
 
 interface LegendEntry {
@@ -235,7 +269,7 @@ interface LegendEntry {
 function legendEntries(traces: TraceSpec[]): LegendEntry[] {
   const out: LegendEntry[] = [];
   for (const t of traces) {
-    if (t.type === 'heatmap') continue;
+    if (t.type === 'heatmap' || t.type === 'image') continue;
     if (t.type === 'line' && !t.legend) continue;
     const kind = t.type === 'line' ? (t.style === 'solid' ? 'line' : t.style) : t.type;
     out.push({ kind, name: t.name, color: t.color });
