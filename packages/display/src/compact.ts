@@ -1,4 +1,4 @@
-import type { FigureSpec, TraceSpec, TraceUpdate } from './spec';
+import type { DisplaySpec, FigureSpec, TraceSpec, TraceUpdate } from './spec';
 
 /**
  * Figures keep 6 significant digits of their coordinates: a relative error
@@ -35,7 +35,16 @@ function update(u: TraceUpdate): TraceUpdate {
 }
 
 /** The spec with its coordinates rounded (a new object; the argument is not changed). */
-export function compactSpec(spec: FigureSpec): FigureSpec {
+export function compactSpec<S extends DisplaySpec>(spec: S): S {
+  switch (spec.kind) {
+    case 'panels': return { ...spec, panels: spec.panels.map((p) => (p ? compactPlot(p) : null)) };
+    case 'table': return { ...spec, rows: spec.rows.map((r) => r.map((v) => (typeof v === 'number' ? round(v) : v))) };
+    case 'progress': return spec;
+    default: return compactPlot(spec as FigureSpec) as S;
+  }
+}
+
+function compactPlot(spec: FigureSpec): FigureSpec {
   return {
     ...spec,
     traces: spec.traces.map(trace),

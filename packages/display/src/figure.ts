@@ -1,14 +1,13 @@
 import { compactSpec } from './compact';
-import { interactiveHtml, staticHtml } from './html';
+import { interactiveHtml } from './html';
 import { checkOptions, optionalBoolean } from './input/options';
+import { displayHtml, displaySvg, displayText, isPlot } from './render-display';
 import { saveFigure, type SaveOptions } from './save';
-import { MIME_TYPE, type FigureSpec } from './spec';
-import { summarize } from './summary';
-import { renderSvg } from './svg/render-svg';
+import { MIME_TYPE, type DisplaySpec, type FigureSpec } from './spec';
 
 /** The MIME bundle of a figure: every representation a front end may choose from. */
-export interface FigureBundle {
-  [MIME_TYPE]: FigureSpec;
+export interface FigureBundle<S extends DisplaySpec = FigureSpec> {
+  [MIME_TYPE]: S;
   'text/html': string;
   'image/svg+xml': string;
   'text/plain': string;
@@ -39,11 +38,11 @@ export interface BundleOptions {
  * // ['application/vnd.tangent-lab.plot+json', 'text/html', 'image/svg+xml', 'text/plain']
  * ```
  */
-export class Figure {
+export class Figure<S extends DisplaySpec = FigureSpec> {
   /** The figure as plain data; coordinates keep 6 significant digits (see `compact.ts`). */
-  readonly spec: FigureSpec;
+  readonly spec: S;
 
-  constructor(spec: FigureSpec) {
+  constructor(spec: S) {
     this.spec = compactSpec(spec);
   }
 
@@ -54,15 +53,16 @@ export class Figure {
    * line). A figure's bundle stays under 100 KB — a 1000×1000 heatmap
    * included — so saved notebooks stay light.
    */
-  toBundle(options: BundleOptions = {}): FigureBundle {
+  toBundle(options: BundleOptions = {}): FigureBundle<S> {
     checkOptions('Figure.toBundle', options, ['includePlotly']);
     const includePlotly = optionalBoolean('Figure.toBundle', 'includePlotly', options.includePlotly) ?? false;
-    const svg = renderSvg(this.spec);
+    const spec = this.spec;
+    const svg = displaySvg(spec);
     return {
-      [MIME_TYPE]: this.spec,
-      'text/html': includePlotly ? interactiveHtml(this.spec, svg, true) : staticHtml(svg),
+      [MIME_TYPE]: spec,
+      'text/html': includePlotly && isPlot(spec) ? interactiveHtml(spec, svg, true) : displayHtml(spec, svg),
       'image/svg+xml': svg,
-      'text/plain': summarize(this.spec),
+      'text/plain': displayText(spec),
     };
   }
 
@@ -83,12 +83,12 @@ export class Figure {
   }
 
   /** The figure as JSON (its {@link FigureSpec}). */
-  toJSON(): FigureSpec {
+  toJSON(): S {
     return this.spec;
   }
 
   /** The one-line summary, as in `text/plain`. */
   toString(): string {
-    return summarize(this.spec);
+    return displayText(this.spec);
   }
 }

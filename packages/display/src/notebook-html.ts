@@ -1,7 +1,7 @@
 import { interactiveHtml } from './html';
-import { parseSpec } from './parse-spec';
+import { parseDisplaySpec } from './parse-spec';
+import { displayHtml, displaySvg, isPlot } from './render-display';
 import { MIME_TYPE } from './spec';
-import { renderSvg } from './svg/render-svg';
 
 /** The parts of a Jupyter notebook (nbformat 4) that {@link interactiveNotebook} reads. */
 export interface NotebookLike {
@@ -33,11 +33,16 @@ export function interactiveNotebook<T extends NotebookLike>(notebook: T): T {
   for (const cell of copy.cells) {
     for (const output of cell.outputs ?? []) {
       if (!output.data || !(MIME_TYPE in output.data)) continue;
-      const spec = parseSpec(output.data[MIME_TYPE]);
-      const svg = renderSvg(spec);
+      const spec = parseDisplaySpec(output.data[MIME_TYPE]);
+      const svg = displaySvg(spec);
       output.data['image/svg+xml'] = svg;
-      output.data['text/html'] = interactiveHtml(spec, svg, !plotlyPlaced);
-      plotlyPlaced = true;
+      if (isPlot(spec)) {
+        output.data['text/html'] = interactiveHtml(spec, svg, !plotlyPlaced);
+        plotlyPlaced = true;
+      } else {
+        // Tables and progress bars are HTML already.
+        output.data['text/html'] = displayHtml(spec, svg);
+      }
     }
   }
   return copy;

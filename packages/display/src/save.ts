@@ -4,8 +4,8 @@ import { InputError } from './errors';
 import { escapeXml } from './escape';
 import { interactiveHtml } from './html';
 import { checkOptions, describe } from './input/options';
-import type { FigureSpec } from './spec';
-import { renderSvg } from './svg/render-svg';
+import { displayHtml, displaySvg, isPlot } from './render-display';
+import type { DisplaySpec } from './spec';
 
 /** Options of `figure.save`. */
 export interface SaveOptions {
@@ -23,7 +23,7 @@ interface ResvgModule {
  * Everything is checked before the file is opened, so a bad call leaves no
  * file behind.
  */
-export function saveFigure(spec: FigureSpec, path: string, options: SaveOptions = {}): void {
+export function saveFigure(spec: DisplaySpec, path: string, options: SaveOptions = {}): void {
   const where = 'figure.save';
   checkOptions(where, options, ['scale']);
   if (typeof path !== 'string' || path === '') throw new InputError(`${where}: path must be a file name ending in .svg, .html or .png, got ${describe(path)}`);
@@ -35,14 +35,15 @@ export function saveFigure(spec: FigureSpec, path: string, options: SaveOptions 
   if (typeof scale !== 'number' || !(scale > 0) || scale > 16) throw new InputError(`${where}: scale must be a number in (0, 16], got ${describe(options.scale)}`);
   const dir = dirname(resolve(path));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`${where}: cannot write "${path}": the directory ${dir} does not exist`);
-  const svg = renderSvg(spec);
+  const svg = displaySvg(spec);
   if (ext === '.svg') {
     writeFileSync(path, `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`);
   } else if (ext === '.png') {
     writeFileSync(path, rasterize(svg, scale));
   } else {
-    const title = escapeXml(spec.title ?? spec.kind);
-    writeFileSync(path, `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body style="margin:16px">\n${interactiveHtml(spec, svg, true)}\n</body></html>\n`);
+    const title = escapeXml(('title' in spec ? spec.title : undefined) ?? spec.kind);
+    const body = isPlot(spec) ? interactiveHtml(spec, svg, true) : displayHtml(spec, svg);
+    writeFileSync(path, `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body style="margin:16px">\n${body}\n</body></html>\n`);
   }
 }
 

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { dataFrameBundle, isDataFrameLike, type DataFrameLike } from './dataframe';
 import { InputError } from './errors';
 import { Figure } from './figure';
+import type { DisplaySpec } from './spec';
 import { checkOptions, describe, optionalBoolean } from './input/options';
 import { kernelWriter } from './tslab-kernel';
 
 /** What {@link show} and {@link LiveDisplay.update} draw. */
-export type Showable = Figure | DataFrameLike;
+export type Showable = Figure<DisplaySpec> | DataFrameLike;
 
 /** Options of {@link show}. */
 export interface ShowOptions {

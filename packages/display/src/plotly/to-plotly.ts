@@ -65,8 +65,9 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
       y: spec.yAxis.log ? Math.log10(a.y) : a.y,
       text: plotlyText(a.text),
       showarrow: false,
-      xanchor: 'left',
-      yanchor: 'bottom',
+      // On hidden axes (an image grid) a note is a caption centred on its point.
+      xanchor: spec.xAxis.hidden ? 'center' : 'left',
+      yanchor: spec.xAxis.hidden ? 'middle' : 'bottom',
       font: { color: seriesColor(theme, a.color) },
     })),
   };
