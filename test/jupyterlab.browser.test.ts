@@ -12,15 +12,18 @@ import { launchChromium, outDir } from './helpers/chromium';
 //
 // The notebooks are copied to out/lab/notebooks (JupyterLab saves them there,
 // never into notebooks/), next to a link to the tutorials' node_modules so
-// the kernel finds @tangent-lab/core and @tangent-lab/display.
+// the kernel finds @tangent-lab/core and @tangent-lab/display. Screenshots go
+// to out/lab-screenshots: tslab's TypeScript watches the kernel's directory and
+// its parents, and files appearing there while it compiles upset it.
 
 const root = join(__dirname, '..');
 const MIME = 'application/vnd.tangent-lab.plot+json';
 const PLUGIN = '@tangent-lab/jupyterlab:plot';
 /** A figure may add this much to a saved notebook (issue 15). */
 const FIGURE_BUDGET = 100 * 1024;
-const out = outDir('lab');
-const work = join(out, 'notebooks');
+const labDir = outDir('lab');
+const work = join(labDir, 'notebooks');
+const out = outDir('lab-screenshots');
 
 interface Lab { url: string; token: string; port: number; pid: number; stop(): Promise<{ code: number | null; signal: string | null }> }
 interface Launcher { startLab(options: object, io?: object): Promise<Lab>; defaults(): Record<string, unknown> }
@@ -29,15 +32,15 @@ let lab: Lab;
 let browser: Browser;
 
 before(async () => {
-  rmSync(out, { recursive: true, force: true });
+  rmSync(labDir, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   for (const name of ['00-quickstart.ipynb', '05-nngp-vs-ntk-vs-ensemble.ipynb']) copyFileSync(join(root, 'notebooks', name), join(work, name));
-  copyFileSync(join(__dirname, 'fixtures', 'notebooks', 'live-display.ipynb'), join(work, 'live-display.ipynb'));
+  for (const name of ['live-display.ipynb', 'display-gallery.ipynb']) copyFileSync(join(__dirname, 'fixtures', 'notebooks', name), join(work, name));
   symlinkSync(join(root, 'notebooks', 'node_modules'), join(work, 'node_modules'), 'dir');
   const launcher = (await import(pathToFileURL(join(root, 'lab', 'start.mjs')).href)) as Launcher;
   const started = Date.now();
   lab = await launcher.startLab(
-    { ...launcher.defaults(), own: true, port: 18888, exposeApp: true, notebookDir: work, jupyterDir: join(out, '.jupyter') },
+    { ...launcher.defaults(), own: true, port: 18888, exposeApp: true, notebookDir: work, jupyterDir: join(labDir, '.jupyter') },
     { stdio: 'ignore', log: () => {} },
   );
   process.stdout.write(`# JupyterLab served in ${Date.now() - started} ms\n`);
@@ -231,6 +234,38 @@ describe('the real JupyterLab 4 front-end runs the tutorials with our extension'
     assert.ok(seen.length >= 3 && seen[seen.length - 1] === 6, `the figure grew while the loop ran: ${seen.join(' → ')} points`);
     assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'never shrank');
     await page.screenshot({ path: join(out, 'live-display.png') });
+    assert.deepEqual(errors, [], 'no console errors');
+    await closeAndShutDown(page);
+  });
+});
+
+describe('every kind of Tangent Lab output in the real front-end', () => {
+  it('a progress bar ends in its final state, a sortable table, image grid, confusion matrix, 1000×1000 heatmap and panels are drawn by our renderer; each saved figure stays under 100 KB', async () => {
+    const started = Date.now();
+    const { page, errors } = await openNotebook('display-gallery.ipynb');
+    await runAll(page);
+    const { figures, errors: outputErrors } = await outputs(page);
+    assert.deepEqual(outputErrors, [], 'no error outputs');
+    assert.equal(figures, 6, 'progress, table, confusion matrix, image grid, heatmap, panels');
+    await drawnFigures(page, 4);
+    const progressText = await page.locator('.tangent-lab-progress-view .tangent-lab-progress-text').textContent();
+    assert.match(progressText ?? '', /^steps █{20} 40\/40 \(done\)/, 'the bar shows its final state');
+    assert.equal(await page.locator('.tangent-lab-progress-view').count(), 1, 'one bar, updated in place');
+    const column = () => page.locator('.tangent-lab-table-view tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual(await column(), ['0.812', '0.913', '0.951']);
+    await page.locator('.tangent-lab-table-view th', { hasText: 'nngp' }).click();
+    await page.locator('.tangent-lab-table-view th', { hasText: 'nngp' }).click();
+    assert.deepEqual(await column(), ['0.951', '0.913', '0.812'], 'sorted descending by a second click');
+    const kinds = await page.evaluate(() => Array.from(document.querySelectorAll('.tangent-lab-renderer .js-plotly-plot'))
+      .map((gd) => (gd as unknown as { _fullData: { type: string }[] })._fullData.map((t) => t.type).join(',')));
+    assert.deepEqual(kinds, ['heatmap', 'image', 'heatmap', 'scatter,scatter,heatmap'], 'confusion matrix, image grid, heatmap, panels (two curves and a heatmap)');
+    await page.screenshot({ path: join(out, 'display-gallery.png'), fullPage: true });
+    const saved = await saveAndRead(page, 'display-gallery.ipynb');
+    for (const b of saved.figureBytes) assert.ok(b <= FIGURE_BUDGET, `a saved figure takes ${b} bytes, at most ${FIGURE_BUDGET}`);
+    const savedProgress = JSON.parse(readFileSync(join(work, 'display-gallery.ipynb'), 'utf8')).cells[1].outputs as { data: Record<string, { finished?: boolean; done?: number }> }[];
+    assert.equal(savedProgress.length, 1);
+    assert.deepEqual([savedProgress[0].data[MIME].finished, savedProgress[0].data[MIME].done], [true, 40], 'the saved notebook keeps the final state');
+    process.stdout.write(`# display-gallery: ${Date.now() - started} ms, saved ${saved.bytes} bytes, figures ${saved.figureBytes.join(', ')} bytes\n`);
     assert.deepEqual(errors, [], 'no console errors');
     await closeAndShutDown(page);
   });

@@ -136,6 +136,11 @@ def main(argv=None):
     config.MappingKernelManager.default_kernel_name = "tslab"
     # Kernels are tslab's; do not look for a Python one.
     config.KernelSpecManager.ensure_native_kernel = False
+    # Checkpoints live in the project-local directory, not next to the notebooks:
+    # tslab's TypeScript watches the notebooks' directory tree, and a burst of
+    # file events there while it compiles makes it report "Unexpected pending
+    # rebuildTimer" in a cell.
+    config.FileCheckpoints.checkpoint_dir = os.path.normpath(os.path.join(data_dir, "..", "..", "checkpoints"))
     # The tutorials' node_modules is not something to browse.
     config.ContentsManager.hide_globs = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~", "node_modules"]
     config.TangentLab.static_dir = os.path.join(app_dir, "static")
