@@ -99,6 +99,7 @@ test('parseSpec rejects crafted figures', () => {
   const spec = JSON.parse(JSON.stringify(trajectory.spec));
   assert.throws(() => parseSpec({ ...spec, version: 3 }), /version 3 is not supported/);
   assert.throws(() => parseSpec({ ...spec, traces: [{ ...spec.traces[0], x: ['<img src=x>', 1, 2, 3] }] }), /x\[0\] must be a finite number/);
-  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'image', source: 'http://example.com/x.png' }] }), /type must be one of/);
+  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'picture', source: 'http://example.com/x.png' }] }), /type must be one of/);
+  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'image', x0: 0, y0: 0, width: 1, height: 1, png: 'http://example.com/x.png' }] }), /png must be a PNG, base64/);
   assert.throws(() => parseSpec({ ...spec, title: { text: 'x' } }), /figure\.title must be a string/);
 });
