@@ -25,7 +25,7 @@ export { heatmap, type HeatmapOptions } from './heatmap';
 export { confusionHeatmap, type ConfusionHeatmapOptions } from './confusion-heatmap';
 export { imageGrid, type ImageGridOptions, type ImagesLike, type TensorShape } from './image-grid';
 export { panels } from './panels';
-export { table, type TableOptions } from './table';
+export { table, type Cell, type TableOptions } from './table';
 export { progress, type Progress, type ProgressOptions } from './progress';
 export { show, liveDisplay, type Showable, type ShowOptions, type LiveDisplay } from './show';
 export { dataFrameBundle, isDataFrameLike, type DataFrameLike } from './dataframe';
