@@ -20,6 +20,8 @@ const DEBIAN = {
   build: ['libopenblas0-pthread', 'liblapack3'],
   notebooks: ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client'],
   browser: ['chromium'],
+  // A local Redis for the tests of batch across machines (BullMQ); started by the test itself.
+  queue: ['redis-server'],
 };
 
 function log(message) {
@@ -124,6 +126,7 @@ const commands = {
     build();
     ensureDebian('notebooks');
     ensureDebian('browser');
+    ensureDebian('queue');
     run(process.execPath, [join(root, 'tools', 'run-tests.mjs'), ...process.argv.slice(3)]);
   },
   tutorial() {

@@ -209,7 +209,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     await runTasks([task], 1, () => {});
     log(`tile ${tile.r},${tile.c} done on ${me} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     return 'computed';
-  }, { connection, concurrency: threads, lockDuration, maxStalledCount: 5 });
+  }, { connection, concurrency: threads, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5 });
   worker.on('failed', (job, error) => log(`tile job ${job?.id} failed on ${me}: ${error.message}`));
   await worker.waitUntilReady();
   return {
