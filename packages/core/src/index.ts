@@ -23,6 +23,7 @@ export {
   batch, logProgress, formatProgress, predictStored, runQueueWorker, KernelStore, StoredMatrix,
   type BatchOptions, type BatchedKernelFn, type StoredKernelFn, type AnyKernelFn, type BatchedFn, type StoredFn,
   type BatchProgress, type ProgressFn, type StoredKernel, type StoreManifest, type QueueWorker, type QueueWorkerOptions,
+  type StoredKernelSource, type StoredInput, type Tile, type TileValues, type KernelFnRest, type StoredOf,
 } from './batch';
 export * as signal from './signal';
 export * as ode from './ode';

@@ -19,7 +19,8 @@ import type { TileJob, TileSink } from './tile-job';
 import { analyticTile, planTiles, scheduleOrder, tileCost, writeTile, type SharedMatrix, type Tile, type TileValues } from './tiles';
 
 export { formatProgress, logProgress, type BatchProgress, type ProgressFn } from './progress';
-export { KernelStore, StoredMatrix, type StoredKernel, type StoreManifest } from './store';
+export { KernelStore, StoredMatrix, type StoredKernel, type StoreManifest, type StoredKernelSource, type StoredInput } from './store';
+export type { Tile, TileValues } from './tiles';
 export { runQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue';
 export { predictStored } from './predict-stored';
 
@@ -78,14 +79,15 @@ export interface StoredKernelFn {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyKernelFn = (x1: MatrixLike, x2: MatrixLike | null | undefined, ...rest: any[]) => Matrix | Kernel | Promise<Matrix | Kernel>;
 
-type Awaited2<T> = T extends Promise<infer U> ? U : T;
-type Rest<F> = F extends (x1: MatrixLike, x2: MatrixLike | null | undefined, ...rest: infer R) => unknown ? R : never;
-type StoredOf<T> = T extends Matrix ? StoredMatrix : StoredKernel;
+/** The arguments of a kernel function after x1 and x2 (`get`, `params`, …). */
+export type KernelFnRest<F> = F extends (x1: MatrixLike, x2: MatrixLike | null | undefined, ...rest: infer R) => unknown ? R : never;
+/** The stored counterpart of a kernel function's result: {@link StoredMatrix} for a Matrix, {@link StoredKernel} for a Kernel. */
+export type StoredOf<T> = T extends Matrix ? StoredMatrix : StoredKernel;
 
 /** The batched form of an {@link AnyKernelFn}: same arguments, asynchronous. */
-export type BatchedFn<F extends AnyKernelFn> = (x1: MatrixLike, x2?: MatrixLike | null, ...rest: Rest<F>) => Promise<Awaited2<ReturnType<F>>>;
+export type BatchedFn<F extends AnyKernelFn> = (x1: MatrixLike, x2?: MatrixLike | null, ...rest: KernelFnRest<F>) => Promise<Awaited<ReturnType<F>>>;
 /** The stored form of an {@link AnyKernelFn}: resolves to readers of the stored kernels. */
-export type StoredFn<F extends AnyKernelFn> = (x1: MatrixLike, x2?: MatrixLike | null, ...rest: Rest<F>) => Promise<StoredOf<Awaited2<ReturnType<F>>>>;
+export type StoredFn<F extends AnyKernelFn> = (x1: MatrixLike, x2?: MatrixLike | null, ...rest: KernelFnRest<F>) => Promise<StoredOf<Awaited<ReturnType<F>>>>;
 
 const DEFAULT_QUEUE = 'tangent-lab-tiles';
 
