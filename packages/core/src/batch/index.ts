@@ -45,7 +45,8 @@ export interface BatchOptions {
    * A Redis URL (`redis://host:port`): the missing tiles are put on a BullMQ
    * queue for `tangent-lab worker --queue URL --store DIR` processes on any
    * number of machines sharing the store's directory. Needs `store` and an
-   * analytic stax kernel.
+   * analytic stax kernel. The call resolves once workers have written every
+   * tile (start them before or after; without any it waits).
    */
   queue?: string;
   /** The queue's name, when several stores share one Redis (default `'tangent-lab-tiles'`). */

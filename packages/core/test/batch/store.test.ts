@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { batch, InputError, KernelStore, predict, predictStored, stax, type BatchProgress, type StoreManifest } from '@tangent-lab/core';
+import { batch, empirical, InputError, KernelStore, predict, predictStored, random, stax, type BatchProgress, type StoreManifest } from '@tangent-lab/core';
 import { inputs } from '../helpers/compare';
 
 const root = mkdtempSync(join(tmpdir(), 'tangent-store-'));
@@ -107,6 +107,21 @@ describe('batch with a store: the kernel on disk, tile by tile', () => {
     const expected = net.kernel(x);
     assert.deepEqual(stored.nngp.toMatrix().data, expected.nngp.data);
     assert.deepEqual(stored.ntk!.toMatrix().data, expected.ntk!.data);
+  });
+
+  it('stores any kernel function: an empirical NTK with its params, identified by source and argument hashes', async () => {
+    const dir = join(root, 'empirical');
+    const fn = empirical.ntkFn(net.apply);
+    const { params } = net.init(random.key(4), 5);
+    const stored = await batch(fn, { batchSize: 16, store: dir })(x1, null, params);
+    const expected = fn(x1, null, params);
+    const got = stored.toMatrix();
+    for (let i = 0; i < got.data.length; i++) assert.ok(Math.abs(got.data[i] - expected.data[i]) <= 1e-12 * Math.abs(expected.data[i]) + 1e-15);
+    const manifest = KernelStore.open(dir).manifest;
+    assert.equal(manifest.kernel.kind, 'function');
+    assert.deepEqual(manifest.outputs, ['kernel']);
+    const other = net.init(random.key(5), 5).params;
+    await assert.rejects(batch(fn, { batchSize: 16, store: dir })(x1, null, other), /holds another kernel function/);
   });
 
   it('predictStored: train–train in memory, test rows streamed from the store, equals the in-memory prediction', async () => {
