@@ -23,6 +23,8 @@ const DEBIAN = {
   browser: ['chromium', 'fonts-dejavu-core'],
   // `npm run lab` and its browser test: JupyterLab's server side (the front-end comes from npm).
   lab: ['python3-jupyter-server', 'python3-jupyterlab-server'],
+  // A local Redis for the tests of batch across machines (BullMQ); started by the test itself.
+  queue: ['redis-server'],
 };
 
 function log(message) {
@@ -140,6 +142,7 @@ const commands = {
     ensureDebian('notebooks');
     ensureDebian('browser');
     ensureLab();
+    ensureDebian('queue');
     run(process.execPath, [join(root, 'tools', 'run-tests.mjs'), ...process.argv.slice(3)]);
   },
   lab() {

@@ -6,7 +6,8 @@ import { SPEC_VERSION, type TableSpec } from './spec';
 /** Rows a table figure keeps (it is a picture, not a data store; `totalRows` says how many there were). */
 export const TABLE_MAX_ROWS = 200;
 
-type Cell = number | string | boolean | null | undefined;
+/** A table cell: a number, text, a boolean, or empty. */
+export type Cell = number | string | boolean | null | undefined;
 
 /** Options of {@link table}. */
 export interface TableOptions {
