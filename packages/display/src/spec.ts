@@ -94,7 +94,7 @@ export interface HeatmapTrace {
 }
 
 /**
- * A large matrix reduced to at most {@link GRID_MAX}² cells: each cell is the
+ * A large matrix reduced to at most 100² cells (`GRID_MAX` in grid.ts): each cell is the
  * mean of a block of `blockRows × blockCols` entries of the
  * `sourceRows × sourceCols` matrix (the last blocks may be smaller), stored
  * as 16-bit levels between `min` and `max` (an error of at most
