@@ -51,6 +51,8 @@ export function saveFigure(spec: DisplaySpec, path: string, options: SaveOptions
 function rasterize(svg: string, scale: number): Buffer {
   let resvg: ResvgModule;
   try {
+    // Loaded lazily: only PNG needs the native rasterizer.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     resvg = require('@resvg/resvg-js') as ResvgModule;
   } catch (error) {
     throw new InputError(`figure.save: writing PNG needs @resvg/resvg-js, which did not load here (${(error as Error).message}); save as .svg or .html instead`);
