@@ -53,6 +53,21 @@ describe('the notebook runner reports failures by notebook, cell and error', () 
   }
 });
 
+describe('tslab shows a Matrix or Tensor cell value as rows, and its HTML table on request', () => {
+  it('array-printing', () => {
+    const r = runner.executeNotebook(join(fixtures, 'array-printing.ipynb'), fixtureOut);
+    assert.equal(r.ok, true, r.failure?.error);
+    type Output = { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> };
+    const executed = JSON.parse(readFileSync(join(fixtureOut, 'array-printing.ipynb'), 'utf8')) as { cells: { outputs: Output[] }[] };
+    const text = (o: Output | undefined) => [o?.text ?? ''].flat().join('');
+    // tslab prints a cell's last value with console.log, i.e. util.inspect: a text stream.
+    assert.equal(text(executed.cells[0].outputs[0]), 'Matrix 2×2\n[[1.0 2.5]\n [3.0 4.0]]\n');
+    assert.equal(text(executed.cells[1].outputs[0]), 'Tensor 2×1×2\n[[[1 2]]\n\n [[3 4]]]\n');
+    const html = executed.cells[2].outputs.find((o) => o.output_type === 'display_data')?.data?.['text/html'];
+    assert.match([html ?? ''].flat().join(''), /<table class="tangent-lab-array".*>2\.5<\/td>/);
+  });
+});
+
 describe('every tutorial notebook runs, and its exported HTML shows its plots', () => {
   let browser: Browser;
   before(async () => {

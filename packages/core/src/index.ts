@@ -13,6 +13,15 @@
  * @packageDocumentation
  */
 export { Matrix, type MatrixLike } from './matrix';
+export { Tensor, type NestedArray, type NestedArrayOut, type TensorLike, type InputLike } from './tensor';
+export type { VectorLike, NumericTypedArray } from './arrays/vector';
+export { linspace, argmax, oneHot, mean, std, concat, type OneHotOptions, type StdOptions } from './arrays';
+export { permutation, randint } from './random';
+export * as datasets from './datasets';
+export * as io from './io';
+export { accuracy, confusionMatrix, type ClassOptions, type ConfusionOptions, type Labels } from './classification';
+export { printOptions, type PrintOptions } from './print/options';
+export type { ArrayBundle } from './print/html';
 export { TangentLabError, ShapeError, InputError, OptionError, NumericalError } from './errors';
 export * as random from './random';
 export type { Key } from './random';
