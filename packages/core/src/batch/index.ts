@@ -3,13 +3,15 @@
  * @packageDocumentation
  */
 import { InputError, ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import { batchShape, exampleCount, examplesFrom, exampleShape, sameExampleShape, sliceExamples, type Examples } from '../examples';
+import { Matrix } from '../matrix';
+import type { InputLike } from '../tensor';
 import { checkOptions } from '../options';
 import { parseGet } from '../stax/make-layer';
 import { specModules } from '../stax/registry';
 import type { Get, Kernel, KernelFn, Layer } from '../stax/types';
 import { runTasks, workerProblem, type WorkerTask } from '../workers/pool';
-import { computeTile, planTiles, type SharedMatrix, type TileJob } from './tiles';
+import { computeTile, planTiles, type SharedBatch, type TileJob } from './tiles';
 
 export interface BatchOptions {
   /** Rows of x1 (and of x2) per tile (default 256). */
@@ -22,16 +24,16 @@ export interface BatchOptions {
 
 /** A batched kernel function: like {@link KernelFn}, but asynchronous. */
 export interface BatchedKernelFn {
-  (x1: MatrixLike, x2?: MatrixLike | null): Promise<Kernel>;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: Get): Promise<Matrix>;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: readonly Get[]): Promise<Kernel>;
-  (x1: MatrixLike, x2?: MatrixLike | null, get?: Get | readonly Get[]): Promise<Kernel | Matrix>;
+  (x1: InputLike, x2?: InputLike | null): Promise<Kernel>;
+  (x1: InputLike, x2: InputLike | null | undefined, get: Get): Promise<Matrix>;
+  (x1: InputLike, x2: InputLike | null | undefined, get: readonly Get[]): Promise<Kernel>;
+  (x1: InputLike, x2?: InputLike | null, get?: Get | readonly Get[]): Promise<Kernel | Matrix>;
 }
 
-function onMemory(m: Matrix, shared: boolean): SharedMatrix {
+function onMemory(m: Examples, shared: boolean): SharedBatch {
   const buffer = shared ? new SharedArrayBuffer(m.data.byteLength) : new ArrayBuffer(m.data.byteLength);
   new Float64Array(buffer).set(m.data);
-  return { rows: m.rows, cols: m.cols, buffer };
+  return { shape: batchShape(m), buffer };
 }
 
 /**
@@ -60,24 +62,25 @@ export function batch(kernelFn: KernelFn, options: BatchOptions = {}): BatchedKe
   const problem = workers > 0 ? workerProblem(layer) : undefined;
   if (problem !== undefined) throw new InputError(`batch: cannot compute on worker threads: ${problem}; or use workers: 0`);
 
-  const run = async (x1In: MatrixLike, x2In?: MatrixLike | null, get?: Get | readonly Get[]) => {
+  const run = async (x1In: InputLike, x2In?: InputLike | null, get?: Get | readonly Get[]) => {
     const { kernels, single } = parseGet('batch', get);
-    const x1 = Matrix.from(x1In, 'x1');
+    const x1 = examplesFrom(x1In, 'x1');
     const symmetric = x2In === undefined || x2In === null || x2In === x1In;
-    const x2 = symmetric ? x1 : Matrix.from(x2In, 'x2');
-    if (x1.cols !== x2.cols) {
-      throw new ShapeError(`batch: x1 and x2 have different feature dimensions (${x1.cols} vs ${x2.cols}); both must have one column per input feature`);
+    const x2 = symmetric ? x1 : examplesFrom(x2In, 'x2');
+    if (!sameExampleShape(x1, x2)) {
+      throw new ShapeError(`batch: x1 and x2 have different example shapes ((${exampleShape(x1).join(', ')}) vs (${exampleShape(x2).join(', ')})); both must have the same features, or the same positions and channels`);
     }
-    // Validate the network and `get` on one row before committing to the full job.
-    const probe = kernelFn(x1.sliceRows(0, 1), null, kernels);
+    const [n1, n2] = [exampleCount(x1), exampleCount(x2)];
+    // Validate the network and `get` on one example before committing to the full job.
+    const probe = kernelFn(sliceExamples(x1, 0, 1), null, kernels);
     const wantNtk = probe.ntk !== undefined;
-    const tiles = planTiles(x1.rows, x2.rows, batchSize, symmetric);
+    const tiles = planTiles(n1, n2, batchSize, symmetric);
     let done = 0;
     const progress = () => {
       done++;
       onProgress?.({ done, total: tiles.length });
     };
-    const size = x1.rows * x2.rows * Float64Array.BYTES_PER_ELEMENT;
+    const size = n1 * n2 * Float64Array.BYTES_PER_ELEMENT;
     const onWorkers = workers > 0;
     const nngp = onWorkers ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
     const ntk = wantNtk ? (onWorkers ? new SharedArrayBuffer(size) : new ArrayBuffer(size)) : null;
@@ -96,8 +99,8 @@ export function batch(kernelFn: KernelFn, options: BatchOptions = {}): BatchedKe
       await runTasks(tasks, workers, progress);
     }
     const out = { nngp: new Float64Array(nngp), ntk: ntk && new Float64Array(ntk) };
-    const result: Kernel = { nngp: new Matrix(x1.rows, x2.rows, out.nngp) };
-    if (out.ntk) result.ntk = new Matrix(x1.rows, x2.rows, out.ntk);
+    const result: Kernel = { nngp: new Matrix(n1, n2, out.nngp) };
+    if (out.ntk) result.ntk = new Matrix(n1, n2, out.ntk);
     if (single) return kernels[0] === 'nngp' ? result.nngp : (result.ntk as Matrix);
     return result;
   };

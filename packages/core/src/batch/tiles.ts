@@ -1,11 +1,11 @@
-import { Matrix } from '../matrix';
+import { examplesOn, sliceExamples, type Examples } from '../examples';
+import { anyNeed, inputNeed } from '../stax/make-layer';
 import { inputKernel, isKernelList, materialize } from '../stax/kernel-state';
 import type { Layer } from '../stax/types';
 
-/** A row-major matrix on shared memory, as posted to worker threads. */
-export interface SharedMatrix {
-  rows: number;
-  cols: number;
+/** A batch of examples (a matrix or a tensor) on shared memory, as posted to worker threads. */
+export interface SharedBatch {
+  shape: number[];
   buffer: SharedArrayBuffer | ArrayBuffer;
 }
 
@@ -19,8 +19,8 @@ export interface Tile {
 
 /** One tile to compute: the inputs, the tile, and the full n1×n2 outputs it is written into (possibly on shared memory). */
 export interface TileJob {
-  x1: SharedMatrix;
-  x2: SharedMatrix;
+  x1: SharedBatch;
+  x2: SharedBatch;
   tile: Tile;
   nngp: SharedArrayBuffer | ArrayBuffer;
   ntk: SharedArrayBuffer | ArrayBuffer | null;
@@ -28,8 +28,8 @@ export interface TileJob {
   symmetric: boolean;
 }
 
-function matrixOf(m: SharedMatrix): Matrix {
-  return new Matrix(m.rows, m.cols, new Float64Array(m.buffer));
+function batchOf(m: SharedBatch): Examples {
+  return examplesOn(m, new Float64Array(m.buffer));
 }
 
 /**
@@ -55,11 +55,11 @@ export function planTiles(n1: number, n2: number, batchSize: number, symmetric: 
  */
 export function computeTile(layer: Layer, job: TileJob): void {
   const { i0, i1, j0, j1 } = job.tile;
-  const n2 = job.x2.rows;
-  const a = matrixOf(job.x1).sliceRows(i0, i1);
+  const n2 = job.x2.shape[0];
+  const a = sliceExamples(batchOf(job.x1), i0, i1);
   const onDiagonal = job.symmetric && i0 === j0;
-  const b = onDiagonal ? null : matrixOf(job.x2).sliceRows(j0, j1);
-  const result = layer.impl.kernelRule(inputKernel(a, b, job.ntk !== null));
+  const b = onDiagonal ? null : sliceExamples(batchOf(job.x2), j0, j1);
+  const result = layer.impl.kernelRule(inputKernel(a, b, job.ntk !== null, !anyNeed(inputNeed(layer.impl))));
   if (isKernelList(result)) throw new Error(`${layer.name}: the network ends in several branches`);
   const state = materialize(result);
   const width = j1 - j0;

@@ -9,7 +9,7 @@ import { blockSize, isKernelList, settle, type Kernels, type KernelState } from 
 import { layerType } from './registry';
 import { describeDims, isSpatialDims } from './shapes';
 import { mapBlocks, poolBlock } from './spatial/block-ops';
-import { circularPad } from './spatial/tfjs-padding';
+import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
 import { slidingWindow, type Padding, type Window } from './spatial/window';
 import type { Dims, LayerImpl, Tensors } from './types';
 
@@ -150,37 +150,41 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
       };
       return state;
     },
-    tfjs: () => (tf, h) => avgPoolTfjs(tf, h as TfTensor, windowShape, strides, padding, normalizeEdges),
+    tfjs: () => (tf, h) => {
+      const t = h as TfTensor;
+      return avgPoolTfjs(tf, t, windowFor(t.shape.slice(2, -1)), strides, padding, normalizeEdges);
+    },
   };
 }
 
 /**
- * Average pooling of [M, n, ...spatial, C] activations in tfjs. tfjs's own
- * 'same' pooling divides by the positions covered at the edges, so for the
- * window-size normalisation the input is zero-padded first and pooled 'valid'.
+ * Average pooling of [M, n, ...spatial, C] activations in tfjs, built as the
+ * conv is (explicit padding, a stride-1 'valid' pool, every s-th position) so
+ * that every backend differentiates it exactly; at the edges of `SAME` with
+ * `normalizeEdges`, each output is rescaled from the window size to the
+ * positions it covers.
  */
-function avgPoolTfjs(tf: Tfjs, h: TfTensor, window: readonly number[], strides: readonly number[], padding: Padding, normalizeEdges: boolean): TfTensor {
+function avgPoolTfjs(tf: Tfjs, h: TfTensor, w: Window, strides: readonly number[], padding: Padding, normalizeEdges: boolean): TfTensor {
   const [m, n] = h.shape;
   const rest = h.shape.slice(2);
-  const images = window.length === 2 ? rest : [1, ...rest];
-  let x = tf.reshape(h, [m * n, ...images] as number[]) as TfTensor as Tensor4D;
-  const win: [number, number] = window.length === 2 ? [window[0], window[1]] : [1, window[0]];
-  const str: [number, number] = strides.length === 2 ? [strides[0], strides[1]] : [1, strides[0]];
-  let pad: 'same' | 'valid' = 'valid';
-  if (padding === 'CIRCULAR') {
-    x = circularPad(tf, x, win, str) as Tensor4D;
-  } else if (padding === 'SAME' && normalizeEdges) {
-    pad = 'same';
-  } else if (padding === 'SAME') {
-    const pads = images.slice(0, 2).map((length, d) => {
-      const out = Math.ceil(length / str[d]);
-      const total = Math.max((out - 1) * str[d] + win[d] - length, 0);
-      return [Math.floor(total / 2), total - Math.floor(total / 2)] as [number, number];
-    });
-    x = tf.pad(x, [[0, 0], pads[0], pads[1], [0, 0]] as [number, number][]);
+  const window = w.window;
+  const oneD = window.length === 1;
+  let x = tf.reshape(h, [m * n, ...(oneD ? [1, ...rest] : rest)] as number[]) as TfTensor;
+  const win = oneD ? [1, window[0]] : [...window];
+  const str = oneD ? [1, strides[0]] : [...strides];
+  if (padding === 'CIRCULAR') x = circularPad(tf, x, win, str);
+  if (padding === 'SAME') x = zeroPad(tf, x, win, str);
+  let y = subsample(tf, tf.avgPool(x as Tensor4D, [win[0], win[1]], [1, 1], 'valid'), str);
+  if (padding === 'SAME' && normalizeEdges) {
+    const scale = new Float32Array(w.outSize);
+    for (let o = 0; o < w.outSize; o++) {
+      let count = 0;
+      for (let f = 0; f < w.taps; f++) if (w.index[o * w.taps + f] >= 0) count++;
+      scale[o] = w.taps / count;
+    }
+    y = tf.mul(y, tf.tensor(scale, [1, ...(oneD ? [1, w.outSize] : w.output), 1]));
   }
-  const y = tf.avgPool(x, win, str, pad);
-  return tf.reshape(y, [m, n, ...(window.length === 2 ? y.shape.slice(1) : y.shape.slice(2))] as number[]);
+  return tf.reshape(y, [m, n, ...(oneD ? y.shape.slice(2) : y.shape.slice(1))] as number[]);
 }
 
 /**

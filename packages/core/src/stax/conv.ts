@@ -1,4 +1,4 @@
-import type { Tensor as TfTensor, Tensor4D } from '@tensorflow/tfjs';
+import type { Tensor as TfTensor, Tensor5D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../engines/tfjs/backend';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
@@ -16,7 +16,7 @@ import { convBlock, mapBlocks } from './spatial/block-ops';
 import { sharedWeightGram } from './spatial/gradient-gram';
 import { col2im, im2col } from './spatial/im2col';
 import { slidingWindow, type Padding, type Window } from './spatial/window';
-import { circularPad, tfjsPadding } from './spatial/tfjs-padding';
+import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
 import type { DenseParams, Dims, LayerImpl, Params, Tensors } from './types';
 
 export interface ConvOptions {
@@ -263,23 +263,29 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
 /**
  * The conv of M stacked networks in tfjs: each network's filters act on its
  * own [n, ...spatial, C] activations (tfjs convolves one filter bank at a
- * time), circular padding by wrapping the input first.
+ * time). Every conv runs as a stride-1 3-D conv with unit extra axes on an
+ * explicitly padded input (zeros, or wrapped for `CIRCULAR`), then keeps every
+ * s-th position: tfjs's WebAssembly backend has no gradient kernel for
+ * conv2d's filters, and its strided conv3d gradients disagree with the
+ * forward pass, while padding, slicing and stride-1 conv3d differentiate exactly.
  */
 function convTfjs(
   tf: Tfjs, h: TfTensor, filters: TfTensor, bias: TfTensor | null,
   o: { filterShape: readonly number[]; strides: readonly number[]; padding: Padding; scale: number; biasScale: number; outChannels: number },
 ): TfTensor {
   const members = h.shape[0];
+  const volume = (shape: readonly number[]) => [...Array(3 - shape.length).fill(1), ...shape] as [number, number, number];
   const outs: TfTensor[] = [];
   for (let m = 0; m < members; m++) {
     let x = tf.squeeze(tf.slice(h, [m], [1]), [0]);
-    const f = tf.squeeze(tf.slice(filters, [m], [1]), [0]);
     if (o.padding === 'CIRCULAR') x = circularPad(tf, x, o.filterShape, o.strides);
-    const pad = tfjsPadding(o.padding);
-    const y = o.filterShape.length === 2
-      ? tf.conv2d(x as Tensor4D, f as Tensor4D, [o.strides[0], o.strides[1]], pad)
-      : tf.conv1d(x as Parameters<Tfjs['conv1d']>[0], f as Parameters<Tfjs['conv1d']>[1], o.strides[0], pad);
-    outs.push(y);
+    if (o.padding === 'SAME') x = zeroPad(tf, x, o.filterShape, o.strides);
+    const [n, ...rest] = x.shape;
+    const channels = rest[rest.length - 1];
+    const spatial = rest.slice(0, -1);
+    const f = tf.reshape(tf.slice(filters, [m], [1]), [...volume(o.filterShape), channels, o.outChannels]) as Tensor5D;
+    const y = tf.conv3d(tf.reshape(x, [n, ...volume(spatial), channels]) as Tensor5D, f, [1, 1, 1], 'valid');
+    outs.push(subsample(tf, tf.reshape(y, [n, ...y.shape.slice(4 - spatial.length, 4), o.outChannels]), o.strides));
   }
   let out = tf.mul(tf.stack(outs), o.scale);
   if (bias) out = tf.add(out, tf.reshape(tf.mul(bias, o.biasScale), [members, ...out.shape.slice(1, -1).map(() => 1), o.outChannels]));

@@ -1,7 +1,8 @@
 import { InputError, ShapeError } from '../errors';
 import { totalmem } from 'node:os';
-import { Matrix, type MatrixLike } from '../matrix';
-import { Tensor } from '../tensor';
+import { Matrix } from '../matrix';
+import { examplesFrom } from '../examples';
+import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
 import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
@@ -29,33 +30,10 @@ function isInputList(x: unknown): x is readonly (Matrix | Tensor)[] {
   return Array.isArray(x) && x.length > 0 && (x[0] instanceof Matrix || x[0] instanceof Tensor);
 }
 
-/** Nested arrays deep enough to be a sequence (rank 3) or an image batch (rank 4). */
-function isDeep(x: unknown): boolean {
-  let depth = 0;
-  let probe = x;
-  while (Array.isArray(probe) && probe.length > 0) {
-    depth++;
-    probe = probe[0];
-  }
-  if (ArrayBuffer.isView(probe)) depth++;
-  return depth >= 3;
-}
-
-/** One validated input: a Matrix for (n, features), a Tensor for (n, ...spatial, C). */
-function toActivation(x: unknown, name: string): Matrix | Tensor {
-  if (x instanceof Tensor || isDeep(x)) {
-    const t = Tensor.from(x as Tensor, name);
-    if (t.rank === 2) return t.toMatrix();
-    if (t.rank < 2) throw new ShapeError(`${name} has rank ${t.rank}; inputs are (n, features) matrices, (n, L, C) sequences or (n, H, W, C) images`);
-    return t;
-  }
-  return Matrix.from(x as MatrixLike, name);
-}
-
 /** Validates a public input (one input, or one per branch) into {@link Tensors}. */
 export function toTensors(x: KernelInput, name: string): Tensors {
-  if (isInputList(x)) return x.map((xi, i) => toActivation(xi, `${name}[${i}]`));
-  return toActivation(x, name);
+  if (isInputList(x)) return x.map((xi, i) => examplesFrom(xi, `${name}[${i}]`));
+  return examplesFrom(x as InputLike, name);
 }
 
 /** One entry per input branch, for a need given once for all of them. */

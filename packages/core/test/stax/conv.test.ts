@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError, random, ShapeError, stax, Tensor, type Layer } from '@tangent-lab/core';
-import { assertClose } from '../helpers/compare';
+import { batch, empirical, InputError, linearize, monteCarloKernelFn, predict, random, ShapeError, stax, Tensor, train, type Layer } from '@tangent-lab/core';
+import { assertClose, images } from '../helpers/compare';
 import { checkDerivatives } from '../helpers/layer-checks';
+import { logLogSlope } from '../helpers/slope';
 import { runPython } from '../helpers/python';
 
 type PyLayer = (string | number | number[])[];
-
-/** Deterministic pseudo-random images or sequences, (n, ...spatial, C). */
-export function images(shape: number[], seed: number): number[] {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return 2 * (s / 4294967296) - 1;
-  };
-  const build = (d: number): unknown => Array.from({ length: shape[d] }, () => (d === shape.length - 1 ? next() : build(d + 1)));
-  return build(0) as number[];
-}
 
 function fromPy(desc: PyLayer[]): Layer {
   return stax.serial(...desc.map((l): Layer => {
@@ -115,5 +105,80 @@ describe('stax.conv: shapes and errors', () => {
     const x = new Tensor([3000, 32, 32, 1]);
     const gap = stax.serial(stax.conv(4, [3, 3]), stax.relu(), stax.globalAvgPool(), stax.dense(1));
     assert.throws(() => gap.kernel(x), (e: Error) => e instanceof InputError && /this kernel needs \d+(\.\d)? GB .*every pair of positions.*batch\(net\.kernel, \{ batchSize \}\)/s.test(e.message));
+  });
+});
+
+describe('convolutional networks across the library', () => {
+  const flatNet = (n: number, readout = 1) => stax.serial(stax.conv(n, [3, 3], { bStd: 0.1 }), stax.relu(), stax.conv(n, [2, 2], { padding: 'CIRCULAR', wStd: 1.4 }), stax.relu(), stax.flatten(), stax.dense(readout, { wStd: 1.2 }));
+  const gapNet = (n: number, readout = 1) => stax.serial(stax.conv(n, [3, 3], { wStd: 1.5, bStd: 0.1 }), stax.erf(), stax.avgPool([2, 2], { padding: 'SAME' }), stax.conv(n, [2, 2]), stax.relu(), stax.globalAvgPool(), stax.dense(readout));
+  const x = images([6, 4, 4, 2], 7);
+
+  it('empirical.ntkFn: structured and jacobian agree to 1e-10 (both readouts)', () => {
+    for (const net of [flatNet(6, 2), gapNet(5, 2)]) {
+      const { params } = net.init(random.key(2), [4, 4, 2]);
+      const s = empirical.ntkFn(net.apply)(x as never, null, params);
+      const j = empirical.ntkFn(net.apply, { implementation: 'jacobian' })(x as never, null, params);
+      assertClose(s, j.data, 1e-10, net.name);
+    }
+  });
+
+  it('Monte Carlo kernels of finite CNNs converge to the analytic ones as width^−½ (both readouts, NNGP and NTK)', () => {
+    const widths = [16, 32, 64, 128, 256];
+    for (const make of [flatNet, gapNet]) {
+      for (const get of ['nngp', 'ntk'] as const) {
+        // The NNGP estimate f(x)·f(x′)/k also has readout noise ∝ 1/√k: k = n keeps it at the width's scale.
+        const analytic = make(1).kernel(x as never, null, get);
+        const scale = Math.hypot(...analytic.data);
+        const errors = widths.map((n) => {
+          const net = get === 'nngp' ? make(n, n) : make(n);
+          const estimate = monteCarloKernelFn(net.init, net.apply, random.key(n), 16)(x as never, null, get);
+          return Math.hypot(...estimate.data.map((v, i) => v - analytic.data[i])) / scale;
+        });
+        const slope = logLogSlope(widths, errors);
+        assert.ok(slope > -0.8 && slope < -0.25, `${make(1).name} ${get}: slope ${slope.toFixed(3)} (errors ${errors.map((e) => e.toFixed(4)).join(', ')})`);
+      }
+    }
+  });
+
+  it('batch: tiles on worker threads equal the untiled kernel bit for bit (both readouts)', async () => {
+    const xs = images([9, 4, 4, 2], 8);
+    for (const net of [flatNet(4), gapNet(4)]) {
+      const tiled = await batch(net.kernel, { batchSize: 4, workers: 2 })(xs as never);
+      const whole = net.kernel(xs as never);
+      assert.deepEqual(tiled.nngp.data, whole.nngp.data);
+      assert.deepEqual(tiled.ntk!.data, whole.ntk!.data);
+    }
+  });
+
+  it('trains by gradient descent beside its linearization, on the float64 and the tfjs engine', async () => {
+    const net = gapNet(16);
+    const { params } = net.init(random.key(4), [4, 4, 2]);
+    const y = Array.from({ length: 6 }, (_, i) => [Math.sin(i)]);
+    const ntk = empirical.ntkFn(net.apply)(x as never, null, params);
+    const options = { learningRate: 0.5 * predict.maxLearningRate(ntk, { yTrainSize: 6 }), steps: 20 };
+    const f64 = train.gradientDescent(net.apply, params, x as never, y, options);
+    assert.ok(f64.losses[20] < 0.7 * f64.losses[0], `loss ${f64.losses[0]} → ${f64.losses[20]}`);
+    const lin = train.gradientDescent(linearize(net.apply, params), params, x as never, y, options);
+    assert.ok(lin.losses[20] < 0.7 * lin.losses[0]);
+    const f32 = await train.gradientDescent(net.apply, params, x as never, y, { ...options, engine: 'tfjs' });
+    f64.losses.forEach((l, i) => assert.ok(Math.abs(l - f32.losses[i]) < 2e-4 * Math.max(1, l), `step ${i}: ${l} vs ${f32.losses[i]}`));
+  });
+});
+
+describe('convolutional networks on the tfjs engine', () => {
+  it('CIRCULAR padding, strides, 1-D sequences and pooling train as on the float64 engine', async () => {
+    const cases: [Layer, number[]][] = [
+      [stax.serial(stax.conv(6, [3, 3], { padding: 'CIRCULAR', bStd: 0.1 }), stax.relu(), stax.conv(4, [2, 2], { strides: [2, 2], padding: 'VALID' }), stax.flatten(), stax.dense(2)), [5, 5, 2]],
+      [stax.serial(stax.conv(6, [3], { padding: 'CIRCULAR' }), stax.erf(), stax.avgPool([2], { strides: [2], padding: 'SAME', normalizeEdges: true }), stax.conv(4, [2], { strides: [2] }), stax.globalAvgPool(), stax.dense(2)), [7, 3]],
+    ];
+    for (const [net, shape] of cases) {
+      const xs = images([5, ...shape], 11);
+      const { params } = net.init(random.key(6), shape);
+      const y = Array.from({ length: 5 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+      const options = { learningRate: 0.2, steps: 10 };
+      const f64 = train.gradientDescent(net.apply, params, xs as never, y, options);
+      const f32 = await train.gradientDescent(net.apply, params, xs as never, y, { ...options, engine: 'tfjs' });
+      f64.losses.forEach((l, i) => assert.ok(Math.abs(l - f32.losses[i]) < 2e-4 * Math.max(1, l), `${net.name} step ${i}: ${l} vs ${f32.losses[i]}`));
+    }
   });
 });
