@@ -2,11 +2,11 @@ import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
-import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
 import { dualRows, dualSelf, positionVariances, type DualJob } from './dual-rows';
 import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
 import { activationOf, withData } from './shapes';
+import { splitRows, type RowsJob } from './split-rows';
 import type { Layer, LayerImpl, LayerSpec, Tensors } from './types';
 
 /**
@@ -48,21 +48,15 @@ function branchesError(name: string, count: number): ShapeError {
  * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place, rows split across
  * worker threads for large kernels. A symmetric kernel is left upper-triangular.
  */
-function applyDual(k: KernelState, spec: LayerSpec, act: Activation): KernelState {
+function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activation): KernelState {
   const { n1, n2, x1IsX2, diagonal } = k;
   const s = positionCount(k);
   const var1 = positionVariances(k.cov1, s, diagonal);
   const var2 = x1IsX2 ? var1 : positionVariances(k.cov2, s, diagonal);
-  const job: DualJob = {
-    nngp: k.nngp, ntk: k.ntk, var1, var2, n2, positions: s, diagonal, symmetric: x1IsX2, pending: k.pending,
+  const job: DualJob & RowsJob = {
+    nngp: k.nngp, ntk: k.ntk, var1, var2, n1, n2, positions: s, diagonal, symmetric: x1IsX2, pending: k.pending, arrays: [k.nngp, k.ntk],
   };
-  const parts = threadCount();
-  if (parts > 1 && n1 * n2 * blockSize(k) >= MIN_PARALLEL_ENTRIES && isShared(k.nngp) && isShared(k.ntk) && act.localOnly === undefined) {
-    const modules = spec.module === undefined ? [] : [spec.module];
-    runRows({ kind: 'rows', spec, modules, job }, balancedRanges(n1, n2, x1IsX2, parts), (i0, i1) => dualRows(act.dual, job, i0, i1));
-  } else {
-    dualRows(act.dual, job, 0, n1);
-  }
+  splitRows(impl, spec, job, n1 * n2 * blockSize(k));
   dualSelf(act.dual, k.cov1, var1, s, diagonal);
   if (!x1IsX2) dualSelf(act.dual, k.cov2, var2, s, diagonal);
   return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };
@@ -82,7 +76,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
     return withData(x, out);
   };
   const pointwise = act.tfjs;
-  return {
+  const impl: ActivationImpl = {
     name,
     activation: act,
     localOnly: act.localOnly,
@@ -119,10 +113,12 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
           `${name}: the input to an activation must be Gaussian (eq. S1), i.e. come right after a dense layer (or a sum of dense branches); put stax.dense(...) before ${name}`,
         );
       }
-      return applyDual(k, spec, act);
+      return applyDual(k, impl, spec, act);
     },
+    rows: (job, i0, i1) => dualRows(act.dual, job as DualJob, i0, i1),
     ...(pointwise === undefined ? {} : { tfjs: () => (tf, h) => pointwise(tf, h as Parameters<TfjsPointwise>[1]) }),
   };
+  return impl;
 }
 
 /**

@@ -10,8 +10,9 @@ import { layerType } from './registry';
 import { describeDims, isSpatialDims } from './shapes';
 import { mapBlocks, poolBlock } from './spatial/block-ops';
 import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
+import { splitRows, type RowsJob } from './split-rows';
 import { slidingWindow, type Padding, type Window } from './spatial/window';
-import type { Dims, LayerImpl, Tensors } from './types';
+import type { Dims, LayerImpl, LayerSpec, Tensors } from './types';
 
 export interface AvgPoolOptions {
   /** Step of the window along each spatial axis (default 1, as Neural Tangents). */
@@ -106,7 +107,8 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
     return gIn;
   };
 
-  return {
+  const specOf = (): LayerSpec => ({ type: 'avgPool', args: avgPoolSpecArgs(windowShape, options) });
+  const impl: LayerImpl = {
     name,
     outputDim(d) {
       const { window, channels } = checkInput(d);
@@ -133,28 +135,56 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
       const w = windowFor(k.spatial);
       const inBlock = blockSize(k);
       const outBlock = w.outSize * w.outSize;
-      const op = (src: Float64Array, so: number, dst: Float64Array, dOff: number) => poolBlock(w, normalizeEdges, src, so, dst, dOff);
-      const run = (src: Float64Array, rows: number, cols: number, upper: boolean, shared: boolean) => {
-        const dst = shared ? sharedFloat64(rows * cols * outBlock) : new Float64Array(rows * cols * outBlock);
-        mapBlocks(src, dst, rows, cols, upper, inBlock, outBlock, op);
+      const outNngp = sharedFloat64(k.n1 * k.n2 * outBlock);
+      const outNtk = k.ntk === null ? null : sharedFloat64(outNngp.length);
+      const job: PoolJob = {
+        n1: k.n1, n2: k.n2, symmetric: k.upperOnly, spatial: k.spatial, nngp: k.nngp, ntk: k.ntk, outNngp, outNtk, arrays: [k.nngp, k.ntk, outNngp, outNtk],
+      };
+      splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
+      const self = (cov: Float64Array, n: number) => {
+        const dst = new Float64Array(n * outBlock);
+        mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, (src, so, d, dOff) => poolBlock(w, normalizeEdges, src, so, d, dOff));
         return dst;
       };
-      const cov1 = run(k.cov1, k.n1, 1, false, false);
+      const cov1 = self(k.cov1, k.n1);
       const state: KernelState = {
         ...k,
         spatial: w.output,
-        nngp: run(k.nngp, k.n1, k.n2, k.upperOnly, true),
-        ntk: k.ntk === null ? null : run(k.ntk, k.n1, k.n2, k.upperOnly, true),
+        nngp: outNngp,
+        ntk: outNtk,
         cov1,
-        cov2: k.x1IsX2 ? cov1 : run(k.cov2, k.n2, 1, false, false),
+        cov2: k.x1IsX2 ? cov1 : self(k.cov2, k.n2),
       };
       return state;
+    },
+    rows(job, i0, i1) {
+      const { nngp, ntk, outNngp, outNtk, n2, symmetric, spatial } = job as PoolJob;
+      const w = windowFor(spatial);
+      const inBlock = w.inSize * w.inSize;
+      const outBlock = w.outSize * w.outSize;
+      for (let i = i0; i < i1; i++) {
+        for (let j = symmetric ? i : 0; j < n2; j++) {
+          const b = i * n2 + j;
+          poolBlock(w, normalizeEdges, nngp, b * inBlock, outNngp, b * outBlock);
+          if (ntk !== null && outNtk !== null) poolBlock(w, normalizeEdges, ntk, b * inBlock, outNtk, b * outBlock);
+        }
+      }
     },
     tfjs: () => (tf, h) => {
       const t = h as TfTensor;
       return avgPoolTfjs(tf, t, windowFor(t.shape.slice(2, -1)), strides, padding, normalizeEdges);
     },
   };
+  return impl;
+}
+
+/** What the pool's rows read and write. */
+interface PoolJob extends RowsJob {
+  spatial: readonly number[];
+  nngp: Float64Array;
+  ntk: Float64Array | null;
+  outNngp: Float64Array;
+  outNtk: Float64Array | null;
 }
 
 /**
@@ -199,11 +229,10 @@ function avgPoolTfjs(tf: Tfjs, h: TfTensor, w: Window, strides: readonly number[
  *   stax.flatten(), stax.dense(1));
  * ```
  */
-export const avgPool = layerType({
-  type: 'avgPool',
-  create: avgPoolImpl,
-  toSpec: (windowShape: readonly number[], options: AvgPoolOptions = {}) => {
-    const { strides = windowShape.map(() => 1), padding = 'VALID', normalizeEdges = false } = options;
-    return [[...windowShape], { strides: [...strides], padding, normalizeEdges }];
-  },
-});
+export const avgPool = layerType({ type: 'avgPool', create: avgPoolImpl, toSpec: avgPoolSpecArgs });
+
+/** The spec arguments of an average pool: its arguments with every default filled in. */
+function avgPoolSpecArgs(windowShape: readonly number[], options: AvgPoolOptions = {}): unknown[] {
+  const { strides = windowShape.map(() => 1), padding = 'VALID', normalizeEdges = false } = options;
+  return [[...windowShape], { strides: [...strides], padding, normalizeEdges }];
+}

@@ -15,9 +15,10 @@ import { describeDims, isSpatialDims } from './shapes';
 import { convBlock, mapBlocks } from './spatial/block-ops';
 import { sharedWeightGram } from './spatial/gradient-gram';
 import { col2im, im2col } from './spatial/im2col';
+import { splitRows, type RowsJob } from './split-rows';
 import { slidingWindow, type Padding, type Window } from './spatial/window';
 import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
-import type { DenseParams, Dims, LayerImpl, Params, Tensors } from './types';
+import type { DenseParams, Dims, LayerImpl, LayerSpec, Params, Tensors } from './types';
 
 export interface ConvOptions {
   /** Step of the filter along each spatial axis (default 1 on every axis). */
@@ -52,6 +53,7 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     throw new InputError(`${where}: parameterization must be 'ntk' or 'standard', got ${JSON.stringify(parameterization)}`);
   }
   const name = `Conv(${outChannels}, ${filterShape.join('×')}, ${padding})`;
+  const specOf = (): LayerSpec => ({ type: 'conv', args: convSpecArgs(outChannels, filterShape, options) });
   const ntkParam = parameterization === 'ntk';
   const hasBias = bStd > 0;
   const w2 = wStd * wStd;
@@ -117,41 +119,73 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
   // over the filter's offsets (zero-padded), 𝒦′ = σ_w²·A(𝒦) + σ_b², and
   // Θ′ = σ_w²·A(Θ) + 𝒦′ (NTK parameterization) or C·|F|·A(𝒦) + σ_w²·A(Θ) (+1)
   // (standard). The bias is shared by every position, so σ_b² adds to all of them.
+  interface ConvJob extends RowsJob {
+    nngp: Float64Array;
+    ntk: Float64Array | null;
+    outNngp: Float64Array;
+    outNtk: Float64Array | null;
+    spatial: readonly number[];
+    diagonal: boolean;
+    fanIn: number;
+  }
+
+  /** Rows [i0, i1) of the conv's kernel rule: each block averaged over the filter, then σ_w², σ_b² and the NTK's sum. */
+  function convRows(job: ConvJob, i0: number, i1: number): void {
+    const { nngp, ntk, outNngp, outNtk, n2, symmetric, diagonal, fanIn } = job;
+    const w = windowFor(job.spatial);
+    const inBlock = diagonal ? w.inSize : w.inSize * w.inSize;
+    const outBlock = diagonal ? w.outSize : w.outSize * w.outSize;
+    const bias = hasBias ? 1 : 0;
+    for (let i = i0; i < i1; i++) {
+      for (let j = symmetric ? i : 0; j < n2; j++) {
+        const b = i * n2 + j;
+        const start = b * outBlock;
+        convBlock(w, diagonal, nngp, b * inBlock, outNngp, start);
+        if (ntk !== null && outNtk !== null) {
+          convBlock(w, diagonal, ntk, b * inBlock, outNtk, start);
+          for (let e = start; e < start + outBlock; e++) {
+            const a = outNngp[e];
+            const next = w2 * a + b2;
+            outNngp[e] = next;
+            outNtk[e] = ntkParam ? w2 * outNtk[e] + next : fanIn * a + w2 * outNtk[e] + bias;
+          }
+        } else {
+          for (let e = start; e < start + outBlock; e++) outNngp[e] = w2 * outNngp[e] + b2;
+        }
+      }
+    }
+  }
+
+  // The conv's kernel rule (Neural Tangents' Conv kernel_fn): with A the mean
+  // over the filter's offsets (zero-padded), 𝒦′ = σ_w²·A(𝒦) + σ_b², and
+  // Θ′ = σ_w²·A(Θ) + 𝒦′ (NTK parameterization) or C·|F|·A(𝒦) + σ_w²·A(Θ) (+1)
+  // (standard). The bias is shared by every position, so σ_b² adds to all of them.
   function rule(given: Kernels): Kernels {
     if (isKernelList(given)) throw new ShapeError(`${name}: expects one input but got ${given.length} branches; combine them first`);
     if (given.spatial.length === 0) throw new ShapeError(`${name}: expects images or sequences, got inputs without positions; pass (n, H, W, C) or (n, L, C) tensors`);
     const k = settle(given);
     const w = windowFor(k.spatial);
-    const out = { spatial: w.output, diagonal: k.diagonal };
     const inBlock = blockSize(k);
-    const outBlock = blockSize(out);
-    const op = (src: Float64Array, so: number, dst: Float64Array, dOff: number) => convBlock(w, k.diagonal, src, so, dst, dOff);
-    const convolve = (src: Float64Array, rows: number, cols: number, upper: boolean) => {
-      const dst = sharedFloat64(rows * cols * outBlock);
-      mapBlocks(src, dst, rows, cols, upper, inBlock, outBlock, op);
-      return dst;
+    const outBlock = blockSize({ spatial: w.output, diagonal: k.diagonal });
+    const outNngp = sharedFloat64(k.n1 * k.n2 * outBlock);
+    const outNtk = k.ntk === null ? null : sharedFloat64(outNngp.length);
+    const job: ConvJob = {
+      n1: k.n1, n2: k.n2, symmetric: k.upperOnly, nngp: k.nngp, ntk: k.ntk, outNngp, outNtk,
+      spatial: k.spatial, diagonal: k.diagonal, fanIn: k.width * taps, arrays: [k.nngp, k.ntk, outNngp, outNtk],
     };
+    splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
     const self = (cov: Float64Array, n: number) => {
       const dst = new Float64Array(n * outBlock);
-      mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, op);
+      mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, (src, so, d, dOff) => convBlock(w, k.diagonal, src, so, d, dOff));
       for (let i = 0; i < dst.length; i++) dst[i] = w2 * dst[i] + b2;
       return dst;
     };
-    const nngpA = convolve(k.nngp, k.n1, k.n2, k.upperOnly);
-    const ntkA = k.ntk === null ? null : convolve(k.ntk, k.n1, k.n2, k.upperOnly);
-    const fanIn = k.width * taps;
-    for (let i = 0; i < nngpA.length; i++) {
-      const a = nngpA[i];
-      const next = w2 * a + b2;
-      nngpA[i] = next;
-      if (ntkA !== null) ntkA[i] = ntkParam ? w2 * ntkA[i] + next : fanIn * a + w2 * ntkA[i] + (hasBias ? 1 : 0);
-    }
     const cov1 = self(k.cov1, k.n1);
     const state: KernelState = {
       ...k,
       spatial: w.output,
-      nngp: nngpA,
-      ntk: ntkA,
+      nngp: outNngp,
+      ntk: outNtk,
       cov1,
       cov2: k.x1IsX2 ? cov1 : self(k.cov2, k.n2),
       width: outChannels,
@@ -244,6 +278,7 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
         c1.window.outSize, c1.patches.cols, outChannels, weightScale(c1.channels) ** 2, p.b ? biasScale * biasScale : 0);
     },
     kernelRule: rule,
+    rows: (job, i0, i1) => convRows(job as ConvJob, i0, i1),
     tfjs(params, compiler) {
       const { W, b } = asParams(params);
       const channels = W.rows / taps;
@@ -308,11 +343,10 @@ function convTfjs(
  * const { nngp, ntk } = cnn.kernel(images);
  * ```
  */
-export const conv = layerType({
-  type: 'conv',
-  create: convImpl,
-  toSpec: (outChannels: number, filterShape: readonly number[], options: ConvOptions = {}) => {
-    const { strides = filterShape.map(() => 1), padding = 'SAME', wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
-    return [outChannels, [...filterShape], { strides: [...strides], padding, wStd, bStd, parameterization }];
-  },
-});
+export const conv = layerType({ type: 'conv', create: convImpl, toSpec: convSpecArgs });
+
+/** The spec arguments of a conv: its arguments with every default filled in. */
+function convSpecArgs(outChannels: number, filterShape: readonly number[], options: ConvOptions = {}): unknown[] {
+  const { strides = filterShape.map(() => 1), padding = 'SAME', wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
+  return [outChannels, [...filterShape], { strides: [...strides], padding, wStd, bStd, parameterization }];
+}

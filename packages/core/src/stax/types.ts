@@ -135,6 +135,12 @@ export interface LayerImpl {
    */
   tfjs?(params: Params, compiler: TfjsCompiler): TfjsForward;
   /**
+   * Rows [i0, i1) of this layer's kernel work on `job` (plain, shareable
+   * data): what worker threads run when a kernel rule splits a large kernel
+   * across cores (see `splitRows`). Layers whose kernel rule splits rows give it.
+   */
+  rows?(job: unknown, i0: number, i1: number): void;
+  /**
    * Whether this layer's input kernels must keep every pair of positions
    * (true) or only same-position covariances (false), given what the layers
    * after it need (`downstream`); one entry per branch where the input has

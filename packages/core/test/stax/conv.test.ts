@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { batch, empirical, InputError, linearize, monteCarloKernelFn, predict, random, ShapeError, stax, Tensor, train, type Layer } from '@tangent-lab/core';
 import { assertClose, images } from '../helpers/compare';
@@ -180,5 +181,27 @@ describe('convolutional networks on the tfjs engine', () => {
       const f32 = await train.gradientDescent(net.apply, params, xs as never, y, { ...options, engine: 'tfjs' });
       f64.losses.forEach((l, i) => assert.ok(Math.abs(l - f32.losses[i]) < 2e-4 * Math.max(1, l), `${net.name} step ${i}: ${l} vs ${f32.losses[i]}`));
     }
+  });
+});
+
+describe('convolutional kernels on worker threads', () => {
+  it('give bit-identical kernels with 1 and 2 threads (both readouts)', () => {
+    const digest = (threads: string) => {
+      const script = `
+        const { stax, Tensor } = require('@tangent-lab/core');
+        const { createHash } = require('node:crypto');
+        const x = new Tensor([14, 6, 6, 2], Float64Array.from({ length: 14 * 72 }, (_, i) => Math.sin(1.3 * i)));
+        const y = new Tensor([9, 6, 6, 2], Float64Array.from({ length: 9 * 72 }, (_, i) => Math.cos(0.7 * i)));
+        const body = [stax.conv(8, [3, 3], { bStd: 0.1 }), stax.relu(), stax.conv(8, [3, 3], { padding: 'CIRCULAR' }), stax.erf()];
+        const h = createHash('sha256');
+        for (const net of [stax.serial(...body, stax.flatten(), stax.dense(1)), stax.serial(...body, stax.avgPool([2, 2]), stax.globalAvgPool(), stax.dense(1))]) {
+          for (const k of [net.kernel(x), net.kernel(x, y)]) for (const m of [k.nngp, k.ntk]) h.update(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+        }
+        console.log(h.digest('hex'));`;
+      const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TANGENT_LAB_THREADS: threads }, encoding: 'utf8', cwd: __dirname });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(digest('2'), digest('1'));
   });
 });

@@ -1,0 +1,10 @@
+import { stax, Tensor } from '@tangent-lab/core';
+const [readout, n, H, C] = [process.argv[2], +process.argv[3], +process.argv[4], 3];
+const layers = [];
+for (let l = 0; l < 3; l++) layers.push(stax.conv(64, [3, 3], { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu());
+const net = stax.serial(...layers, readout === 'gap' ? stax.globalAvgPool() : stax.flatten(), stax.dense(1, { wStd: Math.SQRT2, bStd: 0.1 }));
+const x = new Tensor([n, H, H, C], Float64Array.from({ length: n * H * H * C }, (_, i) => Math.sin(i * 1.37)));
+const c0 = process.cpuUsage(); const t0 = performance.now();
+const k = net.kernel(x);
+const c = process.cpuUsage(c0);
+console.log(readout, n, 'wall', ((performance.now() - t0) / 1000).toFixed(2), 'cpu', ((c.user + c.system) / 1e6).toFixed(2), k.ntk!.get(0, 1));
