@@ -14,7 +14,7 @@
  */
 import { empirical, engines, linalg, Matrix, random, stax, train, type Params } from '@tangent-lab/core';
 import { activeBackend } from '@tangent-lab/core/internal/linalg/backend';
-import { threadCount } from '@tangent-lab/core/internal/threads/pool';
+import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 
 const NTK_N = 256;
 const NTK_D = 64;

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { batch, linalg, stax, type Layer } from '@tangent-lab/core';
-import { threadCount } from '@tangent-lab/core/internal/threads/pool';
+import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 
 const N = 2000;
 const D = 100;
