@@ -12,7 +12,7 @@ import type { Parameterization } from './dense';
 import { blockSize, isKernelList, settle, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
 import { describeDims, isSpatialDims } from './shapes';
-import { convBlock, mapBlocks } from './spatial/block-ops';
+import { convBlock, convScratch, mapBlocks } from './spatial/block-ops';
 import { sharedWeightGram } from './spatial/gradient-gram';
 import { col2im, im2col } from './spatial/im2col';
 import { splitRows, type RowsJob } from './split-rows';
@@ -136,13 +136,14 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     const inBlock = diagonal ? w.inSize : w.inSize * w.inSize;
     const outBlock = diagonal ? w.outSize : w.outSize * w.outSize;
     const bias = hasBias ? 1 : 0;
+    const scratch = convScratch(w, diagonal);
     for (let i = i0; i < i1; i++) {
       for (let j = symmetric ? i : 0; j < n2; j++) {
         const b = i * n2 + j;
         const start = b * outBlock;
-        convBlock(w, diagonal, nngp, b * inBlock, outNngp, start);
+        convBlock(w, diagonal, nngp, b * inBlock, outNngp, start, scratch);
         if (ntk !== null && outNtk !== null) {
-          convBlock(w, diagonal, ntk, b * inBlock, outNtk, start);
+          convBlock(w, diagonal, ntk, b * inBlock, outNtk, start, scratch);
           for (let e = start; e < start + outBlock; e++) {
             const a = outNngp[e];
             const next = w2 * a + b2;
@@ -176,7 +177,8 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
     const self = (cov: Float64Array, n: number) => {
       const dst = new Float64Array(n * outBlock);
-      mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, (src, so, d, dOff) => convBlock(w, k.diagonal, src, so, d, dOff));
+      const scratch = convScratch(w, k.diagonal);
+      mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, (src, so, d, dOff) => convBlock(w, k.diagonal, src, so, d, dOff, scratch));
       for (let i = 0; i < dst.length; i++) dst[i] = w2 * dst[i] + b2;
       return dst;
     };

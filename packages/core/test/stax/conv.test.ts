@@ -102,6 +102,13 @@ describe('stax.conv: shapes and errors', () => {
     assert.throws(() => stax.conv(4, [3, 3, 3]), /filterShape must be \[fh, fw\] for images or \[fl\] for sequences/);
   });
 
+  it('refuses a spatial output handed to training without a readout', () => {
+    const open = stax.serial(stax.conv(4, [3, 3]), stax.relu());
+    const xs = images([3, 4, 4, 1], 1);
+    const { params } = open.init(random.key(0), [4, 4, 1]);
+    assert.throws(() => train.gradientDescent(open.apply, params, xs as never, [[1], [0], [1]], { learningRate: 1, steps: 1 }), /outputs are still spatial.*stax\.flatten\(\) or stax\.globalAvgPool\(\)/);
+  });
+
   it('refuses, before any work, a kernel that would not fit in memory, naming its size and the ways out', () => {
     const x = new Tensor([3000, 32, 32, 1]);
     const gap = stax.serial(stax.conv(4, [3, 3]), stax.relu(), stax.globalAvgPool(), stax.dense(1));

@@ -1,4 +1,4 @@
-import type { Window } from './window';
+import type { AxisTaps, Window } from './window';
 
 /**
  * Linear maps on the spatial blocks of a kernel, one pair of examples (or one
@@ -12,32 +12,104 @@ import type { Window } from './window';
  * offsets f of the input covariance at the positions read by f — the same f
  * at both positions, because the weights are shared. Zero-padded positions
  * contribute zero; the mean is over all |F| offsets.
+ *
+ * The filter is a product over spatial axes, so is the map: it is applied one
+ * axis at a time (for a full block, to the pair of that axis's two position
+ * indices), |F_h| + |F_w| terms per entry instead of |F_h|·|F_w|. `scratch`
+ * holds the intermediate blocks (see {@link convScratch}).
  */
-export function convBlock(w: Window, diagonal: boolean, src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number): void {
-  const { index, taps, outSize, inSize } = w;
-  const inv = 1 / taps;
-  if (diagonal) {
-    for (let o = 0; o < outSize; o++) {
-      let sum = 0;
-      for (let f = 0; f < taps; f++) {
-        const u = index[o * taps + f];
-        if (u >= 0) sum += src[srcOff + u];
-      }
-      dst[dstOff + o] = sum * inv;
+export function convBlock(w: Window, diagonal: boolean, src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number, scratch: Float64Array[]): void {
+  const k = w.axes.length;
+  // dims: the block's current shape, input lengths still on the axes not yet mapped.
+  const dims = diagonal ? w.axes.map((a) => a.input) : [...w.axes.map((a) => a.input), ...w.axes.map((a) => a.input)];
+  let from = src;
+  let fromOff = srcOff;
+  for (let d = k - 1; d >= 0; d--) {
+    const last = d === 0;
+    const to = last ? dst : scratch[d];
+    const toOff = last ? dstOff : 0;
+    const axis = w.axes[d];
+    if (diagonal) {
+      axisPass(from, fromOff, to, toOff, dims, d, axis);
+      dims[d] = axis.output;
+    } else {
+      pairPass(from, fromOff, to, toOff, dims, d, k + d, axis);
+      dims[d] = axis.output;
+      dims[k + d] = axis.output;
     }
-    return;
+    from = to;
+    fromOff = toOff;
   }
-  for (let o1 = 0; o1 < outSize; o1++) {
-    for (let o2 = 0; o2 < outSize; o2++) {
-      let sum = 0;
-      for (let f = 0; f < taps; f++) {
-        const u1 = index[o1 * taps + f];
-        const u2 = index[o2 * taps + f];
-        if (u1 >= 0 && u2 >= 0) sum += src[srcOff + u1 * inSize + u2];
+}
+
+/** Scratch blocks for {@link convBlock}: one per axis but the first, large enough for any intermediate. */
+export function convScratch(w: Window, diagonal: boolean): Float64Array[] {
+  const positions = w.axes.reduce((s, a) => s * Math.max(a.input, a.output), 1);
+  return w.axes.map(() => new Float64Array(diagonal ? positions : positions * positions));
+}
+
+/** Dimensions before `axis`, and after it, in a row-major array of shape `dims`. */
+function around(dims: readonly number[], axis: number): { outer: number; inner: number } {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= dims[i];
+  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i];
+  return { outer, inner };
+}
+
+/** out[…, t, …] = (1/F) Σ_f in[…, index(t, f), …] along one axis. */
+function axisPass(src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number, dims: readonly number[], axis: number, taps: AxisTaps): void {
+  const { outer, inner } = around(dims, axis);
+  const { input, output, taps: f, index } = taps;
+  const inv = 1 / f;
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < output; t++) {
+      const to = dstOff + (o * output + t) * inner;
+      for (let r = 0; r < inner; r++) dst[to + r] = 0;
+      for (let q = 0; q < f; q++) {
+        const u = index[t * f + q];
+        if (u < 0) continue;
+        const from = srcOff + (o * input + u) * inner;
+        for (let r = 0; r < inner; r++) dst[to + r] += src[from + r];
       }
-      dst[dstOff + o1 * outSize + o2] = sum * inv;
+      for (let r = 0; r < inner; r++) dst[to + r] *= inv;
     }
   }
+}
+
+/** out[…, t1, …, t2, …] = (1/F) Σ_f in[…, index(t1, f), …, index(t2, f), …] along a pair of axes (the same offset on both). */
+function pairPass(src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number, dims: readonly number[], a1: number, a2: number, taps: AxisTaps): void {
+  let outer = 1;
+  let mid = 1;
+  let inner = 1;
+  for (let i = 0; i < a1; i++) outer *= dims[i];
+  for (let i = a1 + 1; i < a2; i++) mid *= dims[i];
+  for (let i = a2 + 1; i < dims.length; i++) inner *= dims[i];
+  const { input, output, taps: f, index } = taps;
+  const size = outer * output * mid * output * inner;
+  for (let e = 0; e < size; e++) dst[dstOff + e] = 0;
+  // Offset by offset, so the innermost loops run along contiguous rows.
+  for (let o = 0; o < outer; o++) {
+    for (let t1 = 0; t1 < output; t1++) {
+      for (let q = 0; q < f; q++) {
+        const u1 = index[t1 * f + q];
+        if (u1 < 0) continue;
+        for (let m = 0; m < mid; m++) {
+          const toRow = dstOff + ((o * output + t1) * mid + m) * output * inner;
+          const fromRow = srcOff + ((o * input + u1) * mid + m) * input * inner;
+          for (let t2 = 0; t2 < output; t2++) {
+            const u2 = index[t2 * f + q];
+            if (u2 < 0) continue;
+            const to = toRow + t2 * inner;
+            const from = fromRow + u2 * inner;
+            for (let r = 0; r < inner; r++) dst[to + r] += src[from + r];
+          }
+        }
+      }
+    }
+  }
+  const inv = 1 / f;
+  for (let e = 0; e < size; e++) dst[dstOff + e] *= inv;
 }
 
 /**

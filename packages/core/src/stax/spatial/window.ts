@@ -27,6 +27,16 @@ export interface Window {
   readonly taps: number;
   /** taps·outSize entries: `index[o·taps + f]` is the input position read by offset f at output o, or −1. */
   readonly index: Int32Array;
+  /** The same, one spatial axis at a time: `axes[d].index[t·F_d + f]` is the input index on axis d, or −1. */
+  readonly axes: readonly AxisTaps[];
+}
+
+/** One axis of a window: input and output lengths, window length, and the input index each offset reads. */
+export interface AxisTaps {
+  readonly input: number;
+  readonly output: number;
+  readonly taps: number;
+  readonly index: Int32Array;
 }
 
 /** The output length and low padding of one axis. */
@@ -84,5 +94,16 @@ export function slidingWindow(where: string, input: readonly number[], window: r
       index[oi * taps + fi] = position;
     }
   }
-  return { input, output, window, inSize, outSize, taps, index };
+  const perAxis = input.map((length, d): AxisTaps => {
+    const axisIndex = new Int32Array(output[d] * window[d]);
+    for (let t = 0; t < output[d]; t++) {
+      for (let f = 0; f < window[d]; f++) {
+        let u = t * strides[d] + f - axes[d].low;
+        if (padding === 'CIRCULAR') u = ((u % length) + length) % length;
+        axisIndex[t * window[d] + f] = u >= 0 && u < length ? u : -1;
+      }
+    }
+    return { input: length, output: output[d], taps: window[d], index: axisIndex };
+  });
+  return { input, output, window, inSize, outSize, taps, index, axes: perAxis };
 }
