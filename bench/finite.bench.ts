@@ -44,22 +44,33 @@ async function best(repeats: number, fn: () => unknown | Promise<unknown>): Prom
   return t;
 }
 
-/** Floating-point operations of the BLAS products `fn` runs (2·m·n·k per gemm), by wrapping the backend's gemm. */
-function gemmFlops(fn: () => unknown): number {
+/**
+ * Floating-point operations of the BLAS products `fn` runs, by wrapping the
+ * backend: 2·m·n·k per gemm, n·(n+1)·k per syrk (one triangle).
+ */
+function blasFlops(fn: () => unknown): number {
   const backend = activeBackend();
-  const gemm = backend.gemm;
+  const { gemm, syrk } = backend;
   let flops = 0;
   backend.gemm = (transA, transB, m, n, k, ...rest) => {
     flops += 2 * m * n * k;
     return gemm.call(backend, transA, transB, m, n, k, ...rest);
   };
+  backend.syrk = (n, k, ...rest) => {
+    flops += n * (n + 1) * k;
+    return syrk.call(backend, n, k, ...rest);
+  };
   try {
     fn();
   } finally {
     backend.gemm = gemm;
+    backend.syrk = syrk;
   }
   return flops;
 }
+
+/** Rounds of (peak, structured) timings, interleaved so that both see the same machine load. */
+const ROUNDS = 5;
 
 async function empiricalNtk(): Promise<void> {
   const relu = () => [stax.dense(NTK_WIDTH, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu()];
@@ -78,19 +89,28 @@ async function empiricalNtk(): Promise<void> {
   const peakFlops = 2 * PEAK_SIZE ** 3;
   linalg.matmul(a, b);
   const matmul = peakFlops / (await best(3, () => linalg.matmul(a, b))) / 1e9;
-  const peak = peakFlops / (await best(3, () => activeBackend().gemm(false, false, PEAK_SIZE, PEAK_SIZE, PEAK_SIZE, 1, a.data, b.data, 0, c))) / 1e9;
-
-  const flops = gemmFlops(() => structured(x, null, params));
-  const tStructured = await best(10, () => structured(x, null, params));
+  const flops = blasFlops(() => structured(x, null, params));
+  // On a shared machine both numbers move with the load: measure them in
+  // alternation and take the median of the per-round ratios.
+  const rounds: { peak: number; time: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const peakRound = peakFlops / (await best(2, () => activeBackend().gemm(false, false, PEAK_SIZE, PEAK_SIZE, PEAK_SIZE, 1, a.data, b.data, 0, c))) / 1e9;
+    rounds.push({ peak: peakRound, time: await best(3, () => structured(x, null, params)) });
+  }
+  const ratios = rounds.map((q) => flops / q.time / 1e9 / q.peak).sort((p, q) => p - q);
+  const median = ratios[Math.floor(ROUNDS / 2)];
+  const tStructured = Math.min(...rounds.map((q) => q.time));
+  const peak = Math.max(...rounds.map((q) => q.peak));
   const tJacobian = await best(1, () => jacobian(x, null, params));
   const achieved = flops / tStructured / 1e9;
 
   console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}`);
   console.log(`(a) empirical NTK, ReLU net width ${NTK_WIDTH} depth 3, ${NTK_N} inputs × ${NTK_D} features (${NTK_N}×${NTK_N} kernel)`);
-  console.log(`  structured          ${tStructured.toFixed(3)} s   (best of 10)`);
+  console.log(`  structured          ${tStructured.toFixed(3)} s   (best of ${3 * ROUNDS})`);
   console.log(`  jacobian            ${tJacobian.toFixed(3)} s   ratio jacobian/structured ${(tJacobian / tStructured).toFixed(1)}×   (goal ≥ 5×; memoryLimit ${JACOBIAN_MEMORY / 2 ** 30} GiB)`);
-  console.log(`  structured gemms    ${(flops / 1e9).toFixed(2)} GFLOP → ${achieved.toFixed(1)} GFLOP/s`);
-  console.log(`  dgemm peak          ${peak.toFixed(1)} GFLOP/s (dgemm ${PEAK_SIZE}×${PEAK_SIZE}, best of 3; through linalg.matmul ${matmul.toFixed(1)})   structured at ${((100 * achieved) / peak).toFixed(0)}% of peak`);
+  console.log(`  structured BLAS     ${(flops / 1e9).toFixed(2)} GFLOP (gemm + syrk) → ${achieved.toFixed(1)} GFLOP/s at best`);
+  console.log(`  dgemm peak          ${peak.toFixed(1)} GFLOP/s at best (dgemm ${PEAK_SIZE}×${PEAK_SIZE}; through linalg.matmul ${matmul.toFixed(1)})`);
+  console.log(`  structured / peak   median ${(100 * median).toFixed(0)}% over ${ROUNDS} interleaved rounds (range ${(100 * ratios[0]).toFixed(0)}–${(100 * ratios[ROUNDS - 1]).toFixed(0)}%)   (goal ≥ 75%)`);
 }
 
 async function ensembleTraining(): Promise<void> {

@@ -42,7 +42,11 @@ interface Visit { layer: LayerImpl; params: Params; cache: unknown; gOut: Tensor
 /** Every parameterised layer's (cache, output gradient) in one backward pass seeded at output o. */
 function visits(model: Differentiable, params: Params, cache: unknown, rows: number, cols: number, o: number): Visit[] {
   const seen: Visit[] = [];
-  model.gradient(params, cache, seed(rows, cols, o), (layer, p, c, g) => seen.push({ layer, params: p, cache: c, gOut: g }));
+  model.gradient(params, cache, seed(rows, cols, o), (layer, p, c, g) => {
+    seen.push({ layer, params: p, cache: c, gOut: g });
+    // The Grams need only the caches and signals seen here, not ∂f/∂θ itself.
+    return 'skipParams';
+  });
   return seen;
 }
 

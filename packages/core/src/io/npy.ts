@@ -45,8 +45,10 @@ export function readNpy(path: string, options: ReadNpyOptions = {}): Matrix | Te
   }
   if (typeof path !== 'string') throw new InputError(`${where}: path must be a file name (string), got ${typeof path}`);
   const bytes = readFileSync(path);
-  // A fresh, aligned buffer: Node may hand out a slice of a shared pool.
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // The file's own buffer when it has one; small reads may sit at an unaligned
+  // offset in a shared pool, and are copied.
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength;
+  const buffer = (own ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   let parsed: NpyArray;
   try {
     parsed = parse(buffer);

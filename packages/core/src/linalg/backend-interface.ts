@@ -31,4 +31,11 @@ export interface LinalgBackend {
    * exactly zero pivot (A singular).
    */
   gesv(n: number, nrhs: number, a: Float64Array, b: Float64Array): number;
+  /**
+   * Makes every call run on one BLAS thread until the returned release is
+   * called (holds nest). Used while worker threads compute tiles, where the
+   * threads themselves are the parallelism: a multi-threaded BLAS inside each
+   * would only compete with them for the same cores.
+   */
+  holdOneThread(): () => void;
 }

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import type { LinalgBackend } from './backend-interface';
 
 /**
@@ -28,7 +29,7 @@ type Fn = (...args: unknown[]) => unknown;
 
 interface Symbols {
   dgemm: Fn; dsyrk: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
-  setThreads: Fn | null; getThreads: Fn | null;
+  setThreads: Fn | null; getThreads: Fn | null; setThreadsLocal: Fn | null;
 }
 
 // Fortran character arguments carry hidden length arguments (size_t) at the
@@ -75,6 +76,8 @@ function bind(): Symbols {
     dgetrs: lapack.func(PROTOTYPES.dgetrs),
     setThreads: optional(blas, 'void openblas_set_num_threads(int)'),
     getThreads: optional(blas, 'int openblas_get_num_threads()'),
+    // OpenBLAS ≥ 0.3.27 only (Debian 12 ships 0.3.21).
+    setThreadsLocal: optional(blas, 'int openblas_set_num_threads_local(int)'),
   };
 }
 
@@ -101,20 +104,49 @@ function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float
   }
 }
 
-/** Loads the native libraries; throws (with the paths tried) when they are absent. */
+/**
+ * Loads the native libraries; throws (with the paths tried) when they are absent.
+ *
+ * Threads: OpenBLAS's thread count is one process-wide setting (before 0.3.27,
+ * which adds a per-thread one), and changing it while another thread computes
+ * races. So only the main thread ever sets it. Worker threads of our pool run
+ * their products on one BLAS thread: with a per-thread setting they pin
+ * themselves; without one the pool holds the whole process at one thread
+ * while they work ({@link LinalgBackend.holdOneThread}). Calls from several
+ * threads at once are safe in the pthread build: a one-thread call goes
+ * straight to the serial kernel (buffer allocation is locked), and
+ * multi-threaded level-3 calls are serialised by OpenBLAS itself (0.3.4+).
+ */
 export function createOpenblasBackend(): LinalgBackend {
   const s = bind();
   const threads = s.getThreads ? (s.getThreads() as number) : 1;
+  const inWorker = !isMainThread;
+  if (inWorker && s.setThreadsLocal) s.setThreadsLocal(1);
   let current = threads;
-  const useThreads = (work: number) => {
-    const wanted = work < SINGLE_THREAD_BELOW ? 1 : threads;
+  let holds = 0;
+  const setThreads = (wanted: number) => {
     if (wanted !== current && s.setThreads) {
       s.setThreads(wanted);
       current = wanted;
     }
   };
+  const useThreads = (work: number) => {
+    if (inWorker) return;
+    setThreads(holds > 0 || work < SINGLE_THREAD_BELOW ? 1 : threads);
+  };
   return {
     name: 'openblas',
+
+    holdOneThread() {
+      if (inWorker) return () => {};
+      holds++;
+      setThreads(1);
+      let released = false;
+      return () => {
+        if (!released) holds--;
+        released = true;
+      };
+    },
 
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;

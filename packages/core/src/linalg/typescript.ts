@@ -11,6 +11,9 @@ import type { LinalgBackend } from './backend-interface';
 export const typescriptBackend: LinalgBackend = {
   name: 'typescript',
 
+  // Single-threaded already.
+  holdOneThread: () => () => {},
+
   gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
     const bt = transB ? b : transposeCopy(b, k, n);
     for (let i = 0; i < m; i++) {

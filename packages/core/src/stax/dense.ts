@@ -150,9 +150,12 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const p = asParams(params);
       const { rows: x, like } = cache as { rows: Matrix; like: Tensors };
       const g = asMatrix(gOut);
-      visit?.(impl, params, cache, gOut);
+      const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
+      const gIn = new Matrix(x.rows, x.cols);
+      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
+      if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
       const gW = new Matrix(x.cols, outDim);
       backend.gemm(true, false, x.cols, outDim, x.rows, s, x.data, g.data, 0, gW.data);
       let gb: Float64Array | null = null;
@@ -163,8 +166,6 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         }
         for (let j = 0; j < outDim; j++) gb[j] *= biasScale;
       }
-      const gIn = new Matrix(x.rows, x.cols);
-      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
       return { gIn: shaped(gIn, like), gParams: { W: gW, b: gb } };
     },
     jvp(params, x, tParams, tx) {
@@ -205,9 +206,15 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       }
       const backend = activeBackend();
       const inputs = new Float64Array(x1.rows * x2.rows);
-      backend.gemm(false, true, x1.rows, x2.rows, x1.cols, 1, x1.data, x2.data, 0, inputs);
       const signals = new Float64Array(x1.rows * x2.rows);
-      backend.gemm(false, true, d1.rows, d2.rows, outDim, 1, d1.data, d2.data, 0, signals);
+      if (x1 === x2 && d1 === d2) {
+        // One batch with itself: symmetric Grams, half the products (dsyrk).
+        backend.syrk(x1.rows, x1.cols, x1.data, inputs);
+        backend.syrk(d1.rows, outDim, d1.data, signals);
+      } else {
+        backend.gemm(false, true, x1.rows, x2.rows, x1.cols, 1, x1.data, x2.data, 0, inputs);
+        backend.gemm(false, true, d1.rows, d2.rows, outDim, 1, d1.data, d2.data, 0, signals);
+      }
       const s2 = weightScale(x1.cols) ** 2;
       const b2 = p.b ? biasScale * biasScale : 0;
       for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];

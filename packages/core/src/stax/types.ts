@@ -85,8 +85,13 @@ export interface KernelFn {
   readonly layer: Layer;
 }
 
-/** Called during a backward pass by each layer that has parameters. */
-export type BackwardVisitor = (layer: LayerImpl, params: Params, cache: unknown, gOut: Tensors) => void;
+/**
+ * Called during a backward pass by each layer that has parameters. Returning
+ * `'skipParams'` says the caller needs only what it was shown and the input
+ * gradient: the layer may then skip its parameter gradients (and return null
+ * for them) — the structured empirical NTK builds everything from the visits.
+ */
+export type BackwardVisitor = (layer: LayerImpl, params: Params, cache: unknown, gOut: Tensors) => void | 'skipParams';
 
 /**
  * The engine-facing side of a layer: its finite network (`initFn`, `forward`,

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { computeTile, type TileJob } from '../batch/tiles';
+import { runTileJob, type TileJob } from '../batch/tile-job';
 import { fromSpec } from '../stax';
 import type { Layer, LayerSpec } from '../stax/types';
 import { reportDone, type RowsMessage, type TileReply, type WorkerTask } from './pool';
@@ -68,7 +68,7 @@ async function runRows(task: RowsMessage<unknown>): Promise<void> {
 async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
   let reply: TileReply;
   try {
-    computeTile(await layerOf(task), task.job);
+    runTileJob(await layerOf(task), task.job);
     reply = { ok: true };
   } catch (error) {
     reply = { ok: false, message: (error as Error).message };
