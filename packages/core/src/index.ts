@@ -14,6 +14,7 @@
  */
 export { Matrix, type MatrixLike } from './matrix';
 export { Tensor, type NestedArray, type NestedArrayOut, type TensorLike, type InputLike } from './tensor';
+export type { Examples } from './examples';
 export type { VectorLike, NumericTypedArray } from './arrays/vector';
 export { linspace, argmax, oneHot, mean, std, concat, type OneHotOptions, type StdOptions } from './arrays';
 export { permutation, randint } from './random';

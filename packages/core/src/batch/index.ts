@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError, ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import { batchShape, exampleCount, examplesFrom, exampleShape, sameExampleShape, sliceExamples, type Examples } from '../examples';
+import { Matrix } from '../matrix';
+import type { InputLike } from '../tensor';
 import { checkOptions } from '../options';
 import { parseGet } from '../stax/make-layer';
 import { specModules } from '../stax/registry';
@@ -16,7 +18,7 @@ import { ProgressTracker, type ProgressFn } from './progress';
 import { computeOnQueue, checkQueueUrl } from './queue';
 import { KernelStore, sha256Of, type StoredKernel, type StoredKernelSource, type StoredMatrix } from './store';
 import type { TileJob, TileSink } from './tile-job';
-import { analyticTile, planTiles, scheduleOrder, tileCost, writeTile, type SharedMatrix, type Tile, type TileValues } from './tiles';
+import { analyticTile, planTiles, scheduleOrder, tileCost, writeTile, type SharedBatch, type Tile, type TileValues } from './tiles';
 
 export { formatProgress, logProgress, type BatchProgress, type ProgressFn } from './progress';
 export { KernelStore, StoredMatrix, type StoredKernel, type StoreManifest, type StoredKernelSource, type StoredInput } from './store';
@@ -57,18 +59,18 @@ export interface BatchOptions {
 
 /** A batched analytic kernel function: like {@link KernelFn}, but asynchronous. */
 export interface BatchedKernelFn {
-  (x1: MatrixLike, x2?: MatrixLike | null): Promise<Kernel>;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: Get): Promise<Matrix>;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: readonly Get[]): Promise<Kernel>;
-  (x1: MatrixLike, x2?: MatrixLike | null, get?: Get | readonly Get[]): Promise<Kernel | Matrix>;
+  (x1: InputLike, x2?: InputLike | null): Promise<Kernel>;
+  (x1: InputLike, x2: InputLike | null | undefined, get: Get): Promise<Matrix>;
+  (x1: InputLike, x2: InputLike | null | undefined, get: readonly Get[]): Promise<Kernel>;
+  (x1: InputLike, x2?: InputLike | null, get?: Get | readonly Get[]): Promise<Kernel | Matrix>;
 }
 
 /** A batched analytic kernel function writing to a store: resolves to readers of the stored kernels. */
 export interface StoredKernelFn {
-  (x1: MatrixLike, x2?: MatrixLike | null): Promise<StoredKernel>;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: Get): Promise<StoredMatrix>;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: readonly Get[]): Promise<StoredKernel>;
-  (x1: MatrixLike, x2?: MatrixLike | null, get?: Get | readonly Get[]): Promise<StoredKernel | StoredMatrix>;
+  (x1: InputLike, x2?: InputLike | null): Promise<StoredKernel>;
+  (x1: InputLike, x2: InputLike | null | undefined, get: Get): Promise<StoredMatrix>;
+  (x1: InputLike, x2: InputLike | null | undefined, get: readonly Get[]): Promise<StoredKernel>;
+  (x1: InputLike, x2?: InputLike | null, get?: Get | readonly Get[]): Promise<StoredKernel | StoredMatrix>;
 }
 
 /**
@@ -78,24 +80,24 @@ export interface StoredKernelFn {
  * kernel (`monteCarloKernelFn(...)`, with `get`), or your own.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyKernelFn = (x1: MatrixLike, x2: MatrixLike | null | undefined, ...rest: any[]) => Matrix | Kernel | Promise<Matrix | Kernel>;
+export type AnyKernelFn = (x1: InputLike, x2: InputLike | null | undefined, ...rest: any[]) => Matrix | Kernel | Promise<Matrix | Kernel>;
 
 /** The arguments of a kernel function after x1 and x2 (`get`, `params`, …). */
-export type KernelFnRest<F> = F extends (x1: MatrixLike, x2: MatrixLike | null | undefined, ...rest: infer R) => unknown ? R : never;
+export type KernelFnRest<F> = F extends (x1: InputLike, x2: InputLike | null | undefined, ...rest: infer R) => unknown ? R : never;
 /** The stored counterpart of a kernel function's result: {@link StoredMatrix} for a Matrix, {@link StoredKernel} for a Kernel. */
 export type StoredOf<T> = T extends Matrix ? StoredMatrix : StoredKernel;
 
 /** The batched form of an {@link AnyKernelFn}: same arguments, asynchronous. */
-export type BatchedFn<F extends AnyKernelFn> = (x1: MatrixLike, x2?: MatrixLike | null, ...rest: KernelFnRest<F>) => Promise<Awaited<ReturnType<F>>>;
+export type BatchedFn<F extends AnyKernelFn> = (x1: InputLike, x2?: InputLike | null, ...rest: KernelFnRest<F>) => Promise<Awaited<ReturnType<F>>>;
 /** The stored form of an {@link AnyKernelFn}: resolves to readers of the stored kernels. */
-export type StoredFn<F extends AnyKernelFn> = (x1: MatrixLike, x2?: MatrixLike | null, ...rest: KernelFnRest<F>) => Promise<StoredOf<Awaited<ReturnType<F>>>>;
+export type StoredFn<F extends AnyKernelFn> = (x1: InputLike, x2?: InputLike | null, ...rest: KernelFnRest<F>) => Promise<StoredOf<Awaited<ReturnType<F>>>>;
 
 const DEFAULT_QUEUE = 'tangent-lab-tiles';
 
-function onMemory(m: Matrix, shared: boolean): SharedMatrix {
+function onMemory(m: Examples, shared: boolean): SharedBatch {
   const buffer = shared ? new SharedArrayBuffer(m.data.byteLength) : new ArrayBuffer(m.data.byteLength);
   new Float64Array(buffer).set(m.data);
-  return { rows: m.rows, cols: m.cols, buffer };
+  return { shape: batchShape(m), buffer };
 }
 
 /** A stable hash of the extra arguments of a kernel function (parameters, `get`), for a store's manifest. */
@@ -217,14 +219,15 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
   }
   if (layer && workers > 0) warmUp(workers);
 
-  const run = async (x1In: MatrixLike, x2In?: MatrixLike | null, ...rest: unknown[]) => {
-    const x1 = Matrix.from(x1In, 'x1');
+  const run = async (x1In: InputLike, x2In?: InputLike | null, ...rest: unknown[]) => {
+    const x1 = examplesFrom(x1In, 'x1');
     const symmetric = x2In === undefined || x2In === null || x2In === x1In;
-    const x2 = symmetric ? x1 : Matrix.from(x2In, 'x2');
-    if (x1.cols !== x2.cols) {
-      throw new ShapeError(`batch: x1 and x2 have different feature dimensions (${x1.cols} vs ${x2.cols}); both must have one column per input feature`);
+    const x2 = symmetric ? x1 : examplesFrom(x2In, 'x2');
+    if (!sameExampleShape(x1, x2)) {
+      throw new ShapeError(`batch: x1 and x2 have different example shapes ((${exampleShape(x1).join(', ')}) vs (${exampleShape(x2).join(', ')})); both must have the same features, or the same positions and channels`);
     }
-    const tiles = planTiles(x1.rows, x2.rows, batchSize, symmetric);
+    const [n1, n2] = [exampleCount(x1), exampleCount(x2)];
+    const tiles = planTiles(n1, n2, batchSize, symmetric);
 
     // What the function returns, from one row (validating the network and `get` before the real work).
     let source: StoredKernelSource;
@@ -233,13 +236,13 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
     let get: Get[] = [];
     if (layer) {
       const parsed = parseGet('batch', rest[0]);
-      const probe = (kernelFn as KernelFn)(x1.sliceRows(0, 1), null, parsed.kernels);
+      const probe = (kernelFn as KernelFn)(sliceExamples(x1, 0, 1), null, parsed.kernels);
       get = parsed.kernels.filter((g) => probe[g] !== undefined);
       names = get;
       single = parsed.single;
       source = { kind: 'stax', name: layer.name, spec: layer.spec };
     } else {
-      const probe = await (kernelFn as AnyKernelFn)(x1.sliceRows(0, 1), symmetric ? null : x2.sliceRows(0, 1), ...rest);
+      const probe = await (kernelFn as AnyKernelFn)(sliceExamples(x1, 0, 1), symmetric ? null : sliceExamples(x2, 0, 1), ...rest);
       ({ names, single } = outputsOf(probe, 'batch'));
       source = {
         kind: 'function',
@@ -252,12 +255,12 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
     const kernelStore = store === undefined ? undefined : KernelStore.prepare(store, {
       kernel: source,
       inputs: {
-        x1: { rows: x1.rows, cols: x1.cols, sha256: sha256Of(x1), file: 'x1.npy' },
-        x2: symmetric ? null : { rows: x2.rows, cols: x2.cols, sha256: sha256Of(x2), file: 'x2.npy' },
+        x1: { shape: batchShape(x1), sha256: sha256Of(x1), file: 'x1.npy' },
+        x2: symmetric ? null : { shape: batchShape(x2), sha256: sha256Of(x2), file: 'x2.npy' },
       },
       outputs: names,
       single,
-      grid: { n1: x1.rows, n2: x2.rows, batchSize, symmetric },
+      grid: { n1, n2, batchSize, symmetric },
     }, x1, symmetric ? null : x2);
     const todo = scheduleOrder(kernelStore ? kernelStore.missing() : tiles, symmetric);
     const work = (t: Tile) => tileCost(t, symmetric);
@@ -271,11 +274,11 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
     } else {
       const buffers: Record<string, SharedArrayBuffer | ArrayBuffer> = {};
       for (const name of names) {
-        const bytes = x1.rows * x2.rows * Float64Array.BYTES_PER_ELEMENT;
+        const bytes = n1 * n2 * Float64Array.BYTES_PER_ELEMENT;
         buffers[name] = onWorkers ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
         outputs[name] = new Float64Array(buffers[name]);
       }
-      sink = { kind: 'memory', outputs: buffers, n2: x2.rows };
+      sink = { kind: 'memory', outputs: buffers, n2 };
     }
 
     if (kernelStore && queue !== undefined) {
@@ -292,20 +295,20 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
         if (layer) {
           values = analyticTile(layer, x1, x2, tile, symmetric, get);
         } else {
-          const a = x1.sliceRows(tile.i0, tile.i1);
+          const a = sliceExamples(x1, tile.i0, tile.i1);
           const diagonal = symmetric && tile.r === tile.c;
-          const result = await (kernelFn as AnyKernelFn)(a, diagonal ? null : x2.sliceRows(tile.j0, tile.j1), ...rest);
+          const result = await (kernelFn as AnyKernelFn)(a, diagonal ? null : sliceExamples(x2, tile.j0, tile.j1), ...rest);
           values = valuesOf(result, names, tile);
         }
         if (kernelStore) kernelStore.writeTile(tile, values);
-        else writeTile(values, tile, outputs, x2.rows, symmetric);
+        else writeTile(values, tile, outputs, n2, symmetric);
         progress.tick(work(tile));
         // Let the event loop breathe between tiles (progress displays, timers).
         await new Promise((r) => setImmediate(r));
       }
     }
     if (kernelStore) return kernelStore.result();
-    return assemble(outputs, single, x1.rows, x2.rows);
+    return assemble(outputs, single, n1, n2);
   };
   return run;
 }

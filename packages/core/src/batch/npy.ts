@@ -93,11 +93,13 @@ function readHeader(fd: number, path: string): NpyHeader {
 }
 
 /** Reads rows [r0, r1) of a 2-D float64 `.npy` file (all of it by default); returns the rows and the full shape. */
-export function readNpyRows(path: string, r0?: number, r1?: number): { data: Float64Array; shape: [number, number] } {
+export function readNpyRows(path: string, r0?: number, r1?: number): { data: Float64Array; shape: number[] } {
   const fd = openSync(path, 'r');
   try {
     const { shape, dataOffset } = readHeader(fd, path);
-    const [rows, cols] = shape as [number, number];
+    // Rows are along the first axis; a row of an (n, ...spatial, C) array is one example.
+    const [rows, ...rest] = shape;
+    const cols = rest.reduce((a, b) => a * b, 1);
     const from = r0 ?? 0;
     const to = r1 ?? rows;
     if (!(from >= 0 && from <= to && to <= rows)) throw new InputError(`${path}: rows [${from}, ${to}) are outside its ${rows} rows`);
@@ -109,7 +111,7 @@ export function readNpyRows(path: string, r0?: number, r1?: number): { data: Flo
       if (n === 0) throw new InputError(`${path}: file ends before its ${rows}×${cols} values (truncated)`);
       done += n;
     }
-    return { data, shape: [rows, cols] };
+    return { data, shape: [to - from, ...rest] };
   } finally {
     closeSync(fd);
   }

@@ -19,7 +19,8 @@ import type { Layer } from '../stax/types';
 import { runTasks, type WorkerTask } from '../workers/pool';
 import { KernelStore, MANIFEST } from './store';
 import type { TileJob } from './tile-job';
-import type { SharedMatrix, Tile } from './tiles';
+import { batchShape, type Examples } from '../examples';
+import type { SharedBatch, Tile } from './tiles';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 type Bull = typeof import('bullmq');
@@ -142,14 +143,14 @@ export interface QueueWorker {
 interface LoadedStore {
   store: KernelStore;
   layer: Layer;
-  x1: SharedMatrix;
-  x2: SharedMatrix;
+  x1: SharedBatch;
+  x2: SharedBatch;
 }
 
-function shared(m: { rows: number; cols: number; data: Float64Array }): SharedMatrix {
+function shared(m: Examples): SharedBatch {
   const buffer = new SharedArrayBuffer(m.data.byteLength);
   new Float64Array(buffer).set(m.data);
-  return { rows: m.rows, cols: m.cols, buffer };
+  return { shape: batchShape(m), buffer };
 }
 
 /** The store with `id` under `root`: root itself or one of its subfolders. */

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors';
+import { batchShape, examplesOn, type Examples } from '../examples';
 import { Matrix } from '../matrix';
 import type { LayerSpec } from '../stax/types';
 import { readNpyRows, writeNpy } from './npy';
@@ -26,8 +27,8 @@ export type StoredKernelSource =
 
 /** One input of a stored kernel, kept in the store as `file` so that workers elsewhere can read it. */
 export interface StoredInput {
-  rows: number;
-  cols: number;
+  /** The batch's shape: (n, features), or (n, ...spatial, C) for images and sequences. */
+  shape: number[];
   sha256: string;
   file: string;
 }
@@ -48,8 +49,8 @@ export interface StoreManifest {
   grid: { n1: number; n2: number; batchSize: number; symmetric: boolean };
 }
 
-export function sha256Of(m: Matrix): string {
-  return createHash('sha256').update(`${m.rows}x${m.cols}:`).update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength)).digest('hex');
+export function sha256Of(m: Examples): string {
+  return createHash('sha256').update(`${batchShape(m).join('x')}:`).update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength)).digest('hex');
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
@@ -94,7 +95,7 @@ export class KernelStore {
    * manifest) when absent. A store holding a different kernel is an error,
    * never silently overwritten.
    */
-  static prepare(dir: string, description: Omit<StoreManifest, 'id' | 'format' | 'version'>, x1: Matrix, x2: Matrix | null): KernelStore {
+  static prepare(dir: string, description: Omit<StoreManifest, 'id' | 'format' | 'version'>, x1: Examples, x2: Examples | null): KernelStore {
     const wanted = { format: FORMAT, version: 1 as const, ...description };
     const id = createHash('sha256').update(identity(wanted)).digest('hex').slice(0, 32);
     const path = join(dir, MANIFEST);
@@ -106,8 +107,8 @@ export class KernelStore {
       return store;
     }
     mkdirSync(join(dir, TILES), { recursive: true });
-    writeNpy(join(dir, description.inputs.x1.file), x1.data, [x1.rows, x1.cols]);
-    if (x2 && description.inputs.x2) writeNpy(join(dir, description.inputs.x2.file), x2.data, [x2.rows, x2.cols]);
+    writeNpy(join(dir, description.inputs.x1.file), x1.data, batchShape(x1));
+    if (x2 && description.inputs.x2) writeNpy(join(dir, description.inputs.x2.file), x2.data, batchShape(x2));
     writeJsonAtomic(path, { ...wanted, id });
     return KernelStore.open(dir);
   }
@@ -143,10 +144,10 @@ export class KernelStore {
   }
 
   /** The stored inputs (to compute tiles elsewhere). */
-  inputs(): { x1: Matrix; x2: Matrix } {
+  inputs(): { x1: Examples; x2: Examples } {
     const read = (file: string) => {
       const { data, shape } = readNpyRows(join(this.dir, file));
-      return new Matrix(shape[0], shape[1], data);
+      return examplesOn({ shape }, data);
     };
     const x1 = read(this.manifest.inputs.x1.file);
     return { x1, x2: this.manifest.inputs.x2 ? read(this.manifest.inputs.x2.file) : x1 };
@@ -252,7 +253,7 @@ export class StoredMatrix {
     }
   }
 
-  private readTile(r: number, c: number, row0: number, row1: number): { data: Float64Array; shape: [number, number] } {
+  private readTile(r: number, c: number, row0: number, row1: number): { data: Float64Array; shape: number[] } {
     const path = this.store.tilePath(this.name, r, c);
     if (!existsSync(path)) {
       const missing = this.store.missing().length;

@@ -1,6 +1,6 @@
 import type { Get, Layer } from '../stax/types';
 import { KernelStore } from './store';
-import { analyticTile, matrixOf, writeTile, type SharedMatrix, type Tile } from './tiles';
+import { analyticTile, batchOf, writeTile, type SharedBatch, type Tile } from './tiles';
 
 /** Where a computed tile goes: into full outputs in (shared) memory, or into a kernel store on disk. */
 export type TileSink =
@@ -9,8 +9,8 @@ export type TileSink =
 
 /** One tile of an analytic kernel to compute, as posted to a worker thread (plain, shareable data). */
 export interface TileJob {
-  x1: SharedMatrix;
-  x2: SharedMatrix;
+  x1: SharedBatch;
+  x2: SharedBatch;
   symmetric: boolean;
   get: Get[];
   tile: Tile;
@@ -24,7 +24,7 @@ const stores = new Map<string, KernelStore>();
  * (no copy back to the caller) or as `.npy` files by this very thread.
  */
 export function runTileJob(layer: Layer, job: TileJob): void {
-  const values = analyticTile(layer, matrixOf(job.x1), matrixOf(job.x2), job.tile, job.symmetric, job.get);
+  const values = analyticTile(layer, batchOf(job.x1), batchOf(job.x2), job.tile, job.symmetric, job.get);
   const { sink } = job;
   if (sink.kind === 'memory') {
     const outputs: Record<string, Float64Array> = {};

@@ -1,11 +1,11 @@
-import { Matrix } from '../matrix';
+import { examplesOn, sliceExamples, type Examples } from '../examples';
 import { inputKernel, isKernelList, materialize } from '../stax/kernel-state';
+import { anyNeed, inputNeed } from '../stax/make-layer';
 import type { Get, Layer } from '../stax/types';
 
-/** A row-major matrix on shared memory, as posted to worker threads. */
-export interface SharedMatrix {
-  rows: number;
-  cols: number;
+/** A batch of examples (a matrix or a tensor of images) on shared memory, as posted to worker threads. */
+export interface SharedBatch {
+  shape: number[];
   buffer: SharedArrayBuffer | ArrayBuffer;
 }
 
@@ -22,8 +22,8 @@ export interface Tile {
 /** A tile's values, one row-major (i1 − i0)×(j1 − j0) array per output kernel. */
 export type TileValues = Record<string, Float64Array>;
 
-export function matrixOf(m: SharedMatrix): Matrix {
-  return new Matrix(m.rows, m.cols, new Float64Array(m.buffer));
+export function batchOf(m: SharedBatch): Examples {
+  return examplesOn(m, new Float64Array(m.buffer));
 }
 
 /**
@@ -65,11 +65,11 @@ export function scheduleOrder(tiles: readonly Tile[], symmetric: boolean): Tile[
  * tiled kernel equals the untiled one bit for bit. A diagonal tile of a
  * symmetric kernel is computed as the kernel of its rows with themselves.
  */
-export function analyticTile(layer: Layer, x1: Matrix, x2: Matrix, tile: Tile, symmetric: boolean, get: readonly Get[]): TileValues {
-  const a = x1.sliceRows(tile.i0, tile.i1);
+export function analyticTile(layer: Layer, x1: Examples, x2: Examples, tile: Tile, symmetric: boolean, get: readonly Get[]): TileValues {
+  const a = sliceExamples(x1, tile.i0, tile.i1);
   const onDiagonal = symmetric && tile.r === tile.c;
-  const b = onDiagonal ? null : x2.sliceRows(tile.j0, tile.j1);
-  const result = layer.impl.kernelRule(inputKernel(a, b, get.includes('ntk')));
+  const b = onDiagonal ? null : sliceExamples(x2, tile.j0, tile.j1);
+  const result = layer.impl.kernelRule(inputKernel(a, b, get.includes('ntk'), !anyNeed(inputNeed(layer.impl))));
   if (isKernelList(result)) throw new Error(`${layer.name}: the network ends in several branches`);
   const state = materialize(result);
   const values: TileValues = {};

@@ -1,12 +1,14 @@
 import { ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import { examplesFrom, type Examples } from '../examples';
+import { Matrix } from '../matrix';
+import type { InputLike } from '../tensor';
 import { differentiable, type Differentiable, type Network } from '../models/differentiable';
 import { checkSameStructure, difference } from '../params/tree';
 import type { Params } from '../stax/types';
 
 /** A linearized network: call it like `apply`; train it like a network. */
 export interface LinearizedFn {
-  (params: Params, x: MatrixLike): Matrix;
+  (params: Params, x: InputLike): Matrix;
   /** θ₀, the expansion point. */
   readonly params0: Params;
   /** The model trainers and empirical kernels use. */
@@ -34,8 +36,8 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
   const base = differentiable('linearize', apply);
   const layer = base.layer.impl;
   /** Forward caches at θ₀ by input (training reuses the same inputs every step). */
-  const caches = new WeakMap<Matrix, unknown>();
-  const cacheAt = (x: Matrix) => {
+  const caches = new WeakMap<Examples, unknown>();
+  const cacheAt = (x: Examples) => {
     let c = caches.get(x);
     if (c === undefined) {
       c = base.forward(params0, x).cache;
@@ -43,7 +45,7 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
     }
     return c;
   };
-  const evaluate = (params: Params, x: Matrix): Matrix => {
+  const evaluate = (params: Params, x: Examples): Matrix => {
     const { out, tOut } = layer.jvp(params0, x, difference(params, params0), null);
     if (!(out instanceof Matrix) || !(tOut instanceof Matrix)) throw new ShapeError('linearize: the network must end in one output matrix');
     return new Matrix(out.rows, out.cols, out.data.map((v, i) => v + tOut.data[i]));
@@ -54,9 +56,9 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
     forward: (params, x) => ({ out: evaluate(params, x), cache: cacheAt(x) }),
     gradient: (_params, cache, gOut, visit) => layer.backward(params0, cache, gOut, visit).gParams,
   };
-  const fn = (params: Params, x: MatrixLike): Matrix => {
+  const fn = (params: Params, x: InputLike): Matrix => {
     checkSameStructure('linearize', params, params0);
-    return evaluate(params, Matrix.from(x, 'x'));
+    return evaluate(params, examplesFrom(x, 'x'));
   };
   return Object.assign(fn, { params0, model });
 }

@@ -1,11 +1,15 @@
+import type { Tensor3D as Tensor3 } from '@tensorflow/tfjs';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
+import { Tensor } from '../tensor';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
 import { composeAffine, isKernelList, type KernelAffine, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
+import { isSpatialDims } from './shapes';
+import { sharedWeightGram } from './spatial/gradient-gram';
 import type { DenseParams, Dims, LayerImpl, Params, Tensors } from './types';
 
 /** How a dense layer scales its weights (Lee et al. 2019, eq. 1 vs eq. S32). */
@@ -42,12 +46,14 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   const w2 = wStd * wStd;
   const b2 = bStd * bStd;
 
+  /** The input's channel (feature) count; a dense layer acts on the last axis, at every position of an image or sequence. */
   const checkInput = (inputDim: Dims): number => {
-    if (typeof inputDim !== 'number') {
+    if (Array.isArray(inputDim)) {
       throw new ShapeError(`${name}: expects one input but got ${inputDim.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
     }
-    return inputDim;
+    return isSpatialDims(inputDim) ? inputDim.channels : inputDim as number;
   };
+  const outputOf = (inputDim: Dims): Dims => (isSpatialDims(inputDim) ? { spatial: inputDim.spatial, channels: outDim } : outDim);
   /** Multiplier of x·W in the forward pass. */
   const weightScale = (nIn: number) => (ntkParam ? wStd / Math.sqrt(nIn) : 1);
   const biasScale = ntkParam ? bStd : 1;
@@ -58,10 +64,18 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     }
     return p as DenseParams;
   };
+  /** Activations as rows: a matrix as is, an (n, ...spatial, C) tensor as (n·S)×C, one row per example and position. */
   const asMatrix = (x: Tensors): Matrix => {
-    if (!(x instanceof Matrix)) throw new ShapeError(`${name}: expects one input matrix, got ${x.length} branches`);
-    return x;
+    if (x instanceof Matrix) return x;
+    if (x instanceof Tensor) return new Matrix(x.data.length / x.shape[x.shape.length - 1], x.shape[x.shape.length - 1], x.data);
+    throw new ShapeError(`${name}: expects one input, got ${x.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
   };
+  /** Rows back in the shape of `like`, with `cols` channels. */
+  const shaped = (rows: Matrix, like: Tensors): Matrix | Tensor => (like instanceof Tensor
+    ? new Tensor([...like.shape.slice(0, -1), rows.cols], rows.data)
+    : rows);
+  /** Examples in a batch of activations (rows of a matrix, axis 0 of a tensor). */
+  const examples = (x: Tensors): number => (x instanceof Tensor ? x.shape[0] : (x as Matrix).rows);
 
   function affine(x: Matrix, W: Matrix, b: Float64Array | null): Matrix {
     if (x.cols !== W.rows) {
@@ -107,7 +121,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     name,
     outputDim: (inputDim) => {
       checkInput(inputDim);
-      return outDim;
+      return outputOf(inputDim);
     },
     initFn(key, inputDim) {
       const nIn = checkInput(inputDim);
@@ -125,23 +139,23 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         for (let i = 0; i < W.data.length; i++) W.data[i] *= s;
         if (b) for (let j = 0; j < outDim; j++) b[j] *= bStd;
       }
-      return { outputDim: outDim, params: { W, b } };
+      return { outputDim: outputOf(inputDim), params: { W, b } };
     },
     forward(params, x) {
       const p = asParams(params);
       const input = asMatrix(x);
-      return { out: affine(input, p.W, p.b), cache: input };
+      return { out: shaped(affine(input, p.W, p.b), x), cache: { rows: input, like: x } };
     },
     backward(params, cache, gOut, visit) {
       const p = asParams(params);
-      const x = cache as Matrix;
+      const { rows: x, like } = cache as { rows: Matrix; like: Tensors };
       const g = asMatrix(gOut);
       const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
       const gIn = new Matrix(x.rows, x.cols);
       backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
-      if (skipParams) return { gIn, gParams: null };
+      if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
       const gW = new Matrix(x.cols, outDim);
       backend.gemm(true, false, x.cols, outDim, x.rows, s, x.data, g.data, 0, gW.data);
       let gb: Float64Array | null = null;
@@ -152,12 +166,12 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         }
         for (let j = 0; j < outDim; j++) gb[j] *= biasScale;
       }
-      return { gIn, gParams: { W: gW, b: gb } };
+      return { gIn: shaped(gIn, like), gParams: { W: gW, b: gb } };
     },
     jvp(params, x, tParams, tx) {
       const p = asParams(params);
       const input = asMatrix(x);
-      const out = affine(input, p.W, p.b);
+      const out = shaped(affine(input, p.W, p.b), x);
       const tOut = new Matrix(input.rows, outDim);
       const backend = activeBackend();
       const s = weightScale(input.cols);
@@ -174,16 +188,22 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         const dx = asMatrix(tx);
         backend.gemm(false, false, input.rows, outDim, input.cols, s, dx.data, p.W.data, 1, tOut.data);
       }
-      return { out, tOut };
+      return { out, tOut: shaped(tOut, x) };
     },
     gradientGram(params, cache1, gOut1, cache2, gOut2) {
       // ∂h/∂W_ij = s·x_i δ_j and ∂h/∂b_j = s_b·δ_j, so summed over the layer's
       // parameters the Gram is s²(X₁X₂ᵀ) ⊙ (Δ₁Δ₂ᵀ) + s_b²·Δ₁Δ₂ᵀ (eq. 5, layer l).
       const p = asParams(params);
-      const x1 = cache1 as Matrix;
-      const x2 = cache2 as Matrix;
+      const { rows: x1, like: like1 } = cache1 as { rows: Matrix; like: Tensors };
+      const { rows: x2, like: like2 } = cache2 as { rows: Matrix; like: Tensors };
       const d1 = asMatrix(gOut1);
       const d2 = asMatrix(gOut2);
+      const n1 = examples(like1);
+      if (n1 !== x1.rows) {
+        // At every position the same W: the Gram of per-example weight gradients.
+        return sharedWeightGram(x1.data, d1.data, n1, x2.data, d2.data, examples(like2), x1.rows / n1, x1.cols, outDim,
+          weightScale(x1.cols) ** 2, p.b ? biasScale * biasScale : 0);
+      }
       const backend = activeBackend();
       const inputs = new Float64Array(x1.rows * x2.rows);
       const signals = new Float64Array(x1.rows * x2.rows);
@@ -207,12 +227,14 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       if (b) compiler.leaf([1, b.length]);
       // NTK parameterization (eq. 1): h = σ_w/√n · xω + σ_b·β; standard (eq. S32): h = xW + b.
       const scale = weightScale(W.rows);
-      return (tf, h, take) => {
-        const xw = tf.matMul(h as Parameters<typeof tf.matMul>[0], take());
-        const out = scale === 1 ? xw : tf.mul(xw, scale);
-        if (!b) return out;
-        const bias = take();
-        return tf.add(out, biasScale === 1 ? bias : tf.mul(bias, biasScale));
+      return (tf, hidden, take) => {
+        // [M, n, ...spatial, C] acts as [M, n·S, C] rows; the weights of each of the M networks are [C, out].
+        const h = hidden as Tensor3;
+        const rows = h.rank === 3 ? h : tf.reshape(h, [h.shape[0], -1, W.rows]);
+        const xw = tf.matMul(rows as Tensor3, take() as Tensor3);
+        const scaledXw = scale === 1 ? xw : tf.mul(xw, scale);
+        const out = b ? tf.add(scaledXw, biasScale === 1 ? take() : tf.mul(take(), biasScale)) : scaledXw;
+        return h.rank === 3 ? out : tf.reshape(out, [...h.shape.slice(0, -1), outDim]);
       };
     },
   };

@@ -1,9 +1,13 @@
 import { InputError, ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import { totalmem } from 'node:os';
+import { Matrix } from '../matrix';
+import { examplesFrom } from '../examples';
+import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
 import type {
-  Dims, Get, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, Tensors,
+  Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, SpatialNeed, Tensors,
 } from './types';
 
 /** Parses `get` as Neural Tangents does: a string, an array of strings, or undefined (both). */
@@ -21,44 +25,59 @@ export function parseGet(where: string, get: unknown): { kernels: Get[]; single:
   return { kernels: list as Get[], single: typeof get === 'string' };
 }
 
-function isMatrixList(x: unknown): x is readonly MatrixLike[] {
-  return Array.isArray(x) && x.length > 0 && (x[0] instanceof Matrix || (Array.isArray(x[0]) && Array.isArray(x[0][0])));
+/** A list of inputs, one per branch: an array of Matrix or Tensor values (a nested array is always one input). */
+function isInputList(x: unknown): x is readonly (Matrix | Tensor)[] {
+  return Array.isArray(x) && x.length > 0 && (x[0] instanceof Matrix || x[0] instanceof Tensor);
 }
 
-/** Validates a public input (one matrix or one per branch) into {@link Tensors}. */
+/** Validates a public input (one input, or one per branch) into {@link Tensors}. */
 export function toTensors(x: KernelInput, name: string): Tensors {
-  if (isMatrixList(x)) return x.map((xi, i) => Matrix.from(xi, `${name}[${i}]`));
-  return Matrix.from(x as MatrixLike, name);
+  if (isInputList(x)) return x.map((xi, i) => examplesFrom(xi, `${name}[${i}]`));
+  return examplesFrom(x as InputLike, name);
 }
 
-function dimsOf(x: Tensors): Dims {
-  return x instanceof Matrix ? x.cols : x.map(dimsOf);
+/** One entry per input branch, for a need given once for all of them. */
+function needFor(need: SpatialNeed, branch: number): SpatialNeed {
+  return typeof need === 'boolean' ? need : need[branch];
 }
 
-function rowsOf(x: Tensors): number[] {
-  return x instanceof Matrix ? [x.rows] : x.flatMap(rowsOf);
+function buildInputKernels(x1: Tensors, x2: Tensors | null, wantNtk: boolean, need: SpatialNeed): Kernels {
+  if (x1 instanceof Matrix || x1 instanceof Tensor) return inputKernel(x1, x2 as Matrix | Tensor | null, wantNtk, !anyNeed(need));
+  return x1.map((xi, i) => buildInputKernels(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk, needFor(need, i)));
 }
 
-function sameDims(a: Dims, b: Dims): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.length === b.length && a.every((ai, i) => sameDims(ai, b[i]));
+/** Whether any branch needs full spatial covariances. */
+export function anyNeed(need: SpatialNeed): boolean {
+  return typeof need === 'boolean' ? need : need.some(anyNeed);
 }
 
-function checkDims(where: string, inputDim: unknown): Dims {
-  const ok = (d: unknown): boolean =>
-    (typeof d === 'number' && Number.isInteger(d) && d > 0) || (Array.isArray(d) && d.length > 0 && d.every(ok));
-  if (!ok(inputDim)) {
-    throw new InputError(`${where}: inputDim must be a positive integer (the number of input features), or an array of them for several inputs, got ${JSON.stringify(inputDim)}`);
+/** Bytes of the largest kernel arrays a call will hold: the input kernels, the largest stage for every layer keeps or shrinks the positions. */
+function kernelBytes(x1: Tensors, x2: Tensors | null, wantNtk: boolean, need: SpatialNeed): number {
+  if (x1 instanceof Matrix || x1 instanceof Tensor) {
+    const other = (x2 ?? x1) as Matrix | Tensor;
+    const n = (t: Matrix | Tensor) => (t instanceof Matrix ? t.rows : t.shape[0]);
+    const s = x1 instanceof Tensor ? positions(x1.shape.slice(1, -1)) : 1;
+    const block = anyNeed(need) ? s * s : s;
+    return n(x1) * n(other) * block * 8 * (wantNtk ? 2 : 1);
   }
-  return inputDim as Dims;
+  return x1.reduce((sum, xi, i) => sum + kernelBytes(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk, needFor(need, i)), 0);
 }
 
-function buildInputKernels(x1: Tensors, x2: Tensors | null, wantNtk: boolean): Kernels {
-  if (x1 instanceof Matrix) return inputKernel(x1, x2 as Matrix | null, wantNtk);
-  return x1.map((xi, i) => buildInputKernels(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk));
+/** Refuses, before any work, a kernel that cannot fit in this machine's memory, naming its size and the ways out. */
+function checkMemory(where: string, bytes: number, need: SpatialNeed): void {
+  const limit = 0.75 * totalmem();
+  if (bytes <= limit) return;
+  const gb = (v: number) => `${(v / 2 ** 30).toFixed(1)} GB`;
+  const readout = anyNeed(need)
+    ? ' A network that pools (avgPool, globalAvgPool) needs every pair of positions, (H·W)² entries per pair of examples; one that ends in stax.flatten() needs only H·W.'
+    : '';
+  throw new InputError(`${where}: this kernel needs ${gb(bytes)} but the machine has ${gb(totalmem())} of memory (limit ${gb(limit)}).${readout} Compute it in tiles with batch(net.kernel, { batchSize }) (and { store: dir } to keep it on disk), or pass fewer points.`);
 }
 
 function extract(pendingState: KernelState, kernels: Get[], single: boolean, name: string): Kernel | Matrix {
+  if (pendingState.spatial.length > 0) {
+    throw new ShapeError(`${name}.kernel: the network's output is still spatial (positions ${pendingState.spatial.join('×')}); end it with a readout, stax.flatten() or stax.globalAvgPool(), and a dense layer, as Neural Tangents' CNN examples do`);
+  }
   const state = materialize(pendingState);
   const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp) };
   if (kernels.includes('ntk')) {
@@ -73,20 +92,32 @@ function extract(pendingState: KernelState, kernels: Get[], single: boolean, nam
 }
 
 /**
+ * Which input kernels a network needs: for each input, whether its spatial
+ * covariances must be kept for every pair of positions (pooling reads them)
+ * or only for the same position (a `flatten` readout reads only those), as
+ * Neural Tangents' `diagonal_spatial` is decided from the layers' requirements.
+ */
+export function inputNeed(impl: LayerImpl): SpatialNeed {
+  return impl.spatialNeed?.(false) ?? false;
+}
+
+/**
  * Wraps a layer's implementation in the public, validating `init` / `apply` /
  * `kernel`. All checks happen here, before any work starts.
  */
 export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
   const { name } = impl;
-  const init = (key: Key, inputDim: Dims) => {
+  const init = (key: Key, inputShape: InputShape) => {
     checkKey(`${name}.init`, key);
-    impl.outputDim(checkDims(`${name}.init`, inputDim));
-    return impl.initFn(key, inputDim);
+    const dims = dimsFromPublic(`${name}.init`, inputShape);
+    impl.outputDim(dims);
+    const { outputDim, params } = impl.initFn(key, dims);
+    return { outputDim: publicDims(outputDim), params };
   };
 
   const layer = { name, spec, impl, init } as { -readonly [K in keyof Layer]: Layer[K] };
 
-  const apply = (params: Params, x: KernelInput): Matrix => {
+  const apply = (params: Params, x: KernelInput): Matrix | Tensor => {
     const t = toTensors(x, 'x');
     impl.outputDim(dimsOf(t));
     const rows = rowsOf(t);
@@ -94,7 +125,7 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
       throw new ShapeError(`${name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
     }
     const out = impl.forward(params, t).out;
-    if (!(out instanceof Matrix)) {
+    if (!(out instanceof Matrix) && !(out instanceof Tensor)) {
       throw new ShapeError(`${name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
     return out;
@@ -109,11 +140,14 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
     const t2 = x2 === undefined || x2 === null || x2 === x1 ? null : toTensors(x2, 'x2');
     if (t2 !== null && !sameDims(dimsOf(t1), dimsOf(t2))) {
       throw new ShapeError(
-        `${where}: x1 and x2 have different feature dimensions (${JSON.stringify(dimsOf(t1))} vs ${JSON.stringify(dimsOf(t2))}); both must have one column per input feature`,
+        `${where}: x1 and x2 have different example shapes (${describeDims(dimsOf(t1))} vs ${describeDims(dimsOf(t2))}); both must have the same features, or the same positions and channels`,
       );
     }
     impl.outputDim(dimsOf(t1));
-    const result = impl.kernelRule(buildInputKernels(t1, t2, kernels.includes('ntk')));
+    const wantNtk = kernels.includes('ntk');
+    const need = inputNeed(impl);
+    checkMemory(where, kernelBytes(t1, t2, wantNtk, need), need);
+    const result = impl.kernelRule(buildInputKernels(t1, t2, wantNtk, need));
     if (isKernelList(result)) {
       throw new ShapeError(`${where}: the network ends in ${result.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }

@@ -90,7 +90,7 @@ const x2 = [[0.1, 0.2], [0.3, -0.4]];
 
 describe('bad input is rejected before any work, naming the problem and the fix', () => {
   it('feature dimensions of x1 and x2 differ', () => {
-    assert.throws(() => net.kernel(x2, [[1, 2, 3]]), (e: Error) => e instanceof ShapeError && /different feature dimensions \(2 vs 3\)/.test(e.message));
+    assert.throws(() => net.kernel(x2, [[1, 2, 3]]), (e: Error) => e instanceof ShapeError && /different example shapes \(\(2\) vs \(3\)\)/.test(e.message));
   });
 
   it('ragged or empty arrays', () => {
@@ -114,7 +114,7 @@ describe('bad input is rejected before any work, naming the problem and the fix'
     assert.throws(() => stax.serial(stax.relu as never), /call it, e.g. stax.relu\(\) rather than stax.relu/);
     assert.throws(() => stax.serial(stax.relu(), stax.dense(1)).kernel(x2), /must be Gaussian.*put stax.dense/);
     assert.throws(() => stax.serial(stax.dense(2), stax.fanOut(2)).kernel(x2), /ends in 2 branches/);
-    assert.throws(() => net.init([0, 1], 0), /inputDim must be a positive integer/);
+    assert.throws(() => net.init([0, 1], 0), /inputShape must be a positive integer/);
     assert.throws(() => net.init([0.5, 1] as never, 2), /random key/);
   });
 });
