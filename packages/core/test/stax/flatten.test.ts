@@ -10,7 +10,8 @@ describe('stax.flatten', () => {
 
   it('reshapes (n, H, W, C) to (n, H·W·C) in row-major order, and leaves matrices as they are', () => {
     const x = new Tensor([2, 2, 3, 2], Float64Array.from({ length: 24 }, (_, i) => i));
-    const y = stax.flatten().apply(null, x);
+    const flat = stax.flatten();
+    const y = flat.apply(flat.init(random.key(0), [2, 3, 2]).params, x);
     assert.deepEqual([...y.data], [...x.data]);
     assert.deepEqual(stax.flatten().init(random.key(0), [2, 3, 2]).outputDim, 12);
     assert.deepEqual(stax.flatten().init(random.key(0), 5).outputDim, 5);
