@@ -60,7 +60,7 @@ describe('batch: tiled kernels equal the untiled kernel exactly', () => {
     assert.throws(() => batch(net.kernel, { workers: -1 }), /workers must be a non-negative integer/);
     assert.throws(() => batch(42 as never), /pass a kernel function/);
     await assert.rejects(batch((() => 42) as never)(x1), /must return a Matrix or a \{ nngp, ntk \} kernel/);
-    await assert.rejects(batch(net.kernel)(x1, inputs(3, 2, 3)), /different feature dimensions \(6 vs 2\)/);
+    await assert.rejects(batch(net.kernel)(x1, inputs(3, 2, 3)), /different example shapes \(\(6\) vs \(2\)\)/);
     await assert.rejects(batch(net.kernel)(x1, null, 'foo' as never), /get must be/);
   });
 });
