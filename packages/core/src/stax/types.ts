@@ -1,5 +1,5 @@
 import type { TfjsForward, TfjsCompiler } from '../engines/tfjs/op';
-import type { Matrix } from '../matrix';
+import type { Matrix, MatrixLike } from '../matrix';
 import type { InputLike, Tensor } from '../tensor';
 import type { Key } from '../random/key';
 import type { Kernels } from './kernel-state';
@@ -163,6 +163,9 @@ export interface LayerImpl {
 
 /** A network's forward pass f(θ, x), knowing the layer it belongs to. */
 export interface ApplyFn {
+  /** Inputs of features, (n, features), give outputs of features: a Matrix. */
+  (params: Params, x: MatrixLike | readonly Matrix[]): Matrix;
+  /** Images or sequences give a Matrix after a readout (flatten, global pooling), else a Tensor (n, ...spatial, C). */
   (params: Params, x: KernelInput): Matrix | Tensor;
   readonly layer: Layer;
 }
