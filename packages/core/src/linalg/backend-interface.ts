@@ -5,6 +5,8 @@
  */
 export interface LinalgBackend {
   readonly name: 'openblas' | 'typescript';
+  /** The native library's kernel family (OpenBLAS's `openblas_get_corename`) and thread count, when native. */
+  info?(): { core: string; threads: number };
   /** C (m×n) = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and op(B) is k×n (dgemm). */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,

@@ -16,10 +16,16 @@ export function backend(): 'openblas' | 'typescript' {
   return activeBackend().name;
 }
 
-/** The engine in use and, for the fallback, why OpenBLAS was not used. */
-export function backendInfo(): { name: 'openblas' | 'typescript'; reason?: string } {
+/**
+ * The engine in use and, for the fallback, why OpenBLAS was not used; for
+ * OpenBLAS, its kernel family (`core`, e.g. `'SkylakeX'`) and thread count.
+ * A `core` of `'Prescott'` on a modern CPU means generic SSE3 kernels, several
+ * times slower: set `OPENBLAS_CORETYPE` (see the README).
+ */
+export function backendInfo(): { name: 'openblas' | 'typescript'; reason?: string; core?: string; threads?: number } {
   const reason = fallbackExplanation();
-  return reason === undefined ? { name: backend() } : { name: backend(), reason };
+  if (reason !== undefined) return { name: backend(), reason };
+  return { name: backend(), ...activeBackend().info?.() };
 }
 
 /** Relative tolerance for "symmetric": |a_ij − a_ji| ≤ tol · max|a|. */

@@ -28,7 +28,7 @@ type Fn = (...args: unknown[]) => unknown;
 
 interface Symbols {
   dgemm: Fn; dsyrk: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
-  setThreads: Fn | null; getThreads: Fn | null;
+  setThreads: Fn | null; getThreads: Fn | null; corename: Fn | null;
 }
 
 // Fortran character arguments carry hidden length arguments (size_t) at the
@@ -55,10 +55,66 @@ function loadFirst(koffi: { load(path: string): unknown }, candidates: string[])
   throw new Error(`could not load OpenBLAS (${errors.join('; ')})`);
 }
 
+/**
+ * The OpenBLAS kernel family for this CPU, from its instruction-set flags, or
+ * undefined to leave the choice to OpenBLAS. Why: a DYNAMIC_ARCH OpenBLAS
+ * older than the CPU does not recognise its model number and falls back to
+ * generic SSE3 kernels ("Prescott"). Debian 12's 0.3.21 does this on Sapphire
+ * and Emerald Rapids: dgemm ran at 30 GFLOP/s instead of 133 on 2 cores
+ * (measured). For float64 every AVX-512 Intel and AMD target of OpenBLAS uses
+ * the SkylakeX kernels, and every AVX2 one the Haswell kernels, so naming the
+ * family from the flags loses nothing when OpenBLAS would have known the CPU.
+ */
+export function coreTypeForFlags(flags: ReadonlySet<string>): string | undefined {
+  if (['avx512f', 'avx512dq', 'avx512cd', 'avx512bw', 'avx512vl'].every((f) => flags.has(f))) return 'SkylakeX';
+  if (flags.has('avx2') && flags.has('fma')) return 'Haswell';
+  return undefined;
+}
+
+/** The CPU's instruction-set flags (Linux /proc/cpuinfo; empty elsewhere). */
+function cpuFlags(): Set<string> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const text: string = require('node:fs').readFileSync('/proc/cpuinfo', 'utf8');
+    const line = /^flags\s*:(.*)$/m.exec(text);
+    return new Set(line ? line[1].trim().split(/\s+/) : []);
+  } catch {
+    return new Set();
+  }
+}
+
+type Koffi = { load(path: string): unknown };
+
+/**
+ * Loads OpenBLAS with OPENBLAS_CORETYPE set to {@link coreTypeForFlags}'s
+ * choice unless the user set it. The variable is read once, by the library's
+ * constructor at load time; it is set through libc (worker threads have their
+ * own copy of process.env, which native code does not see) and removed
+ * afterwards, so child processes (numpy baselines, workers) see the
+ * environment the user gave.
+ */
+function loadBlas(koffi: Koffi): { func(p: string): Fn } {
+  const forced = process.env.OPENBLAS_CORETYPE === undefined && process.platform === 'linux' ? coreTypeForFlags(cpuFlags()) : undefined;
+  let libc: { func(p: string): Fn } | undefined;
+  if (forced !== undefined) {
+    try {
+      libc = koffi.load('libc.so.6') as { func(p: string): Fn };
+      libc.func('int setenv(const char *, const char *, int)')('OPENBLAS_CORETYPE', forced, 1);
+    } catch {
+      libc = undefined;
+    }
+  }
+  try {
+    return loadFirst(koffi, LIBRARY_CANDIDATES).lib;
+  } finally {
+    libc?.func('int unsetenv(const char *)')('OPENBLAS_CORETYPE');
+  }
+}
+
 function bind(): Symbols {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const koffi = require('koffi');
-  const blas = loadFirst(koffi, LIBRARY_CANDIDATES).lib;
+  const blas = loadBlas(koffi);
   let lapack = blas;
   try {
     blas.func(PROTOTYPES.dsyevd);
@@ -75,6 +131,7 @@ function bind(): Symbols {
     dgetrs: lapack.func(PROTOTYPES.dgetrs),
     setThreads: optional(blas, 'void openblas_set_num_threads(int)'),
     getThreads: optional(blas, 'int openblas_get_num_threads()'),
+    corename: optional(blas, 'const char *openblas_get_corename()'),
   };
 }
 
@@ -113,8 +170,10 @@ export function createOpenblasBackend(): LinalgBackend {
       current = wanted;
     }
   };
+  const core = s.corename ? String(s.corename()) : 'unknown';
   return {
     name: 'openblas',
+    info: () => ({ core, threads }),
 
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
