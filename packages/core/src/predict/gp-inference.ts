@@ -32,8 +32,8 @@ export function gpInference(
 ): (kTestTrain: MatrixLike, kTestTest?: MatrixLike | null) => Gaussian {
   const where = 'predict.gpInference';
   checkOptions(where, options, ['diagReg']);
-  const y = matrixArg(where, 'yTrain', yTrain);
-  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
+  const y = matrixArg(where, 'yTrain', yTrain).clone();
+  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows).clone();
   const diagReg = diagRegArg(where, options.diagReg ?? 0);
   let factor: Matrix | undefined;
   const chol = (): Matrix => {

@@ -3,6 +3,7 @@ import { activeBackend } from '../linalg/backend';
 import { product } from '../linalg/product';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkOptions } from '../options';
+import { ContentKey } from '../content-key';
 import type { Get } from '../stax/types';
 import type { Gaussian } from './gp-inference';
 import { diagRegArg, learningRateArg, matrixArg, timesArg, trainKernelArg } from './inputs';
@@ -54,7 +55,9 @@ interface Projected {
  *   As t → ∞ both become the NNGP posterior of eq. (14).
  * Kernels (train-train, test-train, test-test) and the eigendecomposition of
  * each train-train kernel are computed once and cached; the last test set's
- * projections are cached too, so many times t cost one matrix product each.
+ * projections are cached too, keyed on its contents (never on the array
+ * object), so many times t cost one matrix product each. `xTrain` and
+ * `yTrain` are copied; `kernelFn` must be a pure function of its arguments.
  *
  * @param kernelFn - e.g. `net.kernel`.
  * @example
@@ -74,8 +77,8 @@ export function gradientDescentMseEnsemble(
   const where = 'predict.gradientDescentMseEnsemble';
   checkOptions(where, options, ['learningRate', 'diagReg']);
   if (typeof kernelFn !== 'function') throw new InputError(`${where}: kernelFn must be a kernel function such as net.kernel`);
-  const x = matrixArg(where, 'xTrain', xTrain);
-  const y = matrixArg(where, 'yTrain', yTrain, x.rows);
+  const x = matrixArg(where, 'xTrain', xTrain).clone();
+  const y = matrixArg(where, 'yTrain', yTrain, x.rows).clone();
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
   const diagReg = diagRegArg(where, options.diagReg ?? 0);
   const normalization = y.data.length;
@@ -106,7 +109,7 @@ export function gradientDescentMseEnsemble(
   /** Vᵀ𝒴 and Vᵀ𝒦V per kernel: shared by every query. */
   const rotatedTargets = new Map<Get, Matrix>();
   const rotatedNngp = new Map<Get, Matrix>();
-  let lastTest: { xTest: MatrixLike; g: Get; cov: boolean; value: Projected } | undefined;
+  let lastTest: { key: ContentKey; g: Get; cov: boolean; value: Projected } | undefined;
 
   const project = (g: Get, xTest: Matrix | null, withCov: boolean): Projected => {
     const { vectors } = eigen(g);
@@ -134,11 +137,11 @@ export function gradientDescentMseEnsemble(
       rotatedTargets.set(get, vy);
     }
     let projected: Projected;
-    if (query.xTest !== undefined && lastTest && lastTest.xTest === query.xTest && lastTest.g === get && (lastTest.cov || !computeCov)) {
+    if (xTest !== null && lastTest && lastTest.g === get && (lastTest.cov || !computeCov) && lastTest.key.matches(xTest)) {
       projected = lastTest.value;
     } else {
       projected = project(get, xTest, computeCov);
-      if (query.xTest !== undefined) lastTest = { xTest: query.xTest, g: get, cov: computeCov, value: projected };
+      if (xTest !== null) lastTest = { key: new ContentKey(xTest), g: get, cov: computeCov, value: projected };
     }
     let rotatedK: Matrix | undefined;
     if (computeCov && get === 'ntk') {

@@ -57,16 +57,18 @@ export function gradientDescentMseWeights(
   const where = 'predict.gradientDescentMseWeights';
   checkOptions(where, options, ['learningRate', 'diagReg']);
   const model = differentiable(where, apply);
-  const x = matrixArg(where, 'xTrain', xTrain);
+  const x = matrixArg(where, 'xTrain', xTrain).clone(); // the forward cache below may keep it
   const y = matrixArg(where, 'yTrain', yTrain, x.rows);
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
   const diagReg = diagRegArg(where, options.diagReg ?? 0);
-  const { out: f0, cache } = model.forward(params0, x);
+  // θ₀ is copied: updating params0 in place later must not move these weights.
+  const theta0 = cloneParams(params0);
+  const { out: f0, cache } = model.forward(theta0, x);
   if (f0.cols !== 1) {
     throw new ShapeError(`${where}: the network has ${f0.cols} outputs; eq. 9 is computed here for one output (train one network per output column)`);
   }
   if (y.cols !== 1) throw new ShapeError(`${where}: yTrain has ${y.cols} columns but the network has one output`);
-  const theta = ntkFn(model.layer)(x, null, params0);
+  const theta = ntkFn(model.layer)(x, null, theta0);
   const { values, vectors } = spectrum(where, 'the empirical NTK Θ₀ of the training set', theta, diagReg);
   // The residual at t = 0 in the eigenbasis of Θ₀.
   const z = product(vectors, new Matrix(y.rows, 1, f0.data.map((v, i) => v - y.data[i])), true);
@@ -77,9 +79,9 @@ export function gradientDescentMseWeights(
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
       const coefficients = product(vectors, scaleRows(z, values.map((l) => gain(l, tau))));
-      const step = model.gradient(params0, cache, coefficients);
-      checkSameStructure(where, step, params0);
-      const params = cloneParams(params0);
+      const step = model.gradient(theta0, cache, coefficients);
+      checkSameStructure(where, step, theta0);
+      const params = cloneParams(theta0);
       axpy(params, -1, step);
       return params;
     });

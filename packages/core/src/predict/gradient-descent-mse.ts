@@ -2,6 +2,7 @@ import { ShapeError } from '../errors';
 import { product } from '../linalg/product';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkOptions } from '../options';
+import { ContentKey } from '../content-key';
 import { diagRegArg, learningRateArg, matrixArg, timesArg, trainKernelArg } from './inputs';
 import { scaleRows } from './scale-rows';
 import { gain, learned, spectrum, type Spectrum } from './spectrum';
@@ -33,7 +34,9 @@ export interface GradientDescentMsePredictFn {
  *   f_t(x) = f₀(x) + Θ(x, 𝒳) Θ⁻¹(e^{−Θτ} − I)(f₀(𝒳) − 𝒴)            (eqs. 11–12)
  * Θ is eigendecomposed once (LAPACK dsyevd) on first use and reused for every
  * t; `t = Infinity` gives the converged outputs. Each output column is
- * trained independently with the same kernel.
+ * trained independently with the same kernel. `kTrainTrain` and `yTrain` are
+ * copied: editing them afterwards does not change this predictor. The product
+ * Θ(x, 𝒳)V is reused while `kTestTrain` has the same contents.
  *
  * @param kTrainTrain - Θ(𝒳, 𝒳), an NTK (empirical or analytic), n×n.
  * @param yTrain - targets 𝒴, n×k.
@@ -55,15 +58,26 @@ export function gradientDescentMse(
 ): GradientDescentMsePredictFn {
   const where = 'predict.gradientDescentMse';
   checkOptions(where, options, ['learningRate', 'diagReg']);
-  const y = matrixArg(where, 'yTrain', yTrain);
-  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
+  const y = matrixArg(where, 'yTrain', yTrain).clone();
+  // A private copy, turned into the eigenvectors on first use.
+  let k: Matrix | null = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows).clone();
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
   const diagReg = diagRegArg(where, options.diagReg ?? 0);
   const normalization = y.data.length;
-  let cached: Spectrum | undefined;
-  const eigen = () => (cached ??= spectrum(where, 'kTrainTrain', k, diagReg));
-  let lastKTestTrain: MatrixLike | undefined;
-  let lastProjection: Matrix | undefined;
+  let cached: Spectrum | Error | undefined;
+  const eigen = (): Spectrum => {
+    if (cached === undefined) {
+      try {
+        cached = spectrum(where, 'kTrainTrain', k as Matrix, diagReg, true);
+      } catch (error) {
+        cached = error as Error; // the copy is spent: the same error every time
+      }
+      k = null;
+    }
+    if (cached instanceof Error) throw cached;
+    return cached;
+  };
+  let last: { key: ContentKey; projection: Matrix } | undefined;
 
   function predictFn(
     t: number | readonly number[],
@@ -88,11 +102,8 @@ export function gradientDescentMse(
     const z = product(vectors, residual, true);
     let projection: Matrix | null = null;
     if (ktx !== null) {
-      if (kTestTrain !== lastKTestTrain || !lastProjection) {
-        lastProjection = product(ktx, vectors);
-        lastKTestTrain = kTestTrain ?? undefined;
-      }
-      projection = lastProjection;
+      if (!last?.key.matches(ktx)) last = { key: new ContentKey(ktx), projection: product(ktx, vectors) };
+      projection = last.projection;
     }
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;

@@ -64,8 +64,9 @@ export function gradientDescent(
   const where = 'predict.gradientDescent';
   checkOptions(where, options, ['learningRate', 'momentum', 'rtol', 'atol']);
   const lossFn = resolveLoss(where, loss);
-  const y = matrixArg(where, 'yTrain', yTrain);
-  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
+  // Private copies: editing the arguments later must not change this predictor.
+  const y = matrixArg(where, 'yTrain', yTrain).clone();
+  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows).clone();
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
   const { momentum, rtol = 1e-8, atol = 1e-10 } = options;
   if (momentum !== undefined && (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1))) {

@@ -17,12 +17,13 @@ export interface Spectrum {
 /**
  * Θ + diagReg·(tr Θ / n)·I (Neural Tangents' relative `diag_reg`), then
  * its eigendecomposition (LAPACK dsyevd). An eigenvalue below −1e−10·tr Θ is not round-off: the kernel is not
- * positive semi-definite, and we say so.
+ * positive semi-definite, and we say so. With `overwrite`, `k` (a private
+ * copy) becomes the eigenvectors instead of being copied once more.
  */
-export function spectrum(where: string, name: string, k: Matrix, diagReg: number): Spectrum {
+export function spectrum(where: string, name: string, k: Matrix, diagReg: number, overwrite = false): Spectrum {
   const n = k.rows;
   const trace = k.trace();
-  const reg = k.clone();
+  const reg = overwrite ? k : k.clone();
   if (diagReg > 0) {
     const shift = (diagReg * trace) / n;
     for (let i = 0; i < n; i++) reg.data[i * n + i] += shift;
