@@ -14,6 +14,9 @@ const ROW_MAJOR = 101;
 const NO_TRANS = 111;
 const TRANS = 112;
 const UPPER = 121;
+const LOWER = 122;
+const RIGHT = 142;
+const NON_UNIT = 131;
 
 const LIBRARY_CANDIDATES = [
   'libopenblas.so.0',
@@ -27,7 +30,7 @@ const LAPACK_CANDIDATES = ['liblapack.so.3', 'liblapack.so', 'liblapack.dylib'];
 type Fn = (...args: unknown[]) => unknown;
 
 interface Symbols {
-  dgemm: Fn; dsyrk: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
+  dgemm: Fn; dsyrk: Fn; dsyr2k: Fn; dtrmm: Fn; dtrsm: Fn; dpstrf: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
   setThreads: Fn | null; getThreads: Fn | null; corename: Fn | null;
 }
 
@@ -36,6 +39,10 @@ interface Symbols {
 const PROTOTYPES = {
   dgemm: 'void cblas_dgemm(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)',
   dsyrk: 'void cblas_dsyrk(int, int, int, int, int, double, const double *, int, double, double *, int)',
+  dsyr2k: 'void cblas_dsyr2k(int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)',
+  dtrmm: 'void cblas_dtrmm(int, int, int, int, int, int, int, double, const double *, int, double *, int)',
+  dtrsm: 'void cblas_dtrsm(int, int, int, int, int, int, int, double, const double *, int, double *, int)',
+  dpstrf: 'void dpstrf_(const char *, const int *, double *, const int *, int *, int *, const double *, double *, int *, size_t)',
   dsyevd: 'void dsyevd_(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *, const int *, int *, size_t, size_t)',
   dpotrf: 'void dpotrf_(const char *, const int *, double *, const int *, int *, size_t)',
   dpotrs: 'void dpotrs_(const char *, const int *, const int *, const double *, const int *, double *, const int *, int *, size_t)',
@@ -124,6 +131,10 @@ function bind(): Symbols {
   return {
     dgemm: blas.func(PROTOTYPES.dgemm),
     dsyrk: blas.func(PROTOTYPES.dsyrk),
+    dsyr2k: blas.func(PROTOTYPES.dsyr2k),
+    dtrmm: blas.func(PROTOTYPES.dtrmm),
+    dtrsm: blas.func(PROTOTYPES.dtrsm),
+    dpstrf: lapack.func(PROTOTYPES.dpstrf),
     dsyevd: lapack.func(PROTOTYPES.dsyevd),
     dpotrf: lapack.func(PROTOTYPES.dpotrf),
     dpotrs: lapack.func(PROTOTYPES.dpotrs),
@@ -151,6 +162,13 @@ function optional(lib: { func(p: string): Fn }, prototype: string): Fn | null {
 const SINGLE_THREAD_BELOW = 1 << 22;
 
 const int = (v: number) => Int32Array.of(v);
+
+/** Copies the upper triangle of a row-major n×n matrix onto its lower one. */
+function mirrorUpper(c: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
+  }
+}
 
 function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float64Array): void {
   for (let i = 0; i < rows; i++) {
@@ -185,9 +203,48 @@ export function createOpenblasBackend(): LinalgBackend {
     syrk(n, k, a, c) {
       useThreads(n * n * k);
       s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1.0, a, k, 0.0, c, n);
+      mirrorUpper(c, n);
+    },
+
+    syrkUpdate(n, k, alpha, a, beta, c) {
+      if (n === 0) return;
+      useThreads(n * n * k);
+      s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, alpha, a, k, beta, c, n);
+      mirrorUpper(c, n);
+    },
+
+    syr2k(n, k, alpha, a, b, beta, c) {
+      if (n === 0) return;
+      useThreads(2 * n * n * k);
+      s.dsyr2k(ROW_MAJOR, UPPER, NO_TRANS, n, k, alpha, a, k, b, k, beta, c, n);
+      mirrorUpper(c, n);
+    },
+
+    trmmRightLower(m, n, l, b) {
+      if (m === 0 || n === 0) return;
+      useThreads(m * n * n);
+      s.dtrmm(ROW_MAJOR, RIGHT, LOWER, NO_TRANS, NON_UNIT, m, n, 1.0, l, n, b, n);
+    },
+
+    trsmRightLowerTrans(m, n, l, b) {
+      if (m === 0 || n === 0) return;
+      useThreads(m * n * n);
+      s.dtrsm(ROW_MAJOR, RIGHT, LOWER, TRANS, NON_UNIT, m, n, 1.0, l, n, b, n);
+    },
+
+    pstrf(n, a, piv) {
+      // Column-major 'U' is row-major 'L' (the input is symmetric): Pᵀ A P = L Lᵀ.
+      useThreads(n * n * n);
+      const rank = new Int32Array(1);
+      const info = new Int32Array(1);
+      s.dpstrf('U', int(n), a, int(n), piv, rank, Float64Array.of(-1), new Float64Array(2 * n), info, 1);
+      if (info[0] < 0) throw new Error(`dpstrf: illegal argument ${-info[0]}`);
+      const r = rank[0];
       for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
+        for (let j = Math.min(i + 1, r); j < n; j++) a[i * n + j] = 0;
+        piv[i] -= 1;
       }
+      return r;
     },
 
     syevd(n, a, w) {
