@@ -6,9 +6,15 @@
  * Tangents' `nt.predict`.
  * @packageDocumentation
  */
-export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn, type Prediction } from './gradient-descent-mse';
-export { gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn } from './gradient-descent-mse-ensemble';
+export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn } from './gradient-descent-mse';
+export {
+  gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn, type EnsembleResult,
+  type GradientDescentMseEnsembleOptions, type ForGet, type ForTimes,
+} from './gradient-descent-mse-ensemble';
 export { gradientDescentMseWeights, type GradientDescentMseWeightsOptions, type GradientDescentMseWeightsFn } from './gradient-descent-mse-weights';
-export { gpInference, type Gaussian } from './gp-inference';
+export { gpInference, type GpGet, type GpGaussian, type GpInferenceOptions, type GpPredictFn, type GpQuery, type KernelMatrices, type ForGpGet } from './gp-inference';
+export type {
+  Gaussian, GaussianWithCov, GaussianWithVariance, MeanOnly, GaussianFor, ByGet, Prediction, PredictionWithTest, TrainPrediction,
+} from './results';
 export { gradientDescent, type GradientDescentOptions, type GradientDescentPredictFn, type LossGradient } from './gradient-descent';
 export { maxLearningRate } from './max-learning-rate';

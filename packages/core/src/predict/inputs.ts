@@ -40,6 +40,30 @@ export function diagRegArg(where: string, value: unknown): number {
   return value;
 }
 
+/**
+ * The diagonal regulariser of a train-train kernel, as Neural Tangents'
+ * `diag_reg` and `diag_reg_absolute_scale`: K + diagReg·(tr K / n)·I, or
+ * K + diagReg·I when `absolute`.
+ */
+export interface Regularizer {
+  diagReg: number;
+  absolute: boolean;
+}
+
+/** Reads `diagReg` and `diagRegAbsoluteScale` from a predictor's options. */
+export function regularizerArg(where: string, options: { diagReg?: unknown; diagRegAbsoluteScale?: unknown }): Regularizer {
+  const absolute = options.diagRegAbsoluteScale ?? false;
+  if (typeof absolute !== 'boolean') {
+    throw new InputError(`${where}: diagRegAbsoluteScale must be true (diagReg is added to the diagonal as is) or false (diagReg is relative to the mean of the diagonal), got ${String(absolute)}`);
+  }
+  return { diagReg: diagRegArg(where, options.diagReg ?? 0), absolute };
+}
+
+/** The amount added to each diagonal entry of the n×n kernel k. */
+export function diagonalShift(k: Matrix, reg: Regularizer): number {
+  return reg.absolute ? reg.diagReg : (reg.diagReg * k.trace()) / k.rows;
+}
+
 /** Training time(s): each ≥ 0 (Infinity allowed unless `allowInfinity` is false). */
 export function timesArg(where: string, t: unknown, allowInfinity = true): number[] {
   const list = Array.isArray(t) ? t : [t];
