@@ -48,8 +48,9 @@ function resolveLoss(where: string, loss: unknown): Loss | LossGradient {
  * With `momentum` β, the continuous limit of eq. (21), eqs. (22)–(23):
  *   f̈ = β̃ ḟ − Θ ∇_f ℒ,  β̃ = (β − 1)/√η, time in units of √η.
  * Losses: `'mse'` (½·mean over all entries, matching {@link gradientDescentMse}
- * exactly), `'crossEntropy'` (softmax, eq. 24, averaged over examples), a
- * {@link Loss}, or a function giving ∂ℒ/∂f.
+ * exactly), `'crossEntropy'` (softmax, eq. 24, −mean(y·log σ(f)) over all N·k
+ * entries — the same normalisation, so the same time unit), a {@link Loss},
+ * or a function giving ∂ℒ/∂f.
  *
  * @example
  * ```ts

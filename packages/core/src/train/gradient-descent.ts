@@ -20,7 +20,7 @@ export interface TrainOptions {
   learningRate: number;
   /** Number of parameter updates. */
   steps: number;
-  /** `'mse'` (½·mean over all entries, as Neural Tangents; default), `'crossEntropy'` (softmax, averaged over examples) or a {@link Loss}. */
+  /** `'mse'` (½·mean over all entries, as Neural Tangents; default), `'crossEntropy'` (softmax, −mean(y·log σ(f)) over all entries) or a {@link Loss}. */
   loss?: 'mse' | 'crossEntropy' | Loss;
   /** Momentum β of eq. (20) (default 0). */
   momentum?: number;

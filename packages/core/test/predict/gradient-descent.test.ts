@@ -19,7 +19,7 @@ describe('predict.gradientDescent (eqs. 20-26, S19-S25)', () => {
 
   it('with cross-entropy: the loss falls and the right logits win (eq. 25)', () => {
     const labels = yTrain.map(([a]) => (a > 0 ? [1, 0] : [0, 1]));
-    const gd = predict.gradientDescent('crossEntropy', ntk, labels, { learningRate: 5 });
+    const gd = predict.gradientDescent('crossEntropy', ntk, labels, { learningRate: 10 });
     const zeros = labels.map(() => [0, 0]);
     const states = gd([1, 10, 100, 1000], zeros);
     const loss = (f: Matrix) => f.toArray().reduce((s, [p, q], i) => s - Math.log(Math.exp(labels[i][0] ? p : q) / (Math.exp(p) + Math.exp(q))), 0) / 6;
