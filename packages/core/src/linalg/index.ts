@@ -9,6 +9,7 @@ import { Matrix, type MatrixLike } from '../matrix';
 import { activeBackend, fallbackExplanation } from './backend';
 
 export { BACKEND_ENV } from './backend';
+export { profile, type LinalgProfile } from './profile';
 export type { LinalgBackend } from './backend-interface';
 
 /** Which engine this process uses: `'openblas'` or `'typescript'`. */

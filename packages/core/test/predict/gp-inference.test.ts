@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { InputError, Matrix, NumericalError, predict } from '@tangent-lab/core';
 import { assertClose, maxRelError } from '../helpers/compare';
@@ -92,5 +93,35 @@ describe('predict.gpInference: Neural Tangents\' three modes', () => {
     assert.throws(() => predict.gpInference({}, yTrain), /neither nngp nor ntk/);
     assert.throws(() => predict.gpInference(nngp, yTrain, { diagRegAbsoluteScale: 1 as never }), /diagRegAbsoluteScale must be true/);
     assert.throws(() => predict.gpInference([[1, 2], [2, 1]], [[1], [0]])([[1, 1]]), (e: Error) => e instanceof NumericalError && /not positive definite.*diagReg/.test(e.message));
+  });
+});
+
+describe('predict on the TypeScript linear-algebra fallback', () => {
+  it('gives the OpenBLAS results (pivoted Cholesky, dtrmm, dsyr2k, dtrsm in TypeScript)', () => {
+    const script = `
+      const { predict, stax } = require('@tangent-lab/core');
+      const { xTrain, xTest, yTrain } = ${JSON.stringify({ xTrain, xTest, yTrain })};
+      const model = stax.serial(stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(1, { wStd: 1.5, bStd: 0.05 }));
+      const e = predict.gradientDescentMseEnsemble(model.kernel, xTrain, yTrain, { diagReg: 1e-3 });
+      const gp = predict.gpInference(model.kernel(xTrain), yTrain, { diagReg: 1e-3 });
+      const out = {
+        ensemble: e({ xTest, get: ['nngp', 'ntk'], t: [2, Infinity], computeCov: true }),
+        train: e({ t: 2, computeCov: true }),
+        gp: gp(model.kernel(xTest, xTrain), model.kernel(xTest, null), ['nngp', 'ntk', 'ntkgp']),
+      };
+      console.log(JSON.stringify(out, (k, v) => (v && v.data instanceof Float64Array ? Array.from(v.data) : v)));`;
+    const run = (backend: string) => {
+      const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TANGENT_LAB_LINALG: backend }, encoding: 'utf8', cwd: __dirname });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as unknown;
+    };
+    const flat = (v: unknown): number[] => (typeof v === 'number' ? [v] : Array.isArray(v) ? v.flatMap(flat) : v && typeof v === 'object' ? Object.keys(v).sort().flatMap((k) => flat((v as Record<string, unknown>)[k])) : []);
+    const a = flat(run('typescript'));
+    const b = flat(run('openblas'));
+    assert.equal(a.length, b.length);
+    assert.ok(a.length > 100);
+    const scale = Math.max(...b.map(Math.abs));
+    const err = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    assert.ok(err < 1e-9 * scale, `typescript vs openblas: ${err} (scale ${scale})`);
   });
 });
