@@ -45,8 +45,8 @@ export interface GpQuery {
 type TestTest = MatrixLike | KernelMatrices | null | undefined;
 /** With a test-test kernel the covariance is computed (and typed as present); without, the mean only. */
 export type GpGaussian<T> = [T] extends [null | undefined] ? MeanOnly : [T] extends [MatrixLike | KernelMatrices] ? GaussianWithCov : Gaussian;
-/** One Gaussian for one mode, one per mode for a list. */
-export type ForGpGet<G, X> = [G] extends [readonly GpGet[]] ? ByGet<G[number], X> : [G] extends [GpGet | undefined] ? X : X | ByGet<GpGet, X>;
+/** One Gaussian for one mode, one per mode for a list (`undefined` first, as for `GaussianFor`). */
+export type ForGpGet<G, X> = [G] extends [undefined] ? X : [G] extends [readonly GpGet[]] ? ByGet<G[number], X> : [G] extends [GpGet] ? X : X | ByGet<GpGet, X>;
 
 type QueryField<Q, K extends keyof GpQuery> = K extends keyof Q ? Q[K] : undefined;
 

@@ -48,10 +48,11 @@ export interface EnsembleQuery {
 }
 
 type Field<Q, K extends keyof EnsembleQuery> = K extends keyof Q ? Q[K] : undefined;
+// `undefined` (an option left out) is tested first: without strictNullChecks, as in tslab, it is assignable to every type.
 /** One result per time for a list of times. */
-export type ForTimes<T, X> = [T] extends [readonly number[]] ? X[] : [T] extends [number | undefined] ? X : X | X[];
+export type ForTimes<T, X> = [T] extends [undefined] ? X : [T] extends [readonly number[]] ? X[] : [T] extends [number] ? X : X | X[];
 /** One result per kernel for a list of kernels. */
-export type ForGet<G, X> = [G] extends [readonly Get[]] ? ByGet<G[number], X> : [G] extends [Get | undefined] ? X : X | ByGet<Get, X>;
+export type ForGet<G, X> = [G] extends [undefined] ? X : [G] extends [readonly Get[]] ? ByGet<G[number], X> : [G] extends [Get] ? X : X | ByGet<Get, X>;
 /** What a query returns: typed from its `get`, `t` and `computeCov`, so no `!` is needed. */
 export type EnsembleResult<Q> = ForGet<Field<Q, 'get'>, ForTimes<Field<Q, 't'>, GaussianFor<Field<Q, 'computeCov'>>>>;
 

@@ -41,11 +41,15 @@ export interface MeanOnly extends Gaussian {
   [Symbol.iterator](): Iterator<Matrix | undefined>;
 }
 
-/** The Gaussian type that `computeCov: C` gives. */
-export type GaussianFor<C> = [C] extends [true] ? GaussianWithCov
-  : [C] extends ['diagonal'] ? GaussianWithVariance
-    : [C] extends [false | undefined] ? MeanOnly
-      : Gaussian;
+/**
+ * The Gaussian type that `computeCov: C` gives. (`undefined` is tested first:
+ * without strictNullChecks, as in tslab, it is assignable to every type.)
+ */
+export type GaussianFor<C> = [C] extends [undefined] ? MeanOnly
+  : [C] extends [true] ? GaussianWithCov
+    : [C] extends ['diagonal'] ? GaussianWithVariance
+      : [C] extends [false] ? MeanOnly
+        : Gaussian;
 
 /** One result per kernel asked for (`get` as a list), destructuring in the order asked. */
 export type ByGet<K extends string, X> = { [P in K]: X } & Iterable<X>;
