@@ -8,7 +8,7 @@ import type { Get } from '../stax/types';
 import { learningRateArg, matrixArg, regularizerArg, timesArg, trainKernelArg } from './inputs';
 import { psdRoot, timesRoot, type PsdRoot } from './psd-root';
 import { byGet, gaussian, type ByGet, type Gaussian, type GaussianFor } from './results';
-import { scaleColumns, scaleRows } from './scale-rows';
+import { permute, permuteColumns, scaleColumns, scaleRows } from './scale-rows';
 import { decay, gain, learned, spectrum, type Spectrum } from './spectrum';
 
 /**
@@ -73,8 +73,11 @@ interface TestEntry {
   testTestDiagonal?: Float64Array;
   /** Θ_g(x, 𝒳) V_g per kernel g (V_g the eigenvectors of kernel g). */
   a: Map<Get, Matrix>;
-  /** 𝒦(x, 𝒳) V_ntk, for the NTK covariance. */
-  ct?: Matrix;
+  /**
+   * For the NTK covariance, in the eigenbasis of Θ permuted by the pivots P of
+   * the root of Vᵀ𝒦V: Θ(x, 𝒳) V P and 𝒦(x, 𝒳) V P.
+   */
+  ntkCov?: { a: Matrix; c: Matrix };
 }
 
 /** Rows per call when only the diagonal of 𝒦(x, x) is needed. */
@@ -188,7 +191,7 @@ export function gradientDescentMseEnsemble(
   const rootOfRotatedNngp = (): PsdRoot => {
     if (!rotatedNngpRoot) {
       nngpRoot ??= psdRoot(trainKernels.get('nngp') as Matrix);
-      const w = timesRoot(eigen('ntk').vectors.transpose(), nngpRoot);
+      const w = timesRoot(eigen('ntk').vectors.transpose(), nngpRoot); // Vᵀ P L: n×n
       const g = new Matrix(w.rows, w.rows);
       activeBackend().syrkUpdate(w.rows, w.cols, 1, w.data, 0, g.data);
       rotatedNngpRoot = psdRoot(g, true);
@@ -248,12 +251,13 @@ export function gradientDescentMseEnsemble(
     const a = projection(entry, g);
     const m = a.rows;
     const n = a.cols;
-    let ct: Matrix | undefined;
     let root: PsdRoot | undefined;
     if (computeCov !== false && g === 'ntk') {
-      entry.ct ??= product(entry.testTrain.get('nngp') as Matrix, vectors);
-      ct = entry.ct;
       root = rootOfRotatedNngp();
+      entry.ntkCov ??= {
+        a: permuteColumns(a, root.piv),
+        c: permuteColumns(product(entry.testTrain.get('nngp') as Matrix, vectors), root.piv),
+      };
     }
     const kxx = computeCov === true ? testTest(entry) : null;
     const kxxDiagonal = computeCov === 'diagonal' ? testTestDiagonal(entry) : null;
@@ -273,30 +277,35 @@ export function gradientDescentMseEnsemble(
           return gaussian(mean, { cov });
         }
         const variance = Float64Array.from(kxxDiagonal as Float64Array);
-        for (let i = 0; i < m; i++) {
+        for (let i = 0, row = 0; i < m; i++, row += n) {
           let s = 0;
-          for (let p = 0; p < n; p++) s += a.data[i * n + p] * a.data[i * n + p] * twice[p];
+          for (let p = 0; p < n; p++) s += a.data[row + p] * a.data[row + p] * twice[p];
           variance[i] -= s;
         }
         return gaussian(mean, { variance });
       }
-      // eq. 16 with B = Θ(x, 𝒳)V·gain, Cᵀ = 𝒦(x, 𝒳)V, Vᵀ𝒦V = (P L)(P L)ᵀ: 𝒦(x, x′) − BC − (BC)ᵀ + (B P L)(B P L)ᵀ.
-      const b = scaleColumns(a, gains);
-      const h = timesRoot(b, root as PsdRoot);
-      const c = ct as Matrix;
+      // eq. 16 with B = Θ(x, 𝒳)V·gain, Cᵀ = 𝒦(x, 𝒳)V, Vᵀ𝒦V = (P L)(P L)ᵀ: 𝒦(x, x′) − BC − (BC)ᵀ + (B P L)(B P L)ᵀ,
+      // all in the permuted basis (B P)(C P)ᵀ = B C, so B P is scaled in one pass and turned into B P L in place.
+      const basis = entry.ntkCov as { a: Matrix; c: Matrix };
+      const b = scaleColumns(basis.a, permute(gains, (root as PsdRoot).piv));
+      const c = basis.c;
       if (kxx !== null) {
         const cov = kxx.clone();
         backend.syr2k(m, n, -1, b.data, c.data, 1, cov.data);
-        backend.syrkUpdate(m, n, 1, h.data, 1, cov.data);
+        backend.trmmRightLower(m, n, (root as PsdRoot).l.data, b.data);
+        backend.syrkUpdate(m, n, 1, b.data, 1, cov.data);
         return gaussian(mean, { cov });
       }
       const variance = Float64Array.from(kxxDiagonal as Float64Array);
-      for (let i = 0; i < m; i++) {
+      for (let i = 0, row = 0; i < m; i++, row += n) {
         let s = 0;
-        for (let p = 0; p < n; p++) {
-          const row = i * n + p;
-          s += h.data[row] * h.data[row] - 2 * b.data[row] * c.data[row];
-        }
+        for (let p = 0; p < n; p++) s += b.data[row + p] * c.data[row + p];
+        variance[i] -= 2 * s;
+      }
+      backend.trmmRightLower(m, n, (root as PsdRoot).l.data, b.data);
+      for (let i = 0, row = 0; i < m; i++, row += n) {
+        let s = 0;
+        for (let p = 0; p < n; p++) s += b.data[row + p] * b.data[row + p];
         variance[i] += s;
       }
       return gaussian(mean, { variance });

@@ -1,5 +1,6 @@
 import { activeBackend } from '../linalg/backend';
-import { Matrix } from '../matrix';
+import type { Matrix } from '../matrix';
+import { permuteColumns } from './scale-rows';
 
 /**
  * A triangular square root of a positive semi-definite matrix A from pivoted
@@ -28,13 +29,7 @@ export function psdRoot(a: Matrix, overwrite = false): PsdRoot {
 
 /** H = B P L (m×n), so that B A Bᵀ = H Hᵀ. */
 export function timesRoot(b: Matrix, root: PsdRoot): Matrix {
-  const { rows: m, cols: n } = b;
-  const h = new Matrix(m, n);
-  const { piv } = root;
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let j = 0; j < n; j++) h.data[row + j] = b.data[row + piv[j]];
-  }
-  activeBackend().trmmRightLower(m, n, root.l.data, h.data);
+  const h = permuteColumns(b, root.piv);
+  activeBackend().trmmRightLower(h.rows, h.cols, root.l.data, h.data);
   return h;
 }
