@@ -156,7 +156,12 @@ export function gradientDescentMseEnsemble(
       if (!(k instanceof Matrix)) throw new InputError(`${where}: kernelFn(x1, x2, '${g}') must return a Matrix`);
       out.set(g, k);
     }
-    for (const [g, k] of out) matrixArg(where, `kernelFn(…, '${g}')`, k, x1.rows, (x2 ?? x1).rows);
+    for (const [g, k] of out) {
+      if (k.rows !== x1.rows || k.cols !== (x2 ?? x1).rows) {
+        throw new ShapeError(`${where}: kernelFn(…, '${g}') is ${k.rows}×${k.cols} but must be ${x1.rows}×${(x2 ?? x1).rows}`);
+      }
+      if (x2 !== null) matrixArg(where, `kernelFn(…, '${g}')`, k); // finite; train-train kernels are checked (and for symmetry) by trainKernelArg
+    }
     return out;
   };
 
@@ -191,7 +196,16 @@ export function gradientDescentMseEnsemble(
   const rootOfRotatedNngp = (): PsdRoot => {
     if (!rotatedNngpRoot) {
       nngpRoot ??= psdRoot(trainKernels.get('nngp') as Matrix);
-      const w = timesRoot(eigen('ntk').vectors.transpose(), nngpRoot); // Vᵀ P L: n×n
+      // W = Vᵀ P L: (Vᵀ P)[i][j] = V[piv[j]][i], gathered in one pass, then L applied in place.
+      const v = eigen('ntk').vectors;
+      const n = v.rows;
+      const w = new Matrix(n, n);
+      const { piv } = nngpRoot;
+      for (let j = 0; j < n; j++) {
+        const row = piv[j] * n;
+        for (let i = 0; i < n; i++) w.data[i * n + j] = v.data[row + i];
+      }
+      activeBackend().trmmRightLower(n, n, nngpRoot.l.data, w.data);
       const g = new Matrix(w.rows, w.rows);
       activeBackend().syrkUpdate(w.rows, w.cols, 1, w.data, 0, g.data);
       rotatedNngpRoot = psdRoot(g, true);
@@ -217,7 +231,7 @@ export function gradientDescentMseEnsemble(
     return a;
   };
   const testTest = (entry: TestEntry): Matrix => {
-    entry.testTest ??= kernels(entry.key.copy, null, ['nngp']).get('nngp') as Matrix;
+    entry.testTest ??= matrixArg(where, "kernelFn(xTest, null, 'nngp')", kernels(entry.key.copy, null, ['nngp']).get('nngp') as Matrix);
     return entry.testTest;
   };
   const testTestDiagonal = (entry: TestEntry): Float64Array => {
@@ -229,7 +243,7 @@ export function gradientDescentMseEnsemble(
         const diagonal = new Float64Array(xt.rows);
         for (let start = 0; start < xt.rows; start += DIAGONAL_BLOCK) {
           const end = Math.min(xt.rows, start + DIAGONAL_BLOCK);
-          diagonal.set(kernels(xt.sliceRows(start, end), null, ['nngp']).get('nngp')!.diag(), start);
+          diagonal.set(matrixArg(where, "kernelFn(xTest, null, 'nngp')", kernels(xt.sliceRows(start, end), null, ['nngp']).get('nngp') as Matrix).diag(), start);
         }
         entry.testTestDiagonal = diagonal;
       }
@@ -262,6 +276,8 @@ export function gradientDescentMseEnsemble(
     const kxx = computeCov === true ? testTest(entry) : null;
     const kxxDiagonal = computeCov === 'diagonal' ? testTestDiagonal(entry) : null;
     const backend = activeBackend();
+    /** One m×n work matrix reused by every time (B, then B P L in place; or A√g₂). */
+    const work = computeCov === false ? null : new Matrix(m, n);
     return taus.map((tau) => {
       const gains = values.map((l) => gain(l, tau));
       // μ = Θ(x, 𝒳) V · gain(Λ) Vᵀ𝒴 (eqs. 15, S30).
@@ -271,7 +287,7 @@ export function gradientDescentMseEnsemble(
         // S31 (with e^{−2𝒦τ}, see above): 𝒦(x, x′) − (A√g₂)(A√g₂)ᵀ.
         const twice = values.map((l) => gain(l, tau === Infinity ? Infinity : 2 * tau));
         if (kxx !== null) {
-          const half = scaleColumns(a, twice.map(Math.sqrt));
+          const half = scaleColumns(a, twice.map(Math.sqrt), work as Matrix);
           const cov = kxx.clone();
           backend.syrkUpdate(m, n, -1, half.data, 1, cov.data);
           return gaussian(mean, { cov });
@@ -287,7 +303,7 @@ export function gradientDescentMseEnsemble(
       // eq. 16 with B = Θ(x, 𝒳)V·gain, Cᵀ = 𝒦(x, 𝒳)V, Vᵀ𝒦V = (P L)(P L)ᵀ: 𝒦(x, x′) − BC − (BC)ᵀ + (B P L)(B P L)ᵀ,
       // all in the permuted basis (B P)(C P)ᵀ = B C, so B P is scaled in one pass and turned into B P L in place.
       const basis = entry.ntkCov as { a: Matrix; c: Matrix };
-      const b = scaleColumns(basis.a, permute(gains, (root as PsdRoot).piv));
+      const b = scaleColumns(basis.a, permute(gains, (root as PsdRoot).piv), work as Matrix);
       const c = basis.c;
       if (kxx !== null) {
         const cov = kxx.clone();

@@ -32,21 +32,23 @@ export function trainKernelArg(where: string, name: string, value: MatrixLike, n
 function symmetryDefect(k: Matrix): { asym: number; maxAbs: number } {
   const n = k.rows;
   const a = k.data;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] < 0 ? -a[i] : a[i];
+    if (v > maxAbs) maxAbs = v;
+  }
   const tile = 64;
   let asym = 0;
-  let maxAbs = 0;
   for (let i0 = 0; i0 < n; i0 += tile) {
     const i1 = Math.min(n, i0 + tile);
     for (let j0 = i0; j0 < n; j0 += tile) {
       const j1 = Math.min(n, j0 + tile);
       for (let i = i0; i < i1; i++) {
-        for (let j = Math.max(j0, i); j < j1; j++) {
-          const x = a[i * n + j];
-          const y = a[j * n + i];
-          const d = Math.abs(x - y);
+        const row = i * n;
+        for (let j = j0 > i ? j0 : i + 1; j < j1; j++) {
+          const d = a[row + j] - a[j * n + i];
           if (d > asym) asym = d;
-          const m = Math.max(Math.abs(x), Math.abs(y));
-          if (m > maxAbs) maxAbs = m;
+          else if (-d > asym) asym = -d;
         }
       }
     }

@@ -16,10 +16,9 @@ export function scaleRows(m: Matrix, w: ArrayLike<number>): Matrix {
   return out;
 }
 
-/** m · diag(w): column j of m times w[j]. */
-export function scaleColumns(m: Matrix, w: ArrayLike<number>): Matrix {
+/** m · diag(w): column j of m times w[j] (into `out` when given, e.g. a work matrix reused across times). */
+export function scaleColumns(m: Matrix, w: ArrayLike<number>, out: Matrix = new Matrix(m.rows, m.cols)): Matrix {
   const { rows, cols, data } = m;
-  const out = new Matrix(rows, cols);
   const o = out.data;
   for (let i = 0, row = 0; i < rows; i++, row += cols) {
     for (let j = 0; j < cols; j++) o[row + j] = w[j] * data[row + j];
