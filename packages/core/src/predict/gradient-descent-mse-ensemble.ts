@@ -190,12 +190,11 @@ export function gradientDescentMseEnsemble(
     }
     return vy;
   };
-  /** A root of 𝒦 and, from it, a root of G = Vᵀ𝒦V with V the NTK's eigenvectors: G = W Wᵀ, W = Vᵀ P_𝒦 L_𝒦. */
-  let nngpRoot: PsdRoot | undefined;
+  /** A root of G = Vᵀ𝒦V with V the NTK's eigenvectors, from a root of 𝒦: G = W Wᵀ, W = Vᵀ P_𝒦 L_𝒦. */
   let rotatedNngpRoot: PsdRoot | undefined;
   const rootOfRotatedNngp = (): PsdRoot => {
     if (!rotatedNngpRoot) {
-      nngpRoot ??= psdRoot(trainKernels.get('nngp') as Matrix);
+      const nngpRoot = psdRoot(trainKernels.get('nngp') as Matrix);
       // W = Vᵀ P L: (Vᵀ P)[i][j] = V[piv[j]][i], gathered in one pass, then L applied in place.
       const v = eigen('ntk').vectors;
       const n = v.rows;
@@ -206,8 +205,9 @@ export function gradientDescentMseEnsemble(
         for (let i = 0; i < n; i++) w.data[i * n + j] = v.data[row + i];
       }
       activeBackend().trmmRightLower(n, n, nngpRoot.l.data, w.data);
-      const g = new Matrix(w.rows, w.rows);
-      activeBackend().syrkUpdate(w.rows, w.cols, 1, w.data, 0, g.data);
+      // G = W Wᵀ goes into the root of 𝒦, not needed any more: no fresh n×n buffer to fault in.
+      const g = nngpRoot.l;
+      activeBackend().syrkUpdate(n, n, 1, w.data, 0, g.data);
       rotatedNngpRoot = psdRoot(g, true);
     }
     return rotatedNngpRoot;

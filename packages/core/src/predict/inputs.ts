@@ -44,9 +44,9 @@ function symmetryDefect(k: Matrix): { asym: number; maxAbs: number } {
     for (let j0 = i0; j0 < n; j0 += tile) {
       const j1 = Math.min(n, j0 + tile);
       for (let i = i0; i < i1; i++) {
-        const row = i * n;
-        for (let j = j0 > i ? j0 : i + 1; j < j1; j++) {
-          const d = a[row + j] - a[j * n + i];
+        const start = j0 > i ? j0 : i + 1;
+        for (let j = start, upper = i * n + start, lower = start * n + i; j < j1; j++, upper++, lower += n) {
+          const d = a[upper] - a[lower];
           if (d > asym) asym = d;
           else if (-d > asym) asym = -d;
         }
