@@ -76,3 +76,8 @@ export function examplesOn(like: { shape: readonly number[] }, data: Float64Arra
 export function batchShape(x: Examples): number[] {
   return x instanceof Matrix ? [x.rows, x.cols] : [...x.shape];
 }
+
+/** A batch's example shape in words: `3 features`, or `examples of shape (8, 8, 3)`. */
+export function describeExamples(x: Examples): string {
+  return x instanceof Matrix ? `${x.cols} features` : `examples of shape (${exampleShape(x).join(', ')})`;
+}

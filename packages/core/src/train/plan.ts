@@ -4,7 +4,7 @@ import { InputError, NumericalError, ShapeError } from '../errors';
 import { crossEntropy } from '../losses/cross-entropy';
 import type { Loss } from '../losses/loss';
 import { mse } from '../losses/mse';
-import { exampleCount, examplesFrom, exampleShape, sameExampleShape, type Examples } from '../examples';
+import { describeExamples, exampleCount, examplesFrom, sameExampleShape, type Examples } from '../examples';
 import { Matrix, type MatrixLike } from '../matrix';
 import type { InputLike } from '../tensor';
 import { differentiable, type Differentiable, type Network } from '../models/differentiable';
@@ -25,7 +25,7 @@ export interface TrainOptions {
   learningRate: number;
   /** Number of parameter updates. */
   steps: number;
-  /** `'mse'` (½·mean over all entries, as Neural Tangents; default), `'crossEntropy'` (softmax, averaged over examples) or a {@link Loss}. */
+  /** `'mse'` (½·mean over all entries, as Neural Tangents; default), `'crossEntropy'` (softmax, −mean(y·log σ(f)) over all entries) or a {@link Loss}. */
   loss?: 'mse' | 'crossEntropy' | Loss;
   /** Momentum β of eq. (20) (default 0). */
   momentum?: number;
@@ -138,7 +138,7 @@ export function plan(where: string, apply: Network, xTrain: InputLike, yTrain: M
     }
   }
   const xTest = options.xTest === undefined ? null : examplesFrom(options.xTest, 'xTest');
-  if (xTest && !sameExampleShape(xTest, x)) throw new ShapeError(`${where}: xTest has examples of shape (${exampleShape(xTest).join(', ')}) but xTrain has (${exampleShape(x).join(', ')})`);
+  if (xTest && !sameExampleShape(xTest, x)) throw new ShapeError(`${where}: xTest has ${describeExamples(xTest)} but xTrain has ${describeExamples(x)}`);
   const recordAt = new Set(options.recordAt ?? [0, steps]);
   for (const s of recordAt) {
     if (!Number.isInteger(s) || s < 0 || s > steps) throw new InputError(`${where}: recordAt steps must be integers in [0, ${steps}], got ${s}`);

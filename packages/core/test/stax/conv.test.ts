@@ -102,9 +102,10 @@ describe('stax.conv: shapes and errors', () => {
     assert.throws(() => stax.conv(4, [3, 3, 3]), /filterShape must be \[fh, fw\] for images or \[fl\] for sequences/);
   });
 
-  it('refuses a spatial output handed to training without a readout', () => {
+  it('refuses a spatial output handed to predict or to training without a readout', () => {
     const open = stax.serial(stax.conv(4, [3, 3]), stax.relu());
     const xs = images([3, 4, 4, 1], 1);
+    assert.throws(() => predict.gradientDescentMseEnsemble(open.kernel, xs as never, [[1], [0], [1]])({ t: 1 }), /output is still spatial \(positions 4×4\)/);
     const { params } = open.init(random.key(0), [4, 4, 1]);
     assert.throws(() => train.gradientDescent(open.apply, params, xs as never, [[1], [0], [1]], { learningRate: 1, steps: 1 }), /outputs are still spatial.*stax\.flatten\(\) or stax\.globalAvgPool\(\)/);
   });
