@@ -32,6 +32,7 @@ export { fanInConcat } from './fan-in-concat';
 export { defineActivation, defineLayer } from './define';
 export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './registry';
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
+export type { Dual, DualRow } from './dual-rows';
 export type {
   ApplyFn, BackwardVisitor, DenseParams, Dims, Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params,
   SpatialDims, SpatialNeed, Tensors,
