@@ -15,26 +15,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { batch, linalg, Matrix, random, stax, Tensor, type Layer } from '@tangent-lab/core';
 import { threadCount } from '@tangent-lab/core/internal/workers/pool';
+import { best, gaussian } from './timing';
 
-const REPEATS = 3;
 const W_STD = Math.SQRT2;
 const B_STD = 0.1;
-
-async function best(fn: () => unknown | Promise<unknown>, repeats = REPEATS): Promise<number> {
-  let t = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await fn();
-    t = Math.min(t, (performance.now() - t0) / 1000);
-  }
-  return t;
-}
-
-function gaussian(size: number, seed: number): Float64Array {
-  let s = seed;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-  return Float64Array.from({ length: size }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
-}
 
 function cnn(readout: 'gap' | 'flatten'): Layer {
   const layers: Layer[] = [];
@@ -54,12 +38,12 @@ async function convLayer(): Promise<void> {
   const { params } = layer.init(random.key(0), [h, h, c]);
   const x = new Tensor([n, h, h, c], gaussian(n * h * h * c, 1));
   const flops = 2 * n * h * h * 9 * c * o;
-  const forward = await best(() => layer.impl.forward(params, x), 5);
+  const forward = await best(5, () => layer.impl.forward(params, x));
   const { out, cache } = layer.impl.forward(params, x);
   const g = new Tensor((out as Tensor).shape, gaussian((out as Tensor).data.length, 2));
-  const backward = await best(() => layer.impl.backward(params, cache, g), 5);
+  const backward = await best(5, () => layer.impl.backward(params, cache, g));
   const a = new Matrix(2048, 2048, gaussian(2048 * 2048, 3));
-  const peak = (2 * 2048 ** 3) / (await best(() => linalg.matmul(a, a), 3)) / 1e9;
+  const peak = (2 * 2048 ** 3) / (await best(3, () => linalg.matmul(a, a))) / 1e9;
   console.log(`(a) conv 3×3, ${c}→${o} channels, ${n} images of ${h}×${h} (im2col + dgemm; ${(flops / 1e9).toFixed(2)} GFLOP forward, best of 5)`);
   console.log(`  forward    ${(forward * 1000).toFixed(1)} ms   ${(flops / forward / 1e9).toFixed(1)} GFLOP/s = ${(100 * flops / forward / 1e9 / peak).toFixed(0)}% of the dgemm peak (goal ≥ 40%)`);
   console.log(`  backward   ${(backward * 1000).toFixed(1)} ms   ${(2 * flops / backward / 1e9).toFixed(1)} GFLOP/s = ${(100 * 2 * flops / backward / 1e9 / peak).toFixed(0)}% (two gemms + col2im)`);
@@ -70,11 +54,11 @@ async function kernels(readout: 'gap' | 'flatten', n: number, h: number): Promis
   const net = cnn(readout);
   const x = new Tensor([n, h, h, 3], gaussian(n * h * h * 3, 4));
   const repeats = 2;
-  const ours = await best(() => net.kernel(x), repeats);
+  const ours = await best(repeats, () => net.kernel(x));
   const base = numpy(readout, n, h, repeats);
   const tiles = Math.ceil(n / 4);
-  const inThread = await best(() => batch(net.kernel, { batchSize: tiles, workers: 0 })(x), 1);
-  const onWorkers = await best(() => batch(net.kernel, { batchSize: tiles, workers: 2 })(x), 1);
+  const inThread = await best(1, () => batch(net.kernel, { batchSize: tiles, workers: 0 })(x));
+  const onWorkers = await best(1, () => batch(net.kernel, { batchSize: tiles, workers: 2 })(x));
   const what = readout === 'gap' ? 'global average pooling (every pair of positions)' : 'flatten (same-position covariances)';
   console.log(`(b) NNGP+NTK, 3 conv layers 3×3 SAME + ReLU, ${what}, ${n} images of ${h}×${h}×3 (best of ${repeats})`);
   console.log(`  tangent-lab, ${threadCount()} threads   ${ours.toFixed(2)} s   ratio to numpy ${(ours / base).toFixed(2)}×   (goal ≤ 0.5×)`);

@@ -15,6 +15,7 @@
 import { empirical, engines, linalg, Matrix, random, stax, train, type Params } from '@tangent-lab/core';
 import { activeBackend } from '@tangent-lab/core/internal/linalg/backend';
 import { threadCount } from '@tangent-lab/core/internal/workers/pool';
+import { best, gaussianRows } from './timing';
 
 const NTK_N = 256;
 const NTK_D = 64;
@@ -26,23 +27,6 @@ const TRAIN_N = 64;
 const TRAIN_D = 8;
 const TRAIN_WIDTH = 64;
 const STEPS = 200;
-
-function gaussianInputs(n: number, d: number, seed: number): number[][] {
-  // Box–Muller from a fixed LCG, as in kernels.bench.ts.
-  let s = seed;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())));
-}
-
-async function best(repeats: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  let t = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await fn();
-    t = Math.min(t, (performance.now() - t0) / 1000);
-  }
-  return t;
-}
 
 /**
  * Floating-point operations of the BLAS products `fn` runs, by wrapping the
@@ -76,15 +60,15 @@ async function empiricalNtk(): Promise<void> {
   const relu = () => [stax.dense(NTK_WIDTH, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu()];
   const net = stax.serial(...relu(), ...relu(), ...relu(), stax.dense(1, { wStd: Math.SQRT2, bStd: 0.1 }));
   const { params } = net.init(random.key(0), NTK_D);
-  const x = Matrix.from(gaussianInputs(NTK_N, NTK_D, 1));
+  const x = Matrix.from(gaussianRows(NTK_N, NTK_D, 1));
   const structured = empirical.ntkFn(net.apply, { implementation: 'structured' });
   // A generous budget for J's blocks (the default 256 MiB recomputes them more often and takes ~4× longer).
   const jacobian = empirical.ntkFn(net.apply, { implementation: 'jacobian', memoryLimit: JACOBIAN_MEMORY });
 
   // The peak: linalg.matmul, and the dgemm it calls alone (without checking its
   // inputs for NaN and allocating the output), on preallocated 2048×2048 matrices.
-  const a = Matrix.from(gaussianInputs(PEAK_SIZE, PEAK_SIZE, 2));
-  const b = Matrix.from(gaussianInputs(PEAK_SIZE, PEAK_SIZE, 3));
+  const a = Matrix.from(gaussianRows(PEAK_SIZE, PEAK_SIZE, 2));
+  const b = Matrix.from(gaussianRows(PEAK_SIZE, PEAK_SIZE, 3));
   const c = new Float64Array(PEAK_SIZE * PEAK_SIZE);
   const peakFlops = 2 * PEAK_SIZE ** 3;
   linalg.matmul(a, b);
@@ -117,7 +101,7 @@ async function ensembleTraining(): Promise<void> {
   const hidden = () => [stax.dense(TRAIN_WIDTH, { wStd: 1.4, bStd: 0.1 }), stax.relu()];
   const net = stax.serial(...hidden(), ...hidden(), stax.dense(1, { wStd: 1.4, bStd: 0.1 }));
   const members: Params[] = random.split(random.key(4), MEMBERS).map((k) => net.init(k, TRAIN_D).params);
-  const x = gaussianInputs(TRAIN_N, TRAIN_D, 5);
+  const x = gaussianRows(TRAIN_N, TRAIN_D, 5);
   const y = x.map((r) => [Math.sin(r[0]) + 0.5 * r[1] * r[2]]);
   const options = { learningRate: 1, steps: STEPS };
 

@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { batch, linalg, stax, type Layer } from '@tangent-lab/core';
 import { threadCount } from '@tangent-lab/core/internal/workers/pool';
+import { best, gaussianRows } from './timing';
 
 const N = 2000;
 const D = 100;
@@ -26,23 +27,6 @@ function net(): Layer {
   return stax.serial(...layers);
 }
 
-function gaussianInputs(n: number, d: number): number[][] {
-  // Box–Muller from a fixed LCG: the same kind of data as the numpy baseline.
-  let s = 12345;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())));
-}
-
-async function best(fn: () => unknown | Promise<unknown>, repeats = REPEATS): Promise<number> {
-  let t = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await fn();
-    t = Math.min(t, (performance.now() - t0) / 1000);
-  }
-  return t;
-}
-
 /**
  * Timings on one thread, measured in a child process (the thread counts are
  * fixed per process): kernel rules and OpenBLAS both on the calling thread alone.
@@ -56,15 +40,15 @@ function singleThreaded(): { kernel: number; batchInThread: number } {
 }
 
 async function main(): Promise<void> {
-  const x = gaussianInputs(N, D);
+  const x = gaussianRows(N, D, 12345);
   const layer = net();
   if (process.argv.includes('--single')) {
-    const kernel = await best(() => layer.kernel(x));
-    const batchInThread = await best(() => batch(layer.kernel, { batchSize: 500, workers: 0 })(x), BATCH_REPEATS);
+    const kernel = await best(REPEATS, () => layer.kernel(x));
+    const batchInThread = await best(BATCH_REPEATS, () => batch(layer.kernel, { batchSize: 500, workers: 0 })(x));
     console.log(JSON.stringify({ kernel, batchInThread }));
     return;
   }
-  const ours = await best(() => layer.kernel(x));
+  const ours = await best(REPEATS, () => layer.kernel(x));
   const single = singleThreaded();
   const py = spawnSync('python3', [join(__dirname, 'baselines', 'relu_ntk.py'), `${N}`, `${D}`, `${DEPTH}`, `${REPEATS}`, `${W_STD}`, `${B_STD}`], { encoding: 'utf8' });
   if (py.status !== 0) throw new Error(py.stderr);
@@ -88,7 +72,7 @@ async function main(): Promise<void> {
     cpuSeconds += (cpu.user + cpu.system) / 1e6;
     wallSeconds += wall;
     batched = Math.min(batched, wall);
-    oneWorker = Math.min(oneWorker, await best(() => batch(layer.kernel, { batchSize: 500, workers: 1 })(x), 1));
+    oneWorker = Math.min(oneWorker, await best(1, () => batch(layer.kernel, { batchSize: 500, workers: 1 })(x)));
   }
   const share = cpuSeconds / wallSeconds;
   const inThread = Math.min(single.batchInThread, singleThreaded().batchInThread);

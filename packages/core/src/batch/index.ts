@@ -150,10 +150,10 @@ function valuesOf(result: Matrix | Kernel, names: readonly string[], tile: Tile)
   return values;
 }
 
-function assemble(outputs: Record<string, Float64Array>, single: boolean, n1: number, n2: number): Matrix | Kernel {
+function assemble(outputs: Record<string, Float64Array>, single: boolean, n1: number, n2: number, symmetric: boolean): Matrix | Kernel {
   const entries = Object.entries(outputs).map(([name, data]) => [name, new Matrix(n1, n2, data)] as const);
   if (single) return entries[0][1];
-  return Object.fromEntries(entries) as unknown as Kernel;
+  return { ...Object.fromEntries(entries), x1IsX2: symmetric } as unknown as Kernel;
 }
 
 /**
@@ -308,7 +308,7 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
       }
     }
     if (kernelStore) return kernelStore.result();
-    return assemble(outputs, single, n1, n2);
+    return assemble(outputs, single, n1, n2, symmetric);
   };
   return run;
 }

@@ -86,7 +86,7 @@ export function monteCarloKernelFn(
       options.onProgress?.({ done: s + 1, total: nSamples });
     });
     const mean = (sum: Float64Array) => new Matrix(shape[0], shape[1], sum.map((v) => v / nSamples));
-    const out: Kernel = { nngp: sumNngp ? mean(sumNngp) : (undefined as unknown as Matrix) };
+    const out: Kernel = { nngp: sumNngp ? mean(sumNngp) : (undefined as unknown as Matrix), x1IsX2: x2 === undefined || x2 === null || x2 === x1 };
     if (sumNtk) out.ntk = mean(sumNtk);
     if (single) return kernels[0] === 'nngp' ? out.nngp : (out.ntk as Matrix);
     if (!sumNngp) delete (out as Partial<Kernel>).nngp;

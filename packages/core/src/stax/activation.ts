@@ -2,7 +2,7 @@ import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
-import { dualRows, dualSelf, positionVariances, type DualJob } from './dual-rows';
+import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
 import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
 import { activationOf, withData } from './shapes';
@@ -26,6 +26,11 @@ export interface Activation {
    * on nothing but its arguments, so tiled and untiled kernels agree exactly.
    */
   dual(q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean): void;
+  /**
+   * Optionally, the dual over a row of entries at once (the kernels' inner
+   * loop, without a call per entry); it must give exactly `dual`'s values.
+   */
+  dualRow?: DualRow;
   /** φ in tfjs ops, for the `'tfjs'` engine (which differentiates it); omitted: float64 engine only. */
   readonly tfjs?: TfjsPointwise;
   /** Why worker threads cannot rebuild this activation from its spec, if they cannot. */
@@ -115,7 +120,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
       }
       return applyDual(k, impl, spec, act);
     },
-    rows: (job, i0, i1) => dualRows(act.dual, job as DualJob, i0, i1),
+    rows: (job, i0, i1) => dualRows(act.dual, act.dualRow, job as DualJob, i0, i1),
     ...(pointwise === undefined ? {} : { tfjs: () => (tf, h) => pointwise(tf, h as Parameters<TfjsPointwise>[1]) }),
   };
   return impl;

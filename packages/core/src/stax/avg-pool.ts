@@ -8,10 +8,10 @@ import { sharedFloat64 } from '../workers/pool';
 import { blockSize, isKernelList, settle, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
 import { describeDims, isSpatialDims } from './shapes';
-import { mapBlocks, poolBlock } from './spatial/block-ops';
+import { mapSelfBlocks, poolBlock } from './spatial/block-ops';
 import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
 import { splitRows, type RowsJob } from './split-rows';
-import { slidingWindow, type Padding, type Window } from './spatial/window';
+import { windowCache, type Padding, type Window } from './spatial/window';
 import type { Dims, LayerImpl, LayerSpec, Tensors } from './types';
 
 export interface AvgPoolOptions {
@@ -35,16 +35,7 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
   }
   if (typeof normalizeEdges !== 'boolean') throw new InputError(`${where}: normalizeEdges must be true or false`);
   const name = `AvgPool(${windowShape.join('×')}, ${padding})`;
-  const windows = new Map<string, Window>();
-  const windowFor = (spatial: readonly number[]) => {
-    const key = spatial.join(',');
-    let w = windows.get(key);
-    if (!w) {
-      w = slidingWindow(name, spatial, windowShape, strides, padding);
-      windows.set(key, w);
-    }
-    return w;
-  };
+  const windowFor = windowCache(name, windowShape, strides, padding);
   const checkInput = (d: Dims) => {
     if (!isSpatialDims(d)) throw new ShapeError(`${name}: expects ${windowShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}, got examples of shape ${describeDims(d)}`);
     return { window: windowFor(d.spatial), channels: d.channels };
@@ -141,11 +132,7 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
         n1: k.n1, n2: k.n2, symmetric: k.upperOnly, spatial: k.spatial, nngp: k.nngp, ntk: k.ntk, outNngp, outNtk, arrays: [k.nngp, k.ntk, outNngp, outNtk],
       };
       splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
-      const self = (cov: Float64Array, n: number) => {
-        const dst = new Float64Array(n * outBlock);
-        mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, (src, so, d, dOff) => poolBlock(w, normalizeEdges, src, so, d, dOff));
-        return dst;
-      };
+      const self = (cov: Float64Array, n: number) => mapSelfBlocks(cov, n, inBlock, outBlock, (src, so, d, dOff) => poolBlock(w, normalizeEdges, src, so, d, dOff));
       const cov1 = self(k.cov1, k.n1);
       const state: KernelState = {
         ...k,

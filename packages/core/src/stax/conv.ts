@@ -12,11 +12,11 @@ import type { Parameterization } from './dense';
 import { blockSize, isKernelList, settle, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
 import { describeDims, isSpatialDims } from './shapes';
-import { convBlock, convScratch, mapBlocks } from './spatial/block-ops';
+import { convBlock, convScratch, mapSelfBlocks } from './spatial/block-ops';
 import { sharedWeightGram } from './spatial/gradient-gram';
 import { col2im, im2col } from './spatial/im2col';
 import { splitRows, type RowsJob } from './split-rows';
-import { slidingWindow, type Padding, type Window } from './spatial/window';
+import { windowCache, type Padding, type Window } from './spatial/window';
 import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
 import type { DenseParams, Dims, LayerImpl, LayerSpec, Params, Tensors } from './types';
 
@@ -59,16 +59,7 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
   const w2 = wStd * wStd;
   const b2 = bStd * bStd;
   const taps = filterShape.reduce((a, b) => a * b, 1);
-  const windows = new Map<string, Window>();
-  const windowFor = (spatial: readonly number[]): Window => {
-    const key = spatial.join(',');
-    let w = windows.get(key);
-    if (!w) {
-      w = slidingWindow(name, spatial, filterShape, strides, padding);
-      windows.set(key, w);
-    }
-    return w;
-  };
+  const windowFor = windowCache(name, filterShape, strides, padding);
   const checkInput = (d: Dims) => {
     if (!isSpatialDims(d)) {
       throw new ShapeError(`${name}: expects ${filterShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}, got examples of shape ${describeDims(d)}${Array.isArray(d) ? ' (several branches)' : ''}`);
@@ -175,10 +166,9 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       spatial: k.spatial, diagonal: k.diagonal, fanIn: k.width * taps, arrays: [k.nngp, k.ntk, outNngp, outNtk],
     };
     splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
+    const scratch = convScratch(w, k.diagonal);
     const self = (cov: Float64Array, n: number) => {
-      const dst = new Float64Array(n * outBlock);
-      const scratch = convScratch(w, k.diagonal);
-      mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, (src, so, d, dOff) => convBlock(w, k.diagonal, src, so, d, dOff, scratch));
+      const dst = mapSelfBlocks(cov, n, inBlock, outBlock, (src, so, d, dOff) => convBlock(w, k.diagonal, src, so, d, dOff, scratch));
       for (let i = 0; i < dst.length; i++) dst[i] = w2 * dst[i] + b2;
       return dst;
     };

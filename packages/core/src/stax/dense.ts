@@ -22,15 +22,21 @@ export interface DenseOptions {
   bStd?: number;
   /** `'ntk'` (default, eq. 1) or `'standard'` (eq. S32). */
   parameterization?: Parameterization;
+  /**
+   * Keep a trainable bias even with `bStd = 0` (default: a bias exactly when
+   * bStd > 0). With standard parameterization this is Neural Tangents'
+   * `b_std=0.`: zero-initialised, trainable, adding 1 to the NTK.
+   */
+  trainableBias?: boolean;
 }
 
-const OPTIONS = ['wStd', 'bStd', 'parameterization'] as const;
+const OPTIONS = ['wStd', 'bStd', 'parameterization', 'trainableBias'] as const;
 
 /** Validates the arguments and builds the dense layer's implementation. */
 function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   checkOptions('stax.dense', options, OPTIONS);
   positiveInteger('stax.dense', 'outDim', outDim);
-  const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
+  const { wStd = 1, bStd = 0, parameterization = 'ntk', trainableBias = bStd > 0 } = options;
   if (typeof wStd !== 'number' || !(wStd > 0) || !Number.isFinite(wStd)) {
     throw new InputError(`stax.dense(${outDim}): wStd must be a positive finite number (σ_w), got ${wStd}`);
   }
@@ -42,7 +48,9 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   }
   const name = `Dense(${outDim})`;
   const ntkParam = parameterization === 'ntk';
-  const hasBias = bStd > 0;
+  if (typeof trainableBias !== 'boolean') throw new InputError(`stax.dense(${outDim}): trainableBias must be true or false, got ${JSON.stringify(trainableBias)}`);
+  if (!trainableBias && bStd > 0) throw new InputError(`stax.dense(${outDim}): bStd = ${bStd} needs a bias; drop trainableBias: false or set bStd: 0`);
+  const hasBias = trainableBias;
   const w2 = wStd * wStd;
   const b2 = bStd * bStd;
 
@@ -101,6 +109,9 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   function rule(k: Kernels): Kernels {
     if (isKernelList(k)) {
       throw new ShapeError(`${name}: expects one input but got ${k.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
+    }
+    if (!ntkParam && k.ntk !== null && !Number.isFinite(k.width)) {
+      throw new InputError(`${name}: standard parameterization needs the width of its input (Θ′ = n·𝒦 + σ_w²Θ, eq. S32), which this Kernel does not record; continue from a layer's kernel() result, or compute the network from its inputs`);
     }
     const affineVariance = (c: Float64Array) => {
       for (let i = 0; i < c.length; i++) c[i] = w2 * c[i] + b2;
@@ -254,9 +265,9 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
  *   `Dense(..., parameterization='standard')`, which uses the finite widths.
  *
  * `bStd = 0` means the layer has no bias at all: this equals Neural Tangents'
- * default `b_std=None`. (NT's `b_std=0.` with standard parameterization keeps a
- * zero-initialised trainable bias that adds 1 to the NTK; use a tiny positive
- * bStd for that.)
+ * default `b_std=None`. NT's `b_std=0.` with standard parameterization keeps a
+ * zero-initialised trainable bias that adds 1 to the NTK: that is
+ * `{ bStd: 0, trainableBias: true, parameterization: 'standard' }`.
  *
  * @example
  * ```ts
@@ -267,7 +278,8 @@ export const dense = layerType({
   type: 'dense',
   create: denseImpl,
   toSpec: (outDim: number, options: DenseOptions = {}) => {
-    const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
-    return [outDim, { wStd, bStd, parameterization }];
+    const { wStd = 1, bStd = 0, parameterization = 'ntk', trainableBias } = options;
+    // trainableBias only when it differs from its default, so older specs (and their cache keys) stay the same.
+    return [outDim, trainableBias === undefined || trainableBias === bStd > 0 ? { wStd, bStd, parameterization } : { wStd, bStd, parameterization, trainableBias }];
   },
 });

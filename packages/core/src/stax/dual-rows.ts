@@ -20,6 +20,25 @@ export interface DualJob {
 export type Dual = (q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean) => void;
 
 /**
+ * A dual over a row of entries sharing q11: t[k] = 𝒯(q11, q12[k], q22[k]) and,
+ * when tDot is given, tDot[k] = 𝒯̇(…), for k < n (see `Activation.dualRow`).
+ */
+export type DualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => void;
+
+/** A row of calls to `dual`: what an activation without its own `dualRow` gets. */
+export function rowOf(dual: Dual): DualRow {
+  const out = new Float64Array(2);
+  return (q11, q12, q22, n, t, tDot) => {
+    const wantDot = tDot !== null;
+    for (let k = 0; k < n; k++) {
+      dual(q11, q12[k], q22[k], out, wantDot);
+      t[k] = out[0];
+      if (wantDot) tDot[k] = out[1];
+    }
+  };
+}
+
+/**
  * Rows [i0, i1) of 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6
  * without the next layer's σ's), in place, applying a pending dense map to
  * each entry as it is read. Every entry of a block is one covariance: at
@@ -28,7 +47,7 @@ export type Dual = (q11: number, q12: number, q22: number, out: Float64Array, wa
  * symmetric. The same code runs on every thread, so results do not depend on
  * how rows are split.
  */
-export function dualRows(dual: Dual, job: DualJob, i0: number, i1: number): void {
+export function dualRows(dual: Dual, dualRow: DualRow | undefined, job: DualJob, i0: number, i1: number): void {
   const { nngp, ntk, var1, var2, n2, positions: s, diagonal, symmetric, pending } = job;
   const out = new Float64Array(2);
   const wantDot = ntk !== null;
@@ -37,6 +56,26 @@ export function dualRows(dual: Dual, job: DualJob, i0: number, i1: number): void
   const c = pending ? pending.c : 1;
   const d = pending ? pending.d : 0;
   const e = pending ? pending.e : 0;
+  if (s === 1) {
+    // Row by row: the pending map into a buffer, the activation's dual over the row, then both kernels.
+    const row = dualRow ?? rowOf(dual);
+    const q12 = new Float64Array(n2);
+    const t = new Float64Array(n2);
+    const tDot = wantDot ? new Float64Array(n2) : null;
+    for (let i = i0; i < i1; i++) {
+      const j0 = symmetric ? i : 0;
+      const n = n2 - j0;
+      const base = i * n2 + j0;
+      for (let k = 0; k < n; k++) q12[k] = a * nngp[base + k] + b;
+      row(var1[i], q12, var2.subarray(j0), n, t, tDot);
+      if (tDot !== null) {
+        const theta = ntk as Float64Array;
+        for (let k = 0; k < n; k++) theta[base + k] = (c * theta[base + k] + d * nngp[base + k] + e) * tDot[k];
+      }
+      nngp.set(t.subarray(0, n), base);
+    }
+    return;
+  }
   const entry = (idx: number, q11: number, q22: number) => {
     const raw = nngp[idx];
     dual(q11, a * raw + b, q22, out, wantDot);
@@ -46,14 +85,6 @@ export function dualRows(dual: Dual, job: DualJob, i0: number, i1: number): void
       t[idx] = (c * t[idx] + d * raw + e) * out[1];
     }
   };
-  if (s === 1) {
-    for (let i = i0; i < i1; i++) {
-      const q11 = var1[i];
-      const row = i * n2;
-      for (let j = symmetric ? i : 0; j < n2; j++) entry(row + j, q11, var2[j]);
-    }
-    return;
-  }
   for (let i = i0; i < i1; i++) {
     for (let j = symmetric ? i : 0; j < n2; j++) {
       if (diagonal) {

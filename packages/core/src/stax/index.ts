@@ -32,8 +32,9 @@ export { fanInConcat } from './fan-in-concat';
 export { defineActivation, defineLayer } from './define';
 export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './registry';
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
+export type { Dual, DualRow } from './dual-rows';
 export type {
-  ApplyFn, BackwardVisitor, DenseParams, Dims, Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params,
+  ApplyFn, BackwardVisitor, DenseParams, Dims, Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params,
   SpatialDims, SpatialNeed, Tensors,
 } from './types';
 export type { KernelAffine, Kernels, KernelState } from './kernel-state';

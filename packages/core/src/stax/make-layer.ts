@@ -4,10 +4,11 @@ import { Matrix } from '../matrix';
 import { examplesFrom } from '../examples';
 import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
+import { sharedFloat64 } from '../workers/pool';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
 import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
 import type {
-  Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, SpatialNeed, Tensors,
+  Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params, SpatialNeed, Tensors,
 } from './types';
 
 /** Parses `get` as Neural Tangents does: a string, an array of strings, or undefined (both). */
@@ -31,7 +32,7 @@ function isInputList(x: unknown): x is readonly (Matrix | Tensor)[] {
 }
 
 /** Validates a public input (one input, or one per branch) into {@link Tensors}. */
-export function toTensors(x: KernelInput, name: string): Tensors {
+export function toTensors(x: NetworkInput, name: string): Tensors {
   if (isInputList(x)) return x.map((xi, i) => examplesFrom(xi, `${name}[${i}]`));
   return examplesFrom(x as InputLike, name);
 }
@@ -74,21 +75,77 @@ function checkMemory(where: string, bytes: number, need: SpatialNeed): void {
   throw new InputError(`${where}: this kernel needs ${gb(bytes)} but the machine has ${gb(totalmem())} of memory (limit ${gb(limit)}).${readout} Compute it in tiles with batch(net.kernel, { batchSize }) (and { store: dir } to keep it on disk), or pass fewer points.`);
 }
 
+/**
+ * What a Kernel result carries besides its public fields, so that another
+ * layer can continue from it (not enumerable: printing and equality see the
+ * fields of the {@link Kernel} only).
+ */
+const STATE = Symbol('tangent-lab.kernel-state');
+
+interface KernelMeta {
+  width: number;
+  isGaussian: boolean;
+  hasTrainable: boolean;
+}
+
 function extract(pendingState: KernelState, kernels: Get[], single: boolean, name: string): Kernel | Matrix {
   if (pendingState.spatial.length > 0) {
     throw new ShapeError(`${name}.kernel: the network's output is still spatial (positions ${pendingState.spatial.join('×')}); end it with a readout, stax.flatten() or stax.globalAvgPool(), and a dense layer, as Neural Tangents' CNN examples do`);
   }
   const state = materialize(pendingState);
-  const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp) };
+  const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp), cov1: state.cov1, cov2: state.cov2, x1IsX2: state.x1IsX2 };
   if (kernels.includes('ntk')) {
-    if (!state.hasTrainable) {
-      if (single) throw new InputError(`${name}.kernel: this network has no trainable layer, so its NTK is identically zero; add a dense layer or ask for get: 'nngp'`);
-    } else if (state.ntk) {
-      out.ntk = new Matrix(state.n1, state.n2, state.ntk);
-    }
+    // A network without trainable layers has an identically zero NTK (Neural Tangents returns zeros too).
+    out.ntk = new Matrix(state.n1, state.n2, state.hasTrainable && state.ntk ? state.ntk : new Float64Array(state.n1 * state.n2));
   }
+  const meta: KernelMeta = { width: state.width, isGaussian: state.isGaussian, hasTrainable: state.hasTrainable };
+  Object.defineProperty(out, STATE, { value: meta, enumerable: false });
   if (single) return kernels[0] === 'nngp' ? out.nngp : (out.ntk as Matrix);
   return out;
+}
+
+/** Whether `x` is a {@link Kernel} (a layer's result, to continue from) rather than inputs. */
+function isKernelValue(x: unknown): x is Kernel {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && (x as Kernel).nngp instanceof Matrix;
+}
+
+/**
+ * The kernel state a Kernel result describes, copied (rules work in place):
+ * where the layers that produced it left off. Kernels without a layer's
+ * metadata (Monte Carlo estimates, hand-made ones) are taken as the
+ * covariance of a centred Gaussian process of unknown width.
+ */
+function stateOf(where: string, k: Kernel, wantNtk: boolean): KernelState {
+  const { rows: n1, cols: n2 } = k.nngp;
+  const meta = (k as unknown as Record<symbol, KernelMeta | undefined>)[STATE];
+  if (!k.cov1 || (!k.x1IsX2 && !k.cov2)) {
+    throw new InputError(`${where}: to continue from a Kernel it needs cov1 and cov2, each input's variance with itself (a layer's kernel() result has them); Monte Carlo estimates do not`);
+  }
+  const copy = (a: Float64Array) => {
+    const out = sharedFloat64(a.length);
+    out.set(a);
+    return out;
+  };
+  if (k.cov1.length !== n1 || (!k.x1IsX2 && (k.cov2 as Float64Array).length !== n2)) {
+    throw new ShapeError(`${where}: the Kernel's cov1/cov2 do not match its ${n1}×${n2} nngp`);
+  }
+  const cov1 = k.cov1.slice();
+  return {
+    n1,
+    n2,
+    spatial: [],
+    diagonal: true,
+    nngp: copy(k.nngp.data),
+    ntk: wantNtk ? (k.ntk ? copy(k.ntk.data) : sharedFloat64(n1 * n2)) : null,
+    cov1,
+    cov2: k.x1IsX2 ? cov1 : (k.cov2 as Float64Array).slice(),
+    x1IsX2: k.x1IsX2,
+    pending: null,
+    upperOnly: false,
+    width: meta?.width ?? Number.NaN,
+    isGaussian: meta?.isGaussian ?? true,
+    hasTrainable: meta?.hasTrainable ?? k.ntk !== undefined,
+  };
 }
 
 /**
@@ -117,7 +174,7 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
 
   const layer = { name, spec, impl, init } as { -readonly [K in keyof Layer]: Layer[K] };
 
-  const apply = (params: Params, x: KernelInput): Matrix | Tensor => {
+  const apply = (params: Params, x: NetworkInput): Matrix | Tensor => {
     const t = toTensors(x, 'x');
     impl.outputDim(dimsOf(t));
     const rows = rowsOf(t);
@@ -136,15 +193,24 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
   const kernel = (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]) => {
     const where = `${name}.kernel`;
     const { kernels, single } = parseGet(where, get);
-    const t1 = toTensors(x1, 'x1');
-    const t2 = x2 === undefined || x2 === null || x2 === x1 ? null : toTensors(x2, 'x2');
+    const wantNtk = kernels.includes('ntk');
+    if (isKernelValue(x1) || (Array.isArray(x1) && x1.length > 0 && x1.every(isKernelValue))) {
+      if (x2 !== undefined && x2 !== null) throw new InputError(`${where}: continuing from a Kernel takes no x2 (the Kernel already pairs two batches); call kernel(k) or kernel(k, null, get)`);
+      const states = isKernelValue(x1) ? stateOf(where, x1, wantNtk) : (x1 as unknown as readonly Kernel[]).map((k) => stateOf(where, k, wantNtk));
+      const continued = impl.kernelRule(states);
+      if (isKernelList(continued)) {
+        throw new ShapeError(`${where}: the network ends in ${continued.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
+      }
+      return extract(continued, kernels, single, name);
+    }
+    const t1 = toTensors(x1 as InputLike, 'x1');
+    const t2 = x2 === undefined || x2 === null || x2 === x1 ? null : toTensors(x2 as InputLike, 'x2');
     if (t2 !== null && !sameDims(dimsOf(t1), dimsOf(t2))) {
       throw new ShapeError(
         `${where}: x1 and x2 have different example shapes (${describeDims(dimsOf(t1))} vs ${describeDims(dimsOf(t2))}); both must have the same features, or the same positions and channels`,
       );
     }
     impl.outputDim(dimsOf(t1));
-    const wantNtk = kernels.includes('ntk');
     const need = inputNeed(impl);
     checkMemory(where, kernelBytes(t1, t2, wantNtk, need), need);
     const result = impl.kernelRule(buildInputKernels(t1, t2, wantNtk, need));

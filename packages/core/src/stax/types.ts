@@ -7,10 +7,23 @@ import type { Kernels } from './kernel-state';
 /** Which infinite-width kernel: the NNGP 𝒦 (Lee et al. 2019, eq. 13) or the NTK Θ (eqs. 5, S6). */
 export type Get = 'nngp' | 'ntk';
 
-/** Both kernels of a network. `ntk` is absent when the network has no trainable layer. */
+/**
+ * The kernels of a network between two batches (Neural Tangents' `Kernel`):
+ * the NNGP, the NTK when asked for (all zeros for a network without a
+ * trainable layer, as in NT), each input's variance with itself, and whether
+ * x2 was x1. A `Kernel` from a layer's `kernel()` can be handed to another
+ * layer's `kernel()` to continue the network: `b.kernel(a.kernel(x))` equals
+ * `serial(a, b).kernel(x)`.
+ */
 export interface Kernel {
   nngp: Matrix;
   ntk?: Matrix;
+  /** 𝒦(x, x) for each example of x1 (absent for kernels not computed by a layer, e.g. Monte Carlo estimates). */
+  cov1?: Float64Array;
+  /** 𝒦(x′, x′) for each example of x2 (x1's when x1IsX2). */
+  cov2?: Float64Array;
+  /** x2 was omitted (or x1 itself): the kernels are symmetric. */
+  x1IsX2: boolean;
 }
 
 /**
@@ -63,12 +76,15 @@ export interface LayerSpec {
 }
 
 /**
- * Input of a public kernel call or forward pass: a matrix (n, features), a
+ * Input of a network's forward pass: a matrix (n, features), a
  * tensor or nested arrays of rank 3 or 4 ((n, L, C) sequences, (n, H, W, C)
  * images, channels last), or, for a network with several inputs, an array of
  * `Matrix`/`Tensor` values, one per input branch.
  */
-export type KernelInput = InputLike | readonly (Matrix | Tensor)[];
+export type NetworkInput = InputLike | readonly (Matrix | Tensor)[];
+
+/** Input of a public kernel call: a {@link NetworkInput}, or a {@link Kernel} (one per branch) to continue from. */
+export type KernelInput = NetworkInput | Kernel | readonly Kernel[];
 
 /**
  * The infinite-width kernel function of a layer or network, as Neural
@@ -166,7 +182,7 @@ export interface ApplyFn {
   /** Inputs of features, (n, features), give outputs of features: a Matrix. */
   (params: Params, x: MatrixLike | readonly Matrix[]): Matrix;
   /** Images or sequences give a Matrix after a readout (flatten, global pooling), else a Tensor (n, ...spatial, C). */
-  (params: Params, x: KernelInput): Matrix | Tensor;
+  (params: Params, x: NetworkInput): Matrix | Tensor;
   readonly layer: Layer;
 }
 

@@ -168,3 +168,13 @@ export function mapBlocks(
     }
   }
 }
+
+/** A block map applied to each example's covariance with itself (cov1, cov2), into a new array. */
+export function mapSelfBlocks(
+  cov: Float64Array, n: number, inBlock: number, outBlock: number,
+  op: (src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number) => void,
+): Float64Array {
+  const dst = new Float64Array(n * outBlock);
+  mapBlocks(cov, dst, n, 1, false, inBlock, outBlock, op);
+  return dst;
+}

@@ -107,3 +107,17 @@ export function slidingWindow(where: string, input: readonly number[], window: r
   });
   return { input, output, window, inSize, outSize, taps, index, axes: perAxis };
 }
+
+/** The windows of one layer, built once per input shape (a network sees few). */
+export function windowCache(where: string, window: readonly number[], strides: readonly number[], padding: Padding): (spatial: readonly number[]) => Window {
+  const windows = new Map<string, Window>();
+  return (spatial) => {
+    const key = spatial.join(',');
+    let w = windows.get(key);
+    if (!w) {
+      w = slidingWindow(where, spatial, window, strides, padding);
+      windows.set(key, w);
+    }
+    return w;
+  };
+}
