@@ -5,6 +5,7 @@ import { examplesFrom } from '../examples';
 import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { orderedKernel } from './kernel-result';
 import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
 import type {
   Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, SpatialNeed, Tensors,
@@ -81,14 +82,11 @@ function extract(pendingState: KernelState, kernels: Get[], single: boolean, nam
   const state = materialize(pendingState);
   const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp) };
   if (kernels.includes('ntk')) {
-    if (!state.hasTrainable) {
-      if (single) throw new InputError(`${name}.kernel: this network has no trainable layer, so its NTK is identically zero; add a dense layer or ask for get: 'nngp'`);
-    } else if (state.ntk) {
-      out.ntk = new Matrix(state.n1, state.n2, state.ntk);
-    }
+    // Nothing trainable: Θ = 0 (eq. S6 has no term), Neural Tangents' convention.
+    out.ntk = state.hasTrainable && state.ntk ? new Matrix(state.n1, state.n2, state.ntk) : new Matrix(state.n1, state.n2);
   }
   if (single) return kernels[0] === 'nngp' ? out.nngp : (out.ntk as Matrix);
-  return out;
+  return orderedKernel(out, kernels);
 }
 
 /**

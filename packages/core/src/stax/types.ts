@@ -3,11 +3,17 @@ import type { Matrix } from '../matrix';
 import type { InputLike, Tensor } from '../tensor';
 import type { Key } from '../random/key';
 import type { Kernels } from './kernel-state';
+import type { KernelFor, KernelOf } from './kernel-result';
 
 /** Which infinite-width kernel: the NNGP 𝒦 (Lee et al. 2019, eq. 13) or the NTK Θ (eqs. 5, S6). */
 export type Get = 'nngp' | 'ntk';
 
-/** Both kernels of a network. `ntk` is absent when the network has no trainable layer. */
+/**
+ * Both kernels of a network. A field is absent only when `get` leaves it out;
+ * the NTK of a network with nothing trainable is a zero matrix, as in Neural
+ * Tangents. Kernel functions return the narrower {@link KernelOf} (fields
+ * guaranteed by `get`, tuple destructuring in NT's order).
+ */
 export interface Kernel {
   nngp: Matrix;
   ntk?: Matrix;
@@ -74,12 +80,17 @@ export type KernelInput = InputLike | readonly (Matrix | Tensor)[];
  * The infinite-width kernel function of a layer or network, as Neural
  * Tangents' `kernel_fn(x1, x2=None, get=None)`.
  * - `get` a string → that kernel as a {@link Matrix};
- * - `get` an array or undefined → a {@link Kernel} with the requested kernels.
+ * - `get` an array or undefined → the requested kernels, `{ nngp, ntk }`
+ *   ({@link KernelOf}): the fields `get` names are typed as present, and the
+ *   result also destructures as NT's tuple, `const [nngp, ntk] = net.kernel(x)`.
+ *
+ * The NTK is always there when asked for: a network with nothing trainable
+ * has a zero NTK (Neural Tangents' convention), so the type can promise it.
  */
 export interface KernelFn {
-  (x1: KernelInput, x2?: KernelInput | null): Kernel;
+  (x1: KernelInput, x2?: KernelInput | null, get?: undefined): KernelOf<Get>;
   (x1: KernelInput, x2: KernelInput | null | undefined, get: Get): Matrix;
-  (x1: KernelInput, x2: KernelInput | null | undefined, get: readonly Get[]): Kernel;
+  <const G extends readonly Get[]>(x1: KernelInput, x2: KernelInput | null | undefined, get: G): KernelFor<G>;
   (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]): Kernel | Matrix;
   /** The layer this kernel function belongs to (so `batch` can rebuild it in workers). */
   readonly layer: Layer;

@@ -39,7 +39,7 @@ describe('batch with a store: the kernel on disk, tile by tile', () => {
         const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as StoreManifest;
         assert.deepEqual(manifest.kernel, { kind: 'stax', name: net.name, spec: net.spec });
         assert.deepEqual(manifest.grid, { n1: 45, n2: cols, batchSize: 8, symmetric: b === null });
-        assert.equal(manifest.inputs.x1.rows, 45);
+        assert.deepEqual(manifest.inputs.x1.shape, [45, 5]);
         assert.match(manifest.inputs.x1.sha256, /^[0-9a-f]{64}$/);
         // ⌈45/8⌉ = 6 row blocks; x2: 4 column blocks → 24 tiles; symmetric: 6·7/2 = 21.
         assert.equal(readdirSync(join(dir, 'tiles')).filter((f) => f.endsWith('.npy')).length, 2 * (b ? 24 : 21));
