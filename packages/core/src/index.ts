@@ -42,6 +42,7 @@ export * as losses from './losses';
 export * as empirical from './empirical';
 export * as params from './params';
 export { linearize, type LinearizedFn } from './linearize';
+export { valueAndGrad, grad, type GradOptions, type LossLike, type ValueAndGradFn, type ValueAndGradAuxFn } from './grad';
 export type { Differentiable, ModelFn, Network } from './models/differentiable';
 export * as train from './train';
 export * as engines from './engines';

@@ -1,4 +1,7 @@
-import type { Loss } from './loss';
+import { recordLoss } from '../grad/trace';
+import { Matrix } from '../matrix';
+import type { BuiltinLoss } from './loss';
+import { lossArgs } from './targets';
 
 /**
  * Softmax cross-entropy (eq. 24, S19) averaged over the N examples:
@@ -9,9 +12,10 @@ import type { Loss } from './loss';
  * Neural Tangents' examples use −mean(log_softmax(f)·y) over all N·k entries,
  * which is this loss divided by k; pass a learning rate k times larger to match.
  */
-export const crossEntropy: Loss = {
+export const crossEntropy: BuiltinLoss = {
   name: 'crossEntropy',
-  value(fx, y) {
+  value(outputs, targets) {
+    const { fx, y } = lossArgs('losses.crossEntropy', outputs, targets);
     const { rows, cols, data } = fx;
     let total = 0;
     for (let r = 0; r < rows; r++) {
@@ -22,9 +26,12 @@ export const crossEntropy: Loss = {
       const logZ = max + Math.log(sum);
       for (let c = 0; c < cols; c++) total -= y.data[r * cols + c] * (data[r * cols + c] - logZ);
     }
-    return total / rows;
+    const value = total / rows;
+    recordLoss(crossEntropy, fx, y, value);
+    return value;
   },
-  grad(fx, y, out) {
+  grad(outputs, targets, out = new Matrix(outputs.rows, outputs.cols)) {
+    const { fx, y } = lossArgs('losses.crossEntropy.grad', outputs, targets);
     const { rows, cols, data } = fx;
     for (let r = 0; r < rows; r++) {
       let max = -Infinity;

@@ -4,6 +4,6 @@
  * cross-entropy.
  * @packageDocumentation
  */
-export type { Loss } from './loss';
+export type { Loss, BuiltinLoss } from './loss';
 export { mse } from './mse';
 export { crossEntropy } from './cross-entropy';

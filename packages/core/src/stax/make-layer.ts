@@ -6,6 +6,7 @@ import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
 import { orderedKernel } from './kernel-result';
+import { isTracing, recordOutput } from '../grad/trace';
 import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
 import type {
   Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, SpatialNeed, Tensors,
@@ -122,10 +123,12 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
     if (rows.some((r) => r !== rows[0])) {
       throw new ShapeError(`${name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
     }
-    const out = impl.forward(params, t).out;
+    const { out, cache } = impl.forward(params, t);
     if (!(out instanceof Matrix) && !(out instanceof Tensor)) {
       throw new ShapeError(`${name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
+    // Inside valueAndGrad's loss function: keep this pass's backward for the gradient.
+    if (isTracing() && out instanceof Matrix) recordOutput(params, out, (gOut) => impl.backward(params, cache, gOut).gParams);
     return out;
   };
   Object.defineProperty(apply, 'layer', { value: layer, enumerable: false });

@@ -1,5 +1,6 @@
 import type { TfjsForward, TfjsCompiler } from '../engines/tfjs/op';
 import type { Matrix } from '../matrix';
+import type { NumericTypedArray } from '../arrays/vector';
 import type { InputLike, Tensor } from '../tensor';
 import type { Key } from '../random/key';
 import type { Kernels } from './kernel-state';
@@ -174,6 +175,8 @@ export interface LayerImpl {
 
 /** A network's forward pass f(θ, x), knowing the layer it belongs to. */
 export interface ApplyFn {
+  /** Rows in, rows out: a network on (examples × features) inputs returns a Matrix. */
+  (params: Params, x: Matrix | readonly (readonly number[] | NumericTypedArray)[]): Matrix;
   (params: Params, x: KernelInput): Matrix | Tensor;
   readonly layer: Layer;
 }
