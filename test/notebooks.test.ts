@@ -56,6 +56,20 @@ describe('the notebook runner reports failures by notebook, cell and error', () 
   }
 });
 
+describe('the tslab quirk the README describes, as it really behaves', () => {
+  it('a shorthand property naming an earlier cell\'s variable ({ xTest }) fails at run time; { xTest: xTest } and same-cell shorthand work', () => {
+    const r = runner.executeNotebook(join(fixtures, 'shorthand-quirk.ipynb'), fixtureOut);
+    assert.equal(r.ok, false);
+    assert.equal(r.failure!.cell, 2);
+    assert.match(r.failure!.error, /ReferenceError: xTest is not defined/);
+    type Output = { text?: string | string[] };
+    const executed = JSON.parse(readFileSync(join(fixtureOut, 'shorthand-quirk.ipynb'), 'utf8')) as { cells: { outputs: Output[] }[] };
+    const text = (cell: number) => executed.cells[cell].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+    assert.equal(text(0), '{"sameCell":3}\n');
+    assert.equal(text(1), '2\n');
+  });
+});
+
 describe('tslab shows a Matrix or Tensor cell value as rows, and its HTML table on request', () => {
   it('array-printing', () => {
     const r = runner.executeNotebook(join(fixtures, 'array-printing.ipynb'), fixtureOut);

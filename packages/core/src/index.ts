@@ -28,7 +28,7 @@ export * as random from './random';
 export type { Key } from './random';
 export * as linalg from './linalg';
 export * as stax from './stax';
-export type { Get, Kernel, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
+export type { Get, Kernel, KernelOf, KernelFor, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
 export {
   batch, logProgress, formatProgress, predictStored, runQueueWorker, KernelStore, StoredMatrix,
   type BatchOptions, type BatchedKernelFn, type StoredKernelFn, type AnyKernelFn, type BatchedFn, type StoredFn,
@@ -42,7 +42,8 @@ export * as losses from './losses';
 export * as empirical from './empirical';
 export * as params from './params';
 export { linearize, type LinearizedFn } from './linearize';
+export { valueAndGrad, grad, type GradOptions, type LossLike, type ValueAndGradFn, type ValueAndGradAuxFn } from './grad';
 export type { Differentiable, ModelFn, Network } from './models/differentiable';
 export * as train from './train';
 export * as engines from './engines';
-export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloOptions } from './monte-carlo';
+export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloKernelListFn, type MonteCarloOptions } from './monte-carlo';

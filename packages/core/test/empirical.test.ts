@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { empirical, InputError, linearize, Matrix, monteCarloKernelFn, random, stax, type Layer } from '@tangent-lab/core';
+import { empirical, InputError, linearize, Matrix, random, stax, type Layer } from '@tangent-lab/core';
 import { inputs, maxRelError } from './helpers/compare';
 import { logLogSlope } from './helpers/slope';
 
@@ -86,47 +86,5 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
     assert.throws(() => empirical.ntkFn(net.apply)([[NaN, 1, 2]], null, params), /non-finite/);
     assert.throws(() => empirical.ntkFn((() => 1) as never), /pass a network's apply/);
     assert.throws(() => empirical.ntkFn(net.apply)([[1, 2]], null, params), /input has 2 features but W is 3×48/);
-  });
-});
-
-describe('monteCarloKernelFn against the analytic kernels', () => {
-  it('agrees within 4 standard errors (+ a 2/n finite-width allowance), entry by entry', () => {
-    const width = 1024;
-    const nSamples = 64;
-    const net = stax.serial(stax.dense(width, { wStd: 1.5, bStd: 0.1 }), stax.erf(), stax.dense(4, { wStd: 1.2, bStd: 0.05 }));
-    const x = inputs(5, 3, 12);
-    const analytic = net.kernel(x);
-    const key = random.key(77);
-    // Per-network kernels, to measure the spread the average comes with.
-    const keys = random.split(key, nSamples);
-    const perSample = { nngp: [] as Float64Array[], ntk: [] as Float64Array[] };
-    for (const k of keys) {
-      const { params } = net.init(k, 3);
-      perSample.nngp.push(empirical.nngpFn(net.apply)(x, null, params).data);
-      perSample.ntk.push(empirical.ntkFn(net.apply)(x, null, params).data);
-    }
-    let progress = 0;
-    const mc = monteCarloKernelFn(net.init, net.apply, key, nSamples, { inputDim: 3, onProgress: ({ done }) => (progress = done) })(x);
-    assert.equal(progress, nSamples);
-    for (const get of ['nngp', 'ntk'] as const) {
-      const samples = perSample[get];
-      const mcData = mc[get]!.data;
-      mcData.forEach((v, i) => {
-        const mean = samples.reduce((s, a) => s + a[i], 0) / nSamples;
-        assert.ok(Math.abs(v - mean) < 1e-12 * Math.abs(mean) + 1e-15, 'the estimate is the average of the sampled networks');
-        const sd = Math.sqrt(samples.reduce((s, a) => s + (a[i] - mean) ** 2, 0) / (nSamples - 1));
-        const bound = (4 * sd) / Math.sqrt(nSamples) + (2 / width) * Math.abs(analytic[get]!.data[i]);
-        assert.ok(Math.abs(v - analytic[get]!.data[i]) <= bound, `${get}[${i}]: ${v} vs ${analytic[get]!.data[i]} (bound ${bound})`);
-      });
-    }
-  });
-
-  it('rejects nSamples < 1, and infers the input shape from x1 when it is not given', () => {
-    const net = stax.serial(stax.dense(8), stax.relu(), stax.dense(1));
-    assert.throws(() => monteCarloKernelFn(net.init, net.apply, random.key(0), 0, { inputDim: 2 }), /nSamples must be an integer ≥ 1/);
-    const x = inputs(4, 2, 3);
-    const inferred = monteCarloKernelFn(net.init, net.apply, random.key(0), 3)(x, null, 'nngp');
-    const given = monteCarloKernelFn(net.init, net.apply, random.key(0), 3, { inputShape: 2 })(x, null, 'nngp');
-    assert.deepEqual(inferred.data, given.data);
   });
 });

@@ -10,6 +10,7 @@ import { batchShape, exampleCount, examplesFrom, exampleShape, sameExampleShape,
 import { Matrix } from '../matrix';
 import type { InputLike } from '../tensor';
 import { checkOptions } from '../options';
+import { kernelOrder, orderedKernel, type KernelFor, type KernelOf } from '../stax/kernel-result';
 import { parseGet } from '../stax/make-layer';
 import { specModules } from '../stax/registry';
 import type { Get, Kernel, KernelFn, Layer } from '../stax/types';
@@ -57,11 +58,11 @@ export interface BatchOptions {
   onProgress?: ProgressFn;
 }
 
-/** A batched analytic kernel function: like {@link KernelFn}, but asynchronous. */
+/** A batched analytic kernel function: like {@link KernelFn} (the same narrowing on `get`, the same tuple order), but asynchronous. */
 export interface BatchedKernelFn {
-  (x1: InputLike, x2?: InputLike | null): Promise<Kernel>;
+  (x1: InputLike, x2?: InputLike | null, get?: undefined): Promise<KernelOf<Get>>;
   (x1: InputLike, x2: InputLike | null | undefined, get: Get): Promise<Matrix>;
-  (x1: InputLike, x2: InputLike | null | undefined, get: readonly Get[]): Promise<Kernel>;
+  <const G extends readonly Get[]>(x1: InputLike, x2: InputLike | null | undefined, get: G): Promise<KernelFor<G>>;
   (x1: InputLike, x2?: InputLike | null, get?: Get | readonly Get[]): Promise<Kernel | Matrix>;
 }
 
@@ -130,6 +131,9 @@ function hashArgs(args: readonly unknown[]): string {
 /** The Matrix-valued outputs of one kernel function result. */
 function outputsOf(result: Matrix | Kernel, where: string): { single: boolean; names: string[] } {
   if (result instanceof Matrix) return { single: true, names: ['kernel'] };
+  if (Array.isArray(result)) {
+    throw new InputError(`${where}: the kernel function returned a list of ${result.length} results (a monteCarloKernelFn with a list of sample counts?); batch takes a function returning one Matrix or { nngp, ntk }: use one sample count`);
+  }
   if (result === null || typeof result !== 'object') throw new InputError(`${where}: the kernel function must return a Matrix or a { nngp, ntk } kernel, got ${typeof result}`);
   const names = Object.keys(result).filter((k) => (result as unknown as Record<string, unknown>)[k] instanceof Matrix);
   if (names.length === 0) throw new InputError(`${where}: the kernel function returned an object without Matrix fields (expected { nngp, ntk })`);
@@ -150,10 +154,11 @@ function valuesOf(result: Matrix | Kernel, names: readonly string[], tile: Tile)
   return values;
 }
 
-function assemble(outputs: Record<string, Float64Array>, single: boolean, n1: number, n2: number, symmetric: boolean): Matrix | Kernel {
+/** The kernel from its tiles' outputs; a `{ nngp, ntk }` result destructures in the order it was asked for, as the unbatched one. */
+function assemble(outputs: Record<string, Float64Array>, single: boolean, n1: number, n2: number, symmetric: boolean, order: readonly Get[]): Matrix | Kernel {
   const entries = Object.entries(outputs).map(([name, data]) => [name, new Matrix(n1, n2, data)] as const);
   if (single) return entries[0][1];
-  return { ...Object.fromEntries(entries), x1IsX2: symmetric } as unknown as Kernel;
+  return orderedKernel({ ...Object.fromEntries(entries), x1IsX2: symmetric } as unknown as Kernel, order);
 }
 
 /**
@@ -234,16 +239,19 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
     let names: string[];
     let single: boolean;
     let get: Get[] = [];
+    let order: readonly Get[];
     if (layer) {
       const parsed = parseGet('batch', rest[0]);
       const probe = (kernelFn as KernelFn)(sliceExamples(x1, 0, 1), null, parsed.kernels);
       get = parsed.kernels.filter((g) => probe[g] !== undefined);
       names = get;
+      order = get;
       single = parsed.single;
       source = { kind: 'stax', name: layer.name, spec: layer.spec };
     } else {
       const probe = await (kernelFn as AnyKernelFn)(sliceExamples(x1, 0, 1), symmetric ? null : sliceExamples(x2, 0, 1), ...rest);
       ({ names, single } = outputsOf(probe, 'batch'));
+      order = kernelOrder(probe) ?? names.filter((n): n is Get => n === 'nngp' || n === 'ntk');
       source = {
         kind: 'function',
         name: kernelFn.name || 'anonymous',
@@ -308,7 +316,7 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
       }
     }
     if (kernelStore) return kernelStore.result();
-    return assemble(outputs, single, n1, n2, symmetric);
+    return assemble(outputs, single, n1, n2, symmetric, order);
   };
   return run;
 }

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors';
 import { Matrix } from '../matrix';
 import { checkOptions } from '../options';
+import { kernelOrder, orderedKernel } from '../stax/kernel-result';
+import type { Get } from '../stax/types';
 import { contentKey } from './content-key';
 import { readNpy, writeNpy } from './npy';
 
@@ -98,6 +100,8 @@ interface Manifest {
   kind: 'matrix' | 'object';
   matrices: string[];
   other: Record<string, unknown>;
+  /** The order a `{ nngp, ntk }` result destructures in (NT's tuple order), when it had one. */
+  order?: Get[];
 }
 
 function store(dir: string, key: string, spec: unknown, result: unknown): void {
@@ -107,6 +111,8 @@ function store(dir: string, key: string, spec: unknown, result: unknown): void {
     manifest.kind = 'matrix';
     files.push(['value', result]);
   } else if (result !== null && typeof result === 'object') {
+    const order = kernelOrder(result);
+    if (order) manifest.order = [...order];
     for (const [field, value] of Object.entries(result)) {
       if (value instanceof Matrix) {
         files.push([field, value]);
@@ -146,7 +152,7 @@ function load(path: string): unknown {
     const m = read(field);
     out[field] = kind === 'vector' ? m.data : m;
   }
-  return out;
+  return manifest.order ? orderedKernel(out, manifest.order) : out;
 }
 
 /** The spec as stored in the manifest (for people reading it); functions become their source. */

@@ -3,6 +3,7 @@ import { ContentKey } from '../content-key';
 import { examplesFrom, type Examples } from '../examples';
 import { Matrix } from '../matrix';
 import { differentiable, type Differentiable, type Network } from '../models/differentiable';
+import { isTracing, recordOutput } from '../grad/trace';
 import { checkSameStructure, cloneParams, difference } from '../params/tree';
 import type { InputLike } from '../tensor';
 import type { Params } from '../stax/types';
@@ -76,7 +77,11 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
   };
   const fn = (params: Params, x: InputLike): Matrix => {
     checkSameStructure('linearize', params, theta0);
-    return evaluate(params, examplesFrom(x, 'x'));
+    const examples = examplesFrom(x, 'x');
+    const out = evaluate(params, examples);
+    // Inside valueAndGrad's loss function: the gradient is J(θ₀)ᵀ·gOut, whatever θ (eq. 7).
+    if (isTracing()) recordOutput(params, out, (gOut) => model.gradient(params, cacheAt(examples), gOut));
+    return out;
   };
   Object.defineProperty(fn, 'params0', { get: () => cloneParams(theta0), enumerable: true });
   return Object.assign(fn, { model }) as LinearizedFn;

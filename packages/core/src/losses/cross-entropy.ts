@@ -1,4 +1,7 @@
-import type { Loss } from './loss';
+import { recordLoss } from '../grad/trace';
+import { Matrix } from '../matrix';
+import type { BuiltinLoss } from './loss';
+import { lossArgs } from './targets';
 
 /**
  * Softmax cross-entropy (eq. 24, S19) as a mean over all N·k entries, like
@@ -11,9 +14,10 @@ import type { Loss } from './loss';
  * Log-softmax is computed with the row maximum subtracted, so large logits
  * do not overflow.
  */
-export const crossEntropy: Loss = {
+export const crossEntropy: BuiltinLoss = {
   name: 'crossEntropy',
-  value(fx, y) {
+  value(outputs, targets) {
+    const { fx, y } = lossArgs('losses.crossEntropy', outputs, targets);
     const { rows, cols, data } = fx;
     let total = 0;
     for (let r = 0; r < rows; r++) {
@@ -24,9 +28,12 @@ export const crossEntropy: Loss = {
       const logZ = max + Math.log(sum);
       for (let c = 0; c < cols; c++) total -= y.data[r * cols + c] * (data[r * cols + c] - logZ);
     }
-    return total / (rows * cols);
+    const value = total / (rows * cols);
+    recordLoss(crossEntropy, fx, y, value);
+    return value;
   },
-  grad(fx, y, out) {
+  grad(outputs, targets, out = new Matrix(outputs.rows, outputs.cols)) {
+    const { fx, y } = lossArgs('losses.crossEntropy.grad', outputs, targets);
     const { rows, cols, data } = fx;
     for (let r = 0; r < rows; r++) {
       let max = -Infinity;

@@ -5,6 +5,6 @@
  * training times and learning rates mean the same for both.
  * @packageDocumentation
  */
-export type { Loss } from './loss';
+export type { Loss, BuiltinLoss } from './loss';
 export { mse } from './mse';
 export { crossEntropy } from './cross-entropy';

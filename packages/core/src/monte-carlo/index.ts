@@ -1,1 +1,1 @@
-export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloOptions } from './monte-carlo';
+export { monteCarloKernelFn, type MonteCarloKernelFn, type MonteCarloKernelListFn, type MonteCarloOptions } from './monte-carlo';

@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import { Matrix } from '../matrix';
 import { checkKey, type Key } from './key';
-import { threefry2x32 } from './threefry';
+import { threefryStream } from './threefry';
 
 /** A sample count, or `[rows, cols]` for a matrix. */
 export type Shape = number | readonly [number, number];
@@ -22,29 +22,53 @@ function shaped(shape: Shape, data: Float64Array): Float64Array | Matrix {
 }
 
 /**
+ * Counters encrypted per call of the cipher loop (32 KiB of words, reused).
+ * A power of two, so no chunk crosses a carry into the counter's high word.
+ */
+const CHUNK = 4096;
+const TWO_POW_32 = 4294967296;
+const words = new Uint32Array(2 * CHUNK);
+
+/** The double in [0, 1) made of 53 bits of one threefry block: 27 of the first word, 26 of the second. */
+function toUnit(w0: number, w1: number): number {
+  return ((w0 >>> 5) * TWO_POW_26 + (w1 >>> 6)) / TWO_POW_53;
+}
+
+/**
  * Fills `out` with uniform doubles in [0, 1), 53 random bits each, from the
- * counter stream of `k` (one threefry block per double).
+ * counter stream of `k`: entry i is made of the block of counter i, so a
+ * key gives the same numbers however long the request and in whatever chunks
+ * they are computed.
  */
 export function fillUniform(k: Key, out: Float64Array): void {
-  const pair = new Uint32Array(2);
-  for (let i = 0; i < out.length; i++) {
-    threefry2x32(k[0], k[1], i >>> 0, Math.floor(i / 4294967296), pair);
-    out[i] = ((pair[0] >>> 5) * TWO_POW_26 + (pair[1] >>> 6)) / TWO_POW_53;
+  for (let start = 0; start < out.length; start += CHUNK) {
+    const count = Math.min(CHUNK, out.length - start);
+    threefryStream(k[0], k[1], start % TWO_POW_32, Math.floor(start / TWO_POW_32), count, words);
+    for (let i = 0; i < count; i++) out[start + i] = toUnit(words[2 * i], words[2 * i + 1]);
   }
 }
 
 /**
- * Fills `out` with standard normal doubles (Box–Muller on pairs of uniforms).
+ * Fills `out` with standard normal doubles: Box–Muller on the uniforms of
+ * counters (2j, 2j + 1), which give entries 2j and 2j + 1 — the uniforms of
+ * {@link fillUniform} with the same key, transformed a pair at a time
+ * without an intermediate array.
  */
 export function fillNormal(k: Key, out: Float64Array): void {
   const n = out.length;
-  const u = new Float64Array(n + (n % 2));
-  fillUniform(k, u);
-  for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - u[i]));
-    const angle = 2 * Math.PI * u[i + 1];
-    out[i] = r * Math.cos(angle);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(angle);
+  // CHUNK is even, so every chunk starts on a pair.
+  for (let start = 0; start < n; start += CHUNK) {
+    const count = Math.min(CHUNK, n - start);
+    const counters = count + (count % 2);
+    threefryStream(k[0], k[1], start % TWO_POW_32, Math.floor(start / TWO_POW_32), counters, words);
+    for (let i = 0; i < count; i += 2) {
+      const u0 = toUnit(words[2 * i], words[2 * i + 1]);
+      const u1 = toUnit(words[2 * i + 2], words[2 * i + 3]);
+      const r = Math.sqrt(-2 * Math.log(1 - u0));
+      const angle = 2 * Math.PI * u1;
+      out[start + i] = r * Math.cos(angle);
+      if (i + 1 < count) out[start + i + 1] = r * Math.sin(angle);
+    }
   }
 }
 

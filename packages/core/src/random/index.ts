@@ -4,6 +4,6 @@
  */
 export { key, split, foldIn, checkKey, type Key } from './key';
 export { normal, uniform, fillNormal, fillUniform, type Shape } from './distributions';
-export { threefry2x32 } from './threefry';
+export { threefry2x32, threefryStream } from './threefry';
 export { permutation } from './permutation';
 export { randint } from './randint';

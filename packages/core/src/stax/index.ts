@@ -38,3 +38,4 @@ export type {
   SpatialDims, SpatialNeed, Tensors,
 } from './types';
 export type { KernelAffine, Kernels, KernelState } from './kernel-state';
+export type { KernelOf, KernelFor } from './kernel-result';

@@ -6,6 +6,8 @@ import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
 import { sharedFloat64 } from '../workers/pool';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { orderedKernel } from './kernel-result';
+import { isTracing, recordOutput } from '../grad/trace';
 import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
 import type {
   Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params, SpatialNeed, Tensors,
@@ -93,15 +95,13 @@ function extract(pendingState: KernelState, kernels: Get[], single: boolean, nam
     throw new ShapeError(`${name}.kernel: the network's output is still spatial (positions ${pendingState.spatial.join('×')}); end it with a readout, stax.flatten() or stax.globalAvgPool(), and a dense layer, as Neural Tangents' CNN examples do`);
   }
   const state = materialize(pendingState);
-  const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp), cov1: state.cov1, cov2: state.cov2, x1IsX2: state.x1IsX2 };
-  if (kernels.includes('ntk')) {
-    // A network without trainable layers has an identically zero NTK (Neural Tangents returns zeros too).
-    out.ntk = new Matrix(state.n1, state.n2, state.hasTrainable && state.ntk ? state.ntk : new Float64Array(state.n1 * state.n2));
-  }
+  // Nothing trainable: Θ = 0 (eq. S6 has no term), Neural Tangents' convention.
+  const ntk = kernels.includes('ntk') ? { ntk: new Matrix(state.n1, state.n2, state.hasTrainable && state.ntk ? state.ntk : new Float64Array(state.n1 * state.n2)) } : {};
+  const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp), ...ntk, cov1: state.cov1, cov2: state.cov2, x1IsX2: state.x1IsX2 };
   const meta: KernelMeta = { width: state.width, isGaussian: state.isGaussian, hasTrainable: state.hasTrainable };
   Object.defineProperty(out, STATE, { value: meta, enumerable: false });
   if (single) return kernels[0] === 'nngp' ? out.nngp : (out.ntk as Matrix);
-  return out;
+  return orderedKernel(out, kernels);
 }
 
 /** Whether `x` is a {@link Kernel} (a layer's result, to continue from) rather than inputs. */
@@ -181,10 +181,12 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
     if (rows.some((r) => r !== rows[0])) {
       throw new ShapeError(`${name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
     }
-    const out = impl.forward(params, t).out;
+    const { out, cache } = impl.forward(params, t);
     if (!(out instanceof Matrix) && !(out instanceof Tensor)) {
       throw new ShapeError(`${name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
+    // Inside valueAndGrad's loss function: keep this pass's backward for the gradient.
+    if (isTracing() && out instanceof Matrix) recordOutput(params, out, (gOut) => impl.backward(params, cache, gOut).gParams);
     return out;
   };
   Object.defineProperty(apply, 'layer', { value: layer, enumerable: false });

@@ -1,19 +1,23 @@
 import type { TfjsForward, TfjsCompiler } from '../engines/tfjs/op';
-import type { Matrix, MatrixLike } from '../matrix';
+import type { Matrix } from '../matrix';
+import type { NumericTypedArray } from '../arrays/vector';
 import type { InputLike, Tensor } from '../tensor';
 import type { Key } from '../random/key';
 import type { Kernels } from './kernel-state';
+import type { KernelFor, KernelOf } from './kernel-result';
 
 /** Which infinite-width kernel: the NNGP 𝒦 (Lee et al. 2019, eq. 13) or the NTK Θ (eqs. 5, S6). */
 export type Get = 'nngp' | 'ntk';
 
 /**
  * The kernels of a network between two batches (Neural Tangents' `Kernel`):
- * the NNGP, the NTK when asked for (all zeros for a network without a
- * trainable layer, as in NT), each input's variance with itself, and whether
- * x2 was x1. A `Kernel` from a layer's `kernel()` can be handed to another
- * layer's `kernel()` to continue the network: `b.kernel(a.kernel(x))` equals
- * `serial(a, b).kernel(x)`.
+ * the NNGP, the NTK (a field is absent only when `get` leaves it out; all
+ * zeros for a network without a trainable layer, as in NT), each input's
+ * variance with itself, and whether x2 was x1. A `Kernel` from a layer's
+ * `kernel()` can be handed to another layer's `kernel()` to continue the
+ * network: `b.kernel(a.kernel(x))` equals `serial(a, b).kernel(x)`. Kernel
+ * functions return the narrower {@link KernelOf} (fields guaranteed by `get`,
+ * tuple destructuring in NT's order).
  */
 export interface Kernel {
   nngp: Matrix;
@@ -90,12 +94,17 @@ export type KernelInput = NetworkInput | Kernel | readonly Kernel[];
  * The infinite-width kernel function of a layer or network, as Neural
  * Tangents' `kernel_fn(x1, x2=None, get=None)`.
  * - `get` a string → that kernel as a {@link Matrix};
- * - `get` an array or undefined → a {@link Kernel} with the requested kernels.
+ * - `get` an array or undefined → the requested kernels, `{ nngp, ntk }`
+ *   ({@link KernelOf}): the fields `get` names are typed as present, and the
+ *   result also destructures as NT's tuple, `const [nngp, ntk] = net.kernel(x)`.
+ *
+ * The NTK is always there when asked for: a network with nothing trainable
+ * has a zero NTK (Neural Tangents' convention), so the type can promise it.
  */
 export interface KernelFn {
-  (x1: KernelInput, x2?: KernelInput | null): Kernel;
+  (x1: KernelInput, x2?: KernelInput | null, get?: undefined): KernelOf<Get>;
   (x1: KernelInput, x2: KernelInput | null | undefined, get: Get): Matrix;
-  (x1: KernelInput, x2: KernelInput | null | undefined, get: readonly Get[]): Kernel;
+  <const G extends readonly Get[]>(x1: KernelInput, x2: KernelInput | null | undefined, get: G): KernelFor<G>;
   (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]): Kernel | Matrix;
   /** The layer this kernel function belongs to (so `batch` can rebuild it in workers). */
   readonly layer: Layer;
@@ -179,8 +188,8 @@ export interface LayerImpl {
 
 /** A network's forward pass f(θ, x), knowing the layer it belongs to. */
 export interface ApplyFn {
-  /** Inputs of features, (n, features), give outputs of features: a Matrix. */
-  (params: Params, x: MatrixLike | readonly Matrix[]): Matrix;
+  /** Rows in, rows out: a network on (examples × features) inputs returns a Matrix. */
+  (params: Params, x: Matrix | readonly (readonly number[] | NumericTypedArray)[] | readonly Matrix[]): Matrix;
   /** Images or sequences give a Matrix after a readout (flatten, global pooling), else a Tensor (n, ...spatial, C). */
   (params: Params, x: NetworkInput): Matrix | Tensor;
   readonly layer: Layer;

@@ -92,6 +92,19 @@ describe('batch: any kernel function, tiled on the calling thread', () => {
     assert.ok(maxRelError(got.ntk!.data, expected.ntk!.data, 1e-6) < 1e-12);
     const ntk = await batch(mc, { batchSize: 10 })(x1, null, 'ntk');
     assert.ok(maxRelError(ntk.data, mc(x1, null, 'ntk').data, 1e-6) < 1e-12);
+    // Destructured as NT's tuple, in the order of get, as the unbatched result.
+    const [first, second] = await batch(mc, { batchSize: 10 })(x1, x2, ['ntk', 'nngp']);
+    assert.ok(maxRelError(first.data, expected.ntk.data, 1e-6) < 1e-12 && maxRelError(second.data, expected.nngp.data, 1e-6) < 1e-12);
+    const list = monteCarloKernelFn(small.init, small.apply, random.key(5), [1, 4], { inputDim: 4 });
+    await assert.rejects(batch(list as never, { batchSize: 10 })(x1, x2), /returned a list of 2 results.*use one sample count/);
+  });
+
+  it("an analytic kernel batched destructures as NT's tuple, in the order of get", async () => {
+    const [nngp, ntk] = await batch(small.kernel, { batchSize: 7 })(x1, x2);
+    const expected = small.kernel(x1, x2);
+    assert.deepEqual([nngp.data, ntk.data], [expected.nngp.data, expected.ntk.data]);
+    const [ntkFirst, nngpSecond] = await batch(small.kernel, { batchSize: 7 })(x1, null, ['ntk', 'nngp']);
+    assert.deepEqual([ntkFirst.data, nngpSecond.data], [small.kernel(x1, null, 'ntk').data, small.kernel(x1, null, 'nngp').data]);
   });
 
   it('reports progress with an ETA for any function, and refuses workers and queues for functions workers cannot rebuild', async () => {

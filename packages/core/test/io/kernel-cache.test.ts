@@ -36,6 +36,15 @@ describe('io.cachedKernel', () => {
     assert.ok(k2.nngp instanceof Matrix);
   });
 
+  it("a kernel read back destructures as NT's tuple in the order it was asked for, as the computed one", () => {
+    const dir = join(root, 'order');
+    const kernelFn = io.cachedKernel(dir, makeNet().kernel);
+    const computed = kernelFn(x, x2, ['ntk', 'nngp']);
+    const [ntk, nngp] = kernelFn(x, x2, ['ntk', 'nngp']) as Iterable<Matrix>;
+    assert.equal(kernelFn.stats.hits, 1);
+    assert.deepEqual([ntk.data, nngp.data], [computed.ntk!.data, computed.nngp.data]);
+  });
+
   it('recomputes for changed inputs, a changed network, or another get', () => {
     const dir = join(root, 'b');
     const net = counting(makeNet().kernel);
