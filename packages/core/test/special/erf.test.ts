@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { erf, erfc } from '@tangent-lab/core/internal/special/erf';
 
 // Python's math.erf / math.erfc (C libm), see fixtures/erf_reference.py.
-const reference: { x: number; erf: number; erfc: number }[] = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'erf_reference.json'), 'utf8'));
+const reference: { x: number; erf: number; erfc: number }[] = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'erf_reference.json'), 'utf8'));
 
 describe('special.erf', () => {
   it('matches libm erf to a few ulps everywhere (relative 1e-15)', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { empirical, InputError, linearize, Matrix, random, stax, type Layer } from '@tangent-lab/core';
-import { inputs, maxRelError } from './helpers/compare';
-import { logLogSlope } from './helpers/slope';
+import { inputs, maxRelError } from '../helpers/compare';
+import { logLogSlope } from '../helpers/slope';
 
 const NETS: [string, () => Layer][] = [
   ['erf MLP, 3 outputs', () => stax.serial(stax.dense(48, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(32, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(3, { bStd: 0.2 }))],

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { stax } from '@tangent-lab/core';
 import { poolSize, MIN_PARALLEL_ENTRIES } from '@tangent-lab/core/internal/workers/pool';
-import { inputs } from './helpers/compare';
+import { inputs } from '../helpers/compare';
 
 const NET = `stax.serial(stax.dense(64, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(64, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu(),
   stax.dense(64), stax.elementwise((v) => Math.tanh(v), { degree: 8 }), stax.dense(1))`;

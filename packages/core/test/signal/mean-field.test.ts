@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, signal, stax, type Layer } from '@tangent-lab/core';
-import { runPython } from './helpers/python';
+import { runPython } from '../helpers/python';
 
 const tanh = () => stax.elementwise((x) => Math.tanh(x), { grad: (x) => 1 / Math.cosh(x) ** 2, degree: 80 });
 
-describe('signal propagation (seed 004)', () => {
+describe('signal propagation: fixed points, χ₁, the order/chaos phase diagram and depth scales', () => {
   it('erf without bias: q* = 0 and χ₁ = σ_w²·4/π, critical at σ_w² = π/4', () => {
     const ordered = signal.meanField(stax.erf(), { wStd: 0.8 });
     assert.equal(ordered.qStar, 0);

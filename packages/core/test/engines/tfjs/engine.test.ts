@@ -6,7 +6,7 @@ import {
   empirical, engines, InputError, linalg, linearize, Matrix, NumericalError, OptionError, params as tree, random, ShapeError, stax, train,
   type DenseParams, type Layer, type Params,
 } from '@tangent-lab/core';
-import { inputs } from './helpers/compare';
+import { inputs } from '../../helpers/compare';
 
 /** max|a − b| / max|b|: the error relative to the size of the reference. */
 function gap(a: ArrayLike<number>, b: ArrayLike<number>): number {

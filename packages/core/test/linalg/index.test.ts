@@ -5,8 +5,8 @@ import { linalg, Matrix, NumericalError, ShapeError } from '@tangent-lab/core';
 import type { LinalgBackend } from '@tangent-lab/core/internal/linalg/backend-interface';
 import { createOpenblasBackend } from '@tangent-lab/core/internal/linalg/openblas';
 import { typescriptBackend } from '@tangent-lab/core/internal/linalg/typescript';
-import { inputs } from './helpers/compare';
-import { runPython } from './helpers/python';
+import { inputs } from '../helpers/compare';
+import { runPython } from '../helpers/python';
 
 function randomSpd(n: number, seed: number): Float64Array {
   const a = Matrix.from(inputs(n, n + 3, seed));

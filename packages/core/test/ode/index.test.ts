@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, NumericalError, ode } from '@tangent-lab/core';
-import { inputs } from './helpers/compare';
-import { runPython } from './helpers/python';
+import { inputs } from '../helpers/compare';
+import { runPython } from '../helpers/python';
 
 /** dy/dt = y·cos t, y(0) = 1: y(t) = e^{sin t} (nonlinear in t, smooth). */
 const growth = (y: Float64Array, t: number) => Float64Array.of(y[0] * Math.cos(t));
