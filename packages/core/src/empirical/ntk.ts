@@ -218,9 +218,9 @@ function jacobian(model: Differentiable, params: Params, a: Examples, b: Example
  * // Three outputs: the full 6×6 kernel and the per-output [2, 2, 3] kernel.
  * const net3 = stax.serial(stax.dense(64), stax.relu(), stax.dense(3));
  * const p3 = net3.init(random.key(1), 2).params;
- * const full = empirical.ntkFn(net3.apply, { traceAxes: [] })([[1, 0], [0, 1]], null, p3);
- * full.get(1 * 3 + 2, 0 * 3 + 1); // Θ̂(x₁, x₀) for outputs 2 and 1
- * const perOutput = empirical.ntkFn(net3.apply, { diagonalAxes: [-1] })([[1, 0], [0, 1]], null, p3);
+ * const full = empirical.ntkFn(net3.apply, { traceAxes: [] })([[1, 0], [1, 1]], null, p3);
+ * full.get(1 * 3 + 2, 0 * 3 + 1); // Θ̂(x₁, x₀) for outputs 2 and 1: not 0 in a finite network
+ * const perOutput = empirical.ntkFn(net3.apply, { diagonalAxes: [-1] })([[1, 0], [1, 1]], null, p3);
  * perOutput.shape; // [2, 2, 3]
  *
  * // The same kernel of a model written in TensorFlow.js (NTK parameterization, eq. 1).

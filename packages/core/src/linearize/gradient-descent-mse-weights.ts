@@ -55,8 +55,8 @@ export interface GradientDescentMseWeightsFn {
  * // Two outputs: Θ₀ is the full 4×4 kernel of both outputs at both inputs.
  * const net2 = stax.serial(stax.dense(256), stax.erf(), stax.dense(2));
  * const p2 = net2.init(random.key(1), 1).params;
- * const weights2 = predict.gradientDescentMseWeights(net2.apply, p2, [[-1], [1]], [[0.5, 0], [-0.5, 1]]);
- * linearize(net2.apply, p2)(weights2(Infinity), [[-1], [1]]); // [[0.5, 0], [-0.5, 1]]
+ * const weights2 = predict.gradientDescentMseWeights(net2.apply, p2, [[-1], [1]], [[0.5, -1], [-0.5, 1]]);
+ * linearize(net2.apply, p2)(weights2(Infinity), [[-1], [1]]); // [[0.5, -1], [-0.5, 1]]
  * ```
  */
 export function gradientDescentMseWeights(
