@@ -82,12 +82,14 @@ function structured(model: Differentiable, params: Params, a: Examples, b: Examp
     if (b === null && ob < oa) continue;
     // Without `all` the pairs are (o, o): one backward pass per side.
     const { va, vb } = all ? { va: all[oa].va, vb: all[ob].vb } : sides(oa);
-    const block = new Float64Array(rowsA * rowsB);
+    // The averaged kernel has the Grams' layout: they add up in place.
+    const block = kind === 'trace' ? layout.data : new Float64Array(rowsA * rowsB);
     va.forEach((v, l) => {
       if (!v.layer.gradientGram) throw new InputError(`empirical.ntkFn: layer ${v.layer.name} has parameters but no gradientGram; use implementation: 'jacobian'`);
       const gram = v.layer.gradientGram(v.params, v.cache, v.gOut, vb[l].cache, vb[l].gOut);
       for (let i = 0; i < block.length; i++) block[i] += gram[i];
     });
+    if (kind === 'trace') continue;
     for (let i = 0; i < rowsA; i++) {
       for (let j = 0; j < rowsB; j++) {
         const v = block[i * rowsB + j];
