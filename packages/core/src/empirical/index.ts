@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export { ntkFn, type NtkFnOptions, type TfjsNtkFnOptions } from './ntk';
-export { nngpFn, type EmpiricalKernelFn } from './nngp';
+export { nngpFn, type EmpiricalKernelFn, type DiagonalEmpiricalKernelFn, type OutputKernelFn } from './nngp';
+export type { OutputAxis, OutputAxes, DiagonalOutputAxes, OutputAxesOptions } from './output-axes';
 export type { TfjsEmpiricalKernelFn, TfjsModelFn, TfjsParams } from '../engines/tfjs/ntk';

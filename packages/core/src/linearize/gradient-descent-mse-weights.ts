@@ -27,15 +27,17 @@ export interface GradientDescentMseWeightsFn {
 
 /**
  * The weights of a linearized network trained by gradient flow on MSE, in
- * closed form (Lee et al. 2019, eq. 9): with J₀ = ∂f(θ₀, 𝒳)/∂θ, Θ₀ = J₀J₀ᵀ its empirical NTK,
- * N = yTrain.size and τ = η·t/N,
- *   θ_t = θ₀ − J₀ᵀ Θ₀⁻¹ (I − e^{−Θ₀τ}) (f₀(𝒳) − 𝒴).
- * Θ₀ is eigendecomposed once; each time then costs one backward pass at θ₀
- * (the product with J₀ᵀ), so J₀ is never formed. `t = Infinity` gives the
- * minimum-norm change that fits the training set exactly (the pseudo-inverse
- * on null directions of Θ₀). The network must have one output: with several,
- * eq. 9 needs the output–output blocks of Θ₀ that the averaged empirical NTK
- * (Neural Tangents' default `trace_axes`) leaves out.
+ * closed form (Lee et al. 2019, eq. 9): with J₀ = ∂f(θ₀, 𝒳)/∂θ the Jacobian
+ * of all n·k outputs, Θ₀ = J₀J₀ᵀ its (n·k)×(n·k) empirical NTK (the full
+ * kernel, `empirical.ntkFn(apply, { traceAxes: [] })`, outputs coupled), N =
+ * yTrain.size = n·k and τ = η·t/N,
+ *   θ_t = θ₀ − J₀ᵀ Θ₀⁻¹ (I − e^{−Θ₀τ}) (f₀(𝒳) − 𝒴),
+ * with f₀(𝒳) − 𝒴 the vector of its n·k entries. Θ₀ is eigendecomposed once;
+ * each time then costs one backward pass at θ₀ (the product with J₀ᵀ), so J₀
+ * is never formed. `t = Infinity` gives the minimum-norm change that fits the
+ * training set exactly (the pseudo-inverse on null directions of Θ₀). The
+ * outputs of these weights are eq. (10): `predict.gradientDescentMse` fed the
+ * same full kernel.
  *
  * This is what `train.gradientDescent(linearize(apply, params0), …)` converges
  * to as the learning rate goes to 0 at fixed t = steps · learningRate. It
@@ -49,6 +51,12 @@ export interface GradientDescentMseWeightsFn {
  * const weightsAt = predict.gradientDescentMseWeights(net.apply, params, [[-1], [1]], [[0.5], [-0.5]]);
  * const trained = weightsAt(Infinity);
  * net.apply(trained, [[-1], [1]]); // ≈ the targets, to first order in θ − θ₀
+ *
+ * // Two outputs: Θ₀ is the full 4×4 kernel of both outputs at both inputs.
+ * const net2 = stax.serial(stax.dense(256), stax.erf(), stax.dense(2));
+ * const p2 = net2.init(random.key(1), 1).params;
+ * const weights2 = predict.gradientDescentMseWeights(net2.apply, p2, [[-1], [1]], [[0.5, -1], [-0.5, 1]]);
+ * linearize(net2.apply, p2)(weights2(Infinity), [[-1], [1]]); // [[0.5, -1], [-0.5, 1]]
  * ```
  */
 export function gradientDescentMseWeights(
@@ -68,22 +76,23 @@ export function gradientDescentMseWeights(
   // θ₀ is copied: updating params0 in place later must not move these weights.
   const theta0 = cloneParams(params0);
   const { out: f0, cache } = model.forward(theta0, x);
-  if (f0.cols !== 1) {
-    throw new ShapeError(`${where}: the network has ${f0.cols} outputs; eq. 9 is computed here for one output (train one network per output column)`);
-  }
-  if (y.cols !== 1) throw new ShapeError(`${where}: yTrain has ${y.cols} columns but the network has one output`);
-  const theta = ntkFn(model.layer)(x, null, theta0);
+  const k = f0.cols;
+  if (y.cols !== k) throw new ShapeError(`${where}: yTrain has ${y.cols} column${y.cols === 1 ? '' : 's'} but the network has ${k} output${k === 1 ? '' : 's'}; pass one target column per output`);
+  // Θ₀ = J₀J₀ᵀ over all n·k outputs, example-major (row i·k + a is output a of example i).
+  const theta = ntkFn(model.layer, { traceAxes: [] })(x, null, theta0);
   const { values, vectors } = spectrum(where, 'the empirical NTK Θ₀ of the training set', theta, reg);
-  // The residual at t = 0 in the eigenbasis of Θ₀.
-  const z = product(vectors, new Matrix(y.rows, 1, f0.data.map((v, i) => v - y.data[i])), true);
-  const normalization = y.rows;
+  // The residual at t = 0, as one vector of the n·k outputs, in the eigenbasis of Θ₀.
+  const z = product(vectors, new Matrix(y.data.length, 1, f0.data.map((v, i) => v - y.data[i])), true);
+  // The loss is ½·mean over all n·k entries.
+  const normalization = y.data.length;
 
   function weightsAt(t: number | readonly number[]): Params | Params[] {
     const times = timesArg(where, t);
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
-      const coefficients = product(vectors, scaleRows(z, values.map((l) => gain(l, tau))));
-      const step = model.gradient(theta0, cache, coefficients);
+      const c = product(vectors, scaleRows(z, values.map((l) => gain(l, tau))));
+      // J₀ᵀc is one backward pass seeded with c as an n×k output gradient.
+      const step = model.gradient(theta0, cache, new Matrix(y.rows, k, c.data));
       checkSameStructure(where, step, theta0);
       const params = cloneParams(theta0);
       axpy(params, -1, step);

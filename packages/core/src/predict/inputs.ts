@@ -10,12 +10,23 @@ export function matrixArg(where: string, name: string, value: MatrixLike, rows?:
   return m;
 }
 
-/** A train-train kernel: square, matching the targets' rows, symmetric. */
-export function trainKernelArg(where: string, name: string, value: MatrixLike, n: number): Matrix {
+/**
+ * A train-train kernel: square, symmetric, n×n for n training examples — or,
+ * when the caller accepts the full multi-output kernel (`outputs` = k > 1),
+ * also (n·k)×(n·k) (`empirical.ntkFn(f, { traceAxes: [] })`'s layout).
+ */
+export function trainKernelArg(where: string, name: string, value: MatrixLike, n: number, outputs?: number): Matrix {
   const k = matrixArg(where, name, value);
   if (k.rows !== k.cols) throw new ShapeError(`${where}: ${name} must be square (train × train), got ${k.rows}×${k.cols}`);
-  if (k.rows !== n) {
-    throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows; the kernel must be computed on the training inputs`);
+  const full = outputs !== undefined && outputs > 1 && k.rows === n * outputs;
+  if (k.rows !== n && !full) {
+    if (outputs !== undefined && outputs > 1) {
+      throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows and ${outputs} columns; pass the ${n}×${n} output-averaged kernel of the training inputs, or the full ${n * outputs}×${n * outputs} multi-output kernel (empirical.ntkFn(f, { traceAxes: [] }))`);
+    }
+    const hint = k.rows > n && k.rows % n === 0
+      ? `; a ${k.rows}×${k.cols} kernel looks like a full multi-output kernel (traceAxes: []), which only predict.gradientDescentMse accepts: compute the output-averaged kernel (the default traceAxes) for this predictor`
+      : '; the kernel must be computed on the training inputs';
+    throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows${hint}`);
   }
   const { asym, maxAbs } = symmetryDefect(k);
   if (asym > 1e-10 * Math.max(maxAbs, Number.MIN_VALUE)) {

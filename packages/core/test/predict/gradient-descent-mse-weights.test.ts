@@ -40,10 +40,10 @@ describe('predict.gradientDescentMseWeights (eq. 9)', () => {
     assert.ok(ratio > 1.8 && ratio < 2.2, `gap ratio ${ratio} (first order in η expected: 2)`);
   });
 
-  it('rejects several outputs and mismatched targets before any work', () => {
+  it('rejects targets that do not match the outputs before any work', () => {
     const two = stax.serial(stax.dense(8), stax.relu(), stax.dense(2));
     const p2 = two.init(random.key(0), 3).params;
-    assert.throws(() => predict.gradientDescentMseWeights(two.apply, p2, x12, y12), (e: Error) => e instanceof ShapeError && /one output/.test(e.message));
+    assert.throws(() => predict.gradientDescentMseWeights(two.apply, p2, x12, y12), (e: Error) => e instanceof ShapeError && /yTrain has 1 column but the network has 2 outputs/.test(e.message));
     assert.throws(() => predict.gradientDescentMseWeights(net.apply, params, x12, y12.slice(1)), ShapeError);
     assert.throws(() => predict.gradientDescentMseWeights(net.apply, params, x12, y12, { learningRate: -1 }), /learningRate/);
   });

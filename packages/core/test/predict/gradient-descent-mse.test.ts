@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError, linalg, Matrix, NumericalError, ode, predict, ShapeError } from '@tangent-lab/core';
-import { assertClose } from '../helpers/compare';
+import { empirical, InputError, linalg, linearize, Matrix, NumericalError, ode, predict, random, ShapeError, stax, train } from '@tangent-lab/core';
+import { assertClose, inputs, maxRelError } from '../helpers/compare';
 import { runPython } from '../helpers/python';
 import { f0, g0, nngp, nngpTest, nngpTestTest, ntk, ntkTest, yTrain } from './setup';
 
@@ -104,5 +104,75 @@ describe('predict.gradientDescentMse results', () => {
     assert.deepEqual(Object.keys(p), ['train', 'test']);
     assert.deepEqual(Object.keys(predictFn(2, f0)), ['train']);
     assert.throws(() => predict.gradientDescentMse(ntk, yTrain, { diagRegAbsoluteScale: 'yes' as never }), /diagRegAbsoluteScale must be true/);
+  });
+});
+
+describe('predict.gradientDescentMse with the full multi-output kernel (traceAxes: [])', () => {
+  // A narrow 3-output network: its outputs are visibly coupled through the shared hidden layer.
+  const net3 = stax.serial(stax.dense(32, { wStd: 1.3, bStd: 0.2 }), stax.erf(), stax.dense(3, { wStd: 1.3, bStd: 0.2 }));
+  const { params } = net3.init(random.key(11), 3);
+  const x = inputs(8, 3, 21);
+  const xt = inputs(5, 3, 22);
+  const y = x.map((r) => [Math.sin(r[0]), r[1] * r[2], Math.cos(r[0] - r[2])]);
+  const lin = linearize(net3.apply, params);
+  const fullNtk = empirical.ntkFn(net3.apply, { traceAxes: [] });
+  const averagedNtk = empirical.ntkFn(net3.apply);
+  const fx0 = net3.apply(params, x) as Matrix;
+  const gx0 = net3.apply(params, xt) as Matrix;
+  const t = 100;
+
+  it('is where train.gradientDescent takes the linearized 3-output network as the step → 0: agreement to 3e-7 (eqs. 9–10, N = n·k)', () => {
+    const exact = predict.gradientDescentMse(fullNtk(x, null, params), y)(t, fx0, gx0, fullNtk(xt, x, params));
+    assert.deepEqual([exact.train.rows, exact.train.cols, exact.test.rows, exact.test.cols], [8, 3, 5, 3]);
+    // Gradient descent at step η reaches t = steps·η with an O(η) error, so
+    // 2·GD(η/2) − GD(η) (Richardson) is O(η²) from the gradient-flow limit.
+    const trained = (lr: number) => {
+      const run = train.gradientDescent(lin, params, x, y, { learningRate: lr, steps: Math.round(t / lr) });
+      return { train: lin(run.params, x).data, test: lin(run.params, xt).data };
+    };
+    const [coarse, mid, fine] = [0.1, 0.05, 0.025].map(trained);
+    const richardson = (a: Float64Array, b: Float64Array) => b.map((v, i) => 2 * v - a[i]);
+    const gap = (a: Float64Array, b: Float64Array) => maxRelError(a, b, 1e-2);
+    const first = gap(mid.test, exact.test.data) / gap(fine.test, exact.test.data);
+    assert.ok(first > 1.9 && first < 2.1, `plain gradient descent: the gap halves with the step (ratio ${first})`);
+    const rich = [richardson(coarse.test, mid.test), richardson(mid.test, fine.test)].map((r) => gap(r, exact.test.data));
+    assert.ok(rich[0] / rich[1] > 3.6 && rich[0] / rich[1] < 4.4, `extrapolated: the gap quarters (ratio ${rich[0] / rich[1]})`);
+    assert.ok(rich[1] < 3e-7, `test outputs: ${rich[1]}`);
+    assert.ok(gap(richardson(mid.train, fine.train), exact.train.data) < 3e-7, 'train outputs');
+  });
+
+  it('the output-averaged kernel misses the coupling: on this narrow network it is off by more than 10 %', () => {
+    const approximate = predict.gradientDescentMse(averagedNtk(x, null, params), y)(t, fx0, gx0, averagedNtk(xt, x, params));
+    const exact = predict.gradientDescentMse(fullNtk(x, null, params), y)(t, fx0, gx0, fullNtk(xt, x, params));
+    assert.ok(maxRelError(approximate.test.data, exact.test.data, 1e-2) > 0.1);
+  });
+
+  it('with Θ ⊗ Id_k (example-major) it equals the n×n predictor column by column, with diagReg, at t = 0, 3, ∞', () => {
+    const k = 2;
+    const kron = (m: Matrix) => new Matrix(m.rows * k, m.cols * k, Float64Array.from({ length: m.rows * m.cols * k * k }, (_, q) => {
+      const r = Math.floor(q / (m.cols * k));
+      const c = q % (m.cols * k);
+      return r % k === c % k ? m.get(Math.floor(r / k), Math.floor(c / k)) : 0;
+    }));
+    const times = [0, 3, Infinity];
+    const columns = predict.gradientDescentMse(ntk, yTrain, { learningRate: 0.8, diagReg: 1e-2 })(times, f0, g0, ntkTest);
+    const coupled = predict.gradientDescentMse(kron(ntk), yTrain, { learningRate: 0.8, diagReg: 1e-2 })(times, f0, g0, kron(ntkTest));
+    times.forEach((time, i) => {
+      assertClose(coupled[i].train, columns[i].train.data, 1e-12, `train at t = ${time}`);
+      assertClose(coupled[i].test, columns[i].test.data, 1e-12, `test at t = ${time}`);
+    });
+  });
+
+  it('fits the targets at t = ∞', () => {
+    const converged = predict.gradientDescentMse(fullNtk(x, null, params), y)(Infinity, fx0).train;
+    assert.ok(maxRelError(converged.data, y.flat(), 1e-3) < 1e-8);
+  });
+
+  it('rejects a test kernel of the other kind, and kernels of neither size, before any work', () => {
+    const predictFn = predict.gradientDescentMse(fullNtk(x, null, params), y);
+    assert.throws(() => predictFn(1, fx0, gx0, averagedNtk(xt, x, params)), (e: Error) => e instanceof ShapeError && /kTestTrain is 5×8, but kTrainTrain is the full 24×24 multi-output kernel of 8 examples and 3 outputs/.test(e.message));
+    assert.throws(() => predictFn(1, fx0, [[0, 0, 0]], fullNtk(xt, x, params)), /fx0Test is 1×3 but must be 5×3/);
+    assert.throws(() => predict.gradientDescentMse(Matrix.identity(12), y), (e: Error) => e instanceof ShapeError && /12×12 but yTrain has 8 rows and 3 columns; pass the 8×8 output-averaged kernel .* or the full 24×24/.test(e.message));
+    assert.throws(() => predict.gpInference(fullNtk(x, null, params), y), /looks like a full multi-output kernel \(traceAxes: \[\]\), which only predict.gradientDescentMse accepts/);
   });
 });
