@@ -1,0 +1,194 @@
+import { hermiteIndex, type Column, type Expansion } from './variance-expansions';
+
+/*
+ * The dual of eq. (S1) of Lee et al. 2019 from Hermite expansions, by
+ * Mehler's formula: for (u, v) ~ 𝒩(0, Σ) with correlation ρ = q12/√(q11 q22),
+ *   𝒯(Σ) = E[φ(u)φ(v)] = Σ_k a_k(q11)·a_k(q22)·ρ^k,
+ *   𝒯̇(Σ) = E[φ′(u)φ′(v)] = Σ_k b_k(q11)·b_k(q22)·ρ^k = ∂𝒯/∂q12,
+ * with a_k(q), b_k(q) the normalised Hermite coefficients of φ(√q z) and
+ * φ′(√q z). Only one parity is stored when φ is odd or even, which makes the
+ * sums series in ρ². Each is summed until what is left is provably small: by
+ * Cauchy–Schwarz the terms from j on sum to at most |r|^j·√(X_j·Y_j), where
+ * X_j = E[x²] − Σ_{m<j} x_m² is the exact tail of one expansion's squares (the
+ * expansions know E[φ²] and E[φ′²]); the sum stops at the first j (a multiple
+ * of 4) with r^{2j}·X_j·Y_j ≤ (tol/2)²·E[x²]·E[y²], so each of 𝒯 and 𝒯̇ is within
+ * tol of the exact value relative to √(E[φ(u)²]E[φ(v)²]) (resp. φ′).
+ * Coefficients are computed as the sums reach them; each depends only on its
+ * variance and index, so the sums depend on their arguments alone.
+ */
+
+/** The power of r attached to stored coefficient j in the series of φ′ (b_{k−1} ∝ a_k carries ρ^{k−1}). */
+function gradShift(e: Expansion): number {
+  return e.parity === 'odd' ? 0 : 1;
+}
+
+/**
+ * 𝒯 and 𝒯̇ in one pass, when both expansions take φ′ from φ by Stein's lemma:
+ * b_{k−1}(q)·√q = √k·a_k(q), so 𝒯̇ = Σ_k k·a_k(q11)a_k(q22)·ρ^{k−1}/√(q11 q22) — the
+ * same products as 𝒯, whose tails are E[φ′²]·q − Σ k·a_k² (`Column.weighted`).
+ */
+function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: Float64Array, wantDot: boolean): void {
+  const { parity } = e1;
+  const r = parity === 'none' ? rho : rho * rho;
+  const r2 = r * r;
+  const r4 = r2 * r2;
+  const limit = 0.25 * tol * tol;
+  const limitA = limit * e1.normA * e2.normA;
+  const limitB = wantDot ? limit * e1.normB * e2.normB * e1.q * e2.q : Infinity;
+  const c1 = e1.a;
+  const c2 = e2.a;
+  const w1 = e1.normB * e1.q;
+  const w2 = e2.normB * e2.q;
+  // Hermite index of stored coefficient j: kFirst + kStep·j. φ′'s sum lags by
+  // one power of r for even and general φ (its j = 0 term has k = 0).
+  const kStep = parity === 'none' ? 1 : 2;
+  const kFirst = parity === 'odd' ? 1 : 0;
+  const lag = parity === 'odd' ? 0 : 1;
+  let sa = 0;
+  let sb = 0;
+  let p = 1;
+  let before = 0;
+  let doneA = false;
+  let doneB = !wantDot;
+  let x = c1.values;
+  let y = c2.values;
+  let n = Math.min(c1.length, c2.length);
+  for (let j = 0; ; j += 4) {
+    if (j + 4 > n && !(c1.ended && c2.ended)) {
+      if (c1.length < j + 4 && !c1.ended) e1.growA(Math.max(j + 4, 2 * c1.length));
+      if (c2.length < j + 4 && !c2.ended) e2.growA(Math.max(j + 4, 2 * c2.length));
+      x = c1.values;
+      y = c2.values;
+      n = Math.min(c1.length, c2.length);
+    }
+    if (j > 0) {
+      // The power of r of φ′'s j-th term: r^j, or r^{j−1} with the lag.
+      const pb = lag === 0 ? p : before;
+      if (!doneA) {
+        const t1 = e1.normA - c1.prefix[j];
+        const t2 = e2.normA - c2.prefix[j];
+        doneA = (t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * p * p <= limitA;
+      }
+      if (!doneB) {
+        const t1 = w1 - c1.weighted[j];
+        const t2 = w2 - c2.weighted[j];
+        doneB = (t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * pb * pb <= limitB;
+      }
+      if (doneA && doneB) break;
+    }
+    // From here on one of the series is zero.
+    if (j >= n) break;
+    const p1 = p * r;
+    const p2 = p1 * r;
+    const p3 = p2 * r;
+    const k = kFirst + kStep * j;
+    if (j + 4 <= n) {
+      const x0 = x[j] * y[j];
+      const x1 = x[j + 1] * y[j + 1];
+      const x2 = x[j + 2] * y[j + 2];
+      const x3 = x[j + 3] * y[j + 3];
+      sa += x0 * p + x1 * p1 + x2 * p2 + x3 * p3;
+      if (lag === 0) sb += k * x0 * p + (k + kStep) * x1 * p1 + (k + 2 * kStep) * x2 * p2 + (k + 3 * kStep) * x3 * p3;
+      else sb += k * x0 * before + (k + kStep) * x1 * p + (k + 2 * kStep) * x2 * p1 + (k + 3 * kStep) * x3 * p2;
+    } else {
+      const powers = [p, p1, p2, p3];
+      const lagged = [before, p, p1, p2];
+      for (let i = 0; i < 4 && j + i < n; i++) {
+        const c = x[j + i] * y[j + i];
+        sa += c * powers[i];
+        sb += (k + i * kStep) * c * (lag === 0 ? powers[i] : lagged[i]);
+      }
+      break;
+    }
+    before = p3;
+    p *= r4;
+  }
+  const root = Math.sqrt(e1.q * e2.q);
+  out[0] = parity === 'odd' ? rho * sa : sa;
+  if (wantDot) out[1] = (parity === 'even' ? rho * sb : sb) / root;
+}
+
+/** One side of a sum: coefficient j (made available on demand), and the tail of squares from j. */
+interface Side {
+  /** Makes coefficient j available if the series has one; returns whether it does. */
+  has(j: number): boolean;
+  value(j: number): number;
+  tail(j: number): number;
+}
+
+/** Σ_j x_j·y_j·r^j, stopped by the tails bound (see above). */
+function sideSum(s1: Side, s2: Side, r: number, limit: number): number {
+  let s = 0;
+  let p = 1;
+  for (let j = 0; ; j++) {
+    if ((j & 3) === 0 && j > 0) {
+      const t1 = s1.has(j) ? s1.tail(j) : 0;
+      const t2 = s2.has(j) ? s2.tail(j) : 0;
+      if ((t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * p * p <= limit) break;
+    }
+    if (!s1.has(j) || !s2.has(j)) break;
+    s += s1.value(j) * s2.value(j) * p;
+    p *= r;
+  }
+  return s;
+}
+
+/** The coefficients of φ of an expansion. */
+function phiSide(e: Expansion): Side {
+  const col = e.a;
+  return {
+    has: (j) => {
+      if (j >= col.length && !col.ended) e.growA(Math.max(j + 1, 2 * col.length));
+      return j < col.length;
+    },
+    value: (j) => col.values[j],
+    tail: (j) => e.normA - col.prefix[j],
+  };
+}
+
+/** The coefficients of φ′: the expansion's own series, or Stein's b_{k−1} = √k·a_k/√q. */
+function gradSide(e: Expansion): Side {
+  if (!e.stein) {
+    const col = e.b as Column;
+    return {
+      has: (j) => {
+        if (j >= col.length && !col.ended) e.growB(Math.max(j + 1, 2 * col.length));
+        return j < col.length;
+      },
+      value: (j) => col.values[j],
+      tail: (j) => e.normB - col.prefix[j],
+    };
+  }
+  const col = e.a;
+  const lag = gradShift(e);
+  const inv = 1 / Math.sqrt(e.q);
+  return {
+    has: (j) => {
+      const i = j + lag;
+      if (i >= col.length && !col.ended) e.growA(Math.max(i + 1, 2 * col.length));
+      return i < col.length;
+    },
+    value: (j) => Math.sqrt(hermiteIndex(e.parity, j + lag)) * col.values[j + lag] * inv,
+    tail: (j) => e.normB - col.weighted[j + lag] / e.q,
+  };
+}
+
+/**
+ * Writes 𝒯 to out[0] and, when asked, 𝒯̇ to out[1] for the variances of
+ * the two expansions and correlation ρ ∈ [−1, 1].
+ */
+export function mehlerDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: Float64Array, wantDot: boolean): void {
+  if (e1.stein && e2.stein) {
+    steinDual(e1, e2, rho, tol, out, wantDot);
+    return;
+  }
+  // A tiny variance has its own series of φ′: sum 𝒯 and 𝒯̇ separately.
+  const { parity } = e1;
+  const r = parity === 'none' ? rho : rho * rho;
+  const limit = 0.25 * tol * tol;
+  const t = sideSum(phiSide(e1), phiSide(e2), r, limit * e1.normA * e2.normA);
+  out[0] = parity === 'odd' ? rho * t : t;
+  if (!wantDot) return;
+  const d = sideSum(gradSide(e1), gradSide(e2), r, limit * e1.normB * e2.normB);
+  out[1] = parity === 'even' ? rho * d : d;
+}

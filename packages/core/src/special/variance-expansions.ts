@@ -1,0 +1,265 @@
+import { shiftCoefficient } from './heat-shift';
+import { HermiteSeries } from './hermite-coefficients';
+
+/** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
+export type Parity = 'odd' | 'even' | 'none';
+
+/** Grid points per octave of q: neighbouring grid variances differ by 19%, so |δ| ≤ 4.4% in the heat shift. */
+const GRID_PER_OCTAVE = 4;
+/** Below this variance the coefficients are integrated at q itself, φ′'s from φ′ (Stein's identity b_k = √(k+1)·a_{k+1}/√q loses digits as q → 0). */
+export const DIRECT_BELOW = 2 ** -10;
+/** Cached variances per activation before the cache starts over. */
+const CACHE_LIMIT = 8192;
+
+/** Where one series of coefficients comes from: coefficient k, and whether the series is zero from k on. */
+interface CoefficientSource {
+  at(k: number): number;
+  endsAt(k: number): boolean;
+}
+
+/**
+ * Coefficients of one series, grown as kernel entries need them, with
+ * running sums of squares — in one buffer: values[j] at data[j], then the
+ * prefix sums, then the weighted ones, each block `capacity` (+1) long.
+ */
+export class Column {
+  values: Float64Array;
+  /** prefix[j] = Σ_{i<j} values[i]². */
+  prefix: Float64Array;
+  /** weighted[j] = Σ_{i<j} k_i·values[i]², k_i the Hermite index of entry i (for the tails of φ′ by Stein's lemma). */
+  weighted: Float64Array;
+  length = 0;
+  /** No further non-zero values. */
+  ended = false;
+
+  constructor(capacity = 64) {
+    [this.values, this.prefix, this.weighted] = Column.buffers(capacity);
+  }
+
+  private static buffers(capacity: number): [Float64Array, Float64Array, Float64Array] {
+    const data = new Float64Array(3 * capacity + 2);
+    return [data.subarray(0, capacity), data.subarray(capacity, 2 * capacity + 1), data.subarray(2 * capacity + 1)];
+  }
+
+  push(v: number, k: number): void {
+    const n = this.length;
+    if (n === this.values.length) {
+      const [values, prefix, weighted] = Column.buffers(2 * n);
+      values.set(this.values);
+      prefix.set(this.prefix);
+      weighted.set(this.weighted);
+      this.values = values;
+      this.prefix = prefix;
+      this.weighted = weighted;
+    }
+    this.values[n] = v;
+    this.prefix[n + 1] = this.prefix[n] + v * v;
+    this.weighted[n + 1] = this.weighted[n] + k * v * v;
+    this.length = n + 1;
+  }
+}
+
+/** Hermite index of the j-th stored coefficient of φ: only those that can be non-zero are stored. */
+export function hermiteIndex(parity: Parity, j: number): number {
+  return parity === 'none' ? j : parity === 'odd' ? 2 * j + 1 : 2 * j;
+}
+
+/**
+ * The Hermite expansions of an activation at one pre-activation variance q:
+ * the normalised coefficients a_k of φ(√q z) (see `hermite-coefficients.ts`),
+ * only those of the parity that can be non-zero, computed as far as some
+ * kernel entry has needed them, with E[φ(√q z)²] and E[φ′(√q z)²], which
+ * bound the tails exactly: Σ_{m≥j} a_m² = E[φ²] − Σ_{m<j} a_m². When `stein`,
+ * φ′'s coefficients are b_k = √(k+1)·a_{k+1}/√q (Stein's lemma); otherwise
+ * (tiny q) they are a series of their own, `b`.
+ */
+export class Expansion {
+  readonly a = new Column();
+  readonly b: Column | null;
+  /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
+  nextQ = NaN;
+  next: Expansion | null = null;
+
+  constructor(
+    /** The variance. */
+    readonly q: number,
+    /** E[φ(√q z)²]. */
+    readonly normA: number,
+    /** E[φ′(√q z)²]. */
+    readonly normB: number,
+    readonly parity: Parity,
+    private readonly aSource: CoefficientSource,
+    private readonly bSource: CoefficientSource | null,
+  ) {
+    this.b = bSource === null ? null : new Column();
+  }
+
+  /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
+  get stein(): boolean {
+    return this.bSource === null;
+  }
+
+  /** Makes n coefficients of φ available (fewer when the series ends). */
+  growA(n: number): void {
+    const col = this.a;
+    while (col.length < n && !col.ended) {
+      const k = hermiteIndex(this.parity, col.length);
+      if (this.aSource.endsAt(k)) col.ended = true;
+      else col.push(this.aSource.at(k), k);
+    }
+  }
+
+  /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
+  growB(n: number): void {
+    const col = this.b as Column;
+    const source = this.bSource as CoefficientSource;
+    // φ′ has the other parity.
+    const parity: Parity = this.parity === 'odd' ? 'even' : this.parity === 'even' ? 'odd' : 'none';
+    while (col.length < n && !col.ended) {
+      const k = hermiteIndex(parity, col.length);
+      if (source.endsAt(k)) col.ended = true;
+      else col.push(source.at(k), k);
+    }
+  }
+}
+
+/** a_k(q) by the heat shift from the series at a grid variance. */
+class ShiftedSource implements CoefficientSource {
+  private readonly cutoff: number;
+
+  constructor(private readonly series: HermiteSeries, private readonly delta: number, private readonly growth: number) {
+    this.cutoff = 1e-14 * Math.sqrt(series.norm2);
+  }
+
+  at(k: number): number {
+    return shiftCoefficient(this.series, k, this.delta, this.growth, this.cutoff);
+  }
+
+  endsAt(k: number): boolean {
+    const { series } = this;
+    series.ensure(k + 1);
+    return series.complete && k >= series.length;
+  }
+}
+
+/** The coefficients of a series computed at q itself. */
+class DirectSource implements CoefficientSource {
+  constructor(private readonly series: HermiteSeries) {}
+
+  at(k: number): number {
+    return this.series.a[k];
+  }
+
+  endsAt(k: number): boolean {
+    this.series.ensure(k + 1);
+    return k >= this.series.length;
+  }
+}
+
+/** A constant: its only coefficient is a_0. */
+class ConstantSource implements CoefficientSource {
+  constructor(private readonly value: number) {}
+
+  at(): number {
+    return this.value;
+  }
+
+  endsAt(k: number): boolean {
+    return k > 0;
+  }
+}
+
+/** The coefficients at a grid variance q₀, and those of φ² and φ′² for E[φ(√q z)²] and E[φ′(√q z)²] nearby. */
+interface GridPoint {
+  q0: number;
+  phi: HermiteSeries;
+  phiSquared: HermiteSeries;
+  gradSquared: HermiteSeries;
+}
+
+/**
+ * The expansions of one activation at every variance it meets, each cached:
+ * a coefficient is a function of (φ, q, k) alone — never of which variances
+ * came before or how far a series has been extended — so kernels computed in
+ * tiles or on other threads agree with the untiled kernel bit for bit.
+ *
+ * Variances above {@link DIRECT_BELOW} are served from a grid of 4 points per
+ * octave: the coefficients at the nearest grid variance (`HermiteSeries`, one
+ * lazily extended quadrature per grid point) are moved to q by the heat
+ * equation (`heat-shift.ts`), a few tens of multiply-adds per coefficient, so
+ * a kernel over n inputs with n distinct variances needs only as many
+ * quadratures as grid points their variances span. φ′'s coefficients follow
+ * by Stein's identity b_k = √(k+1)·a_{k+1}/√q; E[φ²] and E[φ′²] by the same
+ * shift of the series of φ² and φ′². Smaller variances are integrated at q,
+ * φ′ through `grad`.
+ */
+export class VarianceExpansions {
+  private readonly cache = new Map<number, Expansion>();
+  private readonly grid = new Map<number, GridPoint>();
+
+  constructor(
+    private readonly phi: (x: number) => number,
+    private readonly grad: (x: number) => number,
+    private readonly parity: Parity,
+    private readonly where: string,
+  ) {}
+
+  /** The expansion at variance q ≥ 0. */
+  at(q: number): Expansion {
+    let e = this.cache.get(q);
+    if (e === undefined) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      e = this.create(q);
+      this.cache.set(q, e);
+    }
+    return e;
+  }
+
+  /** The expansion at q, looked up after `previous` (a pointer chase when lookups repeat in the same order). */
+  after(previous: Expansion, q: number): Expansion {
+    if (previous.nextQ === q) return previous.next as Expansion;
+    const e = this.at(q);
+    previous.nextQ = q;
+    previous.next = e;
+    return e;
+  }
+
+  private create(q: number): Expansion {
+    const { phi, grad, parity } = this;
+    if (!(q > 0)) {
+      // φ(0·z) = φ(0): constant series.
+      const a0 = phi(0);
+      const b0 = grad(0);
+      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0));
+    }
+    if (q < DIRECT_BELOW) {
+      const s = Math.sqrt(q);
+      const a = new HermiteSeries(phi, s, this.where);
+      const b = new HermiteSeries(grad, s, this.where, a.range);
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b));
+    }
+    const point = this.gridPoint(Math.round(GRID_PER_OCTAVE * Math.log2(q)));
+    const delta = (q - point.q0) / (2 * point.q0);
+    const growth = q / point.q0;
+    const norm = (series: HermiteSeries) => new ShiftedSource(series, delta, growth).at(0);
+    return new Expansion(q, norm(point.phiSquared), norm(point.gradSquared), parity, new ShiftedSource(point.phi, delta, growth), null);
+  }
+
+  private gridPoint(g: number): GridPoint {
+    let point = this.grid.get(g);
+    if (point === undefined) {
+      const q0 = 2 ** (g / GRID_PER_OCTAVE);
+      const s = Math.sqrt(q0);
+      const { phi, grad } = this;
+      const series = new HermiteSeries(phi, s, this.where);
+      point = {
+        q0,
+        phi: series,
+        phiSquared: new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range),
+        gradSquared: new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range),
+      };
+      this.grid.set(g, point);
+    }
+    return point;
+  }
+}
