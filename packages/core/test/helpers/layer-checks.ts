@@ -5,14 +5,14 @@
  * Monte Carlo over random finite networks.
  */
 import assert from 'node:assert/strict';
-import { Matrix, params as tree, random, stax, type Layer, type Params } from '@tangent-lab/core';
+import { Matrix, params as tree, random, stax, train, type Layer, type Params } from '@tangent-lab/core';
 import { assertClose, inputs } from './compare';
 import { runPython } from './python';
 
 const H = 1e-6;
 
-function loss(layer: Layer, params: Params, x: Matrix, c: Float64Array): number {
-  const out = layer.impl.forward(params, x).out as Matrix;
+function loss(make: () => Layer, params: Params, x: Matrix, c: Float64Array): number {
+  const out = make().impl.forward(params, x).out as Matrix;
   let s = 0;
   for (let i = 0; i < out.data.length; i++) s += c[i] * out.data[i];
   return s;
@@ -28,8 +28,14 @@ function relErr(a: number, b: number): number {
  * L(θ, x) = Σ c ⊙ f(θ, x) with a fixed random c: ∂L/∂θ from backward, ∂L/∂x
  * from backward's input gradient, and the directional derivative along
  * (δθ, δx) from jvp, which must also equal ⟨backward(c), (δθ, δx)⟩.
+ *
+ * Pass a function building the layer for a layer whose forward pass draws
+ * randomness (dropout): every evaluation then uses a fresh copy, whose first
+ * pass draws the same mask.
  */
-export function checkDerivatives(layer: Layer): void {
+export function checkDerivatives(layerOrMake: Layer | (() => Layer)): void {
+  const make = typeof layerOrMake === 'function' ? layerOrMake : () => layerOrMake;
+  const layer = make();
   const x = Matrix.from(inputs(4, 3, 5));
   const { params } = layer.init(random.key(11), 3);
   const out = layer.impl.forward(params, x);
@@ -43,9 +49,9 @@ export function checkDerivatives(layer: Layer): void {
     for (let i = 0; i < leaf.length; i++) {
       const keep = leaf[i];
       leaf[i] = keep + H;
-      const up = loss(layer, params, x, c);
+      const up = loss(make, params, x, c);
       leaf[i] = keep - H;
-      const down = loss(layer, params, x, c);
+      const down = loss(make, params, x, c);
       leaf[i] = keep;
       const fd = (up - down) / (2 * H);
       assert.ok(relErr(grad[l][i], fd) < 1e-6, `∂L/∂θ, leaf ${l} entry ${i}: backward ${grad[l][i]} vs finite difference ${fd}`);
@@ -56,9 +62,9 @@ export function checkDerivatives(layer: Layer): void {
   for (let i = 0; i < x.data.length; i++) {
     const keep = x.data[i];
     x.data[i] = keep + H;
-    const up = loss(layer, params, x, c);
+    const up = loss(make, params, x, c);
     x.data[i] = keep - H;
-    const down = loss(layer, params, x, c);
+    const down = loss(make, params, x, c);
     x.data[i] = keep;
     assert.ok(relErr(gx.data[i], (up - down) / (2 * H)) < 1e-6, `∂L/∂x entry ${i}`);
   }
@@ -66,13 +72,13 @@ export function checkDerivatives(layer: Layer): void {
   const dTheta = tree.zerosLike(params);
   tree.leaves(dTheta).forEach((leaf, l) => leaf.set(Float64Array.from(inputs(1, leaf.length, 20 + l)[0])));
   const dx = Matrix.from(inputs(4, 3, 30));
-  const { tOut } = layer.impl.jvp(params, x, dTheta, dx);
+  const { tOut } = make().impl.jvp(params, x, dTheta, dx);
   let directional = 0;
   (tOut as Matrix).data.forEach((v, i) => (directional += c[i] * v));
   const shifted = (s: number) => {
     const p = tree.cloneParams(params);
     tree.axpy(p, s, dTheta);
-    return loss(layer, p, new Matrix(4, 3, x.data.map((v, i) => v + s * dx.data[i])), c);
+    return loss(make, p, new Matrix(4, 3, x.data.map((v, i) => v + s * dx.data[i])), c);
   };
   const fd = (shifted(H) - shifted(-H)) / (2 * H);
   assert.ok(relErr(directional, fd) < 1e-6, `jvp ${directional} vs finite difference ${fd}`);
@@ -121,7 +127,7 @@ function fromPy(desc: PyLayer[]): Layer {
       case 'sin': return stax.sin();
       case 'cos': return stax.cos();
       case 'sigmoidLike': return stax.sigmoidLike();
-      case 'tanh': return stax.elementwise((x) => Math.tanh(x), { grad: (x) => 1 / Math.cosh(x) ** 2, degree: 96 });
+      case 'tanh': return stax.tanh();
       default: throw new Error(kind);
     }
   }));
@@ -188,4 +194,22 @@ export function assertNngpWithinSamplingError(net: Layer, width: number, samples
         `entry (${i}, ${j}): Monte Carlo ${mc[i * n + j]} vs analytic ${kij}, bound ${bound}`);
     }
   }
+}
+
+/**
+ * The network trains on the float64 engine (the loss falls) and on the tfjs
+ * engine, and the two agree step for step to float32 accuracy, as in
+ * `define.test.ts`. `make` builds the network; each engine gets its own copy
+ * (so layers with random masks start their streams alike).
+ */
+export async function assertTrainsOnBothEngines(make: () => Layer, { steps = 20, learningRate = 0.05, rtol = 1e-4 } = {}): Promise<void> {
+  const x = inputs(8, 4, 7);
+  const y = x.map((r) => [Math.sin(r[0]) + 0.5 * r[1]]);
+  const { params } = make().init(random.key(3), 4);
+  const options = { learningRate, steps };
+  const f64 = train.gradientDescent(make().apply, params, x, y, options);
+  assert.ok(f64.losses[steps] < 0.9 * f64.losses[0], `float64 loss ${f64.losses[0]} → ${f64.losses[steps]}`);
+  const f32 = await train.gradientDescent(make().apply, params, x, y, { ...options, engine: 'tfjs' });
+  assert.equal(f32.engine.name, 'tfjs');
+  f64.losses.forEach((l, i) => assert.ok(Math.abs(l - f32.losses[i]) < rtol * Math.max(1, l), `step ${i}: float64 ${l} vs tfjs ${f32.losses[i]}`));
 }
