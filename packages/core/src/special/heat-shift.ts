@@ -13,63 +13,71 @@
 const MAX_SHIFT_TERMS = 96;
 
 /**
- * factors[k][j] = √((k+2j)!/k!)/j!, the part of the j-th term of the shift
- * of coefficient k that does not depend on δ; rows built on demand.
+ * factors[k·STRIDE + j] = √((k+2j)!/k!)/j!, the part of the j-th term of the
+ * shift of coefficient k that does not depend on δ, for all k below `rows`.
  */
-const factors: Float64Array[] = [];
-function factorRow(k: number): Float64Array {
-  let row = factors[k];
-  if (row === undefined) {
-    row = new Float64Array(MAX_SHIFT_TERMS + 1);
-    row[0] = 1;
+const STRIDE = MAX_SHIFT_TERMS + 1;
+let factors = new Float64Array(0);
+let rows = 0;
+function ensureFactors(k: number): void {
+  if (k < rows) return;
+  const next = Math.max(k + 1, 2 * rows, 64);
+  const grown = new Float64Array(next * STRIDE);
+  grown.set(factors);
+  for (let r = rows; r < next; r++) {
+    const row = r * STRIDE;
+    grown[row] = 1;
     for (let j = 1; j <= MAX_SHIFT_TERMS; j++) {
-      const m = k + 2 * j;
-      row[j] = (row[j - 1] * Math.sqrt((m - 1) * m)) / j;
+      const m = r + 2 * j;
+      grown[row + j] = (grown[row + j - 1] * Math.sqrt((m - 1) * m)) / j;
     }
-    factors[k] = row;
   }
-  return row;
+  factors = grown;
+  rows = next;
 }
 
 /**
- * a_k(q) from the coefficients a_m(q₀) of `source`, with δ = (q − q₀)/(2q₀)
- * and `growth` = q/q₀. Terms j = 0, 1, … are added until the rest is
+ * a_k(q)·(q₀/q)^{k/2} from the coefficients a_m(q₀) of `source`, with
+ * δ = (q − q₀)/(2q₀) (the caller applies the factor (q/q₀)^{k/2}). Terms j = 0, 1, … are added until the rest is
  * provably below `cutoff`: once the terms' factors shrink by at least half per
  * step, the rest is at most 2·|next factor|·√(tail), every later coefficient
  * being bounded by the square root of the source's tail Σ_{m ≥ k+2j+2} a_m²
  * (Parseval). The rule reads only coefficients, which do not depend on how
  * far the source has been computed, so neither does the result.
  */
-export function shiftCoefficient(source: SeriesSource, k: number, delta: number, growth: number, cutoff: number): number {
-  const row = factorRow(k);
+export function shiftCoefficient(source: SeriesSource, k: number, delta: number, cutoff: number): number {
+  ensureFactors(k);
+  const table = factors;
+  const row = k * STRIDE;
   const limit = 0.25 * cutoff * cutoff;
   if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
   let a = source.a;
   let sums = source.prefix;
   let n = source.length;
-  const norm2 = source.norm2;
+  const { norm2 } = source;
   let sum = k < n ? a[k] : 0;
-  if (delta !== 0) {
-    let power = 1;
-    for (let j = 1; j < MAX_SHIFT_TERMS; j++) {
-      const m = k + 2 * j;
-      if (m + 2 > n && !source.complete) {
-        source.ensure(Math.max(m + 3, 2 * n));
-        a = source.a;
-        sums = source.prefix;
-        n = source.length;
-      }
-      power *= delta;
-      const term = power * row[j];
-      if (m < n) sum += term * a[m];
-      const next = power * delta * row[j + 1];
-      if (Math.abs(next) <= 0.5 * Math.abs(term)) {
-        const tail = m + 2 <= n ? norm2 - sums[m + 2] : 0;
-        if (4 * next * next * tail < limit) break;
-      }
+  if (delta === 0) return sum;
+  const d = Math.abs(delta);
+  // From this j on the factors at least halve per step (their ratio is below d·(k + 2j + 1.5)/(j + 1)).
+  const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
+  let power = 1;
+  for (let j = 1; j < MAX_SHIFT_TERMS; j++) {
+    const m = k + 2 * j;
+    if (m + 2 > n && !source.complete) {
+      source.ensure(Math.max(m + 3, 2 * n));
+      a = source.a;
+      sums = source.prefix;
+      n = source.length;
+    }
+    power *= delta;
+    if (m < n) sum += power * table[row + j] * a[m];
+    if (j >= halving) {
+      const next = power * delta * table[row + j + 1];
+      const tail = m + 2 <= n ? norm2 - sums[m + 2] : 0;
+      if (4 * next * next * tail < limit) break;
     }
   }
-  return Math.pow(growth, 0.5 * k) * sum;
+  return sum;
 }
 
 /** What the shift reads: coefficients computed on demand, zero past the end of a complete series. */

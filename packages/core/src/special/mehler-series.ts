@@ -43,63 +43,55 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
   // one power of r for even and general φ (its j = 0 term has k = 0).
   const kStep = parity === 'none' ? 1 : 2;
   const kFirst = parity === 'odd' ? 1 : 0;
-  const lag = parity === 'odd' ? 0 : 1;
+  const lagged = parity !== 'odd';
   let sa = 0;
   let sb = 0;
   let p = 1;
   let before = 0;
   let doneA = false;
   let doneB = !wantDot;
-  let x = c1.values;
-  let y = c2.values;
+  let x = c1.data;
+  let y = c2.data;
   let n = Math.min(c1.length, c2.length);
   for (let j = 0; ; j += 4) {
     if (j + 4 > n && !(c1.ended && c2.ended)) {
-      if (c1.length < j + 4 && !c1.ended) e1.growA(Math.max(j + 4, 2 * c1.length));
-      if (c2.length < j + 4 && !c2.ended) e2.growA(Math.max(j + 4, 2 * c2.length));
-      x = c1.values;
-      y = c2.values;
+      // Grow by what this block needs: every coefficient costs a heat shift.
+      if (c1.length < j + 4 && !c1.ended) e1.growA(j + 4);
+      if (c2.length < j + 4 && !c2.ended) e2.growA(j + 4);
+      x = c1.data;
+      y = c2.data;
       n = Math.min(c1.length, c2.length);
     }
+    const i = 3 * j;
     if (j > 0) {
       // The power of r of φ′'s j-th term: r^j, or r^{j−1} with the lag.
-      const pb = lag === 0 ? p : before;
+      const pb = lagged ? before : p;
       if (!doneA) {
-        const t1 = e1.normA - c1.prefix[j];
-        const t2 = e2.normA - c2.prefix[j];
+        const t1 = e1.normA - x[i + 1];
+        const t2 = e2.normA - y[i + 1];
         doneA = (t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * p * p <= limitA;
       }
       if (!doneB) {
-        const t1 = w1 - c1.weighted[j];
-        const t2 = w2 - c2.weighted[j];
+        const t1 = w1 - x[i + 2];
+        const t2 = w2 - y[i + 2];
         doneB = (t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * pb * pb <= limitB;
       }
       if (doneA && doneB) break;
     }
     // From here on one of the series is zero.
     if (j >= n) break;
+    const k = kFirst + kStep * j;
     const p1 = p * r;
     const p2 = p1 * r;
     const p3 = p2 * r;
-    const k = kFirst + kStep * j;
-    if (j + 4 <= n) {
-      const x0 = x[j] * y[j];
-      const x1 = x[j + 1] * y[j + 1];
-      const x2 = x[j + 2] * y[j + 2];
-      const x3 = x[j + 3] * y[j + 3];
-      sa += x0 * p + x1 * p1 + x2 * p2 + x3 * p3;
-      if (lag === 0) sb += k * x0 * p + (k + kStep) * x1 * p1 + (k + 2 * kStep) * x2 * p2 + (k + 3 * kStep) * x3 * p3;
-      else sb += k * x0 * before + (k + kStep) * x1 * p + (k + 2 * kStep) * x2 * p1 + (k + 3 * kStep) * x3 * p2;
-    } else {
-      const powers = [p, p1, p2, p3];
-      const lagged = [before, p, p1, p2];
-      for (let i = 0; i < 4 && j + i < n; i++) {
-        const c = x[j + i] * y[j + i];
-        sa += c * powers[i];
-        sb += (k + i * kStep) * c * (lag === 0 ? powers[i] : lagged[i]);
-      }
-      break;
-    }
+    // Past the end of a series its coefficients are zero.
+    const x0 = x[i] * y[i];
+    const x1 = j + 1 < n ? x[i + 3] * y[i + 3] : 0;
+    const x2 = j + 2 < n ? x[i + 6] * y[i + 6] : 0;
+    const x3 = j + 3 < n ? x[i + 9] * y[i + 9] : 0;
+    sa += x0 * p + x1 * p1 + x2 * p2 + x3 * p3;
+    if (lagged) sb += k * x0 * before + (k + kStep) * x1 * p + (k + 2 * kStep) * x2 * p1 + (k + 3 * kStep) * x3 * p2;
+    else sb += k * x0 * p + (k + kStep) * x1 * p1 + (k + 2 * kStep) * x2 * p2 + (k + 3 * kStep) * x3 * p3;
     before = p3;
     p *= r4;
   }
@@ -141,8 +133,8 @@ function phiSide(e: Expansion): Side {
       if (j >= col.length && !col.ended) e.growA(Math.max(j + 1, 2 * col.length));
       return j < col.length;
     },
-    value: (j) => col.values[j],
-    tail: (j) => e.normA - col.prefix[j],
+    value: (j) => col.value(j),
+    tail: (j) => e.normA - col.prefix(j),
   };
 }
 
@@ -155,8 +147,8 @@ function gradSide(e: Expansion): Side {
         if (j >= col.length && !col.ended) e.growB(Math.max(j + 1, 2 * col.length));
         return j < col.length;
       },
-      value: (j) => col.values[j],
-      tail: (j) => e.normB - col.prefix[j],
+      value: (j) => col.value(j),
+      tail: (j) => e.normB - col.prefix(j),
     };
   }
   const col = e.a;
@@ -168,8 +160,8 @@ function gradSide(e: Expansion): Side {
       if (i >= col.length && !col.ended) e.growA(Math.max(i + 1, 2 * col.length));
       return i < col.length;
     },
-    value: (j) => Math.sqrt(hermiteIndex(e.parity, j + lag)) * col.values[j + lag] * inv,
-    tail: (j) => e.normB - col.weighted[j + lag] / e.q,
+    value: (j) => Math.sqrt(hermiteIndex(e.parity, j + lag)) * col.value(j + lag) * inv,
+    tail: (j) => e.normB - col.weighted(j + lag) / e.q,
   };
 }
 

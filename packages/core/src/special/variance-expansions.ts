@@ -19,42 +19,42 @@ interface CoefficientSource {
 
 /**
  * Coefficients of one series, grown as kernel entries need them, with
- * running sums of squares — in one buffer: values[j] at data[j], then the
- * prefix sums, then the weighted ones, each block `capacity` (+1) long.
+ * running sums of squares, interleaved so that a sum reading the first few
+ * coefficients of an expansion touches one stretch of memory:
+ * data[3j] = x_j, data[3j+1] = Σ_{i<j} x_i², data[3j+2] = Σ_{i<j} k_i·x_i²
+ * (k_i the Hermite index of entry i, for the tails of φ′ by Stein's lemma).
  */
 export class Column {
-  values: Float64Array;
-  /** prefix[j] = Σ_{i<j} values[i]². */
-  prefix: Float64Array;
-  /** weighted[j] = Σ_{i<j} k_i·values[i]², k_i the Hermite index of entry i (for the tails of φ′ by Stein's lemma). */
-  weighted: Float64Array;
+  data = new Float64Array(3 * 65);
   length = 0;
   /** No further non-zero values. */
   ended = false;
 
-  constructor(capacity = 64) {
-    [this.values, this.prefix, this.weighted] = Column.buffers(capacity);
+  value(j: number): number {
+    return this.data[3 * j];
   }
 
-  private static buffers(capacity: number): [Float64Array, Float64Array, Float64Array] {
-    const data = new Float64Array(3 * capacity + 2);
-    return [data.subarray(0, capacity), data.subarray(capacity, 2 * capacity + 1), data.subarray(2 * capacity + 1)];
+  /** Σ_{i<j} x_i², for j ≤ length. */
+  prefix(j: number): number {
+    return this.data[3 * j + 1];
+  }
+
+  /** Σ_{i<j} k_i·x_i², for j ≤ length. */
+  weighted(j: number): number {
+    return this.data[3 * j + 2];
   }
 
   push(v: number, k: number): void {
     const n = this.length;
-    if (n === this.values.length) {
-      const [values, prefix, weighted] = Column.buffers(2 * n);
-      values.set(this.values);
-      prefix.set(this.prefix);
-      weighted.set(this.weighted);
-      this.values = values;
-      this.prefix = prefix;
-      this.weighted = weighted;
+    if (3 * (n + 2) > this.data.length) {
+      const grown = new Float64Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
     }
-    this.values[n] = v;
-    this.prefix[n + 1] = this.prefix[n] + v * v;
-    this.weighted[n + 1] = this.weighted[n] + k * v * v;
+    const d = this.data;
+    d[3 * n] = v;
+    d[3 * n + 4] = d[3 * n + 1] + v * v;
+    d[3 * n + 5] = d[3 * n + 2] + k * v * v;
     this.length = n + 1;
   }
 }
@@ -126,13 +126,26 @@ export class Expansion {
 /** a_k(q) by the heat shift from the series at a grid variance. */
 class ShiftedSource implements CoefficientSource {
   private readonly cutoff: number;
+  /** (q/q₀)^{k/2} for the last k asked, so the next power is one product away (coefficients are asked in order). */
+  private k = 0;
+  private power = 1;
+  private readonly step: number;
 
   constructor(private readonly series: HermiteSeries, private readonly delta: number, private readonly growth: number) {
-    this.cutoff = 1e-14 * Math.sqrt(series.norm2);
+    this.cutoff = 1e-13 * Math.sqrt(series.norm2);
+    this.step = Math.sqrt(growth);
   }
 
   at(k: number): number {
-    return shiftCoefficient(this.series, k, this.delta, this.growth, this.cutoff);
+    // Each expansion asks for its coefficients in the same order, so the running
+    // product is the same whatever else has been computed.
+    while (this.k < k) {
+      this.power *= this.step;
+      this.k++;
+    }
+    if (this.k > k) this.power = Math.pow(this.growth, 0.5 * k);
+    this.k = k;
+    return this.power * shiftCoefficient(this.series, k, this.delta, this.cutoff);
   }
 
   endsAt(k: number): boolean {

@@ -28,6 +28,7 @@ export { rectifiedMonomial } from './activations/rectified-monomial';
 export { polynomial } from './activations/polynomial';
 export { hermite } from './activations/hermite';
 export { elementwise, type ElementwiseOptions } from './activations/elementwise';
+export type { NngpFn } from './activations/nngp-fn-dual';
 export type { ScaleOptions } from './activations/scale-options';
 export { identity } from './identity';
 export { layerNorm, type LayerNormOptions } from './layer-norm';

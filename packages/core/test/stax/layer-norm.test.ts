@@ -7,7 +7,8 @@ import { assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivati
 describe('stax.layerNorm', () => {
   it('the finite layer centres each example and divides by √(eps + variance)', () => {
     const x = Matrix.from(inputs(3, 6, 2));
-    const y = stax.layerNorm({ eps: 0.01 }).apply(null, x);
+    const layer = stax.layerNorm({ eps: 0.01 });
+    const y = layer.apply(layer.init(random.key(0), 6).params, x);
     for (let r = 0; r < 3; r++) {
       const row = Array.from(x.row(r));
       const mean = row.reduce((s, v) => s + v, 0) / 6;
