@@ -37,12 +37,9 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
   const limitB = wantDot ? limit * e1.normB * e2.normB * e1.q * e2.q : Infinity;
   const c1 = e1.a;
   const c2 = e2.a;
-  const w1 = e1.normB * e1.q;
-  const w2 = e2.normB * e2.q;
-  // Hermite index of stored coefficient j: kFirst + kStep·j. φ′'s sum lags by
-  // one power of r for even and general φ (its j = 0 term has k = 0).
-  const kStep = parity === 'none' ? 1 : 2;
-  const kFirst = parity === 'odd' ? 1 : 0;
+  const w1 = e1.weightedNorm;
+  const w2 = e2.weightedNorm;
+  // φ′'s sum lags by one power of r for even and general φ (its j = 0 term has k = 0).
   const lagged = parity !== 'odd';
   let sa = 0;
   let sb = 0;
@@ -62,7 +59,7 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
       y = c2.data;
       n = Math.min(c1.length, c2.length);
     }
-    const i = 3 * j;
+    const i = 4 * j;
     if (j > 0) {
       // The power of r of φ′'s j-th term: r^j, or r^{j−1} with the lag.
       const pb = lagged ? before : p;
@@ -80,18 +77,27 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
     }
     // From here on one of the series is zero.
     if (j >= n) break;
-    const k = kFirst + kStep * j;
     const p1 = p * r;
     const p2 = p1 * r;
     const p3 = p2 * r;
-    // Past the end of a series its coefficients are zero.
-    const x0 = x[i] * y[i];
-    const x1 = j + 1 < n ? x[i + 3] * y[i + 3] : 0;
-    const x2 = j + 2 < n ? x[i + 6] * y[i + 6] : 0;
-    const x3 = j + 3 < n ? x[i + 9] * y[i + 9] : 0;
-    sa += x0 * p + x1 * p1 + x2 * p2 + x3 * p3;
-    if (lagged) sb += k * x0 * before + (k + kStep) * x1 * p + (k + 2 * kStep) * x2 * p1 + (k + 3 * kStep) * x3 * p2;
-    else sb += k * x0 * p + (k + kStep) * x1 * p1 + (k + 2 * kStep) * x2 * p2 + (k + 3 * kStep) * x3 * p3;
+    if (j + 4 <= n) {
+      // a_k·a′_k and k·a_k·a′_k for the block's four coefficients.
+      const y0 = y[i];
+      const y1 = y[i + 4];
+      const y2 = y[i + 8];
+      const y3 = y[i + 12];
+      sa += x[i] * y0 * p + x[i + 4] * y1 * p1 + x[i + 8] * y2 * p2 + x[i + 12] * y3 * p3;
+      if (lagged) sb += x[i + 3] * y0 * before + x[i + 7] * y1 * p + x[i + 11] * y2 * p1 + x[i + 15] * y3 * p2;
+      else sb += x[i + 3] * y0 * p + x[i + 7] * y1 * p1 + x[i + 11] * y2 * p2 + x[i + 15] * y3 * p3;
+    } else {
+      // The last coefficients of a series that ends inside the block.
+      const powers = [p, p1, p2, p3];
+      for (let t = 0; t < 4 && j + t < n; t++) {
+        const yt = y[i + 4 * t];
+        sa += x[i + 4 * t] * yt * powers[t];
+        sb += x[i + 4 * t + 3] * yt * (lagged ? (t === 0 ? before : powers[t - 1]) : powers[t]);
+      }
+    }
     before = p3;
     p *= r4;
   }

@@ -21,40 +21,42 @@ interface CoefficientSource {
  * Coefficients of one series, grown as kernel entries need them, with
  * running sums of squares, interleaved so that a sum reading the first few
  * coefficients of an expansion touches one stretch of memory:
- * data[3j] = x_j, data[3j+1] = Σ_{i<j} x_i², data[3j+2] = Σ_{i<j} k_i·x_i²
- * (k_i the Hermite index of entry i, for the tails of φ′ by Stein's lemma).
+ * data[4j] = x_j, data[4j+1] = Σ_{i<j} x_i², data[4j+2] = Σ_{i<j} k_i·x_i²,
+ * data[4j+3] = k_j·x_j (k_i the Hermite index of entry i; the weighted sums
+ * and values serve φ′'s series by Stein's lemma).
  */
 export class Column {
-  data = new Float64Array(3 * 65);
+  data = new Float64Array(4 * 65);
   length = 0;
   /** No further non-zero values. */
   ended = false;
 
   value(j: number): number {
-    return this.data[3 * j];
+    return this.data[4 * j];
   }
 
   /** Σ_{i<j} x_i², for j ≤ length. */
   prefix(j: number): number {
-    return this.data[3 * j + 1];
+    return this.data[4 * j + 1];
   }
 
   /** Σ_{i<j} k_i·x_i², for j ≤ length. */
   weighted(j: number): number {
-    return this.data[3 * j + 2];
+    return this.data[4 * j + 2];
   }
 
   push(v: number, k: number): void {
     const n = this.length;
-    if (3 * (n + 2) > this.data.length) {
+    if (4 * (n + 2) > this.data.length) {
       const grown = new Float64Array(2 * this.data.length);
       grown.set(this.data);
       this.data = grown;
     }
     const d = this.data;
-    d[3 * n] = v;
-    d[3 * n + 4] = d[3 * n + 1] + v * v;
-    d[3 * n + 5] = d[3 * n + 2] + k * v * v;
+    d[4 * n] = v;
+    d[4 * n + 3] = k * v;
+    d[4 * n + 5] = d[4 * n + 1] + v * v;
+    d[4 * n + 6] = d[4 * n + 2] + k * v * v;
     this.length = n + 1;
   }
 }
@@ -76,6 +78,10 @@ export function hermiteIndex(parity: Parity, j: number): number {
 export class Expansion {
   readonly a = new Column();
   readonly b: Column | null;
+  /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
+  readonly stein: boolean;
+  /** E[φ′²]·q = Σ_k k·a_k², the total of `Column.weighted` (Stein). */
+  readonly weightedNorm: number;
   /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
   nextQ = NaN;
   next: Expansion | null = null;
@@ -92,12 +98,10 @@ export class Expansion {
     private readonly bSource: CoefficientSource | null,
   ) {
     this.b = bSource === null ? null : new Column();
+    this.stein = bSource === null;
+    this.weightedNorm = normB * q;
   }
 
-  /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
-  get stein(): boolean {
-    return this.bSource === null;
-  }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {

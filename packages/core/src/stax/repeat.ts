@@ -18,7 +18,9 @@ function sameDims(a: Dims, b: Dims): boolean {
  * layer and n, not n copies — and its kernel computed in a loop, one
  * repetition at a time, so memory does not grow with n. As in Neural Tangents
  * the layer must keep the shape of its input (e.g. dense(512) → relu on 512
- * features). n = 0 is the identity.
+ * features). n = 0 is the identity. For spatial kernels the layer must also
+ * leave the kernel's layout as it found it: Neural Tangents' convolutions flip
+ * its `is_reversed` flag, so there one repeats serial(conv, conv) instead.
  *
  * @example
  * ```ts

@@ -34,7 +34,9 @@ export function checkTol(where: string, tol: unknown): number {
  * Cauchy–Schwarz bound on the neglected terms.
  *
  * The dual depends on its arguments alone (caches only remember results), so
- * tiled and untiled kernels agree bit for bit.
+ * tiled and untiled kernels agree bit for bit. It is entry-wise: a spatial
+ * version applies it per pair of positions with each position's variance,
+ * and the per-variance expansions serve every position alike.
  */
 export function hermiteSeriesActivation(name: string, fn: (x: number) => number, grad: (x: number) => number, tol: number): Omit<Activation, 'localOnly'> {
   const tau = PER_LAYER * tol;
