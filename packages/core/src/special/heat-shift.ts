@@ -37,47 +37,61 @@ function ensureFactors(k: number): void {
 }
 
 /**
- * a_k(q)·(q₀/q)^{k/2} from the coefficients a_m(q₀) of `source`, with
- * δ = (q − q₀)/(2q₀) (the caller applies the factor (q/q₀)^{k/2}). Terms j = 0, 1, … are added until the rest is
- * provably below `cutoff`: once the terms' factors shrink by at least half per
- * step, the rest is at most 2·|next factor|·√(tail), every later coefficient
- * being bounded by the square root of the source's tail Σ_{m ≥ k+2j+2} a_m²
- * (Parseval). The rule reads only coefficients, which do not depend on how
- * far the source has been computed, so neither does the result.
+ * The shift of each coefficient as a polynomial in δ, for every variance q of
+ * one grid cell (|δ| ≤ `deltaMax`): a_k(q)·(q₀/q)^{k/2} = Σ_{j<J_k} P_{k,j}·δ^j with
+ * P_{k,j} = √((k+2j)!/k!)/j!·a_{k+2j}(q₀). J_k is where the rest is provably
+ * below `cutoff` for any such δ: once the factors δmax^j·√((k+2j)!/k!)/j! at
+ * least halve per step (their ratio is below δmax·(k + 2j + 1.5)/(j + 1)), the
+ * rest is at most 2·(next factor)·√(tail), every later coefficient being
+ * bounded by the square root of the source's tail Σ_{m ≥ k+2j+2} a_m²
+ * (Parseval). Built from coefficients only — which do not depend on how far
+ * the source has been computed — so neither does any shifted value; each
+ * variance of the cell then pays J_k multiply-adds per coefficient (Horner).
  */
-export function shiftCoefficient(source: SeriesSource, k: number, delta: number, cutoff: number): number {
-  ensureFactors(k);
-  const table = factors;
-  const row = k * STRIDE;
-  const limit = 0.25 * cutoff * cutoff;
-  if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
-  let a = source.a;
-  let sums = source.prefix;
-  let n = source.length;
-  const { norm2 } = source;
-  let sum = k < n ? a[k] : 0;
-  if (delta === 0) return sum;
-  const d = Math.abs(delta);
-  // From this j on the factors at least halve per step (their ratio is below d·(k + 2j + 1.5)/(j + 1)).
-  const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
-  let power = 1;
-  for (let j = 1; j < MAX_SHIFT_TERMS; j++) {
-    const m = k + 2 * j;
-    if (m + 2 > n && !source.complete) {
-      source.ensure(Math.max(m + 3, 2 * n));
-      a = source.a;
-      sums = source.prefix;
-      n = source.length;
-    }
-    power *= delta;
-    if (m < n) sum += power * table[row + j] * a[m];
-    if (j >= halving) {
-      const next = power * delta * table[row + j + 1];
-      const tail = m + 2 <= n ? norm2 - sums[m + 2] : 0;
-      if (4 * next * next * tail < limit) break;
-    }
+export class ShiftPolynomials {
+  private readonly polys: Float64Array[] = [];
+  private readonly limit: number;
+
+  constructor(private readonly source: SeriesSource, private readonly deltaMax: number, cutoff: number) {
+    this.limit = 0.25 * cutoff * cutoff;
   }
-  return sum;
+
+  /** P_{k,·}. */
+  polynomial(k: number): Float64Array {
+    const hit = this.polys[k];
+    if (hit !== undefined) return hit;
+    const { source, deltaMax: d, limit } = this;
+    ensureFactors(k);
+    const table = factors;
+    const row = k * STRIDE;
+    if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
+    const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
+    const terms: number[] = [];
+    let power = 1;
+    for (let j = 0; j < MAX_SHIFT_TERMS; j++) {
+      const m = k + 2 * j;
+      if (m + 2 > source.length && !source.complete) source.ensure(Math.max(m + 3, 2 * source.length));
+      const n = source.length;
+      terms.push(m < n ? table[row + j] * source.a[m] : 0);
+      if (j >= halving) {
+        const next = power * d * table[row + j + 1];
+        const tail = m + 2 <= n ? source.norm2 - source.prefix[m + 2] : 0;
+        if (4 * next * next * tail < limit) break;
+      }
+      power *= d;
+    }
+    const poly = Float64Array.from(terms);
+    this.polys[k] = poly;
+    return poly;
+  }
+
+  /** a_k(q)·(q₀/q)^{k/2} at δ = (q − q₀)/(2q₀), |δ| ≤ deltaMax. */
+  evaluate(k: number, delta: number): number {
+    const p = this.polynomial(k);
+    let s = p[p.length - 1];
+    for (let j = p.length - 2; j >= 0; j--) s = s * delta + p[j];
+    return s;
+  }
 }
 
 /** What the shift reads: coefficients computed on demand, zero past the end of a complete series. */

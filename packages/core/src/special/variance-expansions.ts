@@ -1,4 +1,4 @@
-import { shiftCoefficient } from './heat-shift';
+import { ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 
 /** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
@@ -8,6 +8,10 @@ export type Parity = 'odd' | 'even' | 'none';
 const GRID_PER_OCTAVE = 4;
 /** Below this variance the coefficients are integrated at q itself, φ′'s from φ′ (Stein's identity b_k = √(k+1)·a_{k+1}/√q loses digits as q → 0). */
 export const DIRECT_BELOW = 2 ** -10;
+/** The largest |δ| = |q − q₀|/(2q₀) of a variance q whose nearest grid variance is q₀ (grid ratio 2^{1/4}). */
+const CELL_DELTA = (2 ** (0.5 / GRID_PER_OCTAVE) - 1) / 2 + 1e-12;
+/** Shifted coefficients are exact to this fraction of √E[φ²]. */
+const SHIFT_CUTOFF = 1e-13;
 /** Cached variances per activation before the cache starts over. */
 const CACHE_LIMIT = 8192;
 
@@ -26,7 +30,7 @@ interface CoefficientSource {
  * and values serve φ′'s series by Stein's lemma).
  */
 export class Column {
-  data = new Float64Array(4 * 65);
+  data = new Float64Array(4 * 33);
   length = 0;
   /** No further non-zero values. */
   ended = false;
@@ -129,14 +133,12 @@ export class Expansion {
 
 /** a_k(q) by the heat shift from the series at a grid variance. */
 class ShiftedSource implements CoefficientSource {
-  private readonly cutoff: number;
   /** (q/q₀)^{k/2} for the last k asked, so the next power is one product away (coefficients are asked in order). */
   private k = 0;
   private power = 1;
   private readonly step: number;
 
-  constructor(private readonly series: HermiteSeries, private readonly delta: number, private readonly growth: number) {
-    this.cutoff = 1e-13 * Math.sqrt(series.norm2);
+  constructor(private readonly series: HermiteSeries, private readonly polys: ShiftPolynomials, private readonly delta: number, growth: number) {
     this.step = Math.sqrt(growth);
   }
 
@@ -147,9 +149,7 @@ class ShiftedSource implements CoefficientSource {
       this.power *= this.step;
       this.k++;
     }
-    if (this.k > k) this.power = Math.pow(this.growth, 0.5 * k);
-    this.k = k;
-    return this.power * shiftCoefficient(this.series, k, this.delta, this.cutoff);
+    return this.power * this.polys.evaluate(k, this.delta);
   }
 
   endsAt(k: number): boolean {
@@ -186,12 +186,16 @@ class ConstantSource implements CoefficientSource {
   }
 }
 
-/** The coefficients at a grid variance q₀, and those of φ² and φ′² for E[φ(√q z)²] and E[φ′(√q z)²] nearby. */
+/**
+ * The coefficients at a grid variance q₀, and those of φ² and φ′² for
+ * E[φ(√q z)²] and E[φ′(√q z)²] nearby, each with its shift polynomials.
+ */
 interface GridPoint {
   q0: number;
   phi: HermiteSeries;
-  phiSquared: HermiteSeries;
-  gradSquared: HermiteSeries;
+  phiShift: ShiftPolynomials;
+  phiSquaredShift: ShiftPolynomials;
+  gradSquaredShift: ShiftPolynomials;
 }
 
 /**
@@ -257,9 +261,8 @@ export class VarianceExpansions {
     }
     const point = this.gridPoint(Math.round(GRID_PER_OCTAVE * Math.log2(q)));
     const delta = (q - point.q0) / (2 * point.q0);
-    const growth = q / point.q0;
-    const norm = (series: HermiteSeries) => new ShiftedSource(series, delta, growth).at(0);
-    return new Expansion(q, norm(point.phiSquared), norm(point.gradSquared), parity, new ShiftedSource(point.phi, delta, growth), null);
+    return new Expansion(q, point.phiSquaredShift.evaluate(0, delta), point.gradSquaredShift.evaluate(0, delta), parity,
+      new ShiftedSource(point.phi, point.phiShift, delta, q / point.q0), null);
   }
 
   private gridPoint(g: number): GridPoint {
@@ -269,11 +272,13 @@ export class VarianceExpansions {
       const s = Math.sqrt(q0);
       const { phi, grad } = this;
       const series = new HermiteSeries(phi, s, this.where);
+      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, CELL_DELTA, SHIFT_CUTOFF * Math.sqrt(source.norm2));
       point = {
         q0,
         phi: series,
-        phiSquared: new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range),
-        gradSquared: new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range),
+        phiShift: shift(series),
+        phiSquaredShift: shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range)),
+        gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range)),
       };
       this.grid.set(g, point);
     }
