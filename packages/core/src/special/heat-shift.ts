@@ -5,36 +5,19 @@
  * and d m_k/dq = ½ m_{k+2} (the Gaussian smoothing of φ^{(k)} solves the heat
  * equation), so the Taylor series in q is
  *   a_k(q) = (q/q₀)^{k/2} Σ_j δ^j/j! · √((k+2j)!/k!) · a_{k+2j}(q₀),   δ = (q − q₀)/(2q₀).
- * For |δ| ≲ 1% the terms fall off after some tens of j, so a coefficient
- * costs a few tens of multiply-adds instead of a quadrature.
+ * For |δ| of a few percent the terms fall off after some tens of j, so a
+ * coefficient costs a few tens of multiply-adds instead of a quadrature. The
+ * terms' factors sum to about e^{|δ|k}, which multiplies the errors of the
+ * source coefficients: a shift is used only while |δ|·k ≤ {@link SHIFT_REACH}
+ * (the caller's grid is finer for larger k).
  */
-
-/** Most terms a shift may need (|δ| ≤ 4.4% converges in far fewer). */
-const MAX_SHIFT_TERMS = 96;
 
 /**
- * factors[k·STRIDE + j] = √((k+2j)!/k!)/j!, the part of the j-th term of the
- * shift of coefficient k that does not depend on δ, for all k below `rows`.
+ * Largest |δ|·k a shift is used for: source errors (~4e−16 of √E[φ²], see
+ * `hermite-coefficients.ts`) grow by at most e^8 ≈ 3000, to ~1e−12 — below
+ * what the kernels' tol needs of the coefficients.
  */
-const STRIDE = MAX_SHIFT_TERMS + 1;
-let factors = new Float64Array(0);
-let rows = 0;
-function ensureFactors(k: number): void {
-  if (k < rows) return;
-  const next = Math.max(k + 1, 2 * rows, 64);
-  const grown = new Float64Array(next * STRIDE);
-  grown.set(factors);
-  for (let r = rows; r < next; r++) {
-    const row = r * STRIDE;
-    grown[row] = 1;
-    for (let j = 1; j <= MAX_SHIFT_TERMS; j++) {
-      const m = r + 2 * j;
-      grown[row + j] = (grown[row + j - 1] * Math.sqrt((m - 1) * m)) / j;
-    }
-  }
-  factors = grown;
-  rows = next;
-}
+export const SHIFT_REACH = 8;
 
 /**
  * The shift of each coefficient as a polynomial in δ, for every variance q of
@@ -61,23 +44,27 @@ export class ShiftPolynomials {
     const hit = this.polys[k];
     if (hit !== undefined) return hit;
     const { source, deltaMax: d, limit } = this;
-    ensureFactors(k);
-    const table = factors;
-    const row = k * STRIDE;
     if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
     const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
     const terms: number[] = [];
+    // factor = √((k+2j)!/k!)/j!, power = δmax^j.
+    let factor = 1;
     let power = 1;
-    for (let j = 0; j < MAX_SHIFT_TERMS; j++) {
+    for (let j = 0; ; j++) {
       const m = k + 2 * j;
       if (m + 2 > source.length && !source.complete) source.ensure(Math.max(m + 3, 2 * source.length));
       const n = source.length;
-      terms.push(m < n ? table[row + j] * source.a[m] : 0);
+      terms.push(m < n ? factor * source.a[m] : 0);
+      // Past a complete source everything is zero.
+      if (m + 2 >= n) break;
+      const nextFactor = (factor * Math.sqrt((m + 1) * (m + 2))) / (j + 1);
       if (j >= halving) {
-        const next = power * d * table[row + j + 1];
-        const tail = m + 2 <= n ? source.norm2 - source.prefix[m + 2] : 0;
+        // The tail is a difference of sums, trusted down to 1e−15 of the total.
+        const next = power * d * nextFactor;
+        const tail = Math.max(source.norm2 - source.prefix[m + 2], 1e-15 * source.norm2);
         if (4 * next * next * tail < limit) break;
       }
+      factor = nextFactor;
       power *= d;
     }
     const poly = Float64Array.from(terms);

@@ -17,6 +17,14 @@ import { hermiteIndex, type Column, type Expansion } from './variance-expansions
  * variance and index, so the sums depend on their arguments alone.
  */
 
+/**
+ * The smallest tails trusted, relative to the totals: E[φ²] and the partial
+ * sums come from separate quadratures (agreeing to ~1e−14), E[φ′²] from a
+ * quadrature of φ′ that may be a numerical derivative (~1e−13).
+ */
+const TAIL_FLOOR_A = 1e-13;
+const TAIL_FLOOR_B = 1e-12;
+
 /** The power of r attached to stored coefficient j in the series of φ′ (b_{k−1} ∝ a_k carries ρ^{k−1}). */
 function gradShift(e: Expansion): number {
   return e.parity === 'odd' ? 0 : 1;
@@ -39,6 +47,10 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
   const c2 = e2.a;
   const w1 = e1.weightedNorm;
   const w2 = e2.weightedNorm;
+  const floorA1 = TAIL_FLOOR_A * e1.normA;
+  const floorA2 = TAIL_FLOOR_A * e2.normA;
+  const floorB1 = TAIL_FLOOR_B * w1;
+  const floorB2 = TAIL_FLOOR_B * w2;
   // φ′'s sum lags by one power of r for even and general φ (its j = 0 term has k = 0).
   const lagged = parity !== 'odd';
   let sa = 0;
@@ -63,15 +75,18 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
     if (j > 0) {
       // The power of r of φ′'s j-th term: r^j, or r^{j−1} with the lag.
       const pb = lagged ? before : p;
+      // The tails are differences of independently integrated totals and partial
+      // sums: never trust them below the floors, where round-off could make a
+      // long tail of the other expansion look negligible.
       if (!doneA) {
         const t1 = e1.normA - x[i + 1];
         const t2 = e2.normA - y[i + 1];
-        doneA = (t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * p * p <= limitA;
+        doneA = Math.max(t1, floorA1) * Math.max(t2, floorA2) * p * p <= limitA;
       }
       if (!doneB) {
         const t1 = w1 - x[i + 2];
         const t2 = w2 - y[i + 2];
-        doneB = (t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * pb * pb <= limitB;
+        doneB = Math.max(t1, floorB1) * Math.max(t2, floorB2) * pb * pb <= limitB;
       }
       if (doneA && doneB) break;
     }
@@ -112,6 +127,8 @@ interface Side {
   has(j: number): boolean;
   value(j: number): number;
   tail(j: number): number;
+  /** The smallest tail trusted (see TAIL_FLOOR_A). */
+  floor: number;
 }
 
 /** Σ_j x_j·y_j·r^j, stopped by the tails bound (see above). */
@@ -120,9 +137,9 @@ function sideSum(s1: Side, s2: Side, r: number, limit: number): number {
   let p = 1;
   for (let j = 0; ; j++) {
     if ((j & 3) === 0 && j > 0) {
-      const t1 = s1.has(j) ? s1.tail(j) : 0;
-      const t2 = s2.has(j) ? s2.tail(j) : 0;
-      if ((t1 > 0 ? t1 : 0) * (t2 > 0 ? t2 : 0) * p * p <= limit) break;
+      const t1 = s1.has(j) ? Math.max(s1.tail(j), s1.floor) : 0;
+      const t2 = s2.has(j) ? Math.max(s2.tail(j), s2.floor) : 0;
+      if (t1 * t2 * p * p <= limit) break;
     }
     if (!s1.has(j) || !s2.has(j)) break;
     s += s1.value(j) * s2.value(j) * p;
@@ -141,6 +158,7 @@ function phiSide(e: Expansion): Side {
     },
     value: (j) => col.value(j),
     tail: (j) => e.normA - col.prefix(j),
+    floor: TAIL_FLOOR_A * e.normA,
   };
 }
 
@@ -155,6 +173,7 @@ function gradSide(e: Expansion): Side {
       },
       value: (j) => col.value(j),
       tail: (j) => e.normB - col.prefix(j),
+      floor: TAIL_FLOOR_B * e.normB,
     };
   }
   const col = e.a;
@@ -168,6 +187,7 @@ function gradSide(e: Expansion): Side {
     },
     value: (j) => Math.sqrt(hermiteIndex(e.parity, j + lag)) * col.value(j + lag) * inv,
     tail: (j) => e.normB - col.weighted(j + lag) / e.q,
+    floor: TAIL_FLOOR_B * e.normB,
   };
 }
 

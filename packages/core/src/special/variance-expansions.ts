@@ -1,15 +1,28 @@
-import { ShiftPolynomials } from './heat-shift';
+import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 
 /** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
 export type Parity = 'odd' | 'even' | 'none';
 
-/** Grid points per octave of q: neighbouring grid variances differ by 19%, so |δ| ≤ 4.4% in the heat shift. */
+/**
+ * Grid points per octave of q for the first band of coefficients:
+ * neighbouring grid variances differ by 19%, so |δ| ≤ 4.5% in the heat shift.
+ * Band b (coefficients up to BAND_LENGTH·2^b) uses 4·2^b points per octave,
+ * keeping |δ|·k ≤ SHIFT_REACH.
+ */
 const GRID_PER_OCTAVE = 4;
 /** Below this variance the coefficients are integrated at q itself, φ′'s from φ′ (Stein's identity b_k = √(k+1)·a_{k+1}/√q loses digits as q → 0). */
 export const DIRECT_BELOW = 2 ** -10;
-/** The largest |δ| = |q − q₀|/(2q₀) of a variance q whose nearest grid variance is q₀ (grid ratio 2^{1/4}). */
-const CELL_DELTA = (2 ** (0.5 / GRID_PER_OCTAVE) - 1) / 2 + 1e-12;
+/** The largest |δ| = |q − q₀|/(2q₀) of a variance whose nearest point on a grid of `perOctave` points is q₀. */
+function cellDelta(perOctave: number): number {
+  return (2 ** (0.5 / perOctave) - 1) / 2 + 1e-12;
+}
+/** The coefficients of band 0: k ≤ BAND_LENGTH, where |δ|·k ≤ SHIFT_REACH on the coarsest grid. */
+const BAND_LENGTH = Math.floor(SHIFT_REACH / cellDelta(GRID_PER_OCTAVE));
+/** The band of coefficient k: 0 up to BAND_LENGTH, then one more per doubling of k. */
+function bandOf(k: number): number {
+  return k <= BAND_LENGTH ? 0 : Math.ceil(Math.log2(k / BAND_LENGTH));
+}
 /** Shifted coefficients are exact to this fraction of √E[φ²]. */
 const SHIFT_CUTOFF = 1e-13;
 /** Cached variances per activation before the cache starts over. */
@@ -131,29 +144,47 @@ export class Expansion {
   }
 }
 
-/** a_k(q) by the heat shift from the series at a grid variance. */
+/**
+ * a_k(q) by the heat shift from the series at the nearest point of the grid
+ * of k's band — finer for larger k, so that |δ|·k stays at most SHIFT_REACH.
+ */
 class ShiftedSource implements CoefficientSource {
-  /** (q/q₀)^{k/2} for the last k asked, so the next power is one product away (coefficients are asked in order). */
+  /** The band, grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
+  private band = -1;
+  private point: GridPoint | null = null;
+  private delta = 0;
+  private step = 1;
   private k = 0;
   private power = 1;
-  private readonly step: number;
 
-  constructor(private readonly series: HermiteSeries, private readonly polys: ShiftPolynomials, private readonly delta: number, growth: number) {
-    this.step = Math.sqrt(growth);
+  constructor(private readonly grids: VarianceExpansions, private readonly q: number) {}
+
+  private enter(k: number): void {
+    const band = bandOf(k);
+    if (band === this.band) return;
+    const point = this.grids.gridPoint(band, this.q);
+    this.band = band;
+    this.point = point;
+    this.delta = (this.q - point.q0) / (2 * point.q0);
+    this.step = Math.sqrt(this.q / point.q0);
+    this.k = k;
+    this.power = Math.pow(this.q / point.q0, 0.5 * k);
   }
 
   at(k: number): number {
+    this.enter(k);
     // Each expansion asks for its coefficients in the same order, so the running
     // product is the same whatever else has been computed.
     while (this.k < k) {
       this.power *= this.step;
       this.k++;
     }
-    return this.power * this.polys.evaluate(k, this.delta);
+    return this.power * (this.point as GridPoint).phiShift.evaluate(k, this.delta);
   }
 
   endsAt(k: number): boolean {
-    const { series } = this;
+    this.enter(k);
+    const series = (this.point as GridPoint).phi;
     series.ensure(k + 1);
     return series.complete && k >= series.length;
   }
@@ -194,8 +225,8 @@ interface GridPoint {
   q0: number;
   phi: HermiteSeries;
   phiShift: ShiftPolynomials;
-  phiSquaredShift: ShiftPolynomials;
-  gradSquaredShift: ShiftPolynomials;
+  phiSquaredShift: ShiftPolynomials | null;
+  gradSquaredShift: ShiftPolynomials | null;
 }
 
 /**
@@ -204,19 +235,23 @@ interface GridPoint {
  * came before or how far a series has been extended — so kernels computed in
  * tiles or on other threads agree with the untiled kernel bit for bit.
  *
- * Variances above {@link DIRECT_BELOW} are served from a grid of 4 points per
- * octave: the coefficients at the nearest grid variance (`HermiteSeries`, one
- * lazily extended quadrature per grid point) are moved to q by the heat
- * equation (`heat-shift.ts`), a few tens of multiply-adds per coefficient, so
- * a kernel over n inputs with n distinct variances needs only as many
- * quadratures as grid points their variances span. φ′'s coefficients follow
+ * Variances above {@link DIRECT_BELOW} are served from grids of variances:
+ * the coefficients at the nearest grid variance (`HermiteSeries`, one lazily
+ * extended quadrature per grid point) are moved to q by the heat equation
+ * (`heat-shift.ts`), a few tens of multiply-adds per coefficient, so a kernel
+ * over n inputs with n distinct variances needs only as many quadratures as
+ * grid points their variances span. The shift multiplies the errors of the
+ * grid coefficients by up to e^{|δ|k}, so coefficient k comes from a grid fine
+ * enough that |δ|·k ≤ SHIFT_REACH: 4 points per octave up to k ≈ 176, twice as
+ * many for each doubling of k beyond (only strongly correlated inputs at large
+ * variances reach those). φ′'s coefficients follow
  * by Stein's identity b_k = √(k+1)·a_{k+1}/√q; E[φ²] and E[φ′²] by the same
  * shift of the series of φ² and φ′². Smaller variances are integrated at q,
  * φ′ through `grad`.
  */
 export class VarianceExpansions {
   private readonly cache = new Map<number, Expansion>();
-  private readonly grid = new Map<number, GridPoint>();
+  private readonly grid = new Map<string, GridPoint>();
 
   constructor(
     private readonly phi: (x: number) => number,
@@ -259,28 +294,33 @@ export class VarianceExpansions {
       const b = new HermiteSeries(grad, s, this.where, a.range);
       return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b));
     }
-    const point = this.gridPoint(Math.round(GRID_PER_OCTAVE * Math.log2(q)));
+    const point = this.gridPoint(0, q);
     const delta = (q - point.q0) / (2 * point.q0);
-    return new Expansion(q, point.phiSquaredShift.evaluate(0, delta), point.gradSquaredShift.evaluate(0, delta), parity,
-      new ShiftedSource(point.phi, point.phiShift, delta, q / point.q0), null);
+    return new Expansion(q, (point.phiSquaredShift as ShiftPolynomials).evaluate(0, delta), (point.gradSquaredShift as ShiftPolynomials).evaluate(0, delta), parity,
+      new ShiftedSource(this, q), null);
   }
 
-  private gridPoint(g: number): GridPoint {
-    let point = this.grid.get(g);
+  /** The point of band b's grid nearest to q (created on first use). */
+  gridPoint(band: number, q: number): GridPoint {
+    const perOctave = GRID_PER_OCTAVE * 2 ** band;
+    const g = Math.round(perOctave * Math.log2(q));
+    const key = `${band}:${g}`;
+    let point = this.grid.get(key);
     if (point === undefined) {
-      const q0 = 2 ** (g / GRID_PER_OCTAVE);
+      const q0 = 2 ** (g / perOctave);
       const s = Math.sqrt(q0);
       const { phi, grad } = this;
       const series = new HermiteSeries(phi, s, this.where);
-      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, CELL_DELTA, SHIFT_CUTOFF * Math.sqrt(source.norm2));
+      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(source.norm2));
       point = {
         q0,
         phi: series,
         phiShift: shift(series),
-        phiSquaredShift: shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range)),
-        gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range)),
+        // Only band 0 serves E[φ²] and E[φ′²] (coefficient 0).
+        phiSquaredShift: band === 0 ? shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range)) : null,
+        gradSquaredShift: band === 0 ? shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range)) : null,
       };
-      this.grid.set(g, point);
+      this.grid.set(key, point);
     }
     return point;
   }
