@@ -24,4 +24,11 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The JupyterLab page: browser code bundled by rspack, which provides the module-federation globals.
+    files: ['lab/app/**/*.js'],
+    languageOptions: {
+      globals: { ...globals.browser, __webpack_init_sharing__: 'readonly', __webpack_share_scopes__: 'readonly', __webpack_public_path__: 'writable' },
+    },
+  },
 );

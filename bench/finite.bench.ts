@@ -14,7 +14,8 @@
  */
 import { empirical, engines, linalg, Matrix, random, stax, train, type Params } from '@tangent-lab/core';
 import { activeBackend } from '@tangent-lab/core/internal/linalg/backend';
-import { threadCount } from '@tangent-lab/core/internal/threads/pool';
+import { threadCount } from '@tangent-lab/core/internal/workers/pool';
+import { best, gaussianRows } from './timing';
 
 const NTK_N = 256;
 const NTK_D = 64;
@@ -27,77 +28,80 @@ const TRAIN_D = 8;
 const TRAIN_WIDTH = 64;
 const STEPS = 200;
 
-function gaussianInputs(n: number, d: number, seed: number): number[][] {
-  // Box–Muller from a fixed LCG, as in kernels.bench.ts.
-  let s = seed;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())));
-}
-
-async function best(repeats: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  let t = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await fn();
-    t = Math.min(t, (performance.now() - t0) / 1000);
-  }
-  return t;
-}
-
-/** Floating-point operations of the BLAS products `fn` runs (2·m·n·k per gemm), by wrapping the backend's gemm. */
-function gemmFlops(fn: () => unknown): number {
+/**
+ * Floating-point operations of the BLAS products `fn` runs, by wrapping the
+ * backend: 2·m·n·k per gemm, n·(n+1)·k per syrk (one triangle).
+ */
+function blasFlops(fn: () => unknown): number {
   const backend = activeBackend();
-  const gemm = backend.gemm;
+  const { gemm, syrk } = backend;
   let flops = 0;
   backend.gemm = (transA, transB, m, n, k, ...rest) => {
     flops += 2 * m * n * k;
     return gemm.call(backend, transA, transB, m, n, k, ...rest);
   };
+  backend.syrk = (n, k, ...rest) => {
+    flops += n * (n + 1) * k;
+    return syrk.call(backend, n, k, ...rest);
+  };
   try {
     fn();
   } finally {
     backend.gemm = gemm;
+    backend.syrk = syrk;
   }
   return flops;
 }
+
+/** Rounds of (peak, structured) timings, interleaved so that both see the same machine load. */
+const ROUNDS = 5;
 
 async function empiricalNtk(): Promise<void> {
   const relu = () => [stax.dense(NTK_WIDTH, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu()];
   const net = stax.serial(...relu(), ...relu(), ...relu(), stax.dense(1, { wStd: Math.SQRT2, bStd: 0.1 }));
   const { params } = net.init(random.key(0), NTK_D);
-  const x = Matrix.from(gaussianInputs(NTK_N, NTK_D, 1));
+  const x = Matrix.from(gaussianRows(NTK_N, NTK_D, 1));
   const structured = empirical.ntkFn(net.apply, { implementation: 'structured' });
   // A generous budget for J's blocks (the default 256 MiB recomputes them more often and takes ~4× longer).
   const jacobian = empirical.ntkFn(net.apply, { implementation: 'jacobian', memoryLimit: JACOBIAN_MEMORY });
 
   // The peak: linalg.matmul, and the dgemm it calls alone (without checking its
   // inputs for NaN and allocating the output), on preallocated 2048×2048 matrices.
-  const a = Matrix.from(gaussianInputs(PEAK_SIZE, PEAK_SIZE, 2));
-  const b = Matrix.from(gaussianInputs(PEAK_SIZE, PEAK_SIZE, 3));
+  const a = Matrix.from(gaussianRows(PEAK_SIZE, PEAK_SIZE, 2));
+  const b = Matrix.from(gaussianRows(PEAK_SIZE, PEAK_SIZE, 3));
   const c = new Float64Array(PEAK_SIZE * PEAK_SIZE);
   const peakFlops = 2 * PEAK_SIZE ** 3;
   linalg.matmul(a, b);
   const matmul = peakFlops / (await best(3, () => linalg.matmul(a, b))) / 1e9;
-  const peak = peakFlops / (await best(3, () => activeBackend().gemm(false, false, PEAK_SIZE, PEAK_SIZE, PEAK_SIZE, 1, a.data, b.data, 0, c))) / 1e9;
-
-  const flops = gemmFlops(() => structured(x, null, params));
-  const tStructured = await best(10, () => structured(x, null, params));
+  const flops = blasFlops(() => structured(x, null, params));
+  // On a shared machine both numbers move with the load: measure them in
+  // alternation and take the median of the per-round ratios.
+  const rounds: { peak: number; time: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const peakRound = peakFlops / (await best(2, () => activeBackend().gemm(false, false, PEAK_SIZE, PEAK_SIZE, PEAK_SIZE, 1, a.data, b.data, 0, c))) / 1e9;
+    rounds.push({ peak: peakRound, time: await best(3, () => structured(x, null, params)) });
+  }
+  const ratios = rounds.map((q) => flops / q.time / 1e9 / q.peak).sort((p, q) => p - q);
+  const median = ratios[Math.floor(ROUNDS / 2)];
+  const tStructured = Math.min(...rounds.map((q) => q.time));
+  const peak = Math.max(...rounds.map((q) => q.peak));
   const tJacobian = await best(1, () => jacobian(x, null, params));
   const achieved = flops / tStructured / 1e9;
 
   console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}`);
   console.log(`(a) empirical NTK, ReLU net width ${NTK_WIDTH} depth 3, ${NTK_N} inputs × ${NTK_D} features (${NTK_N}×${NTK_N} kernel)`);
-  console.log(`  structured          ${tStructured.toFixed(3)} s   (best of 10)`);
+  console.log(`  structured          ${tStructured.toFixed(3)} s   (best of ${3 * ROUNDS})`);
   console.log(`  jacobian            ${tJacobian.toFixed(3)} s   ratio jacobian/structured ${(tJacobian / tStructured).toFixed(1)}×   (goal ≥ 5×; memoryLimit ${JACOBIAN_MEMORY / 2 ** 30} GiB)`);
-  console.log(`  structured gemms    ${(flops / 1e9).toFixed(2)} GFLOP → ${achieved.toFixed(1)} GFLOP/s`);
-  console.log(`  dgemm peak          ${peak.toFixed(1)} GFLOP/s (dgemm ${PEAK_SIZE}×${PEAK_SIZE}, best of 3; through linalg.matmul ${matmul.toFixed(1)})   structured at ${((100 * achieved) / peak).toFixed(0)}% of peak`);
+  console.log(`  structured BLAS     ${(flops / 1e9).toFixed(2)} GFLOP (gemm + syrk) → ${achieved.toFixed(1)} GFLOP/s at best`);
+  console.log(`  dgemm peak          ${peak.toFixed(1)} GFLOP/s at best (dgemm ${PEAK_SIZE}×${PEAK_SIZE}; through linalg.matmul ${matmul.toFixed(1)})`);
+  console.log(`  structured / peak   median ${(100 * median).toFixed(0)}% over ${ROUNDS} interleaved rounds (range ${(100 * ratios[0]).toFixed(0)}–${(100 * ratios[ROUNDS - 1]).toFixed(0)}%)   (goal ≥ 75%)`);
 }
 
 async function ensembleTraining(): Promise<void> {
   const hidden = () => [stax.dense(TRAIN_WIDTH, { wStd: 1.4, bStd: 0.1 }), stax.relu()];
   const net = stax.serial(...hidden(), ...hidden(), stax.dense(1, { wStd: 1.4, bStd: 0.1 }));
   const members: Params[] = random.split(random.key(4), MEMBERS).map((k) => net.init(k, TRAIN_D).params);
-  const x = gaussianInputs(TRAIN_N, TRAIN_D, 5);
+  const x = gaussianRows(TRAIN_N, TRAIN_D, 5);
   const y = x.map((r) => [Math.sin(r[0]) + 0.5 * r[1] * r[2]]);
   const options = { learningRate: 1, steps: STEPS };
 

@@ -13,6 +13,7 @@ interface Runner {
   installKernel(): void;
   listNotebooks(filters?: string[]): string[];
   executeNotebook(path: string, outDir?: string): Result;
+  exportHtml(ipynbPath: string, outDir?: string): string;
   describeFailure(path: string, failure: Failure): string;
   tutorialDir: string;
 }
@@ -20,6 +21,8 @@ let runner: Runner;
 const fixtures = join(__dirname, 'fixtures', 'notebooks');
 const fixtureOut = join(__dirname, '..', 'out', 'notebook-fixtures');
 const MIME = 'application/vnd.tangent-lab.plot+json';
+/** What one figure may add to a saved notebook (issue 15). */
+const FIGURE_BUDGET = 100 * 1024;
 
 before(async () => {
   runner = (await import(pathToFileURL(join(__dirname, '..', 'tools', 'run-notebooks.mjs')).href)) as Runner;
@@ -53,7 +56,22 @@ describe('the notebook runner reports failures by notebook, cell and error', () 
   }
 });
 
-describe('every tutorial notebook runs, and its exported HTML shows its plots', () => {
+describe('tslab shows a Matrix or Tensor cell value as rows, and its HTML table on request', () => {
+  it('array-printing', () => {
+    const r = runner.executeNotebook(join(fixtures, 'array-printing.ipynb'), fixtureOut);
+    assert.equal(r.ok, true, r.failure?.error);
+    type Output = { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> };
+    const executed = JSON.parse(readFileSync(join(fixtureOut, 'array-printing.ipynb'), 'utf8')) as { cells: { outputs: Output[] }[] };
+    const text = (o: Output | undefined) => [o?.text ?? ''].flat().join('');
+    // tslab prints a cell's last value with console.log, i.e. util.inspect: a text stream.
+    assert.equal(text(executed.cells[0].outputs[0]), 'Matrix 2×2\n[[1.0 2.5]\n [3.0 4.0]]\n');
+    assert.equal(text(executed.cells[1].outputs[0]), 'Tensor 2×1×2\n[[[1 2]]\n\n [[3 4]]]\n');
+    const html = executed.cells[2].outputs.find((o) => o.output_type === 'display_data')?.data?.['text/html'];
+    assert.match([html ?? ''].flat().join(''), /<table class="tangent-lab-array".*>2\.5<\/td>/);
+  });
+});
+
+describe('every tutorial notebook runs, stays light, and its exported HTML shows its plots offline', () => {
   let browser: Browser;
   before(async () => {
     browser = await launchChromium();
@@ -67,17 +85,31 @@ describe('every tutorial notebook runs, and its exported HTML shows its plots', 
     it(name, async () => {
       const r = runner.executeNotebook(path);
       assert.ok(r.ok, r.failure ? `\n${runner.describeFailure(path, r.failure)}` : 'failed');
-      const executed = JSON.parse(readFileSync(join(runner.tutorialDir, `${name}.ipynb`), 'utf8'));
-      const figures = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])
-        .filter((o: { data?: Record<string, unknown> }) => o.data && MIME in o.data).length;
+      const ipynb = join(runner.tutorialDir, `${name}.ipynb`);
+      const text = readFileSync(ipynb, 'utf8');
+      const executed = JSON.parse(text);
+      const figureOutputs = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])
+        .filter((o: { data?: Record<string, unknown> }) => o.data && MIME in o.data);
+      const figures = figureOutputs.length;
       assert.ok(figures >= 1, 'the notebook shows at least one figure');
-      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
-      await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort('internetdisconnected')));
-      await page.goto(pathToFileURL(join(runner.tutorialDir, `${name}.html`)).href);
-      await page.waitForFunction((n) => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
+      // The notebook as saved: no plotly.js, text/html is the static SVG, each figure under the budget.
+      assert.ok(!text.includes('plotly.js v'), 'plotly.js is not stored in the notebook');
+      for (const o of figureOutputs) {
+        const bytes = Buffer.byteLength(JSON.stringify(o, null, 1));
+        assert.ok(bytes <= FIGURE_BUDGET, `a figure takes ${bytes} bytes of the saved notebook, at most ${FIGURE_BUDGET}`);
+        assert.ok(!String(o.data['text/html']).includes('<script'), 'text/html is the static picture');
+      }
+      const html = runner.exportHtml(ipynb);
+      const page = readFileSync(html, 'utf8');
+      assert.equal(page.split('plotly.js v4').length - 1, 1, 'the exported page carries plotly.js once');
+      process.stdout.write(`# ${name}: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB saved, ${figures} figures, page ${(Buffer.byteLength(page) / 1024 / 1024).toFixed(1)} MB\n`);
+      const tab = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      await tab.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort('internetdisconnected')));
+      await tab.goto(pathToFileURL(html).href);
+      await tab.waitForFunction((n) => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
         .filter((gd) => gd.querySelector('.main-svg')).length === n, figures, { timeout: 30_000 });
-      await page.screenshot({ path: join(runner.tutorialDir, `${name}.png`), fullPage: true });
-      await page.close();
+      await tab.screenshot({ path: join(runner.tutorialDir, `${name}.png`), fullPage: true });
+      await tab.close();
     });
   }
 });

@@ -36,3 +36,15 @@ describe('README examples', () => {
     });
   });
 });
+
+describe('the documentation asks the registry for nothing that is not ours', () => {
+  const docs = ['README.md', 'DEVELOPERS.md', 'kernel-ext/README.md', 'packages/display/README.md'];
+  for (const doc of docs) {
+    it(doc, () => {
+      const text = readFileSync(join(__dirname, '..', doc), 'utf8');
+      // npx, npm exec, pnpm dlx and yarn dlx fetch a package by name when it is not installed here.
+      const fetches = [...text.matchAll(/\b(npx|npm exec|pnpm dlx|yarn dlx)\s+([@\w./-]+)/g)].map((m) => m[0]);
+      assert.deepEqual(fetches, [], `commands that may fetch from the registry: ${fetches.join(', ')}`);
+    });
+  }
+});

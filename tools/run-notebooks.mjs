@@ -3,8 +3,14 @@
 // tslab kernel and writes the executed .ipynb and a standalone .html of each to
 // out/tutorial/. Arguments filter notebooks by substring. The kernelspec is
 // installed into a private Jupyter directory under out/, never the user's.
+//
+// The executed notebook is what a user's saved notebook would be: figures
+// stored light, with a static SVG as text/html. The HTML page is exported from
+// a copy whose figures are interactive, plotly.js injected once per page
+// (interactiveNotebook of @tangent-lab/display), so the page works offline.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,8 +51,9 @@ export function listNotebooks(filters = []) {
 }
 
 /**
- * Executes one notebook; returns { ok, seconds, cells, failure } where failure
- * names the cell index, its source and the error text.
+ * Executes one notebook into `outDir/<name>.ipynb`; returns { ok, seconds,
+ * cells, failure } where failure names the cell index, its source and the
+ * error text.
  */
 export function executeNotebook(path, outDir = tutorialDir, timeout = cellTimeout) {
   const r = spawnSync(python, [join(root, 'tools', 'notebooks', 'execute.py'), path, outDir, String(timeout), 'tslab'], {
@@ -58,6 +65,28 @@ export function executeNotebook(path, outDir = tutorialDir, timeout = cellTimeou
     return { ok: false, seconds: 0, cells: [], failure: { cell: -1, source: '', error: `the notebook runner itself failed (is Debian's python3-nbclient installed?):\n${r.stderr.trim()}` } };
   }
   return JSON.parse(r.stdout);
+}
+
+/** @tangent-lab/display as built in this workspace. */
+function display() {
+  return createRequire(join(root, 'packages', 'display', 'package.json'))('./dist/index.js');
+}
+
+/**
+ * Exports an executed notebook to `<outDir>/<name>.html`: one page with
+ * interactive figures and plotly.js once. Returns the page's path.
+ */
+export function exportHtml(ipynbPath, outDir = tutorialDir) {
+  const name = basename(ipynbPath, '.ipynb');
+  const staging = join(outDir, '.export');
+  mkdirSync(staging, { recursive: true });
+  const page = join(staging, `${name}.ipynb`);
+  writeFileSync(page, JSON.stringify(display().interactiveNotebook(JSON.parse(readFileSync(ipynbPath, 'utf8')))));
+  const html = join(outDir, `${name}.html`);
+  const r = spawnSync(python, [join(root, 'tools', 'notebooks', 'export.py'), page, html], { encoding: 'utf8', env: jupyterEnv() });
+  rmSync(page, { force: true });
+  if (r.status !== 0) throw new Error(`exporting ${name} to HTML failed (is Debian's jupyter-nbconvert installed?):\n${r.stderr.trim()}`);
+  return html;
 }
 
 /** A report a person can act on: notebook, cell, its source, the error. */
@@ -77,6 +106,8 @@ function main(filters) {
   const start = Date.now();
   for (const path of notebooks) {
     const result = executeNotebook(path);
+    const executed = join(tutorialDir, basename(path));
+    if (existsSync(executed)) exportHtml(executed);
     if (result.ok) {
       console.log(`ok   ${basename(path)} (${result.seconds.toFixed(1)} s, ${result.cells.length} code cells)`);
     } else {

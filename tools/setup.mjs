@@ -19,7 +19,12 @@ const pnpmVersion = rootPackage.packageManager.replace(/^pnpm@/, '');
 const DEBIAN = {
   build: ['libopenblas0-pthread', 'liblapack3'],
   notebooks: ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client'],
-  browser: ['chromium'],
+  // Chromium for the browser tests; DejaVu for the text of PNGs rasterized by figure.save (resvg reads system fonts).
+  browser: ['chromium', 'fonts-dejavu-core'],
+  // `npm run lab` and its browser test: JupyterLab's server side (the front-end comes from npm).
+  lab: ['python3-jupyter-server', 'python3-jupyterlab-server'],
+  // A local Redis for the tests of batch across machines (BullMQ); started by the test itself.
+  queue: ['redis-server'],
 };
 
 function log(message) {
@@ -118,13 +123,36 @@ export function build() {
   apiDocs();
 }
 
+/**
+ * The JupyterLab front-end of `npm run lab`: lab/ is a pnpm project of its own
+ * (its own lockfile, ~450 MB of @jupyterlab packages and rspack), installed
+ * and built only by the commands that need it; the build is cached.
+ */
+export function ensureLab() {
+  ensureDebian('lab');
+  ensurePnpm();
+  pnpm(['install', '--ignore-workspace', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only'], { cwd: join(root, 'lab') });
+  run(process.execPath, [join(root, 'lab', 'build.mjs')]);
+}
+
 const commands = {
   build,
   test() {
     build();
     ensureDebian('notebooks');
     ensureDebian('browser');
+    ensureLab();
+    ensureDebian('queue');
     run(process.execPath, [join(root, 'tools', 'run-tests.mjs'), ...process.argv.slice(3)]);
+  },
+  lab() {
+    build();
+    ensureLab();
+    // Ctrl-C reaches lab/start.mjs too, which stops JupyterLab and its kernels; wait for it.
+    process.on('SIGINT', () => {});
+    process.on('SIGTERM', () => {});
+    const result = spawnSync(process.execPath, [join(root, 'lab', 'start.mjs'), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+    process.exitCode = result.status ?? 1;
   },
   tutorial() {
     build();

@@ -96,5 +96,13 @@ function main(argv) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  if (process.argv[2] === 'worker') {
+    // The tile worker of batch across machines lives in its own module.
+    import('./worker.mjs').then(async (m) => {
+      const code = await m.main(process.argv.slice(3));
+      if (code !== undefined) process.exitCode = code;
+    });
+  } else {
+    process.exitCode = main(process.argv.slice(2));
+  }
 }

@@ -1,7 +1,10 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { MIME_TYPE, parseSpec, toPlotly, type FigureSpec } from '@tangent-lab/display/browser';
+import {
+  MIME_TYPE, panelsToPlotly, parseDisplaySpec, plotHeight, toPlotly, type DisplaySpec, type FigureSpec, type PanelsSpec,
+} from '@tangent-lab/display/browser';
 import { pageTheme, watchTheme } from './page-theme';
+import { renderProgress, renderTable } from './html-views';
 
 /** The part of plotly.js the renderer uses. */
 interface PlotlyApi {
@@ -19,13 +22,15 @@ function loadPlotly(): Promise<PlotlyApi> {
 }
 
 /**
- * Draws one Tangent Lab figure with plotly, in the colours of the current
- * JupyterLab theme, redrawn when the theme changes and resized with its panel.
- * The figure is checked by `parseSpec` first, so a notebook edited by hand can
- * only produce figures our builders could; nothing is evaluated.
+ * Draws one Tangent Lab output: plots and panel figures with plotly, in the
+ * colours of the current JupyterLab theme, redrawn when the theme changes and
+ * resized with their panel; tables (sortable by a click on a header) and
+ * progress bars as plain DOM. Each output is checked by `parseDisplaySpec`
+ * first, so a notebook edited by hand can only produce what our builders
+ * could; nothing is evaluated and every string is set as text.
  */
 export class PlotRenderer extends Widget implements IRenderMime.IRenderer {
-  private spec: FigureSpec | undefined;
+  private spec: FigureSpec | PanelsSpec | undefined;
   private readonly plot = document.createElement('div');
   private stopWatchingTheme: (() => void) | undefined;
   private readonly resizeObserver = new ResizeObserver(() => this.resize());
@@ -42,12 +47,22 @@ export class PlotRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    let spec: DisplaySpec;
     try {
-      this.spec = parseSpec(model.data[MIME_TYPE]);
+      spec = parseDisplaySpec(model.data[MIME_TYPE]);
     } catch (error) {
       this.plot.textContent = `Cannot draw this Tangent Lab figure: ${(error as Error).message}`;
       return;
     }
+    if (spec.kind === 'table' || spec.kind === 'progress') {
+      // A live progress bar is re-rendered at each update: replace the view, no plotly.
+      this.spec = undefined;
+      this.plot.style.height = '';
+      this.plot.replaceChildren(spec.kind === 'table' ? renderTable(spec) : renderProgress(spec));
+      return;
+    }
+    this.spec = spec;
+    this.plot.style.height = `${plotHeight(spec)}px`;
     this.stopWatchingTheme ??= watchTheme(() => void this.draw());
     await this.draw();
   }
@@ -57,7 +72,8 @@ export class PlotRenderer extends Widget implements IRenderMime.IRenderer {
     if (!this.spec || this.isDisposed) return;
     const Plotly = await loadPlotly();
     if (this.isDisposed) return;
-    const { data, layout, config } = toPlotly(this.spec, pageTheme());
+    const theme = pageTheme();
+    const { data, layout, config } = this.spec.kind === 'panels' ? panelsToPlotly(this.spec, theme) : toPlotly(this.spec, theme);
     await Plotly.react(this.plot, data, layout, { ...config, responsive: false });
   }
 

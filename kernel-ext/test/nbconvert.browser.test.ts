@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { gpBands, lineChart, heatmap } from '@tangent-lab/display';
+import { gpBands, heatmap, interactiveNotebook, lineChart } from '@tangent-lab/display';
 import { launchChromium, outDir } from '../../test/helpers/chromium';
 
-// An executed notebook as tslab would save it: each figure's output holds its
-// whole bundle, and plotly.js travels only in the first one (as show() does).
-// Exported with Debian's jupyter-nbconvert, then opened with every network
-// request refused: the text/html must draw interactive plots on its own.
+// An executed notebook as tslab saves it: each figure's output holds its whole
+// bundle, light (text/html is the static SVG, no plotly.js). For the HTML
+// export its figures are made interactive with plotly.js once per page
+// (interactiveNotebook, as `npm run tutorial` does), the page is exported with
+// Debian's jupyter-nbconvert, then opened with every network request refused:
+// it must draw interactive plots on its own.
 const out = outDir('nbconvert');
 const XSS = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>';
 const x = Array.from({ length: 40 }, (_, i) => -3 + (6 * i) / 39);
@@ -29,13 +31,13 @@ const figures = [
   gpBands({ name: XSS, title: XSS, x: [0, 1], mean: [0, 1], std: [0.1, 0.1] }),
 ];
 
-function notebook(): object {
+function notebook(): { cells: { cell_type: string; outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] } {
   const cells = figures.map((f, k) => ({
     cell_type: 'code',
     execution_count: k + 1,
     metadata: {},
     source: [`show(figure${k})`],
-    outputs: [{ output_type: 'display_data', metadata: {}, data: f.toBundle({ includePlotly: k === 0 }) }],
+    outputs: [{ output_type: 'display_data', metadata: {}, data: f.toBundle() }],
   }));
   return {
     nbformat: 4,
@@ -50,8 +52,10 @@ let page: Page;
 const refused: string[] = [];
 
 before(async () => {
+  const saved = JSON.stringify(notebook());
+  assert.ok(!saved.includes('plotly.js v'), 'the saved notebook holds no plotly.js');
   const ipynb = join(out, 'figures.ipynb');
-  writeFileSync(ipynb, JSON.stringify(notebook()));
+  writeFileSync(ipynb, JSON.stringify(interactiveNotebook(notebook())));
   const started = Date.now();
   const result = spawnSync('jupyter-nbconvert', ['--to', 'html', '--output-dir', out, ipynb], { encoding: 'utf8' });
   assert.equal(result.status, 0, `jupyter-nbconvert failed (apt-get install jupyter-nbconvert): ${result.stderr}`);
@@ -84,6 +88,7 @@ test('the exported notebook draws every figure with plotly, offline', async () =
   assert.equal(staticShown, 0, 'the static pictures gave way to the interactive ones');
   assert.equal(await page.locator('.tangent-lab-plot .slider-rail-rect').count(), 1, 'the slider over t');
   assert.ok(refused.every((u) => !/plotly/i.test(u)), `nothing of ours was fetched: ${refused.join(', ')}`);
+  assert.equal(await page.evaluate(() => Array.from(document.scripts).filter((s) => s.text.includes('plotly.js v4')).length), 1, 'plotly.js once in the page');
   await page.screenshot({ path: join(out, 'figures.png'), fullPage: true });
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { gpBands, MIME_TYPE } from '@tangent-lab/display';
+import { gpBands, MIME_TYPE, table } from '@tangent-lab/display';
 import { launchChromium, outDir } from '../../test/helpers/chromium';
 
 // The page is served from a made-up origin by request interception, with a
@@ -159,6 +159,21 @@ test('an XSS payload in titles and names is shown as text and never runs', async
   assert.equal(await page.locator('#host img').count(), 0);
   assert.ok(!requests.some((r) => r.endsWith('/x')), 'the injected image was never requested');
   await page.screenshot({ path: join(out, 'renderer-xss.png') });
+});
+
+test('a table is drawn as text, sorts by its headers, and shows an XSS payload literally', async () => {
+  await page.goto(`${ORIGIN}/`);
+  const bundle = table({ [XSS]: [3, 1, 2], name: ['c', SCRIPT_XSS, 'b'] }, { title: XSS }).toBundle();
+  const { mime } = await page.evaluate((b) => window.mountBundle(b, false), bundle as unknown as Record<string, unknown>);
+  assert.equal(mime, MIME_TYPE);
+  await page.waitForSelector('#host .tangent-lab-table-view');
+  const cells = () => page.locator('#host .tangent-lab-table-view tbody td:first-child').allTextContents();
+  assert.deepEqual(await cells(), ['3', '1', '2']);
+  await page.locator('#host .tangent-lab-table-view th').first().click();
+  assert.deepEqual(await cells(), ['1', '2', '3'], 'sorted ascending');
+  assert.equal(await page.locator('#host caption').textContent(), XSS);
+  assert.equal(await page.locator('#host img').count(), 0);
+  assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
 });
 
 test('nothing calls eval, and dispose removes the plot', async () => {

@@ -1,7 +1,7 @@
-"""Executes one notebook headlessly with nbclient and exports it to HTML.
+"""Executes one notebook headlessly with nbclient.
 
 Usage: execute.py NOTEBOOK OUT_DIR TIMEOUT_SECONDS KERNEL_NAME
-Writes OUT_DIR/<name>.ipynb (with outputs) and OUT_DIR/<name>.html, and prints
+Writes OUT_DIR/<name>.ipynb (with outputs, as JupyterLab would save it), and prints
 one JSON object: {"ok", "seconds", "cells", "failure"}, where failure names the
 cell index, its source and the error text. tslab reports a failing cell only
 as an error status with its message on stderr, so the error text is collected
@@ -15,7 +15,6 @@ import time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
 
 
 def error_text(cell, exception):
@@ -62,9 +61,6 @@ def main():
                 break
     os.makedirs(out_dir, exist_ok=True)
     nbformat.write(nb, os.path.join(out_dir, f"{name}.ipynb"))
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    with open(os.path.join(out_dir, f"{name}.html"), "w", encoding="utf-8") as f:
-        f.write(html)
     json.dump({"ok": failure is None, "seconds": round(time.time() - start, 3), "cells": cells, "failure": failure}, sys.stdout)
 
 

@@ -13,13 +13,28 @@
  * @packageDocumentation
  */
 export { Matrix, type MatrixLike } from './matrix';
+export { Tensor, type NestedArray, type NestedArrayOut, type TensorLike, type InputLike } from './tensor';
+export type { Examples } from './examples';
+export type { VectorLike, NumericTypedArray } from './arrays/vector';
+export { linspace, argmax, oneHot, mean, std, concat, type OneHotOptions, type StdOptions } from './arrays';
+export { permutation, randint } from './random';
+export * as datasets from './datasets';
+export * as io from './io';
+export { accuracy, confusionMatrix, type ClassOptions, type ConfusionOptions, type Labels } from './classification';
+export { printOptions, type PrintOptions } from './print/options';
+export type { ArrayBundle } from './print/html';
 export { TangentLabError, ShapeError, InputError, OptionError, NumericalError } from './errors';
 export * as random from './random';
 export type { Key } from './random';
 export * as linalg from './linalg';
 export * as stax from './stax';
 export type { Get, Kernel, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
-export { batch, type BatchOptions, type BatchedKernelFn } from './batch';
+export {
+  batch, logProgress, formatProgress, predictStored, runQueueWorker, KernelStore, StoredMatrix,
+  type BatchOptions, type BatchedKernelFn, type StoredKernelFn, type AnyKernelFn, type BatchedFn, type StoredFn,
+  type BatchProgress, type ProgressFn, type StoredKernel, type StoreManifest, type QueueWorker, type QueueWorkerOptions,
+  type StoredKernelSource, type StoredInput, type Tile, type TileValues, type KernelFnRest, type StoredOf,
+} from './batch';
 export * as signal from './signal';
 export * as ode from './ode';
 export * as predict from './predict';

@@ -1,4 +1,9 @@
+import { inspect } from 'node:util';
+import { describeValue, isNumericTypedArray, type NumericTypedArray, type VectorLike } from './arrays/vector';
 import { InputError, ShapeError } from './errors';
+import { arrayBundle, type ArrayBundle } from './print/html';
+import { formatArray } from './print/layout';
+import type { Tensor } from './tensor';
 
 /**
  * A dense float64 matrix, row-major. Rows are examples, columns are features
@@ -30,43 +35,58 @@ export class Matrix {
 
   /**
    * Builds a matrix from nested arrays (or returns a checked Matrix as is).
-   * A flat `number[]` is read as a column (n×1). Throws a {@link ShapeError} for
-   * empty or ragged input and an {@link InputError} for NaN or ±Infinity.
+   * Rows may be `number[]` or typed arrays (`Float64Array`, …); a flat
+   * `number[]` or a typed array is read as a column (n×1); a rank-2
+   * {@link Tensor} becomes a matrix sharing its data. Throws a
+   * {@link ShapeError} for empty or ragged input, or input of another kind
+   * (saying what was given and what is accepted), and an {@link InputError}
+   * for NaN or ±Infinity.
    *
    * @param name - what the argument is called, for error messages (e.g. `"x1"`).
    */
-  static from(a: MatrixLike | readonly number[], name = 'matrix'): Matrix {
+  static from(a: MatrixLike, name = 'matrix'): Matrix {
     if (a instanceof Matrix) {
       if (a.rows === 0 || a.cols === 0) throw new ShapeError(`${name} is empty (${a.rows}×${a.cols}); pass at least one row and one column`);
       checkFinite(a.data, a.cols, name);
       return a;
     }
+    if (isTensorShaped(a)) return fromTensor(a, name);
+    if (isNumericTypedArray(a)) {
+      if (a.length === 0) throw new ShapeError(`${name} is an empty ${a.constructor.name}; pass at least one number`);
+      const data = Float64Array.from(a);
+      checkFinite(data, 1, name);
+      return new Matrix(a.length, 1, data);
+    }
     if (!Array.isArray(a)) {
-      throw new ShapeError(`${name} must be a Matrix or an array of rows (number[][]), got ${describe(a)}`);
+      throw new ShapeError(`${name} must be a Matrix, an array of rows (number[][] or Float64Array[]) or a column (number[] or a typed array such as Float64Array), got ${describeValue(a)}`);
     }
     if (a.length === 0) throw new ShapeError(`${name} is empty; pass at least one row`);
-    if (!Array.isArray(a[0])) {
+    if (!isRow(a[0])) {
       const column = a as readonly unknown[];
       const data = new Float64Array(column.length);
       for (let i = 0; i < column.length; i++) {
-        if (typeof column[i] !== 'number') throw new ShapeError(`${name}[${i}] is ${describe(column[i])}; expected a number or a row array`);
+        if (typeof column[i] !== 'number') throw new ShapeError(`${name}[${i}] is ${describeValue(column[i])}; expected a number (a column) or, in every entry, a row array`);
         data[i] = column[i] as number;
       }
       checkFinite(data, 1, name);
       return new Matrix(column.length, 1, data);
     }
-    const rowsArr = a as readonly (readonly number[])[];
+    const rowsArr = a as readonly ArrayLike<number>[];
     const cols = rowsArr[0].length;
     if (cols === 0) throw new ShapeError(`${name} has rows of length 0; pass at least one column`);
     const data = new Float64Array(rowsArr.length * cols);
     for (let i = 0; i < rowsArr.length; i++) {
       const row = rowsArr[i];
-      if (!Array.isArray(row) || row.length !== cols) {
+      if (!isRow(row) || row.length !== cols) {
         throw new ShapeError(
-          `${name} is ragged: row 0 has ${cols} entries but row ${i} has ${Array.isArray(row) ? row.length : describe(row)}; every row must have the same length`,
+          `${name} is ragged: row 0 has ${cols} entries but row ${i} ${isRow(row) ? `has ${row.length}` : `is ${describeValue(row)}`}; every row must be an array (or typed array) of the same length`,
         );
       }
-      for (let j = 0; j < cols; j++) data[i * cols + j] = row[j];
+      for (let j = 0; j < cols; j++) {
+        const v = row[j];
+        if (typeof v !== 'number') throw new ShapeError(`${name}[${i}][${j}] is ${describeValue(v)}; expected a number`);
+        data[i * cols + j] = v;
+      }
     }
     checkFinite(data, cols, name);
     return new Matrix(rowsArr.length, cols, data);
@@ -174,13 +194,52 @@ export class Matrix {
     return m;
   }
 
+  /** The matrix as rows, numpy-style, summarised when large (see {@link printOptions}). */
   toString(): string {
-    return `Matrix(${this.rows}×${this.cols})`;
+    return formatArray('Matrix', [this.rows, this.cols], this.data);
+  }
+
+  /** What `console.log` and a tslab cell print: the rows (Node calls this through `util.inspect`). */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  /**
+   * The matrix as a notebook MIME bundle: the text picture and a compact HTML
+   * table. tslab prints a cell's value as text (through `util.inspect`); send
+   * this bundle (`show` of `@tangent-lab/display`, or `tslab.display.html(m.toBundle()['text/html'])`)
+   * for the table.
+   */
+  toBundle(): ArrayBundle {
+    return arrayBundle('Matrix', [this.rows, this.cols], this.data);
   }
 }
 
-/** Anything the public API accepts as a matrix. */
-export type MatrixLike = number[][] | Matrix;
+/**
+ * Anything the public API accepts as a matrix: a {@link Matrix}; rows as
+ * `number[][]` or typed arrays (`Float64Array[]`, e.g. `[m.row(0), m.row(1)]`);
+ * a column as `number[]` or a typed array (what `column()`, `diag()` and
+ * `random.normal(k, n)` return); or a rank-2 {@link Tensor}.
+ */
+export type MatrixLike = number[][] | Matrix | readonly (readonly number[] | NumericTypedArray)[] | VectorLike | Tensor;
+
+function isRow(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || isNumericTypedArray(v);
+}
+
+/** A Tensor, recognised by its fields (tensor.ts imports this file, not the other way round). */
+function isTensorShaped(v: unknown): v is Tensor {
+  return v !== null && typeof v === 'object' && Array.isArray((v as Tensor).shape) && (v as Tensor).data instanceof Float64Array;
+}
+
+function fromTensor(t: Tensor, name: string): Matrix {
+  const shape = t.shape;
+  if (shape.length === 2 || shape.length === 1) {
+    const m = new Matrix(shape[0], shape.length === 2 ? shape[1] : 1, t.data);
+    return Matrix.from(m, name);
+  }
+  throw new ShapeError(`${name} is a rank-${shape.length} Tensor of shape [${shape.join(', ')}], where a matrix (examples × features) is expected; use tensor.flatten() for an (n, ${shape.slice(1).reduce((a, b) => a * b, 1)}) matrix`);
+}
 
 function checkFinite(data: Float64Array, cols: number, name: string): void {
   for (let k = 0; k < data.length; k++) {
@@ -195,8 +254,3 @@ function checkFinite(data: Float64Array, cols: number, name: string): void {
   }
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return typeof v;
-}

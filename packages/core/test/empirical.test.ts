@@ -82,7 +82,7 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
     const net = NETS[0][1]();
     const { params } = net.init(random.key(3), 3);
     assert.throws(() => empirical.ntkFn(net.apply, { implementation: 'autodiff' as never }), (e: Error) => e instanceof InputError && /'structured' or 'jacobian'/.test(e.message));
-    assert.throws(() => empirical.ntkFn(net.apply)(x1, inputs(2, 4, 1), params), /different feature dimensions \(3 vs 4\)/);
+    assert.throws(() => empirical.ntkFn(net.apply)(x1, inputs(2, 4, 1), params), /different example shapes \(\(3\) vs \(4\)\)/);
     assert.throws(() => empirical.ntkFn(net.apply)([[NaN, 1, 2]], null, params), /non-finite/);
     assert.throws(() => empirical.ntkFn((() => 1) as never), /pass a network's apply/);
     assert.throws(() => empirical.ntkFn(net.apply)([[1, 2]], null, params), /input has 2 features but W is 3×48/);
@@ -121,9 +121,12 @@ describe('monteCarloKernelFn against the analytic kernels', () => {
     }
   });
 
-  it('rejects nSamples < 1 and a missing inputDim', () => {
+  it('rejects nSamples < 1, and infers the input shape from x1 when it is not given', () => {
     const net = stax.serial(stax.dense(8), stax.relu(), stax.dense(1));
     assert.throws(() => monteCarloKernelFn(net.init, net.apply, random.key(0), 0, { inputDim: 2 }), /nSamples must be an integer ≥ 1/);
-    assert.throws(() => monteCarloKernelFn(net.init, net.apply, random.key(0), 3, {} as never), /pass \{ inputDim \}/);
+    const x = inputs(4, 2, 3);
+    const inferred = monteCarloKernelFn(net.init, net.apply, random.key(0), 3)(x, null, 'nngp');
+    const given = monteCarloKernelFn(net.init, net.apply, random.key(0), 3, { inputShape: 2 })(x, null, 'nngp');
+    assert.deepEqual(inferred.data, given.data);
   });
 });

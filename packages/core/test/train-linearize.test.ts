@@ -144,7 +144,7 @@ describe('train.gradientDescent', () => {
 
   it('rejects bad input before the first step', () => {
     const y = x.map(() => [0, 0]);
-    assert.throws(() => train.gradientDescent(net.apply, params, x, y.slice(1), { learningRate: 1, steps: 1 }), (e: Error) => e instanceof ShapeError && /xTrain has 12 rows but yTrain has 11/.test(e.message));
+    assert.throws(() => train.gradientDescent(net.apply, params, x, y.slice(1), { learningRate: 1, steps: 1 }), (e: Error) => e instanceof ShapeError && /xTrain has 12 examples but yTrain has 11 rows/.test(e.message));
     assert.throws(() => train.gradientDescent(net.apply, params, x, x.map(() => [1, 0, 0]), { learningRate: 1, steps: 1, loss: 'crossEntropy' }), /2 outputs but yTrain has 3 columns; use one-hot labels/);
     assert.throws(() => train.gradientDescent(net.apply, params, x, x.map(() => [0.5, 0.4]), { learningRate: 1, steps: 1, loss: 'crossEntropy' }), /sum to 1 per row/);
     assert.throws(() => train.gradientDescent(net.apply, params, [[NaN, 0, 0]], [[0, 0]], { learningRate: 1, steps: 1 }), (e: Error) => e instanceof InputError && /non-finite/.test(e.message));

@@ -11,7 +11,10 @@
  * @packageDocumentation
  */
 export { MIME_TYPE, SPEC_VERSION } from './spec';
-export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec } from './spec';
-export { parseSpec } from './parse-spec';
+export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, DisplaySpec, PanelsSpec, TableSpec, ProgressSpec } from './spec';
+export { parseSpec, parseDisplaySpec } from './parse-spec';
 export { toPlotly, type PlotlyFigure } from './plotly/to-plotly';
+export { panelsToPlotly, plotHeight } from './plotly/panels';
+export { cellText } from './table-render';
+export { progressText } from './progress-render';
 export { LIGHT, DARK, seriesColor, type Theme } from './theme';

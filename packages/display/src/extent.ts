@@ -12,10 +12,13 @@ export function axisRanges(spec: FigureSpec): { x: Range; y: Range } {
   const xs: number[] = [];
   const ys: number[] = [];
   let heatmap: { x: Range; y: Range } | undefined;
+  let image: { x: Range; y: Range } | undefined;
   for (const trace of spec.traces) {
     if (trace.type === 'heatmap') heatmap = { x: cellRange(trace.x), y: cellRange(trace.y) };
+    else if (trace.type === 'image') image = joinRanges(image, { x: [trace.x0 - 0.5, trace.x0 + trace.width - 0.5], y: [trace.y0 - 0.5, trace.y0 + trace.height - 0.5] });
     else collect(trace, xs, ys);
   }
+  if (image) return image;
   for (const step of spec.slider?.steps ?? []) {
     for (const update of step) {
       for (const values of [update.y, update.lower, update.upper]) if (values) ys.push(...values);
@@ -29,7 +32,18 @@ export function axisRanges(spec: FigureSpec): { x: Range; y: Range } {
   return { x: padded(xs, spec.xAxis.log), y: padded(ys, spec.yAxis.log) };
 }
 
-function collect(trace: Exclude<TraceSpec, { type: 'heatmap' }>, xs: number[], ys: number[]): void {
+/** The smallest ranges holding both. */
+function joinRanges(a: { x: Range; y: Range } | undefined, b: { x: Range; y: Range }): { x: Range; y: Range } {
+  if (!a) return b;
+  return { x: [Math.min(a.x[0], b.x[0]), Math.max(a.x[1], b.x[1])], y: [Math.min(a.y[0], b.y[0]), Math.max(a.y[1], b.y[1])] };
+}
+
+/** Whether the y axis runs downwards: row 0 of a heatmap with origin 'upper', or images, at the top. */
+export function yDown(spec: FigureSpec): boolean {
+  return spec.traces.some((t) => (t.type === 'heatmap' && t.origin === 'upper') || t.type === 'image');
+}
+
+function collect(trace: Exclude<TraceSpec, { type: 'heatmap' | 'image' }>, xs: number[], ys: number[]): void {
   xs.push(...trace.x);
   if (trace.type === 'band') ys.push(...trace.lower, ...trace.upper);
   else ys.push(...trace.y);

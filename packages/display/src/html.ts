@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jsonForScript, scriptBody } from './escape';
-import { toPlotly } from './plotly/to-plotly';
-import type { FigureSpec } from './spec';
+import { plotHeight } from './plotly/panels';
+import { displayPlotly } from './render-display';
+import type { FigureSpec, PanelsSpec } from './spec';
 import { LIGHT } from './theme';
 
 /** Fired on `window` once an inlined plotly.js has run, for figures placed before it. */
@@ -17,22 +18,22 @@ function plotlyScript(): string {
 }
 
 /**
- * The `text/html` of a figure: self-contained and offline. It shows the
- * static SVG at once, so it is a correct picture where scripts do not run (an
- * untrusted notebook, GitHub's static view); where they do, a fixed loader
- * replaces it by the interactive plotly figure. The figure travels as JSON in a
+ * The interactive HTML of a figure, for pages (a notebook exported to HTML,
+ * `figure.save('x.html')`): the static SVG at once, so it is a correct picture
+ * where scripts do not run; where they do, a fixed loader replaces it by the
+ * interactive plotly figure. The figure travels as JSON in a
  * `<script type="application/json">` element, never inside executable code.
  *
- * With `includePlotly`, plotly.js itself is inlined (≈4.8 MB); without it, the
- * figure uses the plotly an earlier output of the same page loaded, and keeps
- * the static picture if there is none.
+ * With `includePlotly`, plotly.js itself is inlined (≈4.8 MB), once per page;
+ * without it, the figure uses the plotly an earlier part of the same page
+ * loaded (even one further down), and keeps the static picture if there is none.
  */
-export function renderHtml(spec: FigureSpec, svg: string, includePlotly: boolean): string {
+export function interactiveHtml(spec: FigureSpec | PanelsSpec, svg: string, includePlotly: boolean): string {
   const id = `tangent-lab-${randomBytes(8).toString('hex')}`;
   const parts = [
-    `<div class="tangent-lab-plot" id="${id}" style="max-width:100%;overflow-x:auto">`,
+    `<div class="tangent-lab-plot" id="${id}" data-height="${plotHeight(spec)}" style="max-width:100%;overflow-x:auto">`,
     `<div class="tangent-lab-static">${svg}</div>`,
-    `<script type="application/json" class="tangent-lab-figure">${jsonForScript(toPlotly(spec, LIGHT))}</script>`,
+    `<script type="application/json" class="tangent-lab-figure">${jsonForScript(displayPlotly(spec, LIGHT))}</script>`,
     '</div>',
   ];
   if (includePlotly) {
@@ -56,7 +57,7 @@ function loader(id: string): string {
     target.className = "tangent-lab-interactive";
     target.style.width = "100%";
     target.style.minWidth = "480px";
-    target.style.height = "420px";
+    target.style.height = (Number(root.getAttribute("data-height")) || 420) + "px";
     root.appendChild(target);
     Plotly.newPlot(target, figure.data, figure.layout, figure.config).then(function () {
       root.querySelector(".tangent-lab-static").style.display = "none";

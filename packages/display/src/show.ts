@@ -2,24 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { dataFrameBundle, isDataFrameLike, type DataFrameLike } from './dataframe';
 import { InputError } from './errors';
 import { Figure } from './figure';
+import type { DisplaySpec } from './spec';
 import { checkOptions, describe, optionalBoolean } from './input/options';
 import { kernelWriter } from './tslab-kernel';
 
 /** What {@link show} and {@link LiveDisplay.update} draw. */
-export type Showable = Figure | DataFrameLike;
+export type Showable = Figure<DisplaySpec> | DataFrameLike;
 
 /** Options of {@link show}. */
 export interface ShowOptions {
   /**
-   * Inline plotly.js into this figure's `text/html`. By default it is inlined
-   * into the first figure a kernel shows and later figures use that copy;
-   * pass true again if the output that carried it was cleared.
+   * Store the interactive figure with plotly.js (≈4.8 MB) in this output's
+   * `text/html`, for front ends without the Tangent Lab extension. Default
+   * false: the notebook stays light, the extension draws the figure
+   * interactively, and other front ends show the static SVG.
    */
   includePlotly?: boolean;
 }
-
-/** Whether this kernel has already sent plotly.js to the page. */
-let plotlySent = false;
 
 /**
  * Shows a figure or a danfojs DataFrame in the notebook: the whole MIME
@@ -34,10 +33,9 @@ let plotlySent = false;
  */
 export function show(value: Showable, options: ShowOptions = {}): void {
   checkOptions('show', options, ['includePlotly']);
-  const includePlotly = optionalBoolean('show', 'includePlotly', options.includePlotly) ?? !plotlySent;
+  const includePlotly = optionalBoolean('show', 'includePlotly', options.includePlotly) ?? false;
   const write = kernelWriter();
   write({ data: bundleOf(value, 'show', includePlotly), metadata: {}, transient: {} }, false);
-  if (includePlotly && value instanceof Figure) plotlySent = true;
 }
 
 /** A display that each {@link LiveDisplay.update} redraws in place. */
@@ -50,11 +48,7 @@ export interface LiveDisplay {
 
 /**
  * A display updated in place — a loss curve growing while a net trains —
- * instead of one new output per step.
- *
- * Updates never inline plotly.js (it would travel with every update): their
- * HTML uses the plotly an earlier `show()` loaded and otherwise shows the
- * static picture; with the JupyterLab extension they are interactive anyway.
+ * instead of one new output per step. Only its last state is saved.
  *
  * @example
  * ```ts

@@ -8,16 +8,28 @@
 /** The MIME type of our figures, rendered by the @tangent-lab/jupyterlab extension. */
 export const MIME_TYPE = 'application/vnd.tangent-lab.plot+json';
 
-/** Bumped when the shape of {@link FigureSpec} changes incompatibly. */
-export const SPEC_VERSION = 1;
+/**
+ * Bumped when the shape of {@link FigureSpec} changes. Version 2 added large
+ * heatmaps as an encoded grid, the heatmap `origin` and cell text, named and
+ * hidden axes, image grids, panels, tables and progress bars; renderers read
+ * versions 1 and 2.
+ */
+export const SPEC_VERSION = 2;
 
-/** Which builder made the figure. */
-export type FigureKind = 'gpBands' | 'lineChart' | 'heatmap';
+/** The versions `parseSpec` reads. */
+export const SPEC_VERSIONS: readonly number[] = [1, 2];
 
-/** One axis: its label and whether it is logarithmic. */
+/** Which builder made the figure (a plot: axes and traces). */
+export type FigureKind = 'gpBands' | 'lineChart' | 'heatmap' | 'imageGrid';
+
+/** One axis: its label, whether it is logarithmic, and optionally named ticks or no axis at all. */
 export interface AxisSpec {
   label?: string;
   log: boolean;
+  /** Ticks at these values with these texts (class names of a confusion matrix, say), instead of numbers. */
+  ticks?: { values: number[]; labels: string[] };
+  /** No ticks, no line, no grid (an image grid). */
+  hidden?: boolean;
 }
 
 /** `{ title }`, or `{}` when there is no title. */
@@ -62,16 +74,59 @@ export interface PointsTrace {
   y: number[];
 }
 
-/** A colour map of `z[i][j]` at `(x[j], y[i])`, with contour lines at `contours` levels. */
+/**
+ * A colour map of `z[i][j]` at `(x[j], y[i])`, with contour lines at
+ * `contours` levels. Small matrices travel as `z`, with their true values;
+ * large ones as `grid`, the means of blocks of entries (see {@link EncodedGrid}),
+ * with `x` and `y` the blocks' centres.
+ */
 export interface HeatmapTrace {
   type: 'heatmap';
   x: number[];
   y: number[];
-  z: number[][];
+  z?: number[][];
+  grid?: EncodedGrid;
   contours: number[];
+  /** Text written in each cell (rows × cols), e.g. the counts of a confusion matrix. */
+  text?: string[][];
+  /** `'upper'`: row 0 at the top (a matrix, as `imshow`); `'lower'`: y increases upwards. Version 1 figures are `'lower'`. */
+  origin: 'upper' | 'lower';
 }
 
-export type TraceSpec = BandTrace | LineTrace | PointsTrace | HeatmapTrace;
+/**
+ * A large matrix reduced to at most 100² cells (`GRID_MAX` in grid.ts): each cell is the
+ * mean of a block of `blockRows × blockCols` entries of the
+ * `sourceRows × sourceCols` matrix (the last blocks may be smaller), stored
+ * as 16-bit levels between `min` and `max` (an error of at most
+ * (max − min)/131070), base64 of little-endian uint16, row-major.
+ */
+export interface EncodedGrid {
+  rows: number;
+  cols: number;
+  min: number;
+  max: number;
+  blockRows: number;
+  blockCols: number;
+  sourceRows: number;
+  sourceCols: number;
+  data: string;
+}
+
+/**
+ * A picture: a PNG (base64) of `width × height` pixels placed with its
+ * top-left pixel's centre at (x0, y0), one data unit per pixel (y grows
+ * downwards), as an image grid lays out its images.
+ */
+export interface ImageTrace {
+  type: 'image';
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  png: string;
+}
+
+export type TraceSpec = BandTrace | LineTrace | PointsTrace | HeatmapTrace | ImageTrace;
 
 /** Text placed at a data point, in the colour of palette entry `color`. */
 export interface AnnotationSpec {
@@ -110,3 +165,38 @@ export interface FigureSpec {
   annotations: AnnotationSpec[];
   slider?: SliderSpec;
 }
+
+/** Several figures in a grid of panels, row by row (`null` leaves a panel empty). */
+export interface PanelsSpec {
+  version: typeof SPEC_VERSION;
+  kind: 'panels';
+  title?: string;
+  rows: number;
+  cols: number;
+  panels: (FigureSpec | null)[];
+}
+
+/** A table: column names and rows of cells (numbers, strings, or null for a missing value). */
+export interface TableSpec {
+  version: typeof SPEC_VERSION;
+  kind: 'table';
+  title?: string;
+  columns: string[];
+  rows: (number | string | null)[][];
+  /** Rows of the whole table; `rows` holds the first ones when the table is longer than a figure keeps. */
+  totalRows: number;
+}
+
+/** A progress bar's state: `done` of `total` steps after `seconds`; `finished` once `done()` was called. */
+export interface ProgressSpec {
+  version: typeof SPEC_VERSION;
+  kind: 'progress';
+  label: string;
+  done: number;
+  total: number;
+  seconds: number;
+  finished: boolean;
+}
+
+/** Anything `application/vnd.tangent-lab.plot+json` carries. */
+export type DisplaySpec = FigureSpec | PanelsSpec | TableSpec | ProgressSpec;

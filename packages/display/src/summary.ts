@@ -21,6 +21,8 @@ export function summarize(spec: FigureSpec): string {
       parts.push(`${t.name} (${t.x.length} points)`);
     } else if (t.type === 'points') {
       parts.push(`${t.name} (${t.x.length})`);
+    } else if (t.type === 'image') {
+      parts.push(spec.annotations.length ? `${spec.annotations.length} labelled images` : `a ${t.width}×${t.height} picture`);
     }
   }
   if (spec.slider) {

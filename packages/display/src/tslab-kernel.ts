@@ -22,10 +22,17 @@ export type WriteDisplayData = (content: DisplayContent, update: boolean) => voi
  * so no copy of tslab is loaded just to look.
  */
 export function kernelWriter(): WriteDisplayData {
+  const writer = findKernelWriter();
+  if (writer) return writer;
+  throw new KernelError('show() needs a running tslab kernel (a notebook cell); elsewhere use figure.toBundle() to get the MIME bundle, or figure.toString() for a summary');
+}
+
+/** The running tslab kernel's display writer, or undefined outside a kernel. */
+export function findKernelWriter(): WriteDisplayData | undefined {
   for (const [file, mod] of Object.entries(require.cache)) {
     if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
     const writer = (mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
     if (typeof writer === 'function') return writer as WriteDisplayData;
   }
-  throw new KernelError('show() needs a running tslab kernel (a notebook cell); elsewhere use figure.toBundle() to get the MIME bundle, or figure.toString() for a summary');
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gpBands, LIGHT, MIME_TYPE, parseSpec, toPlotly } from '@tangent-lab/display';
+import { gpBands, interactiveNotebook, LIGHT, MIME_TYPE, parseSpec, toPlotly } from '@tangent-lab/display';
 
 const x = [0, 1, 2, 3];
 const T = [0, 10, 100];
@@ -34,15 +34,38 @@ test('the bundle holds the four representations, one-line text, and the figure a
   assert.ok(!bundle['text/plain'].includes('\n'));
 });
 
-test('text/html carries the static SVG, the plotly figure as JSON, and plotly itself only when asked', () => {
-  const without = trajectory.toBundle({ includePlotly: false })['text/html'];
-  const withPlotly = trajectory.toBundle()['text/html'];
-  assert.ok(without.includes('<svg '), 'static picture inside');
-  assert.deepEqual(embeddedFigure(without), JSON.parse(JSON.stringify(toPlotly(trajectory.spec, LIGHT))));
-  assert.ok(!without.includes('plotly.js v'), 'no plotly source');
+test('text/html is the static SVG by default: no script, no plotly; the interactive page only when asked', () => {
+  const bundle = trajectory.toBundle();
+  const html = bundle['text/html'];
+  assert.ok(html.includes(bundle['image/svg+xml']), 'the static picture');
+  assert.ok(!/<script/i.test(html), 'no script at all');
+  assert.ok(html.length < 20_000);
+  const withPlotly = trajectory.toBundle({ includePlotly: true })['text/html'];
+  assert.deepEqual(embeddedFigure(withPlotly), JSON.parse(JSON.stringify(toPlotly(trajectory.spec, LIGHT))));
   assert.ok(withPlotly.includes('plotly.js v4'), 'plotly inlined');
-  assert.ok(withPlotly.length > 3_000_000 && without.length < 100_000);
-  assert.ok(!/https?:\/\/[^"'\s]*\.js/.test(without), 'loads no script from the network');
+  assert.ok(withPlotly.length > 3_000_000);
+  assert.ok(!/https?:\/\/[^"'\s]*\.js/.test(withPlotly.replace(/<script>[\s\S]*plotly\.js v4[\s\S]*?<\/script>/, '')), 'loads no script from the network');
+});
+
+test('interactiveNotebook: every figure becomes interactive and plotly travels once per page', () => {
+  const figure = trajectory.toBundle();
+  const notebook = {
+    nbformat: 4,
+    cells: [
+      { cell_type: 'markdown', source: 'x' },
+      { cell_type: 'code', outputs: [{ output_type: 'display_data', data: figure }] },
+      { cell_type: 'code', outputs: [{ output_type: 'stream', text: 'hi' }, { output_type: 'display_data', data: figure }] },
+    ],
+  };
+  const page = interactiveNotebook(notebook);
+  const htmls = page.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data).map((o) => String(o.data!['text/html']));
+  assert.equal(htmls.length, 2);
+  assert.ok(htmls[0].includes('plotly.js v4') && !htmls[1].includes('plotly.js v4'), 'plotly in the first figure only');
+  for (const html of htmls) assert.deepEqual(embeddedFigure(html), JSON.parse(JSON.stringify(toPlotly(trajectory.spec, LIGHT))));
+  assert.equal(notebook.cells[1].outputs![0].data!['text/html'], figure['text/html'], 'the notebook itself is unchanged');
+  const crafted = JSON.parse(JSON.stringify(notebook));
+  crafted.cells[1].outputs[0].data[MIME_TYPE].title = 42;
+  assert.throws(() => interactiveNotebook(crafted), /figure\.title must be a string/, 'figures are checked');
 });
 
 test('the plotly slider steps replace band and mean for each time', () => {
@@ -74,8 +97,9 @@ test('samples drawn from cov have the covariance they were drawn from', () => {
 
 test('parseSpec rejects crafted figures', () => {
   const spec = JSON.parse(JSON.stringify(trajectory.spec));
-  assert.throws(() => parseSpec({ ...spec, version: 2 }), /version 2 is not supported/);
+  assert.throws(() => parseSpec({ ...spec, version: 3 }), /version 3 is not supported/);
   assert.throws(() => parseSpec({ ...spec, traces: [{ ...spec.traces[0], x: ['<img src=x>', 1, 2, 3] }] }), /x\[0\] must be a finite number/);
-  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'image', source: 'http://example.com/x.png' }] }), /type must be one of/);
+  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'picture', source: 'http://example.com/x.png' }] }), /type must be one of/);
+  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'image', x0: 0, y0: 0, width: 1, height: 1, png: 'http://example.com/x.png' }] }), /png must be a PNG, base64/);
   assert.throws(() => parseSpec({ ...spec, title: { text: 'x' } }), /figure\.title must be a string/);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dataFrameBundle, escapeXml, gpBands, jsonForScript, lineChart, toPlotly, LIGHT } from '@tangent-lab/display';
+import { dataFrameBundle, escapeXml, gpBands, interactiveNotebook, jsonForScript, lineChart, toPlotly, LIGHT } from '@tangent-lab/display';
 import { elements, parseXml } from './xml';
 
 const PAYLOADS = ['<img src=x onerror=alert(1)>', '</script><script>alert(2)</script>', '"><svg onload=alert(3)>', "' onmouseover='alert(4)", '<!--', '&amp; \u0001'];
@@ -27,13 +27,18 @@ test('user strings stay text in the SVG: no element or attribute comes from them
 
 test('user strings cannot leave the JSON element or reach a script in the HTML', () => {
   for (const payload of PAYLOADS) {
-    const html = figureWith(payload).toBundle({ includePlotly: false })['text/html'];
-    // Only our own two script elements: the figure JSON and the fixed loader.
-    assert.equal(html.match(/<script/gi)?.length, 2, payload);
-    assert.equal(html.match(/<\/script/gi)?.length, 2, payload);
-    assert.ok(!html.includes('<img'), payload);
-    assert.equal(html.match(/<svg/gi)?.length, 1, `only the static picture's svg: ${payload}`);
-    const loader = html.slice(html.lastIndexOf('<script>'));
+    const stored = figureWith(payload).toBundle()['text/html'];
+    assert.ok(!/<script/i.test(stored) && !stored.includes('<img'), `the stored HTML has no script and no image: ${payload}`);
+    const html = interactiveNotebook({ cells: [{ cell_type: 'code', outputs: [{ output_type: 'display_data', data: figureWith(payload).toBundle() }] }] })
+      .cells[0].outputs![0].data!['text/html'] as string;
+    // Only our own scripts: plotly, the figure JSON and the fixed loader.
+    const withoutPlotly = html.replace(/<script>[\s\S]*?plotly\.js v4[\s\S]*?tangent-lab:plotly-ready[^<]*<\/script>/, '');
+    assert.equal(withoutPlotly.match(/<script/gi)?.length, 2, payload);
+    assert.equal(withoutPlotly.match(/<\/script/gi)?.length, 2, payload);
+    const loaderOnly = withoutPlotly;
+    assert.ok(!loaderOnly.includes('<img'), payload);
+    assert.equal(loaderOnly.match(/<svg/gi)?.length, 1, `only the static picture's svg: ${payload}`);
+    const loader = loaderOnly.slice(loaderOnly.lastIndexOf('<script>'));
     assert.ok(!loader.includes('alert'), 'the loader holds no user data');
   }
 });

@@ -1,11 +1,12 @@
 import { product } from '../linalg/product';
-import type { Matrix, MatrixLike } from '../matrix';
+import type { Matrix } from '../matrix';
+import type { InputLike } from '../tensor';
 import { differentiable, type Network } from '../models/differentiable';
 import type { Params } from '../stax/types';
 import { kernelInputs } from './inputs';
 
 /** An empirical kernel of one network: (x1, x2 | null, params) → kernel matrix. */
-export type EmpiricalKernelFn = (x1: MatrixLike, x2: MatrixLike | null, params: Params) => Matrix;
+export type EmpiricalKernelFn = (x1: InputLike, x2: InputLike | null, params: Params) => Matrix;
 
 /**
  * The empirical NNGP of one finite network, 𝒦̂(x, x′) = f(x)·f(x′)/k, the

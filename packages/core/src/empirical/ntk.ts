@@ -3,6 +3,7 @@ import { backendOption, type TfjsBackend } from '../engines/tfjs/backend';
 import { tfjsNtkFn, type TfjsEmpiricalKernelFn, type TfjsModelFn, type TfjsParams } from '../engines/tfjs/ntk';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
+import { exampleCount, sliceExamples, type Examples } from '../examples';
 import { Matrix } from '../matrix';
 import { differentiable, isNetwork, type Differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
@@ -41,7 +42,11 @@ interface Visit { layer: LayerImpl; params: Params; cache: unknown; gOut: Tensor
 /** Every parameterised layer's (cache, output gradient) in one backward pass seeded at output o. */
 function visits(model: Differentiable, params: Params, cache: unknown, rows: number, cols: number, o: number): Visit[] {
   const seen: Visit[] = [];
-  model.gradient(params, cache, seed(rows, cols, o), (layer, p, c, g) => seen.push({ layer, params: p, cache: c, gOut: g }));
+  model.gradient(params, cache, seed(rows, cols, o), (layer, p, c, g) => {
+    seen.push({ layer, params: p, cache: c, gOut: g });
+    // The Grams need only the caches and signals seen here, not ∂f/∂θ itself.
+    return 'skipParams';
+  });
   return seen;
 }
 
@@ -51,14 +56,15 @@ function visits(model: Differentiable, params: Params, cache: unknown, rows: num
  * the layer contributes s²(X₁X₂ᵀ) ⊙ (Δ₁Δ₂ᵀ) + s_b² Δ₁Δ₂ᵀ. Cost: k backward
  * passes and two Grams per layer; the Jacobian is never formed.
  */
-function structured(model: Differentiable, params: Params, a: Matrix, b: Matrix | null): Matrix {
+function structured(model: Differentiable, params: Params, a: Examples, b: Examples | null): Matrix {
   const fa = model.forward(params, a);
   const fb = b === null ? fa : model.forward(params, b);
   const k = fa.out.cols;
-  const rowsB = b === null ? a.rows : b.rows;
-  const theta = new Float64Array(a.rows * rowsB);
+  const rowsA = exampleCount(a);
+  const rowsB = b === null ? rowsA : exampleCount(b);
+  const theta = new Float64Array(rowsA * rowsB);
   for (let o = 0; o < k; o++) {
-    const va = visits(model, params, fa.cache, a.rows, k, o);
+    const va = visits(model, params, fa.cache, rowsA, k, o);
     const vb = b === null ? va : visits(model, params, fb.cache, rowsB, k, o);
     va.forEach((v, l) => {
       if (!v.layer.gradientGram) throw new InputError(`empirical.ntkFn: layer ${v.layer.name} has parameters but no gradientGram; use implementation: 'jacobian'`);
@@ -67,15 +73,15 @@ function structured(model: Differentiable, params: Params, a: Matrix, b: Matrix 
     });
   }
   for (let i = 0; i < theta.length; i++) theta[i] /= k;
-  return new Matrix(a.rows, rowsB, theta);
+  return new Matrix(rowsA, rowsB, theta);
 }
 
 /** Rows [r0, r1) of the per-example Jacobian J (row = example × output, columns = parameters). */
-function jacobianRows(model: Differentiable, params: Params, x: Matrix, r0: number, r1: number, size: number): { j: Float64Array; k: number } {
+function jacobianRows(model: Differentiable, params: Params, x: Examples, r0: number, r1: number, size: number): { j: Float64Array; k: number } {
   let k = 0;
   let j = new Float64Array(0);
   for (let r = r0; r < r1; r++) {
-    const xi = x.sliceRows(r, r + 1);
+    const xi = sliceExamples(x, r, r + 1);
     const { out, cache } = model.forward(params, xi);
     if (k === 0) {
       k = out.cols;
@@ -97,16 +103,17 @@ function jacobianRows(model: Differentiable, params: Params, x: Matrix, r0: numb
  * eq. (5) literally: Θ̂ = J₁J₂ᵀ from per-example Jacobians (one backward pass
  * per example and output), in blocks of rows that fit `memoryLimit`.
  */
-function jacobian(model: Differentiable, params: Params, a: Matrix, b: Matrix | null, memoryLimit: number): Matrix {
+function jacobian(model: Differentiable, params: Params, a: Examples, b: Examples | null, memoryLimit: number): Matrix {
   const size = leaves(params).reduce((s, v) => s + v.length, 0);
-  const k = model.forward(params, a.sliceRows(0, 1)).out.cols;
-  const rowsB = b === null ? a.rows : b.rows;
+  const k = model.forward(params, sliceExamples(a, 0, 1)).out.cols;
+  const rowsA = exampleCount(a);
+  const rowsB = b === null ? rowsA : exampleCount(b);
   const block = Math.max(1, Math.floor(memoryLimit / (2 * 8 * size * k)));
-  const theta = new Matrix(a.rows, rowsB);
+  const theta = new Matrix(rowsA, rowsB);
   const backend = activeBackend();
   const other = b ?? a;
-  for (let i0 = 0; i0 < a.rows; i0 += block) {
-    const i1 = Math.min(i0 + block, a.rows);
+  for (let i0 = 0; i0 < rowsA; i0 += block) {
+    const i1 = Math.min(i0 + block, rowsA);
     const ja = jacobianRows(model, params, a, i0, i1, size).j;
     for (let j0 = b === null ? i0 : 0; j0 < rowsB; j0 += block) {
       const j1 = Math.min(j0 + block, rowsB);

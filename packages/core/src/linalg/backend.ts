@@ -44,3 +44,17 @@ export function fallbackExplanation(): string | undefined {
   activeBackend();
   return fallbackReason;
 }
+
+/**
+ * Runs `fn` with `backend` as the active backend, then restores the previous
+ * one (used to time every routine of a computation, see `linalg.profile`).
+ */
+export function withBackend<T>(backend: LinalgBackend, fn: () => T): T {
+  const previous = activeBackend();
+  active = backend;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}

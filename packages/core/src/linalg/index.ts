@@ -9,6 +9,7 @@ import { Matrix, type MatrixLike } from '../matrix';
 import { activeBackend, fallbackExplanation } from './backend';
 
 export { BACKEND_ENV } from './backend';
+export { profile, type LinalgProfile } from './profile';
 export type { LinalgBackend } from './backend-interface';
 
 /** Which engine this process uses: `'openblas'` or `'typescript'`. */
@@ -16,10 +17,16 @@ export function backend(): 'openblas' | 'typescript' {
   return activeBackend().name;
 }
 
-/** The engine in use and, for the fallback, why OpenBLAS was not used. */
-export function backendInfo(): { name: 'openblas' | 'typescript'; reason?: string } {
+/**
+ * The engine in use and, for the fallback, why OpenBLAS was not used; for
+ * OpenBLAS, its kernel family (`core`, e.g. `'SkylakeX'`) and thread count.
+ * A `core` of `'Prescott'` on a modern CPU means generic SSE3 kernels, several
+ * times slower: set `OPENBLAS_CORETYPE` (see the README).
+ */
+export function backendInfo(): { name: 'openblas' | 'typescript'; reason?: string; core?: string; threads?: number } {
   const reason = fallbackExplanation();
-  return reason === undefined ? { name: backend() } : { name: backend(), reason };
+  if (reason !== undefined) return { name: backend(), reason };
+  return { name: backend(), ...activeBackend().info?.() };
 }
 
 /** Relative tolerance for "symmetric": |a_ij − a_ji| ≤ tol · max|a|. */

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import type { LinalgBackend } from './backend-interface';
 
 /**
@@ -14,6 +15,9 @@ const ROW_MAJOR = 101;
 const NO_TRANS = 111;
 const TRANS = 112;
 const UPPER = 121;
+const LOWER = 122;
+const RIGHT = 142;
+const NON_UNIT = 131;
 
 const LIBRARY_CANDIDATES = [
   'libopenblas.so.0',
@@ -27,8 +31,8 @@ const LAPACK_CANDIDATES = ['liblapack.so.3', 'liblapack.so', 'liblapack.dylib'];
 type Fn = (...args: unknown[]) => unknown;
 
 interface Symbols {
-  dgemm: Fn; dsyrk: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
-  setThreads: Fn | null; getThreads: Fn | null;
+  dgemm: Fn; dsyrk: Fn; dsyr2k: Fn; dtrmm: Fn; dtrsm: Fn; dpstrf: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
+  setThreads: Fn | null; getThreads: Fn | null; setThreadsLocal: Fn | null; corename: Fn | null;
 }
 
 // Fortran character arguments carry hidden length arguments (size_t) at the
@@ -36,6 +40,10 @@ interface Symbols {
 const PROTOTYPES = {
   dgemm: 'void cblas_dgemm(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)',
   dsyrk: 'void cblas_dsyrk(int, int, int, int, int, double, const double *, int, double, double *, int)',
+  dsyr2k: 'void cblas_dsyr2k(int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)',
+  dtrmm: 'void cblas_dtrmm(int, int, int, int, int, int, int, double, const double *, int, double *, int)',
+  dtrsm: 'void cblas_dtrsm(int, int, int, int, int, int, int, double, const double *, int, double *, int)',
+  dpstrf: 'void dpstrf_(const char *, const int *, double *, const int *, int *, int *, const double *, double *, int *, size_t)',
   dsyevd: 'void dsyevd_(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *, const int *, int *, size_t, size_t)',
   dpotrf: 'void dpotrf_(const char *, const int *, double *, const int *, int *, size_t)',
   dpotrs: 'void dpotrs_(const char *, const int *, const int *, const double *, const int *, double *, const int *, int *, size_t)',
@@ -55,10 +63,66 @@ function loadFirst(koffi: { load(path: string): unknown }, candidates: string[])
   throw new Error(`could not load OpenBLAS (${errors.join('; ')})`);
 }
 
+/**
+ * The OpenBLAS kernel family for this CPU, from its instruction-set flags, or
+ * undefined to leave the choice to OpenBLAS. Why: a DYNAMIC_ARCH OpenBLAS
+ * older than the CPU does not recognise its model number and falls back to
+ * generic SSE3 kernels ("Prescott"). Debian 12's 0.3.21 does this on Sapphire
+ * and Emerald Rapids: dgemm ran at 30 GFLOP/s instead of 133 on 2 cores
+ * (measured). For float64 every AVX-512 Intel and AMD target of OpenBLAS uses
+ * the SkylakeX kernels, and every AVX2 one the Haswell kernels, so naming the
+ * family from the flags loses nothing when OpenBLAS would have known the CPU.
+ */
+export function coreTypeForFlags(flags: ReadonlySet<string>): string | undefined {
+  if (['avx512f', 'avx512dq', 'avx512cd', 'avx512bw', 'avx512vl'].every((f) => flags.has(f))) return 'SkylakeX';
+  if (flags.has('avx2') && flags.has('fma')) return 'Haswell';
+  return undefined;
+}
+
+/** The CPU's instruction-set flags (Linux /proc/cpuinfo; empty elsewhere). */
+function cpuFlags(): Set<string> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const text: string = require('node:fs').readFileSync('/proc/cpuinfo', 'utf8');
+    const line = /^flags\s*:(.*)$/m.exec(text);
+    return new Set(line ? line[1].trim().split(/\s+/) : []);
+  } catch {
+    return new Set();
+  }
+}
+
+type Koffi = { load(path: string): unknown };
+
+/**
+ * Loads OpenBLAS with OPENBLAS_CORETYPE set to {@link coreTypeForFlags}'s
+ * choice unless the user set it. The variable is read once, by the library's
+ * constructor at load time; it is set through libc (worker threads have their
+ * own copy of process.env, which native code does not see) and removed
+ * afterwards, so child processes (numpy baselines, workers) see the
+ * environment the user gave.
+ */
+function loadBlas(koffi: Koffi): { func(p: string): Fn } {
+  const forced = process.env.OPENBLAS_CORETYPE === undefined && process.platform === 'linux' ? coreTypeForFlags(cpuFlags()) : undefined;
+  let libc: { func(p: string): Fn } | undefined;
+  if (forced !== undefined) {
+    try {
+      libc = koffi.load('libc.so.6') as { func(p: string): Fn };
+      libc.func('int setenv(const char *, const char *, int)')('OPENBLAS_CORETYPE', forced, 1);
+    } catch {
+      libc = undefined;
+    }
+  }
+  try {
+    return loadFirst(koffi, LIBRARY_CANDIDATES).lib;
+  } finally {
+    libc?.func('int unsetenv(const char *)')('OPENBLAS_CORETYPE');
+  }
+}
+
 function bind(): Symbols {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const koffi = require('koffi');
-  const blas = loadFirst(koffi, LIBRARY_CANDIDATES).lib;
+  const blas = loadBlas(koffi);
   let lapack = blas;
   try {
     blas.func(PROTOTYPES.dsyevd);
@@ -68,6 +132,10 @@ function bind(): Symbols {
   return {
     dgemm: blas.func(PROTOTYPES.dgemm),
     dsyrk: blas.func(PROTOTYPES.dsyrk),
+    dsyr2k: blas.func(PROTOTYPES.dsyr2k),
+    dtrmm: blas.func(PROTOTYPES.dtrmm),
+    dtrsm: blas.func(PROTOTYPES.dtrsm),
+    dpstrf: lapack.func(PROTOTYPES.dpstrf),
     dsyevd: lapack.func(PROTOTYPES.dsyevd),
     dpotrf: lapack.func(PROTOTYPES.dpotrf),
     dpotrs: lapack.func(PROTOTYPES.dpotrs),
@@ -75,6 +143,9 @@ function bind(): Symbols {
     dgetrs: lapack.func(PROTOTYPES.dgetrs),
     setThreads: optional(blas, 'void openblas_set_num_threads(int)'),
     getThreads: optional(blas, 'int openblas_get_num_threads()'),
+    // OpenBLAS ≥ 0.3.27 only (Debian 12 ships 0.3.21).
+    setThreadsLocal: optional(blas, 'int openblas_set_num_threads_local(int)'),
+    corename: optional(blas, 'const char *openblas_get_corename()'),
   };
 }
 
@@ -95,26 +166,64 @@ const SINGLE_THREAD_BELOW = 1 << 22;
 
 const int = (v: number) => Int32Array.of(v);
 
+/** Copies the upper triangle of a row-major n×n matrix onto its lower one. */
+function mirrorUpper(c: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
+  }
+}
+
 function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
   }
 }
 
-/** Loads the native libraries; throws (with the paths tried) when they are absent. */
+/**
+ * Loads the native libraries; throws (with the paths tried) when they are absent.
+ *
+ * Threads: OpenBLAS's thread count is one process-wide setting (before 0.3.27,
+ * which adds a per-thread one), and changing it while another thread computes
+ * races. So only the main thread ever sets it. Worker threads of our pool run
+ * their products on one BLAS thread: with a per-thread setting they pin
+ * themselves; without one the pool holds the whole process at one thread
+ * while they work ({@link LinalgBackend.holdOneThread}). Calls from several
+ * threads at once are safe in the pthread build: a one-thread call goes
+ * straight to the serial kernel (buffer allocation is locked), and
+ * multi-threaded level-3 calls are serialised by OpenBLAS itself (0.3.4+).
+ */
 export function createOpenblasBackend(): LinalgBackend {
   const s = bind();
   const threads = s.getThreads ? (s.getThreads() as number) : 1;
+  const inWorker = !isMainThread;
+  if (inWorker && s.setThreadsLocal) s.setThreadsLocal(1);
   let current = threads;
-  const useThreads = (work: number) => {
-    const wanted = work < SINGLE_THREAD_BELOW ? 1 : threads;
+  let holds = 0;
+  const setThreads = (wanted: number) => {
     if (wanted !== current && s.setThreads) {
       s.setThreads(wanted);
       current = wanted;
     }
   };
+  const useThreads = (work: number) => {
+    if (inWorker) return;
+    setThreads(holds > 0 || work < SINGLE_THREAD_BELOW ? 1 : threads);
+  };
+  const core = s.corename ? String(s.corename()) : 'unknown';
   return {
     name: 'openblas',
+    info: () => ({ core, threads }),
+
+    holdOneThread() {
+      if (inWorker) return () => {};
+      holds++;
+      setThreads(1);
+      let released = false;
+      return () => {
+        if (!released) holds--;
+        released = true;
+      };
+    },
 
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
@@ -126,9 +235,48 @@ export function createOpenblasBackend(): LinalgBackend {
     syrk(n, k, a, c) {
       useThreads(n * n * k);
       s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1.0, a, k, 0.0, c, n);
+      mirrorUpper(c, n);
+    },
+
+    syrkUpdate(n, k, alpha, a, beta, c) {
+      if (n === 0) return;
+      useThreads(n * n * k);
+      s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, alpha, a, k, beta, c, n);
+      mirrorUpper(c, n);
+    },
+
+    syr2k(n, k, alpha, a, b, beta, c) {
+      if (n === 0) return;
+      useThreads(2 * n * n * k);
+      s.dsyr2k(ROW_MAJOR, UPPER, NO_TRANS, n, k, alpha, a, k, b, k, beta, c, n);
+      mirrorUpper(c, n);
+    },
+
+    trmmRightLower(m, n, l, b) {
+      if (m === 0 || n === 0) return;
+      useThreads(m * n * n);
+      s.dtrmm(ROW_MAJOR, RIGHT, LOWER, NO_TRANS, NON_UNIT, m, n, 1.0, l, n, b, n);
+    },
+
+    trsmRightLowerTrans(m, n, l, b) {
+      if (m === 0 || n === 0) return;
+      useThreads(m * n * n);
+      s.dtrsm(ROW_MAJOR, RIGHT, LOWER, TRANS, NON_UNIT, m, n, 1.0, l, n, b, n);
+    },
+
+    pstrf(n, a, piv) {
+      // Column-major 'U' is row-major 'L' (the input is symmetric): Pᵀ A P = L Lᵀ.
+      useThreads(n * n * n);
+      const rank = new Int32Array(1);
+      const info = new Int32Array(1);
+      s.dpstrf('U', int(n), a, int(n), piv, rank, Float64Array.of(-1), new Float64Array(2 * n), info, 1);
+      if (info[0] < 0) throw new Error(`dpstrf: illegal argument ${-info[0]}`);
+      const r = rank[0];
       for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
+        for (let j = Math.min(i + 1, r); j < n; j++) a[i * n + j] = 0;
+        piv[i] -= 1;
       }
+      return r;
     },
 
     syevd(n, a, w) {

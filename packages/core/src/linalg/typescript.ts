@@ -11,6 +11,9 @@ import type { LinalgBackend } from './backend-interface';
 export const typescriptBackend: LinalgBackend = {
   name: 'typescript',
 
+  // Single-threaded already.
+  holdOneThread: () => () => {},
+
   gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
     const bt = transB ? b : transposeCopy(b, k, n);
     for (let i = 0; i < m; i++) {
@@ -39,6 +42,97 @@ export const typescriptBackend: LinalgBackend = {
         c[j * n + i] = s;
       }
     }
+  },
+
+  syrkUpdate(n, k, alpha, a, beta, c) {
+    for (let i = 0; i < n; i++) {
+      const ai = i * k;
+      for (let j = i; j < n; j++) {
+        const aj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[ai + p] * a[aj + p];
+        const v = alpha * s + (beta === 0 ? 0 : beta * c[i * n + j]);
+        c[i * n + j] = v;
+        c[j * n + i] = v;
+      }
+    }
+  },
+
+  syr2k(n, k, alpha, a, b, beta, c) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p] + b[i * k + p] * a[j * k + p];
+        const v = alpha * s + (beta === 0 ? 0 : beta * c[i * n + j]);
+        c[i * n + j] = v;
+        c[j * n + i] = v;
+      }
+    }
+  },
+
+  trmmRightLower(m, n, l, b) {
+    // (B L)[i, j] = Σ_{p ≥ j} B[i, p] L[p, j]: increasing j only reads entries not yet overwritten.
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = j; p < n; p++) s += b[row + p] * l[p * n + j];
+        b[row + j] = s;
+      }
+    }
+  },
+
+  trsmRightLowerTrans(m, n, l, b) {
+    // X Lᵀ = B row by row: X[i, j] = (B[i, j] − Σ_{p<j} X[i, p] L[j, p]) / L[j, j].
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      for (let j = 0; j < n; j++) {
+        let s = b[row + j];
+        for (let p = 0; p < j; p++) s -= b[row + p] * l[j * n + p];
+        b[row + j] = s / l[j * n + j];
+      }
+    }
+  },
+
+  pstrf(n, a, piv) {
+    // Outer-product Cholesky, pivoting on the largest remaining diagonal entry;
+    // stops, as LAPACK's dpstrf, when it falls below n·ε·max diag.
+    for (let i = 0; i < n; i++) piv[i] = i;
+    let maxDiag = 0;
+    for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, a[i * n + i]);
+    const tol = n * Number.EPSILON * maxDiag;
+    let rank = n;
+    for (let j = 0; j < n; j++) {
+      let p = j;
+      for (let i = j + 1; i < n; i++) if (a[i * n + i] > a[p * n + p]) p = i;
+      if (!(a[p * n + p] > tol)) {
+        rank = j;
+        break;
+      }
+      if (p !== j) {
+        swapRows(a, n, p, j);
+        for (let i = 0; i < n; i++) {
+          const t = a[i * n + p];
+          a[i * n + p] = a[i * n + j];
+          a[i * n + j] = t;
+        }
+        const t = piv[p];
+        piv[p] = piv[j];
+        piv[j] = t;
+      }
+      const d = Math.sqrt(a[j * n + j]);
+      a[j * n + j] = d;
+      for (let i = j + 1; i < n; i++) a[i * n + j] /= d;
+      // Schur complement of the trailing block, both triangles (kept symmetric for the pivot swaps).
+      for (let i = j + 1; i < n; i++) {
+        const lij = a[i * n + j];
+        for (let q = j + 1; q < n; q++) a[i * n + q] -= lij * a[q * n + j];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = Math.min(i + 1, rank); j < n; j++) a[i * n + j] = 0;
+    }
+    return rank;
   },
 
   syevd(n, a, w) {

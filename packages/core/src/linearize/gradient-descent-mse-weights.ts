@@ -6,7 +6,7 @@ import { differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { axpy, checkSameStructure, cloneParams } from '../params/tree';
 import type { Params } from '../stax/types';
-import { diagRegArg, learningRateArg, matrixArg, timesArg } from '../predict/inputs';
+import { learningRateArg, matrixArg, regularizerArg, timesArg } from '../predict/inputs';
 import { scaleRows } from '../predict/scale-rows';
 import { gain, spectrum } from '../predict/spectrum';
 
@@ -15,6 +15,8 @@ export interface GradientDescentMseWeightsOptions {
   learningRate?: number;
   /** Diagonal regulariser relative to mean(diag Θ₀) (default 0). */
   diagReg?: number;
+  /** Add `diagReg` to the diagonal as is, not scaled by mean(diag Θ₀) (default false). */
+  diagRegAbsoluteScale?: boolean;
 }
 
 /** The weights function returned by {@link gradientDescentMseWeights}. */
@@ -57,19 +59,21 @@ export function gradientDescentMseWeights(
   options: GradientDescentMseWeightsOptions = {},
 ): GradientDescentMseWeightsFn {
   const where = 'predict.gradientDescentMseWeights';
-  checkOptions(where, options, ['learningRate', 'diagReg']);
+  checkOptions(where, options, ['learningRate', 'diagReg', 'diagRegAbsoluteScale']);
   const model = differentiable(where, apply);
-  const x = matrixArg(where, 'xTrain', xTrain);
+  const x = matrixArg(where, 'xTrain', xTrain).clone(); // the forward cache below may keep it
   const y = matrixArg(where, 'yTrain', yTrain, x.rows);
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
-  const diagReg = diagRegArg(where, options.diagReg ?? 0);
-  const { out: f0, cache } = model.forward(params0, x);
+  const reg = regularizerArg(where, options);
+  // θ₀ is copied: updating params0 in place later must not move these weights.
+  const theta0 = cloneParams(params0);
+  const { out: f0, cache } = model.forward(theta0, x);
   if (f0.cols !== 1) {
     throw new ShapeError(`${where}: the network has ${f0.cols} outputs; eq. 9 is computed here for one output (train one network per output column)`);
   }
   if (y.cols !== 1) throw new ShapeError(`${where}: yTrain has ${y.cols} columns but the network has one output`);
-  const theta = ntkFn(model.layer)(x, null, params0);
-  const { values, vectors } = spectrum(where, 'the empirical NTK Θ₀ of the training set', theta, diagReg);
+  const theta = ntkFn(model.layer)(x, null, theta0);
+  const { values, vectors } = spectrum(where, 'the empirical NTK Θ₀ of the training set', theta, reg);
   // The residual at t = 0 in the eigenbasis of Θ₀.
   const z = product(vectors, new Matrix(y.rows, 1, f0.data.map((v, i) => v - y.data[i])), true);
   const normalization = y.rows;
@@ -79,9 +83,9 @@ export function gradientDescentMseWeights(
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
       const coefficients = product(vectors, scaleRows(z, values.map((l) => gain(l, tau))));
-      const step = model.gradient(params0, cache, coefficients);
-      checkSameStructure(where, step, params0);
-      const params = cloneParams(params0);
+      const step = model.gradient(theta0, cache, coefficients);
+      checkSameStructure(where, step, theta0);
+      const params = cloneParams(theta0);
       axpy(params, -1, step);
       return params;
     });

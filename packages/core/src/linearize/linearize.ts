@@ -1,17 +1,26 @@
 import { ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import { ContentKey } from '../content-key';
+import { examplesFrom, type Examples } from '../examples';
+import { Matrix } from '../matrix';
 import { differentiable, type Differentiable, type Network } from '../models/differentiable';
-import { checkSameStructure, difference } from '../params/tree';
+import { checkSameStructure, cloneParams, difference } from '../params/tree';
+import type { InputLike } from '../tensor';
 import type { Params } from '../stax/types';
 
 /** A linearized network: call it like `apply`; train it like a network. */
 export interface LinearizedFn {
-  (params: Params, x: MatrixLike): Matrix;
-  /** θ₀, the expansion point. */
+  (params: Params, x: InputLike): Matrix;
+  /** θ₀, the expansion point: a fresh copy on every read (the linearization keeps its own). */
   readonly params0: Params;
   /** The model trainers and empirical kernels use. */
   readonly model: Differentiable;
 }
+
+/**
+ * How many inputs keep their forward pass at θ₀: training uses the training
+ * set and, when it records test outputs, the test set, every step.
+ */
+const CACHED_INPUTS = 4;
 
 /**
  * The first-order Taylor expansion of a network around θ₀ (eq. 6):
@@ -21,6 +30,11 @@ export interface LinearizedFn {
  * J(θ₀)ᵀ — a backward pass at θ₀ — so it trains with
  * `train.gradientDescent` exactly like the network (eqs. 7–8), and for MSE its
  * weights follow the closed form of eq. (9).
+ *
+ * θ₀ is copied: updating `params0` in place afterwards (e.g. with
+ * `params.axpy`) does not move the expansion point. The forward pass at θ₀ is
+ * reused for inputs with the same contents as a recent one, whatever the
+ * array object.
  *
  * @example
  * ```ts
@@ -33,18 +47,24 @@ export interface LinearizedFn {
 export function linearize(apply: Network, params0: Params): LinearizedFn {
   const base = differentiable('linearize', apply);
   const layer = base.layer.impl;
-  /** Forward caches at θ₀ by input (training reuses the same inputs every step). */
-  const caches = new WeakMap<Matrix, unknown>();
-  const cacheAt = (x: Matrix) => {
-    let c = caches.get(x);
-    if (c === undefined) {
-      c = base.forward(params0, x).cache;
-      caches.set(x, c);
+  const theta0 = cloneParams(params0);
+  /** Forward caches at θ₀, most recent first, keyed on the input's contents; each computed on the key's own copy. */
+  const caches: { key: ContentKey; cache: unknown }[] = [];
+  const cacheAt = (x: Examples) => {
+    const hit = caches.findIndex((c) => c.key.matches(x));
+    if (hit >= 0) {
+      const [entry] = caches.splice(hit, 1);
+      caches.unshift(entry);
+      return entry.cache;
     }
-    return c;
+    const key = new ContentKey(x);
+    const entry = { key, cache: base.forward(theta0, key.copy).cache };
+    caches.unshift(entry);
+    caches.length = Math.min(caches.length, CACHED_INPUTS);
+    return entry.cache;
   };
-  const evaluate = (params: Params, x: Matrix): Matrix => {
-    const { out, tOut } = layer.jvp(params0, x, difference(params, params0), null);
+  const evaluate = (params: Params, x: Examples): Matrix => {
+    const { out, tOut } = layer.jvp(theta0, x, difference(params, theta0), null);
     if (!(out instanceof Matrix) || !(tOut instanceof Matrix)) throw new ShapeError('linearize: the network must end in one output matrix');
     return new Matrix(out.rows, out.cols, out.data.map((v, i) => v + tOut.data[i]));
   };
@@ -52,11 +72,12 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
     name: `Linearized(${base.name})`,
     layer: base.layer,
     forward: (params, x) => ({ out: evaluate(params, x), cache: cacheAt(x) }),
-    gradient: (_params, cache, gOut, visit) => layer.backward(params0, cache, gOut, visit).gParams,
+    gradient: (_params, cache, gOut, visit) => layer.backward(theta0, cache, gOut, visit).gParams,
   };
-  const fn = (params: Params, x: MatrixLike): Matrix => {
-    checkSameStructure('linearize', params, params0);
-    return evaluate(params, Matrix.from(x, 'x'));
+  const fn = (params: Params, x: InputLike): Matrix => {
+    checkSameStructure('linearize', params, theta0);
+    return evaluate(params, examplesFrom(x, 'x'));
   };
-  return Object.assign(fn, { params0, model });
+  Object.defineProperty(fn, 'params0', { get: () => cloneParams(theta0), enumerable: true });
+  return Object.assign(fn, { model }) as LinearizedFn;
 }

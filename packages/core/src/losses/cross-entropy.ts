@@ -1,13 +1,15 @@
 import type { Loss } from './loss';
 
 /**
- * Softmax cross-entropy (eq. 24, S19) averaged over the N examples:
- * ℒ = −(1/N) Σₙ Σᵢ yₙᵢ log σ(fₙ)ᵢ, so ∇_f ℒ = (σ(f) − y)/N for targets whose
- * rows sum to 1 (one-hot labels or probabilities). Log-softmax is computed
- * with the row maximum subtracted, so large logits do not overflow.
- *
- * Neural Tangents' examples use −mean(log_softmax(f)·y) over all N·k entries,
- * which is this loss divided by k; pass a learning rate k times larger to match.
+ * Softmax cross-entropy (eq. 24, S19) as a mean over all N·k entries, like
+ * {@link mse} and Neural Tangents' examples, `-mean(log_softmax(f) * y)`:
+ * ℒ = −(1/(N·k)) Σₙ Σᵢ yₙᵢ log σ(fₙ)ᵢ, so ∇_f ℒ = (σ(f) − y)/(N·k) for targets
+ * whose rows sum to 1 (one-hot labels or probabilities). The two built-in
+ * losses therefore share one time unit. This is the per-example average
+ * −(1/N) Σₙ yₙ·log σ(fₙ) divided by the number of classes k: a learning rate
+ * k times larger gives the same training as that convention.
+ * Log-softmax is computed with the row maximum subtracted, so large logits
+ * do not overflow.
  */
 export const crossEntropy: Loss = {
   name: 'crossEntropy',
@@ -22,7 +24,7 @@ export const crossEntropy: Loss = {
       const logZ = max + Math.log(sum);
       for (let c = 0; c < cols; c++) total -= y.data[r * cols + c] * (data[r * cols + c] - logZ);
     }
-    return total / rows;
+    return total / (rows * cols);
   },
   grad(fx, y, out) {
     const { rows, cols, data } = fx;
@@ -35,7 +37,7 @@ export const crossEntropy: Loss = {
       for (let c = 0; c < cols; c++) ySum += y.data[r * cols + c];
       for (let c = 0; c < cols; c++) {
         const p = Math.exp(data[r * cols + c] - max) / sum;
-        out.data[r * cols + c] = (ySum * p - y.data[r * cols + c]) / rows;
+        out.data[r * cols + c] = (ySum * p - y.data[r * cols + c]) / (rows * cols);
       }
     }
     return out;

@@ -1,5 +1,7 @@
 import { InputError, ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import type { Examples } from '../examples';
+import { Matrix } from '../matrix';
+import type { InputLike } from '../tensor';
 import type { ApplyFn, BackwardVisitor, Layer, Params } from '../stax/types';
 
 /**
@@ -11,14 +13,14 @@ export interface Differentiable {
   /** The network the model is built from (its layers give the per-layer gradient Grams). */
   readonly layer: Layer;
   /** Outputs f(θ, x) (rows = examples) and what {@link gradient} needs. */
-  forward(params: Params, x: Matrix): { out: Matrix; cache: unknown };
+  forward(params: Params, x: Examples): { out: Matrix; cache: unknown };
   /** ∂⟨gOut, f(θ, x)⟩/∂θ: the vector–Jacobian product Jᵀ·gOut (Lee et al. 2019, eqs. 3, 7). */
   gradient(params: Params, cache: unknown, gOut: Matrix, visit?: BackwardVisitor): Params;
 }
 
 /** A model function that carries its {@link Differentiable}: what `linearize` returns. */
 export interface ModelFn {
-  (params: Params, x: MatrixLike): Matrix;
+  (params: Params, x: InputLike): Matrix;
   readonly model: Differentiable;
 }
 
@@ -36,7 +38,11 @@ export function layerModel(layer: Layer): Differentiable {
     layer,
     forward(params, x) {
       const { out, cache } = impl.forward(params, x);
-      if (!(out instanceof Matrix)) throw new ShapeError(`${layer.name}: the network ends in several branches; join them with fanInSum or fanInConcat`);
+      if (!(out instanceof Matrix)) {
+        throw new ShapeError(out instanceof Array
+          ? `${layer.name}: the network ends in several branches; join them with fanInSum or fanInConcat`
+          : `${layer.name}: the network's outputs are still spatial (shape ${(out as { shape: number[] }).shape.join('×')}); end it with stax.flatten() or stax.globalAvgPool() and a dense readout`);
+      }
       return { out, cache };
     },
     gradient: (params, cache, gOut, visit) => impl.backward(params, cache, gOut, visit).gParams,

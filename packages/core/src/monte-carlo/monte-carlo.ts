@@ -1,16 +1,20 @@
 import { InputError } from '../errors';
 import { ntkFn } from '../empirical/ntk';
 import { nngpFn } from '../empirical/nngp';
-import { Matrix, type MatrixLike } from '../matrix';
+import { examplesFrom, exampleShape } from '../examples';
+import { Matrix } from '../matrix';
+import type { InputLike } from '../tensor';
 import { checkOptions } from '../options';
 import { checkKey, split, type Key } from '../random/key';
 import type { Network } from '../models/differentiable';
 import { parseGet } from '../stax/make-layer';
-import type { Dims, Get, Kernel, Params } from '../stax/types';
+import type { Get, InputShape, Kernel, Params } from '../stax/types';
 
 export interface MonteCarloOptions {
-  /** Input dimension passed to `init` (required). */
-  inputDim: Dims;
+  /** The example shape passed to `init` (features, or [H, W, C]); inferred from x1 when omitted, as Neural Tangents does. */
+  inputShape?: InputShape;
+  /** Former name of `inputShape`. */
+  inputDim?: InputShape;
   /** Called after each network with the number done and in total. */
   onProgress?: (progress: { done: number; total: number }) => void;
   /** Empirical NTK implementation (default 'structured'). */
@@ -19,9 +23,9 @@ export interface MonteCarloOptions {
 
 /** A Monte Carlo kernel function: like a layer's `kernel`. */
 export interface MonteCarloKernelFn {
-  (x1: MatrixLike, x2?: MatrixLike | null): Kernel;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: Get): Matrix;
-  (x1: MatrixLike, x2: MatrixLike | null | undefined, get: readonly Get[]): Kernel;
+  (x1: InputLike, x2?: InputLike | null): Kernel;
+  (x1: InputLike, x2: InputLike | null | undefined, get: Get): Matrix;
+  (x1: InputLike, x2: InputLike | null | undefined, get: readonly Get[]): Kernel;
 }
 
 /**
@@ -35,34 +39,38 @@ export interface MonteCarloKernelFn {
  * @example
  * ```ts
  * const net = stax.serial(stax.dense(1024), stax.relu(), stax.dense(1));
- * const kernelFn = monteCarloKernelFn(net.init, net.apply, random.key(0), 100, { inputDim: 2 });
+ * const kernelFn = monteCarloKernelFn(net.init, net.apply, random.key(0), 100);
  * const { nngp, ntk } = kernelFn([[1, 0], [0, 1]]);
  * ```
  */
 export function monteCarloKernelFn(
-  init: (key: Key, inputDim: Dims) => { params: Params },
+  init: (key: Key, inputShape: InputShape) => { params: Params },
   apply: Network,
   key: Key,
   nSamples: number,
-  options: MonteCarloOptions,
+  options: MonteCarloOptions = {},
 ): MonteCarloKernelFn {
   const where = 'monteCarloKernelFn';
   if (typeof init !== 'function') throw new InputError(`${where}: init must be a network's init function (net.init)`);
   checkKey(where, key);
   if (!Number.isInteger(nSamples) || nSamples < 1) throw new InputError(`${where}: nSamples must be an integer ≥ 1, got ${String(nSamples)}`);
-  if (!options || options.inputDim === undefined) throw new InputError(`${where}: pass { inputDim }, the number of input features the networks are initialised for`);
-  checkOptions(where, options, ['inputDim', 'onProgress', 'implementation']);
+  checkOptions(where, options, ['inputShape', 'inputDim', 'onProgress', 'implementation']);
   const ntk = ntkFn(apply, { implementation: options.implementation ?? 'structured' });
   const nngp = nngpFn(apply);
   const keys = split(key, nSamples);
 
-  const kernelFn = (x1: MatrixLike, x2?: MatrixLike | null, get?: Get | readonly Get[]) => {
+  const kernelFn = (x1: InputLike, x2?: InputLike | null, get?: Get | readonly Get[]) => {
     const { kernels, single } = parseGet(where, get);
+    let inputShape = options.inputShape ?? options.inputDim;
+    if (inputShape === undefined) {
+      const shape = exampleShape(examplesFrom(x1, 'x1'));
+      inputShape = shape.length === 1 ? shape[0] : shape;
+    }
     let sumNngp: Float64Array | null = null;
     let sumNtk: Float64Array | null = null;
     let shape: [number, number] = [0, 0];
     keys.forEach((k, s) => {
-      const { params } = init(k, options.inputDim);
+      const { params } = init(k, inputShape as InputShape);
       if (kernels.includes('nngp')) {
         const m = nngp(x1, x2 ?? null, params);
         shape = [m.rows, m.cols];
@@ -78,7 +86,7 @@ export function monteCarloKernelFn(
       options.onProgress?.({ done: s + 1, total: nSamples });
     });
     const mean = (sum: Float64Array) => new Matrix(shape[0], shape[1], sum.map((v) => v / nSamples));
-    const out: Kernel = { nngp: sumNngp ? mean(sumNngp) : (undefined as unknown as Matrix) };
+    const out: Kernel = { nngp: sumNngp ? mean(sumNngp) : (undefined as unknown as Matrix), x1IsX2: x2 === undefined || x2 === null || x2 === x1 };
     if (sumNtk) out.ntk = mean(sumNtk);
     if (single) return kernels[0] === 'nngp' ? out.nngp : (out.ntk as Matrix);
     if (!sumNngp) delete (out as Partial<Kernel>).nngp;

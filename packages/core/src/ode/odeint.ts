@@ -1,4 +1,5 @@
-import { InputError, ShapeError } from '../errors';
+import { vectorArg, type VectorLike } from '../arrays/vector';
+import { InputError } from '../errors';
 import { checkOptions } from '../options';
 import { checkedDerivative } from './checked-derivative';
 import { integrateDopri5 } from './dopri5';
@@ -40,16 +41,13 @@ function positive(name: string, v: unknown): number {
  * ys.stats.steps;
  * ```
  */
-export function odeint(f: Derivative, y0: Float64Array | readonly number[], ts: readonly number[], options: OdeintOptions = {}): OdeSolution {
+export function odeint(f: Derivative, y0: VectorLike, tsIn: VectorLike, options: OdeintOptions = {}): OdeSolution {
   checkOptions('ode.odeint', options, OPTIONS);
   const { method = 'dopri5', rtol = 1e-8, atol = 1e-10, dt, maxSteps = 100_000 } = options;
   if (typeof f !== 'function') throw new InputError('ode.odeint: f must be a function (y, t) => dy/dt');
-  const y = Float64Array.from(y0 as ArrayLike<number>);
-  if (y.length === 0) throw new ShapeError('ode.odeint: y0 is empty');
-  y.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new InputError(`ode.odeint: y0[${i}] is ${v}; the initial state must be finite`);
-  });
-  if (!Array.isArray(ts) || ts.length === 0) throw new ShapeError('ode.odeint: ts must be a non-empty array of times, the first being the time of y0');
+  const y = vectorArg('ode.odeint', 'y0', y0);
+  // Times as a plain array: linspace(…) and other typed arrays are welcome.
+  const ts = Array.from(vectorArg('ode.odeint', 'ts', tsIn));
   ts.forEach((t, i) => {
     if (!Number.isFinite(t)) throw new InputError(`ode.odeint: ts[${i}] is ${t}; times must be finite`);
     if (i > 0 && !(t > ts[i - 1])) throw new InputError(`ode.odeint: ts must be strictly increasing, but ts[${i}] = ${t} follows ${ts[i - 1]}`);

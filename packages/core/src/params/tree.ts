@@ -41,7 +41,10 @@ export function checkSameStructure(where: string, a: Params, b: Params): void {
   }
 }
 
-/** y ← y + a·x, in place. */
+/**
+ * y ← y + a·x, **in place**: `y` is overwritten (no allocation, for tight
+ * training loops). {@link add}, {@link sub} and {@link scale} return new trees instead.
+ */
 export function axpy(y: Params, a: number, x: Params): void {
   const ly = leaves(y);
   const lx = leaves(x);

@@ -1,28 +1,38 @@
 import { ShapeError } from '../errors';
 import { product } from '../linalg/product';
+import { ContentKey } from '../content-key';
 import { Matrix, type MatrixLike } from '../matrix';
 import { checkOptions } from '../options';
-import { diagRegArg, learningRateArg, matrixArg, timesArg, trainKernelArg } from './inputs';
+import { learningRateArg, matrixArg, regularizerArg, timesArg, trainKernelArg } from './inputs';
+import { prediction, type Prediction, type PredictionWithTest, type TrainPrediction } from './results';
 import { scaleRows } from './scale-rows';
 import { gain, learned, spectrum, type Spectrum } from './spectrum';
 
-/** Outputs on the training set and, when a test-train kernel was given, on the test set. */
-export interface Prediction {
-  train: Matrix;
-  test?: Matrix;
-}
+export type { Prediction, PredictionWithTest, TrainPrediction } from './results';
 
 export interface GradientDescentMseOptions {
   /** η; training time is measured in units of it (default 1). */
   learningRate?: number;
-  /** Diagonal regulariser relative to mean(diag Θ) (default 0). */
+  /** Diagonal regulariser, relative to mean(diag Θ) (default 0). */
   diagReg?: number;
+  /** Add `diagReg` to the diagonal as is, not scaled by mean(diag Θ) (default false; Neural Tangents' `diag_reg_absolute_scale`). */
+  diagRegAbsoluteScale?: boolean;
 }
 
-/** The prediction function returned by {@link gradientDescentMse}. */
+/** Initial outputs a predictor may be given: a matrix, or nothing (zero, the infinite-ensemble mean). */
+export type Outputs = MatrixLike | null | undefined;
+
+/**
+ * The prediction function returned by {@link gradientDescentMse}: test
+ * outputs are there (typed so) exactly when `kTestTrain` is passed.
+ */
 export interface GradientDescentMsePredictFn {
-  (t: number, fx0Train?: MatrixLike | null, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction;
-  (t: readonly number[], fx0Train?: MatrixLike | null, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction[];
+  (t: number, fx0Train: Outputs, fx0Test: Outputs, kTestTrain: MatrixLike): PredictionWithTest;
+  (t: readonly number[], fx0Train: Outputs, fx0Test: Outputs, kTestTrain: MatrixLike): PredictionWithTest[];
+  (t: number, fx0Train?: Outputs, fx0Test?: null, kTestTrain?: null): TrainPrediction;
+  (t: readonly number[], fx0Train?: Outputs, fx0Test?: null, kTestTrain?: null): TrainPrediction[];
+  (t: number, fx0Train?: Outputs, fx0Test?: Outputs, kTestTrain?: MatrixLike | null): Prediction;
+  (t: readonly number[], fx0Train?: Outputs, fx0Test?: Outputs, kTestTrain?: MatrixLike | null): Prediction[];
 }
 
 /**
@@ -33,7 +43,9 @@ export interface GradientDescentMsePredictFn {
  *   f_t(x) = f₀(x) + Θ(x, 𝒳) Θ⁻¹(e^{−Θτ} − I)(f₀(𝒳) − 𝒴)            (eqs. 11–12)
  * Θ is eigendecomposed once (LAPACK dsyevd) on first use and reused for every
  * t; `t = Infinity` gives the converged outputs. Each output column is
- * trained independently with the same kernel.
+ * trained independently with the same kernel. `kTrainTrain` and `yTrain` are
+ * copied: editing them afterwards does not change this predictor. The product
+ * Θ(x, 𝒳)V is reused while `kTestTrain` has the same contents.
  *
  * @param kTrainTrain - Θ(𝒳, 𝒳), an NTK (empirical or analytic), n×n.
  * @param yTrain - targets 𝒴, n×k.
@@ -45,7 +57,8 @@ export interface GradientDescentMsePredictFn {
  * ```ts
  * const predictFn = predict.gradientDescentMse([[2, 1], [1, 2]], [[1], [-1]], { learningRate: 1 });
  * predictFn(Infinity).train.toArray(); // [[1], [-1]]: the targets are fit
- * predictFn(1, null, null, [[1.5, 0.5]]).test!.get(0, 0);
+ * const { test } = predictFn(1, null, null, [[1.5, 0.5]]); // test: Matrix, no `!` needed
+ * const [train, test2] = predictFn(1, null, null, [[1.5, 0.5]]); // Neural Tangents' tuple order
  * ```
  */
 export function gradientDescentMse(
@@ -54,16 +67,27 @@ export function gradientDescentMse(
   options: GradientDescentMseOptions = {},
 ): GradientDescentMsePredictFn {
   const where = 'predict.gradientDescentMse';
-  checkOptions(where, options, ['learningRate', 'diagReg']);
-  const y = matrixArg(where, 'yTrain', yTrain);
-  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
+  checkOptions(where, options, ['learningRate', 'diagReg', 'diagRegAbsoluteScale']);
+  const y = matrixArg(where, 'yTrain', yTrain).clone();
+  // A private copy, turned into the eigenvectors on first use.
+  let k: Matrix | null = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows).clone();
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
-  const diagReg = diagRegArg(where, options.diagReg ?? 0);
+  const reg = regularizerArg(where, options);
   const normalization = y.data.length;
-  let cached: Spectrum | undefined;
-  const eigen = () => (cached ??= spectrum(where, 'kTrainTrain', k, diagReg));
-  let lastKTestTrain: MatrixLike | undefined;
-  let lastProjection: Matrix | undefined;
+  let cached: Spectrum | Error | undefined;
+  const eigen = (): Spectrum => {
+    if (cached === undefined) {
+      try {
+        cached = spectrum(where, 'kTrainTrain', k as Matrix, reg, true);
+      } catch (error) {
+        cached = error as Error; // the copy is spent: the same error every time
+      }
+      k = null;
+    }
+    if (cached instanceof Error) throw cached;
+    return cached;
+  };
+  let last: { key: ContentKey; projection: Matrix } | undefined;
 
   function predictFn(
     t: number | readonly number[],
@@ -88,23 +112,18 @@ export function gradientDescentMse(
     const z = product(vectors, residual, true);
     let projection: Matrix | null = null;
     if (ktx !== null) {
-      if (kTestTrain !== lastKTestTrain || !lastProjection) {
-        lastProjection = product(ktx, vectors);
-        lastKTestTrain = kTestTrain ?? undefined;
-      }
-      projection = lastProjection;
+      if (!last?.key.matches(ktx)) last = { key: new ContentKey(ktx), projection: product(ktx, vectors) };
+      projection = last.projection;
     }
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
       // eq. 10: e^{−λτ} − 1 per eigendirection.
       const trainStep = product(vectors, scaleRows(z, values.map((l) => -learned(l, tau))));
-      const out: Prediction = { train: new Matrix(y.rows, y.cols, f0.data.map((v, i) => v + trainStep.data[i])) };
-      if (projection !== null && g0 !== null) {
-        // eqs. 11–12: Θ(x, 𝒳) V · (e^{−λτ} − 1)/λ · Vᵀ(f₀ − 𝒴).
-        const testStep = product(projection, scaleRows(z, values.map((l) => -gain(l, tau))));
-        out.test = new Matrix(g0.rows, y.cols, g0.data.map((v, i) => v + testStep.data[i]));
-      }
-      return out;
+      const train = new Matrix(y.rows, y.cols, f0.data.map((v, i) => v + trainStep.data[i]));
+      if (projection === null || g0 === null) return prediction(train);
+      // eqs. 11–12: Θ(x, 𝒳) V · (e^{−λτ} − 1)/λ · Vᵀ(f₀ − 𝒴).
+      const testStep = product(projection, scaleRows(z, values.map((l) => -gain(l, tau))));
+      return prediction(train, new Matrix(g0.rows, y.cols, g0.data.map((v, i) => v + testStep.data[i])));
     });
     return Array.isArray(t) ? results : results[0];
   }

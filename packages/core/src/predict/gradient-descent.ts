@@ -6,8 +6,8 @@ import { mse } from '../losses/mse';
 import { Matrix, type MatrixLike } from '../matrix';
 import { odeint } from '../ode/odeint';
 import { checkOptions } from '../options';
-import type { Prediction } from './gradient-descent-mse';
 import { learningRateArg, matrixArg, timesArg, trainKernelArg } from './inputs';
+import { prediction, type Prediction, type PredictionWithTest, type TrainPrediction } from './results';
 
 /** The gradient ∂ℒ/∂f of a loss at the training outputs f (N×k), given targets y. */
 export type LossGradient = (fx: Matrix, yTrain: Matrix) => Matrix;
@@ -22,8 +22,12 @@ export interface GradientDescentOptions {
   atol?: number;
 }
 
-/** The prediction function returned by {@link gradientDescent}. */
+/** The prediction function returned by {@link gradientDescent}: test outputs are there (typed so) exactly when `kTestTrain` is passed. */
 export interface GradientDescentPredictFn {
+  (t: number, fx0Train: MatrixLike, fx0Test: MatrixLike | null | undefined, kTestTrain: MatrixLike): PredictionWithTest;
+  (t: readonly number[], fx0Train: MatrixLike, fx0Test: MatrixLike | null | undefined, kTestTrain: MatrixLike): PredictionWithTest[];
+  (t: number, fx0Train: MatrixLike, fx0Test?: null, kTestTrain?: null): TrainPrediction;
+  (t: readonly number[], fx0Train: MatrixLike, fx0Test?: null, kTestTrain?: null): TrainPrediction[];
   (t: number, fx0Train: MatrixLike, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction;
   (t: readonly number[], fx0Train: MatrixLike, fx0Test?: MatrixLike | null, kTestTrain?: MatrixLike | null): Prediction[];
 }
@@ -45,8 +49,9 @@ function lossGradientOption(where: string, loss: unknown): Loss | LossGradient {
  * With `momentum` β, the continuous limit of eq. (21), eqs. (22)–(23):
  *   f̈ = β̃ ḟ − Θ ∇_f ℒ,  β̃ = (β − 1)/√η, time in units of √η.
  * Losses: `'mse'` (½·mean over all entries, matching {@link gradientDescentMse}
- * exactly), `'crossEntropy'` (softmax, eq. 24, averaged over examples), a
- * {@link Loss}, or a function giving ∂ℒ/∂f.
+ * exactly), `'crossEntropy'` (softmax, eq. 24, −mean(y·log σ(f)) over all N·k
+ * entries — the same normalisation, so the same time unit), a {@link Loss},
+ * or a function giving ∂ℒ/∂f.
  *
  * @example
  * ```ts
@@ -65,8 +70,9 @@ export function gradientDescent(
   const where = 'predict.gradientDescent';
   checkOptions(where, options, ['learningRate', 'momentum', 'rtol', 'atol']);
   const lossFn = lossGradientOption(where, loss);
-  const y = matrixArg(where, 'yTrain', yTrain);
-  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows);
+  // Private copies: editing the arguments later must not change this predictor.
+  const y = matrixArg(where, 'yTrain', yTrain).clone();
+  const k = trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows).clone();
   const learningRate = learningRateArg(where, options.learningRate ?? 1);
   const { momentum, rtol = 1e-8, atol = 1e-10 } = options;
   if (momentum !== undefined && (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1))) {
@@ -145,9 +151,7 @@ export function gradientDescent(
     const offset = scaled[0] === 0 ? 0 : 1;
     const results = scaled.map((_, i): Prediction => {
       const s = states[i + offset];
-      const out: Prediction = { train: new Matrix(n, outputs, s.slice(0, trainSize)) };
-      if (g0 !== null) out.test = new Matrix(m, outputs, s.slice(trainSize, size));
-      return out;
+      return prediction(new Matrix(n, outputs, s.slice(0, trainSize)), g0 === null ? null : new Matrix(m, outputs, s.slice(trainSize, size)));
     });
     return Array.isArray(t) ? results : results[0];
   }

@@ -8,9 +8,15 @@
  * network, lives beside `linearize` and is re-exported here.
  * @packageDocumentation
  */
-export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn, type Prediction } from './gradient-descent-mse';
-export { gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn } from './gradient-descent-mse-ensemble';
+export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn, type Outputs } from './gradient-descent-mse';
+export {
+  gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn, type EnsembleResult,
+  type GradientDescentMseEnsembleOptions, type ForGet, type ForTimes, type Field,
+} from './gradient-descent-mse-ensemble';
 export { gradientDescentMseWeights, type GradientDescentMseWeightsOptions, type GradientDescentMseWeightsFn } from '../linearize/gradient-descent-mse-weights';
-export { gpInference, type Gaussian } from './gp-inference';
+export { gpInference, type GpGet, type GpGaussian, type GpInferenceOptions, type GpPredictFn, type GpQuery, type KernelMatrices, type ForGpGet, type QueryField, type TestTest } from './gp-inference';
+export type {
+  Gaussian, GaussianWithCov, GaussianWithVariance, MeanOnly, GaussianFor, ByGet, Prediction, PredictionWithTest, TrainPrediction,
+} from './results';
 export { gradientDescent, type GradientDescentOptions, type GradientDescentPredictFn, type LossGradient } from './gradient-descent';
 export { maxLearningRate } from './max-learning-rate';

@@ -1,6 +1,7 @@
 import { NumericalError } from '../errors';
 import { activeBackend } from '../linalg/backend';
-import { Matrix } from '../matrix';
+import type { Matrix } from '../matrix';
+import { diagonalShift, type Regularizer } from './inputs';
 
 /**
  * The eigendecomposition of a (regularised) train-train kernel, Θ = V Λ Vᵀ,
@@ -15,22 +16,24 @@ export interface Spectrum {
 }
 
 /**
- * Θ + diagReg·(tr Θ / n)·I (Neural Tangents' relative `diag_reg`), then
- * its eigendecomposition (LAPACK dsyevd). An eigenvalue below −1e−10·tr Θ is not round-off: the kernel is not
- * positive semi-definite, and we say so.
+ * Θ + diagReg·(tr Θ / n)·I (Neural Tangents' relative `diag_reg`; diagReg·I with
+ * `diagRegAbsoluteScale`), then its eigendecomposition (LAPACK dsyevd). An
+ * eigenvalue below −1e−10·tr Θ is not round-off: the kernel is not positive
+ * semi-definite, and we say so. With `overwrite`, `k` (a private copy) becomes
+ * the eigenvectors instead of being copied once more.
  */
-export function spectrum(where: string, name: string, k: Matrix, diagReg: number): Spectrum {
+export function spectrum(where: string, name: string, k: Matrix, reg: Regularizer, overwrite = false): Spectrum {
   const n = k.rows;
   const trace = k.trace();
-  const reg = k.clone();
-  if (diagReg > 0) {
-    const shift = (diagReg * trace) / n;
-    for (let i = 0; i < n; i++) reg.data[i * n + i] += shift;
+  const shift = diagonalShift(k, reg);
+  const work = overwrite ? k : k.clone();
+  if (shift > 0) {
+    for (let i = 0; i < n; i++) work.data[i * n + i] += shift;
   }
   // kTrainTrain was checked (finite, symmetric) on the way in: straight to dsyevd.
   const eigenvalues = new Float64Array(n);
-  activeBackend().syevd(n, reg.data, eigenvalues);
-  const eigenvectors = reg;
+  activeBackend().syevd(n, work.data, eigenvalues);
+  const eigenvectors = work;
   const tolerance = -1e-10 * Math.abs(trace);
   if (eigenvalues[0] < tolerance) {
     throw new NumericalError(

@@ -1,3 +1,4 @@
+import { vectorArg, type VectorLike } from '../arrays/vector';
 import { InputError } from '../errors';
 import { Matrix } from '../matrix';
 import type { ActivationLayer } from '../stax/activation';
@@ -24,11 +25,12 @@ export interface PhaseDiagram {
  * d.chi1.get(0, 0) < 1; // ordered at small σ_w²
  * ```
  */
-export function phaseDiagram(layer: ActivationLayer, { wVar, bVar }: { wVar: number[]; bVar: number[] }): PhaseDiagram {
+export function phaseDiagram(layer: ActivationLayer, grids: { wVar: VectorLike; bVar: VectorLike }): PhaseDiagram {
+  // Plain arrays, so linspace(…) and other typed arrays are accepted as grids.
+  const wVar = Array.from(vectorArg('signal.phaseDiagram', 'wVar', grids?.wVar));
+  const bVar = Array.from(vectorArg('signal.phaseDiagram', 'bVar', grids?.bVar));
   for (const [name, grid] of [['wVar', wVar], ['bVar', bVar]] as const) {
-    if (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isFinite(v) && v >= 0)) {
-      throw new InputError(`signal.phaseDiagram: ${name} must be a non-empty array of non-negative variances`);
-    }
+    if (!grid.every((v) => v >= 0)) throw new InputError(`signal.phaseDiagram: ${name} must hold non-negative variances`);
   }
   if (!wVar.every((v) => v > 0)) throw new InputError('signal.phaseDiagram: wVar must be positive');
   const chi1 = new Matrix(bVar.length, wVar.length);

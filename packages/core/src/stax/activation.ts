@@ -1,10 +1,12 @@
 import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
-import { Matrix } from '../matrix';
-import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
-import { dualRows, type DualJob } from './dual-rows';
-import { isKernelList, type Kernels, type KernelState } from './kernel-state';
+import type { Matrix } from '../matrix';
+import type { Tensor } from '../tensor';
+import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
+import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
+import { activationOf, withData } from './shapes';
+import { splitRows, type RowsJob } from './split-rows';
 import type { Layer, LayerImpl, LayerSpec, Tensors } from './types';
 
 /**
@@ -24,6 +26,11 @@ export interface Activation {
    * on nothing but its arguments, so tiled and untiled kernels agree exactly.
    */
   dual(q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean): void;
+  /**
+   * Optionally, the dual over a row of entries at once (the kernels' inner
+   * loop, without a call per entry); it must give exactly `dual`'s values.
+   */
+  dualRow?: DualRow;
   /** φ in tfjs ops, for the `'tfjs'` engine (which differentiates it); omitted: float64 engine only. */
   readonly tfjs?: TfjsPointwise;
   /** Why worker threads cannot rebuild this activation from its spec, if they cannot. */
@@ -54,27 +61,17 @@ function branchesError(name: string, count: number): ShapeError {
  * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place, rows split across
  * worker threads for large kernels. A symmetric kernel is left upper-triangular.
  */
-function applyDual(k: KernelState, spec: LayerSpec, act: Activation): KernelState {
-  const { n1, n2, x1IsX2 } = k;
-  const job: DualJob = {
-    nngp: k.nngp, ntk: k.ntk, cov1: k.cov1, cov2: k.cov2, n2, symmetric: x1IsX2, pending: k.pending,
+function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activation): KernelState {
+  const { n1, n2, x1IsX2, diagonal } = k;
+  const s = positionCount(k);
+  const var1 = positionVariances(k.cov1, s, diagonal);
+  const var2 = x1IsX2 ? var1 : positionVariances(k.cov2, s, diagonal);
+  const job: DualJob & RowsJob = {
+    nngp: k.nngp, ntk: k.ntk, var1, var2, n1, n2, positions: s, diagonal, symmetric: x1IsX2, pending: k.pending, arrays: [k.nngp, k.ntk],
   };
-  const parts = threadCount();
-  if (parts > 1 && n1 * n2 >= MIN_PARALLEL_ENTRIES && isShared(k.nngp) && isShared(k.ntk) && act.localOnly === undefined) {
-    const modules = spec.module === undefined ? [] : [spec.module];
-    runRows({ kind: 'rows', spec, modules, job }, balancedRanges(n1, n2, x1IsX2, parts), (i0, i1) => dualRows(act.dual, job, i0, i1));
-  } else {
-    dualRows(act.dual, job, 0, n1);
-  }
-  const out = new Float64Array(2);
-  const variances = (c: Float64Array) => {
-    for (let i = 0; i < c.length; i++) {
-      act.dual(c[i], c[i], c[i], out, false);
-      c[i] = out[0];
-    }
-  };
-  variances(k.cov1);
-  if (!x1IsX2) variances(k.cov2);
+  splitRows(impl, spec, job, n1 * n2 * blockSize(k));
+  dualSelf(act.dual, k.cov1, var1, s, diagonal);
+  if (!x1IsX2) dualSelf(act.dual, k.cov2, var2, s, diagonal);
   return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };
 }
 
@@ -85,45 +82,42 @@ function applyDual(k: KernelState, spec: LayerSpec, act: Activation): KernelStat
  */
 function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
   const { name, fn, grad } = act;
-  const asMatrix = (x: Tensors): Matrix => {
-    if (!(x instanceof Matrix)) throw branchesError(name, x.length);
-    return x;
-  };
-  const map = (x: Matrix, f: (v: number) => number): Matrix => {
-    const out = new Matrix(x.rows, x.cols);
-    for (let i = 0; i < x.data.length; i++) out.data[i] = f(x.data[i]);
-    return out;
+  const one = (x: Tensors) => activationOf(name, x);
+  const map = (x: Matrix | Tensor, f: (v: number) => number) => {
+    const out = new Float64Array(x.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
+    return withData(x, out);
   };
   const pointwise = act.tfjs;
-  return {
+  const impl: ActivationImpl = {
     name,
     activation: act,
     localOnly: act.localOnly,
     outputDim(inputDim) {
-      if (typeof inputDim !== 'number') throw branchesError(name, inputDim.length);
+      if (Array.isArray(inputDim)) throw branchesError(name, inputDim.length);
       return inputDim;
     },
     initFn: (_key, inputDim) => ({ outputDim: inputDim, params: null }),
     forward(_params, x) {
-      const input = asMatrix(x);
+      const input = one(x);
       return { out: map(input, fn), cache: input };
     },
     backward(_params, cache, gOut) {
-      const pre = cache as Matrix;
-      const g = asMatrix(gOut);
-      const gIn = new Matrix(g.rows, g.cols);
-      for (let i = 0; i < g.data.length; i++) gIn.data[i] = g.data[i] * grad(pre.data[i]);
-      return { gIn, gParams: null };
+      const pre = cache as Matrix | Tensor;
+      const g = one(gOut);
+      const gIn = new Float64Array(g.data.length);
+      for (let i = 0; i < gIn.length; i++) gIn[i] = g.data[i] * grad(pre.data[i]);
+      return { gIn: withData(g, gIn), gParams: null };
     },
     jvp(_params, x, _tParams, tx) {
-      const input = asMatrix(x);
+      const input = one(x);
       const out = map(input, fn);
-      const tOut = new Matrix(input.rows, input.cols);
+      const tOut = new Float64Array(input.data.length);
       if (tx !== null) {
-        const t = asMatrix(tx);
-        for (let i = 0; i < t.data.length; i++) tOut.data[i] = t.data[i] * grad(input.data[i]);
+        const t = one(tx);
+        for (let i = 0; i < tOut.length; i++) tOut[i] = t.data[i] * grad(input.data[i]);
       }
-      return { out, tOut };
+      return { out, tOut: withData(input, tOut) };
     },
     kernelRule(k: Kernels) {
       if (isKernelList(k)) throw branchesError(name, k.length);
@@ -132,11 +126,13 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
           `${name}: the input to an activation must be Gaussian (eq. S1), i.e. come right after a dense layer (or a sum of dense branches); put stax.dense(...) before ${name}`,
         );
       }
-      return applyDual(k, spec, act);
+      return applyDual(k, impl, spec, act);
     },
+    rows: (job, i0, i1) => dualRows(act.dual, act.dualRow, job as DualJob, i0, i1),
     ...(pointwise === undefined ? {} : { tfjs: () => (tf, h) => pointwise(tf, h as Parameters<TfjsPointwise>[1]) }),
     ...act.finite,
   };
+  return impl;
 }
 
 /**

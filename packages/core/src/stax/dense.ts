@@ -1,11 +1,15 @@
+import type { Tensor3D as Tensor3 } from '@tensorflow/tfjs';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
+import { Tensor } from '../tensor';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
 import { composeAffine, isKernelList, type KernelAffine, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
+import { isSpatialDims } from './shapes';
+import { sharedWeightGram } from './spatial/gradient-gram';
 import type { DenseParams, Dims, LayerImpl, Params, Tensors } from './types';
 
 /** How a dense layer scales its weights (Lee et al. 2019, eq. 1 vs eq. S32). */
@@ -18,15 +22,21 @@ export interface DenseOptions {
   bStd?: number;
   /** `'ntk'` (default, eq. 1) or `'standard'` (eq. S32). */
   parameterization?: Parameterization;
+  /**
+   * Keep a trainable bias even with `bStd = 0` (default: a bias exactly when
+   * bStd > 0). With standard parameterization this is Neural Tangents'
+   * `b_std=0.`: zero-initialised, trainable, adding 1 to the NTK.
+   */
+  trainableBias?: boolean;
 }
 
-const OPTIONS = ['wStd', 'bStd', 'parameterization'] as const;
+const OPTIONS = ['wStd', 'bStd', 'parameterization', 'trainableBias'] as const;
 
 /** Validates the arguments and builds the dense layer's implementation. */
 function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   checkOptions('stax.dense', options, OPTIONS);
   positiveInteger('stax.dense', 'outDim', outDim);
-  const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
+  const { wStd = 1, bStd = 0, parameterization = 'ntk', trainableBias = bStd > 0 } = options;
   if (typeof wStd !== 'number' || !(wStd > 0) || !Number.isFinite(wStd)) {
     throw new InputError(`stax.dense(${outDim}): wStd must be a positive finite number (σ_w), got ${wStd}`);
   }
@@ -38,16 +48,20 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   }
   const name = `Dense(${outDim})`;
   const ntkParam = parameterization === 'ntk';
-  const hasBias = bStd > 0;
+  if (typeof trainableBias !== 'boolean') throw new InputError(`stax.dense(${outDim}): trainableBias must be true or false, got ${JSON.stringify(trainableBias)}`);
+  if (!trainableBias && bStd > 0) throw new InputError(`stax.dense(${outDim}): bStd = ${bStd} needs a bias; drop trainableBias: false or set bStd: 0`);
+  const hasBias = trainableBias;
   const w2 = wStd * wStd;
   const b2 = bStd * bStd;
 
+  /** The input's channel (feature) count; a dense layer acts on the last axis, at every position of an image or sequence. */
   const checkInput = (inputDim: Dims): number => {
-    if (typeof inputDim !== 'number') {
+    if (Array.isArray(inputDim)) {
       throw new ShapeError(`${name}: expects one input but got ${inputDim.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
     }
-    return inputDim;
+    return isSpatialDims(inputDim) ? inputDim.channels : inputDim as number;
   };
+  const outputOf = (inputDim: Dims): Dims => (isSpatialDims(inputDim) ? { spatial: inputDim.spatial, channels: outDim } : outDim);
   /** Multiplier of x·W in the forward pass. */
   const weightScale = (nIn: number) => (ntkParam ? wStd / Math.sqrt(nIn) : 1);
   const biasScale = ntkParam ? bStd : 1;
@@ -58,10 +72,18 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     }
     return p as DenseParams;
   };
+  /** Activations as rows: a matrix as is, an (n, ...spatial, C) tensor as (n·S)×C, one row per example and position. */
   const asMatrix = (x: Tensors): Matrix => {
-    if (!(x instanceof Matrix)) throw new ShapeError(`${name}: expects one input matrix, got ${x.length} branches`);
-    return x;
+    if (x instanceof Matrix) return x;
+    if (x instanceof Tensor) return new Matrix(x.data.length / x.shape[x.shape.length - 1], x.shape[x.shape.length - 1], x.data);
+    throw new ShapeError(`${name}: expects one input, got ${x.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
   };
+  /** Rows back in the shape of `like`, with `cols` channels. */
+  const shaped = (rows: Matrix, like: Tensors): Matrix | Tensor => (like instanceof Tensor
+    ? new Tensor([...like.shape.slice(0, -1), rows.cols], rows.data)
+    : rows);
+  /** Examples in a batch of activations (rows of a matrix, axis 0 of a tensor). */
+  const examples = (x: Tensors): number => (x instanceof Tensor ? x.shape[0] : (x as Matrix).rows);
 
   function affine(x: Matrix, W: Matrix, b: Float64Array | null): Matrix {
     if (x.cols !== W.rows) {
@@ -88,6 +110,9 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     if (isKernelList(k)) {
       throw new ShapeError(`${name}: expects one input but got ${k.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
     }
+    if (!ntkParam && k.ntk !== null && !Number.isFinite(k.width)) {
+      throw new InputError(`${name}: standard parameterization needs the width of its input (Θ′ = n·𝒦 + σ_w²Θ, eq. S32), which this Kernel does not record; continue from a layer's kernel() result, or compute the network from its inputs`);
+    }
     const affineVariance = (c: Float64Array) => {
       for (let i = 0; i < c.length; i++) c[i] = w2 * c[i] + b2;
     };
@@ -107,7 +132,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     name,
     outputDim: (inputDim) => {
       checkInput(inputDim);
-      return outDim;
+      return outputOf(inputDim);
     },
     initFn(key, inputDim) {
       const nIn = checkInput(inputDim);
@@ -125,20 +150,23 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         for (let i = 0; i < W.data.length; i++) W.data[i] *= s;
         if (b) for (let j = 0; j < outDim; j++) b[j] *= bStd;
       }
-      return { outputDim: outDim, params: { W, b } };
+      return { outputDim: outputOf(inputDim), params: { W, b } };
     },
     forward(params, x) {
       const p = asParams(params);
       const input = asMatrix(x);
-      return { out: affine(input, p.W, p.b), cache: input };
+      return { out: shaped(affine(input, p.W, p.b), x), cache: { rows: input, like: x } };
     },
     backward(params, cache, gOut, visit) {
       const p = asParams(params);
-      const x = cache as Matrix;
+      const { rows: x, like } = cache as { rows: Matrix; like: Tensors };
       const g = asMatrix(gOut);
-      visit?.(impl, params, cache, gOut);
+      const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
+      const gIn = new Matrix(x.rows, x.cols);
+      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
+      if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
       const gW = new Matrix(x.cols, outDim);
       backend.gemm(true, false, x.cols, outDim, x.rows, s, x.data, g.data, 0, gW.data);
       let gb: Float64Array | null = null;
@@ -149,14 +177,12 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         }
         for (let j = 0; j < outDim; j++) gb[j] *= biasScale;
       }
-      const gIn = new Matrix(x.rows, x.cols);
-      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
-      return { gIn, gParams: { W: gW, b: gb } };
+      return { gIn: shaped(gIn, like), gParams: { W: gW, b: gb } };
     },
     jvp(params, x, tParams, tx) {
       const p = asParams(params);
       const input = asMatrix(x);
-      const out = affine(input, p.W, p.b);
+      const out = shaped(affine(input, p.W, p.b), x);
       const tOut = new Matrix(input.rows, outDim);
       const backend = activeBackend();
       const s = weightScale(input.cols);
@@ -173,21 +199,33 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         const dx = asMatrix(tx);
         backend.gemm(false, false, input.rows, outDim, input.cols, s, dx.data, p.W.data, 1, tOut.data);
       }
-      return { out, tOut };
+      return { out, tOut: shaped(tOut, x) };
     },
     gradientGram(params, cache1, gOut1, cache2, gOut2) {
       // ∂h/∂W_ij = s·x_i δ_j and ∂h/∂b_j = s_b·δ_j, so summed over the layer's
       // parameters the Gram is s²(X₁X₂ᵀ) ⊙ (Δ₁Δ₂ᵀ) + s_b²·Δ₁Δ₂ᵀ (eq. 5, layer l).
       const p = asParams(params);
-      const x1 = cache1 as Matrix;
-      const x2 = cache2 as Matrix;
+      const { rows: x1, like: like1 } = cache1 as { rows: Matrix; like: Tensors };
+      const { rows: x2, like: like2 } = cache2 as { rows: Matrix; like: Tensors };
       const d1 = asMatrix(gOut1);
       const d2 = asMatrix(gOut2);
+      const n1 = examples(like1);
+      if (n1 !== x1.rows) {
+        // At every position the same W: the Gram of per-example weight gradients.
+        return sharedWeightGram(x1.data, d1.data, n1, x2.data, d2.data, examples(like2), x1.rows / n1, x1.cols, outDim,
+          weightScale(x1.cols) ** 2, p.b ? biasScale * biasScale : 0);
+      }
       const backend = activeBackend();
       const inputs = new Float64Array(x1.rows * x2.rows);
-      backend.gemm(false, true, x1.rows, x2.rows, x1.cols, 1, x1.data, x2.data, 0, inputs);
       const signals = new Float64Array(x1.rows * x2.rows);
-      backend.gemm(false, true, d1.rows, d2.rows, outDim, 1, d1.data, d2.data, 0, signals);
+      if (x1 === x2 && d1 === d2) {
+        // One batch with itself: symmetric Grams, half the products (dsyrk).
+        backend.syrk(x1.rows, x1.cols, x1.data, inputs);
+        backend.syrk(d1.rows, outDim, d1.data, signals);
+      } else {
+        backend.gemm(false, true, x1.rows, x2.rows, x1.cols, 1, x1.data, x2.data, 0, inputs);
+        backend.gemm(false, true, d1.rows, d2.rows, outDim, 1, d1.data, d2.data, 0, signals);
+      }
       const s2 = weightScale(x1.cols) ** 2;
       const b2 = p.b ? biasScale * biasScale : 0;
       for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];
@@ -200,12 +238,14 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       if (b) compiler.leaf([1, b.length]);
       // NTK parameterization (eq. 1): h = σ_w/√n · xω + σ_b·β; standard (eq. S32): h = xW + b.
       const scale = weightScale(W.rows);
-      return (tf, h, take) => {
-        const xw = tf.matMul(h as Parameters<typeof tf.matMul>[0], take());
-        const out = scale === 1 ? xw : tf.mul(xw, scale);
-        if (!b) return out;
-        const bias = take();
-        return tf.add(out, biasScale === 1 ? bias : tf.mul(bias, biasScale));
+      return (tf, hidden, take) => {
+        // [M, n, ...spatial, C] acts as [M, n·S, C] rows; the weights of each of the M networks are [C, out].
+        const h = hidden as Tensor3;
+        const rows = h.rank === 3 ? h : tf.reshape(h, [h.shape[0], -1, W.rows]);
+        const xw = tf.matMul(rows as Tensor3, take() as Tensor3);
+        const scaledXw = scale === 1 ? xw : tf.mul(xw, scale);
+        const out = b ? tf.add(scaledXw, biasScale === 1 ? take() : tf.mul(take(), biasScale)) : scaledXw;
+        return h.rank === 3 ? out : tf.reshape(out, [...h.shape.slice(0, -1), outDim]);
       };
     },
   };
@@ -225,9 +265,9 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
  *   `Dense(..., parameterization='standard')`, which uses the finite widths.
  *
  * `bStd = 0` means the layer has no bias at all: this equals Neural Tangents'
- * default `b_std=None`. (NT's `b_std=0.` with standard parameterization keeps a
- * zero-initialised trainable bias that adds 1 to the NTK; use a tiny positive
- * bStd for that.)
+ * default `b_std=None`. NT's `b_std=0.` with standard parameterization keeps a
+ * zero-initialised trainable bias that adds 1 to the NTK: that is
+ * `{ bStd: 0, trainableBias: true, parameterization: 'standard' }`.
  *
  * @example
  * ```ts
@@ -238,7 +278,8 @@ export const dense = layerType({
   type: 'dense',
   create: denseImpl,
   toSpec: (outDim: number, options: DenseOptions = {}) => {
-    const { wStd = 1, bStd = 0, parameterization = 'ntk' } = options;
-    return [outDim, { wStd, bStd, parameterization }];
+    const { wStd = 1, bStd = 0, parameterization = 'ntk', trainableBias } = options;
+    // trainableBias only when it differs from its default, so older specs (and their cache keys) stay the same.
+    return [outDim, trainableBias === undefined || trainableBias === bStd > 0 ? { wStd, bStd, parameterization } : { wStd, bStd, parameterization, trainableBias }];
   },
 });

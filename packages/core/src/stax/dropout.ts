@@ -1,12 +1,14 @@
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor as TfTensor } from '@tensorflow/tfjs';
 import { InputError, ShapeError } from '../errors';
-import { Matrix } from '../matrix';
+import type { Matrix } from '../matrix';
 import { checkOptions } from '../options';
 import { fillUniform } from '../random/distributions';
 import { checkKey, foldIn, key as makeKey, type Key } from '../random/key';
-import { isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import type { Tensor } from '../tensor';
+import { blockSize, isKernelList, materialize, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
-import type { LayerImpl, Tensors } from './types';
+import { activationOf, withData } from './shapes';
+import type { LayerImpl } from './types';
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -26,9 +28,18 @@ function readArgs(rate: unknown, options: DropoutOptions = {}): { rate: number; 
   return { rate, mode, key: checkKey('stax.dropout', key) };
 }
 
-function asMatrix(x: Tensors): Matrix {
-  if (!(x instanceof Matrix)) throw new ShapeError(`Dropout: expects one input but got ${x.length} branches; apply it inside stax.parallel(...) to act on each branch`);
-  return x;
+/**
+ * Multiplies by `factor`, in place, the entries of `count` blocks of `a`
+ * (every `stride`-th block from the first) that pair a position with itself:
+ * all S of a same-position block, the S diagonal entries of an S×S block.
+ */
+function scaleSamePosition(a: Float64Array, stride: number, count: number, s: number, diagonal: boolean, factor: number): void {
+  const b = diagonal ? s : s * s;
+  for (let n = 0; n < count; n++) {
+    const base = n * stride * b;
+    if (diagonal) for (let p = 0; p < s; p++) a[base + p] *= factor;
+    else for (let p = 0; p < s; p++) a[base + p * s + p] *= factor;
+  }
 }
 
 /**
@@ -48,8 +59,9 @@ function asMatrix(x: Tensors): Matrix {
  * batch with itself (x2 omitted) is divided by rate, NNGP and NTK alike;
  * other entries are unchanged. The output is no longer Gaussian (put a dense
  * layer after it), and dropout on the raw inputs is refused, as in Neural
- * Tangents. A spatial version scales the diagonal (same example, same
- * position) of each position pair.
+ * Tangents. On images and sequences each entry (position and channel) has
+ * its own mask, and the same factor applies where an example meets itself at
+ * the same position (Neural Tangents' `_diag_mul` on spatial kernels).
  */
 export const dropout = layerType({
   type: 'dropout',
@@ -66,31 +78,31 @@ export const dropout = layerType({
       for (let i = 0; i < size; i++) u[i] = u[i] < rate ? 1 / rate : 0;
       return u;
     };
-    const masked = (x: Matrix, mask: Float64Array) => {
-      const out = new Matrix(x.rows, x.cols);
-      for (let i = 0; i < out.data.length; i++) out.data[i] = x.data[i] * mask[i];
-      return out;
+    const masked = (x: Matrix | Tensor, mask: Float64Array) => {
+      const out = new Float64Array(x.data.length);
+      for (let i = 0; i < out.length; i++) out[i] = x.data[i] * mask[i];
+      return withData(x, out);
     };
     return {
       name,
       outputDim(d) {
-        if (typeof d !== 'number') throw new ShapeError(`${name}: expects one input but got ${d.length} branches; apply it inside stax.parallel(...)`);
+        if (Array.isArray(d)) throw new ShapeError(`${name}: expects one input but got ${d.length} branches; apply it inside stax.parallel(...)`);
         return d;
       },
       initFn: (_key, d) => ({ outputDim: d, params: null }),
       forward(_params, x) {
-        const input = asMatrix(x);
+        const input = activationOf(name, x);
         if (!train) return { out: input, cache: null };
         const mask = nextMask(input.data.length);
         return { out: masked(input, mask), cache: mask };
       },
       backward(_params, cache, gOut) {
-        const g = asMatrix(gOut);
+        const g = activationOf(name, gOut);
         return { gIn: cache === null ? g : masked(g, cache as Float64Array), gParams: null };
       },
       jvp(_params, x, _tParams, tx) {
-        const input = asMatrix(x);
-        const t = tx === null ? new Matrix(input.rows, input.cols) : asMatrix(tx);
+        const input = activationOf(name, x);
+        const t = tx === null ? withData(input, new Float64Array(input.data.length)) : activationOf(name, tx);
         if (!train) return { out: input, tOut: t };
         const mask = nextMask(input.data.length);
         return { out: masked(input, mask), tOut: masked(t, mask) };
@@ -103,20 +115,22 @@ export const dropout = layerType({
         }
         const s = materialize(k);
         const factor = 1 / rate;
+        const positions = positionCount(s);
+        // Without positions a block is one entry, which the diagonal case scales.
+        const diagonal = s.diagonal || blockSize(s) === 1;
         if (s.x1IsX2) {
-          for (let i = 0; i < s.n1; i++) {
-            s.nngp[i * s.n2 + i] *= factor;
-            if (s.ntk !== null) s.ntk[i * s.n2 + i] *= factor;
-          }
+          // Blocks (i, i) are i·(n + 1) apart.
+          scaleSamePosition(s.nngp, s.n1 + 1, s.n1, positions, diagonal, factor);
+          if (s.ntk !== null) scaleSamePosition(s.ntk, s.n1 + 1, s.n1, positions, diagonal, factor);
         }
-        for (let i = 0; i < s.n1; i++) s.cov1[i] *= factor;
-        if (!s.x1IsX2) for (let j = 0; j < s.n2; j++) s.cov2[j] *= factor;
+        scaleSamePosition(s.cov1, 1, s.n1, positions, diagonal, factor);
+        if (!s.x1IsX2) scaleSamePosition(s.cov2, 1, s.n2, positions, diagonal, factor);
         const out: KernelState = { ...s, isGaussian: false };
         return out;
       },
       tfjs: () => (tf, h) => {
         if (!train) return h;
-        const x = h as Tensor;
+        const x = h as TfTensor;
         return tf.mul(x, tf.tensor(Float32Array.from(nextMask(x.size)), x.shape));
       },
     };

@@ -4,9 +4,14 @@ import type { KernelAffine } from './kernel-state';
 export interface DualJob {
   nngp: Float64Array;
   ntk: Float64Array | null;
-  cov1: Float64Array;
-  cov2: Float64Array;
+  /** Same-position variances 𝒦(x, x)_{pp} of each example of x1 (n1·S) and x2 (n2·S). */
+  var1: Float64Array;
+  var2: Float64Array;
   n2: number;
+  /** Spatial positions S (1 without spatial axes). */
+  positions: number;
+  /** Blocks hold S same-position entries (true) or all S² pairs (false). */
+  diagonal: boolean;
   symmetric: boolean;
   pending: KernelAffine | null;
 }
@@ -15,13 +20,35 @@ export interface DualJob {
 export type Dual = (q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean) => void;
 
 /**
- * Rows [i0, i1) of 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) (eqs. S3, S6 without the next
- * layer's σ's), in place, applying a pending dense map to each entry as it is
- * read. Only the upper triangle when symmetric. The same code runs on every
- * thread, so results do not depend on how rows are split.
+ * A dual over a row of entries sharing q11: t[k] = 𝒯(q11, q12[k], q22[k]) and,
+ * when tDot is given, tDot[k] = 𝒯̇(…), for k < n (see `Activation.dualRow`).
  */
-export function dualRows(dual: Dual, job: DualJob, i0: number, i1: number): void {
-  const { nngp, ntk, cov1, cov2, n2, symmetric, pending } = job;
+export type DualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => void;
+
+/** A row of calls to `dual`: what an activation without its own `dualRow` gets. */
+export function rowOf(dual: Dual): DualRow {
+  const out = new Float64Array(2);
+  return (q11, q12, q22, n, t, tDot) => {
+    const wantDot = tDot !== null;
+    for (let k = 0; k < n; k++) {
+      dual(q11, q12[k], q22[k], out, wantDot);
+      t[k] = out[0];
+      if (wantDot) tDot[k] = out[1];
+    }
+  };
+}
+
+/**
+ * Rows [i0, i1) of 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6
+ * without the next layer's σ's), in place, applying a pending dense map to
+ * each entry as it is read. Every entry of a block is one covariance: at
+ * positions (p, p′) its 2×2 Σ pairs 𝒦(x_i, x′_j)_{pp′} with the variances
+ * 𝒦(x_i, x_i)_{pp} and 𝒦(x′_j, x′_j)_{p′p′}. Only blocks with j ≥ i when
+ * symmetric. The same code runs on every thread, so results do not depend on
+ * how rows are split.
+ */
+export function dualRows(dual: Dual, dualRow: DualRow | undefined, job: DualJob, i0: number, i1: number): void {
+  const { nngp, ntk, var1, var2, n2, positions: s, diagonal, symmetric, pending } = job;
   const out = new Float64Array(2);
   const wantDot = ntk !== null;
   const a = pending ? pending.a : 1;
@@ -29,18 +56,83 @@ export function dualRows(dual: Dual, job: DualJob, i0: number, i1: number): void
   const c = pending ? pending.c : 1;
   const d = pending ? pending.d : 0;
   const e = pending ? pending.e : 0;
+  if (s === 1) {
+    // Row by row: the pending map into a buffer, the activation's dual over the row, then both kernels.
+    const row = dualRow ?? rowOf(dual);
+    const q12 = new Float64Array(n2);
+    const t = new Float64Array(n2);
+    const tDot = wantDot ? new Float64Array(n2) : null;
+    for (let i = i0; i < i1; i++) {
+      const j0 = symmetric ? i : 0;
+      const n = n2 - j0;
+      const base = i * n2 + j0;
+      for (let k = 0; k < n; k++) q12[k] = a * nngp[base + k] + b;
+      row(var1[i], q12, var2.subarray(j0), n, t, tDot);
+      if (tDot !== null) {
+        const theta = ntk as Float64Array;
+        for (let k = 0; k < n; k++) theta[base + k] = (c * theta[base + k] + d * nngp[base + k] + e) * tDot[k];
+      }
+      nngp.set(t.subarray(0, n), base);
+    }
+    return;
+  }
+  const entry = (idx: number, q11: number, q22: number) => {
+    const raw = nngp[idx];
+    dual(q11, a * raw + b, q22, out, wantDot);
+    nngp[idx] = out[0];
+    if (wantDot) {
+      const t = ntk as Float64Array;
+      t[idx] = (c * t[idx] + d * raw + e) * out[1];
+    }
+  };
   for (let i = i0; i < i1; i++) {
-    const q11 = cov1[i];
-    const row = i * n2;
     for (let j = symmetric ? i : 0; j < n2; j++) {
-      const idx = row + j;
-      const raw = nngp[idx];
-      const q12 = a * raw + b;
-      dual(q11, q12, cov2[j], out, wantDot);
-      nngp[idx] = out[0];
-      if (wantDot) {
-        const t = ntk as Float64Array;
-        t[idx] = (c * t[idx] + d * raw + e) * out[1];
+      if (diagonal) {
+        const base = (i * n2 + j) * s;
+        for (let p = 0; p < s; p++) entry(base + p, var1[i * s + p], var2[j * s + p]);
+      } else {
+        const base = (i * n2 + j) * s * s;
+        for (let p = 0; p < s; p++) {
+          const q11 = var1[i * s + p];
+          for (let q = 0; q < s; q++) entry(base + p * s + q, q11, var2[j * s + q]);
+        }
+      }
+    }
+  }
+}
+
+/** The same-position variances of self-covariance blocks: the blocks themselves (diagonal) or their diagonals (full). */
+export function positionVariances(cov: Float64Array, s: number, diagonal: boolean): Float64Array {
+  if (s === 1 || diagonal) return cov;
+  const n = cov.length / (s * s);
+  const out = new Float64Array(n * s);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < s; p++) out[i * s + p] = cov[(i * s + p) * s + p];
+  }
+  return out;
+}
+
+/**
+ * 𝒦′ = 𝒯(𝒦) on self-covariance blocks, in place: each example with itself,
+ * position pairs (p, p′) with variances from `variances` (read before any
+ * entry changes).
+ */
+export function dualSelf(dual: Dual, cov: Float64Array, variances: Float64Array, s: number, diagonal: boolean): void {
+  const out = new Float64Array(2);
+  if (s === 1 || diagonal) {
+    for (let i = 0; i < cov.length; i++) {
+      dual(cov[i], cov[i], cov[i], out, false);
+      cov[i] = out[0];
+    }
+    return;
+  }
+  const n = cov.length / (s * s);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < s; p++) {
+      for (let q = 0; q < s; q++) {
+        const idx = (i * s + p) * s + q;
+        dual(variances[i * s + p], cov[idx], variances[i * s + q], out, false);
+        cov[idx] = out[0];
       }
     }
   }

@@ -1,28 +1,42 @@
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor as TfTensor } from '@tensorflow/tfjs';
 import { ShapeError } from '../errors';
 import { Matrix } from '../matrix';
-import { isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { Tensor } from '../tensor';
+import { isKernelList, materialize, sameRepresentation, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
+import { describeDims, isSpatialDims, sameDims } from './shapes';
+import { isSingle } from './tensors';
 import type { Dims, LayerImpl, Tensors } from './types';
 
-function matrices(x: Tensors | null, what: string): readonly Matrix[] {
-  if (x === null || x instanceof Matrix || !x.every((b) => b instanceof Matrix)) {
-    throw new ShapeError(`stax.fanInConcat: expects a list of branch matrices (from stax.fanOut + stax.parallel), got ${what}`);
+/** Branch activations as rows (example, position) × channels, with the shape to give the result. */
+function branches(x: Tensors | null, what: string): { rows: readonly Matrix[]; like: Matrix | Tensor } {
+  if (x === null || isSingle(x) || !x.every(isSingle)) {
+    throw new ShapeError(`stax.fanInConcat: expects a list of single branches (from stax.fanOut + stax.parallel), got ${what}`);
   }
-  return x as readonly Matrix[];
+  const list = x as readonly (Matrix | Tensor)[];
+  const rows = list.map((b) => (b instanceof Matrix ? b : new Matrix(b.data.length / b.shape[b.shape.length - 1], b.shape[b.shape.length - 1], b.data)));
+  return { rows, like: list[0] };
 }
 
-function concatColumns(xs: readonly Matrix[]): Matrix {
+/** Concatenation along the channel (feature) axis, at every position. */
+function concatChannels(x: Tensors | null, what: string): Matrix | Tensor {
+  const { rows: xs, like } = branches(x, what);
   const rows = xs[0].rows;
-  if (xs.some((x) => x.rows !== rows)) throw new ShapeError('stax.fanInConcat: branches have different numbers of rows');
-  const cols = xs.reduce((s, x) => s + x.cols, 0);
+  if (xs.some((m) => m.rows !== rows)) throw new ShapeError('stax.fanInConcat: branches have different numbers of examples or positions');
+  const cols = xs.reduce((s, m) => s + m.cols, 0);
   const out = new Matrix(rows, cols);
   let offset = 0;
-  for (const x of xs) {
-    for (let i = 0; i < rows; i++) out.data.set(x.row(i), i * cols + offset);
-    offset += x.cols;
+  for (const m of xs) {
+    for (let i = 0; i < rows; i++) out.data.set(m.row(i), i * cols + offset);
+    offset += m.cols;
   }
-  return out;
+  return like instanceof Tensor ? new Tensor([...like.shape.slice(0, -1), cols], out.data) : out;
+}
+
+function channels(d: Dims): number {
+  if (typeof d === 'number') return d;
+  if (isSpatialDims(d)) return d.channels;
+  throw new ShapeError(`stax.fanInConcat: expects several single branches, got nested branches ${describeDims(d)}`);
 }
 
 function weightedMean(arrays: readonly Float64Array[], weights: readonly number[]): Float64Array {
@@ -35,8 +49,24 @@ function weightedMean(arrays: readonly Float64Array[], weights: readonly number[
   return out;
 }
 
+/** The branches' shape with the channels added up; every branch must have the same positions. */
+function concatDims(d: Dims): Dims {
+  if (!Array.isArray(d)) throw new ShapeError(`stax.fanInConcat: expects several branches (from stax.fanOut + stax.parallel), got one input ${describeDims(d)}`);
+  const list = d as readonly Dims[];
+  const total = list.reduce((s: number, di) => s + channels(di), 0);
+  const first = list[0];
+  if (!isSpatialDims(first)) {
+    if (list.some((di) => isSpatialDims(di))) throw new ShapeError(`stax.fanInConcat: branches mix spatial and feature shapes: ${describeDims(d)}`);
+    return total;
+  }
+  if (list.some((di) => !isSpatialDims(di) || !sameDims({ ...di, channels: 0 }, { ...first, channels: 0 }))) {
+    throw new ShapeError(`stax.fanInConcat: branches have different positions: ${describeDims(d)}; concatenation is along the channels`);
+  }
+  return { spatial: first.spatial, channels: total };
+}
+
 /**
- * Concatenates its input branches along the features. A unit of the result
+ * Concatenates its input branches along the features (the channels, at every position). A unit of the result
  * comes from branch i with probability nᵢ / Σn, so its kernels are the
  * width-weighted means 𝒦 = Σ nᵢ 𝒦ᵢ / Σ nᵢ (and likewise Θ), as in Neural
  * Tangents' `FanInConcat`. The units no longer share one covariance, so an
@@ -46,42 +76,34 @@ export const fanInConcat = layerType({
   type: 'fanInConcat',
   create: (): LayerImpl => ({
     name: 'FanInConcat',
-    outputDim(d: Dims) {
-      if (typeof d === 'number' || !d.every((di) => typeof di === 'number')) {
-        throw new ShapeError(`stax.fanInConcat: expects several single-matrix branches, got ${JSON.stringify(d)}`);
-      }
-      return (d as number[]).reduce((s, w) => s + w, 0);
-    },
-    initFn: (_key, inputDim) => ({
-      outputDim: (inputDim as number[]).reduce((s, w) => s + w, 0),
-      params: null,
-    }),
+    outputDim: concatDims,
+    initFn: (_key, inputDim) => ({ outputDim: concatDims(inputDim), params: null }),
     forward(_p, x) {
-      const xs = matrices(x, 'one matrix');
-      return { out: concatColumns(xs), cache: xs.map((m) => m.cols) };
+      const { rows } = branches(x, 'one input');
+      return { out: concatChannels(x, 'one input'), cache: { widths: rows.map((m) => m.cols), like: x } };
     },
     backward(_p, cache, gOut) {
-      const widths = cache as number[];
-      const g = gOut as Matrix;
+      const { widths, like } = cache as { widths: number[]; like: readonly (Matrix | Tensor)[] };
+      const g = branches([gOut], 'no gradient').rows[0];
       let offset = 0;
-      const gIn = widths.map((w) => {
+      const gIn = widths.map((w, b) => {
         const part = new Matrix(g.rows, w);
         for (let i = 0; i < g.rows; i++) part.data.set(g.data.subarray(i * g.cols + offset, i * g.cols + offset + w), i * w);
         offset += w;
-        return part;
+        const shape = like[b];
+        return shape instanceof Tensor ? new Tensor(shape.shape, part.data) : part;
       });
       return { gIn, gParams: null };
     },
     jvp(_p, x, _t, tx) {
-      const xs = matrices(x, 'one matrix');
-      const ts = matrices(tx, 'no tangent');
-      return { out: concatColumns(xs), tOut: concatColumns(ts) };
+      return { out: concatChannels(x, 'one input'), tOut: concatChannels(tx, 'no tangent') };
     },
     kernelRule(k: Kernels) {
       if (!isKernelList(k) || k.some((ki) => isKernelList(ki))) {
         throw new ShapeError('stax.fanInConcat: expects several single branches (from stax.fanOut + stax.parallel)');
       }
       const ks = (k as readonly KernelState[]).map(materialize);
+      sameRepresentation('stax.fanInConcat', ks);
       const widths = ks.map((ki) => ki.width);
       const ntks = ks.map((ki) => ki.ntk);
       const cov1 = weightedMean(ks.map((ki) => ki.cov1), widths);
@@ -97,6 +119,6 @@ export const fanInConcat = layerType({
       };
       return out;
     },
-    tfjs: () => (tf, h) => tf.concat(h as Tensor[], -1),
+    tfjs: () => (tf, h) => tf.concat(h as TfTensor[], -1),
   }),
 });

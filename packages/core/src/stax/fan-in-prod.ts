@@ -1,26 +1,28 @@
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor as TfTensor } from '@tensorflow/tfjs';
 import { InputError, ShapeError } from '../errors';
-import { Matrix } from '../matrix';
+import type { Matrix } from '../matrix';
+import type { Tensor } from '../tensor';
 import { sharedFloat64 } from '../workers/pool';
-import { isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { isKernelList, materialize, sameRepresentation, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
+import { describeDims, sameDims, withData } from './shapes';
+import { isSingle } from './tensors';
 import type { Dims, LayerImpl, Tensors } from './types';
 
-function branches(x: Tensors, what: string): readonly Matrix[] {
-  if (x instanceof Matrix) throw new ShapeError(`stax.fanInProd: expects several branches (from stax.fanOut + stax.parallel) but got one ${what}`);
-  if (x.some((b) => !(b instanceof Matrix))) throw new ShapeError('stax.fanInProd: nested branches; join inner branches first');
-  return x as readonly Matrix[];
+function branches(x: Tensors, what: string): readonly (Matrix | Tensor)[] {
+  if (isSingle(x)) throw new ShapeError(`stax.fanInProd: expects several branches (from stax.fanOut + stax.parallel) but got one ${what}`);
+  if (!x.every(isSingle)) throw new ShapeError('stax.fanInProd: nested branches; join inner branches first');
+  return x as readonly (Matrix | Tensor)[];
 }
 
-/** The product of all branches but `skip`, entry by entry. */
-function productExcept(xs: readonly Matrix[], skip: number): Matrix {
-  const out = new Matrix(xs[0].rows, xs[0].cols);
-  out.data.fill(1);
+/** The product of all branches but `skip`, entry by entry (positions and channels alike). */
+function productExcept(xs: readonly (Matrix | Tensor)[], skip: number): Matrix | Tensor {
+  const out = new Float64Array(xs[0].data.length).fill(1);
   xs.forEach((x, b) => {
     if (b === skip) return;
-    for (let i = 0; i < out.data.length; i++) out.data[i] *= x.data[i];
+    for (let i = 0; i < out.length; i++) out[i] *= x.data[i];
   });
-  return out;
+  return withData(xs[0], out);
 }
 
 /**
@@ -31,7 +33,8 @@ function productExcept(xs: readonly Matrix[], skip: number): Matrix {
  *   𝒦 = Π_b 𝒦_b,   Θ = Σ_b Θ_b·Π_{c≠b} 𝒦_c
  * (the product rule: the parameters of branch b move only its factor). The
  * product is not Gaussian; put a dense layer after it before an activation.
- * Entry-wise, so a spatial version multiplies per pair of positions.
+ * On images and sequences the branches multiply position by position, and so
+ * do their kernels, block entry by block entry.
  */
 export const fanInProd = layerType({ type: 'fanInProd', create: fanInProdImpl });
 
@@ -40,11 +43,12 @@ function fanInProdImpl(): LayerImpl {
   return {
     name,
     outputDim(d: Dims) {
-      if (typeof d === 'number') throw new ShapeError('stax.fanInProd: expects several branches (from stax.fanOut + stax.parallel) but got one input');
-      if (d.some((di) => typeof di !== 'number' || di !== d[0])) {
-        throw new ShapeError(`stax.fanInProd: branches have different widths (${d.map((di) => JSON.stringify(di)).join(', ')}); every branch must end with the same number of features`);
+      if (!Array.isArray(d)) throw new ShapeError('stax.fanInProd: expects several branches (from stax.fanOut + stax.parallel) but got one input');
+      const dims = d as readonly Dims[];
+      if (dims.some((di) => Array.isArray(di) || !sameDims(di, dims[0]))) {
+        throw new ShapeError(`stax.fanInProd: branches have different shapes (${dims.map(describeDims).join(', ')}); every branch must end with the same shape, e.g. a dense layer of the same width`);
       }
-      return d[0];
+      return dims[0];
     },
     initFn(_key, inputDim) {
       return { outputDim: (inputDim as readonly Dims[])[0], params: null };
@@ -54,8 +58,8 @@ function fanInProdImpl(): LayerImpl {
       return { out: productExcept(xs, -1), cache: xs };
     },
     backward(_p, cache, gOut) {
-      const xs = cache as readonly Matrix[];
-      const g = gOut as Matrix;
+      const xs = cache as readonly (Matrix | Tensor)[];
+      const g = gOut as Matrix | Tensor;
       return {
         gIn: xs.map((_, b) => {
           const others = productExcept(xs, b);
@@ -68,15 +72,15 @@ function fanInProdImpl(): LayerImpl {
     jvp(_p, x, _t, tx) {
       const xs = branches(x, 'matrix');
       const out = productExcept(xs, -1);
-      const tOut = new Matrix(out.rows, out.cols);
+      const tOut = new Float64Array(out.data.length);
       if (tx !== null) {
         const ts = branches(tx, 'tangent');
         xs.forEach((_, b) => {
           const others = productExcept(xs, b);
-          for (let i = 0; i < tOut.data.length; i++) tOut.data[i] += others.data[i] * ts[b].data[i];
+          for (let i = 0; i < tOut.length; i++) tOut[i] += others.data[i] * ts[b].data[i];
         });
       }
-      return { out, tOut };
+      return { out, tOut: withData(out, tOut) };
     },
     kernelRule(k: Kernels) {
       if (!isKernelList(k)) throw new ShapeError('stax.fanInProd: expects several branches (from stax.fanOut + stax.parallel) but got one kernel');
@@ -86,6 +90,7 @@ function fanInProdImpl(): LayerImpl {
       if (widths.some((w) => w !== widths[0])) {
         throw new ShapeError(`stax.fanInProd: branches have different widths (${widths.join(', ')}); every branch must end with the same number of features`);
       }
+      sameRepresentation('stax.fanInProd', ks);
       if (ks.length > 1 && !ks.every((ki) => ki.isGaussian)) {
         throw new InputError('stax.fanInProd: in the infinite-width limit the multiplied branches must be independent centred Gaussian processes, i.e. each end in its own dense layer; add stax.dense(...) at the end of each branch');
       }
@@ -120,6 +125,6 @@ function fanInProdImpl(): LayerImpl {
       };
       return out;
     },
-    tfjs: () => (tf, h) => (h as readonly Tensor[]).reduce((acc, t) => tf.mul(acc, t)),
+    tfjs: () => (tf, h) => (h as readonly TfTensor[]).reduce((acc, t) => tf.mul(acc, t)),
   };
 }

@@ -1,9 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { InputError, ShapeError } from '../errors';
-import { Matrix } from '../matrix';
-import { isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { isKernelList, materialize, sameRepresentation, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
-import { addTensors } from './tensors';
+import { describeDims, sameDims } from './shapes';
+import { addTensors, isSingle } from './tensors';
 import type { Dims, LayerImpl, Tensors } from './types';
 
 function sumArrays(arrays: readonly Float64Array[]): Float64Array {
@@ -33,8 +33,8 @@ function fanInSumImpl(): LayerImpl {
     name,
     outputDim(d: Dims) {
       const dims = list(d, 'input');
-      if (dims.some((di) => typeof di !== 'number' || di !== dims[0])) {
-        throw new ShapeError(`stax.fanInSum: branches have different widths (${dims.map((di) => JSON.stringify(di)).join(', ')}); every branch must end with the same number of features, e.g. a dense layer of the same width`);
+      if (dims.some((di) => Array.isArray(di) || !sameDims(di, dims[0]))) {
+        throw new ShapeError(`stax.fanInSum: branches have different widths (${dims.map((di) => (typeof di === 'number' ? di : describeDims(di))).join(', ')}); every branch must end with the same shape, e.g. a dense layer of the same width`);
       }
       return dims[0];
     },
@@ -42,7 +42,7 @@ function fanInSumImpl(): LayerImpl {
       return { outputDim: list(inputDim, 'input')[0], params: null };
     },
     forward(_p, x) {
-      if (x instanceof Matrix) throw new ShapeError('stax.fanInSum: expects several branches (from stax.fanOut + stax.parallel) but got one matrix');
+      if (isSingle(x)) throw new ShapeError('stax.fanInSum: expects several branches (from stax.fanOut + stax.parallel) but got one input');
       return { out: x.reduce(addTensors), cache: x.length };
     },
     backward: (_p, cache, gOut) => ({ gIn: Array.from({ length: cache as number }, () => gOut), gParams: null }),
@@ -58,6 +58,7 @@ function fanInSumImpl(): LayerImpl {
       if (widths.some((w) => w !== widths[0])) {
         throw new ShapeError(`stax.fanInSum: branches have different widths (${widths.join(', ')}); every branch must end with the same number of features`);
       }
+      sameRepresentation('stax.fanInSum', ks);
       if (ks.length > 1 && !ks.every((ki) => ki.isGaussian)) {
         throw new InputError('stax.fanInSum: in the infinite-width limit every summed branch must be a centred Gaussian process, i.e. end in a dense layer (or be an identity of one); add stax.dense(...) at the end of each branch');
       }

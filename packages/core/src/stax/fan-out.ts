@@ -1,5 +1,6 @@
 import { positiveInteger } from '../options';
 import { cloneKernels } from './kernel-state';
+import { anyNeed } from './make-layer';
 import { layerType } from './registry';
 import { addTensors, zerosLike } from './tensors';
 import type { LayerImpl, Tensors } from './types';
@@ -23,5 +24,7 @@ function fanOutImpl(n: number): LayerImpl {
     // Kernel rules update states in place, so every branch gets its own copy.
     kernelRule: (k) => Array.from({ length: n }, (_, i) => (i === 0 ? k : cloneKernels(k))),
     tfjs: () => (_tf, h) => copies(h),
+    // One input feeds every branch: it keeps what any of them needs.
+    spatialNeed: (downstream) => anyNeed(downstream),
   };
 }

@@ -7,6 +7,11 @@
  * @packageDocumentation
  */
 export { dense, type DenseOptions, type Parameterization } from './dense';
+export { conv, type ConvOptions } from './conv';
+export { avgPool, type AvgPoolOptions } from './avg-pool';
+export { globalAvgPool } from './global-avg-pool';
+export { flatten } from './flatten';
+export type { Padding } from './spatial/window';
 export { relu } from './activations/relu';
 export { leakyRelu } from './activations/leaky-relu';
 export { abRelu } from './activations/ab-relu';
@@ -43,7 +48,9 @@ export { fanInConcat } from './fan-in-concat';
 export { defineActivation, defineLayer } from './define';
 export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './registry';
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
+export type { Dual, DualRow } from './dual-rows';
 export type {
-  ApplyFn, BackwardVisitor, DenseParams, Dims, Get, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, Tensors,
+  ApplyFn, BackwardVisitor, DenseParams, Dims, Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params,
+  SpatialDims, SpatialNeed, Tensors,
 } from './types';
 export type { KernelAffine, Kernels, KernelState } from './kernel-state';

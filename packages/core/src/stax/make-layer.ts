@@ -1,9 +1,14 @@
 import { InputError, ShapeError } from '../errors';
-import { Matrix, type MatrixLike } from '../matrix';
+import { totalmem } from 'node:os';
+import { Matrix } from '../matrix';
+import { examplesFrom } from '../examples';
+import { Tensor, type InputLike } from '../tensor';
 import { checkKey, type Key } from '../random/key';
+import { sharedFloat64 } from '../workers/pool';
 import { inputKernel, isKernelList, materialize, type Kernels, type KernelState } from './kernel-state';
+import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
 import type {
-  Dims, Get, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, Params, Tensors,
+  Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params, SpatialNeed, Tensors,
 } from './types';
 
 /** Parses `get` as Neural Tangents does: a string, an array of strings, or undefined (both). */
@@ -21,55 +26,136 @@ export function parseGet(where: string, get: unknown): { kernels: Get[]; single:
   return { kernels: list as Get[], single: typeof get === 'string' };
 }
 
-function isMatrixList(x: unknown): x is readonly MatrixLike[] {
-  return Array.isArray(x) && x.length > 0 && (x[0] instanceof Matrix || (Array.isArray(x[0]) && Array.isArray(x[0][0])));
+/** A list of inputs, one per branch: an array of Matrix or Tensor values (a nested array is always one input). */
+function isInputList(x: unknown): x is readonly (Matrix | Tensor)[] {
+  return Array.isArray(x) && x.length > 0 && (x[0] instanceof Matrix || x[0] instanceof Tensor);
 }
 
-/** Validates a public input (one matrix or one per branch) into {@link Tensors}. */
-export function toTensors(x: KernelInput, name: string): Tensors {
-  if (isMatrixList(x)) return x.map((xi, i) => Matrix.from(xi, `${name}[${i}]`));
-  return Matrix.from(x as MatrixLike, name);
+/** Validates a public input (one input, or one per branch) into {@link Tensors}. */
+export function toTensors(x: NetworkInput, name: string): Tensors {
+  if (isInputList(x)) return x.map((xi, i) => examplesFrom(xi, `${name}[${i}]`));
+  return examplesFrom(x as InputLike, name);
 }
 
-function dimsOf(x: Tensors): Dims {
-  return x instanceof Matrix ? x.cols : x.map(dimsOf);
+/** One entry per input branch, for a need given once for all of them. */
+function needFor(need: SpatialNeed, branch: number): SpatialNeed {
+  return typeof need === 'boolean' ? need : need[branch];
 }
 
-function rowsOf(x: Tensors): number[] {
-  return x instanceof Matrix ? [x.rows] : x.flatMap(rowsOf);
+function buildInputKernels(x1: Tensors, x2: Tensors | null, wantNtk: boolean, need: SpatialNeed): Kernels {
+  if (x1 instanceof Matrix || x1 instanceof Tensor) return inputKernel(x1, x2 as Matrix | Tensor | null, wantNtk, !anyNeed(need));
+  return x1.map((xi, i) => buildInputKernels(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk, needFor(need, i)));
 }
 
-function sameDims(a: Dims, b: Dims): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.length === b.length && a.every((ai, i) => sameDims(ai, b[i]));
+/** Whether any branch needs full spatial covariances. */
+export function anyNeed(need: SpatialNeed): boolean {
+  return typeof need === 'boolean' ? need : need.some(anyNeed);
 }
 
-function checkDims(where: string, inputDim: unknown): Dims {
-  const ok = (d: unknown): boolean =>
-    (typeof d === 'number' && Number.isInteger(d) && d > 0) || (Array.isArray(d) && d.length > 0 && d.every(ok));
-  if (!ok(inputDim)) {
-    throw new InputError(`${where}: inputDim must be a positive integer (the number of input features), or an array of them for several inputs, got ${JSON.stringify(inputDim)}`);
+/** Bytes of the largest kernel arrays a call will hold: the input kernels, the largest stage for every layer keeps or shrinks the positions. */
+function kernelBytes(x1: Tensors, x2: Tensors | null, wantNtk: boolean, need: SpatialNeed): number {
+  if (x1 instanceof Matrix || x1 instanceof Tensor) {
+    const other = (x2 ?? x1) as Matrix | Tensor;
+    const n = (t: Matrix | Tensor) => (t instanceof Matrix ? t.rows : t.shape[0]);
+    const s = x1 instanceof Tensor ? positions(x1.shape.slice(1, -1)) : 1;
+    const block = anyNeed(need) ? s * s : s;
+    return n(x1) * n(other) * block * 8 * (wantNtk ? 2 : 1);
   }
-  return inputDim as Dims;
+  return x1.reduce((sum, xi, i) => sum + kernelBytes(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk, needFor(need, i)), 0);
 }
 
-function buildInputKernels(x1: Tensors, x2: Tensors | null, wantNtk: boolean): Kernels {
-  if (x1 instanceof Matrix) return inputKernel(x1, x2 as Matrix | null, wantNtk);
-  return x1.map((xi, i) => buildInputKernels(xi, x2 === null ? null : (x2 as readonly Tensors[])[i], wantNtk));
+/** Refuses, before any work, a kernel that cannot fit in this machine's memory, naming its size and the ways out. */
+function checkMemory(where: string, bytes: number, need: SpatialNeed): void {
+  const limit = 0.75 * totalmem();
+  if (bytes <= limit) return;
+  const gb = (v: number) => `${(v / 2 ** 30).toFixed(1)} GB`;
+  const readout = anyNeed(need)
+    ? ' A network that pools (avgPool, globalAvgPool) needs every pair of positions, (H·W)² entries per pair of examples; one that ends in stax.flatten() needs only H·W.'
+    : '';
+  throw new InputError(`${where}: this kernel needs ${gb(bytes)} but the machine has ${gb(totalmem())} of memory (limit ${gb(limit)}).${readout} Compute it in tiles with batch(net.kernel, { batchSize }) (and { store: dir } to keep it on disk), or pass fewer points.`);
+}
+
+/**
+ * What a Kernel result carries besides its public fields, so that another
+ * layer can continue from it (not enumerable: printing and equality see the
+ * fields of the {@link Kernel} only).
+ */
+const STATE = Symbol('tangent-lab.kernel-state');
+
+interface KernelMeta {
+  width: number;
+  isGaussian: boolean;
+  hasTrainable: boolean;
 }
 
 function extract(pendingState: KernelState, kernels: Get[], single: boolean, name: string): Kernel | Matrix {
-  const state = materialize(pendingState);
-  const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp) };
-  if (kernels.includes('ntk')) {
-    if (!state.hasTrainable) {
-      if (single) throw new InputError(`${name}.kernel: this network has no trainable layer, so its NTK is identically zero; add a dense layer or ask for get: 'nngp'`);
-    } else if (state.ntk) {
-      out.ntk = new Matrix(state.n1, state.n2, state.ntk);
-    }
+  if (pendingState.spatial.length > 0) {
+    throw new ShapeError(`${name}.kernel: the network's output is still spatial (positions ${pendingState.spatial.join('×')}); end it with a readout, stax.flatten() or stax.globalAvgPool(), and a dense layer, as Neural Tangents' CNN examples do`);
   }
+  const state = materialize(pendingState);
+  const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp), cov1: state.cov1, cov2: state.cov2, x1IsX2: state.x1IsX2 };
+  if (kernels.includes('ntk')) {
+    // A network without trainable layers has an identically zero NTK (Neural Tangents returns zeros too).
+    out.ntk = new Matrix(state.n1, state.n2, state.hasTrainable && state.ntk ? state.ntk : new Float64Array(state.n1 * state.n2));
+  }
+  const meta: KernelMeta = { width: state.width, isGaussian: state.isGaussian, hasTrainable: state.hasTrainable };
+  Object.defineProperty(out, STATE, { value: meta, enumerable: false });
   if (single) return kernels[0] === 'nngp' ? out.nngp : (out.ntk as Matrix);
   return out;
+}
+
+/** Whether `x` is a {@link Kernel} (a layer's result, to continue from) rather than inputs. */
+function isKernelValue(x: unknown): x is Kernel {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && (x as Kernel).nngp instanceof Matrix;
+}
+
+/**
+ * The kernel state a Kernel result describes, copied (rules work in place):
+ * where the layers that produced it left off. Kernels without a layer's
+ * metadata (Monte Carlo estimates, hand-made ones) are taken as the
+ * covariance of a centred Gaussian process of unknown width.
+ */
+function stateOf(where: string, k: Kernel, wantNtk: boolean): KernelState {
+  const { rows: n1, cols: n2 } = k.nngp;
+  const meta = (k as unknown as Record<symbol, KernelMeta | undefined>)[STATE];
+  if (!k.cov1 || (!k.x1IsX2 && !k.cov2)) {
+    throw new InputError(`${where}: to continue from a Kernel it needs cov1 and cov2, each input's variance with itself (a layer's kernel() result has them); Monte Carlo estimates do not`);
+  }
+  const copy = (a: Float64Array) => {
+    const out = sharedFloat64(a.length);
+    out.set(a);
+    return out;
+  };
+  if (k.cov1.length !== n1 || (!k.x1IsX2 && (k.cov2 as Float64Array).length !== n2)) {
+    throw new ShapeError(`${where}: the Kernel's cov1/cov2 do not match its ${n1}×${n2} nngp`);
+  }
+  const cov1 = k.cov1.slice();
+  return {
+    n1,
+    n2,
+    spatial: [],
+    diagonal: true,
+    nngp: copy(k.nngp.data),
+    ntk: wantNtk ? (k.ntk ? copy(k.ntk.data) : sharedFloat64(n1 * n2)) : null,
+    cov1,
+    cov2: k.x1IsX2 ? cov1 : (k.cov2 as Float64Array).slice(),
+    x1IsX2: k.x1IsX2,
+    pending: null,
+    upperOnly: false,
+    width: meta?.width ?? Number.NaN,
+    isGaussian: meta?.isGaussian ?? true,
+    hasTrainable: meta?.hasTrainable ?? k.ntk !== undefined,
+  };
+}
+
+/**
+ * Which input kernels a network needs: for each input, whether its spatial
+ * covariances must be kept for every pair of positions (pooling reads them)
+ * or only for the same position (a `flatten` readout reads only those), as
+ * Neural Tangents' `diagonal_spatial` is decided from the layers' requirements.
+ */
+export function inputNeed(impl: LayerImpl): SpatialNeed {
+  return impl.spatialNeed?.(false) ?? false;
 }
 
 /**
@@ -78,15 +164,17 @@ function extract(pendingState: KernelState, kernels: Get[], single: boolean, nam
  */
 export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
   const { name } = impl;
-  const init = (key: Key, inputDim: Dims) => {
+  const init = (key: Key, inputShape: InputShape) => {
     checkKey(`${name}.init`, key);
-    impl.outputDim(checkDims(`${name}.init`, inputDim));
-    return impl.initFn(key, inputDim);
+    const dims = dimsFromPublic(`${name}.init`, inputShape);
+    impl.outputDim(dims);
+    const { outputDim, params } = impl.initFn(key, dims);
+    return { outputDim: publicDims(outputDim), params };
   };
 
   const layer = { name, spec, impl, init } as { -readonly [K in keyof Layer]: Layer[K] };
 
-  const apply = (params: Params, x: KernelInput): Matrix => {
+  const apply = (params: Params, x: NetworkInput): Matrix | Tensor => {
     const t = toTensors(x, 'x');
     impl.outputDim(dimsOf(t));
     const rows = rowsOf(t);
@@ -94,7 +182,7 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
       throw new ShapeError(`${name}.apply: every input branch must have the same number of rows (examples), got ${rows.join(', ')}`);
     }
     const out = impl.forward(params, t).out;
-    if (!(out instanceof Matrix)) {
+    if (!(out instanceof Matrix) && !(out instanceof Tensor)) {
       throw new ShapeError(`${name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
     return out;
@@ -105,15 +193,27 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
   const kernel = (x1: KernelInput, x2?: KernelInput | null, get?: Get | readonly Get[]) => {
     const where = `${name}.kernel`;
     const { kernels, single } = parseGet(where, get);
-    const t1 = toTensors(x1, 'x1');
-    const t2 = x2 === undefined || x2 === null || x2 === x1 ? null : toTensors(x2, 'x2');
+    const wantNtk = kernels.includes('ntk');
+    if (isKernelValue(x1) || (Array.isArray(x1) && x1.length > 0 && x1.every(isKernelValue))) {
+      if (x2 !== undefined && x2 !== null) throw new InputError(`${where}: continuing from a Kernel takes no x2 (the Kernel already pairs two batches); call kernel(k) or kernel(k, null, get)`);
+      const states = isKernelValue(x1) ? stateOf(where, x1, wantNtk) : (x1 as unknown as readonly Kernel[]).map((k) => stateOf(where, k, wantNtk));
+      const continued = impl.kernelRule(states);
+      if (isKernelList(continued)) {
+        throw new ShapeError(`${where}: the network ends in ${continued.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
+      }
+      return extract(continued, kernels, single, name);
+    }
+    const t1 = toTensors(x1 as InputLike, 'x1');
+    const t2 = x2 === undefined || x2 === null || x2 === x1 ? null : toTensors(x2 as InputLike, 'x2');
     if (t2 !== null && !sameDims(dimsOf(t1), dimsOf(t2))) {
       throw new ShapeError(
-        `${where}: x1 and x2 have different feature dimensions (${JSON.stringify(dimsOf(t1))} vs ${JSON.stringify(dimsOf(t2))}); both must have one column per input feature`,
+        `${where}: x1 and x2 have different example shapes (${describeDims(dimsOf(t1))} vs ${describeDims(dimsOf(t2))}); both must have the same features, or the same positions and channels`,
       );
     }
     impl.outputDim(dimsOf(t1));
-    const result = impl.kernelRule(buildInputKernels(t1, t2, kernels.includes('ntk')));
+    const need = inputNeed(impl);
+    checkMemory(where, kernelBytes(t1, t2, wantNtk, need), need);
+    const result = impl.kernelRule(buildInputKernels(t1, t2, wantNtk, need));
     if (isKernelList(result)) {
       throw new ShapeError(`${where}: the network ends in ${result.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }

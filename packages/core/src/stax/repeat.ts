@@ -3,13 +3,9 @@ import { split } from '../random/key';
 import { checkLayers } from './check-layers';
 import type { Kernels } from './kernel-state';
 import { fromSpec, layerType } from './registry';
+import { describeDims, sameDims } from './shapes';
 import { zerosLike } from './tensors';
-import type { Dims, Layer, LayerImpl, LayerSpec, Params, Tensors } from './types';
-
-function sameDims(a: Dims, b: Dims): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.length === b.length && a.every((ai, i) => sameDims(ai, b[i]));
-}
+import type { Dims, Layer, LayerImpl, LayerSpec, Params, SpatialNeed, Tensors } from './types';
 
 /**
  * `layer` applied n times, Neural Tangents' `stax.repeat(layer, n)`: the
@@ -18,9 +14,8 @@ function sameDims(a: Dims, b: Dims): boolean {
  * layer and n, not n copies — and its kernel computed in a loop, one
  * repetition at a time, so memory does not grow with n. As in Neural Tangents
  * the layer must keep the shape of its input (e.g. dense(512) → relu on 512
- * features). n = 0 is the identity. For spatial kernels the layer must also
- * leave the kernel's layout as it found it: Neural Tangents' convolutions flip
- * its `is_reversed` flag, so there one repeats serial(conv, conv) instead.
+ * features, or conv(C, [3, 3], { padding: 'SAME' }) → relu on C channels).
+ * n = 0 is the identity.
  *
  * @example
  * ```ts
@@ -38,7 +33,7 @@ export const repeat = layerType({
       if (n === 0) return d;
       const out = inner.outputDim(d);
       if (!sameDims(out, d)) {
-        throw new ShapeError(`${name}: the layer maps ${JSON.stringify(d)} features to ${JSON.stringify(out)}, but a repeated layer must keep the shape of its input; size it so (e.g. dense(${JSON.stringify(d)})), or use stax.serial for layers that change it`);
+        throw new ShapeError(`${name}: the layer maps examples of shape ${describeDims(d)} to ${describeDims(out)}, but a repeated layer must keep the shape of its input; size it so (e.g. as many units or channels as it gets, 'SAME' padding, stride 1), or use stax.serial for layers that change it`);
       }
       return d;
     };
@@ -97,6 +92,12 @@ export const repeat = layerType({
         let state = k;
         for (let i = 0; i < n; i++) state = inner.kernelRule(state);
         return state;
+      },
+      // What the repetitions need of their input, from the last one back to the first.
+      spatialNeed(downstream) {
+        let need: SpatialNeed = downstream;
+        for (let i = 0; i < n; i++) need = inner.spatialNeed?.(need) ?? need;
+        return need;
       },
       tfjs(params, compiler) {
         const ps = paramList(params);

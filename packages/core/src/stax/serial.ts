@@ -67,6 +67,7 @@ function serialImpl(...given: Layer[]): LayerImpl {
       return { out: h, tOut: t as unknown as Tensors };
     },
     kernelRule: (k: Kernels) => layers.reduce((acc, l) => l.kernelRule(acc), k),
+    spatialNeed: (downstream) => layers.reduceRight((need, l) => l.spatialNeed?.(need) ?? need, downstream),
     tfjs(params, compiler) {
       const ps = paramList(name, params, n);
       const parts = given.map((l, i) => compiler.compile(l, ps[i]));

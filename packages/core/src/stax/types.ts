@@ -1,22 +1,54 @@
 import type { TfjsForward, TfjsCompiler } from '../engines/tfjs/op';
 import type { Matrix, MatrixLike } from '../matrix';
+import type { InputLike, Tensor } from '../tensor';
 import type { Key } from '../random/key';
 import type { Kernels } from './kernel-state';
 
 /** Which infinite-width kernel: the NNGP 𝒦 (Lee et al. 2019, eq. 13) or the NTK Θ (eqs. 5, S6). */
 export type Get = 'nngp' | 'ntk';
 
-/** Both kernels of a network. `ntk` is absent when the network has no trainable layer. */
+/**
+ * The kernels of a network between two batches (Neural Tangents' `Kernel`):
+ * the NNGP, the NTK when asked for (all zeros for a network without a
+ * trainable layer, as in NT), each input's variance with itself, and whether
+ * x2 was x1. A `Kernel` from a layer's `kernel()` can be handed to another
+ * layer's `kernel()` to continue the network: `b.kernel(a.kernel(x))` equals
+ * `serial(a, b).kernel(x)`.
+ */
 export interface Kernel {
   nngp: Matrix;
   ntk?: Matrix;
+  /** 𝒦(x, x) for each example of x1 (absent for kernels not computed by a layer, e.g. Monte Carlo estimates). */
+  cov1?: Float64Array;
+  /** 𝒦(x′, x′) for each example of x2 (x1's when x1IsX2). */
+  cov2?: Float64Array;
+  /** x2 was omitted (or x1 itself): the kernels are symmetric. */
+  x1IsX2: boolean;
 }
 
-/** Finite-width activations: one matrix (rows = examples), or one per branch. */
-export type Tensors = Matrix | readonly Tensors[];
+/**
+ * Finite-width activations: a matrix (n, features), a tensor (n, ...spatial,
+ * channels) for images and sequences, or one of those per branch.
+ */
+export type Tensors = Matrix | Tensor | readonly Tensors[];
 
-/** Input or output feature dimensions: one number, or one per branch. */
-export type Dims = number | readonly Dims[];
+/** Whether kernels must keep the covariances of every pair of positions (true) or only of the same position; one per branch. */
+export type SpatialNeed = boolean | readonly SpatialNeed[];
+
+/** The shape of a spatial example without the batch axis: [H, W] or [L] positions and C channels. */
+export interface SpatialDims {
+  readonly spatial: readonly number[];
+  readonly channels: number;
+}
+
+/**
+ * The public form of an example shape (no batch axis): a number of features,
+ * [H, W, C] for images, [L, C] for sequences, or one of those per input branch.
+ */
+export type InputShape = number | readonly number[] | readonly InputShape[];
+
+/** The shape of one example: a number of features, a spatial shape, or one per branch. */
+export type Dims = number | SpatialDims | readonly Dims[];
 
 /** Parameters of a dense layer. In NTK parameterization these are the raw ω, β ~ 𝒩(0, 1) of eq. (1). */
 export interface DenseParams {
@@ -43,8 +75,16 @@ export interface LayerSpec {
   module?: string;
 }
 
-/** Input of a public kernel call: one matrix, or one per input branch. */
-export type KernelInput = MatrixLike | readonly MatrixLike[];
+/**
+ * Input of a network's forward pass: a matrix (n, features), a
+ * tensor or nested arrays of rank 3 or 4 ((n, L, C) sequences, (n, H, W, C)
+ * images, channels last), or, for a network with several inputs, an array of
+ * `Matrix`/`Tensor` values, one per input branch.
+ */
+export type NetworkInput = InputLike | readonly (Matrix | Tensor)[];
+
+/** Input of a public kernel call: a {@link NetworkInput}, or a {@link Kernel} (one per branch) to continue from. */
+export type KernelInput = NetworkInput | Kernel | readonly Kernel[];
 
 /**
  * The infinite-width kernel function of a layer or network, as Neural
@@ -61,8 +101,13 @@ export interface KernelFn {
   readonly layer: Layer;
 }
 
-/** Called during a backward pass by each layer that has parameters. */
-export type BackwardVisitor = (layer: LayerImpl, params: Params, cache: unknown, gOut: Tensors) => void;
+/**
+ * Called during a backward pass by each layer that has parameters. Returning
+ * `'skipParams'` says the caller needs only what it was shown and the input
+ * gradient: the layer may then skip its parameter gradients (and return null
+ * for them) — the structured empirical NTK builds everything from the visits.
+ */
+export type BackwardVisitor = (layer: LayerImpl, params: Params, cache: unknown, gOut: Tensors) => void | 'skipParams';
 
 /**
  * The engine-facing side of a layer: its finite network (`initFn`, `forward`,
@@ -111,6 +156,20 @@ export interface LayerImpl {
    */
   tfjs?(params: Params, compiler: TfjsCompiler): TfjsForward;
   /**
+   * Rows [i0, i1) of this layer's kernel work on `job` (plain, shareable
+   * data): what worker threads run when a kernel rule splits a large kernel
+   * across cores (see `splitRows`). Layers whose kernel rule splits rows give it.
+   */
+  rows?(job: unknown, i0: number, i1: number): void;
+  /**
+   * Whether this layer's input kernels must keep every pair of positions
+   * (true) or only same-position covariances (false), given what the layers
+   * after it need (`downstream`); one entry per branch where the input has
+   * several. Omitted: the layer needs what follows it needs (conv, dense,
+   * activations). Pooling needs every pair; a flatten readout only the diagonal.
+   */
+  spatialNeed?(downstream: SpatialNeed): SpatialNeed;
+  /**
    * Why worker threads cannot rebuild this layer from its spec (e.g. an
    * `elementwise` function that refers to variables outside its body), or
    * undefined when they can.
@@ -120,7 +179,10 @@ export interface LayerImpl {
 
 /** A network's forward pass f(θ, x), knowing the layer it belongs to. */
 export interface ApplyFn {
-  (params: Params, x: KernelInput): Matrix;
+  /** Inputs of features, (n, features), give outputs of features: a Matrix. */
+  (params: Params, x: MatrixLike | readonly Matrix[]): Matrix;
+  /** Images or sequences give a Matrix after a readout (flatten, global pooling), else a Tensor (n, ...spatial, C). */
+  (params: Params, x: NetworkInput): Matrix | Tensor;
   readonly layer: Layer;
 }
 
@@ -134,8 +196,12 @@ export interface Layer {
   readonly name: string;
   /** The layer's type and arguments: what worker threads rebuild it from. */
   readonly spec: LayerSpec;
-  /** Draws random parameters (eq. 1 or S32) for inputs with `inputDim` features. */
-  init(key: Key, inputDim: Dims): { outputDim: Dims; params: Params };
+  /**
+   * Draws random parameters (eq. 1 or S32) for inputs of shape `inputShape`
+   * without the batch axis: a number of features, [H, W, C] for images, [L, C]
+   * for sequences (or one per input branch). `outputDim` has the same form.
+   */
+  init(key: Key, inputShape: InputShape): { outputDim: InputShape; params: Params };
   /** The finite network's forward pass in float64; works detached (`const f = net.apply`). */
   readonly apply: ApplyFn;
   /** The infinite-width NNGP/NTK (see {@link KernelFn}). */

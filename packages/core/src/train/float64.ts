@@ -1,15 +1,9 @@
 import { activeBackend } from '../linalg/backend';
+import { exampleCount, takeExamples } from '../examples';
 import { Matrix } from '../matrix';
 import { axpy, checkSameStructure, cloneParams, difference } from '../params/tree';
 import type { Params } from '../stax/types';
 import { divergenceError, minibatches, outputMismatchError, type TrainEngine, type TrainPlan, type TrainResult, type TrainSnapshot } from './plan';
-
-function rowsOf(m: Matrix, rows: Int32Array): Matrix {
-  if (rows.length === m.rows) return m;
-  const out = new Matrix(rows.length, m.cols);
-  rows.forEach((r, i) => out.data.set(m.row(r), i * m.cols));
-  return out;
-}
 
 /** Runs a validated plan from params0 (cloned), in float64 with the model's own forward and backward passes. */
 function runPlan(where: string, p: TrainPlan, params0: Params): TrainResult {
@@ -18,8 +12,8 @@ function runPlan(where: string, p: TrainPlan, params0: Params): TrainResult {
   let previous = momentum > 0 ? cloneParams(params0) : null;
   const losses = new Float64Array(steps + 1);
   const snapshots: TrainSnapshot[] = [];
-  const batches = minibatches(x.rows, p.batchSize, p.key);
-  const fullBatch = p.batchSize === x.rows;
+  const batches = minibatches(exampleCount(x), p.batchSize, p.key);
+  const fullBatch = p.batchSize === exampleCount(x);
 
   const snapshot = (step: number, trainOut: Matrix | null) => {
     const s: TrainSnapshot = { step, train: trainOut ?? model.forward(params, x).out };
@@ -31,8 +25,8 @@ function runPlan(where: string, p: TrainPlan, params0: Params): TrainResult {
   for (let step = 0; step <= steps; step++) {
     // The last evaluation (after the final update) is on the whole training set.
     const rows = step === steps ? null : (batches.next().value as Int32Array);
-    const xb = rows === null ? x : rowsOf(x, rows);
-    const yb = rows === null ? y : rowsOf(y, rows);
+    const xb = rows === null ? x : takeExamples(x, rows);
+    const yb = rows === null ? y : (takeExamples(y, rows) as Matrix);
     const { out, cache } = model.forward(params, xb);
     if (step === 0 && out.cols !== y.cols) throw outputMismatchError(where, out.cols, y.cols, loss);
     const value = loss.value(out, yb);

@@ -2,6 +2,7 @@ import { engineOption, type Engine } from '../engines/engine';
 import { tfjsEngine } from '../engines/tfjs/train';
 import { InputError } from '../errors';
 import type { MatrixLike } from '../matrix';
+import type { InputLike } from '../tensor';
 import type { Network } from '../models/differentiable';
 import type { Params } from '../stax/types';
 import { float64Engine } from './float64';
@@ -38,10 +39,10 @@ const TRAIN_ENGINES: Record<Engine, TrainEngine> = { float64: float64Engine, tfj
  * f32.engine; // { name: 'tfjs', backend: 'wasm' } (or 'tfjs-node' where it is installed)
  * ```
  */
-export function gradientDescent(apply: Network, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult>;
-export function gradientDescent(apply: Network, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions): TrainResult;
-export function gradientDescent(apply: Network, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult>;
-export function gradientDescent(apply: Network, params0: Params, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult> {
+export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult>;
+export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions): TrainResult;
+export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult>;
+export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult> {
   const where = 'train.gradientDescent';
   const engine = TRAIN_ENGINES[engineOption(where, options)];
   const results = engine.train(where, plan(where, apply, xTrain, yTrain, options, engine.extraOptions), [params0], options);
@@ -63,10 +64,10 @@ export function gradientDescent(apply: Network, params0: Params, xTrain: MatrixL
  * const runs = train.ensemble(net.apply, members, xTrain, yTrain, { learningRate: 1, steps: 100, xTest });
  * ```
  */
-export function ensemble(apply: Network, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult[]>;
-export function ensemble(apply: Network, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions): TrainResult[];
-export function ensemble(apply: Network, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]>;
-export function ensemble(apply: Network, members: readonly Params[], xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]> {
+export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult[]>;
+export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions): TrainResult[];
+export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]>;
+export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]> {
   const where = 'train.ensemble';
   const engine = TRAIN_ENGINES[engineOption(where, options)];
   if (!Array.isArray(members) || members.length === 0) throw new InputError(`${where}: pass a non-empty array of parameter sets (one per member, from net.init)`);

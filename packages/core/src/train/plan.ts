@@ -4,7 +4,9 @@ import { InputError, NumericalError, ShapeError } from '../errors';
 import { crossEntropy } from '../losses/cross-entropy';
 import type { Loss } from '../losses/loss';
 import { mse } from '../losses/mse';
+import { describeExamples, exampleCount, examplesFrom, sameExampleShape, type Examples } from '../examples';
 import { Matrix, type MatrixLike } from '../matrix';
+import type { InputLike } from '../tensor';
 import { differentiable, type Differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { fillUniform } from '../random/distributions';
@@ -23,7 +25,7 @@ export interface TrainOptions {
   learningRate: number;
   /** Number of parameter updates. */
   steps: number;
-  /** `'mse'` (½·mean over all entries, as Neural Tangents; default), `'crossEntropy'` (softmax, averaged over examples) or a {@link Loss}. */
+  /** `'mse'` (½·mean over all entries, as Neural Tangents; default), `'crossEntropy'` (softmax, −mean(y·log σ(f)) over all entries) or a {@link Loss}. */
   loss?: 'mse' | 'crossEntropy' | Loss;
   /** Momentum β of eq. (20) (default 0). */
   momentum?: number;
@@ -32,7 +34,7 @@ export interface TrainOptions {
   /** Key for the minibatch order (default random.key(0)). */
   key?: Key;
   /** Test inputs whose outputs are recorded alongside the training outputs. */
-  xTest?: MatrixLike;
+  xTest?: InputLike;
   /** Steps (0 … steps) at which to record outputs (default [0, steps]). */
   recordAt?: readonly number[];
   /** Also record parameters at those steps (default false). */
@@ -91,9 +93,9 @@ export interface TrainPlan {
   /** The network as the caller gave it. */
   network: Network;
   model: Differentiable;
-  x: Matrix;
+  x: Examples;
   y: Matrix;
-  xTest: Matrix | null;
+  xTest: Examples | null;
   loss: Loss;
   learningRate: number;
   steps: number;
@@ -107,21 +109,22 @@ export interface TrainPlan {
 }
 
 /** Checks everything before the first step. */
-export function plan(where: string, apply: Network, xTrain: MatrixLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions, extra: readonly string[] = []): TrainPlan {
+export function plan(where: string, apply: Network, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions, extra: readonly string[] = []): TrainPlan {
   checkOptions(where, options, [...OPTIONS, ...extra]);
   const model = differentiable(where, apply);
-  const x = Matrix.from(xTrain, 'xTrain');
+  const x = examplesFrom(xTrain, 'xTrain');
+  const n = exampleCount(x);
   const y = Matrix.from(yTrain, 'yTrain');
-  if (y.rows !== x.rows) throw new ShapeError(`${where}: xTrain has ${x.rows} rows but yTrain has ${y.rows}; one target row per example`);
+  if (y.rows !== n) throw new ShapeError(`${where}: xTrain has ${n} examples but yTrain has ${y.rows} rows; one target row per example`);
   const loss = trainingLoss(where, options.loss);
-  const { learningRate, steps, momentum = 0, batchSize = x.rows, recordParams = false } = options;
+  const { learningRate, steps, momentum = 0, batchSize = n, recordParams = false } = options;
   if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
     throw new InputError(`${where}: learningRate must be a positive finite number, got ${String(learningRate)}`);
   }
   if (!Number.isInteger(steps) || steps < 0) throw new InputError(`${where}: steps must be a non-negative integer, got ${String(steps)}`);
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new InputError(`${where}: momentum must be in [0, 1), got ${String(momentum)}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > x.rows) {
-    throw new InputError(`${where}: batchSize must be an integer between 1 and the ${x.rows} training examples, got ${String(batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
+    throw new InputError(`${where}: batchSize must be an integer between 1 and the ${n} training examples, got ${String(batchSize)}`);
   }
   if (loss === crossEntropy) {
     for (let i = 0; i < y.rows; i++) {
@@ -134,8 +137,8 @@ export function plan(where: string, apply: Network, xTrain: MatrixLike, yTrain: 
       if (Math.abs(s - 1) > 1e-9) throw new InputError(`${where}: cross-entropy targets must sum to 1 per row (one-hot labels); row ${i} sums to ${s}`);
     }
   }
-  const xTest = options.xTest === undefined ? null : Matrix.from(options.xTest, 'xTest');
-  if (xTest && xTest.cols !== x.cols) throw new ShapeError(`${where}: xTest has ${xTest.cols} features but xTrain has ${x.cols}`);
+  const xTest = options.xTest === undefined ? null : examplesFrom(options.xTest, 'xTest');
+  if (xTest && !sameExampleShape(xTest, x)) throw new ShapeError(`${where}: xTest has ${describeExamples(xTest)} but xTrain has ${describeExamples(x)}`);
   const recordAt = new Set(options.recordAt ?? [0, steps]);
   for (const s of recordAt) {
     if (!Number.isInteger(s) || s < 0 || s > steps) throw new InputError(`${where}: recordAt steps must be integers in [0, ${steps}], got ${s}`);

@@ -26,6 +26,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { InputError } from '../errors';
+import { activeBackend } from '../linalg/backend';
 import type { Layer, LayerSpec } from '../stax/types';
 
 export const THREADS_ENV = 'TANGENT_LAB_THREADS';
@@ -96,6 +97,15 @@ const WORKER_SCRIPT = join(__dirname, 'worker.js');
 const CONTROL_BYTES = 8 + 1024;
 const pool: Worker[] = [];
 const busy = new Set<Worker>();
+
+/**
+ * Starts `n` pool threads ahead of their first task, so that their start-up
+ * (a fresh V8 isolate loading this package, ~0.1–0.5 s) overlaps with the
+ * caller's own preparations.
+ */
+export function warmUp(n: number): void {
+  grow(n);
+}
 
 /** Worker threads started so far (diagnostics and tests). */
 export function poolSize(): number {
@@ -183,6 +193,9 @@ export async function runTasks<J>(
   }
   let next = 0;
   let failure: unknown = null;
+  // The workers are the parallelism: BLAS runs on one thread in each, and the
+  // process-wide BLAS thread count stays at one while they work.
+  const release = activeBackend().holdOneThread();
   const listeners: { w: Worker; message: (r: TileReply) => void; error: (e: Error) => void }[] = [];
   try {
     // Each worker settles once its task in flight has returned, so that after
@@ -221,6 +234,7 @@ export async function runTasks<J>(
       send();
     })));
   } finally {
+    release();
     for (const { w, message, error } of listeners) {
       w.off('message', message);
       w.off('error', error);

@@ -5,9 +5,8 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { computeTile, type TileJob } from '../batch/tiles';
+import { runTileJob, type TileJob } from '../batch/tile-job';
 import { fromSpec } from '../stax';
-import { dualRows, type DualJob } from '../stax/dual-rows';
 import type { Layer, LayerSpec } from '../stax/types';
 import { reportDone, type RowsMessage, type TileReply, type WorkerTask } from './pool';
 
@@ -55,11 +54,11 @@ async function layerOf(task: WorkerTask<string, unknown>): Promise<Layer> {
   return layer;
 }
 
-async function runRows(task: RowsMessage<DualJob>): Promise<void> {
+async function runRows(task: RowsMessage<unknown>): Promise<void> {
   try {
-    const act = ((await layerOf(task)).impl as { activation?: { dual: Parameters<typeof dualRows>[0] } }).activation;
-    if (!act) throw new Error(`layer ${task.spec.type} has no activation dual to run on a worker thread`);
-    dualRows(act.dual, task.job, task.i0, task.i1);
+    const { impl } = await layerOf(task);
+    if (!impl.rows) throw new Error(`layer ${task.spec.type} has no rows to run on a worker thread`);
+    impl.rows(task.job, task.i0, task.i1);
     reportDone(task.control);
   } catch (error) {
     reportDone(task.control, (error as Error).message);
@@ -69,7 +68,7 @@ async function runRows(task: RowsMessage<DualJob>): Promise<void> {
 async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
   let reply: TileReply;
   try {
-    computeTile(await layerOf(task), task.job);
+    runTileJob(await layerOf(task), task.job);
     reply = { ok: true };
   } catch (error) {
     reply = { ok: false, message: (error as Error).message };
@@ -79,6 +78,6 @@ async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
 
 // Tasks run one at a time, in the order they arrive.
 let queue = Promise.resolve();
-parentPort?.on('message', (task: RowsMessage<DualJob> | WorkerTask<'tile', TileJob>) => {
-  queue = queue.then(() => (task.kind === 'rows' ? runRows(task as RowsMessage<DualJob>) : runTile(task as WorkerTask<'tile', TileJob>)));
+parentPort?.on('message', (task: RowsMessage<unknown> | WorkerTask<'tile', TileJob>) => {
+  queue = queue.then(() => (task.kind === 'rows' ? runRows(task as RowsMessage<unknown>) : runTile(task as WorkerTask<'tile', TileJob>)));
 });

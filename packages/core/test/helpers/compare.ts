@@ -28,3 +28,14 @@ export function inputs(rows: number, cols: number, seed: number): number[][] {
   };
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * next() - 1));
 }
+
+/** Deterministic pseudo-random images or sequences, (n, ...spatial, C). */
+export function images(shape: number[], seed: number): number[] {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return 2 * (s / 4294967296) - 1;
+  };
+  const build = (d: number): unknown => Array.from({ length: shape[d] }, () => (d === shape.length - 1 ? next() : build(d + 1)));
+  return build(0) as number[];
+}

@@ -5,14 +5,19 @@
  * Monte Carlo over random finite networks.
  */
 import assert from 'node:assert/strict';
-import { Matrix, params as tree, random, stax, train, type Layer, type Params } from '@tangent-lab/core';
+import { Matrix, params as tree, random, stax, Tensor, train, type Layer, type Params } from '@tangent-lab/core';
 import { assertClose, inputs } from './compare';
 import { runPython } from './python';
 
 const H = 1e-6;
 
-function loss(make: () => Layer, params: Params, x: Matrix, c: Float64Array): number {
-  const out = make().impl.forward(params, x).out as Matrix;
+/** An activation with the shape of `x` and other entries. */
+function like(x: Matrix | Tensor, data: Float64Array): Matrix | Tensor {
+  return x instanceof Matrix ? new Matrix(x.rows, x.cols, data) : new Tensor(x.shape, data);
+}
+
+function loss(make: () => Layer, params: Params, x: Matrix | Tensor, c: Float64Array): number {
+  const out = make().impl.forward(params, x).out as Matrix | Tensor;
   let s = 0;
   for (let i = 0; i < out.data.length; i++) s += c[i] * out.data[i];
   return s;
@@ -33,15 +38,17 @@ function relErr(a: number, b: number): number {
  * randomness (dropout): every evaluation then uses a fresh copy, whose first
  * pass draws the same mask.
  */
-export function checkDerivatives(layerOrMake: Layer | (() => Layer)): void {
+export function checkDerivatives(layerOrMake: Layer | (() => Layer), inputShape: number[] = [3]): void {
   const make = typeof layerOrMake === 'function' ? layerOrMake : () => layerOrMake;
   const layer = make();
-  const x = Matrix.from(inputs(4, 3, 5));
-  const { params } = layer.init(random.key(11), 3);
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const flat = Float64Array.from(inputs(4, size, 5).flat());
+  const x = inputShape.length === 1 ? new Matrix(4, size, flat) : new Tensor([4, ...inputShape], flat);
+  const { params } = layer.init(random.key(11), inputShape.length === 1 ? inputShape[0] : inputShape);
   const out = layer.impl.forward(params, x);
-  const y = out.out as Matrix;
+  const y = out.out as Matrix | Tensor;
   const c = Float64Array.from(inputs(1, y.data.length, 6)[0]);
-  const { gIn, gParams } = layer.impl.backward(params, out.cache, new Matrix(y.rows, y.cols, c));
+  const { gIn, gParams } = layer.impl.backward(params, out.cache, like(y, c));
 
   const theta = tree.leaves(params);
   const grad = tree.leaves(gParams);
@@ -58,7 +65,7 @@ export function checkDerivatives(layerOrMake: Layer | (() => Layer)): void {
     }
   });
 
-  const gx = gIn as Matrix;
+  const gx = gIn as Matrix | Tensor;
   for (let i = 0; i < x.data.length; i++) {
     const keep = x.data[i];
     x.data[i] = keep + H;
@@ -71,14 +78,14 @@ export function checkDerivatives(layerOrMake: Layer | (() => Layer)): void {
 
   const dTheta = tree.zerosLike(params);
   tree.leaves(dTheta).forEach((leaf, l) => leaf.set(Float64Array.from(inputs(1, leaf.length, 20 + l)[0])));
-  const dx = Matrix.from(inputs(4, 3, 30));
+  const dx = like(x, Float64Array.from(inputs(4, size, 30).flat()));
   const { tOut } = make().impl.jvp(params, x, dTheta, dx);
   let directional = 0;
-  (tOut as Matrix).data.forEach((v, i) => (directional += c[i] * v));
+  (tOut as Matrix | Tensor).data.forEach((v, i) => (directional += c[i] * v));
   const shifted = (s: number) => {
     const p = tree.cloneParams(params);
     tree.axpy(p, s, dTheta);
-    return loss(make, p, new Matrix(4, 3, x.data.map((v, i) => v + s * dx.data[i])), c);
+    return loss(make, p, like(x, x.data.map((v, i) => v + s * dx.data[i])), c);
   };
   const fd = (shifted(H) - shifted(-H)) / (2 * H);
   assert.ok(relErr(directional, fd) < 1e-6, `jvp ${directional} vs finite difference ${fd}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError, Matrix, OptionError, random, stax, type DenseParams, type Params } from '@tangent-lab/core';
+import { empirical, InputError, Matrix, OptionError, random, stax, type DenseParams, type Params } from '@tangent-lab/core';
 import { assertClose, inputs } from '../helpers/compare';
 import { assertMatchesNumpy, assertNngpWithinSamplingError, checkDerivatives, pyDense } from '../helpers/layer-checks';
 
@@ -70,6 +70,22 @@ describe('stax.dense', () => {
     // Relative standard errors √(2/N): 0.0014 for W, 0.07 for b; 5σ bounds.
     assert.ok(Math.abs(varW / (4 / 250) - 1) < 5 * Math.sqrt(2 / W.data.length));
     assert.ok(Math.abs(varB / 0.25 - 1) < 5 * Math.sqrt(2 / 400));
+  });
+
+  it('trainableBias with bStd = 0 is Neural Tangents\' standard b_std=0.: a zero-initialised trainable bias, +1 in the NTK', () => {
+    const layer = stax.dense(3, { bStd: 0, trainableBias: true, parameterization: 'standard' });
+    const plain = stax.dense(3, { parameterization: 'standard' });
+    const xs = inputs(5, 4, 3);
+    const { params } = layer.init(random.key(2), 4);
+    assert.ok((params as DenseParams).b!.every((v) => v === 0));
+    const analytic = layer.kernel(xs, null, 'ntk');
+    const without = plain.kernel(xs, null, 'ntk');
+    analytic.data.forEach((v, i) => assert.ok(Math.abs(v - without.data[i] - 1) < 1e-14));
+    // One linear layer: the empirical NTK is exactly the analytic one.
+    assertClose(empirical.ntkFn(layer.apply)(xs, null, params), analytic.data, 1e-12, 'empirical');
+    assert.deepEqual(layer.spec.args[1], { wStd: 1, bStd: 0, parameterization: 'standard', trainableBias: true });
+    assert.deepEqual(plain.spec.args[1], { wStd: 1, bStd: 0, parameterization: 'standard' });
+    assert.throws(() => stax.dense(3, { bStd: 0.5, trainableBias: false }), /bStd = 0.5 needs a bias/);
   });
 
   it('rejects bad arguments before any work, naming the problem and the fix', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError, linalg, Matrix, random, ShapeError, stax } from '@tangent-lab/core';
+import { InputError, linalg, Matrix, random, ShapeError, stax, type Layer } from '@tangent-lab/core';
 import { assertClose, inputs, maxRelError } from '../helpers/compare';
 
 const cookbook = () => stax.serial(
@@ -59,10 +59,10 @@ describe('kernel properties', () => {
     assert.deepEqual(onlyNngp.nngp.data, both.nngp.data);
   });
 
-  it('a network without trainable layers has no NTK', () => {
+  it('a network without trainable layers has an identically zero NTK, as in Neural Tangents', () => {
     const k = stax.serial(stax.identity()).kernel(x);
-    assert.equal(k.ntk, undefined);
-    assert.throws(() => stax.identity().kernel(x, null, 'ntk'), /no trainable layer/);
+    assert.ok(k.ntk!.data.every((v) => v === 0));
+    assert.ok(stax.identity().kernel(x, null, 'ntk').data.every((v) => v === 0));
   });
 });
 
@@ -90,7 +90,7 @@ const x2 = [[0.1, 0.2], [0.3, -0.4]];
 
 describe('bad input is rejected before any work, naming the problem and the fix', () => {
   it('feature dimensions of x1 and x2 differ', () => {
-    assert.throws(() => net.kernel(x2, [[1, 2, 3]]), (e: Error) => e instanceof ShapeError && /different feature dimensions \(2 vs 3\)/.test(e.message));
+    assert.throws(() => net.kernel(x2, [[1, 2, 3]]), (e: Error) => e instanceof ShapeError && /different example shapes \(\(2\) vs \(3\)\)/.test(e.message));
   });
 
   it('ragged or empty arrays', () => {
@@ -114,7 +114,57 @@ describe('bad input is rejected before any work, naming the problem and the fix'
     assert.throws(() => stax.serial(stax.relu as never), /call it, e.g. stax.relu\(\) rather than stax.relu/);
     assert.throws(() => stax.serial(stax.relu(), stax.dense(1)).kernel(x2), /must be Gaussian.*put stax.dense/);
     assert.throws(() => stax.serial(stax.dense(2), stax.fanOut(2)).kernel(x2), /ends in 2 branches/);
-    assert.throws(() => net.init([0, 1], 0), /inputDim must be a positive integer/);
+    assert.throws(() => net.init([0, 1], 0), /inputShape must be a positive integer/);
     assert.throws(() => net.init([0.5, 1] as never, 2), /random key/);
+  });
+});
+
+describe('a Kernel result (Neural Tangents\' Kernel)', () => {
+  const x1 = inputs(9, 3, 31);
+  const x2 = inputs(6, 3, 32);
+
+  it('carries each input\'s variance and whether x2 was x1', () => {
+    const net = cookbook();
+    const both = net.kernel(x1, x2);
+    assert.equal(both.x1IsX2, false);
+    assert.equal(both.cov1!.length, 9);
+    assert.equal(both.cov2!.length, 6);
+    const self = net.kernel(x1);
+    assert.equal(self.x1IsX2, true);
+    // The variances are the diagonal of the symmetric kernel.
+    self.cov1!.forEach((v, i) => assert.equal(v, self.nngp.get(i, i)));
+  });
+
+  it('continues the network: serial(a, b).kernel(x) = b.kernel(a.kernel(x)), also for x1 ≠ x2, branches and standard parameterization', () => {
+    const cases: [Layer, Layer][] = [
+      [stax.serial(stax.dense(8, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(8, { wStd: 1.5, bStd: 0.05 })), stax.serial(stax.relu(), stax.dense(1))],
+      [stax.dense(16, { bStd: 0.2, parameterization: 'standard' }), stax.serial(stax.gelu(), stax.dense(4, { parameterization: 'standard' }))],
+      [stax.serial(stax.dense(8), stax.fanOut(2), stax.parallel(stax.serial(stax.relu(), stax.dense(8)), stax.identity()), stax.fanInSum()), stax.serial(stax.erf(), stax.dense(1))],
+    ];
+    for (const [a, b] of cases) {
+      for (const pair of [[x1, x2], [x1, null]] as const) {
+        const whole = stax.serial(a, b).kernel(pair[0], pair[1]);
+        const continued = b.kernel(a.kernel(pair[0], pair[1]));
+        assertClose(continued.nngp, whole.nngp.data, 1e-15, 'nngp');
+        assertClose(continued.ntk!, whole.ntk!.data, 1e-15, 'ntk');
+      }
+    }
+  });
+
+  it('one Kernel per branch feeds a network with several inputs', () => {
+    const a = stax.dense(4, { bStd: 0.1 });
+    const b = stax.dense(6, { wStd: 1.3 });
+    const tail = stax.serial(stax.parallel(stax.relu(), stax.erf()), stax.fanInConcat(), stax.dense(1));
+    const whole = stax.serial(stax.fanOut(2), stax.parallel(a, b), tail).kernel(x1);
+    const continued = tail.kernel([a.kernel(x1), b.kernel(x1)]);
+    assertClose(continued.ntk!, whole.ntk!.data, 1e-15, 'ntk');
+  });
+
+  it('refuses an x2 beside a Kernel, and standard parameterization without the width', () => {
+    const k = stax.dense(4).kernel(x1);
+    assert.throws(() => stax.relu().kernel(k, x2), (e: Error) => e instanceof InputError && /continuing from a Kernel takes no x2/.test(e.message));
+    const bare = { nngp: k.nngp, ntk: k.ntk, cov1: k.cov1, x1IsX2: true };
+    assert.throws(() => stax.serial(stax.relu(), stax.dense(1, { parameterization: 'standard' })).kernel(bare), /standard parameterization needs the width of its input/);
+    assert.throws(() => stax.relu().kernel({ nngp: k.nngp, x1IsX2: true }), /needs cov1 and cov2/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError, random, stax, type Layer } from '@tangent-lab/core';
+import { InputError, random, stax, Tensor, type Layer } from '@tangent-lab/core';
 import { inputs } from '../helpers/compare';
 
 /** A network with one layer of every built-in type. */
@@ -22,6 +22,16 @@ const every: Layer = stax.serial(
   stax.fanInConcat(),
   stax.dense(2));
 
+/** A network with every built-in spatial layer type, on (n, 5, 5, 2) images. */
+const spatial: Layer = stax.serial(
+  stax.conv(4, [3, 3], { padding: 'CIRCULAR', bStd: 0.1 }), stax.relu(),
+  stax.fanOut(2),
+  stax.parallel(
+    stax.serial(stax.avgPool([2, 2], { padding: 'SAME' }), stax.conv(3, [2, 2]), stax.globalAvgPool()),
+    stax.serial(stax.conv(3, [3, 3], { padding: 'VALID', strides: [2, 2] }), stax.flatten(), stax.dense(3))),
+  stax.fanInSum(),
+  stax.dense(1));
+
 describe('the layer registry', () => {
   it('every built-in layer type round-trips through its spec: fromSpec(net.spec) is the same network, bit for bit', () => {
     const rebuilt = stax.fromSpec(JSON.parse(JSON.stringify(every.spec)));
@@ -33,9 +43,12 @@ describe('the layer registry', () => {
     assert.deepEqual(b.ntk!.data, a.ntk!.data);
     const { params } = every.init(random.key(1), 3);
     assert.deepEqual(rebuilt.apply(params, x).data, every.apply(params, x).data);
+    const images = new Tensor([3, 5, 5, 2], Float64Array.from(inputs(3, 50, 6).flat()));
+    const again = stax.fromSpec(JSON.parse(JSON.stringify(spatial.spec)));
+    assert.deepEqual(again.kernel(images).ntk!.data, spatial.kernel(images).ntk!.data);
   });
 
-  it('lists every built-in type, and the network above uses all of them', () => {
+  it('lists every built-in type, and the networks above use all of them', () => {
     const builtIn = stax.layerTypes().filter((t) => t.builtIn).map((t) => t.type).sort();
     const used = new Set<string>();
     const walk = (spec: { type: string; args: readonly unknown[] }) => {
@@ -43,6 +56,7 @@ describe('the layer registry', () => {
       spec.args.forEach((a) => { if (a && typeof a === 'object' && 'type' in a) walk(a as never); });
     };
     walk(every.spec);
+    walk(spatial.spec);
     assert.deepEqual([...used].sort(), builtIn);
   });
 

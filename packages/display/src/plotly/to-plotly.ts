@@ -1,7 +1,8 @@
 import { VIRIDIS } from '../colormap';
-import { axisRanges } from '../extent';
+import { axisRanges, yDown } from '../extent';
 import { formatNumber } from '../format';
-import type { FigureSpec, TraceSpec } from '../spec';
+import { heatmapValues } from '../grid';
+import type { AxisSpec, FigureSpec, TraceSpec } from '../spec';
 import { seriesColor, withAlpha, type Theme } from '../theme';
 
 /** A plotly figure: what `Plotly.newPlot(element, data, layout, config)` takes. */
@@ -32,7 +33,10 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     data.push(...plotlyTraces(trace, theme));
   }
   const ranges = axisRanges(spec);
-  const axis = (label: string | undefined, log: boolean, range: [number, number]) => ({
+  const upper = yDown(spec);
+  const axis = ({ label, log, ticks, hidden }: AxisSpec, range: [number, number]) => ({
+    ...(hidden ? { visible: false, showgrid: false, zeroline: false } : {}),
+    ...(ticks ? { tickmode: 'array', tickvals: ticks.values, ticktext: ticks.labels.map(plotlyText) } : {}),
     title: { text: label === undefined ? '' : plotlyText(label) },
     type: log ? 'log' : 'linear',
     range,
@@ -50,8 +54,9 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     font: { color: theme.foreground, family: "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif", size: 12 },
-    xaxis: axis(spec.xAxis.label, spec.xAxis.log, ranges.x),
-    yaxis: axis(spec.yAxis.label, spec.yAxis.log, ranges.y),
+    xaxis: axis(spec.xAxis, ranges.x),
+    // A heatmap with origin 'upper' has row 0 at the top, and images too: the y axis runs downwards.
+    yaxis: { ...axis(spec.yAxis, upper ? [ranges.y[1], ranges.y[0]] : ranges.y), ...(spec.traces.some((t) => t.type === 'image') ? { scaleanchor: 'x' } : {}) },
     legend: { bgcolor: 'rgba(0,0,0,0)' },
     margin: { l: 64, r: 24, t: spec.title ? 48 : 24, b: spec.slider ? 24 : 48 },
     hovermode: 'closest',
@@ -60,8 +65,9 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
       y: spec.yAxis.log ? Math.log10(a.y) : a.y,
       text: plotlyText(a.text),
       showarrow: false,
-      xanchor: 'left',
-      yanchor: 'bottom',
+      // On hidden axes (an image grid) a note is a caption centred on its point.
+      xanchor: spec.xAxis.hidden ? 'center' : 'left',
+      yanchor: spec.xAxis.hidden ? 'middle' : 'bottom',
       font: { color: seriesColor(theme, a.color) },
     })),
   };
@@ -136,15 +142,21 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
         y: trace.y,
         marker: { color: seriesColor(theme, trace.color), size: 8, line: { color: theme.background, width: 1 } },
       }];
-    case 'heatmap':
+    case 'heatmap': {
+      const z = heatmapValues(trace);
+      // Hover shows the true value, or for a large matrix the mean of the block under the pointer.
+      const hovertemplate = trace.grid
+        ? `x ≈ %{x}<br>y ≈ %{y}<br>z = %{z:.5g}<br>(mean of a ${trace.grid.blockRows}×${trace.grid.blockCols} block of entries)<extra></extra>`
+        : 'x = %{x}<br>y = %{y}<br>z = %{z}<extra></extra>';
+      const text = trace.text ? { text: trace.text.map((row) => row.map(plotlyText)), texttemplate: '%{text}', textfont: { size: 12 } } : {};
       return [
-        { type: 'heatmap', x: trace.x, y: trace.y, z: trace.z, colorscale: VIRIDIS, colorbar: { outlinewidth: 0 } },
+        { type: 'heatmap', x: trace.x, y: trace.y, z, colorscale: VIRIDIS, colorbar: { outlinewidth: 0 }, hovertemplate, ...text },
         // Plotly spaces contour levels evenly; one trace per level draws any list of levels.
         ...trace.contours.map((level) => ({
           type: 'contour',
           x: trace.x,
           y: trace.y,
-          z: trace.z,
+          z,
           autocontour: false,
           contours: { start: level, end: level, size: 1, coloring: 'none', showlabels: true, labelfont: { color: theme.background } },
           line: { color: theme.background, width: 1.2 },
@@ -153,6 +165,9 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
           hoverinfo: 'skip',
         })),
       ];
+    }
+    case 'image':
+      return [{ type: 'image', source: `data:image/png;base64,${trace.png}`, x0: trace.x0, y0: trace.y0, dx: 1, dy: 1, hoverinfo: 'skip' }];
   }
 }
 

@@ -38,3 +38,44 @@ export function contourSegments(x: number[], y: number[], z: number[][], level: 
   }
   return out;
 }
+
+/**
+ * The level set as polylines: the marching-squares segments joined end to
+ * end where they meet (neighbouring cells compute a shared crossing from the
+ * same edge, so the ends agree to round-off).
+ */
+export function contourLines(x: number[], y: number[], z: number[][], level: number): [number, number][][] {
+  const segments = contourSegments(x, y, z, level);
+  const key = (px: number, py: number) => `${px.toPrecision(10)},${py.toPrecision(10)}`;
+  const ends = new Map<string, number[]>();
+  segments.forEach(([x0, y0, x1, y1], k) => {
+    for (const id of [key(x0, y0), key(x1, y1)]) {
+      const list = ends.get(id);
+      if (list) list.push(k);
+      else ends.set(id, [k]);
+    }
+  });
+  const used = new Uint8Array(segments.length);
+  const lines: [number, number][][] = [];
+  // Follows unused segments from the point (px, py), appending their other ends.
+  const extend = (line: [number, number][]) => {
+    for (;;) {
+      const [px, py] = line[line.length - 1];
+      const next = ends.get(key(px, py))?.find((k) => !used[k]);
+      if (next === undefined) return;
+      used[next] = 1;
+      const [x0, y0, x1, y1] = segments[next];
+      line.push(key(x0, y0) === key(px, py) ? [x1, y1] : [x0, y0]);
+    }
+  };
+  segments.forEach(([x0, y0, x1, y1], k) => {
+    if (used[k]) return;
+    used[k] = 1;
+    const forward: [number, number][] = [[x0, y0], [x1, y1]];
+    extend(forward);
+    const backward: [number, number][] = [[x0, y0]];
+    extend(backward);
+    lines.push([...backward.slice(1).reverse(), ...forward]);
+  });
+  return lines;
+}

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { OptionError } from '../../errors';
-import type { Matrix } from '../../matrix';
+import { sliceExamples, type Examples } from '../../examples';
 import { differentiable, layerModel, type Network } from '../../models/differentiable';
 import { fromSpec } from '../../stax/registry';
 import type { Layer, Params } from '../../stax/types';
@@ -15,7 +15,7 @@ export interface TfjsNetwork {
   readonly leafShapes: readonly (readonly number[])[];
   /**
    * f for M networks: `leaves[l]` stacks leaf l of every network, shape
-   * [M, ...leafShapes[l]]; x is [n, d], the same inputs for all; returns [M, n, k].
+   * [M, ...leafShapes[l]]; x is [n, ...example shape], the same inputs for all; returns [M, n, k].
    */
   apply(tf: Tfjs, leaves: readonly Tensor[], x: Tensor, members: number): Tensor;
 }
@@ -58,13 +58,13 @@ function compilerFor(where: string, leafShapes: number[][]): TfjsCompiler {
  * Layers without one are an OptionError naming the layer, raised here, before
  * any work.
  */
-export function translate(where: string, layer: Layer, params: Params, x: Matrix): TfjsNetwork {
+export function translate(where: string, layer: Layer, params: Params, x: Examples): TfjsNetwork {
   // The float64 network checks parameters and inputs against each other, with
   // its own messages, and tells the output width: one example is enough. It
   // runs on a copy rebuilt from the spec where there can be one, so layers
   // whose passes draw random masks (dropout) start the run with their first.
   const probe = layer.impl.localOnly === undefined ? fromSpec(layer.spec) : layer;
-  const outputDim = layerModel(probe).forward(params, x.sliceRows(0, 1)).out.cols;
+  const outputDim = layerModel(probe).forward(params, sliceExamples(x, 0, 1)).out.cols;
   const leafShapes: number[][] = [];
   const forward = compilerFor(where, leafShapes).compile(layer, params);
   return {
@@ -73,8 +73,7 @@ export function translate(where: string, layer: Layer, params: Params, x: Matrix
     apply(tf, leaves, input, members) {
       let next = 0;
       const take = () => leaves[next++];
-      const [n, d] = input.shape;
-      return forward(tf, tf.broadcastTo(tf.expandDims(input, 0), [members, n, d]), take) as Tensor;
+      return forward(tf, tf.broadcastTo(tf.expandDims(input, 0), [members, ...input.shape]), take) as Tensor;
     },
   };
 }

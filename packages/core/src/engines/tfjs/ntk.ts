@@ -1,7 +1,9 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { kernelInputs } from '../../empirical/inputs';
 import { InputError, ShapeError } from '../../errors';
-import { Matrix, type MatrixLike } from '../../matrix';
+import { batchShape, exampleCount, type Examples } from '../../examples';
+import { Matrix } from '../../matrix';
+import type { InputLike } from '../../tensor';
 import { isNetwork } from '../../models/differentiable';
 import { leaves } from '../../params/tree';
 import type { Params } from '../../stax/types';
@@ -22,7 +24,7 @@ export type TfjsModelFn<P extends TfjsParams = TfjsParams> = (params: P, x: Tens
  * An empirical kernel on the `'tfjs'` engine: (x1, x2 | null, params) → a
  * Promise of the kernel, a float64 {@link Matrix} of float32-accurate values.
  */
-export type TfjsEmpiricalKernelFn<P> = (x1: MatrixLike, x2: MatrixLike | null, params: P) => Promise<Matrix>;
+export type TfjsEmpiricalKernelFn<P> = (x1: InputLike, x2: InputLike | null, params: P) => Promise<Matrix>;
 
 /** f with its parameters as one flat list, the form `tf.grads` differentiates. */
 type FlatModel = (ps: readonly Tensor[], x: Tensor2D) => Tensor;
@@ -51,7 +53,7 @@ function flatten(where: string, params: unknown): { list: Tensor[]; rebuild: (ts
 
 /** The model's number of outputs k, checking that it maps one input row to one output row. */
 function outputWidth(where: string, tf: Tfjs, f: FlatModel, ps: readonly Tensor[], x: Tensor2D): number {
-  const out = tf.tidy(() => f(ps, tf.slice(x, [0, 0], [1, -1])));
+  const out = tf.tidy(() => f(ps, tf.slice(x, [0], [1])));
   const shape = isTensor(out) ? out.shape : null;
   tf.dispose(isTensor(out) ? out : []);
   if (shape === null || shape.length !== 2 || shape[0] !== 1) {
@@ -69,7 +71,7 @@ function jacobianRows(tf: Tfjs, f: FlatModel, ps: readonly Tensor[], x: Tensor2D
   for (let r = r0; r < r1; r++) {
     for (let o = 0; o < k; o++) {
       rows.push(tf.tidy(() => {
-        const xr = tf.slice(x, [r, 0], [1, -1]);
+        const xr = tf.slice(x, [r], [1]);
         const grads = tf.grads((...qs: Tensor[]) => tf.sum(tf.slice(f(qs, xr), [0, o], [1, 1])))(ps as Tensor[]);
         return tf.concat(grads.map((g) => tf.reshape(g, [-1])));
       }));
@@ -85,20 +87,21 @@ function jacobianRows(tf: Tfjs, f: FlatModel, ps: readonly Tensor[], x: Tensor2D
  * float64 ntkFn and Neural Tangents' default trace over the output axis), in
  * blocks of rows whose Jacobians fit `memoryLimit`.
  */
-function ntk(where: string, tf: Tfjs, f: FlatModel, ps: readonly Tensor[], a: Matrix, b: Matrix | null, memoryLimit: number): Matrix {
-  const matrix = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
-  const xa = matrix(a);
-  const xb = b === null ? xa : matrix(b);
+function ntk(where: string, tf: Tfjs, f: FlatModel, ps: readonly Tensor[], a: Examples, b: Examples | null, memoryLimit: number): Matrix {
+  const batch = (m: Examples) => tf.tensor(Float32Array.from(m.data), batchShape(m), 'float32') as Tensor as Tensor2D;
+  const xa = batch(a);
+  const xb = b === null ? xa : batch(b);
+  const rowsA = exampleCount(a);
   try {
     const k = outputWidth(where, tf, f, ps, xa);
     const size = ps.reduce((s, t) => s + t.size, 0);
-    const rowsB = b === null ? a.rows : b.rows;
+    const rowsB = b === null ? rowsA : exampleCount(b);
     const block = Math.max(1, Math.floor(memoryLimit / (2 * 4 * size * k)));
-    const theta = new Matrix(a.rows, rowsB);
+    const theta = new Matrix(rowsA, rowsB);
     /** [rows·k, P] → [k, rows, P]: one Jacobian per output. */
     const byOutput = (j: Tensor, rows: number) => tf.transpose(tf.reshape(j, [rows, k, size]), [1, 0, 2]);
-    for (let i0 = 0; i0 < a.rows; i0 += block) {
-      const i1 = Math.min(i0 + block, a.rows);
+    for (let i0 = 0; i0 < rowsA; i0 += block) {
+      const i1 = Math.min(i0 + block, rowsA);
       const ja = jacobianRows(tf, f, ps, xa, i0, i1, k);
       for (let j0 = b === null ? i0 : 0; j0 < rowsB; j0 += block) {
         const j1 = Math.min(j0 + block, rowsB);

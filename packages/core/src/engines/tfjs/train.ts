@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
+import { batchShape, exampleCount, type Examples } from '../../examples';
 import { Matrix } from '../../matrix';
 import { checkSameStructure, cloneParams, leaves } from '../../params/tree';
 import type { Params } from '../../stax/types';
@@ -40,17 +41,17 @@ function stackMembers(tf: TfjsRuntime['tf'], network: TfjsNetwork, members: read
 function run({ tf, backend }: TfjsRuntime, where: string, p: TrainPlan, network: TfjsNetwork, loss: TfjsLoss, members: readonly Params[]): TrainResult[] {
   const count = members.length;
   const { steps, learningRate, momentum } = p;
-  const [n, k] = [p.x.rows, network.outputDim];
+  const [n, k] = [exampleCount(p.x), network.outputDim];
   const fullBatch = p.batchSize === n;
   const batches = minibatches(n, p.batchSize, p.key);
   const losses = members.map(() => new Float64Array(steps + 1));
   const snapshots: TrainSnapshot[][] = members.map(() => []);
   const unread: { step: number; loss: Tensor }[] = [];
 
-  const matrix = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
-  const x = matrix(p.x);
-  const y = matrix(p.y);
-  const xTest = p.xTest && matrix(p.xTest);
+  const batch = (m: Examples) => tf.tensor(Float32Array.from(m.data), batchShape(m), 'float32');
+  const x = batch(p.x);
+  const y = batch(p.y);
+  const xTest = p.xTest && batch(p.xTest);
   let params = stackMembers(tf, network, members);
   let previous = momentum > 0 ? params.map((t) => tf.clone(t)) : null;
 
@@ -84,7 +85,7 @@ function run({ tf, backend }: TfjsRuntime, where: string, p: TrainPlan, network:
     const paramData = p.recordParams ? params.map((t) => t.dataSync() as Float32Array) : null;
     members.forEach((member, m) => {
       const s: TrainSnapshot = { step, train: memberMatrix(train, m, n, k) };
-      if (test) s.test = memberMatrix(test, m, (p.xTest as Matrix).rows, k);
+      if (test) s.test = memberMatrix(test, m, exampleCount(p.xTest as Examples), k);
       if (paramData) s.params = memberParams(member, paramData, m);
       snapshots[m].push(s);
     });

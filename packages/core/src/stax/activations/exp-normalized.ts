@@ -1,8 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { InputError, ShapeError } from '../../errors';
+import { InputError } from '../../errors';
 import { Matrix } from '../../matrix';
 import { checkOptions } from '../../options';
 import { activationType } from '../activation';
+import { activationOf, withData } from '../shapes';
 import type { Tensors } from '../types';
 
 /** Options of {@link expNormalized}, as Neural Tangents' `ExpNormalized(gamma, shift, do_clip)`. */
@@ -24,9 +25,15 @@ function readOptions(options: ExpNormalizedOptions = {}): Required<ExpNormalized
   return { gamma, shift, doClip };
 }
 
-function asMatrix(x: Tensors): Matrix {
-  if (!(x instanceof Matrix)) throw new ShapeError(`ExpNormalized: expects one input but got ${x.length} branches; apply it inside stax.parallel(...) to act on each branch`);
-  return x;
+/**
+ * The input as rows of channels: (n, features) as it is, (n, ...spatial, C)
+ * as (n·S)×C, one row per example and position (a view on the same data).
+ */
+function channelRows(x: Tensors): Matrix {
+  const input = activationOf('ExpNormalized', x);
+  if (input instanceof Matrix) return input;
+  const c = input.shape[input.shape.length - 1];
+  return new Matrix(input.data.length / c, c, input.data);
 }
 
 /**
@@ -45,8 +52,9 @@ function asMatrix(x: Tensors): Matrix {
  * E[g(z₁)g(z₂)] = e^{γ(ρ + shift)} for unit normals of correlation ρ, and
  * E[(√γ g)(z₁)(√γ g)(z₂)] the NTK factor. The backward pass includes the
  * dependence of s on h, whose contribution to the empirical NTK vanishes as
- * n → ∞. A spatial version normalises over channels at each position (NT uses
- * each position's variance).
+ * n → ∞. On images and sequences each position is normalised over its
+ * channels, matching the kernel, which uses each position's variance (as
+ * Neural Tangents' kernel does).
  */
 export const expNormalized = activationType({
   type: 'expNormalized',
@@ -89,14 +97,14 @@ export const expNormalized = activationType({
       },
       finite: {
         forward(_params, x) {
-          const input = asMatrix(x);
+          const input = channelRows(x);
           const { s, e } = normalise(input);
-          return { out: outputOf(input, s, e), cache: { input, s, e } };
+          return { out: withData(activationOf('ExpNormalized', x), outputOf(input, s, e).data), cache: { input, s, e } };
         },
         backward(_params, cache, gOut) {
           // ∂φᵢ/∂hⱼ = √γ·Eᵢ·δᵢⱼ + Eᵢ(1 − √γ·zᵢ)·zⱼ/n, with z = h/s.
           const { input, s, e } = cache as { input: Matrix; s: Float64Array; e: Matrix };
-          const g2 = asMatrix(gOut);
+          const g2 = channelRows(gOut);
           const n = input.cols;
           const gIn = new Matrix(input.rows, n);
           for (let r = 0; r < input.rows; r++) {
@@ -111,15 +119,15 @@ export const expNormalized = activationType({
               gIn.data[idx] = root * g2.data[idx] * e.data[idx] + (input.data[idx] / s[r] / n) * coupling;
             }
           }
-          return { gIn, gParams: null };
+          return { gIn: withData(activationOf('ExpNormalized', gOut), gIn.data), gParams: null };
         },
         jvp(_params, x, _tParams, tx) {
-          const input = asMatrix(x);
+          const input = channelRows(x);
           const { s, e } = normalise(input);
           const n = input.cols;
           const tOut = new Matrix(input.rows, n);
           if (tx !== null) {
-            const t = asMatrix(tx);
+            const t = channelRows(tx);
             for (let r = 0; r < input.rows; r++) {
               if (!(s[r] > 0)) continue;
               let along = 0;
@@ -132,7 +140,8 @@ export const expNormalized = activationType({
               }
             }
           }
-          return { out: outputOf(input, s, e), tOut };
+          const like = activationOf('ExpNormalized', x);
+          return { out: withData(like, outputOf(input, s, e).data), tOut: withData(like, tOut.data) };
         },
         tfjs: () => (tf, h) => {
           const x = h as Tensor;

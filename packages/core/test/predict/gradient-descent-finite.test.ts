@@ -12,8 +12,8 @@ function gap(width: number, seed: number, steps: number): number {
   const net = stax.serial(stax.dense(width, { wStd: 1.5, bStd: 0.1 }), stax.erf(), stax.dense(2, { wStd: 1.5, bStd: 0.1 }));
   const { params } = net.init(random.key(seed), 1);
   const ntk = empirical.ntkFn(net.apply);
-  const trained = train.gradientDescent(net.apply, params, x, labels, { learningRate: 0.5, steps, loss: 'crossEntropy', xTest, recordAt: [steps] });
-  const predicted = predict.gradientDescent('crossEntropy', ntk(x, null, params), labels, { learningRate: 0.5 })(
+  const trained = train.gradientDescent(net.apply, params, x, labels, { learningRate: 1, steps, loss: 'crossEntropy', xTest, recordAt: [steps] });
+  const predicted = predict.gradientDescent('crossEntropy', ntk(x, null, params), labels, { learningRate: 1 })(
     steps, net.apply(params, x), net.apply(params, xTest), ntk(xTest, x, params));
   const a = trained.snapshots[0].test as Matrix;
   const b = predicted.test as Matrix;

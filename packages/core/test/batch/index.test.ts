@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batch, InputError, stax } from '@tangent-lab/core';
-import { inputs } from './helpers/compare';
+import { batch, empirical, InputError, monteCarloKernelFn, random, stax, type BatchProgress, type Matrix } from '@tangent-lab/core';
+import { inputs, maxRelError } from '../helpers/compare';
 
 const net = stax.serial(
   stax.dense(256, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
@@ -58,8 +58,55 @@ describe('batch: tiled kernels equal the untiled kernel exactly', () => {
     assert.throws(() => batch(net.kernel, { batchsize: 3 } as never), /unknown option "batchsize". Did you mean "batchSize"/);
     assert.throws(() => batch(net.kernel, { batchSize: 0 }), /batchSize must be a positive integer/);
     assert.throws(() => batch(net.kernel, { workers: -1 }), /workers must be a non-negative integer/);
-    assert.throws(() => batch(((a: unknown) => a) as never), /pass a layer's kernel function/);
-    await assert.rejects(batch(net.kernel)(x1, inputs(3, 2, 3)), /different feature dimensions \(6 vs 2\)/);
+    assert.throws(() => batch(42 as never), /pass a kernel function/);
+    await assert.rejects(batch((() => 42) as never)(x1), /must return a Matrix or a \{ nngp, ntk \} kernel/);
+    await assert.rejects(batch(net.kernel)(x1, inputs(3, 2, 3)), /different example shapes \(\(6\) vs \(2\)\)/);
     await assert.rejects(batch(net.kernel)(x1, null, 'foo' as never), /get must be/);
+  });
+});
+
+describe('batch: any kernel function, tiled on the calling thread', () => {
+  const small = stax.serial(stax.dense(32, { wStd: 1.5, bStd: 0.1 }), stax.erf(), stax.dense(3, { wStd: 1.5, bStd: 0.1 }));
+  const { params } = small.init(random.key(3), 4);
+  const x1 = inputs(23, 4, 11);
+  const x2 = inputs(17, 4, 12);
+
+  it('empirical NTK and NNGP: (x1, x2, params) passes params through; equal to the unbatched kernel to round-off', async () => {
+    for (const fn of [empirical.ntkFn(small.apply), empirical.nngpFn(small.apply)]) {
+      const batched = batch(fn, { batchSize: 6 });
+      for (const b of [x2, null]) {
+        const expected = fn(x1, b, params);
+        const got = await batched(x1, b, params);
+        assert.equal(got.rows, expected.rows);
+        assert.equal(got.cols, expected.cols);
+        assert.ok(maxRelError(got.data, expected.data, 1e-6) < 1e-12, `max relative error ${maxRelError(got.data, expected.data, 1e-6)}`);
+      }
+    }
+  });
+
+  it('Monte Carlo kernels: (x1, x2, get) passes get through; a Kernel result is assembled field by field', async () => {
+    const mc = monteCarloKernelFn(small.init, small.apply, random.key(5), 4, { inputDim: 4 });
+    const expected = mc(x1, x2);
+    const got = await batch(mc, { batchSize: 10 })(x1, x2);
+    assert.ok(maxRelError(got.nngp.data, expected.nngp.data, 1e-6) < 1e-12);
+    assert.ok(maxRelError(got.ntk!.data, expected.ntk!.data, 1e-6) < 1e-12);
+    const ntk = await batch(mc, { batchSize: 10 })(x1, null, 'ntk');
+    assert.ok(maxRelError(ntk.data, mc(x1, null, 'ntk').data, 1e-6) < 1e-12);
+  });
+
+  it('reports progress with an ETA for any function, and refuses workers and queues for functions workers cannot rebuild', async () => {
+    const seen: BatchProgress[] = [];
+    await batch(empirical.ntkFn(small.apply), { batchSize: 5, onProgress: (p) => seen.push(p) })(x1, null, params);
+    // ⌈23/5⌉ = 5 row blocks, symmetric: 15 tiles.
+    assert.deepEqual(seen.map((p) => p.done), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.ok(seen.every((p) => p.total === 15 && p.skipped === 0 && p.eta !== undefined && p.eta >= 0 && p.elapsed >= 0));
+    assert.equal(seen[14].eta, 0);
+    assert.throws(() => batch(empirical.ntkFn(small.apply), { workers: 2 }), (e: Error) => e instanceof InputError && /worker threads can only compute analytic stax kernels/.test(e.message));
+    assert.throws(() => batch(empirical.ntkFn(small.apply), { store: '/tmp/x', queue: 'redis://127.0.0.1:1' }), /a job queue can only compute analytic stax kernels/);
+  });
+
+  it('names a function that returns the wrong shape', async () => {
+    const wrong = (a: Matrix | number[][]) => small.kernel(a, null, 'nngp');
+    await assert.rejects(batch(wrong as never, { batchSize: 5 })(x1, x2), /returned a 3×3 'kernel' matrix for a 3×5 tile; it must return one row per row of x1 and one column per row of x2/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { empirical, linearize, params as tree, predict, random, ShapeError, stax, train } from '@tangent-lab/core';
-import { maxRelError } from './helpers/compare';
+import { maxRelError } from '../helpers/compare';
 
 const x12 = Array.from({ length: 12 }, (_, i) => Array.from({ length: 3 }, (_, j) => Math.cos(3 * i + 2 * j + 0.5)));
 const y12 = x12.map((r) => [Math.sin(r[0] - r[1]) + 0.5 * r[2]]);
