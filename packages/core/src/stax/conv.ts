@@ -14,7 +14,7 @@ import { layerType } from './registry';
 import { describeDims, isSpatialDims } from './shapes';
 import { convBlock, convScratch, mapSelfBlocks } from './spatial/block-ops';
 import { sharedWeightGram } from './spatial/gradient-gram';
-import { col2im, im2col } from './spatial/im2col';
+import { col2imRows, im2colRows, patchBlockRows, patchScratch } from './spatial/im2col';
 import { splitRows, type RowsJob } from './split-rows';
 import { windowCache, type Padding, type Window } from './spatial/window';
 import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
@@ -82,24 +82,52 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     return x;
   };
 
-  interface Cache { patches: Matrix; n: number; window: Window; channels: number }
+  /** What backward and JVP need: the input itself (patches are rebuilt block by block, never kept). */
+  interface Cache { x: Float64Array; n: number; window: Window; channels: number }
 
-  function forwardRows(p: DenseParams, x: Tensor): { out: Matrix; cache: Cache } {
+  /**
+   * Walks the patch rows in cache-sized blocks: `step(r0, r1, patches)` gets
+   * rows r0…r1 of the patches of `x` (built in scratch slot `slot`).
+   */
+  function eachBlock(c: Cache, slot: 0 | 1, step: (r0: number, r1: number, patches: Float64Array) => void): void {
+    const rows = c.n * c.window.outSize;
+    const width = taps * c.channels;
+    const block = patchBlockRows(width, rows);
+    for (let r0 = 0; r0 < rows; r0 += block) {
+      const r1 = Math.min(rows, r0 + block);
+      const patches = patchScratch(slot, (r1 - r0) * width);
+      im2colRows(c.x, c.channels, c.window, r0, r1, patches);
+      step(r0, r1, patches);
+    }
+  }
+
+  /** Checks the input and parameters together before any work. */
+  function prepare(p: DenseParams, x: Tensor): Cache {
     const [n] = x.shape;
     const { window, channels } = checkInput({ spatial: x.shape.slice(1, -1), channels: x.shape[x.shape.length - 1] });
     if (p.W.rows !== taps * channels || p.W.cols !== outChannels) {
       throw new ShapeError(`${name}: W is ${p.W.rows}×${p.W.cols} but inputs with ${channels} channels need ${taps * channels}×${outChannels}; parameters were initialised for another input shape`);
     }
-    const patches = im2col(x.data, n, channels, window);
-    const out = new Matrix(patches.rows, outChannels);
-    activeBackend().gemm(false, false, patches.rows, outChannels, patches.cols, weightScale(channels), patches.data, p.W.data, 0, out.data);
-    if (p.b) {
-      for (let r = 0; r < out.rows; r++) {
-        for (let o = 0; o < outChannels; o++) out.data[r * outChannels + o] += biasScale * p.b[o];
-      }
-    }
-    return { out, cache: { patches, n, window, channels } };
+    return { x: x.data, n, window, channels };
   }
+
+  function forwardRows(p: DenseParams, x: Tensor): { out: Matrix; cache: Cache } {
+    const cache = prepare(p, x);
+    const { n, window, channels } = cache;
+    const out = new Matrix(n * window.outSize, outChannels);
+    const backend = activeBackend();
+    const s = weightScale(channels);
+    eachBlock(cache, 0, (r0, r1, patches) => {
+      backend.gemm(false, false, r1 - r0, outChannels, taps * channels, s, patches, p.W.data, 0, out.data.subarray(r0 * outChannels, r1 * outChannels));
+    });
+    if (p.b) addBias(out, p.b);
+    return { out, cache };
+  }
+  const addBias = (out: Matrix, b: Float64Array) => {
+    for (let r = 0; r < out.rows; r++) {
+      for (let o = 0; o < outChannels; o++) out.data[r * outChannels + o] += biasScale * b[o];
+    }
+  };
   const shapedOut = (rows: Matrix, n: number, window: Window) => new Tensor([n, ...window.output, outChannels], rows.data);
   const rowsOf = (g: Tensors): Matrix => {
     const t = asImages(g);
@@ -219,13 +247,23 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     },
     backward(params, cacheIn, gOut, visit) {
       const p = asParams(params);
-      const { patches, n, window, channels } = cacheIn as Cache;
+      const cache = cacheIn as Cache;
+      const { n, window, channels } = cache;
       const g = rowsOf(gOut);
       visit?.(impl, params, cacheIn, gOut);
       const s = weightScale(channels);
       const backend = activeBackend();
-      const gW = new Matrix(patches.cols, outChannels);
-      backend.gemm(true, false, patches.cols, outChannels, patches.rows, s, patches.data, g.data, 0, gW.data);
+      const width = taps * channels;
+      const gW = new Matrix(width, outChannels);
+      const gIn = new Tensor([n, ...window.input, channels], new Float64Array(cache.x.length));
+      // Per block: ∂W += s·Pᵀ·g, and the patches' gradient s·g·Wᵀ added back onto the input (col2im).
+      eachBlock(cache, 0, (r0, r1, patches) => {
+        const gRows = g.data.subarray(r0 * outChannels, r1 * outChannels);
+        backend.gemm(true, false, width, outChannels, r1 - r0, s, patches, gRows, r0 === 0 ? 0 : 1, gW.data);
+        const gPatches = patchScratch(1, (r1 - r0) * width);
+        backend.gemm(false, true, r1 - r0, width, outChannels, s, gRows, p.W.data, 0, gPatches);
+        col2imRows(gPatches, channels, window, r0, r1, gIn.data);
+      });
       let gb: Float64Array | null = null;
       if (p.b) {
         gb = new Float64Array(outChannels);
@@ -234,31 +272,30 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
         }
         for (let o = 0; o < outChannels; o++) gb[o] *= biasScale;
       }
-      const gPatches = new Float64Array(patches.data.length);
-      backend.gemm(false, true, patches.rows, patches.cols, outChannels, s, g.data, p.W.data, 0, gPatches);
-      const gIn = new Tensor([n, ...window.input, channels], col2im(gPatches, n, channels, window));
       return { gIn, gParams: { W: gW, b: gb } };
     },
     jvp(params, x, tParams, tx) {
       const p = asParams(params);
       const images = asImages(x);
-      const { out, cache } = forwardRows(p, images);
-      const { patches, n, window, channels } = cache;
+      const cache = prepare(p, images);
+      const { n, window, channels } = cache;
+      const out = new Matrix(n * window.outSize, outChannels);
       const tOut = new Matrix(out.rows, outChannels);
       const backend = activeBackend();
       const s = weightScale(channels);
-      if (tParams !== null) {
-        const t = asParams(tParams);
-        backend.gemm(false, false, patches.rows, outChannels, patches.cols, s, patches.data, t.W.data, 0, tOut.data);
-        if (t.b) {
-          for (let r = 0; r < tOut.rows; r++) {
-            for (let o = 0; o < outChannels; o++) tOut.data[r * outChannels + o] += biasScale * t.b[o];
-          }
-        }
-      }
+      const width = taps * channels;
+      const t = tParams === null ? null : asParams(tParams);
+      eachBlock(cache, 0, (r0, r1, patches) => {
+        const rows = (m: Matrix) => m.data.subarray(r0 * outChannels, r1 * outChannels);
+        backend.gemm(false, false, r1 - r0, outChannels, width, s, patches, p.W.data, 0, rows(out));
+        if (t) backend.gemm(false, false, r1 - r0, outChannels, width, s, patches, t.W.data, 0, rows(tOut));
+      });
+      if (p.b) addBias(out, p.b);
+      if (t?.b) addBias(tOut, t.b);
       if (tx !== null) {
-        const dPatches = im2col(asImages(tx).data, n, channels, window);
-        backend.gemm(false, false, dPatches.rows, outChannels, dPatches.cols, s, dPatches.data, p.W.data, 1, tOut.data);
+        eachBlock({ ...cache, x: asImages(tx).data }, 1, (r0, r1, dPatches) => {
+          backend.gemm(false, false, r1 - r0, outChannels, width, s, dPatches, p.W.data, 1, tOut.data.subarray(r0 * outChannels, r1 * outChannels));
+        });
       }
       return { out: shapedOut(out, n, window), tOut: shapedOut(tOut, n, window) };
     },
@@ -266,8 +303,18 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       const p = asParams(params);
       const c1 = cache1 as Cache;
       const c2 = cache2 as Cache;
-      return sharedWeightGram(c1.patches.data, rowsOf(gOut1).data, c1.n, c2.patches.data, rowsOf(gOut2).data, c2.n,
-        c1.window.outSize, c1.patches.cols, outChannels, weightScale(c1.channels) ** 2, p.b ? biasScale * biasScale : 0);
+      const width = taps * c1.channels;
+      const S = c1.window.outSize;
+      // One example's patches at a time, each in its own slot (the Gram reads both batches' examples).
+      const patchesOf = (c: Cache, slot: 0 | 1) => (a: number) => {
+        const rows = patchScratch(slot, S * width);
+        im2colRows(c.x, c.channels, c.window, a * S, (a + 1) * S, rows);
+        return rows;
+      };
+      const g1 = rowsOf(gOut1).data;
+      const g2 = rowsOf(gOut2).data;
+      return sharedWeightGram(patchesOf(c1, 0), g1, c1.n, patchesOf(c2, 1), g2, c2.n, c1.x === c2.x && g1 === g2,
+        S, width, outChannels, weightScale(c1.channels) ** 2, p.b ? biasScale * biasScale : 0);
     },
     kernelRule: rule,
     rows: (job, i0, i1) => convRows(job as ConvJob, i0, i1),
@@ -322,7 +369,7 @@ function convTfjs(
 /**
  * A convolution over images (n, H, W, C) with `filterShape` [fh, fw], or over
  * sequences (n, L, C) with [fl], channels last (Neural Tangents' `Conv`; the
- * CNN of Lee et al. 2019, Fig. 5). Finite: im2col and one gemm. Infinite
+ * CNN of Lee et al. 2019, Fig. 5). Finite: im2col and gemm, block by block. Infinite
  * width: the covariance at each pair of positions is averaged over the filter
  * offsets, σ_w²/|F| (zero-padded for `SAME`), as Neural Tangents computes it.
  * `padding` defaults to `'SAME'` (Neural Tangents' default is `'VALID'`).

@@ -212,7 +212,9 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const n1 = examples(like1);
       if (n1 !== x1.rows) {
         // At every position the same W: the Gram of per-example weight gradients.
-        return sharedWeightGram(x1.data, d1.data, n1, x2.data, d2.data, examples(like2), x1.rows / n1, x1.cols, outDim,
+        const positions = x1.rows / n1;
+        const example = (x: Matrix) => (a: number) => x.data.subarray(a * positions * x.cols, (a + 1) * positions * x.cols);
+        return sharedWeightGram(example(x1), d1.data, n1, example(x2), d2.data, examples(like2), x1 === x2 && d1 === d2, positions, x1.cols, outDim,
           weightScale(x1.cols) ** 2, p.b ? biasScale * biasScale : 0);
       }
       const backend = activeBackend();

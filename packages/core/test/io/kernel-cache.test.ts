@@ -64,7 +64,11 @@ describe('io.cachedKernel', () => {
     const k = io.cachedKernel(dir, makeNet().kernel)(x, x2);
     const [entry] = readdirSync(dir);
     assert.match(entry, /^[0-9a-f]{64}$/);
-    assert.deepEqual(readdirSync(join(dir, entry)).sort(), ['manifest.json', 'nngp.npy', 'ntk.npy']);
+    assert.deepEqual(readdirSync(join(dir, entry)).sort(), ['cov1.npy', 'cov2.npy', 'manifest.json', 'nngp.npy', 'ntk.npy']);
+    // The whole Kernel comes back (cov1, cov2, x1IsX2), so a cached kernel can be continued.
+    const again = io.cachedKernel(dir, makeNet().kernel)(x, x2);
+    assert.equal(again.x1IsX2, false);
+    assert.deepEqual(stax.relu().kernel(again).nngp.data, stax.relu().kernel(k).nngp.data);
     const manifest = JSON.parse(readFileSync(join(dir, entry, 'manifest.json'), 'utf8'));
     assert.equal(manifest.spec.type, 'serial');
     const [nngp] = runPython<{ values: number[] }[]>('npy_reference.py', { op: 'load', paths: [join(dir, entry, 'nngp.npy')] });

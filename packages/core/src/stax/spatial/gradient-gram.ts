@@ -9,18 +9,21 @@ import { activeBackend } from '../../linalg/backend';
  * s_b·Σ_p Δ_a(p), so the Gram is
  *   s²·⟨X_aᵀΔ_a, X_bᵀΔ_b⟩ + s_b²·⟨Σ_p Δ_a(p), Σ_p Δ_b(p)⟩.
  * Rows are (example, position), example-major; n examples of S positions.
+ * `x1(a)` gives example a's S×K inputs (a conv builds its patches on demand,
+ * one example at a time); `sameBatch` says both sides are one batch with
+ * itself, so its per-example gradients are formed once.
  */
 export function sharedWeightGram(
-  x1: Float64Array, d1: Float64Array, n1: number,
-  x2: Float64Array, d2: Float64Array, n2: number,
+  x1: (a: number) => Float64Array, d1: Float64Array, n1: number,
+  x2: (a: number) => Float64Array, d2: Float64Array, n2: number, sameBatch: boolean,
   positions: number, k: number, o: number, weightScale2: number, biasScale2: number,
 ): Float64Array {
   const backend = activeBackend();
-  const perExample = (x: Float64Array, d: Float64Array, n: number) => {
+  const perExample = (x: (a: number) => Float64Array, d: Float64Array, n: number) => {
     const g = new Float64Array(n * k * o);
     const bias = new Float64Array(n * o);
     for (let a = 0; a < n; a++) {
-      const rows = x.subarray(a * positions * k, (a + 1) * positions * k);
+      const rows = x(a);
       const deltas = d.subarray(a * positions * o, (a + 1) * positions * o);
       backend.gemm(true, false, k, o, positions, 1, rows, deltas, 0, g.subarray(a * k * o, (a + 1) * k * o));
       for (let p = 0; p < positions; p++) {
@@ -30,7 +33,7 @@ export function sharedWeightGram(
     return { g, bias };
   };
   const one = perExample(x1, d1, n1);
-  const two = x1 === x2 && d1 === d2 ? one : perExample(x2, d2, n2);
+  const two = sameBatch ? one : perExample(x2, d2, n2);
   const gram = new Float64Array(n1 * n2);
   backend.gemm(false, true, n1, n2, k * o, weightScale2, one.g, two.g, 0, gram);
   if (biasScale2 !== 0) backend.gemm(false, true, n1, n2, o, biasScale2, one.bias, two.bias, 1, gram);
