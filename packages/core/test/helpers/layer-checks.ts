@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { Matrix, params as tree, random, stax, Tensor, train, type Layer, type Params } from '@tangent-lab/core';
-import { assertClose, inputs } from './compare';
+import { assertClose, images, inputs } from './compare';
 import { runPython } from './python';
 
 const H = 1e-6;
@@ -219,4 +219,65 @@ export async function assertTrainsOnBothEngines(make: () => Layer, { steps = 20,
   const f32 = await train.gradientDescent(make().apply, params, x, y, { ...options, engine: 'tfjs' });
   assert.equal(f32.engine.name, 'tfjs');
   f64.losses.forEach((l, i) => assert.ok(Math.abs(l - f32.losses[i]) < rtol * Math.max(1, l), `step ${i}: float64 ${l} vs tfjs ${f32.losses[i]}`));
+}
+
+/** Rows (example, position) of (n, ...spatial, C) nested arrays: (n·S)×C. */
+function positionRowsOf(x: unknown, channels: number): number[][] {
+  const flat = (x as unknown[]).flat(Infinity) as number[];
+  return Array.from({ length: flat.length / channels }, (_, r) => flat.slice(r * channels, (r + 1) * channels));
+}
+
+/**
+ * A layer that acts per position (an activation, or layers like layerNorm
+ * over channels) on images, against the same layer on the positions taken as
+ * separate examples of (n·S, C) matrices — an independent route through the
+ * feature-vector kernels:
+ * - finite: apply on (n, H, W, C) equals apply on the (n·S)×C rows;
+ * - kernel: dense(8) → `act` → readout → dense(1), with the flatten readout
+ *   the mean over p of the per-position kernels between x_p and x′_p (same
+ *   positions only), with globalAvgPool the mean over every pair (p, p′),
+ *   for x1 ≠ x2 and x1 = x2, NNGP and NTK, to `rtol`.
+ */
+export function assertActsPerPosition(act: () => Layer, rtol = 1e-12): void {
+  const shape1 = [3, 2, 3, 2];
+  const shape2 = [2, 2, 3, 2];
+  const s = 6;
+  const c = 2;
+  const x1 = images(shape1, 7);
+  const x2 = images(shape2, 8);
+  const rows1 = positionRowsOf(x1, c);
+  const rows2 = positionRowsOf(x2, c);
+
+  const finite = stax.serial(stax.dense(4, { bStd: 0.3 }), act());
+  const { params } = finite.init(random.key(1), [2, 3, c]);
+  const onImages = finite.apply(params, new Tensor(shape1, Float64Array.from(rows1.flat())));
+  const onRows = finite.apply(params, rows1);
+  assertClose(onImages.data, onRows.data, 1e-14, `${finite.name} apply per position`);
+
+  const hidden = () => stax.dense(8, { wStd: 1.3, bStd: 0.2 });
+  const readoutLayer = () => stax.dense(1, { wStd: 1.1, bStd: 0.05 });
+  const perPosition = stax.serial(hidden(), act(), readoutLayer());
+  for (const [pool, readout] of [['flatten', stax.flatten()], ['globalAvgPool', stax.globalAvgPool()]] as const) {
+    const net = stax.serial(hidden(), act(), readout, readoutLayer());
+    for (const [a, b, ra, rb] of [[x1, x2, rows1, rows2], [x1, null, rows1, null]] as const) {
+      const k = net.kernel(a as never, b as never);
+      const flat = perPosition.kernel(ra as number[][], rb as number[][] | null);
+      const n1 = ra.length / s;
+      const n2 = (rb ?? ra).length / s;
+      const expected = (m: Matrix) => Array.from({ length: n1 }, (_, i) => Array.from({ length: n2 }, (_, j) => {
+        let sum = 0;
+        let count = 0;
+        for (let p = 0; p < s; p++) {
+          for (let q = 0; q < s; q++) {
+            if (pool === 'flatten' && p !== q) continue;
+            sum += m.get(i * s + p, j * s + q);
+            count++;
+          }
+        }
+        return sum / count;
+      }));
+      assertClose(k.nngp, expected(flat.nngp), rtol, `${net.name} nngp`);
+      assertClose(k.ntk!, expected(flat.ntk!), rtol, `${net.name} ntk`);
+    }
+  }
 }

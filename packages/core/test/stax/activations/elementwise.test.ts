@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { batch, InputError, NumericalError, stax, type Layer, type Matrix } from '@tangent-lab/core';
 import { erf as erfFn, normalCdf, normalPdf } from '@tangent-lab/core/internal/special/erf';
 import { inputs, maxRelError } from '../../helpers/compare';
-import { checkDerivatives, twoLayer } from '../../helpers/layer-checks';
+import { assertActsPerPosition, checkDerivatives, twoLayer } from '../../helpers/layer-checks';
 import { runPython } from '../../helpers/python';
 
 /** max |a − b| / √(b_ii·b_jj): the error on the scale of the kernel (entries of a correlation-like size). */
@@ -90,6 +90,13 @@ describe('stax.elementwise', () => {
     // φ(x) = x³: E[u³v³] = 6q12³ + 9q12·q11q22, against the Hermite-series quadrature of the same integral.
     const cube = (q11: number, q12: number, q22: number) => 6 * q12 ** 3 + 9 * q12 * q11 * q22;
     assertSameKernels(twoLayer(stax.elementwise((x) => x ** 3, { nngpFn: cube })), twoLayer(stax.elementwise((x) => x ** 3)), 1e-9);
+  });
+
+  it('acts per position on images (Hermite series, kinks, nngpFn): apply and both readouts’ kernels equal the per-position kernels', () => {
+    assertActsPerPosition(() => stax.elementwise((v) => Math.tanh(v)));
+    assertActsPerPosition(() => stax.elementwise((v) => Math.max(v, 0) + 0.1 * Math.sin(v), { kinks: [0], grad: (v) => (v > 0 ? 1 : 0) + 0.1 * Math.cos(v) }));
+    const arcsine = (q11: number, q12: number, q22: number) => (2 / Math.PI) * Math.asin((2 * q12) / Math.sqrt((1 + 2 * q11) * (1 + 2 * q22)));
+    assertActsPerPosition(() => stax.elementwise(erfFn, { nngpFn: arcsine }));
   });
 
   it('Gauss–Hermite alone cannot resolve a kink, which is why `kinks` exists', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
-import { assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.expNormalized', () => {
   it('the dual is √(q11 q22)·E[g(z₁)g(z₂)] with g(z) = e^{γ·shift/2}·e^{√γz − γ/2}, by quadrature of that integral', () => {
@@ -31,6 +31,8 @@ describe('stax.expNormalized', () => {
 
   it('backward and JVP of the finite layer (normalise each example, then g) equal finite differences', () => {
     checkDerivatives(stax.serial(stax.dense(5, { bStd: 0.2 }), stax.expNormalized({ gamma: 0.7, shift: -0.5 })));
+    // Images: each position normalised over its channels.
+    checkDerivatives(stax.serial(stax.dense(4, { bStd: 0.2 }), stax.expNormalized({ gamma: 0.7, shift: -0.5 })), [2, 3, 2]);
   });
 
   it('the finite layer’s NNGP agrees with Monte Carlo over 100 random nets of width 512', () => {
@@ -44,5 +46,9 @@ describe('stax.expNormalized', () => {
   it('rejects bad options', () => {
     assert.throws(() => stax.expNormalized({ gamma: -1 }), (e: Error) => e instanceof InputError && /gamma must be a positive/.test(e.message));
     assert.throws(() => stax.expNormalized({ do_clip: true } as never), /unknown option "do_clip"/);
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.expNormalized({ gamma: 0.8 }));
   });
 });

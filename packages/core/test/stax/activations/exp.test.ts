@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.exp', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
@@ -22,5 +22,9 @@ describe('stax.exp', () => {
     assert.equal(stax.exp().name, 'Exp(1, 1)');
     assert.throws(() => stax.exp({ a: NaN }), (e: Error) => e instanceof InputError && /a must be a finite number/.test(e.message));
     assert.throws(() => stax.exp({ c: 1 } as never), /unknown option "c"/);
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.exp());
   });
 });

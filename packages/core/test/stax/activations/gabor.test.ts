@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { stax } from '@tangent-lab/core';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.gabor', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
@@ -15,5 +15,9 @@ describe('stax.gabor', () => {
 
   it('trains on the float64 and tfjs engines, which agree to float32 accuracy', async () => {
     await assertTrainsOnBothEngines(() => stax.serial(stax.dense(32, { bStd: 0.1 }), stax.gabor(), stax.dense(1, { wStd: 2 })));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.gabor());
   });
 });

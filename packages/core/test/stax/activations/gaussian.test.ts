@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NumericalError, stax } from '@tangent-lab/core';
 import { inputs } from '../../helpers/compare';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.gaussian', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1), b < 0 and b > 0', () => {
@@ -24,5 +24,9 @@ describe('stax.gaussian', () => {
     const net = stax.serial(stax.dense(8, { wStd: 3 }), stax.gaussian({ b: 0.5 }), stax.dense(1));
     assert.throws(() => net.kernel(inputs(3, 2, 1).map((r) => r.map((v) => 3 * v))),
       (e: Error) => e instanceof NumericalError && /infinite.*below 1\/\(4b\)/.test(e.message));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.gaussian());
   });
 });

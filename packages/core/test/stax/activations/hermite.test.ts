@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../../helpers/compare';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 /** He_d(x)/√d! from the explicit polynomials, independent of the library's recurrence. */
 const HERMITE: ((x: number) => number)[] = [
@@ -45,5 +45,9 @@ describe('stax.hermite', () => {
 
   it('rejects a degree that is not a non-negative integer', () => {
     assert.throws(() => stax.hermite(-2), (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.hermite(3));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../../helpers/compare';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.monomial', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1), degrees 0 to 5', () => {
@@ -35,5 +35,9 @@ describe('stax.monomial', () => {
 
   it('rejects a degree that is not a non-negative integer', () => {
     assert.throws(() => stax.monomial(1.5), (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.monomial(3));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.polynomial', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
@@ -31,5 +31,9 @@ describe('stax.polynomial', () => {
   it('rejects coefficients that are not finite numbers', () => {
     assert.throws(() => stax.polynomial([]), (e: Error) => e instanceof InputError && /non-empty array/.test(e.message));
     assert.throws(() => stax.polynomial([1, NaN]), /finite numbers/);
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.polynomial([0.1, -0.5, 0.3, 0.2]));
   });
 });

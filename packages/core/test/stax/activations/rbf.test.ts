@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../../helpers/compare';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.rbf', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
@@ -31,5 +31,9 @@ describe('stax.rbf', () => {
 
   it('rejects a non-positive gamma', () => {
     assert.throws(() => stax.rbf(0), (e: Error) => e instanceof InputError && /gamma must be a positive/.test(e.message));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.rbf(0.7));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { inputs } from '../../helpers/compare';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
 
 describe('stax.rectifiedMonomial', () => {
   it('closed form (arc-cosine kernels) equals quadrature of eq. (S1) split at the kink, degrees 0 to 4', () => {
@@ -32,5 +32,9 @@ describe('stax.rectifiedMonomial', () => {
 
   it('rejects a negative degree', () => {
     assert.throws(() => stax.rectifiedMonomial(-1), (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.rectifiedMonomial(2));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stax } from '@tangent-lab/core';
 import { inputs } from '../../helpers/compare';
-import { assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives, twoLayer } from '../../helpers/layer-checks';
+import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives, twoLayer } from '../../helpers/layer-checks';
 
 describe('stax.sign', () => {
   it('closed form (Sheppard: 1 − 2θ/π) equals quadrature of eq. (S1) split at the jump', () => {
@@ -26,5 +26,9 @@ describe('stax.sign', () => {
   it('trains on the float64 and tfjs engines, which agree to float32 accuracy', async () => {
     // Only the last layer learns: sign passes no gradient down.
     await assertTrainsOnBothEngines(() => stax.serial(stax.dense(32, { bStd: 0.1 }), stax.sign(), stax.dense(1)));
+  });
+
+  it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {
+    assertActsPerPosition(() => stax.sign());
   });
 });
