@@ -281,3 +281,19 @@ export function assertActsPerPosition(act: () => Layer, rtol = 1e-12): void {
     }
   }
 }
+
+/**
+ * A network on images or sequences against the numpy recursion of
+ * fixtures/conv_kernels_reference.py (`net` in its layer language), for
+ * x1 ≠ x2 and x1 = x2, NNGP and NTK, to `rtol`.
+ */
+export function assertMatchesCnnNumpy(layer: Layer, net: unknown[], shape1: number[], shape2: number[], rtol: number): void {
+  const x1 = images(shape1, 1);
+  const x2 = images(shape2, 2);
+  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+    const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('conv_kernels_reference.py', { x1: a, x2: b, net });
+    const k = layer.kernel(a as never, b as never);
+    assertClose(k.nngp, ref.nngp, rtol, `${layer.name} nngp`);
+    assertClose(k.ntk!, ref.ntk, rtol, `${layer.name} ntk`);
+  }
+}

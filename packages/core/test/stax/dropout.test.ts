@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batch, InputError, Matrix, random, stax } from '@tangent-lab/core';
 import { inputs } from '../helpers/compare';
-import { assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../helpers/layer-checks';
+import { assertMatchesCnnNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../helpers/layer-checks';
 
 describe('stax.dropout', () => {
   const x = Matrix.from(inputs(50, 40, 1).map((r) => r.map((v) => v + 2)));
@@ -70,5 +70,19 @@ describe('stax.dropout', () => {
     assert.throws(() => stax.dropout(0), (e: Error) => e instanceof InputError && /probability of KEEPING/.test(e.message));
     assert.throws(() => stax.dropout(0.5, { mode: 'eval' as never }), /mode must be 'train' or 'test'/);
     assert.throws(() => stax.serial(stax.dropout(0.5), stax.dense(1)).kernel([[1, 2]]), /cannot be applied to the inputs/);
+  });
+
+  it('on images: backward and JVP equal finite differences (a mask per position and channel)', () => {
+    checkDerivatives(() => stax.serial(stax.conv(3, [2, 2], { bStd: 0.2 }), stax.dropout(0.6, { key: random.key(2) })), [3, 3, 2]);
+  });
+
+  it('CNN kernels (both readouts) equal the numpy recursion: same-example same-position entries divided by rate', () => {
+    const conv = (out: number, w: number, b: number) => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
+    for (const [readout, py] of [[stax.flatten(), ['flatten']], [stax.globalAvgPool(), ['globalAvgPool']]] as const) {
+      assertMatchesCnnNumpy(
+        stax.serial(stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }), stax.relu(), stax.dropout(0.7), stax.conv(6, [3, 3], { wStd: 1.2, bStd: 0.1 }), stax.erf(), readout, stax.dense(1)),
+        [conv(6, 1.3, 0.2), ['relu'], ['dropout', 0.7], conv(6, 1.2, 0.1), ['erf'], py, ['dense', 1, 1, 0, 'ntk']],
+        [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
+    }
   });
 });
