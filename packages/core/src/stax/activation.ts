@@ -35,6 +35,14 @@ export interface Activation {
   readonly tfjs?: TfjsPointwise;
   /** Why worker threads cannot rebuild this activation from its spec, if they cannot. */
   readonly localOnly?: string;
+  /**
+   * For an activation that is not entrywise in the finite network (Neural
+   * Tangents' `ExpNormalized` divides each example by its own norm first):
+   * the finite layer's forward, backward, JVP and tfjs op, used instead of the
+   * entrywise ones built from `fn` and `grad`. Its infinite-width rule is still
+   * the dual above, entry by entry.
+   */
+  readonly finite?: Pick<LayerImpl, 'forward' | 'backward' | 'jvp' | 'tfjs'>;
 }
 
 /** The implementation of an activation layer: a {@link LayerImpl} that also exposes its {@link Activation}. */
@@ -122,6 +130,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
     },
     rows: (job, i0, i1) => dualRows(act.dual, act.dualRow, job as DualJob, i0, i1),
     ...(pointwise === undefined ? {} : { tfjs: () => (tf, h) => pointwise(tf, h as Parameters<TfjsPointwise>[1]) }),
+    ...act.finite,
   };
   return impl;
 }

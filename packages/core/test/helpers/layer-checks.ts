@@ -5,8 +5,8 @@
  * Monte Carlo over random finite networks.
  */
 import assert from 'node:assert/strict';
-import { Matrix, params as tree, random, stax, Tensor, type Layer, type Params } from '@tangent-lab/core';
-import { assertClose, inputs } from './compare';
+import { Matrix, params as tree, random, stax, Tensor, train, type Layer, type Params } from '@tangent-lab/core';
+import { assertClose, images, inputs } from './compare';
 import { runPython } from './python';
 
 const H = 1e-6;
@@ -16,8 +16,8 @@ function like(x: Matrix | Tensor, data: Float64Array): Matrix | Tensor {
   return x instanceof Matrix ? new Matrix(x.rows, x.cols, data) : new Tensor(x.shape, data);
 }
 
-function loss(layer: Layer, params: Params, x: Matrix | Tensor, c: Float64Array): number {
-  const out = layer.impl.forward(params, x).out as Matrix | Tensor;
+function loss(make: () => Layer, params: Params, x: Matrix | Tensor, c: Float64Array): number {
+  const out = make().impl.forward(params, x).out as Matrix | Tensor;
   let s = 0;
   for (let i = 0; i < out.data.length; i++) s += c[i] * out.data[i];
   return s;
@@ -33,8 +33,14 @@ function relErr(a: number, b: number): number {
  * L(θ, x) = Σ c ⊙ f(θ, x) with a fixed random c: ∂L/∂θ from backward, ∂L/∂x
  * from backward's input gradient, and the directional derivative along
  * (δθ, δx) from jvp, which must also equal ⟨backward(c), (δθ, δx)⟩.
+ *
+ * Pass a function building the layer for a layer whose forward pass draws
+ * randomness (dropout): every evaluation then uses a fresh copy, whose first
+ * pass draws the same mask.
  */
-export function checkDerivatives(layer: Layer, inputShape: number[] = [3]): void {
+export function checkDerivatives(layerOrMake: Layer | (() => Layer), inputShape: number[] = [3]): void {
+  const make = typeof layerOrMake === 'function' ? layerOrMake : () => layerOrMake;
+  const layer = make();
   const size = inputShape.reduce((a, b) => a * b, 1);
   const flat = Float64Array.from(inputs(4, size, 5).flat());
   const x = inputShape.length === 1 ? new Matrix(4, size, flat) : new Tensor([4, ...inputShape], flat);
@@ -50,9 +56,9 @@ export function checkDerivatives(layer: Layer, inputShape: number[] = [3]): void
     for (let i = 0; i < leaf.length; i++) {
       const keep = leaf[i];
       leaf[i] = keep + H;
-      const up = loss(layer, params, x, c);
+      const up = loss(make, params, x, c);
       leaf[i] = keep - H;
-      const down = loss(layer, params, x, c);
+      const down = loss(make, params, x, c);
       leaf[i] = keep;
       const fd = (up - down) / (2 * H);
       assert.ok(relErr(grad[l][i], fd) < 1e-6, `∂L/∂θ, leaf ${l} entry ${i}: backward ${grad[l][i]} vs finite difference ${fd}`);
@@ -63,9 +69,9 @@ export function checkDerivatives(layer: Layer, inputShape: number[] = [3]): void
   for (let i = 0; i < x.data.length; i++) {
     const keep = x.data[i];
     x.data[i] = keep + H;
-    const up = loss(layer, params, x, c);
+    const up = loss(make, params, x, c);
     x.data[i] = keep - H;
-    const down = loss(layer, params, x, c);
+    const down = loss(make, params, x, c);
     x.data[i] = keep;
     assert.ok(relErr(gx.data[i], (up - down) / (2 * H)) < 1e-6, `∂L/∂x entry ${i}`);
   }
@@ -73,13 +79,13 @@ export function checkDerivatives(layer: Layer, inputShape: number[] = [3]): void
   const dTheta = tree.zerosLike(params);
   tree.leaves(dTheta).forEach((leaf, l) => leaf.set(Float64Array.from(inputs(1, leaf.length, 20 + l)[0])));
   const dx = like(x, Float64Array.from(inputs(4, size, 30).flat()));
-  const { tOut } = layer.impl.jvp(params, x, dTheta, dx);
+  const { tOut } = make().impl.jvp(params, x, dTheta, dx);
   let directional = 0;
   (tOut as Matrix | Tensor).data.forEach((v, i) => (directional += c[i] * v));
   const shifted = (s: number) => {
     const p = tree.cloneParams(params);
     tree.axpy(p, s, dTheta);
-    return loss(layer, p, like(x, x.data.map((v, i) => v + s * dx.data[i])), c);
+    return loss(make, p, like(x, x.data.map((v, i) => v + s * dx.data[i])), c);
   };
   const fd = (shifted(H) - shifted(-H)) / (2 * H);
   assert.ok(relErr(directional, fd) < 1e-6, `jvp ${directional} vs finite difference ${fd}`);
@@ -128,7 +134,7 @@ function fromPy(desc: PyLayer[]): Layer {
       case 'sin': return stax.sin();
       case 'cos': return stax.cos();
       case 'sigmoidLike': return stax.sigmoidLike();
-      case 'tanh': return stax.elementwise((x) => Math.tanh(x), { grad: (x) => 1 / Math.cosh(x) ** 2, degree: 96 });
+      case 'tanh': return stax.tanh();
       default: throw new Error(kind);
     }
   }));
@@ -194,5 +200,100 @@ export function assertNngpWithinSamplingError(net: Layer, width: number, samples
       assert.ok(Math.abs(mc[i * n + j] - kij) <= bound,
         `entry (${i}, ${j}): Monte Carlo ${mc[i * n + j]} vs analytic ${kij}, bound ${bound}`);
     }
+  }
+}
+
+/**
+ * The network trains on the float64 engine (the loss falls) and on the tfjs
+ * engine, and the two agree step for step to float32 accuracy, as in
+ * `define.test.ts`. `make` builds the network; each engine gets its own copy
+ * (so layers with random masks start their streams alike).
+ */
+export async function assertTrainsOnBothEngines(make: () => Layer, { steps = 20, learningRate = 0.05, rtol = 1e-4 } = {}): Promise<void> {
+  const x = inputs(8, 4, 7);
+  const y = x.map((r) => [Math.sin(r[0]) + 0.5 * r[1]]);
+  const { params } = make().init(random.key(3), 4);
+  const options = { learningRate, steps };
+  const f64 = train.gradientDescent(make().apply, params, x, y, options);
+  assert.ok(f64.losses[steps] < 0.9 * f64.losses[0], `float64 loss ${f64.losses[0]} → ${f64.losses[steps]}`);
+  const f32 = await train.gradientDescent(make().apply, params, x, y, { ...options, engine: 'tfjs' });
+  assert.equal(f32.engine.name, 'tfjs');
+  f64.losses.forEach((l, i) => assert.ok(Math.abs(l - f32.losses[i]) < rtol * Math.max(1, l), `step ${i}: float64 ${l} vs tfjs ${f32.losses[i]}`));
+}
+
+/** Rows (example, position) of (n, ...spatial, C) nested arrays: (n·S)×C. */
+function positionRowsOf(x: unknown, channels: number): number[][] {
+  const flat = (x as unknown[]).flat(Infinity) as number[];
+  return Array.from({ length: flat.length / channels }, (_, r) => flat.slice(r * channels, (r + 1) * channels));
+}
+
+/**
+ * A layer that acts per position (an activation, or layers like layerNorm
+ * over channels) on images, against the same layer on the positions taken as
+ * separate examples of (n·S, C) matrices — an independent route through the
+ * feature-vector kernels:
+ * - finite: apply on (n, H, W, C) equals apply on the (n·S)×C rows;
+ * - kernel: dense(8) → `act` → readout → dense(1), with the flatten readout
+ *   the mean over p of the per-position kernels between x_p and x′_p (same
+ *   positions only), with globalAvgPool the mean over every pair (p, p′),
+ *   for x1 ≠ x2 and x1 = x2, NNGP and NTK, to `rtol`.
+ */
+export function assertActsPerPosition(act: () => Layer, rtol = 1e-12): void {
+  const shape1 = [3, 2, 3, 2];
+  const shape2 = [2, 2, 3, 2];
+  const s = 6;
+  const c = 2;
+  const x1 = images(shape1, 7);
+  const x2 = images(shape2, 8);
+  const rows1 = positionRowsOf(x1, c);
+  const rows2 = positionRowsOf(x2, c);
+
+  const finite = stax.serial(stax.dense(4, { bStd: 0.3 }), act());
+  const { params } = finite.init(random.key(1), [2, 3, c]);
+  const onImages = finite.apply(params, new Tensor(shape1, Float64Array.from(rows1.flat())));
+  const onRows = finite.apply(params, rows1);
+  assertClose(onImages.data, onRows.data, 1e-14, `${finite.name} apply per position`);
+
+  const hidden = () => stax.dense(8, { wStd: 1.3, bStd: 0.2 });
+  const readoutLayer = () => stax.dense(1, { wStd: 1.1, bStd: 0.05 });
+  const perPosition = stax.serial(hidden(), act(), readoutLayer());
+  for (const [pool, readout] of [['flatten', stax.flatten()], ['globalAvgPool', stax.globalAvgPool()]] as const) {
+    const net = stax.serial(hidden(), act(), readout, readoutLayer());
+    for (const [a, b, ra, rb] of [[x1, x2, rows1, rows2], [x1, null, rows1, null]] as const) {
+      const k = net.kernel(a as never, b as never);
+      const flat = perPosition.kernel(ra as number[][], rb as number[][] | null);
+      const n1 = ra.length / s;
+      const n2 = (rb ?? ra).length / s;
+      const expected = (m: Matrix) => Array.from({ length: n1 }, (_, i) => Array.from({ length: n2 }, (_, j) => {
+        let sum = 0;
+        let count = 0;
+        for (let p = 0; p < s; p++) {
+          for (let q = 0; q < s; q++) {
+            if (pool === 'flatten' && p !== q) continue;
+            sum += m.get(i * s + p, j * s + q);
+            count++;
+          }
+        }
+        return sum / count;
+      }));
+      assertClose(k.nngp, expected(flat.nngp), rtol, `${net.name} nngp`);
+      assertClose(k.ntk!, expected(flat.ntk!), rtol, `${net.name} ntk`);
+    }
+  }
+}
+
+/**
+ * A network on images or sequences against the numpy recursion of
+ * fixtures/conv_kernels_reference.py (`net` in its layer language), for
+ * x1 ≠ x2 and x1 = x2, NNGP and NTK, to `rtol`.
+ */
+export function assertMatchesCnnNumpy(layer: Layer, net: unknown[], shape1: number[], shape2: number[], rtol: number): void {
+  const x1 = images(shape1, 1);
+  const x2 = images(shape2, 2);
+  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+    const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('conv_kernels_reference.py', { x1: a, x2: b, net });
+    const k = layer.kernel(a as never, b as never);
+    assertClose(k.nngp, ref.nngp, rtol, `${layer.name} nngp`);
+    assertClose(k.ntk!, ref.ntk, rtol, `${layer.name} ntk`);
   }
 }

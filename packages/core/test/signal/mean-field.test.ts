@@ -69,6 +69,40 @@ describe('signal propagation: fixed points, χ₁, the order/chaos phase diagram
     }
   });
 
+  it('every activation with a dual, new ones included: q* and χ₁ match an independent numpy/scipy computation', () => {
+    const cases: [Layer, string, unknown[], number, number][] = [
+      [stax.tanh(), 'tanh', [], 1.3, 0.1],
+      [stax.elementwise((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))), 'softplus', [], 0.6, 0.05],
+      [stax.sign(), 'sign', [], 1.2, 0.3],
+      [stax.exp({ a: 0.3, b: 0.5 }), 'exp', [0.3, 0.5], 1.1, 0.2],
+      [stax.expNormalized({ gamma: 0.5, shift: -1 }), 'expNormalized', [0.5, -1], 0.8, 0.1],
+      [stax.gaussian({ a: 1, b: -1 }), 'gaussian', [1, -1], 1.5, 0.1],
+      [stax.rbf(0.4), 'rbf', [0.4], 0.9, 0.2],
+      [stax.gabor(), 'gabor', [], 1.8, 0.3],
+      [stax.monomial(2), 'monomial', [2], 0.3, 0.05],
+      [stax.rectifiedMonomial(2), 'rectifiedMonomial', [2], 0.5, 0.1],
+      [stax.polynomial([0.1, 0.7, 0.2]), 'polynomial', [[0.1, 0.7, 0.2]], 0.9, 0.05],
+      [stax.hermite(2), 'hermite', [2], 0.4, 0.5],
+    ];
+    const refs = runPython<{ qStar: number; chi1: number }[]>('signal_activations_reference.py', cases.map(([, act, params, w2, b2]) => ({ act, params, w2, b2 })));
+    cases.forEach(([layer, act, , w2, b2], i) => {
+      const mf = signal.meanField(layer as never, { wStd: Math.sqrt(w2), bStd: Math.sqrt(b2) });
+      assert.ok(Math.abs(mf.qStar - refs[i].qStar) <= 1e-9 * refs[i].qStar, `${act}: q* ${mf.qStar} vs ${refs[i].qStar}`);
+      assert.ok(Math.abs(mf.chi1 - refs[i].chi1) <= 1e-9 * Math.max(1, refs[i].chi1), `${act}: χ₁ ${mf.chi1} vs ${refs[i].chi1}`);
+      const d = signal.phaseDiagram(layer as never, { wVar: [w2], bVar: [b2] });
+      assert.equal(d.chi1.get(0, 0), mf.chi1);
+    });
+  });
+
+  it('the critical line of tanh through stax.tanh and the default stax.elementwise matches numpy/scipy', () => {
+    const ref = runPython<{ w2: number; qStar: number }>('signal_reference.py', { b2: 0.05 });
+    for (const layer of [stax.tanh(), stax.elementwise((x) => Math.tanh(x))]) {
+      const w2 = signal.criticalWStd(layer, { bStd: Math.sqrt(0.05) }) ** 2;
+      assert.ok(Math.abs(w2 - ref.w2) < 1e-8, `${layer.name}: ${w2} vs ${ref.w2}`);
+      assert.equal(signal.meanField(layer, { wStd: Math.sqrt(ref.w2) * 1.01, bStd: Math.sqrt(0.05) }).phase, 'chaotic');
+    }
+  });
+
   it('rejects what it cannot use', () => {
     assert.throws(() => signal.meanField(stax.dense(3) as never, { wStd: 1 }), (e: Error) => e instanceof InputError && /activation layer/.test(e.message));
     assert.throws(() => signal.meanField(stax.erf(), { wStd: 0 }), /wStd must be a positive/);

@@ -6,8 +6,13 @@ import { inputs } from '../helpers/compare';
 /** A network with one layer of every built-in type. */
 const every: Layer = stax.serial(
   stax.dense(6, { wStd: 1.2, bStd: 0.1 }),
-  stax.fanOut(3),
+  stax.fanOut(5),
   stax.parallel(
+    stax.serial(stax.tanh(), stax.dense(6), stax.sign(), stax.dense(6), stax.exp({ a: 0.5, b: 0.3 }), stax.dense(6), stax.expNormalized({ gamma: 0.7 }), stax.dense(6),
+      stax.gaussian(), stax.dense(6), stax.rbf(0.5), stax.dense(6)),
+    stax.serial(stax.gabor(), stax.dense(6), stax.monomial(2), stax.dense(6), stax.rectifiedMonomial(1), stax.dense(6), stax.polynomial([0.1, 1, 0.2]), stax.dense(6),
+      stax.hermite(2), stax.dense(6), stax.layerNorm(), stax.dropout(0.9, { key: random.key(4) }), stax.dense(6),
+      stax.repeat(stax.serial(stax.erf(), stax.dense(6)), 2), stax.fanOut(2), stax.parallel(stax.dense(6), stax.dense(6)), stax.fanInProd(), stax.dense(6)),
     stax.serial(stax.relu(), stax.dense(6), stax.leakyRelu(0.1), stax.dense(6), stax.abRelu(-0.2, 1.1), stax.dense(6), stax.abs(), stax.dense(6)),
     stax.serial(stax.erf({ a: 1.1, b: 0.9, c: 0.1 }), stax.dense(6), stax.gelu(), stax.dense(6), stax.sin({ b: 0.7 }), stax.dense(6), stax.cos(), stax.dense(6)),
     stax.serial(stax.sigmoidLike(), stax.dense(6, { parameterization: 'standard' }), stax.elementwise((v: number) => Math.tanh(v), { degree: 12 }), stax.dense(6), stax.identity()),

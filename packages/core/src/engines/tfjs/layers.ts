@@ -2,6 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { OptionError } from '../../errors';
 import { sliceExamples, type Examples } from '../../examples';
 import { differentiable, layerModel, type Network } from '../../models/differentiable';
+import { fromSpec } from '../../stax/registry';
 import type { Layer, Params } from '../../stax/types';
 import type { Tfjs } from './backend';
 import type { TfjsCompiler, TfjsForward } from './op';
@@ -59,8 +60,11 @@ function compilerFor(where: string, leafShapes: number[][]): TfjsCompiler {
  */
 export function translate(where: string, layer: Layer, params: Params, x: Examples): TfjsNetwork {
   // The float64 network checks parameters and inputs against each other, with
-  // its own messages, and tells the output width: one example is enough.
-  const outputDim = layerModel(layer).forward(params, sliceExamples(x, 0, 1)).out.cols;
+  // its own messages, and tells the output width: one example is enough. It
+  // runs on a copy rebuilt from the spec where there can be one, so layers
+  // whose passes draw random masks (dropout) start the run with their first.
+  const probe = layer.impl.localOnly === undefined ? fromSpec(layer.spec) : layer;
+  const outputDim = layerModel(probe).forward(params, sliceExamples(x, 0, 1)).out.cols;
   const leafShapes: number[][] = [];
   const forward = compilerFor(where, leafShapes).compile(layer, params);
   return {

@@ -3,19 +3,38 @@ import { checkOptions, positiveInteger } from '../../options';
 import { gaussHermite } from '../../special/gauss-hermite';
 import { gaussianRule } from '../../special/gaussian-expectation';
 import { activationType, type Activation } from '../activation';
+import { checkTol, DEFAULT_TOL, hermiteSeriesActivation } from './hermite-series';
+import { nngpFnActivation, type NngpFn } from './nngp-fn-dual';
 
 export interface ElementwiseOptions {
-  /** Quadrature points per dimension (default 64); cost grows as degree². */
+  /**
+   * Relative accuracy of the NNGP and NTK (default 1e−10) for a smooth φ,
+   * whose kernels come from its Hermite series (Mehler's formula): series
+   * lengths and quadrature steps are chosen to meet it.
+   */
+  tol?: number;
+  /**
+   * Fixed-degree two-dimensional Gauss–Hermite quadrature with this many points
+   * per dimension instead (Neural Tangents' `ElementwiseNumerical(fn, deg)`);
+   * cost grows as degree² per kernel entry and the error is not controlled.
+   */
   degree?: number;
-  /** φ′; if omitted, a fourth-order central difference of `fn` is used for the NTK and backward passes. */
+  /** φ′; if omitted, a fourth-order central difference of `fn` is used for the backward pass (and wherever φ′ itself is integrated). */
   grad?: (x: number) => number;
   /**
    * Points where φ or φ′ is not smooth, e.g. `[0]` for ReLU-like functions.
    * When given, the kernels are integrated with Gauss–Legendre panels split at
-   * the kinks (accurate to ~1e−12) instead of Gauss–Hermite, which converges
-   * only algebraically across a kink; `degree` is then not used.
+   * the kinks (accurate to ~1e−12) instead: a Hermite series or Gauss–Hermite
+   * converges only algebraically across a kink.
    */
   kinks?: readonly number[];
+  /**
+   * The NNGP dual in closed form, (q11, q12, q22) ↦ E[φ(u)φ(v)] for
+   * (u, v) ~ 𝒩(0, [[q11, q12], [q12, q22]]) (Neural Tangents'
+   * `Elementwise(fn, nngp_fn)`, with the covariance first); the NTK's
+   * E[φ′(u)φ′(v)] = ∂/∂q12 of it is derived.
+   */
+  nngpFn?: NngpFn;
 }
 
 /** φ′ by the five-point central difference, error O(h⁴) with h scaled to |x|. */
@@ -78,14 +97,19 @@ export function quadratureActivation(
   };
 }
 
-/** Values at which a function rebuilt from source must agree with the original. */
-const PROBES = [-2.5, -1, -0.3, 0, 0.7, 1.9, 3.2];
+/** A function of numbers: φ, φ′ (one argument) or nngpFn (three). */
+type NumberFn = (...args: number[]) => number;
+
+/** Arguments at which a function rebuilt from source must agree with the original. */
+const PROBES = [-2.5, -1, -0.3, 0, 0.7, 1.9, 3.2].map((x) => [x]);
+/** For nngpFn: covariances (q11, q12, q22) with |q12| ≤ √(q11 q22). */
+const COVARIANCE_PROBES = [[1, 0.3, 1.2], [0.5, -0.2, 2], [2, 2, 2], [0.1, 0, 0.7]];
 
 /**
  * The source text worker threads rebuild a function from. Functions of the
  * `Math` object (`Math.tanh`) print as native code and are named instead.
  */
-function sourceOf(f: (x: number) => number): string {
+function sourceOf(f: NumberFn): string {
   const text = f.toString();
   if (text.includes('[native code]')) {
     const name = f.name;
@@ -95,35 +119,35 @@ function sourceOf(f: (x: number) => number): string {
 }
 
 /** Compiles the source text of a self-contained function (how workers rebuild `elementwise`). */
-function functionFromSource(source: string): (x: number) => number {
+function functionFromSource(source: string): NumberFn {
   // The source is the user's own function, sent to a worker thread of this process.
   // eslint-disable-next-line no-new-func
-  return new Function(`"use strict"; return (${source});`)() as (x: number) => number;
+  return new Function(`"use strict"; return (${source});`)() as NumberFn;
 }
 
 /**
  * Why a function cannot be rebuilt from its source text on a worker thread
  * (it refers to variables outside its body, or is a built-in), or undefined.
  */
-function rebuildProblem(what: string, f: (x: number) => number, source: string): string | undefined {
+function rebuildProblem(what: string, f: NumberFn, source: string, probes: readonly number[][] = PROBES): string | undefined {
   const wrap = `wrap it in a self-contained arrow function, e.g. (v) => Math.tanh(v), with every constant written inside`;
   if (source.includes('[native code]')) {
     return `${what} ${f.name || 'fn'} is a built-in function, whose source cannot be sent to a worker thread; ${wrap}`;
   }
-  let copy: (x: number) => number;
+  let copy: NumberFn;
   try {
     copy = functionFromSource(source);
   } catch (error) {
     return `${what} cannot be rebuilt from its source text on a worker thread (${(error as Error).message}); ${wrap}`;
   }
-  for (const x of PROBES) {
+  for (const args of probes) {
     let same: boolean;
     try {
-      same = Object.is(copy(x), f(x));
+      same = Object.is(copy(...args), f(...args));
     } catch (error) {
       return `${what} refers to variables outside its own body (${(error as Error).message}), so a worker thread cannot rebuild it; ${wrap}`;
     }
-    if (!same) return `${what} refers to variables outside its own body (rebuilt from its source text it gives other values, at x = ${x}), so a worker thread cannot rebuild it; ${wrap}`;
+    if (!same) return `${what} refers to variables outside its own body (rebuilt from its source text it gives other values, at ${args.length === 1 ? `x = ${args[0]}` : `(${args.join(', ')})`}), so a worker thread cannot rebuild it; ${wrap}`;
   }
   return undefined;
 }
@@ -132,73 +156,119 @@ function rebuildProblem(what: string, f: (x: number) => number, source: string):
 interface ElementwiseSpec {
   fn: string;
   grad?: string;
-  degree: number;
+  tol?: number;
+  degree?: number;
   kinks?: readonly number[];
+  nngpFn?: string;
 }
 
-function checkElementwise(fn: unknown, options: ElementwiseOptions): Required<Pick<ElementwiseOptions, 'degree'>> {
+/** Which rule computes the kernels, from the options (validated). */
+type Method = { kind: 'series'; tol: number } | { kind: 'degree'; degree: number } | { kind: 'kinks'; kinks: readonly number[] } | { kind: 'nngpFn'; nngpFn: NngpFn };
+
+function checkElementwise(fn: unknown, options: ElementwiseOptions): Method {
   if (typeof fn !== 'function') {
     throw new InputError('stax.elementwise: needs the activation function, e.g. stax.elementwise((x) => Math.tanh(x))');
   }
-  checkOptions('stax.elementwise', options, ['degree', 'grad', 'kinks']);
-  const { degree = 64, grad, kinks } = options;
-  positiveInteger('stax.elementwise', 'degree', degree);
-  if (degree > 400) throw new InputError(`stax.elementwise: degree ${degree} is too large (cost grows as degree²); use at most 400`);
+  checkOptions('stax.elementwise', options, ['tol', 'degree', 'grad', 'kinks', 'nngpFn']);
+  const { tol, degree, grad, kinks, nngpFn } = options;
+  const chosen = (['tol', 'degree', 'kinks', 'nngpFn'] as const).filter((k) => options[k] !== undefined);
+  if (chosen.length > 1) {
+    throw new InputError(`stax.elementwise: ${chosen.join(' and ')} choose different ways to compute the kernels; pass one of tol (Hermite series, the default), degree (fixed quadrature), kinks (piecewise-smooth φ) or nngpFn (closed form)`);
+  }
   if (grad !== undefined && typeof grad !== 'function') {
     throw new InputError('stax.elementwise: grad must be a function x => φ′(x) when given');
   }
-  if (kinks !== undefined && (!Array.isArray(kinks) || !kinks.every((k) => typeof k === 'number' && Number.isFinite(k)))) {
-    throw new InputError('stax.elementwise: kinks must be an array of finite numbers, e.g. [0] for a ReLU-like function');
+  if (kinks !== undefined) {
+    if (!Array.isArray(kinks) || !kinks.every((k) => typeof k === 'number' && Number.isFinite(k))) {
+      throw new InputError('stax.elementwise: kinks must be an array of finite numbers, e.g. [0] for a ReLU-like function');
+    }
+    return { kind: 'kinks', kinks };
   }
-  return { degree };
+  if (degree !== undefined) {
+    positiveInteger('stax.elementwise', 'degree', degree);
+    if (degree > 400) throw new InputError(`stax.elementwise: degree ${degree} is too large (cost grows as degree²); use at most 400, or tol for the Hermite series`);
+    return { kind: 'degree', degree };
+  }
+  if (nngpFn !== undefined) {
+    if (typeof nngpFn !== 'function') throw new InputError('stax.elementwise: nngpFn must be a function (q11, q12, q22) => E[φ(u)φ(v)]');
+    return { kind: 'nngpFn', nngpFn };
+  }
+  return { kind: 'series', tol: checkTol('stax.elementwise', tol ?? DEFAULT_TOL) };
+}
+
+function label(method: Method): string {
+  switch (method.kind) {
+    case 'series': return `tol=${method.tol}`;
+    case 'degree': return `degree=${method.degree}`;
+    case 'kinks': return `kinks=[${method.kinks.join(', ')}]`;
+    case 'nngpFn': return `nngpFn=${method.nngpFn.name || 'closed form'}`;
+  }
 }
 
 /**
- * Any pointwise activation φ = `fn`, its kernels by numerical integration of
- * eq. (S1) of Lee et al. 2019: Gauss–Hermite quadrature for smooth φ
- * (`quadratureActivation`), or panels split at `kinks` for
- * piecewise-smooth φ (`kinkedQuadratureActivation`).
+ * Any pointwise activation φ = `fn`, its kernels (eq. S1 of Lee et al. 2019)
+ * computed numerically:
+ * - smooth φ (tanh, softplus, swish, sigmoid, …), by default: Mehler's
+ *   formula, 𝒯 = Σ_k a_k(q11) a_k(q22) ρ^k with the Hermite coefficients of
+ *   φ at each distinct variance computed once, to the relative accuracy `tol`
+ *   (default 1e−10) — about as fast as a closed form;
+ * - piecewise-smooth φ: `kinks` lists where φ or φ′ jumps (ReLU6: [0, 6]);
+ * - `degree`: Neural Tangents' fixed two-dimensional Gauss–Hermite rule;
+ * - `nngpFn`: the user's closed form of 𝒯, with 𝒯̇ = ∂𝒯/∂q12 derived.
  *
- * Worker threads rebuild `fn` (and `grad`) from their source text, so to use
- * them there (`batch` with `workers`) the functions must be self-contained —
- * refer to nothing outside their own body. Functions of `Math` (`Math.tanh`)
- * are recognised by name. Other functions still work on the calling thread.
+ * Worker threads rebuild `fn` (and `grad`, `nngpFn`) from their source text,
+ * so to use them there (`batch` with `workers`) the functions must be
+ * self-contained — refer to nothing outside their own body. Functions of
+ * `Math` (`Math.tanh`) are recognised by name. Other functions still work on
+ * the calling thread.
  *
  * @example
  * ```ts
- * const swish = stax.elementwise((x) => x / (1 + Math.exp(-x)), { degree: 48 });
+ * const swish = stax.elementwise((x) => x / (1 + Math.exp(-x)));
  * const relu6 = stax.elementwise((x) => Math.min(Math.max(x, 0), 6), { kinks: [0, 6] });
+ * const erfLike = stax.elementwise((x) => Math.tanh(x), { tol: 1e-8 });
  * ```
  */
 export const elementwise = activationType({
   type: 'elementwise',
   create: (fn: (x: number) => number, options: ElementwiseOptions = {}) => {
-    const { degree } = checkElementwise(fn, options);
-    const { grad, kinks } = options;
+    const method = checkElementwise(fn, options);
+    const { grad } = options;
     const derivative = grad ?? numericalDerivative(fn);
-    const label = kinks === undefined ? `degree=${degree}` : `kinks=[${kinks.join(', ')}]`;
     const source = sourceOf(fn);
     const shown = fn.name || (source.length > 60 ? `${source.slice(0, 57)}...` : source);
-    const name = `Elementwise(${shown}, ${label})`;
-    const rule = kinks === undefined
-      ? quadratureActivation(name, fn, derivative, degree)
-      : kinkedQuadratureActivation(name, fn, derivative, kinks);
+    const name = `Elementwise(${shown}, ${label(method)})`;
+    let rule: Omit<Activation, 'localOnly'>;
+    switch (method.kind) {
+      case 'series': rule = hermiteSeriesActivation(name, fn, derivative, method.tol); break;
+      case 'degree': rule = quadratureActivation(name, fn, derivative, method.degree); break;
+      case 'kinks': rule = kinkedQuadratureActivation(name, fn, derivative, method.kinks); break;
+      case 'nngpFn': rule = nngpFnActivation(name, fn, derivative, method.nngpFn); break;
+    }
     const localOnly = rebuildProblem('the elementwise function', fn, source)
-      ?? (grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, sourceOf(grad)));
+      ?? (grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, sourceOf(grad)))
+      ?? (method.kind === 'nngpFn' ? rebuildProblem('the elementwise nngpFn', method.nngpFn, sourceOf(method.nngpFn), COVARIANCE_PROBES) : undefined);
     return { ...rule, localOnly };
   },
-  toSpec: (fn, options = {}): [ElementwiseSpec] => [{
-    fn: sourceOf(fn),
-    ...(options.grad === undefined ? {} : { grad: sourceOf(options.grad) }),
-    degree: options.degree ?? 64,
-    ...(options.kinks === undefined ? {} : { kinks: [...options.kinks] }),
-  }],
+  toSpec: (fn, options = {}): [ElementwiseSpec] => {
+    const method = checkElementwise(fn, options);
+    return [{
+      fn: sourceOf(fn),
+      ...(options.grad === undefined ? {} : { grad: sourceOf(options.grad) }),
+      ...(method.kind === 'series' ? { tol: method.tol } : {}),
+      ...(method.kind === 'degree' ? { degree: method.degree } : {}),
+      ...(method.kind === 'kinks' ? { kinks: [...method.kinks] } : {}),
+      ...(method.kind === 'nngpFn' ? { nngpFn: sourceOf(method.nngpFn) } : {}),
+    }];
+  },
   fromSpec: (args): [(x: number) => number, ElementwiseOptions] => {
-    const { fn, grad, degree, kinks } = args[0] as ElementwiseSpec;
-    return [functionFromSource(fn), {
-      degree,
-      ...(grad === undefined ? {} : { grad: functionFromSource(grad) }),
+    const { fn, grad, tol, degree, kinks, nngpFn } = args[0] as ElementwiseSpec;
+    return [functionFromSource(fn) as (x: number) => number, {
+      ...(grad === undefined ? {} : { grad: functionFromSource(grad) as (x: number) => number }),
+      ...(tol === undefined ? {} : { tol }),
+      ...(degree === undefined ? {} : { degree }),
       ...(kinks === undefined ? {} : { kinks }),
+      ...(nngpFn === undefined ? {} : { nngpFn: functionFromSource(nngpFn) as NngpFn }),
     }];
   },
 });

@@ -1,0 +1,127 @@
+/**
+ * Numerical activations against erf's closed form (Lee et al. 2019, eqs.
+ * S17–S18), on the same net and inputs: the analytic NNGP and NTK of
+ * dense(512) → φ → dense(512) → φ → dense(1) (σ_w = 1.5, σ_b = 0.05) on 400
+ * Gaussian inputs of dimension 10.
+ *
+ * For tanh (stax.tanh and stax.elementwise), softplus, swish and sigmoid
+ * (stax.elementwise with the default tol = 1e−10, Hermite series):
+ * - time: best of several runs, each on a freshly built network (so every
+ *   per-variance expansion is computed anew), interleaved with erf's; the
+ *   ratio to erf is the goal (≤ 3×). Measured on one thread in a child process
+ *   (TANGENT_LAB_THREADS=1), and with the default threads (row splitting:
+ *   worker threads keep layers they rebuilt, so repeated specs find warm caches
+ *   there), and for a second call on the same network (warm).
+ * - accuracy: over the first 24 inputs, against numpy's 2-D trapezoid
+ *   quadrature of eq. (S1) (packages/core/test/fixtures/elementwise_reference.py,
+ *   ~1e−14 accurate): the largest error relative to each entry, and relative to
+ *   the kernel's scale √(K(x,x)·K(x′,x′)) (the measure `tol` bounds; entries
+ *   near zero make the first large).
+ * - for scale: the 2-D Gauss–Hermite rule (`degree: 64`, the former default)
+ *   on 100 inputs, extrapolated ×16 to 400 (cost ∝ entries).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { stax, type Layer, type Matrix } from '@tangent-lab/core';
+import { threadCount } from '@tangent-lab/core/internal/workers/pool';
+
+const N = 400;
+const D = 10;
+const REPEATS = 7;
+const W = 1.5;
+const B = 0.05;
+const CHECKED = 24;
+
+const ACTIVATIONS: [string, () => Layer][] = [
+  ['tanh (stax.tanh)', () => stax.tanh()],
+  ['tanh (elementwise)', () => stax.elementwise((x: number) => Math.tanh(x))],
+  ['softplus (elementwise)', () => stax.elementwise((x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))))],
+  ['swish (elementwise)', () => stax.elementwise((x: number) => x / (1 + Math.exp(-x)))],
+  ['sigmoid (elementwise)', () => stax.elementwise((x: number) => 1 / (1 + Math.exp(-x)))],
+];
+const REFERENCE_NAMES = ['tanh', 'tanh', 'softplus', 'swish', 'sigmoid'];
+
+function net(act: Layer): Layer {
+  return stax.serial(stax.dense(512, { wStd: W, bStd: B }), act, stax.dense(512, { wStd: W, bStd: B }), act, stax.dense(1, { wStd: W, bStd: B }));
+}
+
+function gaussianInputs(n: number, d: number): number[][] {
+  // Box–Muller from a fixed LCG, as in kernels.bench.ts.
+  let s = 12345;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  return Array.from({ length: n }, () => Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())));
+}
+
+function seconds(fn: () => unknown): number {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+}
+
+/** Best times of erf and of each activation, fresh networks, interleaved so load changes hit all alike. */
+function timings(x: number[][]): { erf: number; cold: number[]; warm: number[] } {
+  let erf = Infinity;
+  const cold = ACTIVATIONS.map(() => Infinity);
+  const warm = ACTIVATIONS.map(() => Infinity);
+  for (let r = 0; r < REPEATS; r++) {
+    erf = Math.min(erf, seconds(() => net(stax.erf()).kernel(x)));
+    ACTIVATIONS.forEach(([, make], i) => {
+      const layer = net(make());
+      cold[i] = Math.min(cold[i], seconds(() => layer.kernel(x)));
+      warm[i] = Math.min(warm[i], seconds(() => layer.kernel(x)));
+    });
+  }
+  return { erf, cold, warm };
+}
+
+/** [max |a − b|/|b|, max |a − b|/√(b_ii·b_jj)] over the entries. */
+function errors(a: Matrix, b: number[][]): [number, number] {
+  let entry = 0;
+  let scaled = 0;
+  b.forEach((row, i) => row.forEach((v, j) => {
+    const e = Math.abs(a.get(i, j) - v);
+    entry = Math.max(entry, e / Math.abs(v));
+    scaled = Math.max(scaled, e / Math.sqrt(b[i][i] * b[j][j]));
+  }));
+  return [entry, scaled];
+}
+
+function main(): void {
+  const x = gaussianInputs(N, D);
+  if (process.argv.includes('--single')) {
+    console.log(JSON.stringify(timings(x)));
+    return;
+  }
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--single'], { env: { ...process.env, TANGENT_LAB_THREADS: '1' }, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(child.stderr);
+  const single = JSON.parse(child.stdout) as ReturnType<typeof timings>;
+  const threaded = timings(x);
+
+  const sub = x.slice(0, CHECKED);
+  const desc = [['dense', 512, W, B], ['?'], ['dense', 512, W, B], ['?'], ['dense', 1, W, B]];
+  const accuracy = ACTIVATIONS.map(([, make], i) => {
+    const layerDesc = desc.map((l) => (l[0] === '?' ? [REFERENCE_NAMES[i]] : l));
+    const py = spawnSync('python3', [join(__dirname, '..', 'packages', 'core', 'test', 'fixtures', 'elementwise_reference.py')], {
+      input: JSON.stringify({ x1: sub, x2: null, net: layerDesc }), encoding: 'utf8', maxBuffer: 1 << 26,
+    });
+    if (py.status !== 0) throw new Error(py.stderr);
+    const ref = JSON.parse(py.stdout) as { nngp: number[][]; ntk: number[][] };
+    const k = net(make()).kernel(sub);
+    return [errors(k.nngp, ref.nngp), errors(k.ntk!, ref.ntk)];
+  });
+
+  const small = x.slice(0, N / 4);
+  const gh = seconds(() => net(stax.elementwise((v: number) => Math.tanh(v), { degree: 64 })).kernel(small)) * 16;
+
+  console.log(`NNGP+NTK of dense(512)-φ-dense(512)-φ-dense(1), ${N} inputs × ${D} features; best of ${REPEATS}, fresh networks`);
+  console.log(`erf closed form: ${(single.erf * 1e3).toFixed(1)} ms on 1 thread, ${(threaded.erf * 1e3).toFixed(1)} ms on ${threadCount()} threads`);
+  console.log(`activation                 1 thread (ratio)     default threads (ratio)   warm call (ratio)    error nngp, ntk (first ${CHECKED} inputs): per entry; on the kernel's scale`);
+  ACTIVATIONS.forEach(([name], i) => {
+    const cell = (t: number, base: number) => `${(t * 1e3).toFixed(1).padStart(7)} ms (${(t / base).toFixed(2)}×)`;
+    const [nngp, ntk] = accuracy[i];
+    console.log(`${name.padEnd(26)} ${cell(single.cold[i], single.erf)}   ${cell(threaded.cold[i], threaded.erf)}      ${cell(single.warm[i], single.erf)}   ${nngp[0].toExponential(1)}, ${ntk[0].toExponential(1)}; ${nngp[1].toExponential(1)}, ${ntk[1].toExponential(1)}`);
+  });
+  console.log(`goal: ratio ≤ 3× and error ≤ 1e-10. For scale, tanh by the 2-D Gauss–Hermite rule (degree 64, the former default): ${gh.toFixed(1)} s extrapolated to ${N} inputs`);
+}
+
+main();

@@ -1,0 +1,94 @@
+/**
+ * Hermite coefficients at one variance from those at a nearby one, by the
+ * heat equation. With m_k(q) = E[φ^{(k)}(√q z)], Stein's lemma gives the
+ * normalised coefficients a_k(q) = E[φ(√q z) He_k(z)]/√k! = q^{k/2} m_k(q)/√k!,
+ * and d m_k/dq = ½ m_{k+2} (the Gaussian smoothing of φ^{(k)} solves the heat
+ * equation), so the Taylor series in q is
+ *   a_k(q) = (q/q₀)^{k/2} Σ_j δ^j/j! · √((k+2j)!/k!) · a_{k+2j}(q₀),   δ = (q − q₀)/(2q₀).
+ * For |δ| of a few percent the terms fall off after some tens of j, so a
+ * coefficient costs a few tens of multiply-adds instead of a quadrature. The
+ * terms' factors sum to about e^{|δ|k}, which multiplies the errors of the
+ * source coefficients: a shift is used only while |δ|·k ≤ {@link SHIFT_REACH}
+ * (the caller's grid is finer for larger k).
+ */
+
+/**
+ * Largest |δ|·k a shift is used for: source errors (~4e−16 of √E[φ²], see
+ * `hermite-coefficients.ts`) grow by at most e^8 ≈ 3000, to ~1e−12 — below
+ * what the kernels' tol needs of the coefficients.
+ */
+export const SHIFT_REACH = 8;
+
+/**
+ * The shift of each coefficient as a polynomial in δ, for every variance q of
+ * one grid cell (|δ| ≤ `deltaMax`): a_k(q)·(q₀/q)^{k/2} = Σ_{j<J_k} P_{k,j}·δ^j with
+ * P_{k,j} = √((k+2j)!/k!)/j!·a_{k+2j}(q₀). J_k is where the rest is provably
+ * below `cutoff` for any such δ: once the factors δmax^j·√((k+2j)!/k!)/j! at
+ * least halve per step (their ratio is below δmax·(k + 2j + 1.5)/(j + 1)), the
+ * rest is at most 2·(next factor)·√(tail), every later coefficient being
+ * bounded by the square root of the source's tail Σ_{m ≥ k+2j+2} a_m²
+ * (Parseval). Built from coefficients only — which do not depend on how far
+ * the source has been computed — so neither does any shifted value; each
+ * variance of the cell then pays J_k multiply-adds per coefficient (Horner).
+ */
+export class ShiftPolynomials {
+  private readonly polys: Float64Array[] = [];
+  private readonly limit: number;
+
+  constructor(private readonly source: SeriesSource, private readonly deltaMax: number, cutoff: number) {
+    this.limit = 0.25 * cutoff * cutoff;
+  }
+
+  /** P_{k,·}. */
+  polynomial(k: number): Float64Array {
+    const hit = this.polys[k];
+    if (hit !== undefined) return hit;
+    const { source, deltaMax: d, limit } = this;
+    if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
+    const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
+    const terms: number[] = [];
+    // factor = √((k+2j)!/k!)/j!, power = δmax^j.
+    let factor = 1;
+    let power = 1;
+    for (let j = 0; ; j++) {
+      const m = k + 2 * j;
+      if (m + 2 > source.length && !source.complete) source.ensure(Math.max(m + 3, 2 * source.length));
+      const n = source.length;
+      terms.push(m < n ? factor * source.a[m] : 0);
+      // Past a complete source everything is zero.
+      if (m + 2 >= n) break;
+      const nextFactor = (factor * Math.sqrt((m + 1) * (m + 2))) / (j + 1);
+      if (j >= halving) {
+        // The tail is a difference of sums, trusted down to 1e−15 of the total.
+        const next = power * d * nextFactor;
+        const tail = Math.max(source.norm2 - source.prefix[m + 2], 1e-15 * source.norm2);
+        if (4 * next * next * tail < limit) break;
+      }
+      factor = nextFactor;
+      power *= d;
+    }
+    const poly = Float64Array.from(terms);
+    this.polys[k] = poly;
+    return poly;
+  }
+
+  /** a_k(q)·(q₀/q)^{k/2} at δ = (q − q₀)/(2q₀), |δ| ≤ deltaMax. */
+  evaluate(k: number, delta: number): number {
+    const p = this.polynomial(k);
+    let s = p[p.length - 1];
+    for (let j = p.length - 2; j >= 0; j--) s = s * delta + p[j];
+    return s;
+  }
+}
+
+/** What the shift reads: coefficients computed on demand, zero past the end of a complete series. */
+export interface SeriesSource {
+  readonly a: Float64Array;
+  readonly length: number;
+  readonly complete: boolean;
+  ensure(n: number): void;
+  /** E[φ²]. */
+  readonly norm2: number;
+  /** prefix[k] = Σ_{m<k} a_m², for k ≤ length. */
+  readonly prefix: Float64Array;
+}

@@ -1,0 +1,327 @@
+import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
+import { HermiteSeries } from './hermite-coefficients';
+
+/** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
+export type Parity = 'odd' | 'even' | 'none';
+
+/**
+ * Grid points per octave of q for the first band of coefficients:
+ * neighbouring grid variances differ by 19%, so |δ| ≤ 4.5% in the heat shift.
+ * Band b (coefficients up to BAND_LENGTH·2^b) uses 4·2^b points per octave,
+ * keeping |δ|·k ≤ SHIFT_REACH.
+ */
+const GRID_PER_OCTAVE = 4;
+/** Below this variance the coefficients are integrated at q itself, φ′'s from φ′ (Stein's identity b_k = √(k+1)·a_{k+1}/√q loses digits as q → 0). */
+export const DIRECT_BELOW = 2 ** -10;
+/** The largest |δ| = |q − q₀|/(2q₀) of a variance whose nearest point on a grid of `perOctave` points is q₀. */
+function cellDelta(perOctave: number): number {
+  return (2 ** (0.5 / perOctave) - 1) / 2 + 1e-12;
+}
+/** The coefficients of band 0: k ≤ BAND_LENGTH, where |δ|·k ≤ SHIFT_REACH on the coarsest grid. */
+const BAND_LENGTH = Math.floor(SHIFT_REACH / cellDelta(GRID_PER_OCTAVE));
+/** The band of coefficient k: 0 up to BAND_LENGTH, then one more per doubling of k. */
+function bandOf(k: number): number {
+  return k <= BAND_LENGTH ? 0 : Math.ceil(Math.log2(k / BAND_LENGTH));
+}
+/** Shifted coefficients are exact to this fraction of √E[φ²]. */
+const SHIFT_CUTOFF = 1e-13;
+/** Cached variances per activation before the cache starts over. */
+const CACHE_LIMIT = 8192;
+
+/** Where one series of coefficients comes from: coefficient k, and whether the series is zero from k on. */
+interface CoefficientSource {
+  at(k: number): number;
+  endsAt(k: number): boolean;
+}
+
+/**
+ * Coefficients of one series, grown as kernel entries need them, with
+ * running sums of squares, interleaved so that a sum reading the first few
+ * coefficients of an expansion touches one stretch of memory:
+ * data[4j] = x_j, data[4j+1] = Σ_{i<j} x_i², data[4j+2] = Σ_{i<j} k_i·x_i²,
+ * data[4j+3] = k_j·x_j (k_i the Hermite index of entry i; the weighted sums
+ * and values serve φ′'s series by Stein's lemma).
+ */
+export class Column {
+  data = new Float64Array(4 * 33);
+  length = 0;
+  /** No further non-zero values. */
+  ended = false;
+
+  value(j: number): number {
+    return this.data[4 * j];
+  }
+
+  /** Σ_{i<j} x_i², for j ≤ length. */
+  prefix(j: number): number {
+    return this.data[4 * j + 1];
+  }
+
+  /** Σ_{i<j} k_i·x_i², for j ≤ length. */
+  weighted(j: number): number {
+    return this.data[4 * j + 2];
+  }
+
+  push(v: number, k: number): void {
+    const n = this.length;
+    if (4 * (n + 2) > this.data.length) {
+      const grown = new Float64Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const d = this.data;
+    d[4 * n] = v;
+    d[4 * n + 3] = k * v;
+    d[4 * n + 5] = d[4 * n + 1] + v * v;
+    d[4 * n + 6] = d[4 * n + 2] + k * v * v;
+    this.length = n + 1;
+  }
+}
+
+/** Hermite index of the j-th stored coefficient of φ: only those that can be non-zero are stored. */
+export function hermiteIndex(parity: Parity, j: number): number {
+  return parity === 'none' ? j : parity === 'odd' ? 2 * j + 1 : 2 * j;
+}
+
+/**
+ * The Hermite expansions of an activation at one pre-activation variance q:
+ * the normalised coefficients a_k of φ(√q z) (see `hermite-coefficients.ts`),
+ * only those of the parity that can be non-zero, computed as far as some
+ * kernel entry has needed them, with E[φ(√q z)²] and E[φ′(√q z)²], which
+ * bound the tails exactly: Σ_{m≥j} a_m² = E[φ²] − Σ_{m<j} a_m². When `stein`,
+ * φ′'s coefficients are b_k = √(k+1)·a_{k+1}/√q (Stein's lemma); otherwise
+ * (tiny q) they are a series of their own, `b`.
+ */
+export class Expansion {
+  readonly a = new Column();
+  readonly b: Column | null;
+  /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
+  readonly stein: boolean;
+  /** E[φ′²]·q = Σ_k k·a_k², the total of `Column.weighted` (Stein). */
+  readonly weightedNorm: number;
+  /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
+  nextQ = NaN;
+  next: Expansion | null = null;
+
+  constructor(
+    /** The variance. */
+    readonly q: number,
+    /** E[φ(√q z)²]. */
+    readonly normA: number,
+    /** E[φ′(√q z)²]. */
+    readonly normB: number,
+    readonly parity: Parity,
+    private readonly aSource: CoefficientSource,
+    private readonly bSource: CoefficientSource | null,
+  ) {
+    this.b = bSource === null ? null : new Column();
+    this.stein = bSource === null;
+    this.weightedNorm = normB * q;
+  }
+
+
+  /** Makes n coefficients of φ available (fewer when the series ends). */
+  growA(n: number): void {
+    const col = this.a;
+    while (col.length < n && !col.ended) {
+      const k = hermiteIndex(this.parity, col.length);
+      if (this.aSource.endsAt(k)) col.ended = true;
+      else col.push(this.aSource.at(k), k);
+    }
+  }
+
+  /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
+  growB(n: number): void {
+    const col = this.b as Column;
+    const source = this.bSource as CoefficientSource;
+    // φ′ has the other parity.
+    const parity: Parity = this.parity === 'odd' ? 'even' : this.parity === 'even' ? 'odd' : 'none';
+    while (col.length < n && !col.ended) {
+      const k = hermiteIndex(parity, col.length);
+      if (source.endsAt(k)) col.ended = true;
+      else col.push(source.at(k), k);
+    }
+  }
+}
+
+/**
+ * a_k(q) by the heat shift from the series at the nearest point of the grid
+ * of k's band — finer for larger k, so that |δ|·k stays at most SHIFT_REACH.
+ */
+class ShiftedSource implements CoefficientSource {
+  /** The band, grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
+  private band = -1;
+  private point: GridPoint | null = null;
+  private delta = 0;
+  private step = 1;
+  private k = 0;
+  private power = 1;
+
+  constructor(private readonly grids: VarianceExpansions, private readonly q: number) {}
+
+  private enter(k: number): void {
+    const band = bandOf(k);
+    if (band === this.band) return;
+    const point = this.grids.gridPoint(band, this.q);
+    this.band = band;
+    this.point = point;
+    this.delta = (this.q - point.q0) / (2 * point.q0);
+    this.step = Math.sqrt(this.q / point.q0);
+    this.k = k;
+    this.power = Math.pow(this.q / point.q0, 0.5 * k);
+  }
+
+  at(k: number): number {
+    this.enter(k);
+    // Each expansion asks for its coefficients in the same order, so the running
+    // product is the same whatever else has been computed.
+    while (this.k < k) {
+      this.power *= this.step;
+      this.k++;
+    }
+    return this.power * (this.point as GridPoint).phiShift.evaluate(k, this.delta);
+  }
+
+  endsAt(k: number): boolean {
+    this.enter(k);
+    const series = (this.point as GridPoint).phi;
+    series.ensure(k + 1);
+    return series.complete && k >= series.length;
+  }
+}
+
+/** The coefficients of a series computed at q itself. */
+class DirectSource implements CoefficientSource {
+  constructor(private readonly series: HermiteSeries) {}
+
+  at(k: number): number {
+    return this.series.a[k];
+  }
+
+  endsAt(k: number): boolean {
+    this.series.ensure(k + 1);
+    return k >= this.series.length;
+  }
+}
+
+/** A constant: its only coefficient is a_0. */
+class ConstantSource implements CoefficientSource {
+  constructor(private readonly value: number) {}
+
+  at(): number {
+    return this.value;
+  }
+
+  endsAt(k: number): boolean {
+    return k > 0;
+  }
+}
+
+/**
+ * The coefficients at a grid variance q₀, and those of φ² and φ′² for
+ * E[φ(√q z)²] and E[φ′(√q z)²] nearby, each with its shift polynomials.
+ */
+interface GridPoint {
+  q0: number;
+  phi: HermiteSeries;
+  phiShift: ShiftPolynomials;
+  phiSquaredShift: ShiftPolynomials | null;
+  gradSquaredShift: ShiftPolynomials | null;
+}
+
+/**
+ * The expansions of one activation at every variance it meets, each cached:
+ * a coefficient is a function of (φ, q, k) alone — never of which variances
+ * came before or how far a series has been extended — so kernels computed in
+ * tiles or on other threads agree with the untiled kernel bit for bit.
+ *
+ * Variances above {@link DIRECT_BELOW} are served from grids of variances:
+ * the coefficients at the nearest grid variance (`HermiteSeries`, one lazily
+ * extended quadrature per grid point) are moved to q by the heat equation
+ * (`heat-shift.ts`), a few tens of multiply-adds per coefficient, so a kernel
+ * over n inputs with n distinct variances needs only as many quadratures as
+ * grid points their variances span. The shift multiplies the errors of the
+ * grid coefficients by up to e^{|δ|k}, so coefficient k comes from a grid fine
+ * enough that |δ|·k ≤ SHIFT_REACH: 4 points per octave up to k ≈ 176, twice as
+ * many for each doubling of k beyond (only strongly correlated inputs at large
+ * variances reach those). φ′'s coefficients follow
+ * by Stein's identity b_k = √(k+1)·a_{k+1}/√q; E[φ²] and E[φ′²] by the same
+ * shift of the series of φ² and φ′². Smaller variances are integrated at q,
+ * φ′ through `grad`.
+ */
+export class VarianceExpansions {
+  private readonly cache = new Map<number, Expansion>();
+  private readonly grid = new Map<string, GridPoint>();
+
+  constructor(
+    private readonly phi: (x: number) => number,
+    private readonly grad: (x: number) => number,
+    private readonly parity: Parity,
+    private readonly where: string,
+  ) {}
+
+  /** The expansion at variance q ≥ 0. */
+  at(q: number): Expansion {
+    let e = this.cache.get(q);
+    if (e === undefined) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      e = this.create(q);
+      this.cache.set(q, e);
+    }
+    return e;
+  }
+
+  /** The expansion at q, looked up after `previous` (a pointer chase when lookups repeat in the same order). */
+  after(previous: Expansion, q: number): Expansion {
+    if (previous.nextQ === q) return previous.next as Expansion;
+    const e = this.at(q);
+    previous.nextQ = q;
+    previous.next = e;
+    return e;
+  }
+
+  private create(q: number): Expansion {
+    const { phi, grad, parity } = this;
+    if (!(q > 0)) {
+      // φ(0·z) = φ(0): constant series.
+      const a0 = phi(0);
+      const b0 = grad(0);
+      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0));
+    }
+    if (q < DIRECT_BELOW) {
+      const s = Math.sqrt(q);
+      const a = new HermiteSeries(phi, s, this.where);
+      const b = new HermiteSeries(grad, s, this.where, a.range);
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b));
+    }
+    const point = this.gridPoint(0, q);
+    const delta = (q - point.q0) / (2 * point.q0);
+    return new Expansion(q, (point.phiSquaredShift as ShiftPolynomials).evaluate(0, delta), (point.gradSquaredShift as ShiftPolynomials).evaluate(0, delta), parity,
+      new ShiftedSource(this, q), null);
+  }
+
+  /** The point of band b's grid nearest to q (created on first use). */
+  gridPoint(band: number, q: number): GridPoint {
+    const perOctave = GRID_PER_OCTAVE * 2 ** band;
+    const g = Math.round(perOctave * Math.log2(q));
+    const key = `${band}:${g}`;
+    let point = this.grid.get(key);
+    if (point === undefined) {
+      const q0 = 2 ** (g / perOctave);
+      const s = Math.sqrt(q0);
+      const { phi, grad } = this;
+      const series = new HermiteSeries(phi, s, this.where);
+      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(source.norm2));
+      point = {
+        q0,
+        phi: series,
+        phiShift: shift(series),
+        // Only band 0 serves E[φ²] and E[φ′²] (coefficient 0).
+        phiSquaredShift: band === 0 ? shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range)) : null,
+        gradSquaredShift: band === 0 ? shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range)) : null,
+      };
+      this.grid.set(key, point);
+    }
+    return point;
+  }
+}

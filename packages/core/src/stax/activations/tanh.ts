@@ -1,0 +1,31 @@
+import { checkOptions } from '../../options';
+import { activationType } from '../activation';
+import { checkTol, DEFAULT_TOL, hermiteSeriesActivation } from './hermite-series';
+
+/**
+ * φ(x) = tanh(x). It has no closed-form dual; its kernels come from the
+ * Hermite series of `stax.elementwise` (Mehler's formula, see
+ * `hermite-series.ts`) to relative accuracy `tol` (default 1e−10), with the
+ * exact derivative 1 − tanh². Entry-wise in (q11, q12, q22), so a spatial
+ * version applies it per pair of positions.
+ *
+ * @example
+ * ```ts
+ * const net = stax.serial(stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.tanh(), stax.dense(1));
+ * ```
+ */
+export const tanh = activationType({
+  type: 'tanh',
+  create: (options: { tol?: number } = {}) => {
+    checkOptions('stax.tanh', options, ['tol']);
+    const tol = checkTol('stax.tanh', options.tol ?? DEFAULT_TOL);
+    return {
+      ...hermiteSeriesActivation(`Tanh(tol=${tol})`, Math.tanh, (x) => {
+        const t = Math.tanh(x);
+        return 1 - t * t;
+      }, tol),
+      tfjs: (tf, h) => tf.tanh(h),
+    };
+  },
+  toSpec: (options: { tol?: number } = {}) => [{ tol: options.tol ?? DEFAULT_TOL }],
+});
