@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/lib/**', 'kernel-ext/labextension/**', 'out/**', '.tools/**', 'docs/**', '**/*.d.ts', 'test/.readme-*/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/lib/**',
+      'kernel-ext/labextension/**',
+      'out/**',
+      '.tools/**',
+      'docs/**',
+      '**/*.d.ts',
+      'test/.readme-*/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -64,11 +64,20 @@ function timings(x: number[][]): { erf: number; cold: number[]; warm: number[] }
   const cold = ACTIVATIONS.map(() => Infinity);
   const warm = ACTIVATIONS.map(() => Infinity);
   for (let r = 0; r < REPEATS; r++) {
-    erf = Math.min(erf, seconds(() => net(stax.erf()).kernel(x)));
+    erf = Math.min(
+      erf,
+      seconds(() => net(stax.erf()).kernel(x)),
+    );
     ACTIVATIONS.forEach(([, make], i) => {
       const layer = net(make());
-      cold[i] = Math.min(cold[i], seconds(() => layer.kernel(x)));
-      warm[i] = Math.min(warm[i], seconds(() => layer.kernel(x)));
+      cold[i] = Math.min(
+        cold[i],
+        seconds(() => layer.kernel(x)),
+      );
+      warm[i] = Math.min(
+        warm[i],
+        seconds(() => layer.kernel(x)),
+      );
     });
   }
   return { erf, cold, warm };
@@ -78,11 +87,13 @@ function timings(x: number[][]): { erf: number; cold: number[]; warm: number[] }
 function errors(a: Matrix, b: number[][]): [number, number] {
   let entry = 0;
   let scaled = 0;
-  b.forEach((row, i) => row.forEach((v, j) => {
-    const e = Math.abs(a.get(i, j) - v);
-    entry = Math.max(entry, e / Math.abs(v));
-    scaled = Math.max(scaled, e / Math.sqrt(b[i][i] * b[j][j]));
-  }));
+  b.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const e = Math.abs(a.get(i, j) - v);
+      entry = Math.max(entry, e / Math.abs(v));
+      scaled = Math.max(scaled, e / Math.sqrt(b[i][i] * b[j][j]));
+    }),
+  );
   return [entry, scaled];
 }
 
@@ -92,7 +103,10 @@ function main(): void {
     console.log(JSON.stringify(timings(x)));
     return;
   }
-  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--single'], { env: { ...process.env, TANGENT_LAB_THREADS: '1' }, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--single'], {
+    env: { ...process.env, TANGENT_LAB_THREADS: '1' },
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(child.stderr);
   const single = JSON.parse(child.stdout) as ReturnType<typeof timings>;
   const threaded = timings(x);
@@ -102,7 +116,9 @@ function main(): void {
   const accuracy = ACTIVATIONS.map(([, make], i) => {
     const layerDesc = desc.map((l) => (l[0] === '?' ? [REFERENCE_NAMES[i]] : l));
     const py = spawnSync('python3', [join(__dirname, '..', 'packages', 'core', 'test', 'fixtures', 'elementwise_reference.py')], {
-      input: JSON.stringify({ x1: sub, x2: null, net: layerDesc }), encoding: 'utf8', maxBuffer: 1 << 26,
+      input: JSON.stringify({ x1: sub, x2: null, net: layerDesc }),
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
     });
     if (py.status !== 0) throw new Error(py.stderr);
     const ref = JSON.parse(py.stdout) as { nngp: number[][]; ntk: number[][] };
@@ -115,13 +131,19 @@ function main(): void {
 
   console.log(`NNGP+NTK of dense(512)-φ-dense(512)-φ-dense(1), ${N} inputs × ${D} features; best of ${REPEATS}, fresh networks`);
   console.log(`erf closed form: ${(single.erf * 1e3).toFixed(1)} ms on 1 thread, ${(threaded.erf * 1e3).toFixed(1)} ms on ${threadCount()} threads`);
-  console.log(`activation                 1 thread (ratio)     default threads (ratio)   warm call (ratio)    error nngp, ntk (first ${CHECKED} inputs): per entry; on the kernel's scale`);
+  console.log(
+    `activation                 1 thread (ratio)     default threads (ratio)   warm call (ratio)    error nngp, ntk (first ${CHECKED} inputs): per entry; on the kernel's scale`,
+  );
   ACTIVATIONS.forEach(([name], i) => {
     const cell = (t: number, base: number) => `${(t * 1e3).toFixed(1).padStart(7)} ms (${(t / base).toFixed(2)}×)`;
     const [nngp, ntk] = accuracy[i];
-    console.log(`${name.padEnd(26)} ${cell(single.cold[i], single.erf)}   ${cell(threaded.cold[i], threaded.erf)}      ${cell(single.warm[i], single.erf)}   ${nngp[0].toExponential(1)}, ${ntk[0].toExponential(1)}; ${nngp[1].toExponential(1)}, ${ntk[1].toExponential(1)}`);
+    console.log(
+      `${name.padEnd(26)} ${cell(single.cold[i], single.erf)}   ${cell(threaded.cold[i], threaded.erf)}      ${cell(single.warm[i], single.erf)}   ${nngp[0].toExponential(1)}, ${ntk[0].toExponential(1)}; ${nngp[1].toExponential(1)}, ${ntk[1].toExponential(1)}`,
+    );
   });
-  console.log(`goal: ratio ≤ 3× and error ≤ 1e-10. For scale, tanh by the 2-D Gauss–Hermite rule (degree 64, the former default): ${gh.toFixed(1)} s extrapolated to ${N} inputs`);
+  console.log(
+    `goal: ratio ≤ 3× and error ≤ 1e-10. For scale, tanh by the 2-D Gauss–Hermite rule (degree 64, the former default): ${gh.toFixed(1)} s extrapolated to ${N} inputs`,
+  );
 }
 
 main();

@@ -28,7 +28,10 @@ function cnn(readout: 'gap' | 'flatten'): Layer {
 }
 
 function numpy(readout: string, n: number, h: number, repeats: number): number {
-  const py = spawnSync('python3', [join(__dirname, 'baselines', 'cnn_kernels.py'), readout, `${n}`, `${h}`, `${h}`, '3', '3', `${repeats}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const py = spawnSync('python3', [join(__dirname, 'baselines', 'cnn_kernels.py'), readout, `${n}`, `${h}`, `${h}`, '3', '3', `${repeats}`], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (py.status !== 0) throw new Error(py.stderr);
   return JSON.parse(py.stdout).seconds as number;
 }
@@ -65,10 +68,18 @@ async function convLayer(): Promise<void> {
   const forward = Math.min(...rounds.map((q) => q.forward));
   const backward = Math.min(...rounds.map((q) => q.backward));
   const gemm = Math.min(...rounds.map((q) => q.gemm));
-  console.log(`(a) conv 3×3, ${c}→${o} channels, ${n} images of ${h}×${h} (im2col + dgemm in cache-sized blocks; ${(flops / 1e9).toFixed(2)} GFLOP forward; 3 interleaved rounds)`);
-  console.log(`  forward    ${(forward * 1000).toFixed(1)} ms   ${(flops / forward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct(flops / q.forward / 1e9, q)).toFixed(0)}% of the round's dgemm peak (goal ≥ 40%)`);
-  console.log(`  backward   ${(backward * 1000).toFixed(1)} ms   ${(2 * flops / backward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct((2 * flops) / q.backward / 1e9, q)).toFixed(0)}% (two gemms + col2im)`);
-  console.log(`  the gemm alone (${rows}×${9 * c} · ${9 * c}×${o}, patches prebuilt) ${(gemm * 1000).toFixed(1)} ms   median ${median((q) => pct(flops / q.gemm / 1e9, q)).toFixed(0)}% of peak: the ceiling for ${o} output channels`);
+  console.log(
+    `(a) conv 3×3, ${c}→${o} channels, ${n} images of ${h}×${h} (im2col + dgemm in cache-sized blocks; ${(flops / 1e9).toFixed(2)} GFLOP forward; 3 interleaved rounds)`,
+  );
+  console.log(
+    `  forward    ${(forward * 1000).toFixed(1)} ms   ${(flops / forward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct(flops / q.forward / 1e9, q)).toFixed(0)}% of the round's dgemm peak (goal ≥ 40%)`,
+  );
+  console.log(
+    `  backward   ${(backward * 1000).toFixed(1)} ms   ${((2 * flops) / backward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct((2 * flops) / q.backward / 1e9, q)).toFixed(0)}% (two gemms + col2im)`,
+  );
+  console.log(
+    `  the gemm alone (${rows}×${9 * c} · ${9 * c}×${o}, patches prebuilt) ${(gemm * 1000).toFixed(1)} ms   median ${median((q) => pct(flops / q.gemm / 1e9, q)).toFixed(0)}% of peak: the ceiling for ${o} output channels`,
+  );
   console.log(`  dgemm peak ${peak.toFixed(1)} GFLOP/s at best (2048×2048, preallocated output)`);
 }
 
@@ -85,7 +96,9 @@ async function kernels(readout: 'gap' | 'flatten', n: number, h: number): Promis
   console.log(`(b) NNGP+NTK, 3 conv layers 3×3 SAME + ReLU, ${what}, ${n} images of ${h}×${h}×3 (best of ${repeats})`);
   console.log(`  tangent-lab, ${threadCount()} threads   ${ours.toFixed(2)} s   ratio to numpy ${(ours / base).toFixed(2)}×   (goal ≤ 0.5×)`);
   console.log(`  numpy (same run)         ${base.toFixed(2)} s`);
-  console.log(`(c) batch, ${tiles}-image tiles: 1 worker ${oneWorker.toFixed(2)} s, 2 workers ${onWorkers.toFixed(2)} s   speed-up ${(oneWorker / onWorkers).toFixed(2)}× (each worker runs one thread; the calling thread alone runs the rules on all cores)`);
+  console.log(
+    `(c) batch, ${tiles}-image tiles: 1 worker ${oneWorker.toFixed(2)} s, 2 workers ${onWorkers.toFixed(2)} s   speed-up ${(oneWorker / onWorkers).toFixed(2)}× (each worker runs one thread; the calling thread alone runs the rules on all cores)`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -91,10 +91,14 @@ async function empiricalNtk(): Promise<void> {
   console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}`);
   console.log(`(a) empirical NTK, ReLU net width ${NTK_WIDTH} depth 3, ${NTK_N} inputs × ${NTK_D} features (${NTK_N}×${NTK_N} kernel)`);
   console.log(`  structured          ${tStructured.toFixed(3)} s   (best of ${3 * ROUNDS})`);
-  console.log(`  jacobian            ${tJacobian.toFixed(3)} s   ratio jacobian/structured ${(tJacobian / tStructured).toFixed(1)}×   (goal ≥ 5×; memoryLimit ${JACOBIAN_MEMORY / 2 ** 30} GiB)`);
+  console.log(
+    `  jacobian            ${tJacobian.toFixed(3)} s   ratio jacobian/structured ${(tJacobian / tStructured).toFixed(1)}×   (goal ≥ 5×; memoryLimit ${JACOBIAN_MEMORY / 2 ** 30} GiB)`,
+  );
   console.log(`  structured BLAS     ${(flops / 1e9).toFixed(2)} GFLOP (gemm + syrk) → ${achieved.toFixed(1)} GFLOP/s at best`);
   console.log(`  dgemm peak          ${peak.toFixed(1)} GFLOP/s at best (dgemm ${PEAK_SIZE}×${PEAK_SIZE}; through linalg.matmul ${matmul.toFixed(1)})`);
-  console.log(`  structured / peak   median ${(100 * median).toFixed(0)}% over ${ROUNDS} interleaved rounds (range ${(100 * ratios[0]).toFixed(0)}–${(100 * ratios[ROUNDS - 1]).toFixed(0)}%)   (goal ≥ 75%)`);
+  console.log(
+    `  structured / peak   median ${(100 * median).toFixed(0)}% over ${ROUNDS} interleaved rounds (range ${(100 * ratios[0]).toFixed(0)}–${(100 * ratios[ROUNDS - 1]).toFixed(0)}%)   (goal ≥ 75%)`,
+  );
 }
 
 async function ensembleTraining(): Promise<void> {
@@ -114,7 +118,13 @@ async function ensembleTraining(): Promise<void> {
   console.log(`(b) ensemble of ${MEMBERS} ReLU nets (${TRAIN_D} → ${TRAIN_WIDTH} → ${TRAIN_WIDTH} → 1), ${TRAIN_N} points, ${STEPS} steps of gradient descent`);
   console.log(`  float64 engine (members one by one)      ${tFloat64.toFixed(3)} s`);
   console.log(`  tfjs engine on ${backend} (members batched)   ${tTfjs.toFixed(3)} s   speed-up ${(tFloat64 / tTfjs).toFixed(2)}× over float64`);
-  console.log(`  tfjs backends not available: ${Object.entries(unavailable).map(([b, why]) => `${b} (${why})`).join(', ') || 'none'}`);
+  console.log(
+    `  tfjs backends not available: ${
+      Object.entries(unavailable)
+        .map(([b, why]) => `${b} (${why})`)
+        .join(', ') || 'none'
+    }`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -37,14 +37,18 @@ try {
   const py = spawnSync('python3', [join(__dirname, 'baselines', 'npy_io.py'), String(N), dir], { encoding: 'utf8' });
   if (py.status !== 0) throw new Error(py.stderr);
   const numpy = JSON.parse(py.stdout) as { save: number; load: number };
-  console.log(`.npy ${N}×${N} float64 (32 MB): write ${write.toFixed(3)} s (numpy ${numpy.save.toFixed(3)} s, ${(write / numpy.save).toFixed(2)}×), read ${read.toFixed(3)} s (numpy ${numpy.load.toFixed(3)} s, ${(read / numpy.load).toFixed(2)}×)`);
+  console.log(
+    `.npy ${N}×${N} float64 (32 MB): write ${write.toFixed(3)} s (numpy ${numpy.save.toFixed(3)} s, ${(write / numpy.save).toFixed(2)}×), read ${read.toFixed(3)} s (numpy ${numpy.load.toFixed(3)} s, ${(read / numpy.load).toFixed(2)}×)`,
+  );
 
   const net = stax.serial(stax.dense(512, { wStd: 1.5 }), stax.relu(), stax.dense(512, { wStd: 1.5 }), stax.relu(), stax.dense(1, { wStd: 1.5 }));
   const x = random.normal(random.key(1), [N, 100]);
   const cacheDir = join(dir, 'kernels');
   const compute = once(() => io.cachedKernel(cacheDir, net.kernel)(x));
   const hit = best(() => io.cachedKernel(cacheDir, net.kernel)(Matrix.from(x)));
-  console.log(`NNGP+NTK of a 2-hidden-layer ReLU net on ${N} inputs of dimension 100: computed and stored ${compute.toFixed(3)} s, read from the cache ${hit.toFixed(3)} s (${(compute / hit).toFixed(1)}× faster)`);
+  console.log(
+    `NNGP+NTK of a 2-hidden-layer ReLU net on ${N} inputs of dimension 100: computed and stored ${compute.toFixed(3)} s, read from the cache ${hit.toFixed(3)} s (${(compute / hit).toFixed(1)}× faster)`,
+  );
 
   const cold = once(() => datasets.mnist({ nTrain: 8000, nTest: 2000, flatten: true, seed: 0 }));
   const warm = best(() => datasets.mnist({ nTrain: 8000, nTest: 2000, flatten: true, seed: 0 }));

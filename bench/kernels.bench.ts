@@ -33,7 +33,8 @@ function net(): Layer {
  */
 function singleThreaded(): { kernel: number; batchInThread: number } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--single'], {
-    env: { ...process.env, TANGENT_LAB_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, encoding: 'utf8',
+    env: { ...process.env, TANGENT_LAB_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
   }
   const ours = await best(REPEATS, () => layer.kernel(x));
   const single = singleThreaded();
-  const py = spawnSync('python3', [join(__dirname, 'baselines', 'relu_ntk.py'), `${N}`, `${D}`, `${DEPTH}`, `${REPEATS}`, `${W_STD}`, `${B_STD}`], { encoding: 'utf8' });
+  const py = spawnSync('python3', [join(__dirname, 'baselines', 'relu_ntk.py'), `${N}`, `${D}`, `${DEPTH}`, `${REPEATS}`, `${W_STD}`, `${B_STD}`], {
+    encoding: 'utf8',
+  });
   if (py.status !== 0) throw new Error(py.stderr);
   const numpy = JSON.parse(py.stdout).seconds as number;
   // The first call pays for starting the workers; then best of BATCH_REPEATS,
@@ -84,9 +87,13 @@ async function main(): Promise<void> {
   console.log(`batch, 500-row tiles (best of ${BATCH_REPEATS})`);
   console.log(`  tiles in the calling thread (1 thread)  ${inThread.toFixed(3)} s`);
   console.log(`  1 batch worker                           ${oneWorker.toFixed(3)} s`);
-  console.log(`  2 batch workers                          ${batched.toFixed(3)} s   speed-up ${(inThread / batched).toFixed(2)}× over the calling thread, ${(oneWorker / batched).toFixed(2)}× over 1 worker   (goal ≥ 1.70×)`);
+  console.log(
+    `  2 batch workers                          ${batched.toFixed(3)} s   speed-up ${(inThread / batched).toFixed(2)}× over the calling thread, ${(oneWorker / batched).toFixed(2)}× over 1 worker   (goal ≥ 1.70×)`,
+  );
   console.log(`  first call, incl. starting 2 workers     ${firstCall.toFixed(3)} s`);
-  console.log(`  cores this process got while batching   ${share.toFixed(2)} of 2   (load average ${loadavg()[0].toFixed(1)}: other processes on a shared machine cap the speed-up at this)`);
+  console.log(
+    `  cores this process got while batching   ${share.toFixed(2)} of 2   (load average ${loadavg()[0].toFixed(1)}: other processes on a shared machine cap the speed-up at this)`,
+  );
 }
 
 main().catch((e) => {

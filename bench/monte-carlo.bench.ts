@@ -22,7 +22,6 @@ const N = 100;
 const D = 10;
 const SAMPLES = 10;
 
-
 const ns = (seconds: number, count: number) => `${((seconds / count) * 1e9).toFixed(1)} ns`;
 
 async function main(): Promise<void> {
@@ -32,7 +31,9 @@ async function main(): Promise<void> {
   const py = spawnSync('python3', [join(__dirname, 'baselines', 'normals.py'), String(NORMALS), String(REPEATS)], { encoding: 'utf8' });
   if (py.status !== 0) throw new Error(py.stderr);
   const numpy = JSON.parse(py.stdout) as { default_rng: number; randn: number };
-  console.log(`${NORMALS / 1e6}M standard normals: ours ${ours.toFixed(3)} s (${ns(ours, NORMALS)} each); numpy default_rng ${numpy.default_rng.toFixed(3)} s (${(ours / numpy.default_rng).toFixed(2)}×), legacy randn ${numpy.randn.toFixed(3)} s (${(ours / numpy.randn).toFixed(2)}×)`);
+  console.log(
+    `${NORMALS / 1e6}M standard normals: ours ${ours.toFixed(3)} s (${ns(ours, NORMALS)} each); numpy default_rng ${numpy.default_rng.toFixed(3)} s (${(ours / numpy.default_rng).toFixed(2)}×), legacy randn ${numpy.randn.toFixed(3)} s (${(ours / numpy.randn).toFixed(2)}×)`,
+  );
 
   // (b) Monte Carlo kernels
   const net = stax.serial(stax.dense(WIDTH), stax.relu(), stax.dense(WIDTH), stax.relu(), stax.dense(1));
@@ -43,10 +44,14 @@ async function main(): Promise<void> {
   const inits = await best(REPEATS, () => keys.map((k) => net.init(k, D)));
   const ntkFn = empirical.ntkFn(net.apply);
   const ntks = await best(3, () => params.map((p) => ntkFn(x, null, p)));
-  console.log(`${SAMPLES} inits of a width-${WIDTH}, 2-hidden-layer ReLU net (${(parameters / 1e3).toFixed(0)}k weights each): ${inits.toFixed(3)} s; ${SAMPLES} empirical NTKs on ${N} inputs: ${ntks.toFixed(3)} s (inits/NTKs ${(inits / ntks).toFixed(2)})`);
+  console.log(
+    `${SAMPLES} inits of a width-${WIDTH}, 2-hidden-layer ReLU net (${(parameters / 1e3).toFixed(0)}k weights each): ${inits.toFixed(3)} s; ${SAMPLES} empirical NTKs on ${N} inputs: ${ntks.toFixed(3)} s (inits/NTKs ${(inits / ntks).toFixed(2)})`,
+  );
   const mc = await best(3, () => monteCarloKernelFn(net.init, net.apply, random.key(3), SAMPLES)(x));
   const list = await best(3, () => monteCarloKernelFn(net.init, net.apply, random.key(3), [1, 3, SAMPLES])(x));
-  console.log(`monteCarloKernelFn, NNGP + NTK, ${SAMPLES} samples: ${mc.toFixed(3)} s; with nSamples [1, 3, ${SAMPLES}] (one pass, three estimates): ${list.toFixed(3)} s (${(list / mc).toFixed(2)}×)`);
+  console.log(
+    `monteCarloKernelFn, NNGP + NTK, ${SAMPLES} samples: ${mc.toFixed(3)} s; with nSamples [1, 3, ${SAMPLES}] (one pass, three estimates): ${list.toFixed(3)} s (${(list / mc).toFixed(2)}×)`,
+  );
 }
 
 void main();

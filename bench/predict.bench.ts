@@ -30,7 +30,12 @@ function data(rows: number, seed: number): number[][] {
   return Array.from({ length: rows }, () => Array.from({ length: 8 }, () => 2 * u() - 1));
 }
 
-interface Breakdown { seconds: number; eigh: number; gemm: number; factor: number }
+interface Breakdown {
+  seconds: number;
+  eigh: number;
+  gemm: number;
+  factor: number;
+}
 
 const fmt = (b: Breakdown) => {
   const glue = b.seconds - b.eigh - b.gemm - b.factor;
@@ -41,7 +46,13 @@ const fmt = (b: Breakdown) => {
 };
 
 async function main(): Promise<void> {
-  const net = stax.serial(stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(1, { wStd: 1.5, bStd: 0.05 }));
+  const net = stax.serial(
+    stax.dense(512, { wStd: 1.5, bStd: 0.05 }),
+    stax.erf(),
+    stax.dense(512, { wStd: 1.5, bStd: 0.05 }),
+    stax.erf(),
+    stax.dense(1, { wStd: 1.5, bStd: 0.05 }),
+  );
   const xTrain = data(N, 1);
   const xTest = data(M, 2);
   const yTrain = xTrain.map((x) => [Math.sin(3 * x[0]) + x[1] * x[2]]);
@@ -49,7 +60,11 @@ async function main(): Promise<void> {
   const test = net.kernel(xTest, xTrain);
   const testTest = net.kernel(xTest, null, 'nngp');
   const kernels = new Map<string, Matrix>([
-    ['train nngp', train.nngp], ['train ntk', train.ntk!], ['test nngp', test.nngp], ['test ntk', test.ntk!], ['testtest nngp', testTest],
+    ['train nngp', train.nngp],
+    ['train ntk', train.ntk!],
+    ['test nngp', test.nngp],
+    ['test ntk', test.ntk!],
+    ['testtest nngp', testTest],
   ]);
   // A precomputed kernel function (one kernel per call, so both sides see the same work).
   const lookup = (x1: Matrix, x2: Matrix | null, get: 'nngp' | 'ntk'): Matrix => {

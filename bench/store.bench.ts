@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     let lastShown = 0;
     const t0 = performance.now();
     const stored = await batch(layer.kernel, {
-      batchSize: BATCH, workers: 2, store: dir,
+      batchSize: BATCH,
+      workers: 2,
+      store: dir,
       onProgress: (p) => {
         if (p.done === p.total || performance.now() - lastShown > 15_000) {
           lastShown = performance.now();
@@ -77,10 +79,16 @@ async function main(): Promise<void> {
     for (let j = 0; j < 50; j++) worst = Math.max(worst, Math.abs(rows.get(BATCH - 1, j) - expectedColumn.get(j, 0)));
 
     console.log(`NNGP + NTK, ${DEPTH}-layer ReLU, ${N} inputs × ${D} features into a store, ${BATCH}-row tiles, 2 workers`);
-    console.log(`  kernel size in memory would be  ${((2 * N * N * 8) / 2 ** 30).toFixed(2)} GiB; on disk (upper triangle of tiles) ${(bytes / 2 ** 30).toFixed(2)} GiB in ${tiles.length} files`);
-    console.log(`  time                             ${seconds.toFixed(1)} s  (${(N * (N + 1) / 2 / seconds / 1e6).toFixed(2)} M entries/s of each kernel)`);
-    console.log(`  RSS baseline ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB: +${((peak - baseline) / MiB).toFixed(0)} MiB   (goal ≤ +512 MiB)`);
-    console.log(`  read back ${BATCH} rows (${(BATCH * N * 8 / MiB).toFixed(0)} MiB) in ${readSeconds.toFixed(2)} s; last row vs the same entries computed directly: max |Δ| = ${worst}`);
+    console.log(
+      `  kernel size in memory would be  ${((2 * N * N * 8) / 2 ** 30).toFixed(2)} GiB; on disk (upper triangle of tiles) ${(bytes / 2 ** 30).toFixed(2)} GiB in ${tiles.length} files`,
+    );
+    console.log(`  time                             ${seconds.toFixed(1)} s  (${((N * (N + 1)) / 2 / seconds / 1e6).toFixed(2)} M entries/s of each kernel)`);
+    console.log(
+      `  RSS baseline ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB: +${((peak - baseline) / MiB).toFixed(0)} MiB   (goal ≤ +512 MiB)`,
+    );
+    console.log(
+      `  read back ${BATCH} rows (${((BATCH * N * 8) / MiB).toFixed(0)} MiB) in ${readSeconds.toFixed(2)} s; last row vs the same entries computed directly: max |Δ| = ${worst}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

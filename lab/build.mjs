@@ -22,9 +22,19 @@ const require = createRequire(join(here, 'package.json'));
 
 /** JupyterLab's singleton packages that are not @jupyterlab/*: one copy per page, shared with extensions. */
 const SINGLETONS = [
-  '@codemirror/language', '@codemirror/state', '@codemirror/view', '@jupyter/react-components',
-  '@jupyter/web-components', '@jupyter/ydoc', '@lezer/common', '@lezer/highlight', '@microsoft/fast-element',
-  '@microsoft/fast-foundation', 'react', 'react-dom', 'yjs',
+  '@codemirror/language',
+  '@codemirror/state',
+  '@codemirror/view',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@jupyter/ydoc',
+  '@lezer/common',
+  '@lezer/highlight',
+  '@microsoft/fast-element',
+  '@microsoft/fast-foundation',
+  'react',
+  'react-dom',
+  'yjs',
 ];
 
 /**
@@ -36,17 +46,23 @@ const SETTINGS = {
 };
 
 function files(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : [path];
+    })
+    .sort();
 }
 
 /** A hash of every input of the build: a change to any of them means a new build. */
 export function inputsHash() {
   const hash = createHash('sha256');
   const inputs = [join(here, 'build.mjs'), join(here, 'package.json'), join(here, 'pnpm-lock.yaml'), ...files(join(here, 'app'))];
-  for (const file of inputs) hash.update(`${relative(here, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of inputs)
+    hash
+      .update(`${relative(here, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   hash.update(process.version);
   return hash.digest('hex');
 }
@@ -87,8 +103,7 @@ function sharedPackages() {
   }
   for (const name of [...names].sort()) {
     const version = versionOf(name);
-    const singleton = SINGLETONS.includes(name) || name.startsWith('@lumino/')
-      || (name.startsWith('@jupyterlab/') && !name.endsWith('-extension'));
+    const singleton = SINGLETONS.includes(name) || name.startsWith('@lumino/') || (name.startsWith('@jupyterlab/') && !name.endsWith('-extension'));
     shared[name] = { requiredVersion: `^${version}`, version, singleton };
   }
   return shared;
@@ -110,7 +125,12 @@ function configs(rspack, Build, extensions, entryDir) {
     { test: /\.raw\.css$|\.txt$|\.md$/, type: 'asset/source' },
     { test: /\.(png|jpe?g|gif|woff2?|ttf|eot)(\?v=[\d.]+)?$/, type: 'asset/resource' },
     // Icons: inline data URIs in stylesheets, SVG source text in LabIcon modules.
-    { test: /\.svg(\?v=[\d.]+)?$/, issuer: /\.css$/, type: 'asset', generator: { dataUrl: { content: (s) => svgToDataUri(s.content.toString()), mimetype: 'image/svg+xml' } } },
+    {
+      test: /\.svg(\?v=[\d.]+)?$/,
+      issuer: /\.css$/,
+      type: 'asset',
+      generator: { dataUrl: { content: (s) => svgToDataUri(s.content.toString()), mimetype: 'image/svg+xml' } },
+    },
     { test: /\.svg(\?v=[\d.]+)?$/, issuer: /\.js$/, type: 'asset/source' },
     { test: /\.m?js$/, type: 'javascript/auto', resolve: { fullySpecified: false } },
   ];
@@ -148,7 +168,17 @@ function configs(rspack, Build, extensions, entryDir) {
   };
   // Settings schemas and theme stylesheets of every extension, and style.js importing their CSS.
   const themes = Build.ensureAssets({ packageNames: extensions, output: appDir });
-  return [app, ...themes.map((c, i) => ({ ...c, name: `theme-${i}`, context: here, resolveLoader: { modules }, infrastructureLogging: { level: 'error' }, performance: { hints: false } }))];
+  return [
+    app,
+    ...themes.map((c, i) => ({
+      ...c,
+      name: `theme-${i}`,
+      context: here,
+      resolveLoader: { modules },
+      infrastructureLogging: { level: 'error' },
+      performance: { hints: false },
+    })),
+  ];
 }
 
 /** index.html: our Jinja template with the entry's scripts, served through the static URL. */
@@ -185,7 +215,12 @@ export async function ensureApp({ force = false, log = (m) => process.stdout.wri
   const json = stats.toJson({ all: false, errors: true, warnings: false, entrypoints: true, children: true });
   const errors = json.children.flatMap((c) => c.errors ?? []);
   if (stats.hasErrors() || errors.length > 0) {
-    throw new Error(`the JupyterLab front-end did not build:\n${errors.map((e) => e.message ?? e).slice(0, 5).join('\n')}`);
+    throw new Error(
+      `the JupyterLab front-end did not build:\n${errors
+        .map((e) => e.message ?? e)
+        .slice(0, 5)
+        .join('\n')}`,
+    );
   }
   writeIndex(entryDir, json);
   writeFileSync(join(appDir, 'version.json'), `${JSON.stringify({ jupyterlab: versionOf('@jupyterlab/application') })}\n`);

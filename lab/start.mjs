@@ -46,7 +46,16 @@ export function defaults() {
 
 /** Parses the command line; throws UsageError saying what was wrong. */
 export function parseArgs(argv) {
-  const options = { ip: '127.0.0.1', port: 8888, token: undefined, notebookDir: join(root, 'notebooks'), jupyterDir: defaultJupyterDir, own: false, exposeApp: false, help: false };
+  const options = {
+    ip: '127.0.0.1',
+    port: 8888,
+    token: undefined,
+    notebookDir: join(root, 'notebooks'),
+    jupyterDir: defaultJupyterDir,
+    own: false,
+    exposeApp: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
     const value = () => {
@@ -55,20 +64,37 @@ export function parseArgs(argv) {
       return v;
     };
     switch (flag) {
-      case '--help': case '-h': options.help = true; break;
-      case '--ip': options.ip = value(); break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      case '--ip':
+        options.ip = value();
+        break;
       case '--port': {
         const v = value();
         options.port = Number(v);
-        if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new UsageError(`--port must be a port number (1–65535), got "${v}"`);
+        if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
+          throw new UsageError(`--port must be a port number (1–65535), got "${v}"`);
         break;
       }
-      case '--token': options.token = value(); break;
-      case '--notebook-dir': options.notebookDir = resolve(value()); break;
-      case '--jupyter-dir': options.jupyterDir = resolve(value()); break;
-      case '--own': options.own = true; break;
-      case '--expose-app': options.exposeApp = true; break;
-      default: throw new UsageError(`unknown option "${argv[i]}"`);
+      case '--token':
+        options.token = value();
+        break;
+      case '--notebook-dir':
+        options.notebookDir = resolve(value());
+        break;
+      case '--jupyter-dir':
+        options.jupyterDir = resolve(value());
+        break;
+      case '--own':
+        options.own = true;
+        break;
+      case '--expose-app':
+        options.exposeApp = true;
+        break;
+      default:
+        throw new UsageError(`unknown option "${argv[i]}"`);
     }
   }
   return options;
@@ -106,8 +132,13 @@ function userLabCommand(options, port) {
   return {
     command: 'jupyter',
     args: [
-      'lab', '--no-browser', `--ServerApp.ip=${options.ip}`, `--ServerApp.port=${port}`, '--ServerApp.port_retries=0',
-      `--ServerApp.root_dir=${options.notebookDir}`, '--MappingKernelManager.default_kernel_name=tslab',
+      'lab',
+      '--no-browser',
+      `--ServerApp.ip=${options.ip}`,
+      `--ServerApp.port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--ServerApp.root_dir=${options.notebookDir}`,
+      '--MappingKernelManager.default_kernel_name=tslab',
       ...(process.getuid?.() === 0 ? ['--ServerApp.allow_root=True'] : []),
       ...(options.exposeApp ? ['--LabApp.expose_app_in_browser=True'] : []),
     ],
@@ -123,8 +154,19 @@ async function ownLabCommand(options, port) {
   return {
     command: python,
     args: [
-      join(here, 'server', 'tangent_lab_server.py'), '--app-dir', appDir, '--root-dir', options.notebookDir,
-      '--data-dir', dataDirOf(options.jupyterDir), '--ip', options.ip, '--port', String(port), '--port-retries', '0',
+      join(here, 'server', 'tangent_lab_server.py'),
+      '--app-dir',
+      appDir,
+      '--root-dir',
+      options.notebookDir,
+      '--data-dir',
+      dataDirOf(options.jupyterDir),
+      '--ip',
+      options.ip,
+      '--port',
+      String(port),
+      '--port-retries',
+      '0',
       ...(options.exposeApp ? ['--expose-app'] : []),
     ],
     // Nothing of the user's Jupyter set-up leaks in: data, config and runtime files are ours.
@@ -142,7 +184,8 @@ async function ownLabCommand(options, port) {
 async function waitUntilServing(base, token, child, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the Jupyter server exited (${child.exitCode ?? child.signalCode}) before it served`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the Jupyter server exited (${child.exitCode ?? child.signalCode}) before it served`);
     try {
       const response = await fetch(`${base}/api/kernelspecs`, { headers: token ? { Authorization: `token ${token}` } : {} });
       if (response.ok) return;
@@ -188,13 +231,25 @@ export async function startLab(options, { log = (m) => process.stdout.write(`[ta
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     process.kill(-child.pid, 'SIGTERM');
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, graceMs);
     const result = await exited;
     clearTimeout(timer);
     return result;
   };
-  return { url, token, port, pid: child.pid, flavour: useUser ? `JupyterLab ${user.version} (installed)` : 'JupyterLab 4 built from npm packages, on jupyter_server', stop, exited };
+  return {
+    url,
+    token,
+    port,
+    pid: child.pid,
+    flavour: useUser ? `JupyterLab ${user.version} (installed)` : 'JupyterLab 4 built from npm packages, on jupyter_server',
+    stop,
+    exited,
+  };
 }
 
 async function main(argv) {
@@ -226,7 +281,9 @@ async function main(argv) {
     process.stderr.write(`tangent-lab: ${error.message}\n`);
     return 1;
   }
-  process.stdout.write(`[tangent-lab] ${lab.flavour} is serving ${options.notebookDir}:\n\n    ${lab.url}\n\n[tangent-lab] open that URL in a browser; Ctrl-C stops JupyterLab and its kernels.\n`);
+  process.stdout.write(
+    `[tangent-lab] ${lab.flavour} is serving ${options.notebookDir}:\n\n    ${lab.url}\n\n[tangent-lab] open that URL in a browser; Ctrl-C stops JupyterLab and its kernels.\n`,
+  );
   const { code, signal } = await lab.exited;
   if (stopping) {
     process.stdout.write('[tangent-lab] stopped.\n');
@@ -237,5 +294,7 @@ async function main(argv) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

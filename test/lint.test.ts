@@ -10,4 +10,9 @@ describe('lint', () => {
     const r = spawnSync(join(root, 'node_modules', '.bin', 'eslint'), ['--max-warnings=0', '.'], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
   });
+
+  it('Prettier (.prettierrc.json) finds the code formatted', () => {
+    const r = spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--check', '.'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}\nRun node_modules/.bin/prettier --write . to format.`);
+  });
 });

@@ -57,7 +57,7 @@ describe('the notebook runner reports failures by notebook, cell and error', () 
 });
 
 describe('the tslab quirk the README describes, as it really behaves', () => {
-  it('a shorthand property naming an earlier cell\'s variable ({ xTest }) fails at run time; { xTest: xTest } and same-cell shorthand work', () => {
+  it("a shorthand property naming an earlier cell's variable ({ xTest }) fails at run time; { xTest: xTest } and same-cell shorthand work", () => {
     const r = runner.executeNotebook(join(fixtures, 'shorthand-quirk.ipynb'), fixtureOut);
     assert.equal(r.ok, false);
     assert.equal(r.failure!.cell, 2);
@@ -102,7 +102,8 @@ describe('every tutorial notebook runs, stays light, and its exported HTML shows
       const ipynb = join(runner.tutorialDir, `${name}.ipynb`);
       const text = readFileSync(ipynb, 'utf8');
       const executed = JSON.parse(text);
-      const figureOutputs = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])
+      const figureOutputs = executed.cells
+        .flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])
         .filter((o: { data?: Record<string, unknown> }) => o.data && MIME in o.data);
       const figures = figureOutputs.length;
       assert.ok(figures >= 1, 'the notebook shows at least one figure');
@@ -116,12 +117,17 @@ describe('every tutorial notebook runs, stays light, and its exported HTML shows
       const html = runner.exportHtml(ipynb);
       const page = readFileSync(html, 'utf8');
       assert.equal(page.split('plotly.js v4').length - 1, 1, 'the exported page carries plotly.js once');
-      process.stdout.write(`# ${name}: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB saved, ${figures} figures, page ${(Buffer.byteLength(page) / 1024 / 1024).toFixed(1)} MB\n`);
+      process.stdout.write(
+        `# ${name}: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB saved, ${figures} figures, page ${(Buffer.byteLength(page) / 1024 / 1024).toFixed(1)} MB\n`,
+      );
       const tab = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
       await tab.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort('internetdisconnected')));
       await tab.goto(pathToFileURL(html).href);
-      await tab.waitForFunction((n) => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
-        .filter((gd) => gd.querySelector('.main-svg')).length === n, figures, { timeout: 30_000 });
+      await tab.waitForFunction(
+        (n) => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot')).filter((gd) => gd.querySelector('.main-svg')).length === n,
+        figures,
+        { timeout: 30_000 },
+      );
       await tab.screenshot({ path: join(runner.tutorialDir, `${name}.png`), fullPage: true });
       await tab.close();
     });
@@ -131,5 +137,8 @@ describe('every tutorial notebook runs, stays light, and its exported HTML shows
 /** Listed at load time so that each notebook is its own test. */
 function listTutorials(): string[] {
   const dir = join(__dirname, '..', 'notebooks');
-  return readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => join(dir, f));
 }

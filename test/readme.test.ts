@@ -27,7 +27,10 @@ describe('README examples', () => {
         for (const m of code.matchAll(/console\.log\([^\n]*\);\s*\/\/ ([^:\n]+?)(?::|$)/gm)) {
           const expected = m[1].trim();
           if (/^[\w\s.-]+$/.test(expected) && !/\s(outputs?|of)\s/.test(expected)) {
-            assert.ok(printed.split('\n').some((line) => line.trim() === expected), `expected a line "${expected}" in:\n${printed}`);
+            assert.ok(
+              printed.split('\n').some((line) => line.trim() === expected),
+              `expected a line "${expected}" in:\n${printed}`,
+            );
           }
         }
       } finally {

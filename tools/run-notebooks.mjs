@@ -62,7 +62,12 @@ export function executeNotebook(path, outDir = tutorialDir, timeout = cellTimeou
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.status !== 0) {
-    return { ok: false, seconds: 0, cells: [], failure: { cell: -1, source: '', error: `the notebook runner itself failed (is Debian's python3-nbclient installed?):\n${r.stderr.trim()}` } };
+    return {
+      ok: false,
+      seconds: 0,
+      cells: [],
+      failure: { cell: -1, source: '', error: `the notebook runner itself failed (is Debian's python3-nbclient installed?):\n${r.stderr.trim()}` },
+    };
   }
   return JSON.parse(r.stdout);
 }
@@ -91,8 +96,14 @@ export function exportHtml(ipynbPath, outDir = tutorialDir) {
 
 /** A report a person can act on: notebook, cell, its source, the error. */
 export function describeFailure(path, failure) {
-  const source = failure.source.split('\n').map((line) => `    | ${line}`).join('\n');
-  return `${basename(path)}, cell ${failure.cell}:\n${source}\n  error:\n${failure.error.split('\n').map((l) => `    ${l}`).join('\n')}`;
+  const source = failure.source
+    .split('\n')
+    .map((line) => `    | ${line}`)
+    .join('\n');
+  return `${basename(path)}, cell ${failure.cell}:\n${source}\n  error:\n${failure.error
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')}`;
 }
 
 function main(filters) {
@@ -115,7 +126,9 @@ function main(filters) {
       console.log(`FAIL ${basename(path)}\n${describeFailure(path, result.failure)}`);
     }
   }
-  console.log(`\n${notebooks.length - failed} passed, ${failed} failed in ${((Date.now() - start) / 1000).toFixed(1)} s; executed notebooks and HTML in ${tutorialDir}`);
+  console.log(
+    `\n${notebooks.length - failed} passed, ${failed} failed in ${((Date.now() - start) / 1000).toFixed(1)} s; executed notebooks and HTML in ${tutorialDir}`,
+  );
   return failed === 0 ? 0 : 1;
 }
 

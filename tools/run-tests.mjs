@@ -57,14 +57,21 @@ const totals = { pass: 0, fail: 0 };
 function runFiles(list, concurrency, label) {
   if (list.length === 0) return 0;
   const tap = join(tapDir, `${label}.tap`);
-  const result = spawnSync(process.execPath, [
-    '--import', 'tsx',
-    '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-    `--test-concurrency=${concurrency}`,
-    ...list,
-  ], { cwd: root, stdio: 'inherit', env: { ...process.env, TANGENT_LAB_TEST: '1' } });
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      `--test-concurrency=${concurrency}`,
+      ...list,
+    ],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, TANGENT_LAB_TEST: '1' } },
+  );
   const text = readFileSync(tap, 'utf8');
   for (const key of ['pass', 'fail']) {
     const m = text.match(new RegExp(`^# ${key} (\\d+)$`, 'm'));

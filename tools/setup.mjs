@@ -76,8 +76,7 @@ export function ensurePnpm() {
     if (v.status === 0 && v.stdout.trim() === pnpmVersion) return bin;
   }
   log(`installing pnpm ${pnpmVersion} into .tools/`);
-  run('npm', ['install', '--prefix', join(root, '.tools'), '--no-audit', '--no-fund',
-    '--no-save', `pnpm@${pnpmVersion}`]);
+  run('npm', ['install', '--prefix', join(root, '.tools'), '--no-audit', '--no-fund', '--no-save', `pnpm@${pnpmVersion}`]);
   return bin;
 }
 
@@ -101,9 +100,7 @@ function filesUnder(dir, suffixes, out = []) {
  * kept beside it); a broken link or an undocumented public type fails the build.
  */
 function apiDocs() {
-  const inputs = ['packages/core', 'packages/display'].flatMap((p) => [
-    ...filesUnder(join(root, p, 'src'), ['.ts']), join(root, p, 'typedoc.json'),
-  ]);
+  const inputs = ['packages/core', 'packages/display'].flatMap((p) => [...filesUnder(join(root, p, 'src'), ['.ts']), join(root, p, 'typedoc.json')]);
   inputs.push(join(root, 'typedoc.json'), join(root, 'pnpm-lock.yaml'));
   const hash = createHash('sha256');
   for (const file of inputs) hash.update(file.slice(root.length)).update(readFileSync(file));

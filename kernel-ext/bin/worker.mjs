@@ -40,7 +40,8 @@ export function parseWorkerArgs(argv) {
   for (const key of ['threads', 'lockDuration']) {
     if (out[key] !== undefined) {
       const n = Number(out[key]);
-      if (!Number.isInteger(n) || n < 1) throw new WorkerUsageError(`--${key === 'threads' ? 'threads' : 'lock-duration'} must be a positive integer, got ${out[key]}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new WorkerUsageError(`--${key === 'threads' ? 'threads' : 'lock-duration'} must be a positive integer, got ${out[key]}`);
       out[key] = n;
     }
   }

@@ -26,10 +26,12 @@ function run(args) {
 }
 
 function files(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : [path];
+    })
+    .sort();
 }
 
 /** A hash of everything the webpack step reads that can change between builds. */
@@ -45,7 +47,11 @@ function inputsHash(corePackage) {
     ...files(join(here, 'lib')).filter((f) => f.endsWith('.js')),
     ...files(join(display, 'dist')).filter((f) => f.endsWith('.js')),
   ];
-  for (const file of inputs) hash.update(`${relative(here, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of inputs)
+    hash
+      .update(`${relative(here, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 }
 

@@ -1,7 +1,14 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import {
-  MIME_TYPE, panelsToPlotly, parseDisplaySpec, plotHeight, toPlotly, type DisplaySpec, type FigureSpec, type PanelsSpec,
+  MIME_TYPE,
+  panelsToPlotly,
+  parseDisplaySpec,
+  plotHeight,
+  toPlotly,
+  type DisplaySpec,
+  type FigureSpec,
+  type PanelsSpec,
 } from '@tangent-lab/display/browser';
 import { pageTheme, watchTheme } from './page-theme';
 import { renderProgress, renderTable } from './html-views';

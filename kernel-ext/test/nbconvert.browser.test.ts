@@ -20,14 +20,23 @@ const x = Array.from({ length: 40 }, (_, i) => -3 + (6 * i) / 39);
 const T = [0, 10, 100];
 const figures = [
   gpBands({
-    name: 'NTK-GP', x, t: T,
+    name: 'NTK-GP',
+    x,
+    t: T,
     mean: T.map((t) => x.map((v) => Math.sin(v) * (1 - Math.exp(-t / 10)))),
     std: T.map((t) => x.map(() => 0.1 + Math.exp(-t / 10))),
     train: { x: [-2, 0, 2], y: [Math.sin(-2), 0, Math.sin(2)] },
     title: 'NTK-GP during training',
   }),
   lineChart({ x: [10, 100, 1000], logX: true, logY: true, slope: true, series: [{ name: 'error', y: [1, 0.316, 0.1] }], title: 'convergence' }),
-  heatmap({ z: [[1, 0.5], [0.5, 1]], contours: [0.75], title: 'kernel' }),
+  heatmap({
+    z: [
+      [1, 0.5],
+      [0.5, 1],
+    ],
+    contours: [0.75],
+    title: 'kernel',
+  }),
   gpBands({ name: XSS, title: XSS, x: [0, 1], mean: [0, 1], std: [0.1, 0.1] }),
 ];
 
@@ -76,18 +85,26 @@ after(async () => {
 });
 
 test('the exported notebook draws every figure with plotly, offline', async () => {
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
-    .filter((gd) => gd.querySelector('.main-svg')).length === 4, undefined, { timeout: 20_000 });
-  const traces = await page.evaluate(() => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot'))
-    .map((gd) => (gd as unknown as { data: unknown[] }).data.length));
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot')).filter((gd) => gd.querySelector('.main-svg')).length === 4,
+    undefined,
+    { timeout: 20_000 },
+  );
+  const traces = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('.tangent-lab-plot .js-plotly-plot')).map((gd) => (gd as unknown as { data: unknown[] }).data.length),
+  );
   assert.deepEqual(traces, [3, 2, 2, 2], 'band, mean and points; curve and fit; heatmap and one contour; band and mean');
   assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, 'the payload never ran');
   assert.equal(await page.locator('.tangent-lab-plot .gtitle').nth(3).textContent(), XSS, 'and shows as text');
-  const staticShown = await page.evaluate(() => Array.from(document.querySelectorAll('.tangent-lab-static'))
-    .filter((e) => (e as HTMLElement).style.display !== 'none').length);
+  const staticShown = await page.evaluate(
+    () => Array.from(document.querySelectorAll('.tangent-lab-static')).filter((e) => (e as HTMLElement).style.display !== 'none').length,
+  );
   assert.equal(staticShown, 0, 'the static pictures gave way to the interactive ones');
   assert.equal(await page.locator('.tangent-lab-plot .slider-rail-rect').count(), 1, 'the slider over t');
-  assert.ok(refused.every((u) => !/plotly/i.test(u)), `nothing of ours was fetched: ${refused.join(', ')}`);
+  assert.ok(
+    refused.every((u) => !/plotly/i.test(u)),
+    `nothing of ours was fetched: ${refused.join(', ')}`,
+  );
   assert.equal(await page.evaluate(() => Array.from(document.scripts).filter((s) => s.text.includes('plotly.js v4')).length), 1, 'plotly.js once in the page');
   await page.screenshot({ path: join(out, 'figures.png'), fullPage: true });
 });

@@ -126,7 +126,9 @@ test('switching the JupyterLab theme to dark changes the colours', async () => {
     document.body.style.setProperty('--jp-ui-font-color1', '#e6e6e6');
     document.body.dataset.jpThemeLight = 'false';
   });
-  await page.waitForFunction(() => (document.querySelector('#host .js-plotly-plot') as unknown as { _fullLayout: { paper_bgcolor: string } })._fullLayout.paper_bgcolor !== '#ffffff');
+  await page.waitForFunction(
+    () => (document.querySelector('#host .js-plotly-plot') as unknown as { _fullLayout: { paper_bgcolor: string } })._fullLayout.paper_bgcolor !== '#ffffff',
+  );
   const dark = await plotState();
   assert.notEqual(dark.paper, light.paper);
   assert.notEqual(dark.font, light.font);
@@ -146,7 +148,7 @@ test('the slider over t moves the band', async () => {
   const after = await plotState();
   assert.deepEqual(after.traces[0].y, [...expected.upper!, ...[...expected.lower!].reverse()]);
   assert.notDeepEqual(after.traces[0].y, before.traces[0].y);
-  assert.match(await page.locator('#host .slider-container').textContent() ?? '', /t = 0/);
+  assert.match((await page.locator('#host .slider-container').textContent()) ?? '', /t = 0/);
   await page.screenshot({ path: join(out, 'renderer-slider-t0.png') });
 });
 

@@ -67,14 +67,21 @@ export async function main(federated) {
     if (!replaced.has(name)) list.plugins.push(...list.add(pluginsOf(module), name));
   }
   const load = (e, key) => (e[key] ? federatedModule(e.name, e[key]) : Promise.resolve(undefined));
-  const loaded = await Promise.all(federated.map(async (e) => {
-    const [extension, mimeExtension] = await Promise.allSettled([load(e, 'extension'), load(e, 'mimeExtension'),
-      PageConfig.Extension.isDisabled(e.name) ? undefined : load(e, 'style')]).then((results) => results.map((r) => {
-      if (r.status === 'rejected') console.error(r.reason);
-      return r.status === 'fulfilled' ? r.value : undefined;
-    }));
-    return { e, extension, mimeExtension };
-  }));
+  const loaded = await Promise.all(
+    federated.map(async (e) => {
+      const [extension, mimeExtension] = await Promise.allSettled([
+        load(e, 'extension'),
+        load(e, 'mimeExtension'),
+        PageConfig.Extension.isDisabled(e.name) ? undefined : load(e, 'style'),
+      ]).then((results) =>
+        results.map((r) => {
+          if (r.status === 'rejected') console.error(r.reason);
+          return r.status === 'fulfilled' ? r.value : undefined;
+        }),
+      );
+      return { e, extension, mimeExtension };
+    }),
+  );
   for (const { e, extension, mimeExtension } of loaded) {
     if (extension) list.plugins.push(...list.add(pluginsOf(extension), e.name));
     if (mimeExtension) mimeExtensions.push(...list.add(pluginsOf(mimeExtension), e.name));

@@ -16,7 +16,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'tangent-lab-start-'));
 interface Launcher {
   parseArgs(argv: string[]): Record<string, unknown>;
   defaults(): Record<string, unknown>;
-  startLab(options: object, io?: object): Promise<{ url: string; token: string; flavour: string; stop(): Promise<{ code: number | null; signal: string | null }> }>;
+  startLab(
+    options: object,
+    io?: object,
+  ): Promise<{ url: string; token: string; flavour: string; stop(): Promise<{ code: number | null; signal: string | null }> }>;
 }
 const launcher = () => import(pathToFileURL(start).href) as Promise<Launcher>;
 
@@ -40,7 +43,9 @@ test('a JupyterLab >= 4 on the PATH is used, with our kernelspec and extension i
   const bin = join(scratch, 'bin');
   mkdirSync(bin);
   const record = join(scratch, 'started.json');
-  writeFileSync(join(bin, 'jupyter'), `#!${process.execPath}
+  writeFileSync(
+    join(bin, 'jupyter'),
+    `#!${process.execPath}
 const args = process.argv.slice(2);
 if (args[0] === 'lab' && args[1] === '--version') { console.log('4.2.5'); process.exit(0); }
 require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, cwd: process.cwd(), JUPYTER_PATH: process.env.JUPYTER_PATH, JUPYTER_TOKEN: process.env.JUPYTER_TOKEN }));
@@ -50,7 +55,8 @@ const server = require('http').createServer((req, res) => {
   res.end('{}');
 }).listen(port, '127.0.0.1');
 process.on('SIGTERM', () => { server.close(); process.exit(0); });
-`);
+`,
+  );
   chmodSync(join(bin, 'jupyter'), 0o755);
   const path = process.env.PATH;
   process.env.PATH = `${bin}${delimiter}${path}`;
@@ -61,7 +67,13 @@ process.on('SIGTERM', () => { server.close(); process.exit(0); });
     assert.equal(lab.flavour, 'JupyterLab 4.2.5 (installed)');
     assert.match(lab.url, /^http:\/\/127\.0\.0\.1:\d+\/lab\?token=[0-9a-f]{48}$/);
     const started = JSON.parse(readFileSync(record, 'utf8'));
-    for (const a of ['lab', '--no-browser', '--ServerApp.ip=127.0.0.1', `--ServerApp.root_dir=${join(root, 'notebooks')}`, '--MappingKernelManager.default_kernel_name=tslab']) {
+    for (const a of [
+      'lab',
+      '--no-browser',
+      '--ServerApp.ip=127.0.0.1',
+      `--ServerApp.root_dir=${join(root, 'notebooks')}`,
+      '--MappingKernelManager.default_kernel_name=tslab',
+    ]) {
       assert.ok(started.args.includes(a), `started with ${a}: ${started.args.join(' ')}`);
     }
     assert.ok(!started.args.some((a: string) => a.includes(lab.token)), 'the token is not on the command line');
@@ -81,10 +93,16 @@ test('Ctrl-C stops the server built from npm packages and every kernel it starte
   const notebooks = join(scratch, 'notebooks');
   mkdirSync(notebooks);
   symlinkSync(join(root, 'notebooks', 'node_modules'), join(notebooks, 'node_modules'), 'dir');
-  const child = spawn(process.execPath, [start, '--own', '--port', '18980', '--jupyter-dir', join(scratch, 'own'), '--notebook-dir', notebooks], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [start, '--own', '--port', '18980', '--jupyter-dir', join(scratch, 'own'), '--notebook-dir', notebooks], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stdout += d; });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stdout += d;
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const deadline = Date.now() + 120_000;
   while (!/http:\/\/127\.0\.0\.1:\d+\/lab\?token=[0-9a-f]+/.test(stdout)) {
@@ -94,12 +112,18 @@ test('Ctrl-C stops the server built from npm packages and every kernel it starte
   const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/lab\?token=[0-9a-f]+/.exec(stdout)![0]);
   const token = url.searchParams.get('token')!;
   assert.match(url.hostname, /^127\.0\.0\.1$/);
-  const kernel = await (await fetch(`${url.origin}/api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}` }, body: '{}' })).json() as { id: string; name: string };
+  const kernel = (await (await fetch(`${url.origin}/api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}` }, body: '{}' })).json()) as {
+    id: string;
+    name: string;
+  };
   assert.equal(kernel.name, 'tslab', 'the default kernel is tslab');
   assert.equal((await fetch(`${url.origin}/api/kernels`)).status, 403, 'nothing without the token');
   const kernelPids = async () => {
     const { execFileSync } = await import('node:child_process');
-    return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`kernel-${kernel.id}`)).map((l) => Number(l.trim().split(/\s+/)[0]));
+    return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`kernel-${kernel.id}`))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
   };
   assert.equal((await kernelPids()).length, 1, 'a tslab kernel process runs');
   child.kill('SIGINT'); // what Ctrl-C in the terminal sends

@@ -30,10 +30,31 @@ export * as linalg from './linalg';
 export * as stax from './stax';
 export type { Get, Kernel, KernelOf, KernelFor, KernelFn, Layer, Params, DenseParams, Tensors, Dims } from './stax';
 export {
-  batch, logProgress, formatProgress, predictStored, runQueueWorker, KernelStore, StoredMatrix,
-  type BatchOptions, type BatchedKernelFn, type StoredKernelFn, type AnyKernelFn, type BatchedFn, type StoredFn,
-  type BatchProgress, type ProgressFn, type StoredKernel, type StoreManifest, type QueueWorker, type QueueWorkerOptions,
-  type StoredKernelSource, type StoredInput, type Tile, type TileValues, type KernelFnRest, type StoredOf,
+  batch,
+  logProgress,
+  formatProgress,
+  predictStored,
+  runQueueWorker,
+  KernelStore,
+  StoredMatrix,
+  type BatchOptions,
+  type BatchedKernelFn,
+  type StoredKernelFn,
+  type AnyKernelFn,
+  type BatchedFn,
+  type StoredFn,
+  type BatchProgress,
+  type ProgressFn,
+  type StoredKernel,
+  type StoreManifest,
+  type QueueWorker,
+  type QueueWorkerOptions,
+  type StoredKernelSource,
+  type StoredInput,
+  type Tile,
+  type TileValues,
+  type KernelFnRest,
+  type StoredOf,
 } from './batch';
 export * as signal from './signal';
 export * as ode from './ode';

@@ -58,14 +58,17 @@ export class Matrix {
       return new Matrix(a.length, 1, data);
     }
     if (!Array.isArray(a)) {
-      throw new ShapeError(`${name} must be a Matrix, an array of rows (number[][] or Float64Array[]) or a column (number[] or a typed array such as Float64Array), got ${describeValue(a)}`);
+      throw new ShapeError(
+        `${name} must be a Matrix, an array of rows (number[][] or Float64Array[]) or a column (number[] or a typed array such as Float64Array), got ${describeValue(a)}`,
+      );
     }
     if (a.length === 0) throw new ShapeError(`${name} is empty; pass at least one row`);
     if (!isRow(a[0])) {
       const column = a as readonly unknown[];
       const data = new Float64Array(column.length);
       for (let i = 0; i < column.length; i++) {
-        if (typeof column[i] !== 'number') throw new ShapeError(`${name}[${i}] is ${describeValue(column[i])}; expected a number (a column) or, in every entry, a row array`);
+        if (typeof column[i] !== 'number')
+          throw new ShapeError(`${name}[${i}] is ${describeValue(column[i])}; expected a number (a column) or, in every entry, a row array`);
         data[i] = column[i] as number;
       }
       checkFinite(data, 1, name);
@@ -238,7 +241,9 @@ function fromTensor(t: Tensor, name: string): Matrix {
     const m = new Matrix(shape[0], shape.length === 2 ? shape[1] : 1, t.data);
     return Matrix.from(m, name);
   }
-  throw new ShapeError(`${name} is a rank-${shape.length} Tensor of shape [${shape.join(', ')}], where a matrix (examples × features) is expected; use tensor.flatten() for an (n, ${shape.slice(1).reduce((a, b) => a * b, 1)}) matrix`);
+  throw new ShapeError(
+    `${name} is a rank-${shape.length} Tensor of shape [${shape.join(', ')}], where a matrix (examples × features) is expected; use tensor.flatten() for an (n, ${shape.slice(1).reduce((a, b) => a * b, 1)}) matrix`,
+  );
 }
 
 function checkFinite(data: Float64Array, cols: number, name: string): void {
@@ -247,10 +252,7 @@ function checkFinite(data: Float64Array, cols: number, name: string): void {
     if (v - v !== 0) {
       const i = Math.floor(k / cols);
       const j = k % cols;
-      throw new InputError(
-        `${name} has a non-finite value (${v}) at row ${i}, column ${j}; remove or impute NaN and ±Infinity before computing kernels`,
-      );
+      throw new InputError(`${name} has a non-finite value (${v}) at row ${i}, column ${j}; remove or impute NaN and ±Infinity before computing kernels`);
     }
   }
 }
-

@@ -7,11 +7,7 @@ import { InputError, OptionError } from './errors';
  * case and underscores or dashes (Neural Tangents' `diag_reg` → `diagReg`),
  * else the one name it abbreviates, else the closest within two edits.
  */
-export function checkOptions(
-  where: string,
-  options: object | undefined,
-  allowed: readonly string[],
-): void {
+export function checkOptions(where: string, options: object | undefined, allowed: readonly string[]): void {
   if (options === undefined || options === null) return;
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new OptionError(`${where}: options must be an object like { ${allowed.join(', ')} }, got ${String(options)}`);
@@ -20,9 +16,7 @@ export function checkOptions(
     if (!allowed.includes(name)) {
       const suggestion = suggestOption(name, allowed);
       const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
-      throw new OptionError(
-        `${where}: unknown option "${name}".${hint} Known options: ${allowed.join(', ') || '(none)'}.`,
-      );
+      throw new OptionError(`${where}: unknown option "${name}".${hint} Known options: ${allowed.join(', ') || '(none)'}.`);
     }
   }
 }

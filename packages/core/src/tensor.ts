@@ -69,13 +69,16 @@ export class Tensor {
     if (a instanceof Matrix) return Tensor.from(new Tensor([a.rows, a.cols], a.data), name);
     if (isNumericTypedArray(a)) return Tensor.from(new Tensor([a.length], Float64Array.from(a)), name);
     if (!Array.isArray(a)) {
-      throw new ShapeError(`${name} must be a Tensor, a Matrix, nested arrays of numbers (e.g. number[][][][] for (n, H, W, C) images) or a typed array, got ${describeValue(a)}`);
+      throw new ShapeError(
+        `${name} must be a Tensor, a Matrix, nested arrays of numbers (e.g. number[][][][] for (n, H, W, C) images) or a typed array, got ${describeValue(a)}`,
+      );
     }
     const shape: number[] = [];
     let probe: unknown = a;
     while (Array.isArray(probe) || isNumericTypedArray(probe)) {
       const level = probe as ArrayLike<unknown>;
-      if (level.length === 0) throw new ShapeError(`${name} has an empty axis ${shape.length} (at ${name}${'[0]'.repeat(shape.length)}); pass at least one entry on every axis`);
+      if (level.length === 0)
+        throw new ShapeError(`${name} has an empty axis ${shape.length} (at ${name}${'[0]'.repeat(shape.length)}); pass at least one entry on every axis`);
       shape.push(level.length);
       probe = level[0];
     }
@@ -83,16 +86,23 @@ export class Tensor {
     const strides = stridesOf(shape);
     const fill = (v: unknown, d: number, offset: number, path: string): void => {
       if (d === shape.length) {
-        if (typeof v !== 'number') throw new ShapeError(`${name}${path} is ${describeValue(v)}; expected a number (every entry at depth ${shape.length}, as ${name}${'[0]'.repeat(shape.length)} is)`);
+        if (typeof v !== 'number')
+          throw new ShapeError(
+            `${name}${path} is ${describeValue(v)}; expected a number (every entry at depth ${shape.length}, as ${name}${'[0]'.repeat(shape.length)} is)`,
+          );
         t.data[offset] = v;
         return;
       }
       if (!Array.isArray(v) && !isNumericTypedArray(v)) {
-        throw new ShapeError(`${name} is ragged: ${name}${path} is ${describeValue(v)} but ${name}${'[0]'.repeat(d)} is an array of length ${shape[d]}; every entry at depth ${d} must be an array of that length`);
+        throw new ShapeError(
+          `${name} is ragged: ${name}${path} is ${describeValue(v)} but ${name}${'[0]'.repeat(d)} is an array of length ${shape[d]}; every entry at depth ${d} must be an array of that length`,
+        );
       }
       const level = v as ArrayLike<unknown>;
       if (level.length !== shape[d]) {
-        throw new ShapeError(`${name} is ragged: ${name}${path} has ${level.length} entries but ${name}${'[0]'.repeat(d)} has ${shape[d]}; every array at depth ${d} must have the same length`);
+        throw new ShapeError(
+          `${name} is ragged: ${name}${path} has ${level.length} entries but ${name}${'[0]'.repeat(d)} has ${shape[d]}; every array at depth ${d} must have the same length`,
+        );
       }
       for (let i = 0; i < level.length; i++) fill(level[i], d + 1, offset + i * strides[d], `${path}[${i}]`);
     };
@@ -185,7 +195,9 @@ export class Tensor {
   /** A rank-2 tensor as a {@link Matrix} sharing its data. */
   toMatrix(): Matrix {
     if (this.rank !== 2) {
-      throw new ShapeError(`Tensor.toMatrix: the tensor has rank ${this.rank} (shape [${this.shape.join(', ')}]); only rank 2 is a matrix — use flatten() for (n, features)`);
+      throw new ShapeError(
+        `Tensor.toMatrix: the tensor has rank ${this.rank} (shape [${this.shape.join(', ')}]); only rank 2 is a matrix — use flatten() for (n, features)`,
+      );
     }
     return new Matrix(this.shape[0], this.shape[1], this.data);
   }
@@ -223,7 +235,9 @@ export class Tensor {
 
   private offset(index: readonly number[]): number {
     if (index.length !== this.rank) {
-      throw new ShapeError(`Tensor: index [${index.join(', ')}] has ${index.length} entries but the tensor has rank ${this.rank} (shape [${this.shape.join(', ')}])`);
+      throw new ShapeError(
+        `Tensor: index [${index.join(', ')}] has ${index.length} entries but the tensor has rank ${this.rank} (shape [${this.shape.join(', ')}])`,
+      );
     }
     let offset = 0;
     const strides = this.strides;

@@ -22,10 +22,18 @@ describe('checkOptions', () => {
   });
 
   it('puts the suggestion in the error of a real call', () => {
-    const ntk = [[1, 0.5], [0.5, 1]];
-    assert.throws(() => predict.gradientDescentMse(ntk, [[1], [0]], { diag_reg: 1e-3 } as never),
-      (e: Error) => e instanceof OptionError && /unknown option "diag_reg"\. Did you mean "diagReg"\?/.test(e.message));
+    const ntk = [
+      [1, 0.5],
+      [0.5, 1],
+    ];
+    assert.throws(
+      () => predict.gradientDescentMse(ntk, [[1], [0]], { diag_reg: 1e-3 } as never),
+      (e: Error) => e instanceof OptionError && /unknown option "diag_reg"\. Did you mean "diagReg"\?/.test(e.message),
+    );
     assert.throws(() => stax.dense(8, { w_std: 2 } as never), /unknown option "w_std"\. Did you mean "wStd"\?/);
-    assert.throws(() => checkOptions('f', { zzz: 1 }, ['a']), (e: Error) => !/Did you mean/.test(e.message) && /Known options: a\./.test(e.message));
+    assert.throws(
+      () => checkOptions('f', { zzz: 1 }, ['a']),
+      (e: Error) => !/Did you mean/.test(e.message) && /Known options: a\./.test(e.message),
+    );
   });
 });

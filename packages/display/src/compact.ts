@@ -17,11 +17,15 @@ const all = (values: number[]) => values.map(round);
 
 function trace(t: TraceSpec): TraceSpec {
   switch (t.type) {
-    case 'band': return { ...t, x: all(t.x), lower: all(t.lower), upper: all(t.upper) };
+    case 'band':
+      return { ...t, x: all(t.x), lower: all(t.lower), upper: all(t.upper) };
     case 'line':
-    case 'points': return { ...t, x: all(t.x), y: all(t.y) };
-    case 'heatmap': return { ...t, x: all(t.x), y: all(t.y), contours: all(t.contours) };
-    case 'image': return t;
+    case 'points':
+      return { ...t, x: all(t.x), y: all(t.y) };
+    case 'heatmap':
+      return { ...t, x: all(t.x), y: all(t.y), contours: all(t.contours) };
+    case 'image':
+      return t;
   }
 }
 
@@ -37,10 +41,14 @@ function update(u: TraceUpdate): TraceUpdate {
 /** The spec with its coordinates rounded (a new object; the argument is not changed). */
 export function compactSpec<S extends DisplaySpec>(spec: S): S {
   switch (spec.kind) {
-    case 'panels': return { ...spec, panels: spec.panels.map((p) => (p ? compactPlot(p) : null)) };
-    case 'table': return { ...spec, rows: spec.rows.map((r) => r.map((v) => (typeof v === 'number' ? round(v) : v))) };
-    case 'progress': return spec;
-    default: return compactPlot(spec as FigureSpec) as S;
+    case 'panels':
+      return { ...spec, panels: spec.panels.map((p) => (p ? compactPlot(p) : null)) };
+    case 'table':
+      return { ...spec, rows: spec.rows.map((r) => r.map((v) => (typeof v === 'number' ? round(v) : v))) };
+    case 'progress':
+      return spec;
+    default:
+      return compactPlot(spec as FigureSpec) as S;
   }
 }
 

@@ -40,18 +40,24 @@ export function confusionHeatmap(options: ConfusionHeatmapOptions): Figure {
   if (options.matrix !== undefined) {
     if (options.labels !== undefined || options.predicted !== undefined) throw new InputError(`${where}: pass either matrix or labels and predicted, not both`);
     counts = toMatrix(options.matrix, { where, name: 'matrix' });
-    if (counts.length !== counts[0].length) throw new ShapeError(`${where}: matrix is ${counts.length}×${counts[0].length}; a confusion matrix is square (classes × classes)`);
-    counts.forEach((row, i) => row.forEach((v, j) => {
-      if (!(v >= 0)) throw new InputError(`${where}: matrix[${i}][${j}] is ${v}; counts must be ≥ 0`);
-    }));
+    if (counts.length !== counts[0].length)
+      throw new ShapeError(`${where}: matrix is ${counts.length}×${counts[0].length}; a confusion matrix is square (classes × classes)`);
+    counts.forEach((row, i) =>
+      row.forEach((v, j) => {
+        if (!(v >= 0)) throw new InputError(`${where}: matrix[${i}][${j}] is ${v}; counts must be ≥ 0`);
+      }),
+    );
   } else {
-    if (options.labels === undefined || options.predicted === undefined) throw new InputError(`${where}: pass matrix (the counts), or both labels and predicted`);
+    if (options.labels === undefined || options.predicted === undefined)
+      throw new InputError(`${where}: pass matrix (the counts), or both labels and predicted`);
     const truth = classIndices(toVector(options.labels, { where, name: 'labels' }), 'labels', where);
     const guess = classIndices(toVector(options.predicted, { where, name: 'predicted' }), 'predicted', where);
     if (truth.length !== guess.length) throw new ShapeError(`${where}: labels has ${truth.length} entries but predicted has ${guess.length}`);
     const k = Math.max(options.classes?.length ?? 0, ...truth, ...guess) + (options.classes ? 0 : 1);
     counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-    truth.forEach((t, i) => { counts[t][guess[i]] += 1; });
+    truth.forEach((t, i) => {
+      counts[t][guess[i]] += 1;
+    });
   }
   const k = counts.length;
   if (k > 50) throw new ShapeError(`${where}: ${k} classes are more than a confusion heatmap shows (50); group them, or draw heatmap({ z }) of the counts`);
@@ -67,7 +73,7 @@ export function confusionHeatmap(options: ConfusionHeatmapOptions): Figure {
   const text = counts.map((row) => row.map((v) => String(v)));
   const index = classes.map((_, i) => i);
   const ticks = { values: index, labels: classes.map(String) };
-  const accuracy = total > 0 ? `accuracy ${(100 * correct / total).toFixed(1)}% of ${total}` : 'no examples';
+  const accuracy = total > 0 ? `accuracy ${((100 * correct) / total).toFixed(1)}% of ${total}` : 'no examples';
   const title = optionalString(where, 'title', options.title) ?? `confusion matrix (${accuracy})`;
   return new Figure({
     version: SPEC_VERSION,
@@ -82,7 +88,8 @@ export function confusionHeatmap(options: ConfusionHeatmapOptions): Figure {
 
 function classIndices(values: number[], name: string, where: string): number[] {
   values.forEach((v, i) => {
-    if (!Number.isInteger(v) || v < 0) throw new InputError(`${where}: ${name}[${i}] is ${v}; classes are whole numbers 0 … k−1 (use argmax of one-hot rows or logits)`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new InputError(`${where}: ${name}[${i}] is ${v}; classes are whole numbers 0 … k−1 (use argmax of one-hot rows or logits)`);
   });
   return values;
 }

@@ -36,23 +36,31 @@ const MAX_ROWS = 60;
  */
 export function dataFrameBundle(frame: DataFrameLike): { 'text/html': string; 'text/plain': string } {
   const series = frame.$isSeries === true;
-  const columns = (series ? frame.columns ?? ['values'] : frame.columns ?? []).map(String);
+  const columns = (series ? (frame.columns ?? ['values']) : (frame.columns ?? [])).map(String);
   const rows = (frame.values as unknown[]).map((row) => (series ? [row] : (row as unknown[])));
   const index = frame.index.map(String);
-  const shown = rows.length > MAX_ROWS
-    ? [...range(0, MAX_ROWS / 2), -1, ...range(rows.length - MAX_ROWS / 2, rows.length)]
-    : range(0, rows.length);
+  const shown = rows.length > MAX_ROWS ? [...range(0, MAX_ROWS / 2), -1, ...range(rows.length - MAX_ROWS / 2, rows.length)] : range(0, rows.length);
   const cell = (v: unknown) => (v === null || v === undefined ? 'NaN' : String(v));
   const numeric = columns.map((_, j) => rows.every((r) => typeof r[j] === 'number'));
   const th = columns.map((c) => `<th>${escapeXml(c)}</th>`).join('');
-  const body = shown.map((i) => (i < 0
-    ? `<tr><th>…</th><td colspan="${columns.length}">… ${rows.length - MAX_ROWS} more rows …</td></tr>`
-    : `<tr><th>${escapeXml(index[i])}</th>${rows[i].map((v, j) => `<td${numeric[j] ? ' style="text-align:right"' : ''}>${escapeXml(cell(v))}</td>`).join('')}</tr>`));
-  const html = `<table class="tangent-lab-table dataframe"><thead><tr><th></th>${th}</tr></thead><tbody>${body.join('')}</tbody></table>`
-    + `<p style="font-size:smaller">${frame.shape.join(' × ')} ${series ? 'Series' : 'DataFrame'}</p>`;
+  const body = shown.map((i) =>
+    i < 0
+      ? `<tr><th>…</th><td colspan="${columns.length}">… ${rows.length - MAX_ROWS} more rows …</td></tr>`
+      : `<tr><th>${escapeXml(index[i])}</th>${rows[i].map((v, j) => `<td${numeric[j] ? ' style="text-align:right"' : ''}>${escapeXml(cell(v))}</td>`).join('')}</tr>`,
+  );
+  const html =
+    `<table class="tangent-lab-table dataframe"><thead><tr><th></th>${th}</tr></thead><tbody>${body.join('')}</tbody></table>` +
+    `<p style="font-size:smaller">${frame.shape.join(' × ')} ${series ? 'Series' : 'DataFrame'}</p>`;
   const textRows = [['', ...columns], ...shown.map((i) => (i < 0 ? ['…'] : [index[i], ...rows[i].map(cell)]))];
   const widths = textRows[0].map((_, j) => Math.max(...textRows.map((r) => (r[j] ?? '').length)));
-  const text = textRows.map((r) => r.map((c, j) => (c ?? '').padStart(widths[j])).join('  ').trimEnd()).join('\n');
+  const text = textRows
+    .map((r) =>
+      r
+        .map((c, j) => (c ?? '').padStart(widths[j]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
   return { 'text/html': html, 'text/plain': text };
 }
 

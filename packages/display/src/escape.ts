@@ -23,11 +23,13 @@ const XML_ENTITIES: Record<string, string> = {
  * ```
  */
 export function escapeXml(text: string): string {
-  return text
-    // Control characters are exactly what this strips: XML 1.0 forbids them.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
+  return (
+    text
+      // Control characters are exactly what this strips: XML 1.0 forbids them.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      .replace(/[&<>"']/g, (c) => XML_ENTITIES[c])
+  );
 }
 
 /**

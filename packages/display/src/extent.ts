@@ -15,7 +15,8 @@ export function axisRanges(spec: FigureSpec): { x: Range; y: Range } {
   let image: { x: Range; y: Range } | undefined;
   for (const trace of spec.traces) {
     if (trace.type === 'heatmap') heatmap = { x: cellRange(trace.x), y: cellRange(trace.y) };
-    else if (trace.type === 'image') image = joinRanges(image, { x: [trace.x0 - 0.5, trace.x0 + trace.width - 0.5], y: [trace.y0 - 0.5, trace.y0 + trace.height - 0.5] });
+    else if (trace.type === 'image')
+      image = joinRanges(image, { x: [trace.x0 - 0.5, trace.x0 + trace.width - 0.5], y: [trace.y0 - 0.5, trace.y0 + trace.height - 0.5] });
     else collect(trace, xs, ys);
   }
   if (image) return image;

@@ -12,8 +12,12 @@
 export function formatNumber(value: number, digits = 3): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  const text = magnitude >= 1e-3 && magnitude < 1e5
-    ? String(Number(value.toPrecision(digits)))
-    : value.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  const text =
+    magnitude >= 1e-3 && magnitude < 1e5
+      ? String(Number(value.toPrecision(digits)))
+      : value
+          .toExponential(digits - 1)
+          .replace(/\.?0+e/, 'e')
+          .replace('e+', 'e');
   return text.replace(/-/g, '−');
 }

@@ -58,9 +58,18 @@ export function gpBands(series: GpSeries | readonly GpSeries[]): Figure {
   const list = Array.isArray(series) ? (series as readonly GpSeries[]) : [series as GpSeries];
   if (list.length === 0) throw new ShapeError('gpBands: the list of series is empty; pass at least one { x, mean, std | cov }');
   const parsed = list.map((s, k) => parseSeries(s, list.length === 1 ? 'gpBands' : `gpBands: series ${k}`, k, list.length));
-  const title = agree(parsed.map((p) => p.title), 'title');
-  const xLabel = agree(parsed.map((p) => p.xLabel), 'xLabel');
-  const yLabel = agree(parsed.map((p) => p.yLabel), 'yLabel');
+  const title = agree(
+    parsed.map((p) => p.title),
+    'title',
+  );
+  const xLabel = agree(
+    parsed.map((p) => p.xLabel),
+    'xLabel',
+  );
+  const yLabel = agree(
+    parsed.map((p) => p.yLabel),
+    'yLabel',
+  );
   const times = parsed.filter((p) => p.t);
   const t = times[0]?.t;
   for (const p of times) {
@@ -74,8 +83,7 @@ export function gpBands(series: GpSeries | readonly GpSeries[]): Figure {
   const means: LineTrace[] = [];
   const points: PointsTrace[] = [];
   // Indices in the final trace list (bands, then samples, then means, then points).
-  const updates: ({ kind: 'band'; index: number; frames: [number[], number[]][] }
-    | { kind: 'sample' | 'mean'; index: number; frames: number[][] })[] = [];
+  const updates: ({ kind: 'band'; index: number; frames: [number[], number[]][] } | { kind: 'sample' | 'mean'; index: number; frames: number[][] })[] = [];
   const active = t ? t.length - 1 : 0;
   parsed.forEach((p, k) => {
     const frame = p.frames[p.t ? active : 0];
@@ -92,8 +100,10 @@ export function gpBands(series: GpSeries | readonly GpSeries[]): Figure {
   trainSets.forEach((p, k) => {
     const duplicate = trainSets.slice(0, k).some((q) => sameNumbers(q.train!.x, p.train!.x) && sameNumbers(q.train!.y, p.train!.y));
     if (duplicate) return;
-    const name = trainSets.length === 1 || trainSets.every((q) => sameNumbers(q.train!.x, p.train!.x) && sameNumbers(q.train!.y, p.train!.y))
-      ? 'training data' : `${p.name}: training data`;
+    const name =
+      trainSets.length === 1 || trainSets.every((q) => sameNumbers(q.train!.x, p.train!.x) && sameNumbers(q.train!.y, p.train!.y))
+        ? 'training data'
+        : `${p.name}: training data`;
     points.push({ type: 'points', name, color: parsed.indexOf(p), x: p.train!.x, y: p.train!.y });
   });
 
@@ -104,14 +114,16 @@ export function gpBands(series: GpSeries | readonly GpSeries[]): Figure {
       name: 't',
       values: t,
       active,
-      steps: t.map((_, step): TraceUpdate[] => updates.map((u) => {
-        const trace = offset[u.kind] + u.index;
-        if (u.kind === 'band') {
-          const [lower, upper] = u.frames[step];
-          return { trace, lower, upper };
-        }
-        return { trace, y: u.frames[step] };
-      })),
+      steps: t.map((_, step): TraceUpdate[] =>
+        updates.map((u) => {
+          const trace = offset[u.kind] + u.index;
+          if (u.kind === 'band') {
+            const [lower, upper] = u.frames[step];
+            return { trace, lower, upper };
+          }
+          return { trace, y: u.frames[step] };
+        }),
+      ),
     };
   }
   return new Figure({
@@ -158,7 +170,8 @@ function parseSeries(s: GpSeries, where: string, k: number, count: number): Pars
     throw new InputError(`${where}: sigmas must be a positive number (2 for a ±2σ band), got ${describe(sigmas)}`);
   }
   if (s.std !== undefined && s.cov !== undefined) throw new InputError(`${where}: pass either std or cov, not both`);
-  if (s.std === undefined && s.cov === undefined) throw new InputError(`${where}: pass std (per-point standard deviations) or cov (the covariance matrix) for the band`);
+  if (s.std === undefined && s.cov === undefined)
+    throw new InputError(`${where}: pass std (per-point standard deviations) or cov (the covariance matrix) for the band`);
 
   const t = s.t === undefined ? undefined : toVector(s.t, { where, name: 't' });
   const perTime = <T>(value: unknown, name: string): T[] => {
@@ -199,7 +212,8 @@ function parseSeries(s: GpSeries, where: string, k: number, count: number): Pars
   const sampleCount = typeof s.samples === 'number' ? s.samples : 0;
   let paths: number[][] = [];
   if (typeof s.samples === 'number') {
-    if (!Number.isInteger(s.samples) || s.samples < 0) throw new InputError(`${where}: samples must be a whole number ≥ 0 or a list of sample paths, got ${s.samples}`);
+    if (!Number.isInteger(s.samples) || s.samples < 0)
+      throw new InputError(`${where}: samples must be a whole number ≥ 0 or a list of sample paths, got ${s.samples}`);
     if (!covs && s.samples > 0) throw new InputError(`${where}: drawing samples needs cov (the full covariance); with std only the band is known`);
   } else if (s.samples !== undefined) {
     if (t) throw new InputError(`${where}: with t, samples must be a number of samples to draw from cov; sample paths would need one set per time`);
@@ -258,7 +272,8 @@ function diagonalStd(cov: number[][], where: string, name: string): number[] {
 /** Sample paths: a list of vectors, or a matrix whose columns are the samples (rows are examples). */
 function readPaths(samples: unknown, n: number, where: string): number[][] {
   if (isMatrixShape(samples)) {
-    if (samples.rows !== n) throw new ShapeError(`${where}: samples is ${samples.rows}×${samples.cols}; a matrix of samples has one row per x (${n}) and one column per sample`);
+    if (samples.rows !== n)
+      throw new ShapeError(`${where}: samples is ${samples.rows}×${samples.cols}; a matrix of samples has one row per x (${n}) and one column per sample`);
     const m = toMatrix(samples, { where, name: 'samples' });
     return m[0].map((_, j) => m.map((row) => row[j]));
   }
@@ -272,7 +287,8 @@ function readPaths(samples: unknown, n: number, where: string): number[][] {
 
 function agree(values: (string | undefined)[], name: string): string | undefined {
   const given = values.filter((v): v is string => v !== undefined);
-  if (given.some((v) => v !== given[0])) throw new InputError(`gpBands: series give different ${name}s (${given.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
+  if (given.some((v) => v !== given[0]))
+    throw new InputError(`gpBands: series give different ${name}s (${given.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
   return given[0];
 }
 

@@ -47,10 +47,11 @@ export function encodeGrid(z: number[][], x: number[], y: number[]): { grid: Enc
   });
   let binary = '';
   for (let k = 0; k < bytes.length; k += 8192) binary += String.fromCharCode(...bytes.subarray(k, k + 8192));
-  const centres = (c: number[], block: number, n: number) => Array.from({ length: n }, (_, k) => {
-    const part = c.slice(k * block, (k + 1) * block);
-    return part.reduce((a, b) => a + b, 0) / part.length;
-  });
+  const centres = (c: number[], block: number, n: number) =>
+    Array.from({ length: n }, (_, k) => {
+      const part = c.slice(k * block, (k + 1) * block);
+      return part.reduce((a, b) => a + b, 0) / part.length;
+    });
   return {
     grid: { rows, cols, min, max, blockRows, blockCols, sourceRows, sourceCols, data: btoa(binary) },
     x: centres(x, blockCols, cols),
@@ -62,10 +63,12 @@ export function encodeGrid(z: number[][], x: number[], y: number[]): { grid: Enc
 export function decodeGrid(grid: EncodedGrid): number[][] {
   const binary = atob(grid.data);
   const step = grid.max > grid.min ? (grid.max - grid.min) / LEVELS : 0;
-  return Array.from({ length: grid.rows }, (_, r) => Array.from({ length: grid.cols }, (_, c) => {
-    const k = 2 * (r * grid.cols + c);
-    return grid.min + (binary.charCodeAt(k) | (binary.charCodeAt(k + 1) << 8)) * step;
-  }));
+  return Array.from({ length: grid.rows }, (_, r) =>
+    Array.from({ length: grid.cols }, (_, c) => {
+      const k = 2 * (r * grid.cols + c);
+      return grid.min + (binary.charCodeAt(k) | (binary.charCodeAt(k + 1) << 8)) * step;
+    }),
+  );
 }
 
 /** The values a heatmap trace shows: its true values, or its decoded block means. */

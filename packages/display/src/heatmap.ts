@@ -61,11 +61,11 @@ export function heatmap(options: HeatmapOptions): Figure {
   increasing(x, 'x');
   increasing(y, 'y');
   const origin = options.origin ?? (options.y === undefined ? 'upper' : 'lower');
-  if (origin !== 'upper' && origin !== 'lower') throw new InputError(`heatmap: origin must be 'upper' (row 0 at the top) or 'lower' (row 0 at the bottom), got ${describe(origin)}`);
+  if (origin !== 'upper' && origin !== 'lower')
+    throw new InputError(`heatmap: origin must be 'upper' (row 0 at the top) or 'lower' (row 0 at the bottom), got ${describe(origin)}`);
   const contours = contourLevels(options.contours, z);
-  const trace: HeatmapTrace = z.length * z[0].length <= EXACT_LIMIT
-    ? { type: 'heatmap', x, y, z, contours, origin }
-    : { type: 'heatmap', ...encodeGrid(z, x, y), contours, origin };
+  const trace: HeatmapTrace =
+    z.length * z[0].length <= EXACT_LIMIT ? { type: 'heatmap', x, y, z, contours, origin } : { type: 'heatmap', ...encodeGrid(z, x, y), contours, origin };
   return new Figure({
     version: SPEC_VERSION,
     kind: 'heatmap',
@@ -81,10 +81,11 @@ function contourLevels(contours: HeatmapOptions['contours'], z: number[][]): num
   if (contours === undefined || contours === false) return [];
   let lo = Infinity;
   let hi = -Infinity;
-  for (const row of z) for (const v of row) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  for (const row of z)
+    for (const v of row) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   if (Array.isArray(contours)) return toVector(contours, { where: 'heatmap', name: 'contours' });
   if (contours !== true && !(typeof contours === 'number' && Number.isInteger(contours) && contours > 0)) {
     throw new InputError(`heatmap: contours must be true, a positive whole number of levels, or a list of levels, got ${describe(contours)}`);

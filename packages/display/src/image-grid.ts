@@ -57,7 +57,10 @@ export function imageGrid(options: ImageGridOptions): Figure {
   checkOptions(where, options, ['images', 'labels', 'predicted', 'columns', 'shape', 'title']);
   const images = readImages(options.images, options.shape, where);
   const n = images.length;
-  if (n > MAX_IMAGES) throw new ShapeError(`${where}: ${n} images are more than one grid shows (${MAX_IMAGES}); pass a subset, e.g. the first ${MAX_IMAGES} or the misclassified ones`);
+  if (n > MAX_IMAGES)
+    throw new ShapeError(
+      `${where}: ${n} images are more than one grid shows (${MAX_IMAGES}); pass a subset, e.g. the first ${MAX_IMAGES} or the misclassified ones`,
+    );
   const labels = readLabels(options.labels, n, 'labels', where);
   const predicted = readLabels(options.predicted, n, 'predicted', where);
   const columns = options.columns ?? Math.min(n, 10);
@@ -72,18 +75,22 @@ export function imageGrid(options: ImageGridOptions): Figure {
 
   let lo = Infinity;
   let hi = -Infinity;
-  for (const img of images) for (const row of img) for (const v of row) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  for (const img of images)
+    for (const row of img)
+      for (const v of row) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
   const encode = (levels: number) => {
     const pixels = new Uint8Array(width * height); // 0: background (white)
     images.forEach((img, k) => {
       const [r0, c0] = [Math.floor(k / columns) * cellH, (k % columns) * cellW];
-      img.forEach((row, i) => row.forEach((v, j) => {
-        const u = hi > lo ? (v - lo) / (hi - lo) : 0;
-        pixels[(r0 + i) * width + c0 + j] = Math.round(Math.round(u * (levels - 1)) * (255 / (levels - 1)));
-      }));
+      img.forEach((row, i) =>
+        row.forEach((v, j) => {
+          const u = hi > lo ? (v - lo) / (hi - lo) : 0;
+          pixels[(r0 + i) * width + c0 + j] = Math.round(Math.round(u * (levels - 1)) * (255 / (levels - 1)));
+        }),
+      );
     });
     return indexedPng(width, height, pixels, GREYS);
   };
@@ -92,7 +99,9 @@ export function imageGrid(options: ImageGridOptions): Figure {
   if (png.length > PNG_BUDGET) png = encode(16);
   if (png.length > PNG_BUDGET) {
     const fit = Math.max(1, Math.floor((n * PNG_BUDGET) / png.length));
-    throw new ShapeError(`${where}: ${n} images of ${h}×${w} make a ${Math.round(png.length / 1024)} KB picture, more than a notebook figure should hold; show about ${fit} of them`);
+    throw new ShapeError(
+      `${where}: ${n} images of ${h}×${w} make a ${Math.round(png.length / 1024)} KB picture, more than a notebook figure should hold; show about ${fit} of them`,
+    );
   }
   const annotations: AnnotationSpec[] = [];
   if (captions) {
@@ -124,14 +133,20 @@ function readImages(value: unknown, shape: readonly [number, number] | undefined
   const reshape = (flat: ArrayLike<number>, k: number): number[][] => {
     const size = flat.length;
     const [h, w] = shape ?? [Math.round(Math.sqrt(size)), Math.round(Math.sqrt(size))];
-    if (h * w !== size) throw new ShapeError(`${where}: image ${k} has ${size} pixels, which is not ${shape ? `${h}×${w}` : 'a square'}; pass shape: [height, width]`);
+    if (h * w !== size)
+      throw new ShapeError(`${where}: image ${k} has ${size} pixels, which is not ${shape ? `${h}×${w}` : 'a square'}; pass shape: [height, width]`);
     return Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => flat[i * w + j]));
   };
   if (shape !== undefined && !(Array.isArray(shape) && shape.length === 2 && shape.every((d) => Number.isInteger(d) && d > 0))) {
     throw new InputError(`${where}: shape must be [height, width], got ${describe(shape)}`);
   }
   if (isMatrixShape(value)) {
-    images = Array.from({ length: value.rows }, (_, k) => reshape(Array.from({ length: value.cols }, (_, j) => value.data[k * value.cols + j]), k));
+    images = Array.from({ length: value.rows }, (_, k) =>
+      reshape(
+        Array.from({ length: value.cols }, (_, j) => value.data[k * value.cols + j]),
+        k,
+      ),
+    );
   } else if (value !== null && typeof value === 'object' && Array.isArray((value as TensorShape).shape) && !Array.isArray(value)) {
     const t = value as TensorShape;
     const [n, h, w, c = 1] = t.shape;
@@ -153,9 +168,12 @@ function readImages(value: unknown, shape: readonly [number, number] | undefined
   if (h === 0 || w === 0) throw new ShapeError(`${where}: image 0 is empty`);
   images.forEach((img, k) => {
     if (img.length !== h || img.some((r) => r.length !== w)) throw new ShapeError(`${where}: image ${k} is not ${h}×${w} like image 0`);
-    img.forEach((r, i) => r.forEach((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: image ${k} has ${describe(v)} at (${i}, ${j}); pixels must be finite numbers`);
-    }));
+    img.forEach((r, i) =>
+      r.forEach((v, j) => {
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          throw new InputError(`${where}: image ${k} has ${describe(v)} at (${i}, ${j}); pixels must be finite numbers`);
+      }),
+    );
   });
   return images;
 }

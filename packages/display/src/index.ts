@@ -15,7 +15,25 @@
  * @packageDocumentation
  */
 export { MIME_TYPE, SPEC_VERSION } from './spec';
-export type { FigureSpec, FigureKind, TraceSpec, AxisSpec, SliderSpec, AnnotationSpec, TraceUpdate, BandTrace, LineTrace, PointsTrace, HeatmapTrace, EncodedGrid, DisplaySpec, PanelsSpec, TableSpec, ProgressSpec, ImageTrace } from './spec';
+export type {
+  FigureSpec,
+  FigureKind,
+  TraceSpec,
+  AxisSpec,
+  SliderSpec,
+  AnnotationSpec,
+  TraceUpdate,
+  BandTrace,
+  LineTrace,
+  PointsTrace,
+  HeatmapTrace,
+  EncodedGrid,
+  DisplaySpec,
+  PanelsSpec,
+  TableSpec,
+  ProgressSpec,
+  ImageTrace,
+} from './spec';
 export { Figure, type FigureBundle, type BundleOptions } from './figure';
 export type { SaveOptions } from './save';
 export { interactiveNotebook, type NotebookLike } from './notebook-html';

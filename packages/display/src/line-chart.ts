@@ -75,7 +75,10 @@ export function lineChart(options: LineChartOptions): Figure {
       if (idx.length < 2 || line.x[idx[0]] === line.x[idx[idx.length - 1]]) {
         throw new InputError(`${where}: slope needs at least two distinct x in [${xMin}, ${xMax}] for series "${line.name}", found ${idx.length}`);
       }
-      const { slope, intercept } = fitLogLog(idx.map((i) => line.x[i]), idx.map((i) => line.y[i]));
+      const { slope, intercept } = fitLogLog(
+        idx.map((i) => line.x[i]),
+        idx.map((i) => line.y[i]),
+      );
       const ends = [line.x[idx[0]], line.x[idx[idx.length - 1]]];
       const fitted = ends.map((v) => 10 ** (intercept + slope * Math.log10(v)));
       fits.push({ type: 'line', name: `${line.name} fit`, color: line.color, x: ends, y: fitted, style: 'dash', legend: false });

@@ -26,7 +26,8 @@ export function panels(grid: readonly (readonly (Figure | null | undefined)[])[]
   const rows = grid.length;
   const cols = Math.max(...grid.map((row) => row.length));
   if (cols === 0) throw new ShapeError(`${where}: every row is empty`);
-  if (rows * cols > MAX_PANELS) throw new ShapeError(`${where}: ${rows}×${cols} panels are more than one figure holds (${MAX_PANELS}); split them into several figures`);
+  if (rows * cols > MAX_PANELS)
+    throw new ShapeError(`${where}: ${rows}×${cols} panels are more than one figure holds (${MAX_PANELS}); split them into several figures`);
   const specs: (FigureSpec | null)[] = [];
   grid.forEach((row, r) => {
     for (let c = 0; c < cols; c++) {
@@ -35,9 +36,11 @@ export function panels(grid: readonly (readonly (Figure | null | undefined)[])[]
         specs.push(null);
         continue;
       }
-      if (!(f instanceof Figure)) throw new InputError(`${where}: panel (${r}, ${c}) must be a Figure (gpBands, lineChart, heatmap, imageGrid, …), got ${describe(f)}`);
+      if (!(f instanceof Figure))
+        throw new InputError(`${where}: panel (${r}, ${c}) must be a Figure (gpBands, lineChart, heatmap, imageGrid, …), got ${describe(f)}`);
       const kind = (f.spec as { kind: string }).kind;
-      if (kind === 'panels' || kind === 'table' || kind === 'progress') throw new InputError(`${where}: panel (${r}, ${c}) is a ${kind}; a panel holds one plot`);
+      if (kind === 'panels' || kind === 'table' || kind === 'progress')
+        throw new InputError(`${where}: panel (${r}, ${c}) is a ${kind}; a panel holds one plot`);
       specs.push(f.spec as FigureSpec);
     }
   });

@@ -1,7 +1,18 @@
 import { InputError } from './errors';
 import { GRID_MAX } from './grid';
 import {
-  axisSpec, optionalTitle, SPEC_VERSION, SPEC_VERSIONS, type DisplaySpec, type EncodedGrid, type AnnotationSpec, type AxisSpec, type FigureSpec, type SliderSpec, type TraceSpec, type TraceUpdate,
+  axisSpec,
+  optionalTitle,
+  SPEC_VERSION,
+  SPEC_VERSIONS,
+  type DisplaySpec,
+  type EncodedGrid,
+  type AnnotationSpec,
+  type AxisSpec,
+  type FigureSpec,
+  type SliderSpec,
+  type TraceSpec,
+  type TraceUpdate,
 } from './spec';
 
 /**
@@ -14,7 +25,9 @@ import {
 export function parseSpec(value: unknown): FigureSpec {
   const o = object(value, 'figure');
   if (!SPEC_VERSIONS.includes(o.version as number)) {
-    throw new InputError(`figure: version ${String(o.version)} is not supported (this renderer reads ${SPEC_VERSIONS.join(' and ')}); update @tangent-lab/jupyterlab`);
+    throw new InputError(
+      `figure: version ${String(o.version)} is not supported (this renderer reads ${SPEC_VERSIONS.join(' and ')}); update @tangent-lab/jupyterlab`,
+    );
   }
   const kind = oneOf(o.kind, ['gpBands', 'lineChart', 'heatmap', 'imageGrid'] as const, 'figure.kind');
   const traces = array(o.traces, 'figure.traces').map((t, i) => trace(t, `figure.traces[${i}]`));
@@ -66,13 +79,16 @@ function trace(value: unknown, where: string): TraceSpec {
     const contours = numbers(o.contours, `${where}.contours`, undefined, true);
     // Figures of version 1 had no origin and were drawn with row 0 at the bottom.
     const origin = o.origin === undefined ? 'lower' : oneOf(o.origin, ['upper', 'lower'] as const, `${where}.origin`);
-    const text = o.text === undefined ? {} : {
-      text: array(o.text, `${where}.text`).map((row, i) => {
-        const cells = array(row, `${where}.text[${i}]`);
-        if (cells.length !== x.length) throw new InputError(`${where}.text[${i}] has ${cells.length} entries, expected ${x.length}`);
-        return cells.map((c, j) => str(c, `${where}.text[${i}][${j}]`));
-      }),
-    };
+    const text =
+      o.text === undefined
+        ? {}
+        : {
+            text: array(o.text, `${where}.text`).map((row, i) => {
+              const cells = array(row, `${where}.text[${i}]`);
+              if (cells.length !== x.length) throw new InputError(`${where}.text[${i}] has ${cells.length} entries, expected ${x.length}`);
+              return cells.map((c, j) => str(c, `${where}.text[${i}][${j}]`));
+            }),
+          };
     if (text.text && text.text.length !== y.length) throw new InputError(`${where}.text has ${text.text.length} rows, y has ${y.length}`);
     if (o.grid !== undefined) {
       if (o.z !== undefined) throw new InputError(`${where} has both z and grid`);
@@ -106,7 +122,8 @@ export function parseDisplaySpec(value: unknown): DisplaySpec {
       const rows = index(o.rows, 'figure.rows');
       const cols = index(o.cols, 'figure.cols');
       const list = array(o.panels, 'figure.panels');
-      if (rows < 1 || cols < 1 || list.length !== rows * cols || rows * cols > 12) throw new InputError(`figure.panels must hold rows × cols (at most 12) panels`);
+      if (rows < 1 || cols < 1 || list.length !== rows * cols || rows * cols > 12)
+        throw new InputError(`figure.panels must hold rows × cols (at most 12) panels`);
       const panels = list.map((p, k) => {
         if (p === null) return null;
         try {
@@ -136,7 +153,15 @@ export function parseDisplaySpec(value: unknown): DisplaySpec {
       const done = num(o.done, 'figure.done');
       if (total < 1 || done < 0 || done > total) throw new InputError('figure.done must be in 0 … total, and total ≥ 1');
       const seconds = num(o.seconds, 'figure.seconds');
-      return { version: SPEC_VERSION, kind: 'progress', label: str(o.label, 'figure.label'), done, total, seconds, finished: bool(o.finished, 'figure.finished') };
+      return {
+        version: SPEC_VERSION,
+        kind: 'progress',
+        label: str(o.label, 'figure.label'),
+        done,
+        total,
+        seconds,
+        finished: bool(o.finished, 'figure.finished'),
+      };
     }
     default:
       return parseSpec(value);
@@ -175,17 +200,19 @@ function slider(value: unknown, traces: TraceSpec[]): SliderSpec {
   const values = numbers(o.values, 'figure.slider.values');
   const active = index(o.active, 'figure.slider.active');
   if (active >= values.length) throw new InputError('figure.slider.active is past the last value');
-  const steps = array(o.steps, 'figure.slider.steps').map((step, k) => array(step, `figure.slider.steps[${k}]`).map((u, j): TraceUpdate => {
-    const where = `figure.slider.steps[${k}][${j}]`;
-    const r = object(u, where);
-    const i = index(r.trace, `${where}.trace`);
-    const target = traces[i];
-    if (!target || (target.type !== 'band' && target.type !== 'line')) throw new InputError(`${where}.trace does not name a band or line`);
-    const n = target.x.length;
-    return target.type === 'band'
-      ? { trace: i, lower: numbers(r.lower, `${where}.lower`, n), upper: numbers(r.upper, `${where}.upper`, n) }
-      : { trace: i, y: numbers(r.y, `${where}.y`, n) };
-  }));
+  const steps = array(o.steps, 'figure.slider.steps').map((step, k) =>
+    array(step, `figure.slider.steps[${k}]`).map((u, j): TraceUpdate => {
+      const where = `figure.slider.steps[${k}][${j}]`;
+      const r = object(u, where);
+      const i = index(r.trace, `${where}.trace`);
+      const target = traces[i];
+      if (!target || (target.type !== 'band' && target.type !== 'line')) throw new InputError(`${where}.trace does not name a band or line`);
+      const n = target.x.length;
+      return target.type === 'band'
+        ? { trace: i, lower: numbers(r.lower, `${where}.lower`, n), upper: numbers(r.upper, `${where}.upper`, n) }
+        : { trace: i, y: numbers(r.y, `${where}.y`, n) };
+    }),
+  );
   if (steps.length !== values.length) throw new InputError(`figure.slider has ${values.length} values but ${steps.length} steps`);
   return { name: str(o.name, 'figure.slider.name'), values, active, steps };
 }

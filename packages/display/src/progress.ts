@@ -47,7 +47,8 @@ export function progress(options: ProgressOptions): Progress {
   if (options === null || typeof options !== 'object') throw new InputError(`${where}: pass { total, label? }, got ${describe(options)}`);
   checkOptions(where, options, ['total', 'label']);
   const { total } = options;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1) throw new InputError(`${where}: total must be a whole number ≥ 1, got ${describe(total)}`);
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1)
+    throw new InputError(`${where}: total must be a whole number ≥ 1, got ${describe(total)}`);
   const label = optionalString(where, 'label', options.label) ?? 'progress';
   const id = randomBytes(8).toString('hex');
   const started = Date.now();

@@ -25,29 +25,43 @@ export function staticHtml(svg: string): string {
 /** The static picture. */
 export function displaySvg(spec: DisplaySpec, theme: Theme = LIGHT): string {
   switch (spec.kind) {
-    case 'panels': return renderPanelsSvg(spec, theme);
-    case 'table': return tableSvg(spec);
-    case 'progress': return progressBundle(spec)['image/svg+xml'] as string;
-    default: return renderSvg(spec, theme);
+    case 'panels':
+      return renderPanelsSvg(spec, theme);
+    case 'table':
+      return tableSvg(spec);
+    case 'progress':
+      return progressBundle(spec)['image/svg+xml'] as string;
+    default:
+      return renderSvg(spec, theme);
   }
 }
 
 /** The `text/html` a notebook stores: light, no script. */
 export function displayHtml(spec: DisplaySpec, svg: string): string {
   switch (spec.kind) {
-    case 'table': return tableHtml(spec);
-    case 'progress': return progressBundle(spec)['text/html'] as string;
-    default: return staticHtml(svg);
+    case 'table':
+      return tableHtml(spec);
+    case 'progress':
+      return progressBundle(spec)['text/html'] as string;
+    default:
+      return staticHtml(svg);
   }
 }
 
 /** One line (or, for a table, the table) as text. */
 export function displayText(spec: DisplaySpec): string {
   switch (spec.kind) {
-    case 'table': return tableText(spec);
-    case 'progress': return progressText(spec);
-    case 'panels': return `panels${spec.title ? ` "${spec.title}"` : ''}: ${spec.rows}×${spec.cols}; ${spec.panels.filter(Boolean).map((p) => summarize(p!)).join('; ')}`.replace(/[\r\n]+/g, ' ');
-    default: return summarize(spec);
+    case 'table':
+      return tableText(spec);
+    case 'progress':
+      return progressText(spec);
+    case 'panels':
+      return `panels${spec.title ? ` "${spec.title}"` : ''}: ${spec.rows}×${spec.cols}; ${spec.panels
+        .filter(Boolean)
+        .map((p) => summarize(p!))
+        .join('; ')}`.replace(/[\r\n]+/g, ' ');
+    default:
+      return summarize(spec);
   }
 }
 

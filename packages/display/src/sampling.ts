@@ -17,20 +17,24 @@ export function standardNormals(count: number, n: number, seed: number): number[
     r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
     return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
   };
-  return Array.from({ length: count }, () => Array.from({ length: n }, () => {
-    const u = 1 - uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  }));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: n }, () => {
+      const u = 1 - uniform();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+    }),
+  );
 }
 
 /** `mean + L z` for each `z`, where `L Lᵀ = cov` (+ jitter if needed). */
 export function correlate(mean: number[], cov: number[][], zs: number[][], where: string): number[][] {
   const L = choleskyWithJitter(cov, where);
-  return zs.map((z) => mean.map((m, i) => {
-    let s = m;
-    for (let k = 0; k <= i; k++) s += L[i][k] * z[k];
-    return s;
-  }));
+  return zs.map((z) =>
+    mean.map((m, i) => {
+      let s = m;
+      for (let k = 0; k <= i; k++) s += L[i][k] * z[k];
+      return s;
+    }),
+  );
 }
 
 function choleskyWithJitter(cov: number[][], where: string): number[][] {

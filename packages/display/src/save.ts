@@ -32,7 +32,8 @@ export function saveFigure(spec: DisplaySpec, path: string, options: SaveOptions
     throw new InputError(`${where}: cannot write "${path}": the file name must end in .svg, .html or .png`);
   }
   const scale = options.scale ?? 2;
-  if (typeof scale !== 'number' || !(scale > 0) || scale > 16) throw new InputError(`${where}: scale must be a number in (0, 16], got ${describe(options.scale)}`);
+  if (typeof scale !== 'number' || !(scale > 0) || scale > 16)
+    throw new InputError(`${where}: scale must be a number in (0, 16], got ${describe(options.scale)}`);
   const dir = dirname(resolve(path));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`${where}: cannot write "${path}": the directory ${dir} does not exist`);
   const svg = displaySvg(spec);
@@ -43,7 +44,10 @@ export function saveFigure(spec: DisplaySpec, path: string, options: SaveOptions
   } else {
     const title = escapeXml(('title' in spec ? spec.title : undefined) ?? spec.kind);
     const body = isPlot(spec) ? interactiveHtml(spec, svg, true) : displayHtml(spec, svg);
-    writeFileSync(path, `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body style="margin:16px">\n${body}\n</body></html>\n`);
+    writeFileSync(
+      path,
+      `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body style="margin:16px">\n${body}\n</body></html>\n`,
+    );
   }
 }
 
@@ -55,7 +59,9 @@ function rasterize(svg: string, scale: number): Buffer {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     resvg = require('@resvg/resvg-js') as ResvgModule;
   } catch (error) {
-    throw new InputError(`figure.save: writing PNG needs @resvg/resvg-js, which did not load here (${(error as Error).message}); save as .svg or .html instead`);
+    throw new InputError(
+      `figure.save: writing PNG needs @resvg/resvg-js, which did not load here (${(error as Error).message}); save as .svg or .html instead`,
+    );
   }
   const renderer = new resvg.Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },

@@ -19,10 +19,14 @@ const isNumeric = (spec: TableSpec, j: number) => spec.rows.every((r) => r[j] ==
 export function tableHtml(spec: TableSpec): string {
   const shown = spec.rows.slice(0, SHOWN_ROWS);
   const head = spec.columns.map((c) => `<th>${escapeXml(c)}</th>`).join('');
-  const body = shown.map((r) => `<tr>${r.map((v, j) => `<td${isNumeric(spec, j) ? ' style="text-align:right"' : ''}>${escapeXml(cellText(v))}</td>`).join('')}</tr>`).join('');
+  const body = shown
+    .map((r) => `<tr>${r.map((v, j) => `<td${isNumeric(spec, j) ? ' style="text-align:right"' : ''}>${escapeXml(cellText(v))}</td>`).join('')}</tr>`)
+    .join('');
   const more = spec.totalRows - shown.length;
-  return `<table class="tangent-lab-table">${spec.title ? `<caption>${escapeXml(spec.title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`
-    + (more > 0 ? `<p style="font-size:smaller">… ${more} more rows (${spec.totalRows} in all)</p>` : '');
+  return (
+    `<table class="tangent-lab-table">${spec.title ? `<caption>${escapeXml(spec.title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +
+    (more > 0 ? `<p style="font-size:smaller">… ${more} more rows (${spec.totalRows} in all)</p>` : '')
+  );
 }
 
 /** The table as aligned plain text. */
@@ -30,7 +34,12 @@ export function tableText(spec: TableSpec): string {
   const shown = spec.rows.slice(0, SHOWN_ROWS);
   const lines = [spec.columns, ...shown.map((r) => r.map(cellText))];
   const widths = spec.columns.map((_, j) => Math.max(...lines.map((l) => l[j].length)));
-  const text = lines.map((l) => l.map((c, j) => (isNumeric(spec, j) ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd());
+  const text = lines.map((l) =>
+    l
+      .map((c, j) => (isNumeric(spec, j) ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd(),
+  );
   if (spec.totalRows > shown.length) text.push(`… ${spec.totalRows - shown.length} more rows`);
   return [spec.title, ...text].filter((l) => l !== undefined).join('\n');
 }
@@ -57,7 +66,9 @@ export function tableSvg(spec: TableSpec): string {
     let x = 4;
     row.forEach((text, j) => {
       const right = isNumeric(spec, j) && i > 0;
-      out.push(`<text x="${right ? x + widths[j] - 8 : x + 8}" y="${y + 14}"${right ? ' text-anchor="end"' : ''}${i === 0 ? ' font-weight="bold"' : ''} fill="#1f2328">${escapeXml(text)}</text>`);
+      out.push(
+        `<text x="${right ? x + widths[j] - 8 : x + 8}" y="${y + 14}"${right ? ' text-anchor="end"' : ''}${i === 0 ? ' font-weight="bold"' : ''} fill="#1f2328">${escapeXml(text)}</text>`,
+      );
       x += widths[j];
     });
     if (i === 0) out.push(`<line x1="4" y1="${y + rowHeight}" x2="${width - 4}" y2="${y + rowHeight}" stroke="#6b7280"/>`);

@@ -31,23 +31,29 @@ export interface TableOptions {
  * show(table({ width: [64, 256, 1024], error: [0.21, 0.11, 0.052] }));
  * ```
  */
-export function table(data: readonly Readonly<Record<string, Cell>>[] | Readonly<Record<string, readonly Cell[] | ArrayLike<number>>>, options: TableOptions = {}): Figure<TableSpec> {
+export function table(
+  data: readonly Readonly<Record<string, Cell>>[] | Readonly<Record<string, readonly Cell[] | ArrayLike<number>>>,
+  options: TableOptions = {},
+): Figure<TableSpec> {
   const where = 'table';
   checkOptions(where, options, ['title', 'columns']);
   let records: Readonly<Record<string, Cell>>[];
   if (Array.isArray(data)) {
     records = data.map((row, i) => {
-      if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new ShapeError(`${where}: row ${i} must be an object of column → value, got ${describe(row)}`);
+      if (row === null || typeof row !== 'object' || Array.isArray(row))
+        throw new ShapeError(`${where}: row ${i} must be an object of column → value, got ${describe(row)}`);
       return row as Record<string, Cell>;
     });
   } else if (data !== null && typeof data === 'object') {
     const entries = Object.entries(data as Record<string, ArrayLike<Cell>>);
     entries.forEach(([name, values]) => {
-      if (values === null || typeof values !== 'object' || typeof values.length !== 'number') throw new ShapeError(`${where}: column "${name}" must be an array, got ${describe(values)}`);
+      if (values === null || typeof values !== 'object' || typeof values.length !== 'number')
+        throw new ShapeError(`${where}: column "${name}" must be an array, got ${describe(values)}`);
     });
     const length = entries[0]?.[1].length ?? 0;
     for (const [name, values] of entries) {
-      if (values.length !== length) throw new ShapeError(`${where}: column "${name}" has ${values.length} values but "${entries[0][0]}" has ${length}; columns must have the same length`);
+      if (values.length !== length)
+        throw new ShapeError(`${where}: column "${name}" has ${values.length} values but "${entries[0][0]}" has ${length}; columns must have the same length`);
     }
     records = Array.from({ length }, (_, i) => Object.fromEntries(entries.map(([name, values]) => [name, values[i]])));
   } else {

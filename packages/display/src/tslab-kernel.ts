@@ -24,7 +24,9 @@ export type WriteDisplayData = (content: DisplayContent, update: boolean) => voi
 export function kernelWriter(): WriteDisplayData {
   const writer = findKernelWriter();
   if (writer) return writer;
-  throw new KernelError('show() needs a running tslab kernel (a notebook cell); elsewhere use figure.toBundle() to get the MIME bundle, or figure.toString() for a summary');
+  throw new KernelError(
+    'show() needs a running tslab kernel (a notebook cell); elsewhere use figure.toBundle() to get the MIME bundle, or figure.toString() for a summary',
+  );
 }
 
 /** The running tslab kernel's display writer, or undefined outside a kernel. */

@@ -54,11 +54,20 @@ test('interactiveNotebook: every figure becomes interactive and plotly travels o
     cells: [
       { cell_type: 'markdown', source: 'x' },
       { cell_type: 'code', outputs: [{ output_type: 'display_data', data: figure }] },
-      { cell_type: 'code', outputs: [{ output_type: 'stream', text: 'hi' }, { output_type: 'display_data', data: figure }] },
+      {
+        cell_type: 'code',
+        outputs: [
+          { output_type: 'stream', text: 'hi' },
+          { output_type: 'display_data', data: figure },
+        ],
+      },
     ],
   };
   const page = interactiveNotebook(notebook);
-  const htmls = page.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data).map((o) => String(o.data!['text/html']));
+  const htmls = page.cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.data)
+    .map((o) => String(o.data!['text/html']));
   assert.equal(htmls.length, 2);
   assert.ok(htmls[0].includes('plotly.js v4') && !htmls[1].includes('plotly.js v4'), 'plotly in the first figure only');
   for (const html of htmls) assert.deepEqual(embeddedFigure(html), JSON.parse(JSON.stringify(toPlotly(trajectory.spec, LIGHT))));
@@ -74,7 +83,10 @@ test('the plotly slider steps replace band and mean for each time', () => {
   assert.equal(band.fill, 'toself');
   assert.equal(band.x.length, 2 * x.length);
   const [slider] = layout.sliders as { steps: { label: string; args: [{ y: number[][] }, number[]] }[] }[];
-  assert.deepEqual(slider.steps.map((s) => s.label), ['0', '10', '100']);
+  assert.deepEqual(
+    slider.steps.map((s) => s.label),
+    ['0', '10', '100'],
+  );
   const [update, indices] = slider.steps[0].args;
   assert.deepEqual(indices, [0, 1], 'band then mean');
   // At t = 0 the mean is 0 and std is 2: the band runs from −4 to 4.
@@ -84,7 +96,10 @@ test('the plotly slider steps replace band and mean for each time', () => {
 
 test('samples drawn from cov have the covariance they were drawn from', () => {
   const xs = [0, 1];
-  const cov = [[1, 0.8], [0.8, 1]];
+  const cov = [
+    [1, 0.8],
+    [0.8, 1],
+  ];
   const fig = gpBands({ x: xs, mean: [0, 0], cov, samples: 4000, seed: 7 });
   const paths = fig.spec.traces.filter((t) => t.type === 'line' && t.style === 'thin').map((t) => (t as { y: number[] }).y);
   assert.equal(paths.length, 4000);
@@ -100,6 +115,9 @@ test('parseSpec rejects crafted figures', () => {
   assert.throws(() => parseSpec({ ...spec, version: 3 }), /version 3 is not supported/);
   assert.throws(() => parseSpec({ ...spec, traces: [{ ...spec.traces[0], x: ['<img src=x>', 1, 2, 3] }] }), /x\[0\] must be a finite number/);
   assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'picture', source: 'http://example.com/x.png' }] }), /type must be one of/);
-  assert.throws(() => parseSpec({ ...spec, traces: [{ type: 'image', x0: 0, y0: 0, width: 1, height: 1, png: 'http://example.com/x.png' }] }), /png must be a PNG, base64/);
+  assert.throws(
+    () => parseSpec({ ...spec, traces: [{ type: 'image', x0: 0, y0: 0, width: 1, height: 1, png: 'http://example.com/x.png' }] }),
+    /png must be a PNG, base64/,
+  );
   assert.throws(() => parseSpec({ ...spec, title: { text: 'x' } }), /figure\.title must be a string/);
 });

@@ -15,7 +15,10 @@ test('a danfojs DataFrame becomes an HTML table with every cell escaped', () => 
   const doc = parseXml(`<div>${html}</div>`, 'text/html');
   const rows = elements(doc, 'tr');
   assert.equal(rows.length, 4, 'header and three rows');
-  assert.deepEqual(elements(doc, 'td').map((c) => c.textContent), ['64', 'NNGP', '128', '<b>NTK</b>', '256', 'net & ensemble']);
+  assert.deepEqual(
+    elements(doc, 'td').map((c) => c.textContent),
+    ['64', 'NNGP', '128', '<b>NTK</b>', '256', 'net & ensemble'],
+  );
   assert.equal(elements(doc, 'b').length, 0);
   assert.match(text, /width\s+model/);
   assert.match(html, /3 × 2 DataFrame/);

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { dataFrameBundle, escapeXml, gpBands, interactiveNotebook, jsonForScript, lineChart, toPlotly, LIGHT } from '@tangent-lab/display';
 import { elements, parseXml } from './xml';
 
-const PAYLOADS = ['<img src=x onerror=alert(1)>', '</script><script>alert(2)</script>', '"><svg onload=alert(3)>', "' onmouseover='alert(4)", '<!--', '&amp; \u0001'];
+const PAYLOADS = [
+  '<img src=x onerror=alert(1)>',
+  '</script><script>alert(2)</script>',
+  '"><svg onload=alert(3)>',
+  "' onmouseover='alert(4)",
+  '<!--',
+  '&amp; \u0001',
+];
 
 function figureWith(payload: string) {
   return gpBands({ name: payload, title: payload, xLabel: payload, yLabel: payload, x: [0, 1], mean: [0, 1], std: [0.1, 0.1] });

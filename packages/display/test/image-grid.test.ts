@@ -6,10 +6,12 @@ import { elements, parseXml } from './xml';
 
 /** A 28×28 "digit": a ring or a bar, the way MNIST strokes look (ink 1 on 0). */
 function digit(k: number): number[][] {
-  return Array.from({ length: 28 }, (_, i) => Array.from({ length: 28 }, (_, j) => {
-    const r = Math.hypot(i - 14, j - 14);
-    return k % 2 === 0 ? (Math.abs(r - 8) < 2 ? 1 : 0) : (Math.abs(j - 14 - (k % 5)) < 2 && i > 4 && i < 24 ? 1 : 0);
-  }));
+  return Array.from({ length: 28 }, (_, i) =>
+    Array.from({ length: 28 }, (_, j) => {
+      const r = Math.hypot(i - 14, j - 14);
+      return k % 2 === 0 ? (Math.abs(r - 8) < 2 ? 1 : 0) : Math.abs(j - 14 - (k % 5)) < 2 && i > 4 && i < 24 ? 1 : 0;
+    }),
+  );
 }
 
 test('imageGrid lays the images out in rows, ink dark on white, with true → predicted labels', () => {
@@ -59,7 +61,9 @@ test('64 digits make a figure under 100 KB; a grid too heavy for a notebook says
   const bytes = Buffer.byteLength(JSON.stringify({ data: fig.toBundle() }));
   assert.ok(bytes < 100 * 1024, `${bytes} bytes`);
   let s = 1;
-  const noise = Array.from({ length: 100 }, () => Array.from({ length: 28 }, () => Array.from({ length: 28 }, () => ((s = (s * 16807) % 2147483647) / 2147483647))));
+  const noise = Array.from({ length: 100 }, () =>
+    Array.from({ length: 28 }, () => Array.from({ length: 28 }, () => (s = (s * 16807) % 2147483647) / 2147483647)),
+  );
   assert.throws(() => imageGrid({ images: noise }), /show about \d+ of them/);
   assert.equal(MIME_TYPE in fig.toBundle(), true);
 });

@@ -5,7 +5,11 @@ import { MIME_TYPE, parseDisplaySpec, progress } from '@tangent-lab/display';
 
 // The test plays the tslab kernel: it records what the bar sends to the front end.
 const jupyter = createRequire(require.resolve('@tangent-lab/display'))('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
-interface Sent { data: Record<string, unknown>; transient: { display_id?: string }; update: boolean }
+interface Sent {
+  data: Record<string, unknown>;
+  transient: { display_id?: string };
+  update: boolean;
+}
 let sent: Sent[] = [];
 afterEach(() => {
   jupyter.lastWriteDisplayData = null;
@@ -20,7 +24,11 @@ test('a progress bar is one output updated in place, at most ten times a second,
   bar.update(1000);
   bar.done();
   assert.ok(sent.length >= 2 && sent.length <= 4, `${sent.length} messages`);
-  assert.deepEqual(sent.map((s) => s.update), [false, ...sent.slice(1).map(() => true)], 'one output, then updates');
+  assert.deepEqual(
+    sent.map((s) => s.update),
+    [false, ...sent.slice(1).map(() => true)],
+    'one output, then updates',
+  );
   assert.equal(new Set(sent.map((s) => s.transient.display_id)).size, 1);
   const last = sent[sent.length - 1].data;
   const spec = parseDisplaySpec(last[MIME_TYPE]);

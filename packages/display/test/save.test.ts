@@ -15,9 +15,21 @@ import { parseXml } from './xml';
 
 const dir = mkdtempSync(join(tmpdir(), 'tangent-lab-save-'));
 const out = outDir('save');
-const z = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]];
+const z = [
+  [0, 1, 2, 3],
+  [4, 5, 6, 7],
+  [8, 9, 10, 11],
+  [12, 13, 14, 15],
+];
 const map = heatmap({ z, title: 'sixteen cells' });
-const bands = gpBands({ name: 'NTK-GP', x: [0, 1, 2, 3, 4], mean: [0, 1, 0.5, -0.5, 0], std: [0.1, 0.3, 0.2, 0.4, 0.1], train: { x: [1, 3], y: [1, -0.5] }, title: 'bands' });
+const bands = gpBands({
+  name: 'NTK-GP',
+  x: [0, 1, 2, 3, 4],
+  mean: [0, 1, 0.5, -0.5, 0],
+  std: [0.1, 0.3, 0.2, 0.4, 0.1],
+  train: { x: [1, 3], y: [1, -0.5] },
+  title: 'bands',
+});
 let browser: Browser;
 
 before(async () => {
@@ -35,40 +47,44 @@ async function compare(png: Buffer, svg: string, probes: [number, number][]) {
   // tsx keeps function names with a helper that the page lacks.
   await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.goto('about:blank');
-  const result = await page.evaluate(async ({ pngUrl, svgUrl, probes }) => {
-    const load = (src: string) => new Promise<HTMLImageElement>((resolve, reject) => {
-      const img = new Image();
-      img.onload = () => resolve(img);
-      img.onerror = () => reject(new Error(`cannot load ${src.slice(0, 30)}`));
-      img.src = src;
-    });
-    const raster = await load(pngUrl);
-    const vector = await load(svgUrl);
-    const w = raster.naturalWidth;
-    const h = raster.naturalHeight;
-    const pixels = (img: HTMLImageElement) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = w;
-      canvas.height = h;
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(img, 0, 0, w, h);
-      return ctx.getImageData(0, 0, w, h).data;
-    };
-    const a = pixels(raster);
-    const b = pixels(vector);
-    let close = 0;
-    let total = 0;
-    for (let k = 0; k < a.length; k += 4) {
-      const d = Math.max(Math.abs(a[k] - b[k]), Math.abs(a[k + 1] - b[k + 1]), Math.abs(a[k + 2] - b[k + 2]));
-      if (d <= 24) close++;
-      total++;
-    }
-    const at = (data: Uint8ClampedArray, x: number, y: number) => {
-      const k = 4 * (Math.round(y) * w + Math.round(x));
-      return [data[k], data[k + 1], data[k + 2]];
-    };
-    return { w, h, agreement: close / total, png: probes.map(([x, y]) => at(a, x, y)), svg: probes.map(([x, y]) => at(b, x, y)) };
-  }, { pngUrl: `data:image/png;base64,${png.toString('base64')}`, svgUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, probes });
+  const result = await page.evaluate(
+    async ({ pngUrl, svgUrl, probes }) => {
+      const load = (src: string) =>
+        new Promise<HTMLImageElement>((resolve, reject) => {
+          const img = new Image();
+          img.onload = () => resolve(img);
+          img.onerror = () => reject(new Error(`cannot load ${src.slice(0, 30)}`));
+          img.src = src;
+        });
+      const raster = await load(pngUrl);
+      const vector = await load(svgUrl);
+      const w = raster.naturalWidth;
+      const h = raster.naturalHeight;
+      const pixels = (img: HTMLImageElement) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = w;
+        canvas.height = h;
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(img, 0, 0, w, h);
+        return ctx.getImageData(0, 0, w, h).data;
+      };
+      const a = pixels(raster);
+      const b = pixels(vector);
+      let close = 0;
+      let total = 0;
+      for (let k = 0; k < a.length; k += 4) {
+        const d = Math.max(Math.abs(a[k] - b[k]), Math.abs(a[k + 1] - b[k + 1]), Math.abs(a[k + 2] - b[k + 2]));
+        if (d <= 24) close++;
+        total++;
+      }
+      const at = (data: Uint8ClampedArray, x: number, y: number) => {
+        const k = 4 * (Math.round(y) * w + Math.round(x));
+        return [data[k], data[k + 1], data[k + 2]];
+      };
+      return { w, h, agreement: close / total, png: probes.map(([x, y]) => at(a, x, y)), svg: probes.map(([x, y]) => at(b, x, y)) };
+    },
+    { pngUrl: `data:image/png;base64,${png.toString('base64')}`, svgUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, probes },
+  );
   await page.close();
   return result;
 }
@@ -86,15 +102,26 @@ test('save(.png): resvg draws what Chromium draws, the heatmap cells in their vi
   const [x0, y0, w, h] = m.slice(1).map(Number);
   const probes: [number, number][] = [];
   const expected: string[] = [];
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
-    probes.push([x0 + ((j + 0.5) * w) / 4, y0 + ((i + 0.5) * h) / 4]); // origin 'upper': row 0 at the top
-    expected.push(viridis(Math.round((z[i][j] / 15) * 255) / 255));
-  }
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++) {
+      probes.push([x0 + ((j + 0.5) * w) / 4, y0 + ((i + 0.5) * h) / 4]); // origin 'upper': row 0 at the top
+      expected.push(viridis(Math.round((z[i][j] / 15) * 255) / 255));
+    }
   const r = await compare(png, svg, probes);
   assert.deepEqual([r.w, r.h], [640, 400]);
   assert.ok(r.agreement > 0.98, `${(100 * r.agreement).toFixed(2)}% of pixels agree`);
-  r.png.forEach((c, k) => assert.ok(c.every((v, ch) => Math.abs(v - rgb(expected[k])[ch]) <= 2), `cell ${k}: ${c} vs ${expected[k]}`));
-  r.svg.forEach((c, k) => assert.ok(c.every((v, ch) => Math.abs(v - rgb(expected[k])[ch]) <= 2), `Chromium, cell ${k}: ${c} vs ${expected[k]}`));
+  r.png.forEach((c, k) =>
+    assert.ok(
+      c.every((v, ch) => Math.abs(v - rgb(expected[k])[ch]) <= 2),
+      `cell ${k}: ${c} vs ${expected[k]}`,
+    ),
+  );
+  r.svg.forEach((c, k) =>
+    assert.ok(
+      c.every((v, ch) => Math.abs(v - rgb(expected[k])[ch]) <= 2),
+      `Chromium, cell ${k}: ${c} vs ${expected[k]}`,
+    ),
+  );
   map.save(join(out, 'heatmap.png'));
 });
 

@@ -42,7 +42,10 @@ test('a live display adds one output, then updates it in place', () => {
   playKernel();
   const live = liveDisplay();
   for (let k = 0; k < 3; k++) live.update(gpBands({ x: [0, 1], mean: [k, k], std: [0.1, 0.1] }));
-  assert.deepEqual(sent.map((s) => s.update), [false, true, true]);
+  assert.deepEqual(
+    sent.map((s) => s.update),
+    [false, true, true],
+  );
   assert.ok(sent.every((s) => s.content.transient.display_id === live.id));
   assert.ok(sent.every((s) => !String(s.content.data['text/html']).includes('plotly.js v4')));
   assert.equal((sent[2].content.data[MIME_TYPE] as { traces: { y?: number[] }[] }).traces[1].y?.[0], 2);
@@ -50,7 +53,10 @@ test('a live display adds one output, then updates it in place', () => {
 
 test('show() outside a kernel says how to get the bundle instead', () => {
   jupyter.lastWriteDisplayData = null;
-  assert.throws(() => show(fig), (e: Error) => e instanceof KernelError && /figure\.toBundle\(\)/.test(e.message));
+  assert.throws(
+    () => show(fig),
+    (e: Error) => e instanceof KernelError && /figure\.toBundle\(\)/.test(e.message),
+  );
 });
 
 test('show() rejects values it cannot draw', () => {

@@ -36,16 +36,21 @@ test('the SVG is well-formed XML with the ±2σ band polygon and the mean line t
   const sx = order.map((i) => x[i]);
   const meanPx = points(line);
   assert.equal(meanPx.length, x.length);
-  const ax = assertAffine(sx, meanPx.map((p) => p[0]), 'mean x');
-  const ay = assertAffine(order.map((i) => mean[i]), meanPx.map((p) => p[1]), 'mean y');
+  const ax = assertAffine(
+    sx,
+    meanPx.map((p) => p[0]),
+    'mean x',
+  );
+  const ay = assertAffine(
+    order.map((i) => mean[i]),
+    meanPx.map((p) => p[1]),
+    'mean y',
+  );
   assert.ok(ax.a > 0 && ay.a < 0, 'x grows rightwards, y upwards');
 
   const bandPx = points(band);
   assert.equal(bandPx.length, 2 * x.length, 'upper edge then lower edge');
-  const expected = [
-    ...order.map((i) => [x[i], mean[i] + 2 * std[i]]),
-    ...order.map((i) => [x[i], mean[i] - 2 * std[i]]).reverse(),
-  ];
+  const expected = [...order.map((i) => [x[i], mean[i] + 2 * std[i]]), ...order.map((i) => [x[i], mean[i] - 2 * std[i]]).reverse()];
   bandPx.forEach(([px, py], k) => {
     assert.ok(Math.abs(ax.a * expected[k][0] + ax.b - px) < 0.02, `band x ${k}`);
     assert.ok(Math.abs(ay.a * expected[k][1] + ay.b - py) < 0.02, `band y ${k}`);
@@ -73,7 +78,9 @@ test('log axes put ticks at powers of ten and the slope annotation shows the fit
   const width = [10, 100, 1000, 10000];
   const fig = lineChart({ x: width, logX: true, logY: true, slope: true, series: [{ name: 'error', y: width.map((n) => 2 / Math.sqrt(n)) }] });
   const doc = parseXml(fig.toBundle({ includePlotly: false })['image/svg+xml']);
-  const labels = elements(doc, 'text').filter((t) => t.getAttribute('class') === 'tick-label').map((t) => t.textContent);
+  const labels = elements(doc, 'text')
+    .filter((t) => t.getAttribute('class') === 'tick-label')
+    .map((t) => t.textContent);
   for (const v of ['10', '100', '1000', '10000']) assert.ok(labels.includes(v), `tick ${v}`);
   const note = elements(doc, 'text').find((t) => t.getAttribute('class') === 'annotation');
   assert.equal(note?.textContent, 'slope −0.5');
@@ -88,19 +95,32 @@ test('heatmap cells and contour lines: the level z = 0.4 of z = x is the vertica
   const kx = image.width / 5;
   const ky = image.height / 5;
   assert.ok(Number.isInteger(kx) && Number.isInteger(ky) && kx > 1, `a block of pixels per cell (${image.width}×${image.height})`);
-  assert.deepEqual([0, 1, 2, 3, 4].map((c) => image.color(2 * ky, c * kx + 1)), grid.map((v) => viridisAt(v)), 'colours follow z along x');
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((c) => image.color(2 * ky, c * kx + 1)),
+    grid.map((v) => viridisAt(v)),
+    'colours follow z along x',
+  );
   const [path] = elements(doc, 'path');
   const xs = [...(path.getAttribute('d') ?? '').matchAll(/[ML]([\d.]+) /g)].map((m) => Number(m[1]));
   assert.equal((path.getAttribute('d') ?? '').match(/M/g)?.length, 1, 'one line, joined across the cells');
   assert.ok(xs.length >= 2);
-  assert.ok(xs.every((v) => Math.abs(v - xs[0]) < 0.11), 'all on one vertical line');
+  assert.ok(
+    xs.every((v) => Math.abs(v - xs[0]) < 0.11),
+    'all on one vertical line',
+  );
 });
 
 test('degenerate figures (one point, a constant field) still give finite coordinates', () => {
   const figures = [
     gpBands({ x: [1], mean: [2], std: [0] }),
     lineChart({ x: [10], logX: true, logY: true, series: [{ name: 'loss', y: [0.1] }] }),
-    heatmap({ z: [[3, 3], [3, 3]], contours: true }),
+    heatmap({
+      z: [
+        [3, 3],
+        [3, 3],
+      ],
+      contours: true,
+    }),
   ];
   for (const fig of figures) {
     const svg = fig.toBundle({ includePlotly: false })['image/svg+xml'];

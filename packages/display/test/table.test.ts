@@ -4,14 +4,23 @@ import { parseDisplaySpec, table } from '@tangent-lab/display';
 import { elements, parseXml } from './xml';
 
 test('table from rows or from columns: the same table, with numbers to 4 digits and missing cells marked', () => {
-  const rows = table([{ n: 100, nngp: 0.812345, ntk: null }, { n: 1000, nngp: 0.9, ntk: 0.93 }], { title: 'test accuracy' });
+  const rows = table(
+    [
+      { n: 100, nngp: 0.812345, ntk: null },
+      { n: 1000, nngp: 0.9, ntk: 0.93 },
+    ],
+    { title: 'test accuracy' },
+  );
   const cols = table({ n: [100, 1000], nngp: [0.812345, 0.9], ntk: [null, 0.93] }, { title: 'test accuracy' });
   assert.deepEqual(rows.spec, cols.spec);
   assert.deepEqual(rows.spec.columns, ['n', 'nngp', 'ntk']);
   const bundle = rows.toBundle();
   assert.equal(bundle['text/plain'], 'test accuracy\n   n    nngp   ntk\n 100  0.8123     —\n1000     0.9  0.93');
   const html = parseXml(`<div>${bundle['text/html']}</div>`, 'text/html');
-  assert.deepEqual(elements(html, 'td').map((t) => t.textContent), ['100', '0.8123', '—', '1000', '0.9', '0.93']);
+  assert.deepEqual(
+    elements(html, 'td').map((t) => t.textContent),
+    ['100', '0.8123', '—', '1000', '0.9', '0.93'],
+  );
   const svg = parseXml(bundle['image/svg+xml']);
   assert.ok(elements(svg, 'text').some((t) => t.textContent === '0.8123'));
   assert.deepEqual(parseDisplaySpec(JSON.parse(JSON.stringify(rows.spec))), rows.spec);

@@ -32,11 +32,14 @@ test('in a tslab kernel, show() sends one display_data with the whole bundle and
   const home = mkdtempSync(join(tmpdir(), 'tangent-lab-tslab-'));
   try {
     mkdirSync(join(home, 'kernels', 'tslab'), { recursive: true });
-    writeFileSync(join(home, 'kernels', 'tslab', 'kernel.json'), JSON.stringify({
-      argv: [process.execPath, join(tslab, 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'],
-      display_name: 'TypeScript',
-      language: 'typescript',
-    }));
+    writeFileSync(
+      join(home, 'kernels', 'tslab', 'kernel.json'),
+      JSON.stringify({
+        argv: [process.execPath, join(tslab, 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'],
+        display_name: 'TypeScript',
+        language: 'typescript',
+      }),
+    );
     // The notebook's folder has @tangent-lab/display installed, as a user's project would.
     const work = join(home, 'work');
     mkdirSync(join(work, 'node_modules', '@tangent-lab'), { recursive: true });
@@ -54,8 +57,7 @@ test('in a tslab kernel, show() sends one display_data with the whole bundle and
 
     assert.equal(shown.length, 1);
     assert.equal(shown[0].output_type, 'display_data');
-    assert.deepEqual(Object.keys(shown[0].data!).sort(),
-      ['application/vnd.tangent-lab.plot+json', 'image/svg+xml', 'text/html', 'text/plain']);
+    assert.deepEqual(Object.keys(shown[0].data!).sort(), ['application/vnd.tangent-lab.plot+json', 'image/svg+xml', 'text/html', 'text/plain']);
     assert.ok(!String(shown[0].data!['text/html']).includes('plotly.js'), 'plotly is never stored in the notebook');
     assert.ok(JSON.stringify(shown[0]).length < 100_000, 'a light output');
 

@@ -18,5 +18,8 @@ export function elements(doc: Document, name: string): Element[] {
 
 /** `points="x,y x,y …"` as number pairs. */
 export function points(element: Element): [number, number][] {
-  return (element.getAttribute('points') ?? '').trim().split(/\s+/).map((p) => p.split(',').map(Number) as [number, number]);
+  return (element.getAttribute('points') ?? '')
+    .trim()
+    .split(/\s+/)
+    .map((p) => p.split(',').map(Number) as [number, number]);
 }

@@ -23,7 +23,8 @@ export function argmax(x: MatrixLike, axis?: 0 | 1 | -1): number | number[] {
     const v = isVectorInput(x) ? vectorArg('argmax', 'x', x) : Matrix.from(x, 'argmax: x').data;
     return argmaxRange(v, 0, v.length, 1);
   }
-  if (axis !== 0 && axis !== 1 && axis !== -1) throw new InputError(`argmax: axis must be 0 (down each column), 1 or -1 (along each row), or omitted, got ${String(axis)}`);
+  if (axis !== 0 && axis !== 1 && axis !== -1)
+    throw new InputError(`argmax: axis must be 0 (down each column), 1 or -1 (along each row), or omitted, got ${String(axis)}`);
   const m = Matrix.from(x, 'argmax: x');
   if (axis === 0) return Array.from({ length: m.cols }, (_, j) => argmaxRange(m.data, j, m.rows, m.cols));
   return Array.from({ length: m.rows }, (_, i) => argmaxRange(m.data, i * m.cols, m.cols, 1));

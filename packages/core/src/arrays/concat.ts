@@ -38,7 +38,10 @@ export function concat(arrays: readonly (VectorLike | MatrixLike | Tensor)[], ax
   }
   if (axis !== 0 && axis !== 1 && axis !== -1) throw new InputError(`concat: matrices join along axis 0 (rows) or 1 (columns), got ${axis}`);
   const ms = arrays.map((a, i) => Matrix.from(a as MatrixLike, `concat: arrays[${i}]`));
-  return concatTensors(ms.map((m) => new Tensor([m.rows, m.cols], m.data)), axis).toMatrix();
+  return concatTensors(
+    ms.map((m) => new Tensor([m.rows, m.cols], m.data)),
+    axis,
+  ).toMatrix();
 }
 
 function concatTensors(ts: readonly Tensor[], axis: number): Tensor {
@@ -48,7 +51,9 @@ function concatTensors(ts: readonly Tensor[], axis: number): Tensor {
   ts.forEach((t, i) => {
     const mismatch = t.rank !== rank || t.shape.some((d, k) => k !== a && d !== ts[0].shape[k]);
     if (mismatch) {
-      throw new ShapeError(`concat: arrays[${i}] has shape [${t.shape.join(', ')}] but arrays[0] has [${ts[0].shape.join(', ')}]; all axes except axis ${a} must agree`);
+      throw new ShapeError(
+        `concat: arrays[${i}] has shape [${t.shape.join(', ')}] but arrays[0] has [${ts[0].shape.join(', ')}]; all axes except axis ${a} must agree`,
+      );
     }
   });
   const shape = [...ts[0].shape];

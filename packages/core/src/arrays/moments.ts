@@ -77,7 +77,9 @@ function reduce(where: string, x: VectorLike | MatrixLike | Tensor, axis: number
   }
   if (axis === undefined) return f(data, 0, data.length, 1);
   if (!Number.isInteger(axis) || axis < -shape.length || axis >= shape.length) {
-    throw new InputError(`${where}: axis ${String(axis)} is out of range for ${shape.length === 1 ? 'a vector' : `shape [${shape.join(', ')}]`}; pass ${shape.length === 1 ? '0 or nothing' : `0…${shape.length - 1} (or negative from the end)`}`);
+    throw new InputError(
+      `${where}: axis ${String(axis)} is out of range for ${shape.length === 1 ? 'a vector' : `shape [${shape.join(', ')}]`}; pass ${shape.length === 1 ? '0 or nothing' : `0…${shape.length - 1} (or negative from the end)`}`,
+    );
   }
   const a = axis < 0 ? axis + shape.length : axis;
   const outer = shape.slice(0, a).reduce((p, q) => p * q, 1);
@@ -87,7 +89,11 @@ function reduce(where: string, x: VectorLike | MatrixLike | Tensor, axis: number
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) out[o * inner + i] = f(data, o * count * inner + i, count, inner);
   }
-  if (tensor) return new Tensor(shape.filter((_, d) => d !== a), out);
+  if (tensor)
+    return new Tensor(
+      shape.filter((_, d) => d !== a),
+      out,
+    );
   if (shape.length === 1) return out[0];
   return out;
 }

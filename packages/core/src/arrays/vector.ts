@@ -1,10 +1,7 @@
 import { InputError, ShapeError } from '../errors';
 
 /** The typed arrays that hold real numbers (BigInt arrays are not among them). */
-export type NumericTypedArray =
-  | Float64Array | Float32Array
-  | Int8Array | Int16Array | Int32Array
-  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+export type NumericTypedArray = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
 
 /** A vector: a plain array of numbers or a numeric typed array (`Float64Array`, …). */
 export type VectorLike = readonly number[] | NumericTypedArray;
@@ -49,7 +46,9 @@ export function vectorArg(where: string, name: string, v: unknown, { allowEmpty 
     out = new Float64Array(v.length);
     for (let i = 0; i < v.length; i++) {
       if (typeof v[i] !== 'number') {
-        throw new InputError(`${where}: ${name}[${i}] is ${describeValue(v[i])}; ${name} must be a vector of numbers (number[] or a typed array such as Float64Array)`);
+        throw new InputError(
+          `${where}: ${name}[${i}] is ${describeValue(v[i])}; ${name} must be a vector of numbers (number[] or a typed array such as Float64Array)`,
+        );
       }
       out[i] = v[i];
     }
@@ -58,8 +57,15 @@ export function vectorArg(where: string, name: string, v: unknown, { allowEmpty 
   } else if (isMatrixShaped(v) && (v.rows === 1 || v.cols === 1)) {
     out = Float64Array.from(v.data);
   } else {
-    const extra = v instanceof BigInt64Array || v instanceof BigUint64Array ? ' (convert BigInt arrays with Float64Array.from(a, Number))' : isMatrixShaped(v) ? ` (a ${v.rows}×${v.cols} matrix is not a vector; pass one row or column)` : '';
-    throw new InputError(`${where}: ${name} must be a vector — number[], a typed array such as Float64Array, or a one-column matrix — got ${describeValue(v)}${extra}`);
+    const extra =
+      v instanceof BigInt64Array || v instanceof BigUint64Array
+        ? ' (convert BigInt arrays with Float64Array.from(a, Number))'
+        : isMatrixShaped(v)
+          ? ` (a ${v.rows}×${v.cols} matrix is not a vector; pass one row or column)`
+          : '';
+    throw new InputError(
+      `${where}: ${name} must be a vector — number[], a typed array such as Float64Array, or a one-column matrix — got ${describeValue(v)}${extra}`,
+    );
   }
   if (!allowEmpty && out.length === 0) throw new ShapeError(`${where}: ${name} is empty; pass a non-empty vector (at least one number)`);
   for (let i = 0; i < out.length; i++) {
@@ -69,6 +75,11 @@ export function vectorArg(where: string, name: string, v: unknown, { allowEmpty 
 }
 
 function isMatrixShaped(v: unknown): v is { rows: number; cols: number; data: Float64Array } {
-  return v !== null && typeof v === 'object' && typeof (v as { rows?: unknown }).rows === 'number'
-    && typeof (v as { cols?: unknown }).cols === 'number' && (v as { data?: unknown }).data instanceof Float64Array;
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    typeof (v as { rows?: unknown }).rows === 'number' &&
+    typeof (v as { cols?: unknown }).cols === 'number' &&
+    (v as { data?: unknown }).data instanceof Float64Array
+  );
 }

@@ -132,9 +132,12 @@ function hashArgs(args: readonly unknown[]): string {
 function outputsOf(result: Matrix | Kernel, where: string): { single: boolean; names: string[] } {
   if (result instanceof Matrix) return { single: true, names: ['kernel'] };
   if (Array.isArray(result)) {
-    throw new InputError(`${where}: the kernel function returned a list of ${result.length} results (a monteCarloKernelFn with a list of sample counts?); batch takes a function returning one Matrix or { nngp, ntk }: use one sample count`);
+    throw new InputError(
+      `${where}: the kernel function returned a list of ${result.length} results (a monteCarloKernelFn with a list of sample counts?); batch takes a function returning one Matrix or { nngp, ntk }: use one sample count`,
+    );
   }
-  if (result === null || typeof result !== 'object') throw new InputError(`${where}: the kernel function must return a Matrix or a { nngp, ntk } kernel, got ${typeof result}`);
+  if (result === null || typeof result !== 'object')
+    throw new InputError(`${where}: the kernel function must return a Matrix or a { nngp, ntk } kernel, got ${typeof result}`);
   const names = Object.keys(result).filter((k) => (result as unknown as Record<string, unknown>)[k] instanceof Matrix);
   if (names.length === 0) throw new InputError(`${where}: the kernel function returned an object without Matrix fields (expected { nngp, ntk })`);
   return { single: false, names };
@@ -147,7 +150,9 @@ function valuesOf(result: Matrix | Kernel, names: readonly string[], tile: Tile)
   for (const name of names) {
     const m = result instanceof Matrix ? result : (result as unknown as Record<string, Matrix | undefined>)[name];
     if (!(m instanceof Matrix) || m.rows !== rows || m.cols !== cols) {
-      throw new ShapeError(`batch: the kernel function returned ${m instanceof Matrix ? `a ${m.rows}×${m.cols}` : 'no'} '${name}' matrix for a ${rows}×${cols} tile; it must return one row per row of x1 and one column per row of x2`);
+      throw new ShapeError(
+        `batch: the kernel function returned ${m instanceof Matrix ? `a ${m.rows}×${m.cols}` : 'no'} '${name}' matrix for a ${rows}×${cols} tile; it must return one row per row of x1 and one column per row of x2`,
+      );
     }
     values[name] = m.data;
   }
@@ -213,14 +218,18 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
   if (queue !== undefined) {
     if (store === undefined) throw new InputError('batch: queue needs a store: the directory, shared by every worker machine, that the tiles are written to');
     checkQueueUrl('batch', queue);
-    if (typeof queueName !== 'string' || !/^[\w.-]+$/.test(queueName)) throw new InputError(`batch: queueName must be letters, digits, '_', '.' or '-', got ${JSON.stringify(queueName)}`);
+    if (typeof queueName !== 'string' || !/^[\w.-]+$/.test(queueName))
+      throw new InputError(`batch: queueName must be letters, digits, '_', '.' or '-', got ${JSON.stringify(queueName)}`);
   }
   if (!layer && (workers > 0 || queue !== undefined)) {
-    throw new InputError(`batch: ${workers > 0 ? 'worker threads' : 'a job queue'} can only compute analytic stax kernels (net.kernel), which are rebuilt elsewhere from the network's spec; this function's tiles run on the calling thread: use workers: 0 and no queue`);
+    throw new InputError(
+      `batch: ${workers > 0 ? 'worker threads' : 'a job queue'} can only compute analytic stax kernels (net.kernel), which are rebuilt elsewhere from the network's spec; this function's tiles run on the calling thread: use workers: 0 and no queue`,
+    );
   }
   if (layer && (workers > 0 || queue !== undefined)) {
     const problem = workerProblem(layer);
-    if (problem !== undefined) throw new InputError(`batch: cannot compute on ${workers > 0 ? 'worker threads' : 'queue workers'}: ${problem}; or use workers: 0 and no queue`);
+    if (problem !== undefined)
+      throw new InputError(`batch: cannot compute on ${workers > 0 ? 'worker threads' : 'queue workers'}: ${problem}; or use workers: 0 and no queue`);
   }
   if (layer && workers > 0) warmUp(workers);
 
@@ -229,7 +238,9 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
     const symmetric = x2In === undefined || x2In === null || x2In === x1In;
     const x2 = symmetric ? x1 : examplesFrom(x2In, 'x2');
     if (!sameExampleShape(x1, x2)) {
-      throw new ShapeError(`batch: x1 and x2 have different example shapes ((${exampleShape(x1).join(', ')}) vs (${exampleShape(x2).join(', ')})); both must have the same features, or the same positions and channels`);
+      throw new ShapeError(
+        `batch: x1 and x2 have different example shapes ((${exampleShape(x1).join(', ')}) vs (${exampleShape(x2).join(', ')})); both must have the same features, or the same positions and channels`,
+      );
     }
     const [n1, n2] = [exampleCount(x1), exampleCount(x2)];
     const tiles = planTiles(n1, n2, batchSize, symmetric);
@@ -260,19 +271,32 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
       };
     }
 
-    const kernelStore = store === undefined ? undefined : KernelStore.prepare(store, {
-      kernel: source,
-      inputs: {
-        x1: { shape: batchShape(x1), sha256: sha256Of(x1), file: 'x1.npy' },
-        x2: symmetric ? null : { shape: batchShape(x2), sha256: sha256Of(x2), file: 'x2.npy' },
-      },
-      outputs: names,
-      single,
-      grid: { n1, n2, batchSize, symmetric },
-    }, x1, symmetric ? null : x2);
+    const kernelStore =
+      store === undefined
+        ? undefined
+        : KernelStore.prepare(
+            store,
+            {
+              kernel: source,
+              inputs: {
+                x1: { shape: batchShape(x1), sha256: sha256Of(x1), file: 'x1.npy' },
+                x2: symmetric ? null : { shape: batchShape(x2), sha256: sha256Of(x2), file: 'x2.npy' },
+              },
+              outputs: names,
+              single,
+              grid: { n1, n2, batchSize, symmetric },
+            },
+            x1,
+            symmetric ? null : x2,
+          );
     const todo = scheduleOrder(kernelStore ? kernelStore.missing() : tiles, symmetric);
     const work = (t: Tile) => tileCost(t, symmetric);
-    const progress = new ProgressTracker(tiles.length, tiles.length - todo.length, todo.reduce((s, t) => s + work(t), 0), onProgress);
+    const progress = new ProgressTracker(
+      tiles.length,
+      tiles.length - todo.length,
+      todo.reduce((s, t) => s + work(t), 0),
+      onProgress,
+    );
 
     const onWorkers = layer !== undefined && workers > 0 && queue === undefined;
     const outputs: Record<string, Float64Array> = {};

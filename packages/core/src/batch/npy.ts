@@ -78,7 +78,11 @@ export function parseNpyHeader(head: Buffer, path: string): NpyHeader {
   const fortran = /'fortran_order':\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) throw new InputError(`${path}: unreadable .npy header ${JSON.stringify(text)}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   return { shape, descr, fortranOrder: fortran === 'True', dataOffset: start + headerLength };
 }
 
@@ -87,7 +91,9 @@ function readHeader(fd: number, path: string): NpyHeader {
   const n = readSync(fd, head, 0, head.length, 0);
   const header = parseNpyHeader(head.subarray(0, n), path);
   if (header.descr !== '<f8' || header.fortranOrder || header.shape.length !== 2) {
-    throw new InputError(`${path}: expected a C-ordered 2-D float64 array ('<f8'), got descr ${header.descr}, fortran_order ${header.fortranOrder}, shape (${header.shape.join(', ')})`);
+    throw new InputError(
+      `${path}: expected a C-ordered 2-D float64 array ('<f8'), got descr ${header.descr}, fortran_order ${header.fortranOrder}, shape (${header.shape.join(', ')})`,
+    );
   }
   return header;
 }

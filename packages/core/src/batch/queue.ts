@@ -62,7 +62,12 @@ function jobId(storeId: string, tile: Tile): string {
  * checked every few seconds (it is the truth: a tile counts once its files
  * are there). Rejects when a tile fails on every attempt.
  */
-export async function computeOnQueue(store: KernelStore, tiles: readonly Tile[], queue: { url: string; name: string }, onTile: (tile: Tile) => void): Promise<void> {
+export async function computeOnQueue(
+  store: KernelStore,
+  tiles: readonly Tile[],
+  queue: { url: string; name: string },
+  onTile: (tile: Tile) => void,
+): Promise<void> {
   if (tiles.length === 0) return;
   const { bull, Redis } = load();
   const connection = connect(Redis, queue.url);
@@ -100,11 +105,13 @@ export async function computeOnQueue(store: KernelStore, tiles: readonly Tile[],
           const old = await q.getJob(id);
           if (old && (await old.isFailed())) await old.remove();
         }
-        await q.addBulk([...pending].map(([id, tile]) => ({
-          name: 'tile',
-          data: { store: store.manifest.id, dir: store.dir, tile } satisfies TileJobData,
-          opts: { jobId: id, attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
-        })));
+        await q.addBulk(
+          [...pending].map(([id, tile]) => ({
+            name: 'tile',
+            data: { store: store.manifest.id, dir: store.dir, tile } satisfies TileJobData,
+            opts: { jobId: id, attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
+          })),
+        );
       })().catch(reject);
     });
   } finally {
@@ -155,7 +162,14 @@ function shared(m: Examples): SharedBatch {
 
 /** The store with `id` under `root`: root itself or one of its subfolders. */
 function findStore(root: string, id: string): KernelStore {
-  const candidates = [root, ...(existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, e.name)) : [])];
+  const candidates = [
+    root,
+    ...(existsSync(root)
+      ? readdirSync(root, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => join(root, e.name))
+      : []),
+  ];
   for (const dir of candidates) {
     if (!existsSync(join(dir, MANIFEST))) continue;
     const store = KernelStore.open(dir);
@@ -174,7 +188,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const { queue, store: root, threads = availableParallelism(), name = 'tangent-lab-tiles', lockDuration = 30_000, log = () => {} } = options;
   checkQueueUrl('tangent-lab worker', queue);
   if (!Number.isInteger(threads) || threads < 1) throw new InputError(`tangent-lab worker: threads must be a positive integer, got ${threads}`);
-  if (!Number.isInteger(lockDuration) || lockDuration < 100) throw new InputError(`tangent-lab worker: lockDuration must be an integer number of milliseconds ≥ 100, got ${lockDuration}`);
+  if (!Number.isInteger(lockDuration) || lockDuration < 100)
+    throw new InputError(`tangent-lab worker: lockDuration must be an integer number of milliseconds ≥ 100, got ${lockDuration}`);
   const { bull, Redis } = load();
   const stores = new Map<string, LoadedStore>();
   const open = (id: string): LoadedStore => {
@@ -191,26 +206,37 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   };
   const me = `${hostname()}:${process.pid}`;
   const connection = connect(Redis, queue);
-  const worker = new bull.Worker<TileJobData>(name, async (job) => {
-    const { store: id, tile } = job.data;
-    const s = open(id);
-    if (s.store.finished().has(`${tile.r}.${tile.c}`)) {
-      log(`tile ${tile.r},${tile.c} already in the store`);
-      return 'present';
-    }
-    log(`tile ${tile.r},${tile.c} started on ${me}`);
-    const t0 = performance.now();
-    const { grid } = s.store.manifest;
-    const task: WorkerTask<'tile', TileJob> = {
-      kind: 'tile',
-      spec: s.layer.spec,
-      modules: [...specModules(s.layer.spec)],
-      job: { x1: s.x1, x2: s.x2, symmetric: grid.symmetric, get: s.store.manifest.outputs as TileJob['get'], tile, sink: { kind: 'store', dir: s.store.dir } },
-    };
-    await runTasks([task], 1, () => {});
-    log(`tile ${tile.r},${tile.c} done on ${me} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-    return 'computed';
-  }, { connection, concurrency: threads, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5 });
+  const worker = new bull.Worker<TileJobData>(
+    name,
+    async (job) => {
+      const { store: id, tile } = job.data;
+      const s = open(id);
+      if (s.store.finished().has(`${tile.r}.${tile.c}`)) {
+        log(`tile ${tile.r},${tile.c} already in the store`);
+        return 'present';
+      }
+      log(`tile ${tile.r},${tile.c} started on ${me}`);
+      const t0 = performance.now();
+      const { grid } = s.store.manifest;
+      const task: WorkerTask<'tile', TileJob> = {
+        kind: 'tile',
+        spec: s.layer.spec,
+        modules: [...specModules(s.layer.spec)],
+        job: {
+          x1: s.x1,
+          x2: s.x2,
+          symmetric: grid.symmetric,
+          get: s.store.manifest.outputs as TileJob['get'],
+          tile,
+          sink: { kind: 'store', dir: s.store.dir },
+        },
+      };
+      await runTasks([task], 1, () => {});
+      log(`tile ${tile.r},${tile.c} done on ${me} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      return 'computed';
+    },
+    { connection, concurrency: threads, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5 },
+  );
   worker.on('failed', (job, error) => log(`tile job ${job?.id} failed on ${me}: ${error.message}`));
   await worker.waitUntilReady();
   return {

@@ -21,9 +21,7 @@ const FORMAT = 'tangent-lab kernel store' as const;
 const TILES = 'tiles';
 
 /** What was asked to compute: an analytic stax kernel (rebuildable anywhere from its spec) or another function. */
-export type StoredKernelSource =
-  | { kind: 'stax'; name: string; spec: LayerSpec }
-  | { kind: 'function'; name: string; sourceSha256: string; argsSha256: string };
+export type StoredKernelSource = { kind: 'stax'; name: string; spec: LayerSpec } | { kind: 'function'; name: string; sourceSha256: string; argsSha256: string };
 
 /** One input of a stored kernel, kept in the store as `file` so that workers elsewhere can read it. */
 export interface StoredInput {
@@ -50,7 +48,10 @@ export interface StoreManifest {
 }
 
 export function sha256Of(m: Examples): string {
-  return createHash('sha256').update(`${batchShape(m).join('x')}:`).update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(`${batchShape(m).join('x')}:`)
+    .update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength))
+    .digest('hex');
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
@@ -76,7 +77,10 @@ export class KernelStore {
   /** The tiles the grid has (for a symmetric kernel, those on or above the diagonal). */
   readonly tiles: readonly Tile[];
 
-  private constructor(readonly dir: string, readonly manifest: StoreManifest) {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: StoreManifest,
+  ) {
     const { n1, n2, batchSize, symmetric } = manifest.grid;
     this.tiles = planTiles(n1, n2, batchSize, symmetric);
   }
@@ -102,7 +106,9 @@ export class KernelStore {
     if (existsSync(path)) {
       const store = KernelStore.open(dir);
       if (store.manifest.id !== id) {
-        throw new InputError(`batch: the store ${dir} holds ${describeDifference(store.manifest, wanted)} — not this kernel; use a new directory, or delete this one to recompute`);
+        throw new InputError(
+          `batch: the store ${dir} holds ${describeDifference(store.manifest, wanted)} — not this kernel; use a new directory, or delete this one to recompute`,
+        );
       }
       return store;
     }
@@ -155,7 +161,8 @@ export class KernelStore {
 
   /** A reader for one output kernel. */
   matrix(name: string): StoredMatrix {
-    if (!this.manifest.outputs.includes(name)) throw new InputError(`the store ${this.dir} has no '${name}' kernel (it has ${this.manifest.outputs.join(', ')})`);
+    if (!this.manifest.outputs.includes(name))
+      throw new InputError(`the store ${this.dir} has no '${name}' kernel (it has ${this.manifest.outputs.join(', ')})`);
     return new StoredMatrix(this, name);
   }
 
@@ -184,7 +191,10 @@ export class StoredMatrix {
   readonly rows: number;
   readonly cols: number;
 
-  constructor(readonly store: KernelStore, readonly name: string) {
+  constructor(
+    readonly store: KernelStore,
+    readonly name: string,
+  ) {
     this.rows = store.manifest.grid.n1;
     this.cols = store.manifest.grid.n2;
   }
@@ -240,7 +250,9 @@ export class StoredMatrix {
   toMatrix({ maxBytes = totalmem() / 2 }: { maxBytes?: number } = {}): Matrix {
     const bytes = this.rows * this.cols * 8;
     if (bytes > maxBytes) {
-      throw new InputError(`${this.name}: the ${this.rows}×${this.cols} kernel takes ${(bytes / 2 ** 30).toFixed(2)} GiB, more than maxBytes = ${(maxBytes / 2 ** 30).toFixed(2)} GiB; read it in pieces with readRows(i0, i1) or readBlock(...)`);
+      throw new InputError(
+        `${this.name}: the ${this.rows}×${this.cols} kernel takes ${(bytes / 2 ** 30).toFixed(2)} GiB, more than maxBytes = ${(maxBytes / 2 ** 30).toFixed(2)} GiB; read it in pieces with readRows(i0, i1) or readBlock(...)`,
+      );
     }
     return this.readRows(0, this.rows);
   }
@@ -257,7 +269,9 @@ export class StoredMatrix {
     const path = this.store.tilePath(this.name, r, c);
     if (!existsSync(path)) {
       const missing = this.store.missing().length;
-      throw new InputError(`${this.name}: tile (${r}, ${c}) is not in ${this.store.dir} — ${missing} of ${this.store.tiles.length} tiles are missing; rerun the same batch(kernelFn, { store }) call to finish the kernel`);
+      throw new InputError(
+        `${this.name}: tile (${r}, ${c}) is not in ${this.store.dir} — ${missing} of ${this.store.tiles.length} tiles are missing; rerun the same batch(kernelFn, { store }) call to finish the kernel`,
+      );
     }
     return readNpyRows(path, row0, row1);
   }

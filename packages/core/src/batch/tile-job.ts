@@ -3,9 +3,7 @@ import { KernelStore } from './store';
 import { analyticTile, batchOf, writeTile, type SharedBatch, type Tile } from './tiles';
 
 /** Where a computed tile goes: into full outputs in (shared) memory, or into a kernel store on disk. */
-export type TileSink =
-  | { kind: 'memory'; outputs: Record<string, SharedArrayBuffer | ArrayBuffer>; n2: number }
-  | { kind: 'store'; dir: string };
+export type TileSink = { kind: 'memory'; outputs: Record<string, SharedArrayBuffer | ArrayBuffer>; n2: number } | { kind: 'store'; dir: string };
 
 /** One tile of an analytic kernel to compute, as posted to a worker thread (plain, shareable data). */
 export interface TileJob {

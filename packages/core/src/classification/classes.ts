@@ -46,7 +46,10 @@ export function trueClasses(where: string, labels: Labels, predicted: { classes:
     const values = vectorArg(where, 'labels', labels);
     if (options.classes !== undefined) {
       const list = classList(where, options.classes);
-      if (list.length !== k) throw new ShapeError(`${where}: classes lists ${list.length} classes but the predictions have ${cols === 1 ? '1 column (a ±1 output, two classes)' : `${cols} columns`}`);
+      if (list.length !== k)
+        throw new ShapeError(
+          `${where}: classes lists ${list.length} classes but the predictions have ${cols === 1 ? '1 column (a ±1 output, two classes)' : `${cols} columns`}`,
+        );
       const index = new Map(list.map((c, j) => [c, j]));
       out = Array.from(values, (v, i) => {
         const j = index.get(v);
@@ -56,14 +59,19 @@ export function trueClasses(where: string, labels: Labels, predicted: { classes:
     } else {
       out = Array.from(values, (v, i) => {
         if (!Number.isInteger(v) || v < 0 || v >= k) {
-          throw new InputError(`${where}: labels[${i}] is ${v}, but the predictions have ${cols === 1 ? 'one ±1 column (classes 0 and 1)' : `${cols} columns (classes 0…${k - 1})`}; pass { classes: [...] } to say which class each column stands for (e.g. data.classes from datasets.mnist), or pass the targets (one-hot or ±1) instead`);
+          throw new InputError(
+            `${where}: labels[${i}] is ${v}, but the predictions have ${cols === 1 ? 'one ±1 column (classes 0 and 1)' : `${cols} columns (classes 0…${k - 1})`}; pass { classes: [...] } to say which class each column stands for (e.g. data.classes from datasets.mnist), or pass the targets (one-hot or ±1) instead`,
+          );
         }
         return v;
       });
     }
   } else {
     const y = Matrix.from(labels, `${where}: labels`);
-    if (y.cols !== cols) throw new ShapeError(`${where}: the targets have ${y.cols} columns but the predictions have ${cols}; pass targets shaped like the predictions, or class labels as a vector`);
+    if (y.cols !== cols)
+      throw new ShapeError(
+        `${where}: the targets have ${y.cols} columns but the predictions have ${cols}; pass targets shaped like the predictions, or class labels as a vector`,
+      );
     out = predictedClasses(where, y).classes;
   }
   if (out.length !== n) throw new ShapeError(`${where}: ${n} predictions but ${out.length} labels; pass one label per example`);

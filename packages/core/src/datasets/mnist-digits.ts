@@ -32,7 +32,9 @@ export function digitPixels(digit: number): Uint16Array {
   const raw = (JSON.parse(readFileSync(file, 'utf8')) as { data: number[] }).data;
   const expected = MNIST_COUNTS[digit] * MNIST_SIDE * MNIST_SIDE;
   if (raw.length !== expected) {
-    throw new InputError(`datasets.mnist: ${file} holds ${raw.length} pixels, expected ${expected} (${MNIST_COUNTS[digit]} images of 28×28); is the "mnist" package at version 1.1.0?`);
+    throw new InputError(
+      `datasets.mnist: ${file} holds ${raw.length} pixels, expected ${expected} (${MNIST_COUNTS[digit]} images of 28×28); is the "mnist" package at version 1.1.0?`,
+    );
   }
   const out = new Uint16Array(raw.length);
   for (let i = 0; i < raw.length; i++) out[i] = Math.round(raw[i] * 1000);

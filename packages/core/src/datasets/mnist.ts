@@ -87,16 +87,21 @@ export function mnist(options: MnistOptions): MnistData {
     throw new InputError(`${where}: size must be 28 (as stored), 14 or 7 (2×2 or 4×4 block means), got ${String(size)}`);
   }
   for (const flag of ['flatten', 'standardize', 'oneHot', 'center'] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new InputError(`${where}: ${flag} must be true or false, got ${String(options[flag])}`);
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean')
+      throw new InputError(`${where}: ${flag} must be true or false, got ${String(options[flag])}`);
   }
   const useOneHot = options.oneHot ?? true;
   if (!useOneHot && classes.length !== 2) {
-    throw new InputError(`${where}: oneHot: false gives ±1 targets, which need exactly two classes (e.g. classes: [3, 5]); got ${classes.length} classes — keep oneHot for more`);
+    throw new InputError(
+      `${where}: oneHot: false gives ±1 targets, which need exactly two classes (e.g. classes: [3, 5]); got ${classes.length} classes — keep oneHot for more`,
+    );
   }
   if (!useOneHot && options.center) throw new InputError(`${where}: center applies to one-hot targets; ±1 targets (oneHot: false) are centred already`);
   const available = classes.reduce((s, c) => s + MNIST_COUNTS[c], 0);
   if (nTrain + nTest > available) {
-    throw new ShapeError(`${where}: nTrain + nTest = ${nTrain + nTest}, but the package "mnist" holds ${available} images of digits [${classes.join(', ')}] (10,000 of all ten: ${MNIST_COUNTS.map((n, d) => `${d}: ${n}`).join(', ')}); ask for at most ${available} in all`);
+    throw new ShapeError(
+      `${where}: nTrain + nTest = ${nTrain + nTest}, but the package "mnist" holds ${available} images of digits [${classes.join(', ')}] (10,000 of all ten: ${MNIST_COUNTS.map((n, d) => `${d}: ${n}`).join(', ')}); ask for at most ${available} in all`,
+    );
   }
 
   // The pool lists (digit, index) pairs class by class; one shuffle splits it.
@@ -116,7 +121,11 @@ export function mnist(options: MnistOptions): MnistData {
     const x = options.flatten ? new Matrix(picks.length, pixels, data) : new Tensor([picks.length, size, size, 1], data);
     const y = useOneHot
       ? oneHot(labels, classes, { center: options.center ?? false })
-      : new Matrix(labels.length, 1, Float64Array.from(labels, (d) => (d === classes[1] ? 1 : -1)));
+      : new Matrix(
+          labels.length,
+          1,
+          Float64Array.from(labels, (d) => (d === classes[1] ? 1 : -1)),
+        );
     return { x, y, labels };
   };
   const train = build(trainPicks);
@@ -130,7 +139,8 @@ function checkClasses(where: string, classes: unknown): number[] {
     throw new InputError(`${where}: classes must be a list of digits 0…9 (e.g. [3, 5] or [0, 1, 2]), got ${JSON.stringify(classes)}`);
   }
   if (new Set(classes).size !== classes.length) throw new InputError(`${where}: classes ${JSON.stringify(classes)} lists a digit twice; list each once`);
-  if (classes.length < 2) throw new InputError(`${where}: classes ${JSON.stringify(classes)} has ${classes.length} digit; a classification task needs at least two`);
+  if (classes.length < 2)
+    throw new InputError(`${where}: classes ${JSON.stringify(classes)} has ${classes.length} digit; a classification task needs at least two`);
   return [...classes];
 }
 

@@ -43,7 +43,12 @@ function seed(rows: number, cols: number, o: number): Matrix {
   return s;
 }
 
-interface Visit { layer: LayerImpl; params: Params; cache: unknown; gOut: Tensors }
+interface Visit {
+  layer: LayerImpl;
+  params: Params;
+  cache: unknown;
+  gOut: Tensors;
+}
 
 /** Every parameterised layer's (cache, output gradient) in one backward pass seeded at output o. */
 function visits(model: Differentiable, params: Params, cache: unknown, rows: number, cols: number, o: number): Visit[] {
@@ -85,7 +90,8 @@ function structured(model: Differentiable, params: Params, a: Examples, b: Examp
     // The averaged kernel has the Grams' layout: they add up in place.
     const block = kind === 'trace' ? layout.data : new Float64Array(rowsA * rowsB);
     va.forEach((v, l) => {
-      if (!v.layer.gradientGram) throw new InputError(`empirical.ntkFn: layer ${v.layer.name} has parameters but no gradientGram; use implementation: 'jacobian'`);
+      if (!v.layer.gradientGram)
+        throw new InputError(`empirical.ntkFn: layer ${v.layer.name} has parameters but no gradientGram; use implementation: 'jacobian'`);
       const gram = v.layer.gradientGram(v.params, v.cache, v.gOut, vb[l].cache, vb[l].gOut);
       for (let i = 0; i < block.length; i++) block[i] += gram[i];
     });
@@ -243,7 +249,9 @@ export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions =
   if (engineOption(where, options) === 'tfjs') {
     const axes = options as OutputAxesOptions;
     if ((axes.traceAxes !== undefined || axes.diagonalAxes !== undefined) && outputKernelArg(where, axes) !== 'trace') {
-      throw new InputError(`${where}: the 'tfjs' engine computes the output-averaged kernel only (traceAxes: [-1]); for the full or per-output kernel use the float64 engine (leave out engine)`);
+      throw new InputError(
+        `${where}: the 'tfjs' engine computes the output-averaged kernel only (traceAxes: [-1]); for the full or per-output kernel use the float64 engine (leave out engine)`,
+      );
     }
     checkOptions(where, options, ['engine', 'backend', 'memoryLimit', 'traceAxes', 'diagonalAxes']);
     const { backend, memoryLimit = 256 * 2 ** 20 } = options as TfjsNtkFnOptions;
@@ -258,7 +266,9 @@ export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions =
   }
   if (!(memoryLimit > 0)) throw new InputError(`${where}: memoryLimit must be a positive number of bytes`);
   if (typeof apply === 'function' && !isNetwork(apply)) {
-    throw new InputError(`${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; a plain function is taken as a TensorFlow.js model, which needs { engine: 'tfjs' }`);
+    throw new InputError(
+      `${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; a plain function is taken as a TensorFlow.js model, which needs { engine: 'tfjs' }`,
+    );
   }
   const model = differentiable(where, apply as Network);
   const kernelFn: OutputKernelFn = (x1, x2, params) => {

@@ -46,7 +46,9 @@ function axesArg(where: string, name: string, value: unknown): boolean {
   for (const axis of list) {
     if (axis === 1 || axis === -1) output = true;
     else if (axis === 0 || axis === -2) {
-      throw new InputError(`${where}: ${name} contains axis ${axis}, the examples (batch) axis of the (n, k) outputs; only the output axis (-1 or 1) can be traced or kept diagonal here`);
+      throw new InputError(
+        `${where}: ${name} contains axis ${axis}, the examples (batch) axis of the (n, k) outputs; only the output axis (-1 or 1) can be traced or kept diagonal here`,
+      );
     } else {
       throw new InputError(`${where}: ${name} contains ${JSON.stringify(axis)}, which is not an axis of the (n, k) outputs; use -1 (or 1) for the output axis`);
     }
@@ -66,7 +68,9 @@ export function outputKernelArg(where: string, options: OutputAxesOptions): Outp
   const traceGiven = options.traceAxes !== undefined;
   const trace = traceGiven ? axesArg(where, 'traceAxes', options.traceAxes) : !diagonal;
   if (trace && diagonal) {
-    throw new InputError(`${where}: the output axis is in both traceAxes and diagonalAxes; keep it in one: traceAxes: [-1] averages the outputs, diagonalAxes: [-1] keeps each output's kernel`);
+    throw new InputError(
+      `${where}: the output axis is in both traceAxes and diagonalAxes; keep it in one: traceAxes: [-1] averages the outputs, diagonalAxes: [-1] keeps each output's kernel`,
+    );
   }
   return trace ? 'trace' : diagonal ? 'diagonal' : 'full';
 }
@@ -82,7 +86,12 @@ export function outputKernelArg(where: string, options: OutputAxesOptions): Outp
 export class OutputKernelLayout {
   readonly data: Float64Array;
 
-  constructor(readonly kind: OutputKernel, readonly n1: number, readonly n2: number, readonly k: number) {
+  constructor(
+    readonly kind: OutputKernel,
+    readonly n1: number,
+    readonly n2: number,
+    readonly k: number,
+  ) {
     this.data = new Float64Array(kind === 'trace' ? n1 * n2 : kind === 'diagonal' ? n1 * n2 * k : n1 * n2 * k * k);
   }
 

@@ -12,9 +12,7 @@ export type Engine = 'float64' | 'tfjs';
 export const ENGINES: readonly Engine[] = ['float64', 'tfjs'];
 
 /** What ran a computation: the engine and the backend under it. */
-export type EngineInfo =
-  | { name: 'float64'; backend: 'openblas' | 'typescript' }
-  | { name: 'tfjs'; backend: TfjsBackend };
+export type EngineInfo = { name: 'float64'; backend: 'openblas' | 'typescript' } | { name: 'tfjs'; backend: TfjsBackend };
 
 /**
  * The `engine` option of `options` (default `'float64'`). An unknown name, or
@@ -22,7 +20,7 @@ export type EngineInfo =
  * is an {@link OptionError}, raised before any work.
  */
 export function engineOption(where: string, options: unknown): Engine {
-  const given = options !== null && typeof options === 'object' ? options as { engine?: unknown; backend?: unknown } : {};
+  const given = options !== null && typeof options === 'object' ? (options as { engine?: unknown; backend?: unknown }) : {};
   const engine = given.engine ?? 'float64';
   if (!ENGINES.includes(engine as Engine)) {
     throw new OptionError(`${where}: engine must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')}; got ${JSON.stringify(engine)}`);

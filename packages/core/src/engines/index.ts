@@ -7,6 +7,4 @@
  */
 export { ENGINES, type Engine, type EngineInfo } from './engine';
 export type { Hidden, TfjsCompiler, TfjsForward, TfjsPointwise } from './tfjs/op';
-export {
-  loadTfjs, tfjsBackend, tfjsBackendInfo, TFJS_BACKENDS, type Tfjs, type TfjsBackend, type TfjsRuntime,
-} from './tfjs/backend';
+export { loadTfjs, tfjsBackend, tfjsBackendInfo, TFJS_BACKENDS, type Tfjs, type TfjsBackend, type TfjsRuntime } from './tfjs/backend';

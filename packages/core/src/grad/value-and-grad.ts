@@ -42,10 +42,14 @@ function lossOf(where: string, loss: unknown): Loss {
 
 function checkValue(where: string, value: unknown): number {
   if (typeof value !== 'number') {
-    throw new InputError(`${where}: the loss function must return the loss, a number (e.g. losses.mse.value(net.apply(params, x), y)), got ${describeValue(value)}`);
+    throw new InputError(
+      `${where}: the loss function must return the loss, a number (e.g. losses.mse.value(net.apply(params, x), y)), got ${describeValue(value)}`,
+    );
   }
   if (!Number.isFinite(value)) {
-    throw new NumericalError(`${where}: the loss is ${value}; the network's outputs or the targets are not finite, or training diverged (lower the learning rate)`);
+    throw new NumericalError(
+      `${where}: the loss is ${value}; the network's outputs or the targets are not finite, or training diverged (lower the learning rate)`,
+    );
   }
   return value;
 }
@@ -66,19 +70,29 @@ function returnedLoss(where: string, tape: Tape, value: number): TracedLoss {
   if (matches.length > 0) {
     const first = tape.outputs.get(matches[0].fx);
     if (matches.some((r) => tape.outputs.get(r.fx) !== first || r.loss !== matches[0].loss)) {
-      throw new InputError(`${where}: the loss function computed ${matches.length} losses of value ${value} on different outputs, so which one it returned is ambiguous; compute the returned loss once`);
+      throw new InputError(
+        `${where}: the loss function computed ${matches.length} losses of value ${value} on different outputs, so which one it returned is ambiguous; compute the returned loss once`,
+      );
     }
     return matches[matches.length - 1];
   }
-  const how = 'valueAndGrad(lossFn) differentiates a loss function built from a network applied to the params it receives (net.apply(params, x), or a linearize(...) model) and a built-in loss of that output (losses.mse.value(out, y) or losses.crossEntropy.value(out, y)), returned as it is';
-  const instead = 'For other losses (a sum of terms, a penalty on the weights, your own Loss { value, grad }), use valueAndGrad(net.apply, loss)(params, x, y), or differentiate with net.impl.backward.';
+  const how =
+    'valueAndGrad(lossFn) differentiates a loss function built from a network applied to the params it receives (net.apply(params, x), or a linearize(...) model) and a built-in loss of that output (losses.mse.value(out, y) or losses.crossEntropy.value(out, y)), returned as it is';
+  const instead =
+    'For other losses (a sum of terms, a penalty on the weights, your own Loss { value, grad }), use valueAndGrad(net.apply, loss)(params, x, y), or differentiate with net.impl.backward.';
   if (tape.outputs.size === 0) {
-    throw new InputError(`${where}: the loss function never applied a network to the params it was given (or to a part of them): ${how}. A copy of the params (params.add, scale, clone) is not traced. ${instead}`);
+    throw new InputError(
+      `${where}: the loss function never applied a network to the params it was given (or to a part of them): ${how}. A copy of the params (params.add, scale, clone) is not traced. ${instead}`,
+    );
   }
   if (tape.losses.length === 0) {
-    throw new InputError(`${where}: the loss function computed the network's outputs but no built-in loss on them: ${how}. Arithmetic on the outputs, slices or copies of them cannot be traced. ${instead}`);
+    throw new InputError(
+      `${where}: the loss function computed the network's outputs but no built-in loss on them: ${how}. Arithmetic on the outputs, slices or copies of them cannot be traced. ${instead}`,
+    );
   }
-  throw new InputError(`${where}: the loss function returned ${value}, which is not the loss it computed (${tape.losses.map((r) => r.value).join(', ')}): ${how}. JavaScript has no operator overloading, so arithmetic on numbers (2 * loss, loss + penalty) cannot be traced. ${instead}`);
+  throw new InputError(
+    `${where}: the loss function returned ${value}, which is not the loss it computed (${tape.losses.map((r) => r.value).join(', ')}): ${how}. JavaScript has no operator overloading, so arithmetic on numbers (2 * loss, loss + penalty) cannot be traced. ${instead}`,
+  );
 }
 
 function checkParams(where: string, params: unknown): Params {
@@ -95,7 +109,9 @@ function traced(where: string, lossFn: (params: Params, ...args: unknown[]) => u
     checkParams(where, params);
     const { result, tape } = withTape(params, () => lossFn(params, ...args));
     if (result instanceof Promise) {
-      throw new InputError(`${where}: the loss function returned a Promise; valueAndGrad follows synchronous code only (compute inputs before, then call the loss function without await)`);
+      throw new InputError(
+        `${where}: the loss function returned a Promise; valueAndGrad follows synchronous code only (compute inputs before, then call the loss function without await)`,
+      );
     }
     if (hasAux && (!Array.isArray(result) || result.length !== 2)) {
       throw new InputError(`${where}: with { hasAux: true } the loss function must return [loss, aux], got ${describeValue(result)}`);
@@ -172,15 +188,22 @@ function explicit(where: string, network: Network, lossLike: LossLike) {
  */
 export function valueAndGrad(network: Network, loss?: LossLike): (params: Params, x: InputLike, y: MatrixLike) => [number, Params];
 export function valueAndGrad<A extends unknown[]>(lossFn: (params: Params, ...args: A) => number): ValueAndGradFn<A>;
-export function valueAndGrad<A extends unknown[], Aux>(lossFn: (params: Params, ...args: A) => readonly [number, Aux], options: GradOptions & { hasAux: true }): ValueAndGradAuxFn<A, Aux>;
+export function valueAndGrad<A extends unknown[], Aux>(
+  lossFn: (params: Params, ...args: A) => readonly [number, Aux],
+  options: GradOptions & { hasAux: true },
+): ValueAndGradAuxFn<A, Aux>;
 export function valueAndGrad(fn: unknown, second?: unknown): unknown {
   if (isNetwork(fn)) return explicit(WHERE, fn, (second ?? 'mse') as LossLike);
   if (typeof fn !== 'function') {
-    throw new InputError(`${WHERE}: pass a loss function (params, ...args) => number, or a network and a loss: valueAndGrad(net.apply, 'mse'); got ${describeValue(fn)}`);
+    throw new InputError(
+      `${WHERE}: pass a loss function (params, ...args) => number, or a network and a loss: valueAndGrad(net.apply, 'mse'); got ${describeValue(fn)}`,
+    );
   }
   const options = (second ?? {}) as GradOptions;
   if (typeof options !== 'object') {
-    throw new InputError(`${WHERE}: the second argument of valueAndGrad(lossFn, options) is options ({ hasAux }); a loss name goes with a network: valueAndGrad(net.apply, ${JSON.stringify(second)})`);
+    throw new InputError(
+      `${WHERE}: the second argument of valueAndGrad(lossFn, options) is options ({ hasAux }); a loss name goes with a network: valueAndGrad(net.apply, ${JSON.stringify(second)})`,
+    );
   }
   checkOptions(WHERE, options, ['hasAux']);
   return traced(WHERE, fn as (params: Params, ...args: unknown[]) => unknown, options.hasAux === true);
@@ -198,7 +221,10 @@ export function valueAndGrad(fn: unknown, second?: unknown): unknown {
  */
 export function grad(network: Network, loss?: LossLike): (params: Params, x: InputLike, y: MatrixLike) => Params;
 export function grad<A extends unknown[]>(lossFn: (params: Params, ...args: A) => number): (params: Params, ...args: A) => Params;
-export function grad<A extends unknown[], Aux>(lossFn: (params: Params, ...args: A) => readonly [number, Aux], options: GradOptions & { hasAux: true }): (params: Params, ...args: A) => [Params, Aux];
+export function grad<A extends unknown[], Aux>(
+  lossFn: (params: Params, ...args: A) => readonly [number, Aux],
+  options: GradOptions & { hasAux: true },
+): (params: Params, ...args: A) => [Params, Aux];
 export function grad(fn: unknown, second?: unknown): unknown {
   const both = (valueAndGrad as (f: unknown, s?: unknown) => (...a: unknown[]) => [unknown, Params])(fn, second);
   const hasAux = !isNetwork(fn) && (second as GradOptions | undefined)?.hasAux === true;

@@ -41,9 +41,12 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): Table {
   const where = 'io.readCsv';
   checkOptions(where, options, ['header', 'delimiter', 'comment']);
   const { header = 'auto', delimiter = ',', comment } = options;
-  if (header !== true && header !== false && header !== 'auto') throw new InputError(`${where}: header must be true, false or 'auto', got ${JSON.stringify(header)}`);
-  if (typeof delimiter !== 'string' || delimiter.length === 0) throw new InputError(`${where}: delimiter must be a non-empty string, got ${JSON.stringify(delimiter)}`);
-  if (comment !== undefined && (typeof comment !== 'string' || comment.length !== 1)) throw new InputError(`${where}: comment must be one character, got ${JSON.stringify(comment)}`);
+  if (header !== true && header !== false && header !== 'auto')
+    throw new InputError(`${where}: header must be true, false or 'auto', got ${JSON.stringify(header)}`);
+  if (typeof delimiter !== 'string' || delimiter.length === 0)
+    throw new InputError(`${where}: delimiter must be a non-empty string, got ${JSON.stringify(delimiter)}`);
+  if (comment !== undefined && (typeof comment !== 'string' || comment.length !== 1))
+    throw new InputError(`${where}: comment must be one character, got ${JSON.stringify(comment)}`);
   if (typeof path !== 'string') throw new InputError(`${where}: path must be a file name (string), got ${typeof path}`);
   const text = readFileSync(path, 'utf8');
   let records: string[][];

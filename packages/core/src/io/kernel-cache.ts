@@ -67,9 +67,11 @@ export function cachedKernel<F extends (...args: never[]) => unknown>(dir: strin
   if (typeof kernelFn !== 'function') throw new InputError(`${where}: pass a kernel function, e.g. io.cachedKernel('.kernels', net.kernel)`);
   const layerSpec = (kernelFn as unknown as { layer?: { spec?: unknown } }).layer?.spec;
   const given = options.spec;
-  const spec = given === undefined ? layerSpec : (given as { spec?: unknown } | null)?.spec ?? given;
+  const spec = given === undefined ? layerSpec : ((given as { spec?: unknown } | null)?.spec ?? given);
   if (spec === undefined) {
-    throw new InputError(`${where}: this kernel function carries no layer, so the cache cannot tell networks apart; pass { spec: net } (or any JSON-able description of what the kernel depends on)`);
+    throw new InputError(
+      `${where}: this kernel function carries no layer, so the cache cannot tell networks apart; pass { spec: net } (or any JSON-able description of what the kernel depends on)`,
+    );
   }
   const stats = { hits: 0, misses: 0 };
   const version = coreVersion();
@@ -85,7 +87,11 @@ export function cachedKernel<F extends (...args: never[]) => unknown>(dir: strin
     stats.misses++;
     options.onLookup?.({ hit: false, key, path });
     const result = (kernelFn as unknown as (...a: unknown[]) => unknown)(...args);
-    if (result instanceof Promise) return result.then((r) => { store(dir, key, spec, r); return r; });
+    if (result instanceof Promise)
+      return result.then((r) => {
+        store(dir, key, spec, r);
+        return r;
+      });
     store(dir, key, spec, result);
     return result;
   };

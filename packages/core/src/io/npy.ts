@@ -60,7 +60,8 @@ export function readNpy(path: string, options: ReadNpyOptions = {}): Matrix | Te
   const shape = parsed.shape;
   const data = toFloat64(where, path, parsed);
   const size = shape.reduce((a, b) => a * b, 1);
-  if (data.length < size) throw new ShapeError(`${where}: ${path} is truncated: shape [${shape.join(', ')}] needs ${size} values, the file holds ${data.length}`);
+  if (data.length < size)
+    throw new ShapeError(`${where}: ${path} is truncated: shape [${shape.join(', ')}] needs ${size} values, the file holds ${data.length}`);
   const values = data.length === size ? data : data.subarray(0, size);
   const tensor = new Tensor(shape, parsed.fortranOrder ? fortranToC(shape, values) : values);
   const checked = Tensor.from(tensor, path);
@@ -98,7 +99,8 @@ function toFloat64(where: string, path: string, parsed: NpyArray): Float64Array 
     const out = new Float64Array(data.length);
     for (let i = 0; i < data.length; i++) {
       const v = Number(data[i]);
-      if (!Number.isSafeInteger(v)) throw new InputError(`${where}: ${path} holds the 64-bit integer ${data[i]} at flat index ${i}, beyond what a float64 holds exactly (±2^53)`);
+      if (!Number.isSafeInteger(v))
+        throw new InputError(`${where}: ${path} holds the 64-bit integer ${data[i]} at flat index ${i}, beyond what a float64 holds exactly (±2^53)`);
       out[i] = v;
     }
     return out;

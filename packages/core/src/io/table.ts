@@ -47,7 +47,11 @@ export class Table {
     const js = (columns ?? this.columns.map((_, j) => j)).map((c) => this.index(c));
     if (js.length === 0) throw new ShapeError('Table.toMatrix: no columns selected');
     const m = new Matrix(this.rows.length, js.length);
-    this.rows.forEach((r, i) => js.forEach((j, k) => { m.data[i * js.length + k] = this.numeric(r[j], i, j); }));
+    this.rows.forEach((r, i) =>
+      js.forEach((j, k) => {
+        m.data[i * js.length + k] = this.numeric(r[j], i, j);
+      }),
+    );
     return Matrix.from(m, 'table');
   }
 
@@ -71,13 +75,16 @@ export class Table {
       throw new InputError(`Table: column ${column} is outside 0…${this.columns.length - 1}`);
     }
     const j = this.columns.indexOf(column);
-    if (j < 0) throw new InputError(`Table: no column named ${JSON.stringify(column)}; the columns are ${this.columns.map((c) => JSON.stringify(c)).join(', ')}`);
+    if (j < 0)
+      throw new InputError(`Table: no column named ${JSON.stringify(column)}; the columns are ${this.columns.map((c) => JSON.stringify(c)).join(', ')}`);
     return j;
   }
 
   private numeric(cell: Cell, i: number, j: number): number {
     if (typeof cell !== 'number') {
-      throw new InputError(`Table: row ${i}, column ${JSON.stringify(this.columns[j])} is ${JSON.stringify(cell)}, not a finite number; choose numeric columns (toMatrix(['x', 'y'])) or clean the file`);
+      throw new InputError(
+        `Table: row ${i}, column ${JSON.stringify(this.columns[j])} is ${JSON.stringify(cell)}, not a finite number; choose numeric columns (toMatrix(['x', 'y'])) or clean the file`,
+      );
     }
     return cell;
   }

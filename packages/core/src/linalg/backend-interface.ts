@@ -8,10 +8,7 @@ export interface LinalgBackend {
   /** The native library's kernel family (OpenBLAS's `openblas_get_corename`) and thread count, when native. */
   info?(): { core: string; threads: number };
   /** C (m×n) = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and op(B) is k×n (dgemm). */
-  gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number,
-    alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array,
-  ): void;
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
   /** C (n×n) = A Aᵀ for A n×k, both triangles filled (dsyrk + mirror). */
   syrk(n: number, k: number, a: Float64Array, c: Float64Array): void;
   /** C (n×n) ← alpha · A Aᵀ + beta · C for A n×k; both triangles of C are written (dsyrk + mirror). */

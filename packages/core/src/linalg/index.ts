@@ -36,9 +36,7 @@ function checkSymmetric(where: string, a: Matrix, name: string): void {
   if (a.rows !== a.cols) throw new ShapeError(`${where}: ${name} must be square, got ${a.rows}×${a.cols}`);
   const asym = a.asymmetry();
   if (asym > SYMMETRY_TOL * Math.max(a.maxAbs(), Number.MIN_VALUE)) {
-    throw new ShapeError(
-      `${where}: ${name} is not symmetric (max |a_ij − a_ji| = ${asym.toExponential(3)}); pass a symmetric matrix, e.g. (K + Kᵀ)/2`,
-    );
+    throw new ShapeError(`${where}: ${name} is not symmetric (max |a_ij − a_ji| = ${asym.toExponential(3)}); pass a symmetric matrix, e.g. (K + Kᵀ)/2`);
   }
 }
 
@@ -50,11 +48,7 @@ function checkSymmetric(where: string, a: Matrix, name: string): void {
  * linalg.matmul([[1, 2]], [[3], [4]]).get(0, 0); // 11
  * ```
  */
-export function matmul(
-  a: MatrixLike,
-  b: MatrixLike,
-  { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {},
-): Matrix {
+export function matmul(a: MatrixLike, b: MatrixLike, { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {}): Matrix {
   const A = Matrix.from(a, 'a');
   const B = Matrix.from(b, 'b');
   const [m, ka] = transA ? [A.cols, A.rows] : [A.rows, A.cols];

@@ -31,8 +31,21 @@ const LAPACK_CANDIDATES = ['liblapack.so.3', 'liblapack.so', 'liblapack.dylib'];
 type Fn = (...args: unknown[]) => unknown;
 
 interface Symbols {
-  dgemm: Fn; dsyrk: Fn; dsyr2k: Fn; dtrmm: Fn; dtrsm: Fn; dpstrf: Fn; dsyevd: Fn; dpotrf: Fn; dpotrs: Fn; dgetrf: Fn; dgetrs: Fn;
-  setThreads: Fn | null; getThreads: Fn | null; setThreadsLocal: Fn | null; corename: Fn | null;
+  dgemm: Fn;
+  dsyrk: Fn;
+  dsyr2k: Fn;
+  dtrmm: Fn;
+  dtrsm: Fn;
+  dpstrf: Fn;
+  dsyevd: Fn;
+  dpotrf: Fn;
+  dpotrs: Fn;
+  dgetrf: Fn;
+  dgetrs: Fn;
+  setThreads: Fn | null;
+  getThreads: Fn | null;
+  setThreadsLocal: Fn | null;
+  corename: Fn | null;
 }
 
 // Fortran character arguments carry hidden length arguments (size_t) at the
@@ -44,7 +57,8 @@ const PROTOTYPES = {
   dtrmm: 'void cblas_dtrmm(int, int, int, int, int, int, int, double, const double *, int, double *, int)',
   dtrsm: 'void cblas_dtrsm(int, int, int, int, int, int, int, double, const double *, int, double *, int)',
   dpstrf: 'void dpstrf_(const char *, const int *, double *, const int *, int *, int *, const double *, double *, int *, size_t)',
-  dsyevd: 'void dsyevd_(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *, const int *, int *, size_t, size_t)',
+  dsyevd:
+    'void dsyevd_(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *, const int *, int *, size_t, size_t)',
   dpotrf: 'void dpotrf_(const char *, const int *, double *, const int *, int *, size_t)',
   dpotrs: 'void dpotrs_(const char *, const int *, const int *, const double *, const int *, double *, const int *, int *, size_t)',
   dgetrf: 'void dgetrf_(const int *, const int *, double *, const int *, int *, int *)',
@@ -228,8 +242,7 @@ export function createOpenblasBackend(): LinalgBackend {
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       if (m === 0 || n === 0) return;
       useThreads(m * n * k);
-      s.dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
-        alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
+      s.dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c, n);
     },
 
     syrk(n, k, a, c) {
@@ -290,8 +303,7 @@ export function createOpenblasBackend(): LinalgBackend {
       s.dsyevd('V', 'U', int(n), a, int(n), w, workQuery, int(-1), iworkQuery, int(-1), info, 1, 1);
       const lwork = Math.max(1, Math.ceil(workQuery[0]));
       const liwork = Math.max(1, iworkQuery[0]);
-      s.dsyevd('V', 'U', int(n), a, int(n), w, new Float64Array(lwork), int(lwork),
-        new Int32Array(liwork), int(liwork), info, 1, 1);
+      s.dsyevd('V', 'U', int(n), a, int(n), w, new Float64Array(lwork), int(lwork), new Int32Array(liwork), int(liwork), info, 1, 1);
       if (info[0] !== 0) throw new Error(`dsyevd failed to converge (info ${info[0]})`);
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) {

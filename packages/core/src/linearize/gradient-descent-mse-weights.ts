@@ -77,12 +77,23 @@ export function gradientDescentMseWeights(
   const theta0 = cloneParams(params0);
   const { out: f0, cache } = model.forward(theta0, x);
   const k = f0.cols;
-  if (y.cols !== k) throw new ShapeError(`${where}: yTrain has ${y.cols} column${y.cols === 1 ? '' : 's'} but the network has ${k} output${k === 1 ? '' : 's'}; pass one target column per output`);
+  if (y.cols !== k)
+    throw new ShapeError(
+      `${where}: yTrain has ${y.cols} column${y.cols === 1 ? '' : 's'} but the network has ${k} output${k === 1 ? '' : 's'}; pass one target column per output`,
+    );
   // Θ₀ = J₀J₀ᵀ over all n·k outputs, example-major (row i·k + a is output a of example i).
   const theta = ntkFn(model.layer, { traceAxes: [] })(x, null, theta0);
   const { values, vectors } = spectrum(where, 'the empirical NTK Θ₀ of the training set', theta, reg);
   // The residual at t = 0, as one vector of the n·k outputs, in the eigenbasis of Θ₀.
-  const z = product(vectors, new Matrix(y.data.length, 1, f0.data.map((v, i) => v - y.data[i])), true);
+  const z = product(
+    vectors,
+    new Matrix(
+      y.data.length,
+      1,
+      f0.data.map((v, i) => v - y.data[i]),
+    ),
+    true,
+  );
   // The loss is ½·mean over all n·k entries.
   const normalization = y.data.length;
 
@@ -90,7 +101,13 @@ export function gradientDescentMseWeights(
     const times = timesArg(where, t);
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
-      const c = product(vectors, scaleRows(z, values.map((l) => gain(l, tau))));
+      const c = product(
+        vectors,
+        scaleRows(
+          z,
+          values.map((l) => gain(l, tau)),
+        ),
+      );
       // J₀ᵀc is one backward pass seeded with c as an n×k output gradient.
       const step = model.gradient(theta0, cache, new Matrix(y.rows, k, c.data));
       checkSameStructure(where, step, theta0);

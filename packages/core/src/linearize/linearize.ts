@@ -67,7 +67,11 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
   const evaluate = (params: Params, x: Examples): Matrix => {
     const { out, tOut } = layer.jvp(theta0, x, difference(params, theta0), null);
     if (!(out instanceof Matrix) || !(tOut instanceof Matrix)) throw new ShapeError('linearize: the network must end in one output matrix');
-    return new Matrix(out.rows, out.cols, out.data.map((v, i) => v + tOut.data[i]));
+    return new Matrix(
+      out.rows,
+      out.cols,
+      out.data.map((v, i) => v + tOut.data[i]),
+    );
   };
   const model: Differentiable = {
     name: `Linearized(${base.name})`,

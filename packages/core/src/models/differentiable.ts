@@ -39,9 +39,11 @@ export function layerModel(layer: Layer): Differentiable {
     forward(params, x) {
       const { out, cache } = impl.forward(params, x);
       if (!(out instanceof Matrix)) {
-        throw new ShapeError(out instanceof Array
-          ? `${layer.name}: the network ends in several branches; join them with fanInSum or fanInConcat`
-          : `${layer.name}: the network's outputs are still spatial (shape ${(out as { shape: number[] }).shape.join('×')}); end it with stax.flatten() or stax.globalAvgPool() and a dense readout`);
+        throw new ShapeError(
+          out instanceof Array
+            ? `${layer.name}: the network ends in several branches; join them with fanInSum or fanInConcat`
+            : `${layer.name}: the network's outputs are still spatial (shape ${(out as { shape: number[] }).shape.join('×')}); end it with stax.flatten() or stax.globalAvgPool() and a dense readout`,
+        );
       }
       return { out, cache };
     },
@@ -70,5 +72,7 @@ export function differentiable(where: string, apply: Network): Differentiable {
     if (tagged.layer) return layerModel(tagged.layer);
   }
   if (isNetwork(apply)) return layerModel(apply as Layer);
-  throw new InputError(`${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; got ${typeof apply}`);
+  throw new InputError(
+    `${where}: pass a network's apply (net.apply from stax), a linearize(net.apply, params) model, or the layer itself; got ${typeof apply}`,
+  );
 }

@@ -123,7 +123,12 @@ export function monteCarloKernelFn(
     let shape: [number, number] = [0, 0];
     const estimates = new Map<number, Kernel | Matrix>();
     const estimate = (n: number): Kernel | Matrix => {
-      const mean = (g: Get) => new Matrix(shape[0], shape[1], (sums[g] as Float64Array).map((v) => v / n));
+      const mean = (g: Get) =>
+        new Matrix(
+          shape[0],
+          shape[1],
+          (sums[g] as Float64Array).map((v) => v / n),
+        );
       if (single) return mean(kernels[0]);
       const out: Partial<Kernel> = {};
       for (const g of kernels) out[g] = mean(g);

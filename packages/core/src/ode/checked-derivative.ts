@@ -16,7 +16,9 @@ export function checkedDerivative(f: Derivative, size: number, stats: OdeStats):
     }
     for (let i = 0; i < size; i++) {
       if (!Number.isFinite(dy[i])) {
-        throw new NumericalError(`ode.odeint: f(y, t) returned ${dy[i]} in component ${i} at t = ${t}; the solution may be blowing up (try a smaller time span or check f)`);
+        throw new NumericalError(
+          `ode.odeint: f(y, t) returned ${dy[i]} in component ${i} at t = ${t}; the solution may be blowing up (try a smaller time span or check f)`,
+        );
       }
     }
     return dy;

@@ -72,9 +72,7 @@ function initialStep(f: CheckedDerivative, t0: number, y0: Float64Array, f0: Flo
 }
 
 /** Integrates dy/dt = f from ts[0] and returns y at every ts[k] (ts strictly increasing). */
-export function integrateDopri5(
-  f: CheckedDerivative, y0: Float64Array, ts: readonly number[], o: AdaptiveOptions, stats: OdeStats,
-): Float64Array[] {
+export function integrateDopri5(f: CheckedDerivative, y0: Float64Array, ts: readonly number[], o: AdaptiveOptions, stats: OdeStats): Float64Array[] {
   const n = y0.length;
   const out: Float64Array[] = [y0.slice()];
   const tEnd = ts[ts.length - 1];
@@ -93,7 +91,9 @@ export function integrateDopri5(
     const reachesEnd = h >= tEnd - t;
     if (reachesEnd) h = tEnd - t;
     if (h <= 16 * Number.EPSILON * Math.max(Math.abs(t), 1)) {
-      throw new NumericalError(`ode.odeint: dopri5 step size underflow (h = ${h.toExponential(2)}) at t = ${t}; the problem may be stiff or the solution may blow up`);
+      throw new NumericalError(
+        `ode.odeint: dopri5 step size underflow (h = ${h.toExponential(2)}) at t = ${t}; the problem may be stiff or the solution may blow up`,
+      );
     }
     k[0] = k1;
     for (let s = 1; s < 6; s++) {

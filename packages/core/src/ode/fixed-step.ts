@@ -6,9 +6,7 @@ export type Stepper = (f: CheckedDerivative, t: number, y: Float64Array, h: numb
  * Integrates with a fixed-step method: each interval between requested times
  * is cut into ⌈Δt/dt⌉ equal steps, so outputs land exactly on the times asked for.
  */
-export function integrateFixed(
-  step: Stepper, f: CheckedDerivative, y0: Float64Array, ts: readonly number[], dt: number, stats: OdeStats,
-): Float64Array[] {
+export function integrateFixed(step: Stepper, f: CheckedDerivative, y0: Float64Array, ts: readonly number[], dt: number, stats: OdeStats): Float64Array[] {
   const out = [y0.slice()];
   let y = y0;
   for (let k = 1; k < ts.length; k++) {

@@ -15,7 +15,7 @@ export function leaves(p: Params): Float64Array[] {
   if (p === null) return [];
   if (isDense(p)) return p.b ? [p.W.data, p.b] : [p.W.data];
   if (Array.isArray(p)) return (p as readonly Params[]).flatMap(leaves);
-  throw new ShapeError('parameters must come from a layer\'s init: { W, b } objects, null, or arrays of them');
+  throw new ShapeError("parameters must come from a layer's init: { W, b } objects, null, or arrays of them");
 }
 
 /** A deep copy with the same structure. */
@@ -37,7 +37,9 @@ export function checkSameStructure(where: string, a: Params, b: Params): void {
   const la = leaves(a);
   const lb = leaves(b);
   if (la.length !== lb.length || la.some((x, i) => x.length !== lb[i].length)) {
-    throw new ShapeError(`${where}: the parameters do not have the structure of the network's parameters (${la.map((x) => x.length).join(', ')} vs ${lb.map((x) => x.length).join(', ')}); use params from this network's init`);
+    throw new ShapeError(
+      `${where}: the parameters do not have the structure of the network's parameters (${la.map((x) => x.length).join(', ')} vs ${lb.map((x) => x.length).join(', ')}); use params from this network's init`,
+    );
   }
 }
 

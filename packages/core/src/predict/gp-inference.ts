@@ -56,7 +56,10 @@ export type QueryField<Q, K extends keyof GpQuery> = K extends keyof Q ? Q[K] : 
 export interface GpPredictFn {
   <Q extends GpQuery>(query: Q): ForGpGet<QueryField<Q, 'get'>, GpGaussian<QueryField<Q, 'kTestTest'>>>;
   <T extends TestTest = undefined, G extends GpGet | readonly GpGet[] | undefined = undefined>(
-    kTestTrain: MatrixLike | KernelMatrices, kTestTest?: T, get?: G): ForGpGet<G, GpGaussian<T>>;
+    kTestTrain: MatrixLike | KernelMatrices,
+    kTestTest?: T,
+    get?: G,
+  ): ForGpGet<G, GpGaussian<T>>;
 }
 
 type Source = 'nngp' | 'ntk' | 'single';
@@ -98,11 +101,7 @@ function isKernelMatrices(value: unknown): value is KernelMatrices {
  * ntk.cov.get(0, 0) <= ntkgp.cov.get(0, 0) + 1; // trained ensemble vs NTK-GP variance
  * ```
  */
-export function gpInference(
-  kTrainTrain: MatrixLike | KernelMatrices,
-  yTrain: MatrixLike,
-  options: GpInferenceOptions = {},
-): GpPredictFn {
+export function gpInference(kTrainTrain: MatrixLike | KernelMatrices, yTrain: MatrixLike, options: GpInferenceOptions = {}): GpPredictFn {
   const where = 'predict.gpInference';
   checkOptions(where, options, ['diagReg', 'diagRegAbsoluteScale']);
   const y = matrixArg(where, 'yTrain', yTrain).clone();
@@ -114,7 +113,8 @@ export function gpInference(
       const k = kTrainTrain[g];
       if (k != null) train.set(g, trainKernelArg(where, `kTrainTrain.${g}`, k, y.rows).clone());
     }
-    if (train.size === 0) throw new InputError(`${where}: kTrainTrain must be a matrix or a kernel { nngp, ntk } such as net.kernel(xTrain); it has neither nngp nor ntk`);
+    if (train.size === 0)
+      throw new InputError(`${where}: kTrainTrain must be a matrix or a kernel { nngp, ntk } such as net.kernel(xTrain); it has neither nngp nor ntk`);
   } else {
     train.set('single', trainKernelArg(where, 'kTrainTrain', kTrainTrain, y.rows).clone());
   }
@@ -134,7 +134,9 @@ export function gpInference(
         l = cholesky(reg2);
       } catch (error) {
         const name = s === 'single' ? 'kTrainTrain' : `kTrainTrain.${s}`;
-        throw new NumericalError(`${where}: ${name} is not positive definite (${(error as Error).message.replace(/^linalg\.cholesky: /, '')}); pass diagReg > 0, e.g. 1e-4`);
+        throw new NumericalError(
+          `${where}: ${name} is not positive definite (${(error as Error).message.replace(/^linalg\.cholesky: /, '')}); pass diagReg > 0, e.g. 1e-4`,
+        );
       }
       f = { l, alpha: choSolve(l, y) };
       factors.set(s, f);
@@ -177,9 +179,12 @@ export function gpInference(
     }
     // eq. 16 at t = ∞ with Zᵀ = Θ*𝒳 Θ⁻¹: 𝒦** − Zᵀ𝒦𝒳* − 𝒦*𝒳 Z + (Zᵀ P L)(Zᵀ P L)ᵀ, 𝒦 = (P L)(P L)ᵀ.
     if (single || !train.has('nngp')) {
-      throw new InputError(`${where}: the covariance of get 'ntk' (eq. 16 at t = ∞) needs the NNGP as well as the NTK; pass kTrainTrain = net.kernel(xTrain) and kTestTrain = net.kernel(xTest, xTrain) with both kernels, or use get 'ntkgp' for the NTK-GP posterior`);
+      throw new InputError(
+        `${where}: the covariance of get 'ntk' (eq. 16 at t = ∞) needs the NNGP as well as the NTK; pass kTrainTrain = net.kernel(xTrain) and kTestTrain = net.kernel(xTest, xTrain) with both kernels, or use get 'ntkgp' for the NTK-GP posterior`,
+      );
     }
-    if (!isKernelMatrices(ktxArg)) throw new InputError(`${where}: the covariance of get 'ntk' needs kTestTrain.nngp too; pass kTestTrain = net.kernel(xTest, xTrain) with both kernels`);
+    if (!isKernelMatrices(ktxArg))
+      throw new InputError(`${where}: the covariance of get 'ntk' needs kTestTrain.nngp too; pass kTestTrain = net.kernel(xTest, xTrain) with both kernels`);
     const nngpTx = pick(ktxArg, 'nngp', 'kTestTrain', y.rows, ktx.rows);
     const zt = choSolve(factor('ntk').l, ktx.transpose()).transpose();
     nngpRoot ??= psdRoot(train.get('nngp') as Matrix);
@@ -196,7 +201,8 @@ export function gpInference(
     if (isKernelMatrices(first) && 'kTestTrain' in first) {
       checkOptions(where, first, ['kTestTrain', 'kTestTest', 'get']);
       const q = first as GpQuery;
-      if (kTestTest !== undefined || get !== undefined) throw new InputError(`${where}: pass either a query { kTestTrain, kTestTest, get } or positional arguments, not both`);
+      if (kTestTest !== undefined || get !== undefined)
+        throw new InputError(`${where}: pass either a query { kTestTrain, kTestTest, get } or positional arguments, not both`);
       ktxArg = q.kTestTrain;
       kTestTest = q.kTestTest;
       get = q.get;
@@ -207,7 +213,9 @@ export function gpInference(
       if (!MODES.includes(g)) throw new InputError(`${where}: get must be 'nngp', 'ntk', 'ntkgp' or a list of them, got ${JSON.stringify(g)}`);
     }
     if (gets && kTestTest != null && !isKernelMatrices(kTestTest) && gets.includes('ntkgp') && gets.some((g) => g !== 'ntkgp')) {
-      throw new InputError(`${where}: one kTestTest matrix cannot serve both 'ntkgp' (which needs the NTK) and '${gets.find((g) => g !== 'ntkgp')}' (the NNGP); pass kTestTest = net.kernel(xTest, null) with both kernels`);
+      throw new InputError(
+        `${where}: one kTestTest matrix cannot serve both 'ntkgp' (which needs the NTK) and '${gets.find((g) => g !== 'ntkgp')}' (the NNGP); pass kTestTest = net.kernel(xTest, null) with both kernels`,
+      );
     }
     if (!Array.isArray(get)) return predictOne(get as GpGet | undefined, ktxArg, kTestTest);
     return byGet(get as readonly GpGet[], (g) => predictOne(g as GpGet, ktxArg, kTestTest));

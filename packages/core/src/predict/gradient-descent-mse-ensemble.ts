@@ -248,7 +248,10 @@ export function gradientDescentMseEnsemble(
         const diagonal = new Float64Array(m);
         for (let start = 0; start < m; start += DIAGONAL_BLOCK) {
           const end = Math.min(m, start + DIAGONAL_BLOCK);
-          diagonal.set(matrixArg(where, "kernelFn(xTest, null, 'nngp')", kernels(sliceExamples(xt, start, end), null, ['nngp']).get('nngp') as Matrix).diag(), start);
+          diagonal.set(
+            matrixArg(where, "kernelFn(xTest, null, 'nngp')", kernels(sliceExamples(xt, start, end), null, ['nngp']).get('nngp') as Matrix).diag(),
+            start,
+          );
         }
         entry.testTestDiagonal = diagonal;
       }
@@ -263,7 +266,8 @@ export function gradientDescentMseEnsemble(
     const { values, vectors } = eigen(g);
     const vy = targets(g);
     const taus = times.map((time) => (time === Infinity ? Infinity : (learningRate * time) / normalization));
-    if (xTest === null) return taus.map((tau) => onTrainingSet(g, values, vectors, vy, tau, computeCov, computeCov !== false && g === 'ntk' ? rootOfRotatedNngp() : null));
+    if (xTest === null)
+      return taus.map((tau) => onTrainingSet(g, values, vectors, vy, tau, computeCov, computeCov !== false && g === 'ntk' ? rootOfRotatedNngp() : null));
 
     const entry = testEntry(xTest);
     testTrain(entry, needed);
@@ -339,10 +343,15 @@ export function gradientDescentMseEnsemble(
     const gets: readonly Get[] = Array.isArray(get) ? get : [get as Get];
     if (gets.length === 0) throw new InputError(`${where}: get is an empty list; pass 'ntk', 'nngp' or ['nngp', 'ntk']`);
     for (const g of gets) {
-      if (g !== 'ntk' && g !== 'nngp') throw new InputError(`${where}: get must be 'ntk', 'nngp' or a list of them, got ${JSON.stringify(g)}${g === 'ntkgp' ? " (the NTK-GP posterior is predict.gpInference(…, 'ntkgp'))" : ''}`);
+      if (g !== 'ntk' && g !== 'nngp')
+        throw new InputError(
+          `${where}: get must be 'ntk', 'nngp' or a list of them, got ${JSON.stringify(g)}${g === 'ntkgp' ? " (the NTK-GP posterior is predict.gpInference(…, 'ntkgp'))" : ''}`,
+        );
     }
     if (computeCov !== true && computeCov !== false && computeCov !== 'diagonal') {
-      throw new InputError(`${where}: computeCov must be true (the m×m covariance), 'diagonal' (the variance of each test point) or false, got ${JSON.stringify(computeCov)}`);
+      throw new InputError(
+        `${where}: computeCov must be true (the m×m covariance), 'diagonal' (the variance of each test point) or false, got ${JSON.stringify(computeCov)}`,
+      );
     }
     const times = timesArg(where, t);
     const xTest = query.xTest === undefined ? null : examplesFrom(query.xTest, 'xTest');
@@ -351,7 +360,7 @@ export function gradientDescentMseEnsemble(
     }
     if (xTest !== null) {
       // Fetch every kernel this query needs in one call per pair of inputs.
-      const all = computeCov !== false && gets.includes('ntk') ? ['nngp', 'ntk'] as Get[] : [...new Set(gets)];
+      const all = computeCov !== false && gets.includes('ntk') ? (['nngp', 'ntk'] as Get[]) : [...new Set(gets)];
       trainKernel(all);
       testTrain(testEntry(xTest), all);
     }
@@ -370,12 +379,36 @@ export function gradientDescentMseEnsemble(
  * the variance that training has not yet removed. The latter is
  * (V e^{−Λτ} P L)(V e^{−Λτ} P L)ᵀ with Vᵀ𝒦V = (P L)(P L)ᵀ.
  */
-function onTrainingSet(g: Get, values: Float64Array, vectors: Matrix, vy: Matrix, tau: number, computeCov: boolean | 'diagonal', root: PsdRoot | null): Gaussian {
-  const mean = product(vectors, scaleRows(vy, values.map((l) => learned(l, tau))));
+function onTrainingSet(
+  g: Get,
+  values: Float64Array,
+  vectors: Matrix,
+  vy: Matrix,
+  tau: number,
+  computeCov: boolean | 'diagonal',
+  root: PsdRoot | null,
+): Gaussian {
+  const mean = product(
+    vectors,
+    scaleRows(
+      vy,
+      values.map((l) => learned(l, tau)),
+    ),
+  );
   if (computeCov === false) return gaussian(mean);
-  const h = g === 'nngp'
-    ? scaleColumns(vectors, values.map((l) => Math.sqrt(l * decay(l, tau === Infinity ? Infinity : 2 * tau))))
-    : timesRoot(scaleColumns(vectors, values.map((l) => decay(l, tau))), root as PsdRoot);
+  const h =
+    g === 'nngp'
+      ? scaleColumns(
+          vectors,
+          values.map((l) => Math.sqrt(l * decay(l, tau === Infinity ? Infinity : 2 * tau))),
+        )
+      : timesRoot(
+          scaleColumns(
+            vectors,
+            values.map((l) => decay(l, tau)),
+          ),
+          root as PsdRoot,
+        );
   const n = h.rows;
   if (computeCov === true) {
     const cov = new Matrix(n, n);

@@ -39,7 +39,9 @@ export interface GradientDescentMsePredictFn {
 function fullTestKernelArg(where: string, value: MatrixLike, n: number, k: number): Matrix {
   const ktx = Matrix.from(value, 'kTestTrain');
   if (ktx.cols !== n * k || ktx.rows % k !== 0) {
-    throw new ShapeError(`${where}: kTestTrain is ${ktx.rows}×${ktx.cols}, but kTrainTrain is the full ${n * k}×${n * k} multi-output kernel of ${n} examples and ${k} outputs: pass the full test-train kernel too, (m·${k})×${n * k} for m test points (empirical.ntkFn(f, { traceAxes: [] })(xTest, xTrain, params))`);
+    throw new ShapeError(
+      `${where}: kTestTrain is ${ktx.rows}×${ktx.cols}, but kTrainTrain is the full ${n * k}×${n * k} multi-output kernel of ${n} examples and ${k} outputs: pass the full test-train kernel too, (m·${k})×${n * k} for m test points (empirical.ntkFn(f, { traceAxes: [] })(xTest, xTrain, params))`,
+    );
   }
   return ktx;
 }
@@ -94,11 +96,7 @@ function fullTestKernelArg(where: string, value: MatrixLike, n: number, k: numbe
  * exact(10, net.apply(params, xTrain), net.apply(params, [[0.5, 0.5]]), fullNtk([[0.5, 0.5]], xTrain, params)).test; // 1×3
  * ```
  */
-export function gradientDescentMse(
-  kTrainTrain: MatrixLike,
-  yTrain: MatrixLike,
-  options: GradientDescentMseOptions = {},
-): GradientDescentMsePredictFn {
+export function gradientDescentMse(kTrainTrain: MatrixLike, yTrain: MatrixLike, options: GradientDescentMseOptions = {}): GradientDescentMsePredictFn {
   const where = 'predict.gradientDescentMse';
   checkOptions(where, options, ['learningRate', 'diagReg', 'diagRegAbsoluteScale']);
   const targets = matrixArg(where, 'yTrain', yTrain).clone();
@@ -150,7 +148,11 @@ export function gradientDescentMse(
     }
     const { values, vectors } = eigen();
     // Residual at t = 0 in the eigenbasis: z = Vᵀ (f₀ − 𝒴).
-    const residual = new Matrix(y.rows, y.cols, f0.data.map((v, i) => v - y.data[i]));
+    const residual = new Matrix(
+      y.rows,
+      y.cols,
+      f0.data.map((v, i) => v - y.data[i]),
+    );
     const z = product(vectors, residual, true);
     let projection: Matrix | null = null;
     if (ktx !== null) {
@@ -160,12 +162,39 @@ export function gradientDescentMse(
     const results = times.map((time) => {
       const tau = time === Infinity ? Infinity : (learningRate * time) / normalization;
       // eq. 10: e^{−λτ} − 1 per eigendirection.
-      const trainStep = product(vectors, scaleRows(z, values.map((l) => -learned(l, tau))));
-      const train = unflat(new Matrix(y.rows, y.cols, f0.data.map((v, i) => v + trainStep.data[i])));
+      const trainStep = product(
+        vectors,
+        scaleRows(
+          z,
+          values.map((l) => -learned(l, tau)),
+        ),
+      );
+      const train = unflat(
+        new Matrix(
+          y.rows,
+          y.cols,
+          f0.data.map((v, i) => v + trainStep.data[i]),
+        ),
+      );
       if (projection === null || g0 === null) return prediction(train);
       // eqs. 11–12: Θ(x, 𝒳) V · (e^{−λτ} − 1)/λ · Vᵀ(f₀ − 𝒴).
-      const testStep = product(projection, scaleRows(z, values.map((l) => -gain(l, tau))));
-      return prediction(train, unflat(new Matrix(g0.rows, y.cols, g0.data.map((v, i) => v + testStep.data[i]))));
+      const testStep = product(
+        projection,
+        scaleRows(
+          z,
+          values.map((l) => -gain(l, tau)),
+        ),
+      );
+      return prediction(
+        train,
+        unflat(
+          new Matrix(
+            g0.rows,
+            y.cols,
+            g0.data.map((v, i) => v + testStep.data[i]),
+          ),
+        ),
+      );
     });
     return Array.isArray(t) ? results : results[0];
   }

@@ -38,7 +38,9 @@ function lossGradientOption(where: string, loss: unknown): Loss | LossGradient {
   if (loss === 'crossEntropy') return crossEntropy;
   if (typeof loss === 'function') return loss as LossGradient;
   if (loss && typeof loss === 'object' && typeof (loss as Loss).grad === 'function') return loss as Loss;
-  throw new InputError(`${where}: loss must be 'mse', 'crossEntropy', a Loss ({ grad }) or a gradient function (fx, yTrain) => ∂ℒ/∂fx; got ${JSON.stringify(loss)}`);
+  throw new InputError(
+    `${where}: loss must be 'mse', 'crossEntropy', a Loss ({ grad }) or a gradient function (fx, yTrain) => ∂ℒ/∂fx; got ${JSON.stringify(loss)}`,
+  );
 }
 
 /**

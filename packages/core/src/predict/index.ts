@@ -10,13 +10,29 @@
  */
 export { gradientDescentMse, type GradientDescentMseOptions, type GradientDescentMsePredictFn, type Outputs } from './gradient-descent-mse';
 export {
-  gradientDescentMseEnsemble, type EnsembleKernelFn, type EnsembleQuery, type EnsemblePredictFn, type EnsembleResult,
-  type GradientDescentMseEnsembleOptions, type ForGet, type ForTimes, type Field,
+  gradientDescentMseEnsemble,
+  type EnsembleKernelFn,
+  type EnsembleQuery,
+  type EnsemblePredictFn,
+  type EnsembleResult,
+  type GradientDescentMseEnsembleOptions,
+  type ForGet,
+  type ForTimes,
+  type Field,
 } from './gradient-descent-mse-ensemble';
 export { gradientDescentMseWeights, type GradientDescentMseWeightsOptions, type GradientDescentMseWeightsFn } from '../linearize/gradient-descent-mse-weights';
-export { gpInference, type GpGet, type GpGaussian, type GpInferenceOptions, type GpPredictFn, type GpQuery, type KernelMatrices, type ForGpGet, type QueryField, type TestTest } from './gp-inference';
-export type {
-  Gaussian, GaussianWithCov, GaussianWithVariance, MeanOnly, GaussianFor, ByGet, Prediction, PredictionWithTest, TrainPrediction,
-} from './results';
+export {
+  gpInference,
+  type GpGet,
+  type GpGaussian,
+  type GpInferenceOptions,
+  type GpPredictFn,
+  type GpQuery,
+  type KernelMatrices,
+  type ForGpGet,
+  type QueryField,
+  type TestTest,
+} from './gp-inference';
+export type { Gaussian, GaussianWithCov, GaussianWithVariance, MeanOnly, GaussianFor, ByGet, Prediction, PredictionWithTest, TrainPrediction } from './results';
 export { gradientDescent, type GradientDescentOptions, type GradientDescentPredictFn, type LossGradient } from './gradient-descent';
 export { maxLearningRate } from './max-learning-rate';

@@ -21,11 +21,14 @@ export function trainKernelArg(where: string, name: string, value: MatrixLike, n
   const full = outputs !== undefined && outputs > 1 && k.rows === n * outputs;
   if (k.rows !== n && !full) {
     if (outputs !== undefined && outputs > 1) {
-      throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows and ${outputs} columns; pass the ${n}×${n} output-averaged kernel of the training inputs, or the full ${n * outputs}×${n * outputs} multi-output kernel (empirical.ntkFn(f, { traceAxes: [] }))`);
+      throw new ShapeError(
+        `${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows and ${outputs} columns; pass the ${n}×${n} output-averaged kernel of the training inputs, or the full ${n * outputs}×${n * outputs} multi-output kernel (empirical.ntkFn(f, { traceAxes: [] }))`,
+      );
     }
-    const hint = k.rows > n && k.rows % n === 0
-      ? `; a ${k.rows}×${k.cols} kernel looks like a full multi-output kernel (traceAxes: []), which only predict.gradientDescentMse accepts: compute the output-averaged kernel (the default traceAxes) for this predictor`
-      : '; the kernel must be computed on the training inputs';
+    const hint =
+      k.rows > n && k.rows % n === 0
+        ? `; a ${k.rows}×${k.cols} kernel looks like a full multi-output kernel (traceAxes: []), which only predict.gradientDescentMse accepts: compute the output-averaged kernel (the default traceAxes) for this predictor`
+        : '; the kernel must be computed on the training inputs';
     throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows${hint}`);
   }
   const { asym, maxAbs } = symmetryDefect(k);
@@ -97,7 +100,9 @@ export interface Regularizer {
 export function regularizerArg(where: string, options: { diagReg?: unknown; diagRegAbsoluteScale?: unknown }): Regularizer {
   const absolute = options.diagRegAbsoluteScale ?? false;
   if (typeof absolute !== 'boolean') {
-    throw new InputError(`${where}: diagRegAbsoluteScale must be true (diagReg is added to the diagonal as is) or false (diagReg is relative to the mean of the diagonal), got ${String(absolute)}`);
+    throw new InputError(
+      `${where}: diagRegAbsoluteScale must be true (diagReg is added to the diagonal as is) or false (diagReg is relative to the mean of the diagonal), got ${String(absolute)}`,
+    );
   }
   return { diagReg: diagRegArg(where, options.diagReg ?? 0), absolute };
 }
@@ -116,7 +121,9 @@ export function timesArg(where: string, t: unknown, allowInfinity = true): numbe
       throw new InputError(`${where}: training time t must be a non-negative number (or Infinity), got ${String(v)}`);
     }
     if (!allowInfinity && !Number.isFinite(v)) {
-      throw new InputError(`${where}: t = Infinity cannot be integrated; pass finite times (for MSE, predict.gradientDescentMse gives t = Infinity in closed form)`);
+      throw new InputError(
+        `${where}: t = Infinity cannot be integrated; pass finite times (for MSE, predict.gradientDescentMse gives t = Infinity in closed form)`,
+      );
     }
   }
   return list as number[];

@@ -17,15 +17,13 @@ import { matrixArg } from './inputs';
  * predict.maxLearningRate([[2, 0], [0, 1]]); // 2·2/2 = 2
  * ```
  */
-export function maxLearningRate(
-  kTrainTrain: MatrixLike,
-  options: { yTrainSize?: number; momentum?: number } = {},
-): number {
+export function maxLearningRate(kTrainTrain: MatrixLike, options: { yTrainSize?: number; momentum?: number } = {}): number {
   const where = 'predict.maxLearningRate';
   checkOptions(where, options, ['yTrainSize', 'momentum']);
   const k = matrixArg(where, 'kTrainTrain', kTrainTrain);
   const { yTrainSize = k.rows, momentum = 0 } = options;
-  if (!Number.isInteger(yTrainSize) || yTrainSize < 1) throw new InputError(`${where}: yTrainSize must be a positive integer (the number of entries of yTrain), got ${yTrainSize}`);
+  if (!Number.isInteger(yTrainSize) || yTrainSize < 1)
+    throw new InputError(`${where}: yTrainSize must be a positive integer (the number of entries of yTrain), got ${yTrainSize}`);
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new InputError(`${where}: momentum must be in [0, 1), got ${momentum}`);
   const { eigenvalues } = eigh(k);
   const maxEigenvalue = eigenvalues[eigenvalues.length - 1];

@@ -45,10 +45,14 @@ export interface MeanOnly extends Gaussian {
  * The Gaussian type that `computeCov: C` gives. (`undefined` is tested first:
  * without strictNullChecks, as in tslab, it is assignable to every type.)
  */
-export type GaussianFor<C> = [C] extends [undefined] ? MeanOnly
-  : [C] extends [true] ? GaussianWithCov
-    : [C] extends ['diagonal'] ? GaussianWithVariance
-      : [C] extends [false] ? MeanOnly
+export type GaussianFor<C> = [C] extends [undefined]
+  ? MeanOnly
+  : [C] extends [true]
+    ? GaussianWithCov
+    : [C] extends ['diagonal']
+      ? GaussianWithVariance
+      : [C] extends [false]
+        ? MeanOnly
         : Gaussian;
 
 /** One result per kernel asked for (`get` as a list), destructuring in the order asked. */

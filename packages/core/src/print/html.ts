@@ -33,9 +33,11 @@ export function formatHtml(kind: string, shape: readonly number[], data: ArrayLi
     return `<tr>${label}${cells.join('')}</tr>`;
   });
   const corner = shape.length === 2 ? `<th ${HEAD}></th>` : '';
-  return `<table class="tangent-lab-array" style="border-collapse:collapse">`
-    + `<caption style="caption-side:top;text-align:left;font-family:monospace">${escapeHtml(`${kind} ${shapeLabel(shape)}`)}</caption>`
-    + `<thead><tr>${corner}${head}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  return (
+    `<table class="tangent-lab-array" style="border-collapse:collapse">` +
+    `<caption style="caption-side:top;text-align:left;font-family:monospace">${escapeHtml(`${kind} ${shapeLabel(shape)}`)}</caption>` +
+    `<thead><tr>${corner}${head}</tr></thead><tbody>${body.join('')}</tbody></table>`
+  );
 }
 
 /** The MIME bundle of an array, for notebook front ends. */

@@ -94,11 +94,7 @@ export function normal(k: Key, shape: Shape): Float64Array | Matrix {
 /** Uniform samples in [minval, maxval). */
 export function uniform(k: Key, shape: number, range?: { minval?: number; maxval?: number }): Float64Array;
 export function uniform(k: Key, shape: readonly [number, number], range?: { minval?: number; maxval?: number }): Matrix;
-export function uniform(
-  k: Key,
-  shape: Shape,
-  { minval = 0, maxval = 1 }: { minval?: number; maxval?: number } = {},
-): Float64Array | Matrix {
+export function uniform(k: Key, shape: Shape, { minval = 0, maxval = 1 }: { minval?: number; maxval?: number } = {}): Float64Array | Matrix {
   checkKey('random.uniform', k);
   if (!Number.isFinite(minval) || !Number.isFinite(maxval) || !(maxval > minval)) {
     throw new InputError(`random.uniform: need finite minval < maxval, got [${minval}, ${maxval})`);

@@ -28,10 +28,7 @@ export function key(seed: number): Key {
 
 /** Checks that a value is a key, with an error that says how to make one. */
 export function checkKey(where: string, k: unknown): Key {
-  if (
-    !Array.isArray(k) || k.length !== 2 ||
-    !k.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)
-  ) {
+  if (!Array.isArray(k) || k.length !== 2 || !k.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
     throw new InputError(`${where}: expected a random key (two uint32 words from random.key(seed) or random.split), got ${JSON.stringify(k)}`);
   }
   return k as unknown as Key;

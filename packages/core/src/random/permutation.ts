@@ -42,7 +42,9 @@ export function permutation(k: Key, x: unknown): unknown {
     const arr = x as unknown as { length: number; [i: number]: unknown; slice(): typeof arr };
     const order = shuffledIndices(k, arr.length);
     const out = arr.slice();
-    order.forEach((i, r) => { out[r] = arr[i]; });
+    order.forEach((i, r) => {
+      out[r] = arr[i];
+    });
     return out;
   }
   throw new InputError(`random.permutation: x must be a count, an array, a typed array, a Matrix or a Tensor, got ${typeof x}`);

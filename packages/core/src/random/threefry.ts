@@ -21,14 +21,7 @@ function rotl(x: number, r: number): number {
  * Encrypts the counter (c0, c1) under the key (k0, k1) and writes the two
  * output words into `out[offset]`, `out[offset + 1]`.
  */
-export function threefry2x32(
-  k0: number,
-  k1: number,
-  c0: number,
-  c1: number,
-  out: Uint32Array,
-  offset = 0,
-): void {
+export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out: Uint32Array, offset = 0): void {
   threefryStream(k0, k1, c0, c1, 1, out, offset);
 }
 
@@ -43,38 +36,63 @@ export function threefryStream(k0: number, k1: number, c0: number, c1: number, c
   const ks1 = k1 | 0;
   const ks2 = (k0 ^ k1 ^ KS_PARITY) | 0;
   for (let i = 0; i < count; i++) {
-    let x0 = ((c0 + i) + ks0) | 0;
+    let x0 = (c0 + i + ks0) | 0;
     let x1 = (c1 + ks1) | 0;
     // Rounds 1–4 (rotations 13, 15, 26, 6), then key injection 1.
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 13) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 15) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 26) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 6) ^ x0;
-    x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 1) | 0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 13) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 15) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 26) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 6) ^ x0;
+    x0 = (x0 + ks1) | 0;
+    x1 = (x1 + ks2 + 1) | 0;
     // Rounds 5–8 (17, 29, 16, 24), injection 2.
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 17) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 29) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 16) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 24) ^ x0;
-    x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 2) | 0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 17) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 29) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 16) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 24) ^ x0;
+    x0 = (x0 + ks2) | 0;
+    x1 = (x1 + ks0 + 2) | 0;
     // Rounds 9–12, injection 3.
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 13) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 15) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 26) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 6) ^ x0;
-    x0 = (x0 + ks0) | 0; x1 = (x1 + ks1 + 3) | 0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 13) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 15) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 26) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 6) ^ x0;
+    x0 = (x0 + ks0) | 0;
+    x1 = (x1 + ks1 + 3) | 0;
     // Rounds 13–16, injection 4.
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 17) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 29) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 16) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 24) ^ x0;
-    x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 4) | 0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 17) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 29) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 16) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 24) ^ x0;
+    x0 = (x0 + ks1) | 0;
+    x1 = (x1 + ks2 + 4) | 0;
     // Rounds 17–20, injection 5.
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 13) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 15) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 26) ^ x0;
-    x0 = (x0 + x1) | 0; x1 = rotl(x1, 6) ^ x0;
-    x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 5) | 0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 13) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 15) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 26) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, 6) ^ x0;
+    x0 = (x0 + ks2) | 0;
+    x1 = (x1 + ks0 + 5) | 0;
     out[offset + 2 * i] = x0;
     out[offset + 2 * i + 1] = x1;
   }

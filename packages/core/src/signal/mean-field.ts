@@ -48,7 +48,8 @@ function readScales(where: string, scales: Scales): { w2: number; b2: number } {
   checkOptions(where, scales, ['wStd', 'bStd']);
   const { wStd, bStd = 0 } = scales;
   if (typeof wStd !== 'number' || !(wStd > 0) || !Number.isFinite(wStd)) throw new InputError(`${where}: wStd must be a positive finite number, got ${wStd}`);
-  if (typeof bStd !== 'number' || !(bStd >= 0) || !Number.isFinite(bStd)) throw new InputError(`${where}: bStd must be a non-negative finite number, got ${bStd}`);
+  if (typeof bStd !== 'number' || !(bStd >= 0) || !Number.isFinite(bStd))
+    throw new InputError(`${where}: bStd must be a non-negative finite number, got ${bStd}`);
   return { w2: wStd * wStd, b2: bStd * bStd };
 }
 

@@ -29,7 +29,10 @@ export function phaseDiagram(layer: ActivationLayer, grids: { wVar: VectorLike; 
   // Plain arrays, so linspace(…) and other typed arrays are accepted as grids.
   const wVar = Array.from(vectorArg('signal.phaseDiagram', 'wVar', grids?.wVar));
   const bVar = Array.from(vectorArg('signal.phaseDiagram', 'bVar', grids?.bVar));
-  for (const [name, grid] of [['wVar', wVar], ['bVar', bVar]] as const) {
+  for (const [name, grid] of [
+    ['wVar', wVar],
+    ['bVar', bVar],
+  ] as const) {
     if (!grid.every((v) => v >= 0)) throw new InputError(`signal.phaseDiagram: ${name} must hold non-negative variances`);
   }
   if (!wVar.every((v) => v > 0)) throw new InputError('signal.phaseDiagram: wVar must be positive');

@@ -35,7 +35,11 @@ export class ShiftPolynomials {
   private readonly polys: Float64Array[] = [];
   private readonly limit: number;
 
-  constructor(private readonly source: SeriesSource, private readonly deltaMax: number, cutoff: number) {
+  constructor(
+    private readonly source: SeriesSource,
+    private readonly deltaMax: number,
+    cutoff: number,
+  ) {
     this.limit = 0.25 * cutoff * cutoff;
   }
 

@@ -136,7 +136,7 @@ export class HermiteSeries {
     // no coarser than that.
     let level = Math.max(this.level, 0);
     while (step(level) > 3.3 / Math.sqrt(k1)) level++;
-    for (;; level++) {
+    for (; ; level++) {
       if (level >= LEVELS) {
         throw new NumericalError(
           `${this.where}: φ at variance ${this.s * this.s} varies too fast for the quadrature of its Hermite coefficients (step ${step(LEVELS - 1)}); if φ has kinks pass kinks: [...], else use degree: n for fixed-degree quadrature`,
@@ -223,10 +223,11 @@ function integrationRange(phi: (x: number) => number, s: number, where: string):
   }
   if (peak === 0) return 6;
   if (g[n] > 1e-18 * peak) {
-    throw new NumericalError(`${where}: φ(x) grows so fast that E[φ(u)²] cannot be integrated at variance ${s * s} (φ(x)·e^{−x²/(4q)} has not decayed at x = ${s * Z_SCAN}); use an activation with at most exponential growth`);
+    throw new NumericalError(
+      `${where}: φ(x) grows so fast that E[φ(u)²] cannot be integrated at variance ${s * s} (φ(x)·e^{−x²/(4q)} has not decayed at x = ${s * Z_SCAN}); use an activation with at most exponential growth`,
+    );
   }
   let i = n;
   while (i > 0 && g[i - 1] <= 1e-18 * peak) i--;
   return Math.max(6, i * spacing);
 }
-

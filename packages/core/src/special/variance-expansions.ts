@@ -119,7 +119,6 @@ export class Expansion {
     this.weightedNorm = normB * q;
   }
 
-
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {
     const col = this.a;
@@ -157,7 +156,10 @@ class ShiftedSource implements CoefficientSource {
   private k = 0;
   private power = 1;
 
-  constructor(private readonly grids: VarianceExpansions, private readonly q: number) {}
+  constructor(
+    private readonly grids: VarianceExpansions,
+    private readonly q: number,
+  ) {}
 
   private enter(k: number): void {
     const band = bandOf(k);
@@ -296,8 +298,14 @@ export class VarianceExpansions {
     }
     const point = this.gridPoint(0, q);
     const delta = (q - point.q0) / (2 * point.q0);
-    return new Expansion(q, (point.phiSquaredShift as ShiftPolynomials).evaluate(0, delta), (point.gradSquaredShift as ShiftPolynomials).evaluate(0, delta), parity,
-      new ShiftedSource(this, q), null);
+    return new Expansion(
+      q,
+      (point.phiSquaredShift as ShiftPolynomials).evaluate(0, delta),
+      (point.gradSquaredShift as ShiftPolynomials).evaluate(0, delta),
+      parity,
+      new ShiftedSource(this, q),
+      null,
+    );
   }
 
   /** The point of band b's grid nearest to q (created on first use). */

@@ -67,7 +67,17 @@ function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activa
   const var1 = positionVariances(k.cov1, s, diagonal);
   const var2 = x1IsX2 ? var1 : positionVariances(k.cov2, s, diagonal);
   const job: DualJob & RowsJob = {
-    nngp: k.nngp, ntk: k.ntk, var1, var2, n1, n2, positions: s, diagonal, symmetric: x1IsX2, pending: k.pending, arrays: [k.nngp, k.ntk],
+    nngp: k.nngp,
+    ntk: k.ntk,
+    var1,
+    var2,
+    n1,
+    n2,
+    positions: s,
+    diagonal,
+    symmetric: x1IsX2,
+    pending: k.pending,
+    arrays: [k.nngp, k.ntk],
   };
   splitRows(impl, spec, job, n1 * n2 * blockSize(k));
   dualSelf(act.dual, k.cov1, var1, s, diagonal);

@@ -37,11 +37,15 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
   const name = `AvgPool(${windowShape.join('×')}, ${padding})`;
   const windowFor = windowCache(name, windowShape, strides, padding);
   const checkInput = (d: Dims) => {
-    if (!isSpatialDims(d)) throw new ShapeError(`${name}: expects ${windowShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}, got examples of shape ${describeDims(d)}`);
+    if (!isSpatialDims(d))
+      throw new ShapeError(
+        `${name}: expects ${windowShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}, got examples of shape ${describeDims(d)}`,
+      );
     return { window: windowFor(d.spatial), channels: d.channels };
   };
   const asTensor = (x: Tensors): Tensor => {
-    if (!(x instanceof Tensor)) throw new ShapeError(`${name}: expects images or sequences as a Tensor, got ${x instanceof Matrix ? 'a matrix' : 'several branches'}`);
+    if (!(x instanceof Tensor))
+      throw new ShapeError(`${name}: expects images or sequences as a Tensor, got ${x instanceof Matrix ? 'a matrix' : 'several branches'}`);
     return x;
   };
   /** 1/(positions averaged) for each output position. */
@@ -129,10 +133,19 @@ function avgPoolImpl(windowShape: readonly number[], options: AvgPoolOptions = {
       const outNngp = sharedFloat64(k.n1 * k.n2 * outBlock);
       const outNtk = k.ntk === null ? null : sharedFloat64(outNngp.length);
       const job: PoolJob = {
-        n1: k.n1, n2: k.n2, symmetric: k.upperOnly, spatial: k.spatial, nngp: k.nngp, ntk: k.ntk, outNngp, outNtk, arrays: [k.nngp, k.ntk, outNngp, outNtk],
+        n1: k.n1,
+        n2: k.n2,
+        symmetric: k.upperOnly,
+        spatial: k.spatial,
+        nngp: k.nngp,
+        ntk: k.ntk,
+        outNngp,
+        outNtk,
+        arrays: [k.nngp, k.ntk, outNngp, outNtk],
       };
       splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
-      const self = (cov: Float64Array, n: number) => mapSelfBlocks(cov, n, inBlock, outBlock, (src, so, d, dOff) => poolBlock(w, normalizeEdges, src, so, d, dOff));
+      const self = (cov: Float64Array, n: number) =>
+        mapSelfBlocks(cov, n, inBlock, outBlock, (src, so, d, dOff) => poolBlock(w, normalizeEdges, src, so, d, dOff));
       const cov1 = self(k.cov1, k.n1);
       const state: KernelState = {
         ...k,

@@ -62,7 +62,9 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
   const windowFor = windowCache(name, filterShape, strides, padding);
   const checkInput = (d: Dims) => {
     if (!isSpatialDims(d)) {
-      throw new ShapeError(`${name}: expects ${filterShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}, got examples of shape ${describeDims(d)}${Array.isArray(d) ? ' (several branches)' : ''}`);
+      throw new ShapeError(
+        `${name}: expects ${filterShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}, got examples of shape ${describeDims(d)}${Array.isArray(d) ? ' (several branches)' : ''}`,
+      );
     }
     return { window: windowFor(d.spatial), channels: d.channels };
   };
@@ -77,13 +79,20 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
   };
   const asImages = (x: Tensors): Tensor => {
     if (!(x instanceof Tensor)) {
-      throw new ShapeError(`${name}: expects ${filterShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'} as a Tensor, got ${x instanceof Matrix ? `an ${x.rows}×${x.cols} matrix` : `${(x as readonly Tensors[]).length} branches`}`);
+      throw new ShapeError(
+        `${name}: expects ${filterShape.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'} as a Tensor, got ${x instanceof Matrix ? `an ${x.rows}×${x.cols} matrix` : `${(x as readonly Tensors[]).length} branches`}`,
+      );
     }
     return x;
   };
 
   /** What backward and JVP need: the input itself (patches are rebuilt block by block, never kept). */
-  interface Cache { x: Float64Array; n: number; window: Window; channels: number }
+  interface Cache {
+    x: Float64Array;
+    n: number;
+    window: Window;
+    channels: number;
+  }
 
   /**
    * Walks the patch rows in cache-sized blocks: `step(r0, r1, patches)` gets
@@ -106,7 +115,9 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     const [n] = x.shape;
     const { window, channels } = checkInput({ spatial: x.shape.slice(1, -1), channels: x.shape[x.shape.length - 1] });
     if (p.W.rows !== taps * channels || p.W.cols !== outChannels) {
-      throw new ShapeError(`${name}: W is ${p.W.rows}×${p.W.cols} but inputs with ${channels} channels need ${taps * channels}×${outChannels}; parameters were initialised for another input shape`);
+      throw new ShapeError(
+        `${name}: W is ${p.W.rows}×${p.W.cols} but inputs with ${channels} channels need ${taps * channels}×${outChannels}; parameters were initialised for another input shape`,
+      );
     }
     return { x: x.data, n, window, channels };
   }
@@ -182,7 +193,8 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
   // (standard). The bias is shared by every position, so σ_b² adds to all of them.
   function rule(given: Kernels): Kernels {
     if (isKernelList(given)) throw new ShapeError(`${name}: expects one input but got ${given.length} branches; combine them first`);
-    if (given.spatial.length === 0) throw new ShapeError(`${name}: expects images or sequences, got inputs without positions; pass (n, H, W, C) or (n, L, C) tensors`);
+    if (given.spatial.length === 0)
+      throw new ShapeError(`${name}: expects images or sequences, got inputs without positions; pass (n, H, W, C) or (n, L, C) tensors`);
     const k = settle(given);
     const w = windowFor(k.spatial);
     const inBlock = blockSize(k);
@@ -190,8 +202,17 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     const outNngp = sharedFloat64(k.n1 * k.n2 * outBlock);
     const outNtk = k.ntk === null ? null : sharedFloat64(outNngp.length);
     const job: ConvJob = {
-      n1: k.n1, n2: k.n2, symmetric: k.upperOnly, nngp: k.nngp, ntk: k.ntk, outNngp, outNtk,
-      spatial: k.spatial, diagonal: k.diagonal, fanIn: k.width * taps, arrays: [k.nngp, k.ntk, outNngp, outNtk],
+      n1: k.n1,
+      n2: k.n2,
+      symmetric: k.upperOnly,
+      nngp: k.nngp,
+      ntk: k.ntk,
+      outNngp,
+      outNtk,
+      spatial: k.spatial,
+      diagonal: k.diagonal,
+      fanIn: k.width * taps,
+      arrays: [k.nngp, k.ntk, outNngp, outNtk],
     };
     splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
     const scratch = convScratch(w, k.diagonal);
@@ -313,8 +334,20 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       };
       const g1 = rowsOf(gOut1).data;
       const g2 = rowsOf(gOut2).data;
-      return sharedWeightGram(patchesOf(c1, 0), g1, c1.n, patchesOf(c2, 1), g2, c2.n, c1.x === c2.x && g1 === g2,
-        S, width, outChannels, weightScale(c1.channels) ** 2, p.b ? biasScale * biasScale : 0);
+      return sharedWeightGram(
+        patchesOf(c1, 0),
+        g1,
+        c1.n,
+        patchesOf(c2, 1),
+        g2,
+        c2.n,
+        c1.x === c2.x && g1 === g2,
+        S,
+        width,
+        outChannels,
+        weightScale(c1.channels) ** 2,
+        p.b ? biasScale * biasScale : 0,
+      );
     },
     kernelRule: rule,
     rows: (job, i0, i1) => convRows(job as ConvJob, i0, i1),
@@ -344,7 +377,10 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
  * forward pass, while padding, slicing and stride-1 conv3d differentiate exactly.
  */
 function convTfjs(
-  tf: Tfjs, h: TfTensor, filters: TfTensor, bias: TfTensor | null,
+  tf: Tfjs,
+  h: TfTensor,
+  filters: TfTensor,
+  bias: TfTensor | null,
   o: { filterShape: readonly number[]; strides: readonly number[]; padding: Padding; scale: number; biasScale: number; outChannels: number },
 ): TfTensor {
   const members = h.shape[0];

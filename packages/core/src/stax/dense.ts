@@ -48,7 +48,8 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   }
   const name = `Dense(${outDim})`;
   const ntkParam = parameterization === 'ntk';
-  if (typeof trainableBias !== 'boolean') throw new InputError(`stax.dense(${outDim}): trainableBias must be true or false, got ${JSON.stringify(trainableBias)}`);
+  if (typeof trainableBias !== 'boolean')
+    throw new InputError(`stax.dense(${outDim}): trainableBias must be true or false, got ${JSON.stringify(trainableBias)}`);
   if (!trainableBias && bStd > 0) throw new InputError(`stax.dense(${outDim}): bStd = ${bStd} needs a bias; drop trainableBias: false or set bStd: 0`);
   const hasBias = trainableBias;
   const w2 = wStd * wStd;
@@ -59,7 +60,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     if (Array.isArray(inputDim)) {
       throw new ShapeError(`${name}: expects one input but got ${inputDim.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
     }
-    return isSpatialDims(inputDim) ? inputDim.channels : inputDim as number;
+    return isSpatialDims(inputDim) ? inputDim.channels : (inputDim as number);
   };
   const outputOf = (inputDim: Dims): Dims => (isSpatialDims(inputDim) ? { spatial: inputDim.spatial, channels: outDim } : outDim);
   /** Multiplier of x·W in the forward pass. */
@@ -79,9 +80,8 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     throw new ShapeError(`${name}: expects one input, got ${x.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
   };
   /** Rows back in the shape of `like`, with `cols` channels. */
-  const shaped = (rows: Matrix, like: Tensors): Matrix | Tensor => (like instanceof Tensor
-    ? new Tensor([...like.shape.slice(0, -1), rows.cols], rows.data)
-    : rows);
+  const shaped = (rows: Matrix, like: Tensors): Matrix | Tensor =>
+    like instanceof Tensor ? new Tensor([...like.shape.slice(0, -1), rows.cols], rows.data) : rows;
   /** Examples in a batch of activations (rows of a matrix, axis 0 of a tensor). */
   const examples = (x: Tensors): number => (x instanceof Tensor ? x.shape[0] : (x as Matrix).rows);
 
@@ -102,16 +102,17 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
   // The layer's action on each kernel entry (deferred: see KernelAffine).
   // NTK parameterization: 𝒦′ = σ_w² 𝒦 + σ_b² (eqs. S3–S4), Θ′ = 𝒦′ + σ_w² Θ (eq. S6).
   // Standard: the same 𝒦′, Θ′ = n·𝒦 + σ_w² Θ (+1 with a bias), n the input width.
-  const entryMap = (inputWidth: number): KernelAffine => (ntkParam
-    ? { a: w2, b: b2, c: w2, d: w2, e: b2 }
-    : { a: w2, b: b2, c: w2, d: inputWidth, e: hasBias ? 1 : 0 });
+  const entryMap = (inputWidth: number): KernelAffine =>
+    ntkParam ? { a: w2, b: b2, c: w2, d: w2, e: b2 } : { a: w2, b: b2, c: w2, d: inputWidth, e: hasBias ? 1 : 0 };
 
   function rule(k: Kernels): Kernels {
     if (isKernelList(k)) {
       throw new ShapeError(`${name}: expects one input but got ${k.length} branches; combine them with stax.fanInSum() or stax.fanInConcat() first`);
     }
     if (!ntkParam && k.ntk !== null && !Number.isFinite(k.width)) {
-      throw new InputError(`${name}: standard parameterization needs the width of its input (Θ′ = n·𝒦 + σ_w²Θ, eq. S32), which this Kernel does not record; continue from a layer's kernel() result, or compute the network from its inputs`);
+      throw new InputError(
+        `${name}: standard parameterization needs the width of its input (Θ′ = n·𝒦 + σ_w²Θ, eq. S32), which this Kernel does not record; continue from a layer's kernel() result, or compute the network from its inputs`,
+      );
     }
     const affineVariance = (c: Float64Array) => {
       for (let i = 0; i < c.length; i++) c[i] = w2 * c[i] + b2;
@@ -214,8 +215,20 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         // At every position the same W: the Gram of per-example weight gradients.
         const positions = x1.rows / n1;
         const example = (x: Matrix) => (a: number) => x.data.subarray(a * positions * x.cols, (a + 1) * positions * x.cols);
-        return sharedWeightGram(example(x1), d1.data, n1, example(x2), d2.data, examples(like2), x1 === x2 && d1 === d2, positions, x1.cols, outDim,
-          weightScale(x1.cols) ** 2, p.b ? biasScale * biasScale : 0);
+        return sharedWeightGram(
+          example(x1),
+          d1.data,
+          n1,
+          example(x2),
+          d2.data,
+          examples(like2),
+          x1 === x2 && d1 === d2,
+          positions,
+          x1.cols,
+          outDim,
+          weightScale(x1.cols) ** 2,
+          p.b ? biasScale * biasScale : 0,
+        );
       }
       const backend = activeBackend();
       const inputs = new Float64Array(x1.rows * x2.rows);
@@ -282,6 +295,9 @@ export const dense = layerType({
   toSpec: (outDim: number, options: DenseOptions = {}) => {
     const { wStd = 1, bStd = 0, parameterization = 'ntk', trainableBias } = options;
     // trainableBias only when it differs from its default, so older specs (and their cache keys) stay the same.
-    return [outDim, trainableBias === undefined || trainableBias === bStd > 0 ? { wStd, bStd, parameterization } : { wStd, bStd, parameterization, trainableBias }];
+    return [
+      outDim,
+      trainableBias === undefined || trainableBias === bStd > 0 ? { wStd, bStd, parameterization } : { wStd, bStd, parameterization, trainableBias },
+    ];
   },
 });

@@ -21,7 +21,9 @@ export interface DropoutOptions {
 function readArgs(rate: unknown, options: DropoutOptions = {}): { rate: number; mode: 'train' | 'test'; key: Key } {
   checkOptions('stax.dropout', options, ['mode', 'key']);
   if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) {
-    throw new InputError(`stax.dropout: rate is the probability of KEEPING a unit, as in Neural Tangents, and must be in (0, 1] (1 keeps everything), got ${String(rate)}`);
+    throw new InputError(
+      `stax.dropout: rate is the probability of KEEPING a unit, as in Neural Tangents, and must be in (0, 1] (1 keeps everything), got ${String(rate)}`,
+    );
   }
   const { mode = 'train', key = makeKey(0) } = options;
   if (mode !== 'train' && mode !== 'test') throw new InputError(`stax.dropout: mode must be 'train' or 'test', got ${JSON.stringify(mode)}`);
@@ -111,7 +113,9 @@ export const dropout = layerType({
         if (isKernelList(k)) throw new ShapeError(`${name}: expects one input but got ${k.length} branches; apply it inside stax.parallel(...)`);
         if (!train) return k;
         if (!k.hasTrainable) {
-          throw new InputError(`${name}: dropout cannot be applied to the inputs in the infinite-width limit (as in Neural Tangents): the inputs' finite dimension does not average the masks out; put it after a dense layer`);
+          throw new InputError(
+            `${name}: dropout cannot be applied to the inputs in the infinite-width limit (as in Neural Tangents): the inputs' finite dimension does not average the masks out; put it after a dense layer`,
+          );
         }
         const s = materialize(k);
         const factor = 1 / rate;

@@ -51,7 +51,8 @@ function weightedMean(arrays: readonly Float64Array[], weights: readonly number[
 
 /** The branches' shape with the channels added up; every branch must have the same positions. */
 function concatDims(d: Dims): Dims {
-  if (!Array.isArray(d)) throw new ShapeError(`stax.fanInConcat: expects several branches (from stax.fanOut + stax.parallel), got one input ${describeDims(d)}`);
+  if (!Array.isArray(d))
+    throw new ShapeError(`stax.fanInConcat: expects several branches (from stax.fanOut + stax.parallel), got one input ${describeDims(d)}`);
   const list = d as readonly Dims[];
   const total = list.reduce((s: number, di) => s + channels(di), 0);
   const first = list[0];
@@ -106,13 +107,24 @@ export const fanInConcat = layerType({
       sameRepresentation('stax.fanInConcat', ks);
       const widths = ks.map((ki) => ki.width);
       const ntks = ks.map((ki) => ki.ntk);
-      const cov1 = weightedMean(ks.map((ki) => ki.cov1), widths);
+      const cov1 = weightedMean(
+        ks.map((ki) => ki.cov1),
+        widths,
+      );
       const out: KernelState = {
         ...ks[0],
-        nngp: weightedMean(ks.map((ki) => ki.nngp), widths),
+        nngp: weightedMean(
+          ks.map((ki) => ki.nngp),
+          widths,
+        ),
         ntk: ntks.every((t) => t !== null) ? weightedMean(ntks as Float64Array[], widths) : null,
         cov1,
-        cov2: ks[0].x1IsX2 ? cov1 : weightedMean(ks.map((ki) => ki.cov2), widths),
+        cov2: ks[0].x1IsX2
+          ? cov1
+          : weightedMean(
+              ks.map((ki) => ki.cov2),
+              widths,
+            ),
         width: widths.reduce((s, w) => s + w, 0),
         isGaussian: false,
         hasTrainable: ks.some((ki) => ki.hasTrainable),

@@ -46,7 +46,9 @@ function fanInProdImpl(): LayerImpl {
       if (!Array.isArray(d)) throw new ShapeError('stax.fanInProd: expects several branches (from stax.fanOut + stax.parallel) but got one input');
       const dims = d as readonly Dims[];
       if (dims.some((di) => Array.isArray(di) || !sameDims(di, dims[0]))) {
-        throw new ShapeError(`stax.fanInProd: branches have different shapes (${dims.map(describeDims).join(', ')}); every branch must end with the same shape, e.g. a dense layer of the same width`);
+        throw new ShapeError(
+          `stax.fanInProd: branches have different shapes (${dims.map(describeDims).join(', ')}); every branch must end with the same shape, e.g. a dense layer of the same width`,
+        );
       }
       return dims[0];
     },
@@ -92,7 +94,9 @@ function fanInProdImpl(): LayerImpl {
       }
       sameRepresentation('stax.fanInProd', ks);
       if (ks.length > 1 && !ks.every((ki) => ki.isGaussian)) {
-        throw new InputError('stax.fanInProd: in the infinite-width limit the multiplied branches must be independent centred Gaussian processes, i.e. each end in its own dense layer; add stax.dense(...) at the end of each branch');
+        throw new InputError(
+          'stax.fanInProd: in the infinite-width limit the multiplied branches must be independent centred Gaussian processes, i.e. each end in its own dense layer; add stax.dense(...) at the end of each branch',
+        );
       }
       const first = ks[0];
       // Copies on shared memory, so a following activation can still split its rows across threads.

@@ -34,7 +34,9 @@ function fanInSumImpl(): LayerImpl {
     outputDim(d: Dims) {
       const dims = list(d, 'input');
       if (dims.some((di) => Array.isArray(di) || !sameDims(di, dims[0]))) {
-        throw new ShapeError(`stax.fanInSum: branches have different widths (${dims.map((di) => (typeof di === 'number' ? di : describeDims(di))).join(', ')}); every branch must end with the same shape, e.g. a dense layer of the same width`);
+        throw new ShapeError(
+          `stax.fanInSum: branches have different widths (${dims.map((di) => (typeof di === 'number' ? di : describeDims(di))).join(', ')}); every branch must end with the same shape, e.g. a dense layer of the same width`,
+        );
       }
       return dims[0];
     },
@@ -60,7 +62,9 @@ function fanInSumImpl(): LayerImpl {
       }
       sameRepresentation('stax.fanInSum', ks);
       if (ks.length > 1 && !ks.every((ki) => ki.isGaussian)) {
-        throw new InputError('stax.fanInSum: in the infinite-width limit every summed branch must be a centred Gaussian process, i.e. end in a dense layer (or be an identity of one); add stax.dense(...) at the end of each branch');
+        throw new InputError(
+          'stax.fanInSum: in the infinite-width limit every summed branch must be a centred Gaussian process, i.e. end in a dense layer (or be an identity of one); add stax.dense(...) at the end of each branch',
+        );
       }
       const ntks = ks.map((ki) => ki.ntk);
       const cov1 = sumArrays(ks.map((ki) => ki.cov1));

@@ -47,7 +47,10 @@ function blockMeans(src: Float64Array, n1: number, n2: number, size: number, upp
 }
 
 function asTensor(x: Tensors): Tensor {
-  if (!(x instanceof Tensor)) throw new ShapeError(`stax.globalAvgPool: expects (n, H, W, C) images or (n, L, C) sequences, got ${x instanceof Matrix ? 'a matrix' : 'several branches'}`);
+  if (!(x instanceof Tensor))
+    throw new ShapeError(
+      `stax.globalAvgPool: expects (n, H, W, C) images or (n, L, C) sequences, got ${x instanceof Matrix ? 'a matrix' : 'several branches'}`,
+    );
   return x;
 }
 
@@ -104,7 +107,10 @@ export const globalAvgPool = layerType({
     },
     tfjs: () => (tf, h) => {
       const t = h as TfTensor;
-      return tf.mean(t, t.shape.slice(2, -1).map((_, i) => i + 2));
+      return tf.mean(
+        t,
+        t.shape.slice(2, -1).map((_, i) => i + 2),
+      );
     },
   }),
 });

@@ -50,8 +50,23 @@ export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './regis
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
 export type { Dual, DualRow } from './dual-rows';
 export type {
-  ApplyFn, BackwardVisitor, DenseParams, Dims, Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params,
-  SpatialDims, SpatialNeed, Tensors,
+  ApplyFn,
+  BackwardVisitor,
+  DenseParams,
+  Dims,
+  Get,
+  InputShape,
+  Kernel,
+  KernelFn,
+  KernelInput,
+  Layer,
+  LayerImpl,
+  LayerSpec,
+  NetworkInput,
+  Params,
+  SpatialDims,
+  SpatialNeed,
+  Tensors,
 } from './types';
 export type { KernelAffine, Kernels, KernelState } from './kernel-state';
 export type { KernelOf, KernelFor } from './kernel-result';

@@ -15,8 +15,7 @@ const ORDER = Symbol('tangent-lab.kernelOrder');
  * `const [ntk, nngp] = net.kernel(x, null, ['ntk', 'nngp'])` follows the
  * array. The fields (`{ nngp, ntk }`) remain the usual way.
  */
-export type KernelOf<G extends Get = Get> =
-  { [K in G]: Matrix } & { [K in Exclude<Get, G>]?: Matrix } & Iterable<Matrix>;
+export type KernelOf<G extends Get = Get> = { [K in G]: Matrix } & { [K in Exclude<Get, G>]?: Matrix } & Iterable<Matrix>;
 
 /**
  * The result type of a kernel function for a `get` array: exact when the

@@ -102,7 +102,9 @@ export function sameRepresentation(where: string, ks: readonly KernelState[]): v
   const [first] = ks;
   const key = (k: KernelState) => `${k.spatial.join('×')}${k.diagonal ? '' : ' (all position pairs)'}`;
   if (ks.some((k) => key(k) !== key(first))) {
-    throw new ShapeError(`${where}: the branches have different spatial kernels (${ks.map((k) => key(k) || 'no positions').join(', ')}); every branch must end with the same positions`);
+    throw new ShapeError(
+      `${where}: the branches have different spatial kernels (${ks.map((k) => key(k) || 'no positions').join(', ')}); every branch must end with the same positions`,
+    );
   }
 }
 

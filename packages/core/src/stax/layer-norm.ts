@@ -33,12 +33,17 @@ function readOptions(options: LayerNormOptions = {}): Options {
   const { axis = -1, eps = 1e-12 } = options;
   const axes: number[] = Array.isArray(axis) ? [...(axis as readonly number[])] : [axis as number];
   if (axes.length === 0 || axes.some((a) => !Number.isInteger(a)) || new Set(axes).size !== axes.length) {
-    throw new InputError(`stax.layerNorm: axis must be an integer or a list of distinct integers (axes of the input (n, ...spatial, C), negative from the end), got ${JSON.stringify(axis)}`);
+    throw new InputError(
+      `stax.layerNorm: axis must be an integer or a list of distinct integers (axes of the input (n, ...spatial, C), negative from the end), got ${JSON.stringify(axis)}`,
+    );
   }
   if (axes.includes(0)) {
-    throw new InputError(`stax.layerNorm: axis ${JSON.stringify(axis)} includes the batch axis 0, which couples the examples so that the kernel is not defined pair by pair (Neural Tangents' kernels need the channel axis and allow spatial ones); normalise over the channels (-1) and, for images and sequences, spatial axes`);
+    throw new InputError(
+      `stax.layerNorm: axis ${JSON.stringify(axis)} includes the batch axis 0, which couples the examples so that the kernel is not defined pair by pair (Neural Tangents' kernels need the channel axis and allow spatial ones); normalise over the channels (-1) and, for images and sequences, spatial axes`,
+    );
   }
-  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new InputError(`stax.layerNorm: eps must be a non-negative finite number, got ${eps}`);
+  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
+    throw new InputError(`stax.layerNorm: eps must be a non-negative finite number, got ${eps}`);
   return { axis: axes, eps };
 }
 
@@ -54,10 +59,14 @@ function normalisedSpatialAxes(name: string, axis: readonly number[], spatialRan
   const bad = resolved.findIndex((a) => a < 0 || a >= rank);
   if (bad >= 0) throw new ShapeError(`${name}: axis ${axis[bad]} is out of range for inputs of rank ${rank} ${shape}; use axes from ${-rank} to ${rank - 1}`);
   if (!resolved.includes(rank - 1)) {
-    throw new InputError(`${name}: axis ${JSON.stringify(axis)} leaves out the channel axis (${rank - 1}, or -1) of inputs ${shape}; normalising over channels is what makes the infinite-width kernel exist (Neural Tangents requires it too), so include -1`);
+    throw new InputError(
+      `${name}: axis ${JSON.stringify(axis)} leaves out the channel axis (${rank - 1}, or -1) of inputs ${shape}; normalising over channels is what makes the infinite-width kernel exist (Neural Tangents requires it too), so include -1`,
+    );
   }
   if (resolved.includes(0)) {
-    throw new InputError(`${name}: axis ${JSON.stringify(axis)} includes the batch axis 0, which couples the examples so that the kernel is not defined pair by pair; normalise over the channels (-1) and, for images and sequences, spatial axes (1 … ${rank - 2})`);
+    throw new InputError(
+      `${name}: axis ${JSON.stringify(axis)} includes the batch axis 0, which couples the examples so that the kernel is not defined pair by pair; normalise over the channels (-1) and, for images and sequences, spatial axes (1 … ${rank - 2})`,
+    );
   }
   return Array.from({ length: spatialRank }, (_, i) => resolved.includes(i + 1));
 }
@@ -185,7 +194,9 @@ export const layerNorm = layerType({
       kernelRule(k: Kernels) {
         if (isKernelList(k)) throw new ShapeError(`${name}: expects one input but got ${k.length} branches; apply it inside stax.parallel(...)`);
         if (!k.isGaussian) {
-          throw new InputError(`${name}: its infinite-width kernel needs Gaussian pre-activations (as in Neural Tangents), i.e. a dense or conv layer right before; put stax.dense(...) before stax.layerNorm()`);
+          throw new InputError(
+            `${name}: its infinite-width kernel needs Gaussian pre-activations (as in Neural Tangents), i.e. a dense or conv layer right before; put stax.dense(...) before stax.layerNorm()`,
+          );
         }
         const state = materialize(k);
         const s = positionCount(state);

@@ -9,9 +9,7 @@ import { inputKernel, isKernelList, materialize, type Kernels, type KernelState 
 import { orderedKernel } from './kernel-result';
 import { isTracing, recordOutput } from '../grad/trace';
 import { describeDims, dimsFromPublic, dimsOf, positions, publicDims, rowsOf, sameDims } from './shapes';
-import type {
-  Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params, SpatialNeed, Tensors,
-} from './types';
+import type { Get, InputShape, Kernel, KernelFn, KernelInput, Layer, LayerImpl, LayerSpec, NetworkInput, Params, SpatialNeed, Tensors } from './types';
 
 /** Parses `get` as Neural Tangents does: a string, an array of strings, or undefined (both). */
 export function parseGet(where: string, get: unknown): { kernels: Get[]; single: boolean } {
@@ -74,7 +72,9 @@ function checkMemory(where: string, bytes: number, need: SpatialNeed): void {
   const readout = anyNeed(need)
     ? ' A network that pools (avgPool, globalAvgPool) needs every pair of positions, (H·W)² entries per pair of examples; one that ends in stax.flatten() needs only H·W.'
     : '';
-  throw new InputError(`${where}: this kernel needs ${gb(bytes)} but the machine has ${gb(totalmem())} of memory (limit ${gb(limit)}).${readout} Compute it in tiles with batch(net.kernel, { batchSize }) (and { store: dir } to keep it on disk), or pass fewer points.`);
+  throw new InputError(
+    `${where}: this kernel needs ${gb(bytes)} but the machine has ${gb(totalmem())} of memory (limit ${gb(limit)}).${readout} Compute it in tiles with batch(net.kernel, { batchSize }) (and { store: dir } to keep it on disk), or pass fewer points.`,
+  );
 }
 
 /**
@@ -92,11 +92,15 @@ interface KernelMeta {
 
 function extract(pendingState: KernelState, kernels: Get[], single: boolean, name: string): Kernel | Matrix {
   if (pendingState.spatial.length > 0) {
-    throw new ShapeError(`${name}.kernel: the network's output is still spatial (positions ${pendingState.spatial.join('×')}); end it with a readout, stax.flatten() or stax.globalAvgPool(), and a dense layer, as Neural Tangents' CNN examples do`);
+    throw new ShapeError(
+      `${name}.kernel: the network's output is still spatial (positions ${pendingState.spatial.join('×')}); end it with a readout, stax.flatten() or stax.globalAvgPool(), and a dense layer, as Neural Tangents' CNN examples do`,
+    );
   }
   const state = materialize(pendingState);
   // Nothing trainable: Θ = 0 (eq. S6 has no term), Neural Tangents' convention.
-  const ntk = kernels.includes('ntk') ? { ntk: new Matrix(state.n1, state.n2, state.hasTrainable && state.ntk ? state.ntk : new Float64Array(state.n1 * state.n2)) } : {};
+  const ntk = kernels.includes('ntk')
+    ? { ntk: new Matrix(state.n1, state.n2, state.hasTrainable && state.ntk ? state.ntk : new Float64Array(state.n1 * state.n2)) }
+    : {};
   const out: Kernel = { nngp: new Matrix(state.n1, state.n2, state.nngp), ...ntk, cov1: state.cov1, cov2: state.cov2, x1IsX2: state.x1IsX2 };
   const meta: KernelMeta = { width: state.width, isGaussian: state.isGaussian, hasTrainable: state.hasTrainable };
   Object.defineProperty(out, STATE, { value: meta, enumerable: false });
@@ -119,7 +123,9 @@ function stateOf(where: string, k: Kernel, wantNtk: boolean): KernelState {
   const { rows: n1, cols: n2 } = k.nngp;
   const meta = (k as unknown as Record<symbol, KernelMeta | undefined>)[STATE];
   if (!k.cov1 || (!k.x1IsX2 && !k.cov2)) {
-    throw new InputError(`${where}: to continue from a Kernel it needs cov1 and cov2, each input's variance with itself (a layer's kernel() result has them); Monte Carlo estimates do not`);
+    throw new InputError(
+      `${where}: to continue from a Kernel it needs cov1 and cov2, each input's variance with itself (a layer's kernel() result has them); Monte Carlo estimates do not`,
+    );
   }
   const copy = (a: Float64Array) => {
     const out = sharedFloat64(a.length);
@@ -197,7 +203,8 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
     const { kernels, single } = parseGet(where, get);
     const wantNtk = kernels.includes('ntk');
     if (isKernelValue(x1) || (Array.isArray(x1) && x1.length > 0 && x1.every(isKernelValue))) {
-      if (x2 !== undefined && x2 !== null) throw new InputError(`${where}: continuing from a Kernel takes no x2 (the Kernel already pairs two batches); call kernel(k) or kernel(k, null, get)`);
+      if (x2 !== undefined && x2 !== null)
+        throw new InputError(`${where}: continuing from a Kernel takes no x2 (the Kernel already pairs two batches); call kernel(k) or kernel(k, null, get)`);
       const states = isKernelValue(x1) ? stateOf(where, x1, wantNtk) : (x1 as unknown as readonly Kernel[]).map((k) => stateOf(where, k, wantNtk));
       const continued = impl.kernelRule(states);
       if (isKernelList(continued)) {

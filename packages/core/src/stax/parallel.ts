@@ -51,10 +51,11 @@ function parallelImpl(...given: Layer[]): LayerImpl {
       const results = layers.map((l, i) => l.jvp(ps[i], xs[i], ts === null ? null : ts[i], txs === null ? null : txs[i]));
       return { out: results.map((r) => r.out), tOut: results.map((r) => r.tOut) };
     },
-    spatialNeed: (downstream) => layers.map((l, i) => {
-      const need = typeof downstream === 'boolean' ? downstream : downstream[i];
-      return l.spatialNeed?.(need) ?? need;
-    }),
+    spatialNeed: (downstream) =>
+      layers.map((l, i) => {
+        const need = typeof downstream === 'boolean' ? downstream : downstream[i];
+        return l.spatialNeed?.(need) ?? need;
+      }),
     kernelRule(k: Kernels) {
       const ks = branches<Kernels>('', isKernelList(k) ? k : (k as unknown as Kernels[]));
       return layers.map((l, i) => l.kernelRule(ks[i]));

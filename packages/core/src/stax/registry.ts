@@ -48,10 +48,7 @@ function specOf<A extends readonly unknown[]>(record: LayerType<A, LayerImpl>, a
  * Registers a layer type and returns its factory. Used by every layer of
  * `@tangent-lab/core`; `builtIn` marks those, which every thread has loaded.
  */
-export function registerLayerType<A extends readonly unknown[], I extends LayerImpl>(
-  record: LayerType<A, I>,
-  builtIn: boolean,
-): LayerFactory<A, I> {
+export function registerLayerType<A extends readonly unknown[], I extends LayerImpl>(record: LayerType<A, I>, builtIn: boolean): LayerFactory<A, I> {
   const { type } = record;
   if (typeof type !== 'string' || !/^[A-Za-z][\w.-]*$/.test(type)) {
     throw new InputError(`stax.defineLayer: type must be a name like 'square' (letters, digits, _ . -), got ${JSON.stringify(type)}`);

@@ -33,7 +33,9 @@ export const repeat = layerType({
       if (n === 0) return d;
       const out = inner.outputDim(d);
       if (!sameDims(out, d)) {
-        throw new ShapeError(`${name}: the layer maps examples of shape ${describeDims(d)} to ${describeDims(out)}, but a repeated layer must keep the shape of its input; size it so (e.g. as many units or channels as it gets, 'SAME' padding, stride 1), or use stax.serial for layers that change it`);
+        throw new ShapeError(
+          `${name}: the layer maps examples of shape ${describeDims(d)} to ${describeDims(out)}, but a repeated layer must keep the shape of its input; size it so (e.g. as many units or channels as it gets, 'SAME' padding, stride 1), or use stax.serial for layers that change it`,
+        );
       }
       return d;
     };

@@ -46,7 +46,9 @@ export function dimsFromPublic(where: string, inputShape: unknown): Dims {
       if (v.every(positive)) return dimsOfShape(v as number[]);
       if (v.every((e) => positive(e) || Array.isArray(e))) return v.map((e) => parse(e, false));
     }
-    throw new InputError(`${where}: inputShape must be a positive integer (the number of input features), a shape without the batch axis such as [8, 8, 3] for images or [16, 4] for sequences, or one of those per input branch (e.g. [[3], [5]]); got ${JSON.stringify(top ? inputShape : v)}`);
+    throw new InputError(
+      `${where}: inputShape must be a positive integer (the number of input features), a shape without the batch axis such as [8, 8, 3] for images or [16, 4] for sequences, or one of those per input branch (e.g. [[3], [5]]); got ${JSON.stringify(top ? inputShape : v)}`,
+    );
   };
   return parse(inputShape, true);
 }
@@ -61,8 +63,13 @@ export function dimsOf(x: Tensors): Dims {
 export function sameDims(a: Dims, b: Dims): boolean {
   if (typeof a === 'number' || typeof b === 'number') return a === b;
   if (isSpatialDims(a) || isSpatialDims(b)) {
-    return isSpatialDims(a) && isSpatialDims(b) && a.channels === b.channels
-      && a.spatial.length === b.spatial.length && a.spatial.every((s, i) => s === b.spatial[i]);
+    return (
+      isSpatialDims(a) &&
+      isSpatialDims(b) &&
+      a.channels === b.channels &&
+      a.spatial.length === b.spatial.length &&
+      a.spatial.every((s, i) => s === b.spatial[i])
+    );
   }
   return a.length === b.length && a.every((ai, i) => sameDims(ai, b[i]));
 }

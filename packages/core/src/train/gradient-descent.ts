@@ -41,8 +41,20 @@ const TRAIN_ENGINES: Record<Engine, TrainEngine> = { float64: float64Engine, tfj
  */
 export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult>;
 export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions): TrainResult;
-export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult>;
-export function gradientDescent(apply: Network, params0: Params, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult | Promise<TrainResult> {
+export function gradientDescent(
+  apply: Network,
+  params0: Params,
+  xTrain: InputLike,
+  yTrain: MatrixLike,
+  options: TrainOptions | TfjsTrainOptions,
+): TrainResult | Promise<TrainResult>;
+export function gradientDescent(
+  apply: Network,
+  params0: Params,
+  xTrain: InputLike,
+  yTrain: MatrixLike,
+  options: TrainOptions | TfjsTrainOptions,
+): TrainResult | Promise<TrainResult> {
   const where = 'train.gradientDescent';
   const engine = TRAIN_ENGINES[engineOption(where, options)];
   const results = engine.train(where, plan(where, apply, xTrain, yTrain, options, engine.extraOptions), [params0], options);
@@ -66,10 +78,23 @@ export function gradientDescent(apply: Network, params0: Params, xTrain: InputLi
  */
 export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TfjsTrainOptions): Promise<TrainResult[]>;
 export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions): TrainResult[];
-export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]>;
-export function ensemble(apply: Network, members: readonly Params[], xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions): TrainResult[] | Promise<TrainResult[]> {
+export function ensemble(
+  apply: Network,
+  members: readonly Params[],
+  xTrain: InputLike,
+  yTrain: MatrixLike,
+  options: TrainOptions | TfjsTrainOptions,
+): TrainResult[] | Promise<TrainResult[]>;
+export function ensemble(
+  apply: Network,
+  members: readonly Params[],
+  xTrain: InputLike,
+  yTrain: MatrixLike,
+  options: TrainOptions | TfjsTrainOptions,
+): TrainResult[] | Promise<TrainResult[]> {
   const where = 'train.ensemble';
   const engine = TRAIN_ENGINES[engineOption(where, options)];
-  if (!Array.isArray(members) || members.length === 0) throw new InputError(`${where}: pass a non-empty array of parameter sets (one per member, from net.init)`);
+  if (!Array.isArray(members) || members.length === 0)
+    throw new InputError(`${where}: pass a non-empty array of parameter sets (one per member, from net.init)`);
   return engine.train(where, plan(where, apply, xTrain, yTrain, options, engine.extraOptions), members, options);
 }

@@ -78,7 +78,20 @@ export interface TrainResult {
   engine: EngineInfo;
 }
 
-const OPTIONS = ['learningRate', 'steps', 'loss', 'momentum', 'batchSize', 'key', 'xTest', 'recordAt', 'recordParams', 'onProgress', 'progressEvery', 'engine'] as const;
+const OPTIONS = [
+  'learningRate',
+  'steps',
+  'loss',
+  'momentum',
+  'batchSize',
+  'key',
+  'xTest',
+  'recordAt',
+  'recordParams',
+  'onProgress',
+  'progressEvery',
+  'engine',
+] as const;
 
 /** The `loss` option of training: a built-in name or a {@link Loss} with value and gradient. */
 function trainingLoss(where: string, loss: unknown): Loss {
@@ -109,7 +122,14 @@ export interface TrainPlan {
 }
 
 /** Checks everything before the first step. */
-export function plan(where: string, apply: Network, xTrain: InputLike, yTrain: MatrixLike, options: TrainOptions | TfjsTrainOptions, extra: readonly string[] = []): TrainPlan {
+export function plan(
+  where: string,
+  apply: Network,
+  xTrain: InputLike,
+  yTrain: MatrixLike,
+  options: TrainOptions | TfjsTrainOptions,
+  extra: readonly string[] = [],
+): TrainPlan {
   checkOptions(where, options, [...OPTIONS, ...extra]);
   const model = differentiable(where, apply);
   const x = examplesFrom(xTrain, 'xTrain');
@@ -146,8 +166,21 @@ export function plan(where: string, apply: Network, xTrain: InputLike, yTrain: M
   const progressEvery = options.progressEvery ?? Math.max(1, Math.round(steps / 100));
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InputError(`${where}: onProgress must be a function`);
   return {
-    network: apply, model, x, y, xTest, loss, learningRate, steps, momentum, batchSize,
-    key: options.key ?? makeKey(0), recordAt, recordParams, onProgress: options.onProgress, progressEvery,
+    network: apply,
+    model,
+    x,
+    y,
+    xTest,
+    loss,
+    learningRate,
+    steps,
+    momentum,
+    batchSize,
+    key: options.key ?? makeKey(0),
+    recordAt,
+    recordParams,
+    onProgress: options.onProgress,
+    progressEvery,
   };
 }
 
@@ -185,7 +218,9 @@ export function* minibatches(n: number, batchSize: number, key: Key): Generator<
 
 /** The network's output width does not match the targets' (raised before the first step). */
 export function outputMismatchError(where: string, outputs: number, targets: number, loss: Loss): ShapeError {
-  return new ShapeError(`${where}: the network has ${outputs} outputs but yTrain has ${targets} columns; ${loss === crossEntropy ? 'use one-hot labels with one column per output' : 'targets need one column per output'}`);
+  return new ShapeError(
+    `${where}: the network has ${outputs} outputs but yTrain has ${targets} columns; ${loss === crossEntropy ? 'use one-hot labels with one column per output' : 'targets need one column per output'}`,
+  );
 }
 
 /** A non-finite loss at `step`: the run diverged. `member` names the ensemble member when several train together. */

@@ -179,11 +179,7 @@ export function reportDone(control: SharedArrayBuffer, error?: string): void {
  * finishes one (so uneven tasks balance themselves); `done(i)` is called
  * after task i. Resolves when all are done; rejects on the first failure.
  */
-export async function runTasks<J>(
-  tasks: readonly WorkerTask<'tile', J>[],
-  workers: number,
-  done: (index: number) => void,
-): Promise<void> {
+export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], workers: number, done: (index: number) => void): Promise<void> {
   const count = Math.min(workers, tasks.length);
   grow(count);
   const chosen = pool.filter((w) => !busy.has(w)).slice(0, count);
@@ -200,39 +196,44 @@ export async function runTasks<J>(
   try {
     // Each worker settles once its task in flight has returned, so that after
     // a failure no worker is left computing into the caller's buffers.
-    await Promise.all(chosen.map((w) => new Promise<void>((resolve) => {
-      busy.add(w);
-      w.ref();
-      let current = -1;
-      const send = () => {
-        if (failure !== null || next >= tasks.length) {
-          resolve();
-          return;
-        }
-        current = next++;
-        w.postMessage(tasks[current]);
-      };
-      const message = (reply: TileReply) => {
-        if (!reply.ok) {
-          failure ??= new Error(`a worker failed: ${reply.message}`);
-        } else {
-          try {
-            done(current);
-          } catch (error) {
-            failure ??= error;
-          }
-        }
-        send();
-      };
-      const error = (e: Error) => {
-        failure ??= e;
-        resolve();
-      };
-      listeners.push({ w, message, error });
-      w.on('message', message);
-      w.on('error', error);
-      send();
-    })));
+    await Promise.all(
+      chosen.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            busy.add(w);
+            w.ref();
+            let current = -1;
+            const send = () => {
+              if (failure !== null || next >= tasks.length) {
+                resolve();
+                return;
+              }
+              current = next++;
+              w.postMessage(tasks[current]);
+            };
+            const message = (reply: TileReply) => {
+              if (!reply.ok) {
+                failure ??= new Error(`a worker failed: ${reply.message}`);
+              } else {
+                try {
+                  done(current);
+                } catch (error) {
+                  failure ??= error;
+                }
+              }
+              send();
+            };
+            const error = (e: Error) => {
+              failure ??= e;
+              resolve();
+            };
+            listeners.push({ w, message, error });
+            w.on('message', message);
+            w.on('error', error);
+            send();
+          }),
+      ),
+    );
   } finally {
     release();
     for (const { w, message, error } of listeners) {

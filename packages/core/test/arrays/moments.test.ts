@@ -11,7 +11,9 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-13): void {
 describe('mean and std', () => {
   it('match numpy along every axis of a matrix and a rank-3 tensor', () => {
     const m = random.normal(random.key(3), [4, 5]);
-    m.data.forEach((v, i) => { m.data[i] = 1e3 + v; }); // a large mean tests the two-pass std
+    m.data.forEach((v, i) => {
+      m.data[i] = 1e3 + v;
+    }); // a large mean tests the two-pass std
     const ref = runPython<{ mean: number[][]; std: number[][]; std1: number[][] }>('arrays_reference.py', { op: 'moments', x: m.toArray() });
     close(mean(m, 0), ref.mean[0]);
     close(mean(m, 1), ref.mean[1]);
@@ -25,7 +27,10 @@ describe('mean and std', () => {
     const tr = runPython<{ mean: number[][][]; std: number[][][] }>('arrays_reference.py', { op: 'moments', x: t.toArray() });
     for (const axis of [0, 1, 2]) {
       const mt = mean(t, axis);
-      assert.deepEqual(mt.shape, t.shape.filter((_, d) => d !== axis));
+      assert.deepEqual(
+        mt.shape,
+        t.shape.filter((_, d) => d !== axis),
+      );
       close(mt.data, (tr.mean[axis] as unknown as number[][]).flat());
       close(std(t, axis).data, (tr.std[axis] as unknown as number[][]).flat(), 1e-12);
     }
@@ -36,7 +41,15 @@ describe('mean and std', () => {
     assert.equal(mean([1, 2, 3, 4]), 2.5);
     assert.equal(mean(new Float32Array([1, 3])), 2);
     assert.equal(std([2, 4, 4, 4, 5, 5, 7, 9]), 2);
-    assert.equal(mean(Matrix.from([[1, 2], [3, 4]])), 2.5);
+    assert.equal(
+      mean(
+        Matrix.from([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+      2.5,
+    );
   });
 
   it('reject bad axes and ddof', () => {

@@ -4,8 +4,15 @@ import { InputError, argmax, oneHot } from '@tangent-lab/core';
 
 describe('oneHot', () => {
   it('encodes labels 0…k−1 and lists of class values', () => {
-    assert.deepEqual(oneHot([2, 0, 1], 3).toArray(), [[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
-    assert.deepEqual(oneHot(new Int32Array([5, 3]), [3, 5]).toArray(), [[0, 1], [1, 0]]);
+    assert.deepEqual(oneHot([2, 0, 1], 3).toArray(), [
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    assert.deepEqual(oneHot(new Int32Array([5, 3]), [3, 5]).toArray(), [
+      [0, 1],
+      [1, 0],
+    ]);
     assert.deepEqual(argmax(oneHot([4, 1, 9, 0], 10), 1), [4, 1, 9, 0]);
   });
 
@@ -17,7 +24,10 @@ describe('oneHot', () => {
   });
 
   it('says which label is not a class', () => {
-    assert.throws(() => oneHot([0, 3], 3), (e: Error) => e instanceof InputError && /labels\[1\] is 3, which is not one of the classes 0…2/.test(e.message));
+    assert.throws(
+      () => oneHot([0, 3], 3),
+      (e: Error) => e instanceof InputError && /labels\[1\] is 3, which is not one of the classes 0…2/.test(e.message),
+    );
     assert.throws(() => oneHot([4], [3, 5]), /labels\[0\] is 4, which is not one of the classes \[3, 5\]/);
     assert.throws(() => oneHot([3], [3, 3]), /repeated values/);
     assert.throws(() => oneHot([0], 0), /number of classes must be a positive integer/);

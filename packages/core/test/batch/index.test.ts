@@ -4,10 +4,16 @@ import { batch, empirical, InputError, monteCarloKernelFn, random, stax, type Ba
 import { inputs, maxRelError } from '../helpers/compare';
 
 const net = stax.serial(
-  stax.dense(256, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
-  stax.dense(256, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu(),
-  stax.fanOut(2), stax.parallel(stax.dense(8), stax.serial(stax.dense(8), stax.gelu(), stax.dense(8))), stax.fanInSum(),
-  stax.relu(), stax.dense(1));
+  stax.dense(256, { wStd: 1.5, bStd: 0.05 }),
+  stax.erf(),
+  stax.dense(256, { wStd: Math.SQRT2, bStd: 0.1 }),
+  stax.relu(),
+  stax.fanOut(2),
+  stax.parallel(stax.dense(8), stax.serial(stax.dense(8), stax.gelu(), stax.dense(8))),
+  stax.fanInSum(),
+  stax.relu(),
+  stax.dense(1),
+);
 
 describe('batch: tiled kernels equal the untiled kernel exactly', () => {
   const x1 = inputs(53, 6, 1);
@@ -17,7 +23,10 @@ describe('batch: tiled kernels equal the untiled kernel exactly', () => {
     it(`${workers} workers, x1 ≠ x2 and x1 = x2, tile sizes that do not divide the data`, async () => {
       for (const batchSize of [7, 16, 100]) {
         const batched = batch(net.kernel, { batchSize, workers });
-        for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+        for (const [a, b] of [
+          [x1, x2],
+          [x1, null],
+        ] as const) {
           const expected = net.kernel(a, b);
           const got = await batched(a, b);
           assert.deepEqual(got.nngp.data, expected.nngp.data, `nngp, batchSize ${batchSize}`);
@@ -30,27 +39,54 @@ describe('batch: tiled kernels equal the untiled kernel exactly', () => {
   it('reports progress tile by tile and honours get', async () => {
     const seen: number[] = [];
     const totals = new Set<number>();
-    const batched = batch(net.kernel, { batchSize: 10, workers: 2, onProgress: ({ done, total }) => { seen.push(done); totals.add(total); } });
+    const batched = batch(net.kernel, {
+      batchSize: 10,
+      workers: 2,
+      onProgress: ({ done, total }) => {
+        seen.push(done);
+        totals.add(total);
+      },
+    });
     const nngp = await batched(x1, null, 'nngp');
     assert.deepEqual(nngp.data, net.kernel(x1, null, 'nngp').data);
     // x1 = x1 with ⌈53/10⌉ = 6 row blocks: only the 6 + 5 + … + 1 = 21 tiles on or above the diagonal.
     assert.deepEqual([...totals], [21]);
-    assert.deepEqual(seen, Array.from({ length: 21 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 21 }, (_, i) => i + 1),
+    );
   });
 
   it('rebuilds self-contained elementwise activations in workers and refuses closures', async () => {
-    const self = stax.serial(stax.dense(16), stax.elementwise((v: number) => Math.tanh(v), { degree: 24 }), stax.dense(1));
+    const self = stax.serial(
+      stax.dense(16),
+      stax.elementwise((v: number) => Math.tanh(v), { degree: 24 }),
+      stax.dense(1),
+    );
     const got = await batch(self.kernel, { batchSize: 5, workers: 2 })(x2);
     assert.deepEqual(got.nngp.data, self.kernel(x2).nngp.data);
     const scale = 1.7;
-    const closure = stax.serial(stax.dense(16), stax.elementwise((v: number) => Math.tanh(scale * v)), stax.dense(1));
-    assert.throws(() => batch(closure.kernel, { workers: 2 }), (e: Error) => e instanceof InputError && /refers to variables outside its own body/.test(e.message));
+    const closure = stax.serial(
+      stax.dense(16),
+      stax.elementwise((v: number) => Math.tanh(scale * v)),
+      stax.dense(1),
+    );
+    assert.throws(
+      () => batch(closure.kernel, { workers: 2 }),
+      (e: Error) => e instanceof InputError && /refers to variables outside its own body/.test(e.message),
+    );
     const inThread = await batch(closure.kernel, { batchSize: 5, workers: 0 })(x2, null, 'nngp');
     assert.deepEqual(inThread.data, closure.kernel(x2, null, 'nngp').data);
   });
 
   it('a throwing progress callback stops the job instead of hanging it', async () => {
-    const batched = batch(net.kernel, { batchSize: 10, workers: 2, onProgress: () => { throw new Error('display closed'); } });
+    const batched = batch(net.kernel, {
+      batchSize: 10,
+      workers: 2,
+      onProgress: () => {
+        throw new Error('display closed');
+      },
+    });
     await assert.rejects(batched(x1), /display closed/);
   });
 
@@ -111,15 +147,27 @@ describe('batch: any kernel function, tiled on the calling thread', () => {
     const seen: BatchProgress[] = [];
     await batch(empirical.ntkFn(small.apply), { batchSize: 5, onProgress: (p) => seen.push(p) })(x1, null, params);
     // ⌈23/5⌉ = 5 row blocks, symmetric: 15 tiles.
-    assert.deepEqual(seen.map((p) => p.done), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seen.map((p) => p.done),
+      Array.from({ length: 15 }, (_, i) => i + 1),
+    );
     assert.ok(seen.every((p) => p.total === 15 && p.skipped === 0 && p.eta !== undefined && p.eta >= 0 && p.elapsed >= 0));
     assert.equal(seen[14].eta, 0);
-    assert.throws(() => batch(empirical.ntkFn(small.apply), { workers: 2 }), (e: Error) => e instanceof InputError && /worker threads can only compute analytic stax kernels/.test(e.message));
-    assert.throws(() => batch(empirical.ntkFn(small.apply), { store: '/tmp/x', queue: 'redis://127.0.0.1:1' }), /a job queue can only compute analytic stax kernels/);
+    assert.throws(
+      () => batch(empirical.ntkFn(small.apply), { workers: 2 }),
+      (e: Error) => e instanceof InputError && /worker threads can only compute analytic stax kernels/.test(e.message),
+    );
+    assert.throws(
+      () => batch(empirical.ntkFn(small.apply), { store: '/tmp/x', queue: 'redis://127.0.0.1:1' }),
+      /a job queue can only compute analytic stax kernels/,
+    );
   });
 
   it('names a function that returns the wrong shape', async () => {
     const wrong = (a: Matrix | number[][]) => small.kernel(a, null, 'nngp');
-    await assert.rejects(batch(wrong as never, { batchSize: 5 })(x1, x2), /returned a 3×3 'kernel' matrix for a 3×5 tile; it must return one row per row of x1 and one column per row of x2/);
+    await assert.rejects(
+      batch(wrong as never, { batchSize: 5 })(x1, x2),
+      /returned a 3×3 'kernel' matrix for a 3×5 tile; it must return one row per row of x1 and one column per row of x2/,
+    );
   });
 });

@@ -60,7 +60,10 @@ describe('batch with a store: the kernel on disk, tile by tile', () => {
   it('refuses a store that holds another kernel, and says which part differs', async () => {
     const dir = join(root, 'other');
     await batch(net.kernel, { batchSize: 16, store: dir })(x1, x2);
-    await assert.rejects(batch(net.kernel, { batchSize: 16, store: dir })(x2, x1), (e: Error) => e instanceof InputError && /holds other inputs/.test(e.message));
+    await assert.rejects(
+      batch(net.kernel, { batchSize: 16, store: dir })(x2, x1),
+      (e: Error) => e instanceof InputError && /holds other inputs/.test(e.message),
+    );
     await assert.rejects(batch(net.kernel, { batchSize: 8, store: dir })(x1, x2), /holds another tile grid/);
     const other = stax.serial(stax.dense(8), stax.relu(), stax.dense(1));
     await assert.rejects(batch(other.kernel, { batchSize: 16, store: dir })(x1, x2), /holds another kernel function/);
@@ -85,14 +88,16 @@ describe('batch with a store: the kernel on disk, tile by tile', () => {
       batch(net.kernel, { batchSize: 10, store: ${JSON.stringify(dir)}, onProgress: (p) => console.log('done', p.done) })(${JSON.stringify(x)});`;
     const child = spawn(process.execPath, ['-e', script], { cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         if (/done 20\b/.test(d.toString())) child.kill('SIGKILL');
       });
       child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code}: ${stderr}`))));
     });
-    const total = 15 * 16 / 2;
+    const total = (15 * 16) / 2;
     const mtimes = (f: string) => statSync(join(dir, 'tiles', f)).mtimeMs;
     const done = [...KernelStore.open(dir).finished()];
     const before = new Map(done.flatMap((t) => [`nngp.${t}.npy`, `ntk.${t}.npy`]).map((f) => [f, mtimes(f)]));
@@ -132,10 +137,14 @@ describe('batch with a store: the kernel on disk, tile by tile', () => {
     const testTrain = await batch(net.kernel, { batchSize: 16, store: join(root, 'test') })(xTest, xTrain, 'ntk');
     const fn = predict.gradientDescentMse(train.toMatrix(), yTrain, { diagReg: 1e-4 });
     const rowsSeen: number[] = [];
-    const streamed = predictStored(testTrain, (k, { i0 }) => {
-      rowsSeen.push(i0);
-      return fn(3, null, null, k).test!;
-    }, { rowsPerBlock: 10 });
+    const streamed = predictStored(
+      testTrain,
+      (k, { i0 }) => {
+        rowsSeen.push(i0);
+        return fn(3, null, null, k).test!;
+      },
+      { rowsPerBlock: 10 },
+    );
     assert.deepEqual(rowsSeen, [0, 10, 20]);
     const direct = fn(3, null, null, net.kernel(xTest, xTrain, 'ntk')).test!;
     assert.deepEqual([streamed.rows, streamed.cols], [27, 2]);

@@ -7,7 +7,9 @@ describe('accuracy', () => {
   const scores = random.normal(random.key(11), [200, 10]);
   const labels = Array.from(random.randint(random.key(12), 200, 0, 10));
   // Make about half the predictions right, so the number is not trivially 0.1.
-  labels.forEach((c, i) => { if (i % 2 === 0) scores.set(i, c, 10); });
+  labels.forEach((c, i) => {
+    if (i % 2 === 0) scores.set(i, c, 10);
+  });
   const ref = runPython<{ accuracy: number }>('classification_reference.py', { scores: scores.toArray(), labels });
 
   it('matches numpy for class labels, one-hot and centred targets', () => {
@@ -26,12 +28,43 @@ describe('accuracy', () => {
   });
 
   it('maps class values through classes', () => {
-    assert.equal(accuracy([[0.1, 0.9, 0], [1, 0, 0]], [7, 2], { classes: [2, 7, 9] }), 1);
+    assert.equal(
+      accuracy(
+        [
+          [0.1, 0.9, 0],
+          [1, 0, 0],
+        ],
+        [7, 2],
+        { classes: [2, 7, 9] },
+      ),
+      1,
+    );
   });
 
   it('says how to fix labels that do not fit the predictions', () => {
-    assert.throws(() => accuracy([[0.1, 0.9], [1, 0]], [3, 5]), (e: Error) => e instanceof InputError && /labels\[0\] is 3, but the predictions have 2 columns \(classes 0…1\); pass \{ classes: \[\.\.\.\] \}/.test(e.message));
-    assert.throws(() => accuracy([[0.1, 0.9], [1, 0]], [0, 1, 1]), (e: Error) => e instanceof ShapeError && /2 predictions but 3 labels/.test(e.message));
+    assert.throws(
+      () =>
+        accuracy(
+          [
+            [0.1, 0.9],
+            [1, 0],
+          ],
+          [3, 5],
+        ),
+      (e: Error) =>
+        e instanceof InputError && /labels\[0\] is 3, but the predictions have 2 columns \(classes 0…1\); pass \{ classes: \[\.\.\.\] \}/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        accuracy(
+          [
+            [0.1, 0.9],
+            [1, 0],
+          ],
+          [0, 1, 1],
+        ),
+      (e: Error) => e instanceof ShapeError && /2 predictions but 3 labels/.test(e.message),
+    );
     assert.throws(() => accuracy([[0.1, 0.9]], [[1, 0, 0]]), /the targets have 3 columns but the predictions have 2/);
     assert.throws(() => accuracy([[0.1, 0.9]], [4], { classes: [3, 5] }), /labels\[0\] is 4, which is not one of the classes \[3, 5\]/);
   });

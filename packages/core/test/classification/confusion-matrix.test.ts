@@ -7,7 +7,9 @@ describe('confusionMatrix', () => {
   it('matches numpy counts (rows: true class, columns: predicted) and its normalisations', () => {
     const scores = random.normal(random.key(21), [150, 4]);
     const labels = Array.from(random.randint(random.key(22), 150, 0, 4));
-    labels.forEach((c, i) => { if (i % 3 === 0) scores.set(i, c, 9); });
+    labels.forEach((c, i) => {
+      if (i % 3 === 0) scores.set(i, c, 9);
+    });
     const ref = runPython<{ counts: number[][]; true: number[][]; pred: number[][] }>('classification_reference.py', { scores: scores.toArray(), labels });
     const counts = confusionMatrix(scores, labels);
     assert.deepEqual(counts.toArray(), ref.counts);
@@ -19,7 +21,10 @@ describe('confusionMatrix', () => {
   });
 
   it('is 2×2 for a ±1 output', () => {
-    assert.deepEqual(confusionMatrix([[0.3], [-0.2], [1.5]], [[1], [1], [-1]]).toArray(), [[0, 1], [1, 1]]);
+    assert.deepEqual(confusionMatrix([[0.3], [-0.2], [1.5]], [[1], [1], [-1]]).toArray(), [
+      [0, 1],
+      [1, 1],
+    ]);
   });
 
   it('rejects an unknown normalisation', () => {

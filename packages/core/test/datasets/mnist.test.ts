@@ -20,14 +20,25 @@ describe('datasets.mnist', () => {
     assert.deepEqual([d.yTrain.rows, d.yTrain.cols], [20, 10]);
     assert.deepEqual(d.classes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.ok(d.xTrain.data.every((v) => v >= 0 && v <= 1));
-    d.labelsTrain.forEach((c, i) => assert.deepEqual(Array.from(d.yTrain.row(i)), Array.from({ length: 10 }, (_, j) => (j === c ? 1 : 0))));
+    d.labelsTrain.forEach((c, i) =>
+      assert.deepEqual(
+        Array.from(d.yTrain.row(i)),
+        Array.from({ length: 10 }, (_, j) => (j === c ? 1 : 0)),
+      ),
+    );
   });
 
   it('each image is the package image of its label', () => {
     const d = datasets.mnist({ nTrain: 30, nTest: 5, flatten: true, seed: 4 });
     const byContent = new Map<string, number>();
     for (let digit = 0; digit < 10; digit++) {
-      for (let i = 0; i < pkg[digit].length; i++) byContent.set(createHash('sha1').update(Float64Array.from(pkg[digit].get(i))).digest('hex'), digit);
+      for (let i = 0; i < pkg[digit].length; i++)
+        byContent.set(
+          createHash('sha1')
+            .update(Float64Array.from(pkg[digit].get(i)))
+            .digest('hex'),
+          digit,
+        );
     }
     hashRows(d.xTrain).forEach((h, i) => assert.equal(byContent.get(h), d.labelsTrain[i], `training image ${i}`));
     hashRows(d.xTest).forEach((h, i) => assert.equal(byContent.get(h), d.labelsTest[i], `test image ${i}`));
@@ -45,7 +56,10 @@ describe('datasets.mnist', () => {
     const test = hashRows(a.xTest);
     assert.equal(train.size, 1500);
     assert.equal(new Set(test).size, 395);
-    assert.ok(test.every((h) => !train.has(h)), 'no test image is in the training set');
+    assert.ok(
+      test.every((h) => !train.has(h)),
+      'no test image is in the training set',
+    );
     assert.equal(a.labelsTrain.concat(a.labelsTest).filter((c) => c === 3).length, 1032);
     const small = datasets.mnist({ nTrain: 100, nTest: 395, classes: [3, 5], flatten: true, seed: 1 });
     assert.deepEqual(small.xTrain.data, a.xTrain.data.subarray(0, 100 * 784));
@@ -88,11 +102,17 @@ describe('datasets.mnist', () => {
 
   it('says what is wrong with a request before loading anything', () => {
     const base = { nTrain: 10, nTest: 10, seed: 0 };
-    assert.throws(() => datasets.mnist({ ...base, classes: [3, 10] }), (e: Error) => e instanceof InputError && /classes must be a list of digits 0…9 .*got \[3,10\]/.test(e.message));
+    assert.throws(
+      () => datasets.mnist({ ...base, classes: [3, 10] }),
+      (e: Error) => e instanceof InputError && /classes must be a list of digits 0…9 .*got \[3,10\]/.test(e.message),
+    );
     assert.throws(() => datasets.mnist({ ...base, classes: [3, 3] }), /lists a digit twice/);
     assert.throws(() => datasets.mnist({ ...base, classes: [3] }), /needs at least two/);
     assert.throws(() => datasets.mnist({ ...base, size: 10 as never }), /size must be 28 \(as stored\), 14 or 7/);
-    assert.throws(() => datasets.mnist({ nTrain: 1800, nTest: 100, classes: [3, 5], seed: 0 }), (e: Error) => e instanceof ShapeError && /nTrain \+ nTest = 1900, but the package "mnist" holds 1895 images of digits \[3, 5\]/.test(e.message));
+    assert.throws(
+      () => datasets.mnist({ nTrain: 1800, nTest: 100, classes: [3, 5], seed: 0 }),
+      (e: Error) => e instanceof ShapeError && /nTrain \+ nTest = 1900, but the package "mnist" holds 1895 images of digits \[3, 5\]/.test(e.message),
+    );
     assert.throws(() => datasets.mnist({ nTrain: 60000, nTest: 10000, seed: 0 }), /holds 10000 images/);
     assert.throws(() => datasets.mnist({ ...base, oneHot: false }), /need exactly two classes/);
     assert.throws(() => datasets.mnist({ ...base, classes: [0, 1], oneHot: false, center: true }), /centred already/);

@@ -40,6 +40,9 @@ describe('empirical.nngpFn: traceAxes and diagonalAxes', () => {
 
   it('rejects unknown options and axes', () => {
     assert.throws(() => empirical.nngpFn(net.apply, { trace_axes: [] } as never), /unknown option "trace_axes". Did you mean "traceAxes"/);
-    assert.throws(() => empirical.nngpFn(net.apply, { traceAxes: [3] } as never), (e: Error) => e instanceof InputError && /not an axis of the \(n, k\) outputs/.test(e.message));
+    assert.throws(
+      () => empirical.nngpFn(net.apply, { traceAxes: [3] } as never),
+      (e: Error) => e instanceof InputError && /not an axis of the \(n, k\) outputs/.test(e.message),
+    );
   });
 });

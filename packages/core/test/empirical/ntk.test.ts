@@ -5,9 +5,30 @@ import { inputs, maxRelError } from '../helpers/compare';
 import { logLogSlope } from '../helpers/slope';
 
 const NETS: [string, () => Layer][] = [
-  ['erf MLP, 3 outputs', () => stax.serial(stax.dense(48, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(32, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(3, { bStd: 0.2 }))],
-  ['standard parameterization, ReLU', () => stax.serial(stax.dense(40, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' }))],
-  ['residual block with concat', () => stax.serial(stax.dense(16), stax.fanOut(2), stax.parallel(stax.serial(stax.gelu(), stax.dense(16)), stax.identity()), stax.fanInSum(), stax.relu(), stax.fanOut(2), stax.parallel(stax.dense(4), stax.dense(6)), stax.fanInConcat(), stax.dense(2))],
+  [
+    'erf MLP, 3 outputs',
+    () =>
+      stax.serial(stax.dense(48, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(32, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(3, { bStd: 0.2 })),
+  ],
+  [
+    'standard parameterization, ReLU',
+    () => stax.serial(stax.dense(40, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' })),
+  ],
+  [
+    'residual block with concat',
+    () =>
+      stax.serial(
+        stax.dense(16),
+        stax.fanOut(2),
+        stax.parallel(stax.serial(stax.gelu(), stax.dense(16)), stax.identity()),
+        stax.fanInSum(),
+        stax.relu(),
+        stax.fanOut(2),
+        stax.parallel(stax.dense(4), stax.dense(6)),
+        stax.fanInConcat(),
+        stax.dense(2),
+      ),
+  ],
 ];
 
 describe('empirical.ntkFn: structured and jacobian implementations', () => {
@@ -35,8 +56,13 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
     const x = Matrix.from([inputs(1, 3, 9)[0]]);
     const { cache } = net.impl.forward(params, x);
     const g = net.impl.backward(params, cache, Matrix.from([[1]])).gParams;
-    const norm2 = (p: unknown): number => (p === null ? 0 : Array.isArray(p) ? p.reduce((s: number, q) => s + norm2(q), 0)
-      : (p as { W: Matrix; b: Float64Array | null }).W.data.reduce((s, v) => s + v * v, 0) + ((p as { b: Float64Array | null }).b?.reduce((s, v) => s + v * v, 0) ?? 0));
+    const norm2 = (p: unknown): number =>
+      p === null
+        ? 0
+        : Array.isArray(p)
+          ? p.reduce((s: number, q) => s + norm2(q), 0)
+          : (p as { W: Matrix; b: Float64Array | null }).W.data.reduce((s, v) => s + v * v, 0) +
+            ((p as { b: Float64Array | null }).b?.reduce((s, v) => s + v * v, 0) ?? 0);
     const theta = empirical.ntkFn(net.apply)(x, null, params);
     assert.ok(Math.abs(theta.get(0, 0) - norm2(g)) < 1e-12 * norm2(g));
   });
@@ -81,7 +107,10 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
   it('rejects bad input', () => {
     const net = NETS[0][1]();
     const { params } = net.init(random.key(3), 3);
-    assert.throws(() => empirical.ntkFn(net.apply, { implementation: 'autodiff' as never }), (e: Error) => e instanceof InputError && /'structured' or 'jacobian'/.test(e.message));
+    assert.throws(
+      () => empirical.ntkFn(net.apply, { implementation: 'autodiff' as never }),
+      (e: Error) => e instanceof InputError && /'structured' or 'jacobian'/.test(e.message),
+    );
     assert.throws(() => empirical.ntkFn(net.apply)(x1, inputs(2, 4, 1), params), /different example shapes \(\(3\) vs \(4\)\)/);
     assert.throws(() => empirical.ntkFn(net.apply)([[NaN, 1, 2]], null, params), /non-finite/);
     assert.throws(() => empirical.ntkFn((() => 1) as never), /pass a network's apply/);

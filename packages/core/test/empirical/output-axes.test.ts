@@ -4,9 +4,30 @@ import { empirical, InputError, linearize, Matrix, params as tree, random, stax,
 import { inputs, maxRelError } from '../helpers/compare';
 
 const NETS: [string, () => Layer][] = [
-  ['erf MLP, 3 outputs', () => stax.serial(stax.dense(24, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(16, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(3, { bStd: 0.2 }))],
-  ['standard parameterization, ReLU, 2 outputs', () => stax.serial(stax.dense(20, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' }))],
-  ['residual block with concat, 2 outputs', () => stax.serial(stax.dense(8), stax.fanOut(2), stax.parallel(stax.serial(stax.gelu(), stax.dense(8)), stax.identity()), stax.fanInSum(), stax.relu(), stax.fanOut(2), stax.parallel(stax.dense(4), stax.dense(6)), stax.fanInConcat(), stax.dense(2))],
+  [
+    'erf MLP, 3 outputs',
+    () =>
+      stax.serial(stax.dense(24, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(16, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(3, { bStd: 0.2 })),
+  ],
+  [
+    'standard parameterization, ReLU, 2 outputs',
+    () => stax.serial(stax.dense(20, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' })),
+  ],
+  [
+    'residual block with concat, 2 outputs',
+    () =>
+      stax.serial(
+        stax.dense(8),
+        stax.fanOut(2),
+        stax.parallel(stax.serial(stax.gelu(), stax.dense(8)), stax.identity()),
+        stax.fanInSum(),
+        stax.relu(),
+        stax.fanOut(2),
+        stax.parallel(stax.dense(4), stax.dense(6)),
+        stax.fanInConcat(),
+        stax.dense(2),
+      ),
+  ],
 ];
 
 /**
@@ -35,7 +56,7 @@ function finiteDifferenceJacobian(net: Layer, params: Params, x: number[][]): nu
 
 const gram = (ja: number[][], jb: number[][]) => ja.map((u) => jb.map((v) => u.reduce((s, w, c) => s + w * v[c], 0)));
 
-describe('empirical.ntkFn: traceAxes and diagonalAxes (Neural Tangents\' output axes)', () => {
+describe("empirical.ntkFn: traceAxes and diagonalAxes (Neural Tangents' output axes)", () => {
   const x1 = inputs(5, 3, 1);
   const x2 = inputs(4, 3, 2);
 
@@ -129,12 +150,23 @@ describe('empirical.ntkFn: traceAxes and diagonalAxes (Neural Tangents\' output 
     ];
     for (const [options, message] of bad) {
       for (const implementation of ['structured', 'jacobian'] as const) {
-        assert.throws(() => empirical.ntkFn(net.apply, { ...options, implementation } as never), (e: Error) => e instanceof InputError && message.test(e.message), JSON.stringify(options));
+        assert.throws(
+          () => empirical.ntkFn(net.apply, { ...options, implementation } as never),
+          (e: Error) => e instanceof InputError && message.test(e.message),
+          JSON.stringify(options),
+        );
       }
-      assert.throws(() => empirical.nngpFn(net.apply, options as never), (e: Error) => e instanceof InputError && message.test(e.message), `nngpFn ${JSON.stringify(options)}`);
+      assert.throws(
+        () => empirical.nngpFn(net.apply, options as never),
+        (e: Error) => e instanceof InputError && message.test(e.message),
+        `nngpFn ${JSON.stringify(options)}`,
+      );
     }
     assert.throws(() => empirical.ntkFn(net.apply, { traceAxis: [] } as never), /unknown option "traceAxis". Did you mean "traceAxes"/);
-    assert.throws(() => empirical.ntkFn(net.apply, { engine: 'tfjs', traceAxes: [] }), (e: Error) => e instanceof InputError && /'tfjs' engine computes the output-averaged kernel only/.test(e.message));
+    assert.throws(
+      () => empirical.ntkFn(net.apply, { engine: 'tfjs', traceAxes: [] }),
+      (e: Error) => e instanceof InputError && /'tfjs' engine computes the output-averaged kernel only/.test(e.message),
+    );
     assert.throws(() => empirical.ntkFn(net.apply, { engine: 'tfjs', diagonalAxes: [-1] }), /'tfjs' engine computes the output-averaged kernel only/);
   });
 });

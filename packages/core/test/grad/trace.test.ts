@@ -10,12 +10,22 @@ describe('valueAndGrad: what the tape cannot see is an error, never a wrong grad
   const y = inputs(5, 1, 2);
 
   it('arithmetic on the loss (2 · loss, loss + penalty)', () => {
-    assert.throws(() => valueAndGrad((p: Params) => 2 * losses.mse.value(net.apply(p, x), y))(params), (e: Error) => e instanceof InputError && /not the loss it computed/.test(e.message) && /no operator overloading/.test(e.message) && /valueAndGrad\(net\.apply, loss\)/.test(e.message));
+    assert.throws(
+      () => valueAndGrad((p: Params) => 2 * losses.mse.value(net.apply(p, x), y))(params),
+      (e: Error) =>
+        e instanceof InputError &&
+        /not the loss it computed/.test(e.message) &&
+        /no operator overloading/.test(e.message) &&
+        /valueAndGrad\(net\.apply, loss\)/.test(e.message),
+    );
     assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y) + 0.1 * tree.dot(p, p))(params), /not the loss it computed/);
   });
 
   it('a copy of the params, or no network at all', () => {
-    assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(tree.scale(p, 1), x), y))(params), /never applied a network to the params.*copy of the params/);
+    assert.throws(
+      () => valueAndGrad((p: Params) => losses.mse.value(net.apply(tree.scale(p, 1), x), y))(params),
+      /never applied a network to the params.*copy of the params/,
+    );
     assert.throws(() => valueAndGrad(() => 0)(params), /never applied a network/);
   });
 
@@ -43,12 +53,27 @@ describe('valueAndGrad: what the tape cannot see is an error, never a wrong grad
 
   it('promises, non-numbers, non-finite losses, bad params and mismatched targets', () => {
     assert.throws(() => valueAndGrad((async (p: Params) => losses.mse.value(net.apply(p, x), y)) as never)(params), /returned a Promise/);
-    assert.throws(() => valueAndGrad((p: Params) => net.apply(p, x) as never)(params), (e: Error) => e instanceof InputError && /must return the loss, a number.*got a Matrix/.test(e.message));
+    assert.throws(
+      () => valueAndGrad((p: Params) => net.apply(p, x) as never)(params),
+      (e: Error) => e instanceof InputError && /must return the loss, a number.*got a Matrix/.test(e.message),
+    );
     const nanTargets = y.map(() => [NaN]);
-    assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y.map(() => [1e200])))(params), (e: Error) => e instanceof NumericalError && /the loss is Infinity/.test(e.message));
+    assert.throws(
+      () =>
+        valueAndGrad((p: Params) =>
+          losses.mse.value(
+            net.apply(p, x),
+            y.map(() => [1e200]),
+          ),
+        )(params),
+      (e: Error) => e instanceof NumericalError && /the loss is Infinity/.test(e.message),
+    );
     assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), nanTargets))(params), /non-finite/);
     assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y))(null), /params must be a parameter tree/);
-    assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y.slice(1)))(params), (e: Error) => e instanceof ShapeError && /targets are 4×1 but the outputs are 5×1/.test(e.message));
+    assert.throws(
+      () => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y.slice(1)))(params),
+      (e: Error) => e instanceof ShapeError && /targets are 4×1 but the outputs are 5×1/.test(e.message),
+    );
     assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y), { has_aux: true } as never), /unknown option "has_aux".*hasAux/);
     assert.throws(() => valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y), 'mse' as never), /a loss name goes with a network/);
   });
@@ -57,12 +82,25 @@ describe('valueAndGrad: what the tape cannot see is an error, never a wrong grad
     const inner = valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y));
     const outer = (p: Params) => {
       inner(p);
-      return losses.mse.value(net.apply(p, x), y.map(([v]) => [2 * v]));
+      return losses.mse.value(
+        net.apply(p, x),
+        y.map(([v]) => [2 * v]),
+      );
     };
     const [, g] = valueAndGrad(outer)(params);
-    const [, expected] = valueAndGrad(net.apply, 'mse')(params, x, y.map(([v]) => [2 * v]));
+    const [, expected] = valueAndGrad(net.apply, 'mse')(
+      params,
+      x,
+      y.map(([v]) => [2 * v]),
+    );
     assert.deepEqual(tree.leaves(g), tree.leaves(expected));
-    assert.throws(() => valueAndGrad(() => { throw new Error('boom'); })(params), /boom/);
+    assert.throws(
+      () =>
+        valueAndGrad(() => {
+          throw new Error('boom');
+        })(params),
+      /boom/,
+    );
     const [, again] = valueAndGrad((p: Params) => losses.mse.value(net.apply(p, x), y))(params);
     assert.equal(tree.leaves(again).length, tree.leaves(params).length);
   });

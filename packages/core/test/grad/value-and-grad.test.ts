@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  grad, linearize, losses, Matrix, params as tree, random, stax, Tensor, train, valueAndGrad, type Layer, type Loss, type Params,
+  grad,
+  linearize,
+  losses,
+  Matrix,
+  params as tree,
+  random,
+  stax,
+  Tensor,
+  train,
+  valueAndGrad,
+  type Layer,
+  type Loss,
+  type Params,
 } from '@tangent-lab/core';
 import { images, inputs, maxRelError } from '../helpers/compare';
 import { typeErrors } from '../helpers/typecheck';
@@ -45,13 +57,40 @@ const x = inputs(7, 3, 1);
 const y = inputs(7, 2, 2);
 
 const NETS: [string, () => Layer, number[][] | Tensor][] = [
-  ['erf MLP with biases', () => stax.serial(stax.dense(24, { wStd: 1.5, bStd: 0.3 }), stax.erf(), stax.dense(16, { bStd: 0.1 }), stax.erf(), stax.dense(2, { bStd: 0.2 })), x],
-  ['standard parameterization, ReLU', () => stax.serial(stax.dense(20, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' })), x],
-  ['residual block (fanOut, parallel, fanInSum, fanInConcat)', () => stax.serial(stax.dense(12), stax.fanOut(2), stax.parallel(stax.serial(stax.gelu(), stax.dense(12)), stax.identity()), stax.fanInSum(), stax.sin(), stax.fanOut(2), stax.parallel(stax.dense(3), stax.dense(5)), stax.fanInConcat(), stax.dense(2)), x],
-  ['CNN (conv, relu, avgPool, flatten, dense) on images', () => stax.serial(stax.conv(4, [2, 2], { bStd: 0.1 }), stax.relu(), stax.avgPool([2, 2], { strides: [1, 1] }), stax.flatten(), stax.dense(2)), Tensor.from(images([7, 4, 4, 2], 3) as never)],
+  [
+    'erf MLP with biases',
+    () => stax.serial(stax.dense(24, { wStd: 1.5, bStd: 0.3 }), stax.erf(), stax.dense(16, { bStd: 0.1 }), stax.erf(), stax.dense(2, { bStd: 0.2 })),
+    x,
+  ],
+  [
+    'standard parameterization, ReLU',
+    () => stax.serial(stax.dense(20, { wStd: 1.4, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(2, { parameterization: 'standard' })),
+    x,
+  ],
+  [
+    'residual block (fanOut, parallel, fanInSum, fanInConcat)',
+    () =>
+      stax.serial(
+        stax.dense(12),
+        stax.fanOut(2),
+        stax.parallel(stax.serial(stax.gelu(), stax.dense(12)), stax.identity()),
+        stax.fanInSum(),
+        stax.sin(),
+        stax.fanOut(2),
+        stax.parallel(stax.dense(3), stax.dense(5)),
+        stax.fanInConcat(),
+        stax.dense(2),
+      ),
+    x,
+  ],
+  [
+    'CNN (conv, relu, avgPool, flatten, dense) on images',
+    () => stax.serial(stax.conv(4, [2, 2], { bStd: 0.1 }), stax.relu(), stax.avgPool([2, 2], { strides: [1, 1] }), stax.flatten(), stax.dense(2)),
+    Tensor.from(images([7, 4, 4, 2], 3) as never),
+  ],
 ];
 
-describe('valueAndGrad(lossFn): JAX-style, traced through the library\'s pieces', () => {
+describe("valueAndGrad(lossFn): JAX-style, traced through the library's pieces", () => {
   for (const [name, make, input] of NETS) {
     it(`MSE gradient = finite differences: ${name}`, () => {
       const net = make();
@@ -74,7 +113,7 @@ describe('valueAndGrad(lossFn): JAX-style, traced through the library\'s pieces'
     checkAgainstFiniteDifferences(lossFn, params, gradient);
   });
 
-  it('a part of a bigger tree: the gradient has the whole tree\'s structure, zeros where the loss does not look', () => {
+  it("a part of a bigger tree: the gradient has the whole tree's structure, zeros where the loss does not look", () => {
     const a = stax.serial(stax.dense(8, { bStd: 0.1 }), stax.erf(), stax.dense(2));
     const b = stax.serial(stax.dense(5), stax.relu(), stax.dense(2));
     const both: Params = [a.init(random.key(1), 3).params, b.init(random.key(2), 3).params];
@@ -131,7 +170,9 @@ describe('valueAndGrad(net.apply, loss): network and loss named up front', () =>
       name: 'quartic',
       value: (f, t) => f.data.reduce((s, v, i) => s + (v - t.data[i]) ** 4, 0) / f.data.length,
       grad: (f, t, out) => {
-        f.data.forEach((v, i) => { out.data[i] = (4 * (v - t.data[i]) ** 3) / f.data.length; });
+        f.data.forEach((v, i) => {
+          out.data[i] = (4 * (v - t.data[i]) ** 3) / f.data.length;
+        });
         return out;
       },
     };
@@ -169,7 +210,8 @@ describe('a hand-written training loop with valueAndGrad', () => {
 
 describe('types', () => {
   it('a training loop type-checks without casts or `!`; the traced form keeps the argument types', { timeout: 120_000 }, () => {
-    const errors = typeErrors(`
+    const errors = typeErrors(
+      `
       import { losses, params as tree, random, stax, valueAndGrad, grad, type Matrix, type Params } from '@tangent-lab/core';
       const net = stax.serial(stax.dense(16), stax.erf(), stax.dense(1));
       let p = net.init(random.key(0), 1).params;
@@ -188,7 +230,8 @@ describe('types', () => {
       export const o: Matrix = out;
       export const h: Params = grad(net.apply, 'mse')(p, x, y);
       export const k: Params = g2;
-    `.replace(/export const l: number = loss;/, 'void (loss satisfies number);'));
+    `.replace(/export const l: number = loss;/, 'void (loss satisfies number);'),
+    );
     assert.deepEqual(errors, []);
   });
 });

@@ -85,7 +85,15 @@ export function checkDerivatives(layerOrMake: Layer | (() => Layer), inputShape:
   const shifted = (s: number) => {
     const p = tree.cloneParams(params);
     tree.axpy(p, s, dTheta);
-    return loss(make, p, like(x, x.data.map((v, i) => v + s * dx.data[i])), c);
+    return loss(
+      make,
+      p,
+      like(
+        x,
+        x.data.map((v, i) => v + s * dx.data[i]),
+      ),
+      c,
+    );
   };
   const fd = (shifted(H) - shifted(-H)) / (2 * H);
   assert.ok(relErr(directional, fd) < 1e-6, `jvp ${directional} vs finite difference ${fd}`);
@@ -106,7 +114,10 @@ export function twoLayer(act: Layer): Layer {
 export function assertMatchesQuadrature(closed: Layer, numeric: Layer, rtol = 1e-8): void {
   const x1 = inputs(6, 3, 11);
   const x2 = inputs(5, 3, 12);
-  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+  for (const [a, b] of [
+    [x1, x2],
+    [x1, null],
+  ] as const) {
     const c = twoLayer(closed).kernel(a, b);
     const q = twoLayer(numeric).kernel(a, b);
     assertClose(q.nngp, c.nngp.data, rtol, `${closed.name} nngp`);
@@ -121,23 +132,37 @@ export type PyLayer = (string | number)[];
 export const pyDense = (out: number, w: number, b: number, p = 'ntk'): PyLayer => ['dense', out, w, b, p];
 
 function fromPy(desc: PyLayer[]): Layer {
-  return stax.serial(...desc.map((l): Layer => {
-    const [kind, ...args] = l as [string, ...number[]];
-    switch (kind) {
-      case 'dense': return stax.dense(args[0], { wStd: args[1], bStd: args[2], parameterization: l[4] as 'ntk' | 'standard' });
-      case 'relu': return stax.relu();
-      case 'leakyRelu': return stax.leakyRelu(args[0]);
-      case 'abRelu': return stax.abRelu(args[0], args[1]);
-      case 'abs': return stax.abs();
-      case 'erf': return stax.erf();
-      case 'gelu': return stax.gelu();
-      case 'sin': return stax.sin();
-      case 'cos': return stax.cos();
-      case 'sigmoidLike': return stax.sigmoidLike();
-      case 'tanh': return stax.tanh();
-      default: throw new Error(kind);
-    }
-  }));
+  return stax.serial(
+    ...desc.map((l): Layer => {
+      const [kind, ...args] = l as [string, ...number[]];
+      switch (kind) {
+        case 'dense':
+          return stax.dense(args[0], { wStd: args[1], bStd: args[2], parameterization: l[4] as 'ntk' | 'standard' });
+        case 'relu':
+          return stax.relu();
+        case 'leakyRelu':
+          return stax.leakyRelu(args[0]);
+        case 'abRelu':
+          return stax.abRelu(args[0], args[1]);
+        case 'abs':
+          return stax.abs();
+        case 'erf':
+          return stax.erf();
+        case 'gelu':
+          return stax.gelu();
+        case 'sin':
+          return stax.sin();
+        case 'cos':
+          return stax.cos();
+        case 'sigmoidLike':
+          return stax.sigmoidLike();
+        case 'tanh':
+          return stax.tanh();
+        default:
+          throw new Error(kind);
+      }
+    }),
+  );
 }
 
 /**
@@ -148,7 +173,10 @@ export function assertMatchesNumpy(layers: PyLayer[], rtol: number): void {
   const x1 = inputs(7, 5, 1);
   const x2 = inputs(4, 5, 2);
   const layer = fromPy(layers);
-  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+  for (const [a, b] of [
+    [x1, x2],
+    [x1, null],
+  ] as const) {
     const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('kernels_reference.py', { x1: a, x2: b, net: layers });
     const k = layer.kernel(a, b);
     assertClose(k.nngp, ref.nngp, rtol, `${layer.name} nngp`);
@@ -197,8 +225,7 @@ export function assertNngpWithinSamplingError(net: Layer, width: number, samples
       const kij = analytic.get(i, j);
       const se = Math.sqrt((analytic.get(i, i) * analytic.get(j, j) + kij * kij) / (samples * k));
       const bound = 5 * se + (2 / width) * Math.abs(kij);
-      assert.ok(Math.abs(mc[i * n + j] - kij) <= bound,
-        `entry (${i}, ${j}): Monte Carlo ${mc[i * n + j]} vs analytic ${kij}, bound ${bound}`);
+      assert.ok(Math.abs(mc[i * n + j] - kij) <= bound, `entry (${i}, ${j}): Monte Carlo ${mc[i * n + j]} vs analytic ${kij}, bound ${bound}`);
     }
   }
 }
@@ -257,25 +284,34 @@ export function assertActsPerPosition(act: () => Layer, rtol = 1e-12): void {
   const hidden = () => stax.dense(8, { wStd: 1.3, bStd: 0.2 });
   const readoutLayer = () => stax.dense(1, { wStd: 1.1, bStd: 0.05 });
   const perPosition = stax.serial(hidden(), act(), readoutLayer());
-  for (const [pool, readout] of [['flatten', stax.flatten()], ['globalAvgPool', stax.globalAvgPool()]] as const) {
+  for (const [pool, readout] of [
+    ['flatten', stax.flatten()],
+    ['globalAvgPool', stax.globalAvgPool()],
+  ] as const) {
     const net = stax.serial(hidden(), act(), readout, readoutLayer());
-    for (const [a, b, ra, rb] of [[x1, x2, rows1, rows2], [x1, null, rows1, null]] as const) {
+    for (const [a, b, ra, rb] of [
+      [x1, x2, rows1, rows2],
+      [x1, null, rows1, null],
+    ] as const) {
       const k = net.kernel(a as never, b as never);
       const flat = perPosition.kernel(ra as number[][], rb as number[][] | null);
       const n1 = ra.length / s;
       const n2 = (rb ?? ra).length / s;
-      const expected = (m: Matrix) => Array.from({ length: n1 }, (_, i) => Array.from({ length: n2 }, (_, j) => {
-        let sum = 0;
-        let count = 0;
-        for (let p = 0; p < s; p++) {
-          for (let q = 0; q < s; q++) {
-            if (pool === 'flatten' && p !== q) continue;
-            sum += m.get(i * s + p, j * s + q);
-            count++;
-          }
-        }
-        return sum / count;
-      }));
+      const expected = (m: Matrix) =>
+        Array.from({ length: n1 }, (_, i) =>
+          Array.from({ length: n2 }, (_, j) => {
+            let sum = 0;
+            let count = 0;
+            for (let p = 0; p < s; p++) {
+              for (let q = 0; q < s; q++) {
+                if (pool === 'flatten' && p !== q) continue;
+                sum += m.get(i * s + p, j * s + q);
+                count++;
+              }
+            }
+            return sum / count;
+          }),
+        );
       assertClose(k.nngp, expected(flat.nngp), rtol, `${net.name} nngp`);
       assertClose(k.ntk!, expected(flat.ntk!), rtol, `${net.name} ntk`);
     }
@@ -290,7 +326,10 @@ export function assertActsPerPosition(act: () => Layer, rtol = 1e-12): void {
 export function assertMatchesCnnNumpy(layer: Layer, net: unknown[], shape1: number[], shape2: number[], rtol: number): void {
   const x1 = images(shape1, 1);
   const x2 = images(shape2, 2);
-  for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+  for (const [a, b] of [
+    [x1, x2],
+    [x1, null],
+  ] as const) {
     const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('conv_kernels_reference.py', { x1: a, x2: b, net });
     const k = layer.kernel(a as never, b as never);
     assertClose(k.nngp, ref.nngp, rtol, `${layer.name} nngp`);

@@ -5,7 +5,10 @@ import { contentKey } from '@tangent-lab/core/internal/io/content-key';
 
 describe('contentKey', () => {
   it('is the same for the same numbers in any form', () => {
-    const nested = [[1, 2], [3, 4]];
+    const nested = [
+      [1, 2],
+      [3, 4],
+    ];
     assert.equal(contentKey(Matrix.from(nested)), contentKey(nested));
     assert.equal(contentKey(Tensor.from(nested)), contentKey(nested));
     assert.equal(contentKey([new Float64Array([1, 2]), [3, 4]]), contentKey(nested));
@@ -13,8 +16,17 @@ describe('contentKey', () => {
   });
 
   it('differs for another value, shape, or structure', () => {
-    const base = contentKey([[1, 2], [3, 4]]);
-    assert.notEqual(contentKey([[1, 2], [3, 4.000000000000001]]), base);
+    const base = contentKey([
+      [1, 2],
+      [3, 4],
+    ]);
+    assert.notEqual(
+      contentKey([
+        [1, 2],
+        [3, 4.000000000000001],
+      ]),
+      base,
+    );
     assert.notEqual(contentKey([[1, 2, 3, 4]]), base);
     assert.notEqual(contentKey([[[1, 2]], [[3, 4]]]), base);
     assert.notEqual(contentKey([Matrix.from([[1, 2]]), Matrix.from([[3, 4]])]), base);

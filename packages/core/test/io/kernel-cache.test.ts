@@ -10,13 +10,26 @@ const root = mkdtempSync(join(tmpdir(), 'tangent-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const makeNet = (wStd = 1.5) => stax.serial(stax.dense(512, { wStd, bStd: 0.05 }), stax.relu(), stax.dense(1, { wStd, bStd: 0.05 }));
-const x = [[0.1, 0.2], [0.5, -0.3], [1, 0.7]];
-const x2 = [[0.3, 0.3], [-1, 2]];
+const x = [
+  [0.1, 0.2],
+  [0.5, -0.3],
+  [1, 0.7],
+];
+const x2 = [
+  [0.3, 0.3],
+  [-1, 2],
+];
 
 /** net.kernel, counting how often it really runs. */
 function counting(kernel: KernelFn): { fn: KernelFn; calls: () => number } {
   let calls = 0;
-  const fn = Object.assign((...args: Parameters<KernelFn>) => { calls++; return kernel(...args); }, { layer: kernel.layer }) as KernelFn;
+  const fn = Object.assign(
+    (...args: Parameters<KernelFn>) => {
+      calls++;
+      return kernel(...args);
+    },
+    { layer: kernel.layer },
+  ) as KernelFn;
   return { fn, calls: () => calls };
 }
 
@@ -52,7 +65,15 @@ describe('io.cachedKernel', () => {
     cached(x, null, 'ntk');
     cached(x, null, 'ntk');
     assert.equal(net.calls(), 1);
-    cached([[0.1, 0.2], [0.5, -0.3], [1, 0.70000001]], null, 'ntk');
+    cached(
+      [
+        [0.1, 0.2],
+        [0.5, -0.3],
+        [1, 0.70000001],
+      ],
+      null,
+      'ntk',
+    );
     assert.equal(net.calls(), 2, 'changed inputs recompute');
     cached(x, null, 'nngp');
     assert.equal(net.calls(), 3, 'another get recomputes');
@@ -88,7 +109,12 @@ describe('io.cachedKernel', () => {
     const dir = join(root, 'd');
     const net = makeNet();
     let computed = 0;
-    const batched = batch(net.kernel, { batchSize: 2, onProgress: () => { computed++; } });
+    const batched = batch(net.kernel, {
+      batchSize: 2,
+      onProgress: () => {
+        computed++;
+      },
+    });
     const cached = io.cachedKernel(dir, batched, { spec: net });
     const a = await cached(x, null, 'ntk');
     const tiles = computed;
@@ -96,11 +122,18 @@ describe('io.cachedKernel', () => {
     assert.equal(computed, tiles, 'the second call computes no tile');
     assert.deepEqual(b.data, a.data);
     assert.deepEqual(a.data, net.kernel(x, null, 'ntk').data);
-    assert.throws(() => io.cachedKernel(dir, batched), (e: Error) => e instanceof InputError && /carries no layer.*pass \{ spec: net \}/.test(e.message));
+    assert.throws(
+      () => io.cachedKernel(dir, batched),
+      (e: Error) => e instanceof InputError && /carries no layer.*pass \{ spec: net \}/.test(e.message),
+    );
   });
 
   it('leaves no temporary folder behind', () => {
-    for (const d of readdirSync(root)) assert.deepEqual(readdirSync(join(root, d)).filter((f) => f.startsWith('.')), []);
+    for (const d of readdirSync(root))
+      assert.deepEqual(
+        readdirSync(join(root, d)).filter((f) => f.startsWith('.')),
+        [],
+      );
     assert.ok(existsSync(root));
   });
 });

@@ -24,8 +24,18 @@ describe('io.writeNpy → numpy.load', () => {
     assert.deepEqual([m32.dtype, m32.shape], ['<f4', [5, 3]]);
     assert.deepEqual(m32.values, Array.from(m.data, Math.fround));
     assert.deepEqual([t64.shape, t64.values], [[2, 3, 3, 2], Array.from(t.data)]);
-    assert.deepEqual([nested.shape, nested.values], [[2, 1, 2], [1, 2, 3, 4]]);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
+    assert.deepEqual(
+      [nested.shape, nested.values],
+      [
+        [2, 1, 2],
+        [1, 2, 3, 4],
+      ],
+    );
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary file is left',
+    );
   });
 });
 
@@ -52,13 +62,22 @@ describe('numpy.save → io.readNpy', () => {
     assert.ok(io.readNpy(join(dir, 'images.npy')) instanceof Tensor);
     const column = io.readNpy(join(dir, 'vector.npy'), { as: 'matrix' });
     assert.deepEqual([column.rows, column.cols], [7, 1]);
-    assert.throws(() => io.readNpy(join(dir, 'images.npy'), { as: 'matrix' }), (e: Error) => e instanceof ShapeError && /rank-4 array of shape \[2, 4, 4, 1\], not a matrix; read it with \{ as: 'tensor' \}/.test(e.message));
+    assert.throws(
+      () => io.readNpy(join(dir, 'images.npy'), { as: 'matrix' }),
+      (e: Error) => e instanceof ShapeError && /rank-4 array of shape \[2, 4, 4, 1\], not a matrix; read it with \{ as: 'tensor' \}/.test(e.message),
+    );
   });
 
   it('refuses what it cannot represent, saying why', () => {
-    assert.throws(() => io.readNpy(join(dir, 'big_endian.npy')), (e: Error) => e instanceof InputError && /big-endian/.test(e.message));
+    assert.throws(
+      () => io.readNpy(join(dir, 'big_endian.npy')),
+      (e: Error) => e instanceof InputError && /big-endian/.test(e.message),
+    );
     assert.throws(() => io.readNpy(join(dir, 'complex.npy')), /complex numbers/);
-    assert.throws(() => io.readNpy(join(dir, 'nan.npy')), (e: Error) => e instanceof InputError && /nan\.npy\[0\]\[1\] is NaN/.test(e.message));
+    assert.throws(
+      () => io.readNpy(join(dir, 'nan.npy')),
+      (e: Error) => e instanceof InputError && /nan\.npy\[0\]\[1\] is NaN/.test(e.message),
+    );
     const junk = join(dir, 'junk.npy');
     writeFileSync(junk, 'not numpy');
     assert.throws(() => io.readNpy(junk), /cannot read .*junk\.npy as \.npy: Not an \.npy file/);

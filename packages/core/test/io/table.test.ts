@@ -5,7 +5,10 @@ import { io } from '@tangent-lab/core';
 
 describe('Table', () => {
   it('prints its first rows aligned and counts the rest', () => {
-    const t = new io.Table(['n', 'name'], Array.from({ length: 12 }, (_, i) => [i, `row${i}`]));
+    const t = new io.Table(
+      ['n', 'name'],
+      Array.from({ length: 12 }, (_, i) => [i, `row${i}`]),
+    );
     const lines = inspect(t).split('\n');
     assert.equal(lines[0], 'Table 12×2');
     assert.equal(lines[1], 'n  name');
@@ -15,8 +18,17 @@ describe('Table', () => {
   });
 
   it('selects columns by position as well as by name', () => {
-    const t = new io.Table(['a', 'b'], [[1, 2], [3, 4]]);
-    assert.deepEqual(t.toMatrix([1, 'a']).toArray(), [[2, 1], [4, 3]]);
+    const t = new io.Table(
+      ['a', 'b'],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    );
+    assert.deepEqual(t.toMatrix([1, 'a']).toArray(), [
+      [2, 1],
+      [4, 3],
+    ]);
     assert.throws(() => t.column(2), /column 2 is outside 0…1/);
   });
 });

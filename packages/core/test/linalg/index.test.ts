@@ -43,7 +43,12 @@ for (const [name, make] of backends) {
       const ref = runPython<number[][]>('linalg_reference.py', { op: 'matmul', a: a.toArray(), b: b.toArray() }).flat();
       const at = a.transpose();
       const bt = b.transpose();
-      for (const [ta, tb, x, y] of [[false, false, a, b], [true, false, at, b], [false, true, a, bt], [true, true, at, bt]] as const) {
+      for (const [ta, tb, x, y] of [
+        [false, false, a, b],
+        [true, false, at, b],
+        [false, true, a, bt],
+        [true, true, at, bt],
+      ] as const) {
         const c = product(backend, ta, tb, 7, 4, 5, x.data, y.data);
         assert.ok(maxAbs(c.map((v, i) => v - ref[i])) < 1e-13, `transA=${ta} transB=${tb}`);
       }
@@ -126,7 +131,11 @@ describe('linalg public functions', () => {
     const x2 = linalg.solve(a, b);
     // x = Q Λ⁻¹ Qᵀ b
     const qtb = linalg.matmul(eigenvectors, b, { transA: true });
-    const scaled = new Matrix(n, 2, qtb.data.map((v, i) => v / eigenvalues[Math.floor(i / 2)]));
+    const scaled = new Matrix(
+      n,
+      2,
+      qtb.data.map((v, i) => v / eigenvalues[Math.floor(i / 2)]),
+    );
     const x3 = linalg.matmul(eigenvectors, scaled);
     for (const x of [x2, x3]) assert.ok(maxAbs(x.data.map((v, i) => v - x1.data[i])) < 1e-9 * maxAbs(x1.data));
     const l = linalg.cholesky(a);
@@ -135,11 +144,55 @@ describe('linalg public functions', () => {
   });
 
   it('errors name the problem and the fix', () => {
-    assert.throws(() => linalg.matmul([[1, 2]], [[1, 2]]), (e: Error) => e instanceof ShapeError && /inner dimensions differ \(1×2 times 1×2\)/.test(e.message));
-    assert.throws(() => linalg.eigh([[1, 2], [0, 1]]), /not symmetric/);
-    assert.throws(() => linalg.cholesky([[1, 2], [2, 1]]), (e: Error) => e instanceof NumericalError && /not positive definite \(leading minor of order 2.*diagReg/.test(e.message));
-    assert.throws(() => linalg.solve([[1, 2], [2, 4]], [[1], [1]]), /singular/);
-    assert.throws(() => linalg.solvePsd([[1, 0], [0, 1]], [[1], [1], [1]]), /b has 3 rows/);
-    assert.throws(() => linalg.eigh([[1, NaN], [NaN, 1]]), /non-finite/);
+    assert.throws(
+      () => linalg.matmul([[1, 2]], [[1, 2]]),
+      (e: Error) => e instanceof ShapeError && /inner dimensions differ \(1×2 times 1×2\)/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        linalg.eigh([
+          [1, 2],
+          [0, 1],
+        ]),
+      /not symmetric/,
+    );
+    assert.throws(
+      () =>
+        linalg.cholesky([
+          [1, 2],
+          [2, 1],
+        ]),
+      (e: Error) => e instanceof NumericalError && /not positive definite \(leading minor of order 2.*diagReg/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        linalg.solve(
+          [
+            [1, 2],
+            [2, 4],
+          ],
+          [[1], [1]],
+        ),
+      /singular/,
+    );
+    assert.throws(
+      () =>
+        linalg.solvePsd(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [[1], [1], [1]],
+        ),
+      /b has 3 rows/,
+    );
+    assert.throws(
+      () =>
+        linalg.eigh([
+          [1, NaN],
+          [NaN, 1],
+        ]),
+      /non-finite/,
+    );
   });
 });

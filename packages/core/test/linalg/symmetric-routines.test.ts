@@ -27,7 +27,10 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const random = (rows: number, cols: number, seed: number) => Matrix.from(inputs(rows, cols, seed)).data;
 
-for (const [name, make] of [['openblas', createOpenblasBackend], ['typescript', () => typescriptBackend]] as [string, () => LinalgBackend][]) {
+for (const [name, make] of [
+  ['openblas', createOpenblasBackend],
+  ['typescript', () => typescriptBackend],
+] as [string, () => LinalgBackend][]) {
   describe(`linalg backend ${name}: symmetric and triangular routines`, () => {
     const backend = make();
 
@@ -37,7 +40,12 @@ for (const [name, make] of [['openblas', createOpenblasBackend], ['typescript', 
       const c = c0.slice();
       backend.syrkUpdate(7, 5, -0.5, a, 2, c);
       const aat = naive(a, a, 7, 5, 7, true);
-      assert.ok(maxDiff(c, c0.map((v, i) => 2 * v - 0.5 * aat[i])) < 1e-13);
+      assert.ok(
+        maxDiff(
+          c,
+          c0.map((v, i) => 2 * v - 0.5 * aat[i]),
+        ) < 1e-13,
+      );
     });
 
     it('syr2k: C ← α (A Bᵀ + B Aᵀ) + β C, both triangles', () => {
@@ -48,7 +56,12 @@ for (const [name, make] of [['openblas', createOpenblasBackend], ['typescript', 
       backend.syr2k(6, 4, -1, a, b, 1, c);
       const abt = naive(a, b, 6, 4, 6, true);
       const bat = naive(b, a, 6, 4, 6, true);
-      assert.ok(maxDiff(c, c0.map((v, i) => v - abt[i] - bat[i])) < 1e-13);
+      assert.ok(
+        maxDiff(
+          c,
+          c0.map((v, i) => v - abt[i] - bat[i]),
+        ) < 1e-13,
+      );
     });
 
     it('trmmRightLower: B ← B L, ignoring the upper triangle of L', () => {
@@ -61,14 +74,21 @@ for (const [name, make] of [['openblas', createOpenblasBackend], ['typescript', 
     });
 
     it('pstrf: A = P L Lᵀ Pᵀ with the rank, for a full-rank and a rank-3 positive semi-definite matrix', () => {
-      for (const [n, rank] of [[8, 8], [8, 3]]) {
+      for (const [n, rank] of [
+        [8, 8],
+        [8, 3],
+      ]) {
         const g = random(n, rank, 10 + rank);
         const a0 = naive(g, g, n, rank, n, true);
         const a = a0.slice();
         const piv = new Int32Array(n);
         const r = backend.pstrf(n, a, piv);
         assert.equal(r, rank, `rank of a ${n}×${n} matrix of rank ${rank}`);
-        assert.deepEqual([...piv].sort((p, q) => p - q), [...Array(n).keys()], 'piv is a permutation');
+        assert.deepEqual(
+          [...piv].sort((p, q) => p - q),
+          [...Array(n).keys()],
+          'piv is a permutation',
+        );
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j > i || j >= rank) assert.equal(a[i * n + j], 0, `L[${i}][${j}]`);
         // (P L)[piv[i], :] = L[i, :], so A = (P L)(P L)ᵀ.
         const pl = new Float64Array(n * n);
@@ -80,7 +100,10 @@ for (const [name, make] of [['openblas', createOpenblasBackend], ['typescript', 
   });
 }
 
-for (const [name, make] of [['openblas', createOpenblasBackend], ['typescript', () => typescriptBackend]] as [string, () => LinalgBackend][]) {
+for (const [name, make] of [
+  ['openblas', createOpenblasBackend],
+  ['typescript', () => typescriptBackend],
+] as [string, () => LinalgBackend][]) {
   describe(`linalg backend ${name}: triangular solve`, () => {
     it('trsmRightLowerTrans: X Lᵀ = B', () => {
       const backend = make();

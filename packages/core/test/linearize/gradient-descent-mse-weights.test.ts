@@ -38,6 +38,15 @@ describe('predict.gradientDescentMseWeights with k outputs (eq. 9 with the Jacob
   });
 
   it('rejects targets with the wrong number of columns before any work', () => {
-    assert.throws(() => predict.gradientDescentMseWeights(net.apply, params, x, y.map((r) => r.slice(0, 2))), (e: Error) => e instanceof ShapeError && /yTrain has 2 columns but the network has 3 outputs/.test(e.message));
+    assert.throws(
+      () =>
+        predict.gradientDescentMseWeights(
+          net.apply,
+          params,
+          x,
+          y.map((r) => r.slice(0, 2)),
+        ),
+      (e: Error) => e instanceof ShapeError && /yTrain has 2 columns but the network has 3 outputs/.test(e.message),
+    );
   });
 });

@@ -48,9 +48,17 @@ describe('linearize (eq. 6)', () => {
     const theta = linalg.matmul(j, j, { transB: true });
     const { eigenvalues, eigenvectors } = linalg.eigh(theta);
     const f0 = net.apply(params, x16);
-    const r0 = new Matrix(16, 1, f0.data.map((v, i) => v - y16[i][0]));
+    const r0 = new Matrix(
+      16,
+      1,
+      f0.data.map((v, i) => v - y16[i][0]),
+    );
     const z = linalg.matmul(eigenvectors, r0, { transA: true });
-    const weighted = new Matrix(16, 1, z.data.map((v, i) => (v * (1 - (1 - (lr * eigenvalues[i]) / 16) ** steps)) / eigenvalues[i]));
+    const weighted = new Matrix(
+      16,
+      1,
+      z.data.map((v, i) => (v * (1 - (1 - (lr * eigenvalues[i]) / 16) ** steps)) / eigenvalues[i]),
+    );
     const solved = linalg.matmul(eigenvectors, weighted);
     const omega = linalg.matmul(j, solved, { transA: true }).data.map((v) => -v);
     const trained = tree.leaves(tree.difference(run.params, params)).flatMap((leaf) => Array.from(leaf));

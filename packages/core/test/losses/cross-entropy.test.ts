@@ -15,7 +15,11 @@ describe('losses: one convention, the mean over all N·k entries', () => {
     assert.ok(Math.abs(losses.crossEntropy.value(f, labels) - ref.cross_entropy) < 1e-14 * Math.abs(ref.cross_entropy));
     assert.ok(Math.abs(losses.mse.value(f, labels) - ref.mse) < 1e-14 * ref.mse);
     // Large logits do not overflow.
-    const huge = new Matrix(N, K, f.data.map((v) => 1e3 * v));
+    const huge = new Matrix(
+      N,
+      K,
+      f.data.map((v) => 1e3 * v),
+    );
     assert.ok(Number.isFinite(losses.crossEntropy.value(huge, labels)));
   });
 

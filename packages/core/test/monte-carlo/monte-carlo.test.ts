@@ -76,12 +76,19 @@ describe('monteCarloKernelFn with a list of sample counts (NT’s n_samples=[1, 
     const estimates = monteCarloKernelFn(countingInit, net.apply, key, [1, 2, 5, 10], { onProgress: (p) => done.push(p.total) })(x, null, 'ntk');
     assert.equal(inits, 10);
     assert.ok(done.length === 10 && done.every((t) => t === 10));
-    assert.ok(estimates.every((m) => m instanceof Matrix), 'a string get gives one Matrix per count');
+    assert.ok(
+      estimates.every((m) => m instanceof Matrix),
+      'a string get gives one Matrix per count',
+    );
   });
 
   it('rejects empty lists and counts that are not positive integers, before any work', () => {
     for (const bad of [0, 2.5, [], [1, 0], [3, 'a']]) {
-      assert.throws(() => monteCarloKernelFn(net.init, net.apply, key, bad as never), (e: Error) => e instanceof InputError && /nSamples/.test(e.message), JSON.stringify(bad));
+      assert.throws(
+        () => monteCarloKernelFn(net.init, net.apply, key, bad as never),
+        (e: Error) => e instanceof InputError && /nSamples/.test(e.message),
+        JSON.stringify(bad),
+      );
     }
   });
 });
@@ -91,10 +98,16 @@ describe('monteCarloKernelFn: input shape and results', () => {
     const mlp = stax.serial(stax.dense(16), stax.relu(), stax.dense(1));
     const x = inputs(3, 5, 2);
     const key = random.key(4);
-    assert.deepEqual(monteCarloKernelFn(mlp.init, mlp.apply, key, 3)(x).ntk.data, monteCarloKernelFn(mlp.init, mlp.apply, key, 3, { inputShape: 5 })(x).ntk.data);
+    assert.deepEqual(
+      monteCarloKernelFn(mlp.init, mlp.apply, key, 3)(x).ntk.data,
+      monteCarloKernelFn(mlp.init, mlp.apply, key, 3, { inputShape: 5 })(x).ntk.data,
+    );
     const cnn = stax.serial(stax.conv(4, [2, 2]), stax.relu(), stax.flatten(), stax.dense(1));
     const xi = Tensor.from(images([2, 3, 3, 2], 6) as never);
-    assert.deepEqual(monteCarloKernelFn(cnn.init, cnn.apply, key, 2)(xi, null, 'nngp').data, monteCarloKernelFn(cnn.init, cnn.apply, key, 2, { inputShape: [3, 3, 2] })(xi, null, 'nngp').data);
+    assert.deepEqual(
+      monteCarloKernelFn(cnn.init, cnn.apply, key, 2)(xi, null, 'nngp').data,
+      monteCarloKernelFn(cnn.init, cnn.apply, key, 2, { inputShape: [3, 3, 2] })(xi, null, 'nngp').data,
+    );
   });
 
   it('destructures as NT’s tuple in the order of get, and computes only the kernels asked for', () => {
@@ -109,7 +122,10 @@ describe('monteCarloKernelFn: input shape and results', () => {
     assert.deepEqual([first.data, second.data], [k.ntk.data, k.nngp.data]);
     const only = mc(x, null, ['ntk']);
     assert.equal(only.nngp, undefined);
-    assert.deepEqual([...only].map((m) => m.data), [k.ntk.data]);
+    assert.deepEqual(
+      [...only].map((m) => m.data),
+      [k.ntk.data],
+    );
     assert.deepEqual(Object.keys(k), ['nngp', 'ntk', 'x1IsX2'], 'the tuple order is not an enumerable field');
   });
 });

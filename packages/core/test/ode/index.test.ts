@@ -62,15 +62,20 @@ describe('ode.odeint', () => {
 
   it('reports blow-up and step-size underflow instead of returning garbage', () => {
     // dy/dt = y², y(0) = 1 has y = 1/(1 − t): it blows up at t = 1.
-    assert.throws(() => ode.odeint((y) => y.map((v) => v * v), [1], [0, 2]),
-      (e: Error) => e instanceof NumericalError && /(underflow|blowing up|steps before)/.test(e.message));
+    assert.throws(
+      () => ode.odeint((y) => y.map((v) => v * v), [1], [0, 2]),
+      (e: Error) => e instanceof NumericalError && /(underflow|blowing up|steps before)/.test(e.message),
+    );
     assert.throws(() => ode.odeint((y) => y.map(() => NaN), [1], [0, 1]), /returned NaN in component 0 at t = 0/);
     assert.throws(() => ode.odeint((y) => y.map((v) => -v), [1], [0, 100], { rtol: 1e-12, atol: 1e-14, maxSteps: 10 }), /took 10 steps/);
   });
 
   it('rejects bad arguments before integrating', () => {
     const f = (y: Float64Array) => y;
-    assert.throws(() => ode.odeint(f, [1], [0, 1, 1]), (e: Error) => e instanceof InputError && /strictly increasing/.test(e.message));
+    assert.throws(
+      () => ode.odeint(f, [1], [0, 1, 1]),
+      (e: Error) => e instanceof InputError && /strictly increasing/.test(e.message),
+    );
     assert.throws(() => ode.odeint(f, [NaN], [0, 1]), /y0\[0\] is NaN/);
     assert.throws(() => ode.odeint(f, [1], [0, 1], { method: 'rk45' as never }), /unknown method "rk45"/);
     assert.throws(() => ode.odeint(f, [1], [0, 1], { method: 'rk4' }), /pass dt/);

@@ -10,7 +10,12 @@ describe('ode.odeint inputs', () => {
   });
 
   it('says what it was given when times are not a vector', () => {
-    assert.throws(() => ode.odeint((y) => y, [1], 'abc' as never), (e: Error) => e instanceof InputError && /ts must be a vector — number\[\], a typed array such as Float64Array, or a one-column matrix — got the string "abc"/.test(e.message));
+    assert.throws(
+      () => ode.odeint((y) => y, [1], 'abc' as never),
+      (e: Error) =>
+        e instanceof InputError &&
+        /ts must be a vector — number\[\], a typed array such as Float64Array, or a one-column matrix — got the string "abc"/.test(e.message),
+    );
     assert.throws(() => ode.odeint((y) => y, [1], []), /ts is empty/);
   });
 });

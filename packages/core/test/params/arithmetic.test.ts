@@ -16,8 +16,14 @@ describe('params.add / sub / scale', () => {
     params.leaves(sum).forEach((v, k) => v.forEach((x, i) => assert.equal(x, a0[k][i] + b0[k][i])));
     params.leaves(diff).forEach((v, k) => v.forEach((x, i) => assert.equal(x, a0[k][i] - b0[k][i])));
     params.leaves(scaled).forEach((v, k) => v.forEach((x, i) => assert.equal(x, -2.5 * a0[k][i])));
-    assert.deepEqual(params.leaves(a).map((v) => Array.from(v)), a0);
-    assert.deepEqual(params.leaves(b).map((v) => Array.from(v)), b0);
+    assert.deepEqual(
+      params.leaves(a).map((v) => Array.from(v)),
+      a0,
+    );
+    assert.deepEqual(
+      params.leaves(b).map((v) => Array.from(v)),
+      b0,
+    );
     assert.notEqual(params.leaves(sum)[0], params.leaves(a)[0]);
   });
 

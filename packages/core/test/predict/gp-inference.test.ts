@@ -10,8 +10,19 @@ type Moments = { mean: number[][]; cov: number[][] };
 
 function reference(abs: boolean, diagReg: number): Record<'nngp' | 'ntk' | 'ntkgp', Moments> {
   return runPython<{ gp: Record<'nngp' | 'ntk' | 'ntkgp', Moments> }>('predict_reference.py', {
-    kxx: nngp.toArray(), ktx: nngpTest.toArray(), ktt: nngpTestTest.toArray(), ntk_xx: ntk.toArray(), ntk_tx: ntkTest.toArray(),
-    ntk_tt: ntkTestTest.toArray(), y: yTrain, f0: yTrain, g0: [[0, 0]], lr: 1, diag_reg: diagReg, abs, ts: [],
+    kxx: nngp.toArray(),
+    ktx: nngpTest.toArray(),
+    ktt: nngpTestTest.toArray(),
+    ntk_xx: ntk.toArray(),
+    ntk_tx: ntkTest.toArray(),
+    ntk_tt: ntkTestTest.toArray(),
+    y: yTrain,
+    f0: yTrain,
+    g0: [[0, 0]],
+    lr: 1,
+    diag_reg: diagReg,
+    abs,
+    ts: [],
   }).gp;
 }
 
@@ -28,8 +39,11 @@ const train = { nngp, ntk };
 const test = { nngp: nngpTest, ntk: ntkTest };
 const testTest = { nngp: nngpTestTest, ntk: ntkTestTest };
 
-describe('predict.gpInference: Neural Tangents\' three modes', () => {
-  for (const [abs, diagReg] of [[false, 1e-3], [true, 0.05]] as const) {
+describe("predict.gpInference: Neural Tangents' three modes", () => {
+  for (const [abs, diagReg] of [
+    [false, 1e-3],
+    [true, 0.05],
+  ] as const) {
     it(`'nngp', 'ntk' (eq. 16 at t = ∞) and 'ntkgp' match a numpy reference (diagReg ${diagReg}, absolute ${abs})`, () => {
       const ref = reference(abs, diagReg);
       const posterior = predict.gpInference(train, yTrain, { diagReg, diagRegAbsoluteScale: abs });
@@ -66,7 +80,7 @@ describe('predict.gpInference: Neural Tangents\' three modes', () => {
     assert.equal(gp(ntkTest).cov, undefined);
   });
 
-  it('takes NT\'s named form, defaults to \'ntk\' for kernels with an NTK, and destructures in NT\'s order', () => {
+  it("takes NT's named form, defaults to 'ntk' for kernels with an NTK, and destructures in NT's order", () => {
     const posterior = predict.gpInference(train, yTrain, { diagReg: 1e-3 });
     const positional = posterior(test, testTest, 'ntk');
     const named = posterior({ get: 'ntk', kTestTrain: test, kTestTest: testTest });
@@ -83,7 +97,10 @@ describe('predict.gpInference: Neural Tangents\' three modes', () => {
 
   it('says which kernel is missing, before any work', () => {
     const single = predict.gpInference(ntk, yTrain, { diagReg: 1e-3 });
-    assert.throws(() => single(ntkTest, nngpTestTest, 'ntk'), (e: Error) => e instanceof InputError && /needs the NNGP as well as the NTK.*'ntkgp'/.test(e.message));
+    assert.throws(
+      () => single(ntkTest, nngpTestTest, 'ntk'),
+      (e: Error) => e instanceof InputError && /needs the NNGP as well as the NTK.*'ntkgp'/.test(e.message),
+    );
     const posterior = predict.gpInference(train, yTrain, { diagReg: 1e-3 });
     assert.throws(() => posterior(ntkTest, nngpTestTest, 'ntk'), /needs kTestTrain.nngp too/);
     assert.throws(() => posterior(test, nngpTestTest, ['ntkgp', 'nngp']), /one kTestTest matrix cannot serve both 'ntkgp'/);
@@ -92,7 +109,17 @@ describe('predict.gpInference: Neural Tangents\' three modes', () => {
     assert.throws(() => posterior({ kTestTrain: test, k_test_test: testTest } as never), /unknown option "k_test_test"/);
     assert.throws(() => predict.gpInference({}, yTrain), /neither nngp nor ntk/);
     assert.throws(() => predict.gpInference(nngp, yTrain, { diagRegAbsoluteScale: 1 as never }), /diagRegAbsoluteScale must be true/);
-    assert.throws(() => predict.gpInference([[1, 2], [2, 1]], [[1], [0]])([[1, 1]]), (e: Error) => e instanceof NumericalError && /not positive definite.*diagReg/.test(e.message));
+    assert.throws(
+      () =>
+        predict.gpInference(
+          [
+            [1, 2],
+            [2, 1],
+          ],
+          [[1], [0]],
+        )([[1, 1]]),
+      (e: Error) => e instanceof NumericalError && /not positive definite.*diagReg/.test(e.message),
+    );
   });
 });
 
@@ -115,7 +142,16 @@ describe('predict on the TypeScript linear-algebra fallback', () => {
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as unknown;
     };
-    const flat = (v: unknown): number[] => (typeof v === 'number' ? [v] : Array.isArray(v) ? v.flatMap(flat) : v && typeof v === 'object' ? Object.keys(v).sort().flatMap((k) => flat((v as Record<string, unknown>)[k])) : []);
+    const flat = (v: unknown): number[] =>
+      typeof v === 'number'
+        ? [v]
+        : Array.isArray(v)
+          ? v.flatMap(flat)
+          : v && typeof v === 'object'
+            ? Object.keys(v)
+                .sort()
+                .flatMap((k) => flat((v as Record<string, unknown>)[k]))
+            : [];
     const a = flat(run('typescript'));
     const b = flat(run('openblas'));
     assert.equal(a.length, b.length);

@@ -14,7 +14,11 @@ function gap(width: number, seed: number, steps: number): number {
   const ntk = empirical.ntkFn(net.apply);
   const trained = train.gradientDescent(net.apply, params, x, labels, { learningRate: 1, steps, loss: 'crossEntropy', xTest, recordAt: [steps] });
   const predicted = predict.gradientDescent('crossEntropy', ntk(x, null, params), labels, { learningRate: 1 })(
-    steps, net.apply(params, x), net.apply(params, xTest), ntk(xTest, x, params));
+    steps,
+    net.apply(params, x),
+    net.apply(params, xTest),
+    ntk(xTest, x, params),
+  );
   const a = trained.snapshots[0].test as Matrix;
   const b = predicted.test as Matrix;
   return Math.sqrt(a.data.reduce((s, v, i) => s + (v - b.data[i]) ** 2, 0) / b.data.reduce((s, v) => s + v * v, 0));

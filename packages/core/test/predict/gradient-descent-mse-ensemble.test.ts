@@ -11,8 +11,17 @@ describe('predict.gradientDescentMseEnsemble (eqs. 13-16, S26-S31)', () => {
   it('matches an independent numpy/scipy implementation for NNGP and NTK, mean and covariance', () => {
     const ts = [0, 1, 50, null];
     const ref = runPython<Record<'nngp' | 'ntk', { mean: number[][]; cov: number[][] }[]>>('predict_reference.py', {
-      kxx: nngp.toArray(), ktx: nngpTest.toArray(), ktt: nngpTestTest.toArray(), ntk_xx: ntk.toArray(), ntk_tx: ntkTest.toArray(),
-      y: yTrain, f0, g0, lr: 2, diag_reg: 1e-3, ts,
+      kxx: nngp.toArray(),
+      ktx: nngpTest.toArray(),
+      ktt: nngpTestTest.toArray(),
+      ntk_xx: ntk.toArray(),
+      ntk_tx: ntkTest.toArray(),
+      y: yTrain,
+      f0,
+      g0,
+      lr: 2,
+      diag_reg: 1e-3,
+      ts,
     });
     for (const get of ['nngp', 'ntk'] as const) {
       const got = predictFn({ xTest, get, t: ts.map((t) => t ?? Infinity), computeCov: true });
@@ -31,7 +40,11 @@ describe('predict.gradientDescentMseEnsemble (eqs. 13-16, S26-S31)', () => {
     assertClose(inf.mean, posterior.mean.data, 1e-8, 'mean');
     assert.ok(maxRelError(inf.cov!.data, posterior.cov!.data, 1e-6) < 1e-7);
     // eq. 16 at t → ∞: Θ_tx Θ⁻¹ y and 𝒦_tt − Θ_tx Θ⁻¹ 𝒦_xt − (…)ᵀ + Θ_tx Θ⁻¹ 𝒦 Θ⁻¹ Θ_xt.
-    const theta = new Matrix(6, 6, ntk.data.map((v, i) => v + (i % 7 === 0 ? (1e-3 * ntk.trace()) / 6 : 0)));
+    const theta = new Matrix(
+      6,
+      6,
+      ntk.data.map((v, i) => v + (i % 7 === 0 ? (1e-3 * ntk.trace()) / 6 : 0)),
+    );
     const a = linalg.solvePsd(theta, ntkTest.transpose()); // Θ⁻¹ Θ_xt
     const mean = linalg.matmul(a, yTrain, { transA: true });
     const cross = linalg.matmul(a, nngpTest, { transA: true, transB: true });
@@ -59,13 +72,36 @@ describe('predict.gradientDescentMseEnsemble (eqs. 13-16, S26-S31)', () => {
 
   it('on the training inputs the covariance is e^{−Θτ}𝒦e^{−Θτ} (all layers) or VΛe^{−2Λτ}Vᵀ (readout only)', () => {
     const tau = 3 / 12; // t = 1.5, η = 2, N = 12
-    for (const [g, k] of [['ntk', ntk], ['nngp', nngp]] as const) {
-      const reg = new Matrix(6, 6, k.data.map((v, i) => v + (i % 7 === 0 ? (1e-3 * k.trace()) / 6 : 0)));
+    for (const [g, k] of [
+      ['ntk', ntk],
+      ['nngp', nngp],
+    ] as const) {
+      const reg = new Matrix(
+        6,
+        6,
+        k.data.map((v, i) => v + (i % 7 === 0 ? (1e-3 * k.trace()) / 6 : 0)),
+      );
       const { eigenvalues, eigenvectors: v } = linalg.eigh(reg);
-      const weighted = (w: (l: number) => number) => linalg.matmul(new Matrix(6, 6, v.data.map((x, i) => x * w(eigenvalues[i % 6]))), v, { transB: true });
-      const expected = g === 'ntk'
-        ? linalg.matmul(linalg.matmul(weighted((l) => Math.exp(-l * tau)), nngp), weighted((l) => Math.exp(-l * tau)))
-        : weighted((l) => l * Math.exp(-2 * l * tau));
+      const weighted = (w: (l: number) => number) =>
+        linalg.matmul(
+          new Matrix(
+            6,
+            6,
+            v.data.map((x, i) => x * w(eigenvalues[i % 6])),
+          ),
+          v,
+          { transB: true },
+        );
+      const expected =
+        g === 'ntk'
+          ? linalg.matmul(
+              linalg.matmul(
+                weighted((l) => Math.exp(-l * tau)),
+                nngp,
+              ),
+              weighted((l) => Math.exp(-l * tau)),
+            )
+          : weighted((l) => l * Math.exp(-2 * l * tau));
       const got = predictFn({ get: g, t: 1.5, computeCov: true }).cov;
       const scale = Math.max(...expected.data.map(Math.abs));
       assert.ok(Math.max(...got.data.map((x, i) => Math.abs(x - expected.data[i]))) < 1e-10 * scale, g);
@@ -86,7 +122,10 @@ describe('predict.gradientDescentMseEnsemble (eqs. 13-16, S26-S31)', () => {
   });
 
   it('rejects bad queries', () => {
-    assert.throws(() => predictFn({ get: 'ntkgp' as never }), /get must be 'ntk', 'nngp' or a list of them, got "ntkgp" \(the NTK-GP posterior is predict.gpInference/);
+    assert.throws(
+      () => predictFn({ get: 'ntkgp' as never }),
+      /get must be 'ntk', 'nngp' or a list of them, got "ntkgp" \(the NTK-GP posterior is predict.gpInference/,
+    );
     assert.throws(() => predictFn({ xTest: [[1, 2, 3]] }), /xTest has 3 features but xTrain has 2/);
     assert.throws(() => predictFn({ t: -2 }), /non-negative/);
     assert.throws(() => predictFn({ x_test: xTest } as never), /unknown option "x_test"/);
@@ -94,14 +133,16 @@ describe('predict.gradientDescentMseEnsemble (eqs. 13-16, S26-S31)', () => {
   });
 });
 
-
-describe('predict.gradientDescentMseEnsemble: Neural Tangents\' options', () => {
+describe("predict.gradientDescentMseEnsemble: Neural Tangents' options", () => {
   const times = [0, 0.7, 20, Infinity];
 
   it('diagRegAbsoluteScale adds diagReg as is: equal to the relative regulariser diagReg·n/tr K, per kernel, and to numpy', () => {
     const c = 0.02;
     const absolute = predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain, { diagReg: c, diagRegAbsoluteScale: true, learningRate: 2 });
-    for (const [g, k] of [['nngp', nngp], ['ntk', ntk]] as const) {
+    for (const [g, k] of [
+      ['nngp', nngp],
+      ['ntk', ntk],
+    ] as const) {
       const relative = predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain, { diagReg: (c * 6) / k.trace(), learningRate: 2 });
       const a = absolute({ xTest, get: g, t: times, computeCov: true });
       const r = relative({ xTest, get: g, t: times, computeCov: true });
@@ -111,8 +152,18 @@ describe('predict.gradientDescentMseEnsemble: Neural Tangents\' options', () => 
       });
     }
     const ref = runPython<{ ntk: { mean: number[][] }[]; mse: { test: number[][] }[] }>('predict_reference.py', {
-      kxx: nngp.toArray(), ktx: nngpTest.toArray(), ktt: nngpTestTest.toArray(), ntk_xx: ntk.toArray(), ntk_tx: ntkTest.toArray(),
-      y: yTrain, f0, g0, lr: 2, diag_reg: c, abs: true, ts: [0.7, null],
+      kxx: nngp.toArray(),
+      ktx: nngpTest.toArray(),
+      ktt: nngpTestTest.toArray(),
+      ntk_xx: ntk.toArray(),
+      ntk_tx: ntkTest.toArray(),
+      y: yTrain,
+      f0,
+      g0,
+      lr: 2,
+      diag_reg: c,
+      abs: true,
+      ts: [0.7, null],
     });
     const got = absolute({ xTest, get: 'ntk', t: [0.7, Infinity], computeCov: true });
     got.forEach((p, i) => assertClose(p.mean, ref.ntk[i].mean, 1e-9, 'ntk mean against numpy'));
@@ -176,13 +227,16 @@ describe('predict.gradientDescentMseEnsemble: Neural Tangents\' options', () => 
     assert.ok(mean instanceof Matrix && variance instanceof Float64Array);
   });
 
-  it('results destructure in NT\'s order: [mean, cov]', () => {
+  it("results destructure in NT's order: [mean, cov]", () => {
     const p = predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain, { diagReg: 1e-3 })({ xTest, t: 5, computeCov: true });
     const [mean, cov] = p;
     assert.equal(mean, p.mean);
     assert.equal(cov, p.cov);
     assert.deepEqual(Object.keys(p), ['mean', 'cov'], 'the iterator is not a field');
-    assert.throws(() => predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain)({ computeCov: 'diag' as never }), /computeCov must be true .* 'diagonal' .* or false, got "diag"/);
+    assert.throws(
+      () => predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain)({ computeCov: 'diag' as never }),
+      /computeCov must be true .* 'diagonal' .* or false, got "diag"/,
+    );
     assert.throws(() => predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain)({ get: [] }), /get is an empty list/);
   });
 });

@@ -5,7 +5,13 @@ import { maxRelError } from '../helpers/compare';
 
 const x12 = Array.from({ length: 12 }, (_, i) => Array.from({ length: 3 }, (_, j) => Math.cos(3 * i + 2 * j + 0.5)));
 const y12 = x12.map((r) => [Math.sin(r[0] - r[1]) + 0.5 * r[2]]);
-const net = stax.serial(stax.dense(96, { wStd: 1.3, bStd: 0.2 }), stax.erf(), stax.dense(96, { wStd: 1.3, bStd: 0.2 }), stax.relu(), stax.dense(1, { wStd: 1.3, bStd: 0.2 }));
+const net = stax.serial(
+  stax.dense(96, { wStd: 1.3, bStd: 0.2 }),
+  stax.erf(),
+  stax.dense(96, { wStd: 1.3, bStd: 0.2 }),
+  stax.relu(),
+  stax.dense(1, { wStd: 1.3, bStd: 0.2 }),
+);
 const { params } = net.init(random.key(7), 3);
 
 describe('predict.gradientDescentMseWeights (eq. 9)', () => {
@@ -23,9 +29,18 @@ describe('predict.gradientDescentMseWeights (eq. 9)', () => {
   });
 
   it('at t = 0 gives θ₀, and at t = ∞ the minimum-norm change that fits the targets', () => {
-    assert.deepEqual(tree.leaves(weightsAt(0)).map((l) => Array.from(l)), tree.leaves(params).map((l) => Array.from(l)));
+    assert.deepEqual(
+      tree.leaves(weightsAt(0)).map((l) => Array.from(l)),
+      tree.leaves(params).map((l) => Array.from(l)),
+    );
     const fitted = lin(weightsAt(Infinity), x12);
-    assert.ok(maxRelError(fitted.data, y12.map((r) => r[0]), 1e-3) < 1e-8);
+    assert.ok(
+      maxRelError(
+        fitted.data,
+        y12.map((r) => r[0]),
+        1e-3,
+      ) < 1e-8,
+    );
   });
 
   it('is the limit of gradient descent on the linearized network: the gap halves with the step', () => {
@@ -43,7 +58,10 @@ describe('predict.gradientDescentMseWeights (eq. 9)', () => {
   it('rejects targets that do not match the outputs before any work', () => {
     const two = stax.serial(stax.dense(8), stax.relu(), stax.dense(2));
     const p2 = two.init(random.key(0), 3).params;
-    assert.throws(() => predict.gradientDescentMseWeights(two.apply, p2, x12, y12), (e: Error) => e instanceof ShapeError && /yTrain has 1 column but the network has 2 outputs/.test(e.message));
+    assert.throws(
+      () => predict.gradientDescentMseWeights(two.apply, p2, x12, y12),
+      (e: Error) => e instanceof ShapeError && /yTrain has 1 column but the network has 2 outputs/.test(e.message),
+    );
     assert.throws(() => predict.gradientDescentMseWeights(net.apply, params, x12, y12.slice(1)), ShapeError);
     assert.throws(() => predict.gradientDescentMseWeights(net.apply, params, x12, y12, { learningRate: -1 }), /learningRate/);
   });

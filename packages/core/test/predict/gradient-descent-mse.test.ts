@@ -14,7 +14,11 @@ describe('predict.gradientDescentMse (eqs. 10-12)', () => {
     const closed = predictFn(times, f0, g0, ntkTest);
     const rhs = (s: Float64Array) => {
       const train = new Matrix(6, 2, s.slice(0, 12));
-      const r = new Matrix(6, 2, train.data.map((v, i) => v - yTrain[i >> 1][i & 1]));
+      const r = new Matrix(
+        6,
+        2,
+        train.data.map((v, i) => v - yTrain[i >> 1][i & 1]),
+      );
       const dTrain = linalg.matmul(ntk, r).data.map((v) => (-lr / N) * v);
       const dTest = linalg.matmul(ntkTest, r).data.map((v) => (-lr / N) * v);
       return Float64Array.from([...dTrain, ...dTest]);
@@ -35,13 +39,29 @@ describe('predict.gradientDescentMse (eqs. 10-12)', () => {
     const s = 8;
     let term = Matrix.identity(n);
     let e = Matrix.identity(n);
-    const step = new Matrix(n, n, ntk.data.map((v) => (-v * tau) / 2 ** s));
+    const step = new Matrix(
+      n,
+      n,
+      ntk.data.map((v) => (-v * tau) / 2 ** s),
+    );
     for (let k = 1; k <= 30; k++) {
-      term = new Matrix(n, n, linalg.matmul(term, step).data.map((v) => v / k));
-      e = new Matrix(n, n, e.data.map((v, i) => v + term.data[i]));
+      term = new Matrix(
+        n,
+        n,
+        linalg.matmul(term, step).data.map((v) => v / k),
+      );
+      e = new Matrix(
+        n,
+        n,
+        e.data.map((v, i) => v + term.data[i]),
+      );
     }
     for (let k = 0; k < s; k++) e = linalg.matmul(e, e);
-    const r = new Matrix(6, 2, Float64Array.from(f0.flat(), (v, i) => v - yTrain[i >> 1][i & 1]));
+    const r = new Matrix(
+      6,
+      2,
+      Float64Array.from(f0.flat(), (v, i) => v - yTrain[i >> 1][i & 1]),
+    );
     const expected = linalg.matmul(e, r).data.map((v, i) => v + yTrain[i >> 1][i & 1]);
     assertClose(got, expected, 1e-12, 'train outputs');
   });
@@ -49,8 +69,17 @@ describe('predict.gradientDescentMse (eqs. 10-12)', () => {
   it('matches an independent numpy/scipy implementation (expm, solves) at t = 0, 1, 50, ∞', () => {
     const ts = [0, 1, 50, null];
     const ref = runPython<{ mse: { train: number[][]; test: number[][] }[] }>('predict_reference.py', {
-      kxx: nngp.toArray(), ktx: nngpTest.toArray(), ktt: nngpTestTest.toArray(), ntk_xx: ntk.toArray(), ntk_tx: ntkTest.toArray(),
-      y: yTrain, f0, g0, lr: 2, diag_reg: 1e-3, ts,
+      kxx: nngp.toArray(),
+      ktx: nngpTest.toArray(),
+      ktt: nngpTestTest.toArray(),
+      ntk_xx: ntk.toArray(),
+      ntk_tx: ntkTest.toArray(),
+      y: yTrain,
+      f0,
+      g0,
+      lr: 2,
+      diag_reg: 1e-3,
+      ts,
     });
     const predictFn = predict.gradientDescentMse(ntk, yTrain, { learningRate: 2, diagReg: 1e-3 });
     ts.forEach((t, i) => {
@@ -78,24 +107,57 @@ describe('predict.gradientDescentMse (eqs. 10-12)', () => {
   });
 
   it('rejects bad input before any work', () => {
-    assert.throws(() => predict.gradientDescentMse(ntk, yTrain.slice(1)), (e: Error) => e instanceof ShapeError && /kTrainTrain is 6×6 but yTrain has 5 rows/.test(e.message));
-    assert.throws(() => predict.gradientDescentMse([[1, 2], [0, 1]], [[1], [2]]), /not symmetric/);
-    assert.throws(() => predict.gradientDescentMse(ntk, yTrain, { learningRate: 0 }), (e: Error) => e instanceof InputError && /learningRate must be a positive/.test(e.message));
+    assert.throws(
+      () => predict.gradientDescentMse(ntk, yTrain.slice(1)),
+      (e: Error) => e instanceof ShapeError && /kTrainTrain is 6×6 but yTrain has 5 rows/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        predict.gradientDescentMse(
+          [
+            [1, 2],
+            [0, 1],
+          ],
+          [[1], [2]],
+        ),
+      /not symmetric/,
+    );
+    assert.throws(
+      () => predict.gradientDescentMse(ntk, yTrain, { learningRate: 0 }),
+      (e: Error) => e instanceof InputError && /learningRate must be a positive/.test(e.message),
+    );
     assert.throws(() => predict.gradientDescentMse(ntk, yTrain, { diagreg: 1 } as never), /unknown option "diagreg". Did you mean "diagReg"/);
     const predictFn = predict.gradientDescentMse(ntk, yTrain);
     assert.throws(() => predictFn(-1), /non-negative/);
     assert.throws(() => predictFn(NaN), /non-negative/);
-    assert.throws(() => predictFn(1, f0, null, ntkTest.toArray().map((r) => r.slice(1))), /kTestTrain is 4×5 but must be 4×6/);
+    assert.throws(
+      () =>
+        predictFn(
+          1,
+          f0,
+          null,
+          ntkTest.toArray().map((r) => r.slice(1)),
+        ),
+      /kTestTrain is 4×5 but must be 4×6/,
+    );
     assert.throws(() => predictFn(1, f0, g0), /without kTestTrain/);
     assert.throws(() => predictFn(1, [[1]]), /fx0Train is 1×1 but must be 6×2/);
-    const indefinite = predict.gradientDescentMse([[1, 2], [2, 1]], [[1], [0]]);
-    assert.throws(() => indefinite(1), (e: Error) => e instanceof NumericalError && /smallest eigenvalue is -1\.0000e\+0.*diagReg/.test(e.message));
+    const indefinite = predict.gradientDescentMse(
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      [[1], [0]],
+    );
+    assert.throws(
+      () => indefinite(1),
+      (e: Error) => e instanceof NumericalError && /smallest eigenvalue is -1\.0000e\+0.*diagReg/.test(e.message),
+    );
   });
 });
 
-
 describe('predict.gradientDescentMse results', () => {
-  it('destructure in NT\'s order [train, test]; test outputs only with kTestTrain', () => {
+  it("destructure in NT's order [train, test]; test outputs only with kTestTrain", () => {
     const predictFn = predict.gradientDescentMse(ntk, yTrain, { diagReg: 1e-3 });
     const p = predictFn(2, f0, g0, ntkTest);
     const [train, test] = p;
@@ -149,11 +211,16 @@ describe('predict.gradientDescentMse with the full multi-output kernel (traceAxe
 
   it('with Θ ⊗ Id_k (example-major) it equals the n×n predictor column by column, with diagReg, at t = 0, 3, ∞', () => {
     const k = 2;
-    const kron = (m: Matrix) => new Matrix(m.rows * k, m.cols * k, Float64Array.from({ length: m.rows * m.cols * k * k }, (_, q) => {
-      const r = Math.floor(q / (m.cols * k));
-      const c = q % (m.cols * k);
-      return r % k === c % k ? m.get(Math.floor(r / k), Math.floor(c / k)) : 0;
-    }));
+    const kron = (m: Matrix) =>
+      new Matrix(
+        m.rows * k,
+        m.cols * k,
+        Float64Array.from({ length: m.rows * m.cols * k * k }, (_, q) => {
+          const r = Math.floor(q / (m.cols * k));
+          const c = q % (m.cols * k);
+          return r % k === c % k ? m.get(Math.floor(r / k), Math.floor(c / k)) : 0;
+        }),
+      );
     const times = [0, 3, Infinity];
     const columns = predict.gradientDescentMse(ntk, yTrain, { learningRate: 0.8, diagReg: 1e-2 })(times, f0, g0, ntkTest);
     const coupled = predict.gradientDescentMse(kron(ntk), yTrain, { learningRate: 0.8, diagReg: 1e-2 })(times, f0, g0, kron(ntkTest));
@@ -170,9 +237,20 @@ describe('predict.gradientDescentMse with the full multi-output kernel (traceAxe
 
   it('rejects a test kernel of the other kind, and kernels of neither size, before any work', () => {
     const predictFn = predict.gradientDescentMse(fullNtk(x, null, params), y);
-    assert.throws(() => predictFn(1, fx0, gx0, averagedNtk(xt, x, params)), (e: Error) => e instanceof ShapeError && /kTestTrain is 5×8, but kTrainTrain is the full 24×24 multi-output kernel of 8 examples and 3 outputs/.test(e.message));
+    assert.throws(
+      () => predictFn(1, fx0, gx0, averagedNtk(xt, x, params)),
+      (e: Error) =>
+        e instanceof ShapeError && /kTestTrain is 5×8, but kTrainTrain is the full 24×24 multi-output kernel of 8 examples and 3 outputs/.test(e.message),
+    );
     assert.throws(() => predictFn(1, fx0, [[0, 0, 0]], fullNtk(xt, x, params)), /fx0Test is 1×3 but must be 5×3/);
-    assert.throws(() => predict.gradientDescentMse(Matrix.identity(12), y), (e: Error) => e instanceof ShapeError && /12×12 but yTrain has 8 rows and 3 columns; pass the 8×8 output-averaged kernel .* or the full 24×24/.test(e.message));
-    assert.throws(() => predict.gpInference(fullNtk(x, null, params), y), /looks like a full multi-output kernel \(traceAxes: \[\]\), which only predict.gradientDescentMse accepts/);
+    assert.throws(
+      () => predict.gradientDescentMse(Matrix.identity(12), y),
+      (e: Error) =>
+        e instanceof ShapeError && /12×12 but yTrain has 8 rows and 3 columns; pass the 8×8 output-averaged kernel .* or the full 24×24/.test(e.message),
+    );
+    assert.throws(
+      () => predict.gpInference(fullNtk(x, null, params), y),
+      /looks like a full multi-output kernel \(traceAxes: \[\]\), which only predict.gradientDescentMse accepts/,
+    );
   });
 });

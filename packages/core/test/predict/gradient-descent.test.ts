@@ -37,9 +37,17 @@ describe('predict.gradientDescent (eqs. 20-26, S19-S25)', () => {
     let prev = new Matrix(6, 2, Float64Array.from(f0.flat()));
     let cur = prev.clone();
     for (let s = 0; s < steps; s++) {
-      const r = new Matrix(6, 2, cur.data.map((v, i) => (v - yTrain[i >> 1][i & 1]) / N));
+      const r = new Matrix(
+        6,
+        2,
+        cur.data.map((v, i) => (v - yTrain[i >> 1][i & 1]) / N),
+      );
       const kr = linalg.matmul(ntk, r);
-      const next = new Matrix(6, 2, cur.data.map((v, i) => v - lr * kr.data[i] + beta * (v - prev.data[i])));
+      const next = new Matrix(
+        6,
+        2,
+        cur.data.map((v, i) => v - lr * kr.data[i] + beta * (v - prev.data[i])),
+      );
       prev = cur;
       cur = next;
     }
@@ -51,7 +59,15 @@ describe('predict.gradientDescent (eqs. 20-26, S19-S25)', () => {
 
   it('rejects bad input', () => {
     assert.throws(() => predict.gradientDescent('hinge' as never, ntk, yTrain), /loss must be 'mse', 'crossEntropy'/);
-    assert.throws(() => predict.gradientDescent('crossEntropy', ntk, yTrain.map(([a]) => [a])), /one column per class/);
+    assert.throws(
+      () =>
+        predict.gradientDescent(
+          'crossEntropy',
+          ntk,
+          yTrain.map(([a]) => [a]),
+        ),
+      /one column per class/,
+    );
     assert.throws(() => predict.gradientDescent('mse', ntk, yTrain, { momentum: 1 }), /momentum must be in \[0, 1\)/);
     const gd = predict.gradientDescent('mse', ntk, yTrain);
     assert.throws(() => gd(Infinity, f0), /t = Infinity cannot be integrated/);
@@ -59,4 +75,3 @@ describe('predict.gradientDescent (eqs. 20-26, S19-S25)', () => {
     assert.throws(() => gd(1, f0.slice(1)), /fx0Train is 5×2 but must be 6×2/);
   });
 });
-

@@ -3,9 +3,12 @@ import { Matrix, stax } from '@tangent-lab/core';
 import { inputs } from '../helpers/compare';
 
 export const net = stax.serial(
-  stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
-  stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
-  stax.dense(1, { wStd: 1.5, bStd: 0.05 }));
+  stax.dense(512, { wStd: 1.5, bStd: 0.05 }),
+  stax.erf(),
+  stax.dense(512, { wStd: 1.5, bStd: 0.05 }),
+  stax.erf(),
+  stax.dense(1, { wStd: 1.5, bStd: 0.05 }),
+);
 export const xTrain = inputs(6, 2, 1);
 export const xTest = inputs(4, 2, 2);
 export const yTrain = xTrain.map(([a, b]) => [Math.sin(2 * a) + 0.5 * b, Math.cos(a - b)]);

@@ -5,7 +5,9 @@ import { Matrix, Tensor, printOptions } from '@tangent-lab/core';
 describe('numpy-style printing', () => {
   it('summarises large matrices with their first and last three rows and columns', () => {
     const m = new Matrix(30, 30);
-    m.data.forEach((_, i) => { m.data[i] = i; });
+    m.data.forEach((_, i) => {
+      m.data[i] = i;
+    });
     const lines = String(m).split('\n');
     assert.equal(lines[0], 'Matrix 30×30');
     assert.equal(lines.length, 1 + 7);
@@ -15,12 +17,19 @@ describe('numpy-style printing', () => {
   });
 
   it('prints a small matrix in full and follows printOptions', () => {
-    const m = Matrix.from([[1 / 3, 2], [3, 4]]);
+    const m = Matrix.from([
+      [1 / 3, 2],
+      [3, 4],
+    ]);
     assert.equal(String(m), 'Matrix 2×2\n[[0.3333 2.0000]\n [3.0000 4.0000]]');
     try {
       printOptions({ precision: 2, threshold: 3, edgeItems: 1 });
       assert.equal(String(m), 'Matrix 2×2\n[[0.33 2.00]\n [3.00 4.00]]', 'an axis of 2 is not cut with edgeItems 1');
-      const big = Matrix.from([[1 / 3, 2, 3], [4, 5, 6], [7, 8, 9]]);
+      const big = Matrix.from([
+        [1 / 3, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ]);
       assert.equal(String(big), 'Matrix 3×3\n[[0.33  ... 3.00]\n ...\n [7.00  ... 9.00]]');
     } finally {
       printOptions('defaults');

@@ -6,9 +6,18 @@ describe('random', () => {
   it('threefry2x32 matches the Random123 known-answer vectors', () => {
     const out = new Uint32Array(2);
     const cases: [number[], number[]][] = [
-      [[0, 0, 0, 0], [0x6b200159, 0x99ba4efe]],
-      [[0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0x1cb996fc, 0xbb002be7]],
-      [[0x13198a2e, 0x03707344, 0x243f6a88, 0x85a308d3], [0xc4923a9c, 0x483df7a0]],
+      [
+        [0, 0, 0, 0],
+        [0x6b200159, 0x99ba4efe],
+      ],
+      [
+        [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+        [0x1cb996fc, 0xbb002be7],
+      ],
+      [
+        [0x13198a2e, 0x03707344, 0x243f6a88, 0x85a308d3],
+        [0xc4923a9c, 0x483df7a0],
+      ],
     ];
     for (const [[k0, k1, c0, c1], expected] of cases) {
       random.threefry2x32(k0, k1, c0, c1, out);
@@ -19,7 +28,10 @@ describe('random', () => {
   it('key and split give the same words as jax.random.PRNGKey / split', () => {
     assert.deepEqual(random.key(0), [0, 0]);
     assert.deepEqual(random.key(-1), [0xffffffff, 0xffffffff]);
-    assert.deepEqual(random.split(random.key(0)), [[4146024105, 967050713], [2718843009, 1272950319]]);
+    assert.deepEqual(random.split(random.key(0)), [
+      [4146024105, 967050713],
+      [2718843009, 1272950319],
+    ]);
   });
 
   it('is reproducible, and split keys give independent streams', () => {
@@ -53,7 +65,7 @@ describe('random', () => {
     let mu = 0;
     for (const x of u.data) mu += x;
     mu /= u.data.length;
-    assert.ok(Math.abs(mu - 0.5) < 5 * (5 / Math.sqrt(12)) / Math.sqrt(u.data.length));
+    assert.ok(Math.abs(mu - 0.5) < (5 * (5 / Math.sqrt(12))) / Math.sqrt(u.data.length));
   });
 
   it('rejects bad keys and shapes with clear errors', () => {

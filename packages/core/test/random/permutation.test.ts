@@ -5,7 +5,10 @@ import { Matrix, Tensor, permutation, random } from '@tangent-lab/core';
 describe('random.permutation', () => {
   it('is a permutation, the same for the same key, different for another key', () => {
     const p = random.permutation(random.key(0), 50);
-    assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      [...p].sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     assert.deepEqual(random.permutation(random.key(0), 50), p);
     assert.notDeepEqual(random.permutation(random.key(1), 50), p);
     assert.equal(permutation, random.permutation);
@@ -25,7 +28,12 @@ describe('random.permutation', () => {
   it('shuffles the rows of a matrix and the examples of a tensor the same way as the indices', () => {
     const k = random.key(2);
     const order = random.permutation(k, 4);
-    const m = Matrix.from([[0, 0], [1, 10], [2, 20], [3, 30]]);
+    const m = Matrix.from([
+      [0, 0],
+      [1, 10],
+      [2, 20],
+      [3, 30],
+    ]);
     assert.deepEqual(random.permutation(k, m).column(0), Float64Array.from(order));
     const t = Tensor.from([[[0]], [[1]], [[2]], [[3]]]);
     assert.deepEqual(Array.from(random.permutation(k, t).data), order);

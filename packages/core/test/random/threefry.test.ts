@@ -12,14 +12,21 @@ describe('random.threefryStream', () => {
     ];
     const expected = runPython<[number[], number[]][]>('threefry_reference.py', {
       cases: cases.map(({ key, c0, c1, count }) => ({
-        op: 'blocks', key, c0: Array.from({ length: count }, (_, i) => (c0 + i) % 2 ** 32), c1: Array(count).fill(c1),
+        op: 'blocks',
+        key,
+        c0: Array.from({ length: count }, (_, i) => (c0 + i) % 2 ** 32),
+        c1: Array(count).fill(c1),
       })),
     });
     cases.forEach(({ key, c0, c1, count }, j) => {
       const words = new Uint32Array(2 * count + 2);
       random.threefryStream(key[0], key[1], c0, c1, count, words, 2); // at an offset
       const [w0, w1] = expected[j];
-      assert.deepEqual(Array.from(words.subarray(2)), w0.flatMap((w, i) => [w, w1[i]]), `case ${j}`);
+      assert.deepEqual(
+        Array.from(words.subarray(2)),
+        w0.flatMap((w, i) => [w, w1[i]]),
+        `case ${j}`,
+      );
       assert.deepEqual(Array.from(words.subarray(0, 2)), [0, 0], 'nothing written before the offset');
       // The one-block form is the same cipher.
       const one = new Uint32Array(2);

@@ -40,12 +40,18 @@ describe('signal propagation: fixed points, χ₁, the order/chaos phase diagram
   });
 
   it('ξ_c is the depth scale over which kernel correlations reach c* in the NNGP recursion itself', () => {
-    for (const [wStd, bStd] of [[1.1, 0.3], [1.8, 0.1]]) {
+    for (const [wStd, bStd] of [
+      [1.1, 0.3],
+      [1.8, 0.1],
+    ]) {
       const mf = signal.meanField(stax.erf(), { wStd, bStd });
       // Two inputs whose pre-activations start at the variance fixed point q*, so
       // that only their correlation evolves from layer to layer.
       const s = Math.sqrt((2 * (mf.qStar - bStd * bStd)) / (wStd * wStd));
-      const x = [[s, 0], [0.3 * s, Math.sqrt(1 - 0.09) * s]];
+      const x = [
+        [s, 0],
+        [0.3 * s, Math.sqrt(1 - 0.09) * s],
+      ];
       const layers: Layer[] = [];
       const corr: number[] = [];
       for (let l = 1; l <= 60; l++) {
@@ -84,7 +90,10 @@ describe('signal propagation: fixed points, χ₁, the order/chaos phase diagram
       [stax.polynomial([0.1, 0.7, 0.2]), 'polynomial', [[0.1, 0.7, 0.2]], 0.9, 0.05],
       [stax.hermite(2), 'hermite', [2], 0.4, 0.5],
     ];
-    const refs = runPython<{ qStar: number; chi1: number }[]>('signal_activations_reference.py', cases.map(([, act, params, w2, b2]) => ({ act, params, w2, b2 })));
+    const refs = runPython<{ qStar: number; chi1: number }[]>(
+      'signal_activations_reference.py',
+      cases.map(([, act, params, w2, b2]) => ({ act, params, w2, b2 })),
+    );
     cases.forEach(([layer, act, , w2, b2], i) => {
       const mf = signal.meanField(layer as never, { wStd: Math.sqrt(w2), bStd: Math.sqrt(b2) });
       assert.ok(Math.abs(mf.qStar - refs[i].qStar) <= 1e-9 * refs[i].qStar, `${act}: q* ${mf.qStar} vs ${refs[i].qStar}`);
@@ -104,7 +113,10 @@ describe('signal propagation: fixed points, χ₁, the order/chaos phase diagram
   });
 
   it('rejects what it cannot use', () => {
-    assert.throws(() => signal.meanField(stax.dense(3) as never, { wStd: 1 }), (e: Error) => e instanceof InputError && /activation layer/.test(e.message));
+    assert.throws(
+      () => signal.meanField(stax.dense(3) as never, { wStd: 1 }),
+      (e: Error) => e instanceof InputError && /activation layer/.test(e.message),
+    );
     assert.throws(() => signal.meanField(stax.erf(), { wStd: 0 }), /wStd must be a positive/);
     assert.throws(() => signal.meanField(stax.erf(), { wstd: 1 } as never), /unknown option "wstd"/);
     assert.throws(() => signal.phaseDiagram(stax.erf(), { wVar: [], bVar: [0] }), /non-empty/);

@@ -18,7 +18,7 @@ describe('the fast arctangent (Cephes atan)', () => {
     assert.equal(atanPositive(0), 0);
   });
 
-  it('gives Math.atan2\'s angles on the half planes the kernels use, exactly at the axes', () => {
+  it("gives Math.atan2's angles on the half planes the kernels use, exactly at the axes", () => {
     let worst = 0;
     for (const [y, x] of inputs(20000, 2, 5).map(([a, b]) => [Math.abs(a) * 10 ** (8 * b), b * 10 ** (4 * a)])) {
       worst = Math.max(worst, ulps(angleUpper(y, x), Math.atan2(y, x)), ulps(angleRight(x, y), Math.atan2(x, y)));

@@ -17,22 +17,28 @@ const net = stax.serial(stax.dense(256, { wStd: W, bStd: B }), square(), stax.de
 function closedForm(x1: number[][], x2: number[][]): { nngp: number[][]; ntk: number[][] } {
   const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0) / a.length;
   const k1 = (a: number[], b: number[]) => W * W * dot(a, b) + B * B;
-  const nngp = x1.map((a) => x2.map((b) => {
-    const q12 = k1(a, b);
-    return W * W * (k1(a, a) * k1(b, b) + 2 * q12 * q12) + B * B;
-  }));
-  const ntk = x1.map((a, i) => x2.map((b, j) => {
-    const q12 = k1(a, b);
-    return nngp[i][j] + W * W * q12 * 4 * q12;
-  }));
+  const nngp = x1.map((a) =>
+    x2.map((b) => {
+      const q12 = k1(a, b);
+      return W * W * (k1(a, a) * k1(b, b) + 2 * q12 * q12) + B * B;
+    }),
+  );
+  const ntk = x1.map((a, i) =>
+    x2.map((b, j) => {
+      const q12 = k1(a, b);
+      return nngp[i][j] + W * W * q12 * 4 * q12;
+    }),
+  );
   return { nngp, ntk };
 }
 
 function maxRelErr(got: Matrix, want: number[][]): number {
   let worst = 0;
-  want.forEach((row, i) => row.forEach((v, j) => {
-    worst = Math.max(worst, Math.abs(got.get(i, j) - v) / Math.max(1, Math.abs(v)));
-  }));
+  want.forEach((row, i) =>
+    row.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(got.get(i, j) - v) / Math.max(1, Math.abs(v)));
+    }),
+  );
   return worst;
 }
 
@@ -61,7 +67,10 @@ describe('stax.defineActivation: a layer type registered from outside src/', () 
     const k = net.kernel(x);
     assert.ok(poolSize() >= 1, 'the rows were not split across worker threads');
     const corner = x.slice(0, 20);
-    assert.ok(maxRelErr(new Matrix(20, 20, Float64Array.from(corner.flatMap((_, i) => Array.from(k.ntk!.row(i).subarray(0, 20))))), closedForm(corner, corner).ntk) < 1e-13);
+    assert.ok(
+      maxRelErr(new Matrix(20, 20, Float64Array.from(corner.flatMap((_, i) => Array.from(k.ntk!.row(i).subarray(0, 20))))), closedForm(corner, corner).ntk) <
+        1e-13,
+    );
   });
 
   it('trains on the float64 engine and on the tfjs engine, which agree to float32 accuracy', async () => {
@@ -78,9 +87,26 @@ describe('stax.defineActivation: a layer type registered from outside src/', () 
   });
 
   it('rejects a second type of the same name and bad names', () => {
-    assert.throws(() => stax.defineActivation({ type: 'test.square', create: () => { throw new Error('unused'); } }),
-      (e: Error) => e instanceof InputError && /'test\.square' is already registered/.test(e.message));
-    assert.throws(() => stax.defineLayer({ type: 'has space', create: () => { throw new Error('unused'); } }), /type must be a name/);
+    assert.throws(
+      () =>
+        stax.defineActivation({
+          type: 'test.square',
+          create: () => {
+            throw new Error('unused');
+          },
+        }),
+      (e: Error) => e instanceof InputError && /'test\.square' is already registered/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        stax.defineLayer({
+          type: 'has space',
+          create: () => {
+            throw new Error('unused');
+          },
+        }),
+      /type must be a name/,
+    );
   });
 
   it('a type defined without module runs on the calling thread, and batch workers refuse it with the reason', async () => {
@@ -99,7 +125,10 @@ describe('stax.defineActivation: a layer type registered from outside src/', () 
     });
     const cubic = stax.serial(stax.dense(8), local(), stax.dense(1));
     assert.ok(cubic.kernel(inputs(300, 3, 1), null, 'nngp').get(0, 0) > 0);
-    assert.throws(() => batch(cubic.kernel, { workers: 2 }), (e: Error) => e instanceof InputError && /'test\.cube' was defined without `module`/.test(e.message));
+    assert.throws(
+      () => batch(cubic.kernel, { workers: 2 }),
+      (e: Error) => e instanceof InputError && /'test\.cube' was defined without `module`/.test(e.message),
+    );
     await assert.doesNotReject(batch(cubic.kernel, { workers: 0 })(inputs(5, 3, 1)));
   });
 });

@@ -6,10 +6,14 @@ import { assertMatchesNumpy, assertNngpWithinSamplingError, checkDerivatives, py
 
 const x = inputs(30, 4, 21);
 
-const cookbook = (width: number) => stax.serial(
-  stax.dense(width, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
-  stax.dense(width, { wStd: 1.5, bStd: 0.05 }), stax.erf(),
-  stax.dense(1, { wStd: 1.5, bStd: 0.05 }));
+const cookbook = (width: number) =>
+  stax.serial(
+    stax.dense(width, { wStd: 1.5, bStd: 0.05 }),
+    stax.erf(),
+    stax.dense(width, { wStd: 1.5, bStd: 0.05 }),
+    stax.erf(),
+    stax.dense(1, { wStd: 1.5, bStd: 0.05 }),
+  );
 
 describe('stax.dense', () => {
   it('backward and JVP equal finite differences: NTK parameterization with and without bias, standard', () => {
@@ -31,7 +35,12 @@ describe('stax.dense', () => {
   });
 
   it('standard parameterization has the same NNGP and an NTK growing with the width (eq. S32)', () => {
-    const std = (n: number) => stax.serial(stax.dense(n, { wStd: 1.3, bStd: 0.1, parameterization: 'standard' }), stax.relu(), stax.dense(1, { wStd: 1.3, bStd: 0.1, parameterization: 'standard' }));
+    const std = (n: number) =>
+      stax.serial(
+        stax.dense(n, { wStd: 1.3, bStd: 0.1, parameterization: 'standard' }),
+        stax.relu(),
+        stax.dense(1, { wStd: 1.3, bStd: 0.1, parameterization: 'standard' }),
+      );
     const ntkNet = stax.serial(stax.dense(100, { wStd: 1.3, bStd: 0.1 }), stax.relu(), stax.dense(1, { wStd: 1.3, bStd: 0.1 }));
     assertClose(std(100).kernel(x, null, 'nngp'), ntkNet.kernel(x, null, 'nngp').data, 1e-14, 'nngp');
     const small = std(100).kernel(x, null, 'ntk');
@@ -44,18 +53,36 @@ describe('stax.dense', () => {
   });
 
   it('the standard-parameterization NNGP agrees with Monte Carlo over 200 random nets of width 1024', () => {
-    assertNngpWithinSamplingError(stax.serial(stax.dense(1024, { wStd: 1.3, bStd: 0.3, parameterization: 'standard' }), stax.gelu(), stax.dense(10, { wStd: 1.1, parameterization: 'standard' })), 1024, 200);
+    assertNngpWithinSamplingError(
+      stax.serial(
+        stax.dense(1024, { wStd: 1.3, bStd: 0.3, parameterization: 'standard' }),
+        stax.gelu(),
+        stax.dense(10, { wStd: 1.1, parameterization: 'standard' }),
+      ),
+      1024,
+      200,
+    );
   });
 
   it('NTK (eq. 1) and standard (eq. S32) parameterizations compute the same function for matching weights', () => {
     const x = Matrix.from(inputs(5, 3, 31));
     const ntkNet = stax.serial(stax.dense(32, { wStd: 1.7, bStd: 0.4 }), stax.relu(), stax.dense(2, { wStd: 0.8, bStd: 0.2 }));
-    const stdNet = stax.serial(stax.dense(32, { wStd: 1.7, bStd: 0.4, parameterization: 'standard' }), stax.relu(),
-      stax.dense(2, { wStd: 0.8, bStd: 0.2, parameterization: 'standard' }));
+    const stdNet = stax.serial(
+      stax.dense(32, { wStd: 1.7, bStd: 0.4, parameterization: 'standard' }),
+      stax.relu(),
+      stax.dense(2, { wStd: 0.8, bStd: 0.2, parameterization: 'standard' }),
+    );
     const { params } = ntkNet.init(random.key(3), 3);
     const scale = (p: Params, w: number, b: number, nIn: number): DenseParams => {
       const { W, b: bias } = p as DenseParams;
-      return { W: new Matrix(W.rows, W.cols, W.data.map((v) => (v * w) / Math.sqrt(nIn))), b: bias!.map((v) => v * b) };
+      return {
+        W: new Matrix(
+          W.rows,
+          W.cols,
+          W.data.map((v) => (v * w) / Math.sqrt(nIn)),
+        ),
+        b: bias!.map((v) => v * b),
+      };
     };
     const ps = params as Params[];
     const stdParams = [scale(ps[0], 1.7, 0.4, 3), null, scale(ps[2], 0.8, 0.2, 32)];
@@ -72,7 +99,7 @@ describe('stax.dense', () => {
     assert.ok(Math.abs(varB / 0.25 - 1) < 5 * Math.sqrt(2 / 400));
   });
 
-  it('trainableBias with bStd = 0 is Neural Tangents\' standard b_std=0.: a zero-initialised trainable bias, +1 in the NTK', () => {
+  it("trainableBias with bStd = 0 is Neural Tangents' standard b_std=0.: a zero-initialised trainable bias, +1 in the NTK", () => {
     const layer = stax.dense(3, { bStd: 0, trainableBias: true, parameterization: 'standard' });
     const plain = stax.dense(3, { parameterization: 'standard' });
     const xs = inputs(5, 4, 3);
@@ -89,12 +116,18 @@ describe('stax.dense', () => {
   });
 
   it('rejects bad arguments before any work, naming the problem and the fix', () => {
-    assert.throws(() => stax.dense(8, { wStd: 0 }), (e: Error) => e instanceof InputError && /Dense|dense\(8\).*wStd must be a positive/.test(e.message));
+    assert.throws(
+      () => stax.dense(8, { wStd: 0 }),
+      (e: Error) => e instanceof InputError && /Dense|dense\(8\).*wStd must be a positive/.test(e.message),
+    );
     assert.throws(() => stax.dense(8, { wStd: -1 }), /wStd must be a positive finite number/);
     assert.throws(() => stax.dense(8, { bStd: -0.1 }), /bStd must be a non-negative finite number/);
     assert.throws(() => stax.dense(8, { wStd: NaN }), /wStd/);
     assert.throws(() => stax.dense(0), /outDim must be a positive integer/);
-    assert.throws(() => stax.dense(8, { wstd: 2 } as never), (e: Error) => e instanceof OptionError && /unknown option "wstd". Did you mean "wStd"\?/.test(e.message));
+    assert.throws(
+      () => stax.dense(8, { wstd: 2 } as never),
+      (e: Error) => e instanceof OptionError && /unknown option "wstd". Did you mean "wStd"\?/.test(e.message),
+    );
     assert.throws(() => stax.dense(8, { parameterization: 'mean-field' as never }), /parameterization must be 'ntk' or 'standard'/);
   });
 });

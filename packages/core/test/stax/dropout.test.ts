@@ -39,17 +39,37 @@ describe('stax.dropout', () => {
       }
     }
     // Two separate batches: independent masks everywhere, nothing changes (also where rows coincide).
-    const cross = dropped.kernel(xs, xs.map((r) => [...r]), 'nngp');
-    assert.deepEqual(Array.from(cross.data), Array.from(base.kernel(xs, xs.map((r) => [...r]), 'nngp').data));
+    const cross = dropped.kernel(
+      xs,
+      xs.map((r) => [...r]),
+      'nngp',
+    );
+    assert.deepEqual(
+      Array.from(cross.data),
+      Array.from(
+        base.kernel(
+          xs,
+          xs.map((r) => [...r]),
+          'nngp',
+        ).data,
+      ),
+    );
     // The variances carry the 1/rate: an activation after the next dense layer sees 𝒦(x, x)/rate.
     const after = stax.serial(dropped, stax.dense(8, { wStd: 1.5 }), stax.erf()).kernel(xs.slice(0, 2), xs.slice(2, 4), 'nngp');
     const out = new Float64Array(2);
-    stax.erf().impl.activation.dual(2.25 * k0.nngp.get(0, 0) / 0.8, 2.25 * k0.nngp.get(0, 2), 2.25 * k0.nngp.get(2, 2) / 0.8, out, false);
+    stax.erf().impl.activation.dual((2.25 * k0.nngp.get(0, 0)) / 0.8, 2.25 * k0.nngp.get(0, 2), (2.25 * k0.nngp.get(2, 2)) / 0.8, out, false);
     assert.ok(Math.abs(after.get(0, 0) - out[0]) < 1e-14 * out[0]);
   });
 
   it('the NNGP agrees with Monte Carlo over 100 random nets of width 512, each pass with its own masks', () => {
-    const net = stax.serial(stax.dense(512, { wStd: 1.4, bStd: 0.1 }), stax.relu(), stax.dropout(0.6), stax.dense(512, { wStd: 1.2 }), stax.relu(), stax.dense(10));
+    const net = stax.serial(
+      stax.dense(512, { wStd: 1.4, bStd: 0.1 }),
+      stax.relu(),
+      stax.dropout(0.6),
+      stax.dense(512, { wStd: 1.2 }),
+      stax.relu(),
+      stax.dense(10),
+    );
     assertNngpWithinSamplingError(net, 512, 100);
   });
 
@@ -67,7 +87,10 @@ describe('stax.dropout', () => {
   });
 
   it('refuses what Neural Tangents refuses', () => {
-    assert.throws(() => stax.dropout(0), (e: Error) => e instanceof InputError && /probability of KEEPING/.test(e.message));
+    assert.throws(
+      () => stax.dropout(0),
+      (e: Error) => e instanceof InputError && /probability of KEEPING/.test(e.message),
+    );
     assert.throws(() => stax.dropout(0.5, { mode: 'eval' as never }), /mode must be 'train' or 'test'/);
     assert.throws(() => stax.serial(stax.dropout(0.5), stax.dense(1)).kernel([[1, 2]]), /cannot be applied to the inputs/);
   });
@@ -78,11 +101,25 @@ describe('stax.dropout', () => {
 
   it('CNN kernels (both readouts) equal the numpy recursion: same-example same-position entries divided by rate', () => {
     const conv = (out: number, w: number, b: number) => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
-    for (const [readout, py] of [[stax.flatten(), ['flatten']], [stax.globalAvgPool(), ['globalAvgPool']]] as const) {
+    for (const [readout, py] of [
+      [stax.flatten(), ['flatten']],
+      [stax.globalAvgPool(), ['globalAvgPool']],
+    ] as const) {
       assertMatchesCnnNumpy(
-        stax.serial(stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }), stax.relu(), stax.dropout(0.7), stax.conv(6, [3, 3], { wStd: 1.2, bStd: 0.1 }), stax.erf(), readout, stax.dense(1)),
+        stax.serial(
+          stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }),
+          stax.relu(),
+          stax.dropout(0.7),
+          stax.conv(6, [3, 3], { wStd: 1.2, bStd: 0.1 }),
+          stax.erf(),
+          readout,
+          stax.dense(1),
+        ),
         [conv(6, 1.3, 0.2), ['relu'], ['dropout', 0.7], conv(6, 1.2, 0.1), ['erf'], py, ['dense', 1, 1, 0, 'ntk']],
-        [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
+        [3, 4, 3, 2],
+        [2, 4, 3, 2],
+        1e-11,
+      );
     }
   });
 });

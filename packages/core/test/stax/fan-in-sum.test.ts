@@ -3,11 +3,16 @@ import { describe, it } from 'node:test';
 import { InputError, ShapeError, stax } from '@tangent-lab/core';
 import { checkDerivatives } from '../helpers/layer-checks';
 
-const x = [[0.1, 0.2], [0.3, -0.4]];
+const x = [
+  [0.1, 0.2],
+  [0.3, -0.4],
+];
 
 describe('stax.fanOut, stax.parallel and stax.fanInSum (a residual block)', () => {
   it('backward and JVP equal finite differences', () => {
-    checkDerivatives(stax.serial(stax.dense(5), stax.fanOut(2), stax.parallel(stax.serial(stax.relu(), stax.dense(5)), stax.identity()), stax.fanInSum(), stax.dense(2)));
+    checkDerivatives(
+      stax.serial(stax.dense(5), stax.fanOut(2), stax.parallel(stax.serial(stax.relu(), stax.dense(5)), stax.identity()), stax.fanInSum(), stax.dense(2)),
+    );
   });
 
   it('sums the kernels of independent branches: fanInSum of two dense branches is their sum', () => {
@@ -22,9 +27,15 @@ describe('stax.fanOut, stax.parallel and stax.fanInSum (a residual block)', () =
 
   it('rejects branches of different widths, and branches that are not Gaussian', () => {
     const bad = stax.serial(stax.dense(4), stax.fanOut(2), stax.parallel(stax.dense(3), stax.dense(5)), stax.fanInSum());
-    assert.throws(() => bad.kernel(x), (e: Error) => e instanceof ShapeError && /fanInSum: branches have different widths \(3, 5\)/.test(e.message));
+    assert.throws(
+      () => bad.kernel(x),
+      (e: Error) => e instanceof ShapeError && /fanInSum: branches have different widths \(3, 5\)/.test(e.message),
+    );
     assert.throws(() => bad.init([0, 1], 2), /fanInSum: branches have different widths/);
     const relus = stax.serial(stax.dense(4), stax.fanOut(2), stax.parallel(stax.relu(), stax.relu()), stax.fanInSum());
-    assert.throws(() => relus.kernel(x), (e: Error) => e instanceof InputError && /must be a centred Gaussian process/.test(e.message));
+    assert.throws(
+      () => relus.kernel(x),
+      (e: Error) => e instanceof InputError && /must be a centred Gaussian process/.test(e.message),
+    );
   });
 });

@@ -9,7 +9,10 @@ describe('stax.flatten', () => {
   });
 
   it('reshapes (n, H, W, C) to (n, H·W·C) in row-major order, and leaves matrices as they are', () => {
-    const x = new Tensor([2, 2, 3, 2], Float64Array.from({ length: 24 }, (_, i) => i));
+    const x = new Tensor(
+      [2, 2, 3, 2],
+      Float64Array.from({ length: 24 }, (_, i) => i),
+    );
     const flat = stax.flatten();
     const y = flat.apply(flat.init(random.key(0), [2, 3, 2]).params, x);
     assert.deepEqual([...y.data], [...x.data]);

@@ -9,16 +9,19 @@ describe('kernel results: NT tuple order and fields narrowed by get', () => {
   const x1 = inputs(4, 2, 1);
   const x2 = inputs(3, 2, 2);
 
-  it('destructures as Neural Tangents\' tuple: (nngp, ntk) by default, else the order of get', () => {
+  it("destructures as Neural Tangents' tuple: (nngp, ntk) by default, else the order of get", () => {
     const k = net.kernel(x1, x2);
     const [nngp, ntk] = net.kernel(x1, x2);
     assert.deepEqual([nngp.data, ntk.data], [k.nngp.data, k.ntk.data]);
     const [first, second] = net.kernel(x1, x2, ['ntk', 'nngp']);
     assert.deepEqual([first.data, second.data], [k.ntk.data, k.nngp.data]);
-    assert.deepEqual([...net.kernel(x1, x2, ['nngp'])].map((m) => m.data), [k.nngp.data]);
+    assert.deepEqual(
+      [...net.kernel(x1, x2, ['nngp'])].map((m) => m.data),
+      [k.nngp.data],
+    );
   });
 
-  it('the order is no field: spreads, JSON and deep equality see the Kernel\'s fields only', () => {
+  it("the order is no field: spreads, JSON and deep equality see the Kernel's fields only", () => {
     const k = net.kernel(x1);
     const fields = ['nngp', 'ntk', 'cov1', 'cov2', 'x1IsX2'];
     assert.deepEqual(Object.keys(k), fields);

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, Matrix, random, stax, Tensor } from '@tangent-lab/core';
 import { assertClose, images, inputs } from '../helpers/compare';
-import { assertActsPerPosition, assertMatchesCnnNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesCnnNumpy,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../helpers/layer-checks';
 
 describe('stax.layerNorm', () => {
   it('the finite layer centres each example and divides by √(eps + variance)', () => {
@@ -29,8 +35,18 @@ describe('stax.layerNorm', () => {
     const v1 = x1.map((a) => hidden.kernel([a], null, 'nngp').get(0, 0));
     const v2 = x2.map((b) => hidden.kernel([b], null, 'nngp').get(0, 0));
     const scale = (i: number, j: number) => 1 / Math.sqrt((eps + v1[i]) * (eps + v2[j]));
-    assertClose(k.nngp, x1.map((_, i) => x2.map((_, j) => k0.nngp.get(i, j) * scale(i, j))), 1e-13, 'nngp');
-    assertClose(k.ntk!, x1.map((_, i) => x2.map((_, j) => k0.ntk!.get(i, j) * scale(i, j))), 1e-13, 'ntk');
+    assertClose(
+      k.nngp,
+      x1.map((_, i) => x2.map((_, j) => k0.nngp.get(i, j) * scale(i, j))),
+      1e-13,
+      'nngp',
+    );
+    assertClose(
+      k.ntk!,
+      x1.map((_, i) => x2.map((_, j) => k0.ntk!.get(i, j) * scale(i, j))),
+      1e-13,
+      'ntk',
+    );
   });
 
   it('keeps the pre-activations Gaussian, so an activation may follow; the NNGP agrees with Monte Carlo over 100 nets of width 512', () => {
@@ -42,7 +58,10 @@ describe('stax.layerNorm', () => {
   });
 
   it('refuses what it cannot do, saying why', () => {
-    assert.throws(() => stax.layerNorm({ axis: 0 }), (e: Error) => e instanceof InputError && /batch axis 0.*couples the examples/.test(e.message));
+    assert.throws(
+      () => stax.layerNorm({ axis: 0 }),
+      (e: Error) => e instanceof InputError && /batch axis 0.*couples the examples/.test(e.message),
+    );
     assert.throws(() => stax.serial(stax.dense(4), stax.relu(), stax.layerNorm()).kernel([[1, 2]]), /needs Gaussian pre-activations.*stax\.dense/);
     assert.equal(stax.layerNorm({ axis: [-1] }).init(random.key(0), 7).outputDim, 7);
   });
@@ -61,10 +80,12 @@ describe('stax.layerNorm', () => {
       const y = layer.apply(layer.init(random.key(0), [3, 2, 4]).params, x) as Tensor;
       for (let i = 0; i < 2; i++) {
         const groups = new Map<number, [number, number, number][]>();
-        for (let h = 0; h < 3; h++) for (let w = 0; w < 2; w++) for (let c = 0; c < 4; c++) {
-          const g = groupOf(h, w);
-          groups.set(g, [...(groups.get(g) ?? []), [h, w, c]]);
-        }
+        for (let h = 0; h < 3; h++)
+          for (let w = 0; w < 2; w++)
+            for (let c = 0; c < 4; c++) {
+              const g = groupOf(h, w);
+              groups.set(g, [...(groups.get(g) ?? []), [h, w, c]]);
+            }
         for (const members of groups.values()) {
           const values = members.map(([h, w, c]) => at(i, h, w, c));
           const mean = values.reduce((s, v) => s + v, 0) / values.length;
@@ -91,19 +112,45 @@ describe('stax.layerNorm', () => {
   it('CNN kernels with layerNorm over channels, over positions and channels, and over one axis of a sequence equal the numpy recursion', () => {
     const conv = (out: number, w: number, b: number) => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
     assertMatchesCnnNumpy(
-      stax.serial(stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }), stax.layerNorm({ eps: 0.01 }), stax.relu(), stax.conv(6, [3, 3], { wStd: 1.2, bStd: 0.1 }), stax.layerNorm({ axis: [1, 2, 3] }), stax.erf(), stax.flatten(), stax.dense(1)),
-      [conv(6, 1.3, 0.2), ['layerNorm', [-1], 0.01], ['relu'], conv(6, 1.2, 0.1), ['layerNorm', [1, 2, 3], 1e-12], ['erf'], ['flatten'], ['dense', 1, 1, 0, 'ntk']],
-      [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
+      stax.serial(
+        stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }),
+        stax.layerNorm({ eps: 0.01 }),
+        stax.relu(),
+        stax.conv(6, [3, 3], { wStd: 1.2, bStd: 0.1 }),
+        stax.layerNorm({ axis: [1, 2, 3] }),
+        stax.erf(),
+        stax.flatten(),
+        stax.dense(1),
+      ),
+      [
+        conv(6, 1.3, 0.2),
+        ['layerNorm', [-1], 0.01],
+        ['relu'],
+        conv(6, 1.2, 0.1),
+        ['layerNorm', [1, 2, 3], 1e-12],
+        ['erf'],
+        ['flatten'],
+        ['dense', 1, 1, 0, 'ntk'],
+      ],
+      [3, 4, 3, 2],
+      [2, 4, 3, 2],
+      1e-11,
+    );
     assertMatchesCnnNumpy(
       stax.serial(stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }), stax.layerNorm({ axis: [1, 3], eps: 0.01 }), stax.erf(), stax.globalAvgPool(), stax.dense(1)),
       [conv(6, 1.3, 0.2), ['layerNorm', [1, 3], 0.01], ['erf'], ['globalAvgPool'], ['dense', 1, 1, 0, 'ntk']],
-      [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
+      [3, 4, 3, 2],
+      [2, 4, 3, 2],
+      1e-11,
+    );
   });
 
   it('on images: refuses axes without the channels or out of range, naming the layer and why', () => {
     const x = images([2, 3, 3, 2], 1);
-    assert.throws(() => stax.serial(stax.conv(4, [3, 3]), stax.layerNorm({ axis: [1, 2] }), stax.flatten(), stax.dense(1)).kernel(x as never),
-      (e: Error) => e instanceof InputError && /LayerNorm\(axis=\[1, 2\].*leaves out the channel axis \(3, or -1\) of inputs \(n, s1, s2, C\)/.test(e.message));
+    assert.throws(
+      () => stax.serial(stax.conv(4, [3, 3]), stax.layerNorm({ axis: [1, 2] }), stax.flatten(), stax.dense(1)).kernel(x as never),
+      (e: Error) => e instanceof InputError && /LayerNorm\(axis=\[1, 2\].*leaves out the channel axis \(3, or -1\) of inputs \(n, s1, s2, C\)/.test(e.message),
+    );
     assert.throws(() => stax.layerNorm({ axis: [2, -1] }).init(random.key(0), 5), /axis 2 is out of range for inputs of rank 2 \(n, features\)/);
   });
 });

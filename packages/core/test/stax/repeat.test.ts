@@ -42,26 +42,54 @@ describe('stax.repeat', () => {
   });
 
   it('trains on the float64 and tfjs engines, which agree to float32 accuracy', async () => {
-    await assertTrainsOnBothEngines(() => stax.serial(stax.dense(16, { bStd: 0.1 }), stax.repeat(stax.serial(stax.dense(16, { bStd: 0.1 }), stax.gelu()), 3), stax.dense(1)), { learningRate: 0.3 });
+    await assertTrainsOnBothEngines(
+      () => stax.serial(stax.dense(16, { bStd: 0.1 }), stax.repeat(stax.serial(stax.dense(16, { bStd: 0.1 }), stax.gelu()), 3), stax.dense(1)),
+      { learningRate: 0.3 },
+    );
   });
 
   it('n = 0 is the identity; a layer that changes the shape or a bad n is refused', () => {
-    assert.deepEqual(stax.repeat(block(), 0).apply([], [[1, 2]]).toArray(), [[1, 2]]);
-    assert.throws(() => stax.repeat(stax.dense(3), 2).init(random.key(0), 5), (e: Error) => e instanceof ShapeError && /must keep the shape/.test(e.message));
-    assert.throws(() => stax.repeat(block(), -1), (e: Error) => e instanceof InputError && /non-negative integer/.test(e.message));
+    assert.deepEqual(
+      stax
+        .repeat(block(), 0)
+        .apply([], [[1, 2]])
+        .toArray(),
+      [[1, 2]],
+    );
+    assert.throws(
+      () => stax.repeat(stax.dense(3), 2).init(random.key(0), 5),
+      (e: Error) => e instanceof ShapeError && /must keep the shape/.test(e.message),
+    );
+    assert.throws(
+      () => stax.repeat(block(), -1),
+      (e: Error) => e instanceof InputError && /non-negative integer/.test(e.message),
+    );
   });
 
   it('on images: a repeated conv block (with pooling inside) equals the numpy recursion unrolled, both readouts', () => {
     // avgPool inside the block needs every pair of positions even before a flatten readout: repeat passes that need on.
     const conv = ['conv', 4, [3, 3], [1, 1], 'SAME', 1.3, 0.1, 'ntk'];
     const pyBlock = [conv, ['relu'], ['avgPool', [2, 2], [1, 1], 'SAME']];
-    const rep = () => stax.repeat(stax.serial(stax.conv(4, [3, 3], { wStd: 1.3, bStd: 0.1 }), stax.relu(), stax.avgPool([2, 2], { strides: [1, 1], padding: 'SAME' })), 3);
-    for (const [readout, py] of [[stax.flatten(), ['flatten']], [stax.globalAvgPool(), ['globalAvgPool']]] as const) {
-      assertMatchesCnnNumpy(stax.serial(stax.conv(4, [3, 3], { wStd: 1.3, bStd: 0.1 }), rep(), readout, stax.dense(1)),
-        [conv, ...pyBlock, ...pyBlock, ...pyBlock, py, ['dense', 1, 1, 0, 'ntk']], [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
+    const rep = () =>
+      stax.repeat(stax.serial(stax.conv(4, [3, 3], { wStd: 1.3, bStd: 0.1 }), stax.relu(), stax.avgPool([2, 2], { strides: [1, 1], padding: 'SAME' })), 3);
+    for (const [readout, py] of [
+      [stax.flatten(), ['flatten']],
+      [stax.globalAvgPool(), ['globalAvgPool']],
+    ] as const) {
+      assertMatchesCnnNumpy(
+        stax.serial(stax.conv(4, [3, 3], { wStd: 1.3, bStd: 0.1 }), rep(), readout, stax.dense(1)),
+        [conv, ...pyBlock, ...pyBlock, ...pyBlock, py, ['dense', 1, 1, 0, 'ntk']],
+        [3, 4, 3, 2],
+        [2, 4, 3, 2],
+        1e-11,
+      );
     }
-    assert.throws(() => stax.repeat(stax.conv(4, [3, 3], { padding: 'VALID' }), 2).init(random.key(0), [5, 5, 4]), /maps examples of shape \(5, 5, 4\) to \(3, 3, 4\)/);
+    assert.throws(
+      () => stax.repeat(stax.conv(4, [3, 3], { padding: 'VALID' }), 2).init(random.key(0), [5, 5, 4]),
+      /maps examples of shape \(5, 5, 4\) to \(3, 3, 4\)/,
+    );
   });
 
-  it('on images: backward and JVP equal finite differences', () => checkDerivatives(stax.repeat(stax.serial(stax.conv(2, [2, 2], { bStd: 0.2 }), stax.tanh()), 2), [3, 3, 2]));
+  it('on images: backward and JVP equal finite differences', () =>
+    checkDerivatives(stax.repeat(stax.serial(stax.conv(2, [2, 2], { bStd: 0.2 }), stax.tanh()), 2), [3, 3, 2]));
 });

@@ -42,12 +42,18 @@ describe('kernel rules on worker threads', () => {
     const big = inputs(300, 5, 6);
     const k = net.kernel(big);
     assert.ok(poolSize() >= 1, 'worker threads were not started');
-    const h = createHash('sha256').update(Buffer.from(k.ntk.data.buffer, k.ntk.data.byteOffset, k.ntk.data.byteLength)).digest('hex');
+    const h = createHash('sha256')
+      .update(Buffer.from(k.ntk.data.buffer, k.ntk.data.byteOffset, k.ntk.data.byteLength))
+      .digest('hex');
     assert.equal(h.length, 64);
   });
 
   it('reject a bad TANGENT_LAB_THREADS', () => {
-    const r = spawnSync(process.execPath, ['-e', "require('@tangent-lab/core').stax.serial(require('@tangent-lab/core').stax.dense(2)).kernel([[1]])"], { env: { ...process.env, TANGENT_LAB_THREADS: 'many' }, encoding: 'utf8', cwd: __dirname });
+    const r = spawnSync(process.execPath, ['-e', "require('@tangent-lab/core').stax.serial(require('@tangent-lab/core').stax.dense(2)).kernel([[1]])"], {
+      env: { ...process.env, TANGENT_LAB_THREADS: 'many' },
+      encoding: 'utf8',
+      cwd: __dirname,
+    });
     assert.match(r.stderr, /TANGENT_LAB_THREADS=many: use a positive integer/);
   });
 });

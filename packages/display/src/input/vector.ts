@@ -21,8 +21,7 @@ export type MatrixLike = readonly (readonly number[])[] | MatrixShape;
 export function isMatrixShape(value: unknown): value is MatrixShape {
   if (value === null || typeof value !== 'object') return false;
   const m = value as Partial<MatrixShape>;
-  return typeof m.rows === 'number' && typeof m.cols === 'number' && m.data !== undefined
-    && typeof (m.data as ArrayLike<number>).length === 'number';
+  return typeof m.rows === 'number' && typeof m.cols === 'number' && m.data !== undefined && typeof (m.data as ArrayLike<number>).length === 'number';
 }
 
 /** What a value must be finite and non-empty for; names appear in errors as `where: name[i]`. */

@@ -35,10 +35,26 @@ export function panelsToPlotly(spec: PanelsSpec, theme: Theme): PlotlyFigure {
       data.push(trace);
     }
     layout[n === 1 ? 'xaxis' : `xaxis${n}`] = { ...(sub.layout.xaxis as Obj), domain: x, anchor: yName };
-    layout[n === 1 ? 'yaxis' : `yaxis${n}`] = { ...(sub.layout.yaxis as Obj), domain: y, anchor: xName, ...((sub.layout.yaxis as Obj).scaleanchor ? { scaleanchor: xName } : {}) };
+    layout[n === 1 ? 'yaxis' : `yaxis${n}`] = {
+      ...(sub.layout.yaxis as Obj),
+      domain: y,
+      anchor: xName,
+      ...((sub.layout.yaxis as Obj).scaleanchor ? { scaleanchor: xName } : {}),
+    };
     layout[legend] = { bgcolor: 'rgba(0,0,0,0)', x: x[1], y: y[1], xanchor: 'right', yanchor: 'top', font: { size: 10 } };
     const title = (sub.layout.title as { text: string }).text;
-    if (title) annotations.push({ text: title, x: (x[0] + x[1]) / 2, y: y[1] + 0.02, xref: 'paper', yref: 'paper', xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 13, color: theme.foreground } });
+    if (title)
+      annotations.push({
+        text: title,
+        x: (x[0] + x[1]) / 2,
+        y: y[1] + 0.02,
+        xref: 'paper',
+        yref: 'paper',
+        xanchor: 'center',
+        yanchor: 'bottom',
+        showarrow: false,
+        font: { size: 13, color: theme.foreground },
+      });
     for (const a of (sub.layout.annotations as Obj[]) ?? []) annotations.push({ ...a, xref: xName, yref: yName });
     for (const s of (sub.layout.sliders as Obj[]) ?? []) {
       const steps = (s.steps as { args: [Obj, number[]] }[]).map((step) => ({ ...step, args: [step.args[0], step.args[1].map((i) => i + first)] }));
@@ -66,4 +82,3 @@ export function panelsToPlotly(spec: PanelsSpec, theme: Theme): PlotlyFigure {
 export function plotHeight(spec: { kind: string; rows?: number }): number {
   return spec.kind === 'panels' ? 40 + 330 * (spec.rows ?? 1) : 420;
 }
-

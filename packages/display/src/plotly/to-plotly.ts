@@ -73,26 +73,30 @@ export function toPlotly(spec: FigureSpec, theme: Theme): PlotlyFigure {
   };
   if (spec.slider) {
     const { name, values, active, steps } = spec.slider;
-    layout.sliders = [{
-      active,
-      currentvalue: { prefix: `${plotlyText(name)} = `, font: { color: theme.foreground } },
-      pad: { t: 48 },
-      bgcolor: theme.grid,
-      activebgcolor: theme.axis,
-      bordercolor: theme.axis,
-      font: { color: theme.foreground },
-      steps: steps.map((updates, k) => ({
-        label: formatNumber(values[k]),
-        method: 'restyle',
-        args: [
-          { y: updates.map((u) => {
-            const trace = spec.traces[u.trace];
-            return trace.type === 'band' ? bandY(u.lower ?? trace.lower, u.upper ?? trace.upper) : u.y;
-          }) },
-          updates.map((u) => first[u.trace]),
-        ],
-      })),
-    }];
+    layout.sliders = [
+      {
+        active,
+        currentvalue: { prefix: `${plotlyText(name)} = `, font: { color: theme.foreground } },
+        pad: { t: 48 },
+        bgcolor: theme.grid,
+        activebgcolor: theme.axis,
+        bordercolor: theme.axis,
+        font: { color: theme.foreground },
+        steps: steps.map((updates, k) => ({
+          label: formatNumber(values[k]),
+          method: 'restyle',
+          args: [
+            {
+              y: updates.map((u) => {
+                const trace = spec.traces[u.trace];
+                return trace.type === 'band' ? bandY(u.lower ?? trace.lower, u.upper ?? trace.upper) : u.y;
+              }),
+            },
+            updates.map((u) => first[u.trace]),
+          ],
+        })),
+      },
+    ];
   }
   return { data, layout, config: { displaylogo: false, responsive: true } };
 }
@@ -101,18 +105,20 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
   switch (trace.type) {
     case 'band': {
       const color = seriesColor(theme, trace.color);
-      return [{
-        type: 'scatter',
-        mode: 'lines',
-        name: plotlyText(trace.name),
-        x: [...trace.x, ...[...trace.x].reverse()],
-        y: bandY(trace.lower, trace.upper),
-        fill: 'toself',
-        fillcolor: withAlpha(color, theme.bandOpacity),
-        line: { width: 0, color },
-        hoverinfo: 'skip',
-        legendgroup: `series-${trace.color}`,
-      }];
+      return [
+        {
+          type: 'scatter',
+          mode: 'lines',
+          name: plotlyText(trace.name),
+          x: [...trace.x, ...[...trace.x].reverse()],
+          y: bandY(trace.lower, trace.upper),
+          fill: 'toself',
+          fillcolor: withAlpha(color, theme.bandOpacity),
+          line: { width: 0, color },
+          hoverinfo: 'skip',
+          legendgroup: `series-${trace.color}`,
+        },
+      ];
     }
     case 'line': {
       const color = seriesColor(theme, trace.color);
@@ -121,27 +127,31 @@ function plotlyTraces(trace: TraceSpec, theme: Theme): object[] {
         dash: { color, width: 1.5, dash: 'dash' },
         thin: { color, width: 1 },
       }[trace.style];
-      return [{
-        type: 'scatter',
-        mode: 'lines',
-        name: plotlyText(trace.name),
-        x: trace.x,
-        y: trace.y,
-        line,
-        opacity: trace.style === 'thin' ? 0.6 : 1,
-        showlegend: trace.legend,
-        legendgroup: `series-${trace.color}`,
-      }];
+      return [
+        {
+          type: 'scatter',
+          mode: 'lines',
+          name: plotlyText(trace.name),
+          x: trace.x,
+          y: trace.y,
+          line,
+          opacity: trace.style === 'thin' ? 0.6 : 1,
+          showlegend: trace.legend,
+          legendgroup: `series-${trace.color}`,
+        },
+      ];
     }
     case 'points':
-      return [{
-        type: 'scatter',
-        mode: 'markers',
-        name: plotlyText(trace.name),
-        x: trace.x,
-        y: trace.y,
-        marker: { color: seriesColor(theme, trace.color), size: 8, line: { color: theme.background, width: 1 } },
-      }];
+      return [
+        {
+          type: 'scatter',
+          mode: 'markers',
+          name: plotlyText(trace.name),
+          x: trace.x,
+          y: trace.y,
+          marker: { color: seriesColor(theme, trace.color), size: 8, line: { color: theme.background, width: 1 } },
+        },
+      ];
     case 'heatmap': {
       const z = heatmapValues(trace);
       // Hover shows the true value, or for a large matrix the mean of the block under the pointer.

@@ -19,7 +19,7 @@ export function contourSegments(x: number[], y: number[], z: number[][], level: 
       for (let k = 0; k < 4; k++) {
         const a = cz[k] - level;
         const b = cz[(k + 1) % 4] - level;
-        if ((a < 0) !== (b < 0)) {
+        if (a < 0 !== b < 0) {
           const s = a / (a - b);
           const n = (k + 1) % 4;
           crossings.push([cx[k] + s * (cx[n] - cx[k]), cy[k] + s * (cy[n] - cy[k])]);
@@ -71,7 +71,10 @@ export function contourLines(x: number[], y: number[], z: number[][], level: num
   segments.forEach(([x0, y0, x1, y1], k) => {
     if (used[k]) return;
     used[k] = 1;
-    const forward: [number, number][] = [[x0, y0], [x1, y1]];
+    const forward: [number, number][] = [
+      [x0, y0],
+      [x1, y1],
+    ];
     extend(forward);
     const backward: [number, number][] = [[x0, y0]];
     extend(backward);

@@ -20,11 +20,14 @@ export function renderPanelsSvg(spec: PanelsSpec, theme: Theme = LIGHT): string 
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">`,
     `<rect class="background" width="${width}" height="${height}" fill="${theme.background}"/>`,
   ];
-  if (spec.title) parts.push(`<text class="title" x="${width / 2}" y="22" text-anchor="middle" font-size="16" fill="${theme.foreground}">${escapeXml(spec.title)}</text>`);
+  if (spec.title)
+    parts.push(`<text class="title" x="${width / 2}" y="22" text-anchor="middle" font-size="16" fill="${theme.foreground}">${escapeXml(spec.title)}</text>`);
   spec.panels.forEach((panel, k) => {
     if (!panel) return;
     const [r, c] = [Math.floor(k / spec.cols), k % spec.cols];
-    const inner = renderSvg(panel, theme, { idPrefix: `p${k}-` }).replace(/^<svg [^>]*>/, '').replace(/<\/svg>$/, '');
+    const inner = renderSvg(panel, theme, { idPrefix: `p${k}-` })
+      .replace(/^<svg [^>]*>/, '')
+      .replace(/<\/svg>$/, '');
     parts.push(`<svg class="panel" x="${c * w}" y="${top + r * h}" width="${w}" height="${h}" viewBox="0 0 640 400">${inner}</svg>`);
   });
   parts.push('</svg>');

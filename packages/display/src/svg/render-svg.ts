@@ -54,16 +54,21 @@ export function renderSvg(spec: FigureSpec, theme: Theme = LIGHT, { idPrefix = '
   }
   if (spec.slider) {
     const { name, values, active } = spec.slider;
-    parts.push(`<text class="slider-value" x="${WIDTH / 2}" y="${top - 6}" text-anchor="middle" fill="${theme.axis}">${escapeXml(name)} = ${formatNumber(values[active])} (of ${formatNumber(values[0])} … ${formatNumber(values[values.length - 1])})</text>`);
+    parts.push(
+      `<text class="slider-value" x="${WIDTH / 2}" y="${top - 6}" text-anchor="middle" fill="${theme.axis}">${escapeXml(name)} = ${formatNumber(values[active])} (of ${formatNumber(values[0])} … ${formatNumber(values[values.length - 1])})</text>`,
+    );
   }
   parts.push(...axes(spec, sx, sy, { left, right, top, bottom }, theme, !heatmap));
   for (const trace of traces) parts.push(drawTrace(trace, sx, sy, theme));
   for (const a of spec.annotations) {
     // On hidden axes (an image grid) a note is a caption centred on its point.
-    const place = hidden ? `x="${n(sx.pixel(a.x))}" y="${n(sy.pixel(a.y) + 4)}" text-anchor="middle"` : `x="${n(sx.pixel(a.x) + 6)}" y="${n(sy.pixel(a.y) - 6)}"`;
+    const place = hidden
+      ? `x="${n(sx.pixel(a.x))}" y="${n(sy.pixel(a.y) + 4)}" text-anchor="middle"`
+      : `x="${n(sx.pixel(a.x) + 6)}" y="${n(sy.pixel(a.y) - 6)}"`;
     parts.push(`<text class="annotation" ${place} fill="${seriesColor(theme, a.color)}">${escapeXml(a.text)}</text>`);
   }
-  if (!hidden) parts.push(`<rect class="frame" x="${n(left)}" y="${n(top)}" width="${n(right - left)}" height="${n(bottom - top)}" fill="none" stroke="${theme.axis}"/>`);
+  if (!hidden)
+    parts.push(`<rect class="frame" x="${n(left)}" y="${n(top)}" width="${n(right - left)}" height="${n(bottom - top)}" fill="none" stroke="${theme.axis}"/>`);
   if (legend.length > 0) parts.push(drawLegend(legend, right + 14, top, theme));
   if (heatmap) parts.push(colorbar(heatmap, right + 16, top, bottom, theme, `${idPrefix}viridis`));
   parts.push('</svg>');
@@ -99,11 +104,15 @@ function axes(spec: FigureSpec, sx: Scale, sy: Scale, box: Box, theme: Theme, gr
     out.push(`<text class="tick-label" x="${n(box.left - 7)}" y="${n(y + 4)}" text-anchor="end" fill="${theme.foreground}">${text}</text>`);
   }
   if (spec.xAxis.label) {
-    out.push(`<text class="axis-label" x="${(box.left + box.right) / 2}" y="${box.bottom + 38}" text-anchor="middle" font-size="12" fill="${theme.foreground}">${escapeXml(spec.xAxis.label)}</text>`);
+    out.push(
+      `<text class="axis-label" x="${(box.left + box.right) / 2}" y="${box.bottom + 38}" text-anchor="middle" font-size="12" fill="${theme.foreground}">${escapeXml(spec.xAxis.label)}</text>`,
+    );
   }
   if (spec.yAxis.label) {
     const cy = (box.top + box.bottom) / 2;
-    out.push(`<text class="axis-label" x="18" y="${cy}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${cy})" fill="${theme.foreground}">${escapeXml(spec.yAxis.label)}</text>`);
+    out.push(
+      `<text class="axis-label" x="18" y="${cy}" text-anchor="middle" font-size="12" transform="rotate(-90 18 ${cy})" fill="${theme.foreground}">${escapeXml(spec.yAxis.label)}</text>`,
+    );
   }
   return out;
 }
@@ -118,7 +127,9 @@ function drawTrace(trace: TraceSpec, sx: Scale, sy: Scale, theme: Theme): string
     }
     case 'line': {
       const points = trace.x.map((x, i) => `${n(sx.pixel(x))},${n(sy.pixel(trace.y[i]))}`).join(' ');
-      const stroke = { solid: 'stroke-width="2"', dash: 'stroke-width="1.5" stroke-dasharray="6 4"', thin: 'stroke-width="1" stroke-opacity="0.6"' }[trace.style];
+      const stroke = { solid: 'stroke-width="2"', dash: 'stroke-width="1.5" stroke-dasharray="6 4"', thin: 'stroke-width="1" stroke-opacity="0.6"' }[
+        trace.style
+      ];
       return `<polyline class="line line-${trace.style}" points="${points}" fill="none" stroke="${seriesColor(theme, trace.color)}" ${stroke} stroke-linejoin="round">${title}</polyline>`;
     }
     case 'points': {
@@ -190,8 +201,10 @@ function drawHeatmap(trace: HeatmapTrace, sx: Scale, sy: Scale, theme: Theme): s
   }
   const png = indexedPng(width, height, pixels, PALETTE).toString('base64');
   const cells = `<image x="${n(left)}" y="${n(top)}" width="${n(right - left)}" height="${n(Math.abs(yLast - yFirst))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${png}"/>`;
-  return `<g class="heatmap">${cells}</g>${cellText(trace, z, sx, sy, index)}`
-    + `<g class="contours" fill="none" stroke="${theme.background}" stroke-width="1.2" stroke-opacity="0.85">${contourPaths(trace, z, sx, sy)}</g>`;
+  return (
+    `<g class="heatmap">${cells}</g>${cellText(trace, z, sx, sy, index)}` +
+    `<g class="contours" fill="none" stroke="${theme.background}" stroke-width="1.2" stroke-opacity="0.85">${contourPaths(trace, z, sx, sy)}</g>`
+  );
 }
 
 /** The most characters the contour lines of one static picture may take (it is stored twice in a notebook). */
@@ -207,18 +220,22 @@ const CONTOUR_BUDGET = 12_000;
 function contourPaths(trace: HeatmapTrace, z: number[][], sx: Scale, sy: Scale): string {
   let grid = { x: trace.x, y: trace.y, z };
   for (let attempt = 0; attempt < 4; attempt++) {
-    const paths = trace.contours.map((level) => {
-      const d = contourLines(grid.x, grid.y, grid.z, level).map((line) => {
-        const pts = line.map(([px, py]): [number, number] => [sx.pixel(px), sy.pixel(py)]);
-        const kept = [pts[0]];
-        for (let k = 1; k < pts.length; k++) {
-          const [lx, ly] = kept[kept.length - 1];
-          if (k === pts.length - 1 || Math.hypot(pts[k][0] - lx, pts[k][1] - ly) >= 1.5) kept.push(pts[k]);
-        }
-        return kept.map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${tenth(px)} ${tenth(py)}`).join('');
-      }).join('');
-      return d ? `<path class="contour" data-level="${level}" d="${d}"/>` : '';
-    }).join('');
+    const paths = trace.contours
+      .map((level) => {
+        const d = contourLines(grid.x, grid.y, grid.z, level)
+          .map((line) => {
+            const pts = line.map(([px, py]): [number, number] => [sx.pixel(px), sy.pixel(py)]);
+            const kept = [pts[0]];
+            for (let k = 1; k < pts.length; k++) {
+              const [lx, ly] = kept[kept.length - 1];
+              if (k === pts.length - 1 || Math.hypot(pts[k][0] - lx, pts[k][1] - ly) >= 1.5) kept.push(pts[k]);
+            }
+            return kept.map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${tenth(px)} ${tenth(py)}`).join('');
+          })
+          .join('');
+        return d ? `<path class="contour" data-level="${level}" d="${d}"/>` : '';
+      })
+      .join('');
     if (paths.length <= CONTOUR_BUDGET) return paths;
     if (grid.x.length < 4 || grid.y.length < 4) break;
     grid = halve(grid);
@@ -229,8 +246,12 @@ function contourPaths(trace: HeatmapTrace, z: number[][], sx: Scale, sy: Scale):
 /** 2×2 block means of a field and the blocks' centres. */
 function halve(g: { x: number[]; y: number[]; z: number[][] }): { x: number[]; y: number[]; z: number[][] } {
   const pairs = (c: number[]) => Array.from({ length: Math.floor(c.length / 2) }, (_, k) => (c[2 * k] + c[2 * k + 1]) / 2);
-  const z = Array.from({ length: Math.floor(g.y.length / 2) }, (_, i) => Array.from({ length: Math.floor(g.x.length / 2) }, (_, j) => (
-    g.z[2 * i][2 * j] + g.z[2 * i][2 * j + 1] + g.z[2 * i + 1][2 * j] + g.z[2 * i + 1][2 * j + 1]) / 4));
+  const z = Array.from({ length: Math.floor(g.y.length / 2) }, (_, i) =>
+    Array.from(
+      { length: Math.floor(g.x.length / 2) },
+      (_, j) => (g.z[2 * i][2 * j] + g.z[2 * i][2 * j + 1] + g.z[2 * i + 1][2 * j] + g.z[2 * i + 1][2 * j + 1]) / 4,
+    ),
+  );
   return { x: pairs(g.x), y: pairs(g.y), z };
 }
 
@@ -242,11 +263,13 @@ function tenth(v: number): string {
 function cellText(trace: HeatmapTrace, z: number[][], sx: Scale, sy: Scale, index: (v: number) => number): string {
   if (!trace.text) return '';
   const out: string[] = [];
-  trace.text.forEach((row, i) => row.forEach((text, j) => {
-    if (text === '') return;
-    const fill = index(z[i][j]) < 150 ? '#ffffff' : '#1f2328';
-    out.push(`<text x="${n(sx.pixel(trace.x[j]))}" y="${n(sy.pixel(trace.y[i]) + 4)}" text-anchor="middle" fill="${fill}">${escapeXml(text)}</text>`);
-  }));
+  trace.text.forEach((row, i) =>
+    row.forEach((text, j) => {
+      if (text === '') return;
+      const fill = index(z[i][j]) < 150 ? '#ffffff' : '#1f2328';
+      out.push(`<text x="${n(sx.pixel(trace.x[j]))}" y="${n(sy.pixel(trace.y[i]) + 4)}" text-anchor="middle" fill="${fill}">${escapeXml(text)}</text>`);
+    }),
+  );
   return `<g class="cell-text">${out.join('')}</g>`;
 }
 
@@ -256,8 +279,10 @@ function colorbar(trace: HeatmapTrace, x: number, top: number, bottom: number, t
   const scale = makeScale(hi > lo ? [lo, hi] : [lo - 1, hi + 1], bottom, top, false);
   const ticks = scale.ticks.map((v) => `<text x="${x + 20}" y="${n(scale.pixel(v) + 4)}" fill="${theme.foreground}">${formatNumber(v)}</text>`);
   // The gradient's id only has to be unique within this SVG document.
-  return `<g class="colorbar"><defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>`
-    + `<rect x="${n(x)}" y="${n(top)}" width="14" height="${n(bottom - top)}" fill="url(#${id})"/>${ticks.join('')}</g>`;
+  return (
+    `<g class="colorbar"><defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>` +
+    `<rect x="${n(x)}" y="${n(top)}" width="14" height="${n(bottom - top)}" fill="url(#${id})"/>${ticks.join('')}</g>`
+  );
 }
 
 interface LegendEntry {
@@ -297,10 +322,11 @@ function drawLegend(entries: LegendEntry[], x: number, top: number, theme: Theme
 function zRange(z: number[][]): { lo: number; hi: number } {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const row of z) for (const v of row) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  for (const row of z)
+    for (const v of row) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   return { lo, hi };
 }
 

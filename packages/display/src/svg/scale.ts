@@ -37,9 +37,8 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
 export function logTicks(lo: number, hi: number): number[] {
   const decades: number[] = [];
   for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) decades.push(k);
-  const inside = (mult: number) => decades
-    .map((k) => Number((mult * 10 ** k).toPrecision(12)))
-    .filter((v) => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9);
+  const inside = (mult: number) =>
+    decades.map((k) => Number((mult * 10 ** k).toPrecision(12))).filter((v) => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9);
   const powers = inside(1);
   if (powers.length >= 3) {
     const every = Math.ceil(powers.length / 8);

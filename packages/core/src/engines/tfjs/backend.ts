@@ -32,7 +32,9 @@ let active: TfjsRuntime | null = null;
 export function backendOption(where: string, backend: unknown): TfjsBackend | undefined {
   if (backend === undefined) return undefined;
   if (!TFJS_BACKENDS.includes(backend as TfjsBackend)) {
-    throw new OptionError(`${where}: backend must be one of ${TFJS_BACKENDS.map((b) => `'${b}'`).join(', ')} (or omitted for the fastest that loads); got ${JSON.stringify(backend)}`);
+    throw new OptionError(
+      `${where}: backend must be one of ${TFJS_BACKENDS.map((b) => `'${b}'`).join(', ')} (or omitted for the fastest that loads); got ${JSON.stringify(backend)}`,
+    );
   }
   return backend as TfjsBackend;
 }
@@ -102,7 +104,9 @@ async function activate(where: string, forced: TfjsBackend | undefined): Promise
   const why = [...unavailable].map(([b, r]) => `${b}: ${r}`).join('; ');
   if (forced) {
     const install = forced.startsWith('tfjs-node') ? ` Add @tensorflow/${forced} to your project, or` : '';
-    throw new InputError(`${where}: the tfjs backend '${forced}' cannot be used here (${unavailable.get(forced)}).${install} omit backend to use the fastest one that loads.`);
+    throw new InputError(
+      `${where}: the tfjs backend '${forced}' cannot be used here (${unavailable.get(forced)}).${install} omit backend to use the fastest one that loads.`,
+    );
   }
   throw new InputError(`${where}: no TensorFlow.js backend could be loaded (${why})`);
 }

@@ -39,8 +39,8 @@ function compilerFor(where: string, leafShapes: number[][]): TfjsCompiler {
       const op = layer.impl.tfjs;
       if (!op) {
         throw new OptionError(
-          `${where}: engine 'tfjs' cannot run ${layer.name}: its layer type '${layer.spec.type}' has no TensorFlow.js op, and tfjs can only differentiate what is written with its own ops. `
-          + 'Use engine \'float64\', or give the layer type a tfjs op where it is defined.',
+          `${where}: engine 'tfjs' cannot run ${layer.name}: its layer type '${layer.spec.type}' has no TensorFlow.js op, and tfjs can only differentiate what is written with its own ops. ` +
+            "Use engine 'float64', or give the layer type a tfjs op where it is defined.",
         );
       }
       return op.call(layer.impl, params, compiler);

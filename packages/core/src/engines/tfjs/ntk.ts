@@ -57,7 +57,9 @@ function outputWidth(where: string, tf: Tfjs, f: FlatModel, ps: readonly Tensor[
   const shape = isTensor(out) ? out.shape : null;
   tf.dispose(isTensor(out) ? out : []);
   if (shape === null || shape.length !== 2 || shape[0] !== 1) {
-    throw new ShapeError(`${where}: the model function must return a rank-2 tensor with one row per input row (columns = outputs); for one input row it returned ${shape ? `shape [${shape.join(', ')}]` : 'no tensor'}`);
+    throw new ShapeError(
+      `${where}: the model function must return a rank-2 tensor with one row per input row (columns = outputs); for one input row it returned ${shape ? `shape [${shape.join(', ')}]` : 'no tensor'}`,
+    );
   }
   return shape[1];
 }
@@ -70,11 +72,13 @@ function jacobianRows(tf: Tfjs, f: FlatModel, ps: readonly Tensor[], x: Tensor2D
   const rows: Tensor[] = [];
   for (let r = r0; r < r1; r++) {
     for (let o = 0; o < k; o++) {
-      rows.push(tf.tidy(() => {
-        const xr = tf.slice(x, [r], [1]);
-        const grads = tf.grads((...qs: Tensor[]) => tf.sum(tf.slice(f(qs, xr), [0, o], [1, 1])))(ps as Tensor[]);
-        return tf.concat(grads.map((g) => tf.reshape(g, [-1])));
-      }));
+      rows.push(
+        tf.tidy(() => {
+          const xr = tf.slice(x, [r], [1]);
+          const grads = tf.grads((...qs: Tensor[]) => tf.sum(tf.slice(f(qs, xr), [0, o], [1, 1])))(ps as Tensor[]);
+          return tf.concat(grads.map((g) => tf.reshape(g, [-1])));
+        }),
+      );
     }
   }
   const j = tf.stack(rows);

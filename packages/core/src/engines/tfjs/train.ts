@@ -4,7 +4,14 @@ import { Matrix } from '../../matrix';
 import { checkSameStructure, cloneParams, leaves } from '../../params/tree';
 import type { Params } from '../../stax/types';
 import {
-  divergenceError, minibatches, outputMismatchError, type TfjsTrainOptions, type TrainEngine, type TrainPlan, type TrainResult, type TrainSnapshot,
+  divergenceError,
+  minibatches,
+  outputMismatchError,
+  type TfjsTrainOptions,
+  type TrainEngine,
+  type TrainPlan,
+  type TrainResult,
+  type TrainSnapshot,
 } from '../../train/plan';
 import { backendOption, withTfjs, type TfjsRuntime } from './backend';
 import { networkLayer, translate, type TfjsNetwork } from './layers';
@@ -99,12 +106,14 @@ function run({ tf, backend }: TfjsRuntime, where: string, p: TrainPlan, network:
       const keepOut = recordNow && (fullBatch || rows === null);
       const kept: { loss?: Tensor; out?: Tensor } = {};
       /** Σ over members of each member's loss: its gradient is every member's own gradient. */
-      const total = (xb: Tensor, yb: Tensor) => (...ps: Tensor[]) => {
-        const o = network.apply(tf, ps, xb, count);
-        kept.loss = tf.keep(loss(tf, o, yb));
-        if (keepOut) kept.out = tf.keep(o);
-        return tf.sum(kept.loss);
-      };
+      const total =
+        (xb: Tensor, yb: Tensor) =>
+        (...ps: Tensor[]) => {
+          const o = network.apply(tf, ps, xb, count);
+          kept.loss = tf.keep(loss(tf, o, yb));
+          if (keepOut) kept.out = tf.keep(o);
+          return tf.sum(kept.loss);
+        };
       const grads = tf.tidy(() => {
         if (rows === null) {
           total(x, y)(...params);
@@ -122,11 +131,13 @@ function run({ tf, backend }: TfjsRuntime, where: string, p: TrainPlan, network:
         read();
         break;
       }
-      const next = tf.tidy(() => params.map((t, l) => {
-        const descended = tf.sub(t, tf.mul(grads[l], learningRate));
-        // eq. (20): θ_{k+1} = θ_k − η ∇ℒ(θ_k) + β (θ_k − θ_{k−1}).
-        return previous ? tf.add(descended, tf.mul(tf.sub(t, previous[l]), momentum)) : descended;
-      }));
+      const next = tf.tidy(() =>
+        params.map((t, l) => {
+          const descended = tf.sub(t, tf.mul(grads[l], learningRate));
+          // eq. (20): θ_{k+1} = θ_k − η ∇ℒ(θ_k) + β (θ_k − θ_{k−1}).
+          return previous ? tf.add(descended, tf.mul(tf.sub(t, previous[l]), momentum)) : descended;
+        }),
+      );
       tf.dispose(grads);
       tf.dispose(previous ?? params);
       if (previous) previous = params;

@@ -14,7 +14,10 @@ import { activationType, type Activation } from '../activation';
  * whose derivative is a below 0 and b above, as the float64 φ′.
  */
 export function abReluActivation(name: string, a: number, b: number): Activation {
-  for (const [label, v] of [['a', a], ['b', b]] as const) {
+  for (const [label, v] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${name}: slope ${label} must be a finite number, got ${v}`);
   }
   const factor = ((a - b) * (a - b)) / (2 * Math.PI);

@@ -55,12 +55,7 @@ export function numericalDerivative(fn: (x: number) => number): (x: number) => n
  * decays only algebraically in `degree` (percents at degree 64), which is what
  * `kinkedQuadratureActivation` is for.
  */
-export function quadratureActivation(
-  name: string,
-  fn: (x: number) => number,
-  grad: (x: number) => number,
-  degree: number,
-): Omit<Activation, 'localOnly'> {
+export function quadratureActivation(name: string, fn: (x: number) => number, grad: (x: number) => number, degree: number): Omit<Activation, 'localOnly'> {
   const { nodes, weights } = gaussHermite(degree);
   const fu = new Float64Array(degree);
   const gu = new Float64Array(degree);
@@ -103,7 +98,12 @@ type NumberFn = (...args: number[]) => number;
 /** Arguments at which a function rebuilt from source must agree with the original. */
 const PROBES = [-2.5, -1, -0.3, 0, 0.7, 1.9, 3.2].map((x) => [x]);
 /** For nngpFn: covariances (q11, q12, q22) with |q12| ≤ √(q11 q22). */
-const COVARIANCE_PROBES = [[1, 0.3, 1.2], [0.5, -0.2, 2], [2, 2, 2], [0.1, 0, 0.7]];
+const COVARIANCE_PROBES = [
+  [1, 0.3, 1.2],
+  [0.5, -0.2, 2],
+  [2, 2, 2],
+  [0.1, 0, 0.7],
+];
 
 /**
  * The source text worker threads rebuild a function from. Functions of the
@@ -147,7 +147,8 @@ function rebuildProblem(what: string, f: NumberFn, source: string, probes: reado
     } catch (error) {
       return `${what} refers to variables outside its own body (${(error as Error).message}), so a worker thread cannot rebuild it; ${wrap}`;
     }
-    if (!same) return `${what} refers to variables outside its own body (rebuilt from its source text it gives other values, at ${args.length === 1 ? `x = ${args[0]}` : `(${args.join(', ')})`}), so a worker thread cannot rebuild it; ${wrap}`;
+    if (!same)
+      return `${what} refers to variables outside its own body (rebuilt from its source text it gives other values, at ${args.length === 1 ? `x = ${args[0]}` : `(${args.join(', ')})`}), so a worker thread cannot rebuild it; ${wrap}`;
   }
   return undefined;
 }
@@ -163,7 +164,8 @@ interface ElementwiseSpec {
 }
 
 /** Which rule computes the kernels, from the options (validated). */
-type Method = { kind: 'series'; tol: number } | { kind: 'degree'; degree: number } | { kind: 'kinks'; kinks: readonly number[] } | { kind: 'nngpFn'; nngpFn: NngpFn };
+type Method =
+  { kind: 'series'; tol: number } | { kind: 'degree'; degree: number } | { kind: 'kinks'; kinks: readonly number[] } | { kind: 'nngpFn'; nngpFn: NngpFn };
 
 function checkElementwise(fn: unknown, options: ElementwiseOptions): Method {
   if (typeof fn !== 'function') {
@@ -173,7 +175,9 @@ function checkElementwise(fn: unknown, options: ElementwiseOptions): Method {
   const { tol, degree, grad, kinks, nngpFn } = options;
   const chosen = (['tol', 'degree', 'kinks', 'nngpFn'] as const).filter((k) => options[k] !== undefined);
   if (chosen.length > 1) {
-    throw new InputError(`stax.elementwise: ${chosen.join(' and ')} choose different ways to compute the kernels; pass one of tol (Hermite series, the default), degree (fixed quadrature), kinks (piecewise-smooth φ) or nngpFn (closed form)`);
+    throw new InputError(
+      `stax.elementwise: ${chosen.join(' and ')} choose different ways to compute the kernels; pass one of tol (Hermite series, the default), degree (fixed quadrature), kinks (piecewise-smooth φ) or nngpFn (closed form)`,
+    );
   }
   if (grad !== undefined && typeof grad !== 'function') {
     throw new InputError('stax.elementwise: grad must be a function x => φ′(x) when given');
@@ -186,7 +190,8 @@ function checkElementwise(fn: unknown, options: ElementwiseOptions): Method {
   }
   if (degree !== undefined) {
     positiveInteger('stax.elementwise', 'degree', degree);
-    if (degree > 400) throw new InputError(`stax.elementwise: degree ${degree} is too large (cost grows as degree²); use at most 400, or tol for the Hermite series`);
+    if (degree > 400)
+      throw new InputError(`stax.elementwise: degree ${degree} is too large (cost grows as degree²); use at most 400, or tol for the Hermite series`);
     return { kind: 'degree', degree };
   }
   if (nngpFn !== undefined) {
@@ -198,10 +203,14 @@ function checkElementwise(fn: unknown, options: ElementwiseOptions): Method {
 
 function label(method: Method): string {
   switch (method.kind) {
-    case 'series': return `tol=${method.tol}`;
-    case 'degree': return `degree=${method.degree}`;
-    case 'kinks': return `kinks=[${method.kinks.join(', ')}]`;
-    case 'nngpFn': return `nngpFn=${method.nngpFn.name || 'closed form'}`;
+    case 'series':
+      return `tol=${method.tol}`;
+    case 'degree':
+      return `degree=${method.degree}`;
+    case 'kinks':
+      return `kinks=[${method.kinks.join(', ')}]`;
+    case 'nngpFn':
+      return `nngpFn=${method.nngpFn.name || 'closed form'}`;
   }
 }
 
@@ -240,36 +249,50 @@ export const elementwise = activationType({
     const name = `Elementwise(${shown}, ${label(method)})`;
     let rule: Omit<Activation, 'localOnly'>;
     switch (method.kind) {
-      case 'series': rule = hermiteSeriesActivation(name, fn, derivative, method.tol); break;
-      case 'degree': rule = quadratureActivation(name, fn, derivative, method.degree); break;
-      case 'kinks': rule = kinkedQuadratureActivation(name, fn, derivative, method.kinks); break;
-      case 'nngpFn': rule = nngpFnActivation(name, fn, derivative, method.nngpFn); break;
+      case 'series':
+        rule = hermiteSeriesActivation(name, fn, derivative, method.tol);
+        break;
+      case 'degree':
+        rule = quadratureActivation(name, fn, derivative, method.degree);
+        break;
+      case 'kinks':
+        rule = kinkedQuadratureActivation(name, fn, derivative, method.kinks);
+        break;
+      case 'nngpFn':
+        rule = nngpFnActivation(name, fn, derivative, method.nngpFn);
+        break;
     }
-    const localOnly = rebuildProblem('the elementwise function', fn, source)
-      ?? (grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, sourceOf(grad)))
-      ?? (method.kind === 'nngpFn' ? rebuildProblem('the elementwise nngpFn', method.nngpFn, sourceOf(method.nngpFn), COVARIANCE_PROBES) : undefined);
+    const localOnly =
+      rebuildProblem('the elementwise function', fn, source) ??
+      (grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, sourceOf(grad))) ??
+      (method.kind === 'nngpFn' ? rebuildProblem('the elementwise nngpFn', method.nngpFn, sourceOf(method.nngpFn), COVARIANCE_PROBES) : undefined);
     return { ...rule, localOnly };
   },
   toSpec: (fn, options = {}): [ElementwiseSpec] => {
     const method = checkElementwise(fn, options);
-    return [{
-      fn: sourceOf(fn),
-      ...(options.grad === undefined ? {} : { grad: sourceOf(options.grad) }),
-      ...(method.kind === 'series' ? { tol: method.tol } : {}),
-      ...(method.kind === 'degree' ? { degree: method.degree } : {}),
-      ...(method.kind === 'kinks' ? { kinks: [...method.kinks] } : {}),
-      ...(method.kind === 'nngpFn' ? { nngpFn: sourceOf(method.nngpFn) } : {}),
-    }];
+    return [
+      {
+        fn: sourceOf(fn),
+        ...(options.grad === undefined ? {} : { grad: sourceOf(options.grad) }),
+        ...(method.kind === 'series' ? { tol: method.tol } : {}),
+        ...(method.kind === 'degree' ? { degree: method.degree } : {}),
+        ...(method.kind === 'kinks' ? { kinks: [...method.kinks] } : {}),
+        ...(method.kind === 'nngpFn' ? { nngpFn: sourceOf(method.nngpFn) } : {}),
+      },
+    ];
   },
   fromSpec: (args): [(x: number) => number, ElementwiseOptions] => {
     const { fn, grad, tol, degree, kinks, nngpFn } = args[0] as ElementwiseSpec;
-    return [functionFromSource(fn) as (x: number) => number, {
-      ...(grad === undefined ? {} : { grad: functionFromSource(grad) as (x: number) => number }),
-      ...(tol === undefined ? {} : { tol }),
-      ...(degree === undefined ? {} : { degree }),
-      ...(kinks === undefined ? {} : { kinks }),
-      ...(nngpFn === undefined ? {} : { nngpFn: functionFromSource(nngpFn) as NngpFn }),
-    }];
+    return [
+      functionFromSource(fn) as (x: number) => number,
+      {
+        ...(grad === undefined ? {} : { grad: functionFromSource(grad) as (x: number) => number }),
+        ...(tol === undefined ? {} : { tol }),
+        ...(degree === undefined ? {} : { degree }),
+        ...(kinks === undefined ? {} : { kinks }),
+        ...(nngpFn === undefined ? {} : { nngpFn: functionFromSource(nngpFn) as NngpFn }),
+      },
+    ];
   },
 });
 

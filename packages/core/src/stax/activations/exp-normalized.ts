@@ -19,7 +19,8 @@ export interface ExpNormalizedOptions {
 function readOptions(options: ExpNormalizedOptions = {}): Required<ExpNormalizedOptions> {
   checkOptions('stax.expNormalized', options, ['gamma', 'shift', 'doClip']);
   const { gamma = 1, shift = -1, doClip = false } = options;
-  if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma)) throw new InputError(`stax.expNormalized: gamma must be a positive finite number, got ${gamma}`);
+  if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma))
+    throw new InputError(`stax.expNormalized: gamma must be a positive finite number, got ${gamma}`);
   if (typeof shift !== 'number' || !Number.isFinite(shift)) throw new InputError(`stax.expNormalized: shift must be a finite number, got ${shift}`);
   if (typeof doClip !== 'boolean') throw new InputError(`stax.expNormalized: doClip must be true or false, got ${String(doClip)}`);
   return { gamma, shift, doClip };

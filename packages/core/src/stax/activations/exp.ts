@@ -13,7 +13,10 @@ export interface ExpOptions {
 function readOptions(where: string, options: ExpOptions = {}): Required<ExpOptions> {
   checkOptions(where, options, ['a', 'b']);
   const { a = 1, b = 1 } = options;
-  for (const [name, v] of [['a', a], ['b', b]] as const) {
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: ${name} must be a finite number, got ${v}`);
   }
   return { a, b };

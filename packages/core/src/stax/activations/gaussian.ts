@@ -13,7 +13,10 @@ export interface GaussianOptions {
 function readOptions(where: string, options: GaussianOptions = {}): Required<GaussianOptions> {
   checkOptions(where, options, ['a', 'b']);
   const { a = 1, b = -1 } = options;
-  for (const [name, v] of [['a', a], ['b', b]] as const) {
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: ${name} must be a finite number, got ${v}`);
   }
   return { a, b };
@@ -42,7 +45,9 @@ export const gaussian = activationType({
       dual(q11: number, q12: number, q22: number, out: Float64Array, wantDot: boolean) {
         const d = (1 - 2 * b * q11) * (1 - 2 * b * q22) - 4 * b2 * q12 * q12;
         if (!(d > 0) || 1 - 4 * b * Math.max(q11, q22) <= 0) {
-          throw new NumericalError(`${name}: E[φ(u)φ(v)] is infinite at pre-activation variances (${q11}, ${q22}): with b = ${b} > 0 they must stay below 1/(4b) = ${1 / (4 * b)}; lower wStd/bStd or use b < 0`);
+          throw new NumericalError(
+            `${name}: E[φ(u)φ(v)] is infinite at pre-activation variances (${q11}, ${q22}): with b = ${b} > 0 they must stay below 1/(4b) = ${1 / (4 * b)}; lower wStd/bStd or use b < 0`,
+          );
         }
         const root = Math.sqrt(d);
         out[0] = a2 / root;

@@ -34,7 +34,9 @@ function derivativeInQ12(nngpFn: NngpFn, q11: number, q12: number, q22: number):
 export function nngpFnActivation(name: string, fn: (x: number) => number, grad: (x: number) => number, nngpFn: NngpFn): Omit<Activation, 'localOnly'> {
   const check = (v: number, what: string, q11: number, q12: number, q22: number): number => {
     if (!Number.isFinite(v)) {
-      throw new NumericalError(`${name}: ${what} at (q11, q12, q22) = (${q11}, ${q12}, ${q22}) is ${v}; nngpFn must return a finite E[φ(u)φ(v)] for every covariance with |q12| ≤ √(q11·q22) (and near it, for the derivative)`);
+      throw new NumericalError(
+        `${name}: ${what} at (q11, q12, q22) = (${q11}, ${q12}, ${q22}) is ${v}; nngpFn must return a finite E[φ(u)φ(v)] for every covariance with |q12| ≤ √(q11·q22) (and near it, for the derivative)`,
+      );
     }
     return v;
   };

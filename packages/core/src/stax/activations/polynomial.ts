@@ -13,8 +13,15 @@ import { derivativeCoefficients, horner, polynomialCoefficients, reducedMehlerDu
 export const polynomial = activationType({
   type: 'polynomial',
   create: (coefficients: readonly number[]) => {
-    if (!Array.isArray(coefficients) || coefficients.length === 0 || coefficients.length > 41 || !coefficients.every((c) => typeof c === 'number' && Number.isFinite(c))) {
-      throw new InputError(`stax.polynomial: coefficients must be a non-empty array of at most 41 finite numbers, constant term first (e.g. [0, 1, 0.5] for x + x²/2), got ${JSON.stringify(coefficients)}`);
+    if (
+      !Array.isArray(coefficients) ||
+      coefficients.length === 0 ||
+      coefficients.length > 41 ||
+      !coefficients.every((c) => typeof c === 'number' && Number.isFinite(c))
+    ) {
+      throw new InputError(
+        `stax.polynomial: coefficients must be a non-empty array of at most 41 finite numbers, constant term first (e.g. [0, 1, 0.5] for x + x²/2), got ${JSON.stringify(coefficients)}`,
+      );
     }
     const coef = [...coefficients];
     const grad = derivativeCoefficients(coef);

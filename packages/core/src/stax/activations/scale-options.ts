@@ -14,7 +14,11 @@ export interface ScaleOptions {
 export function readScaleOptions(where: string, options: ScaleOptions = {}): Required<ScaleOptions> {
   checkOptions(where, options, ['a', 'b', 'c']);
   const { a = 1, b = 1, c = 0 } = options;
-  for (const [name, v] of [['a', a], ['b', b], ['c', c]] as const) {
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: ${name} must be a finite number, got ${v}`);
   }
   return { a, b, c };

@@ -20,10 +20,15 @@ export const tanh = activationType({
     checkOptions('stax.tanh', options, ['tol']);
     const tol = checkTol('stax.tanh', options.tol ?? DEFAULT_TOL);
     return {
-      ...hermiteSeriesActivation(`Tanh(tol=${tol})`, Math.tanh, (x) => {
-        const t = Math.tanh(x);
-        return 1 - t * t;
-      }, tol),
+      ...hermiteSeriesActivation(
+        `Tanh(tol=${tol})`,
+        Math.tanh,
+        (x) => {
+          const t = Math.tanh(x);
+          return 1 - t * t;
+        },
+        tol,
+      ),
       tfjs: (tf, h) => tf.tanh(h),
     };
   },

@@ -158,7 +158,13 @@ export function poolBlock(w: Window, normalizeEdges: boolean, src: Float64Array,
  * those with j ≥ i), from blocks of `inBlock` entries to blocks of `outBlock`.
  */
 export function mapBlocks(
-  src: Float64Array, dst: Float64Array, n1: number, n2: number, upperOnly: boolean, inBlock: number, outBlock: number,
+  src: Float64Array,
+  dst: Float64Array,
+  n1: number,
+  n2: number,
+  upperOnly: boolean,
+  inBlock: number,
+  outBlock: number,
   op: (src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number) => void,
 ): void {
   for (let i = 0; i < n1; i++) {
@@ -171,7 +177,10 @@ export function mapBlocks(
 
 /** A block map applied to each example's covariance with itself (cov1, cov2), into a new array. */
 export function mapSelfBlocks(
-  cov: Float64Array, n: number, inBlock: number, outBlock: number,
+  cov: Float64Array,
+  n: number,
+  inBlock: number,
+  outBlock: number,
   op: (src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number) => void,
 ): Float64Array {
   const dst = new Float64Array(n * outBlock);

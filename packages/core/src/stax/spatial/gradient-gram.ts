@@ -14,9 +14,18 @@ import { activeBackend } from '../../linalg/backend';
  * itself, so its per-example gradients are formed once.
  */
 export function sharedWeightGram(
-  x1: (a: number) => Float64Array, d1: Float64Array, n1: number,
-  x2: (a: number) => Float64Array, d2: Float64Array, n2: number, sameBatch: boolean,
-  positions: number, k: number, o: number, weightScale2: number, biasScale2: number,
+  x1: (a: number) => Float64Array,
+  d1: Float64Array,
+  n1: number,
+  x2: (a: number) => Float64Array,
+  d2: Float64Array,
+  n2: number,
+  sameBatch: boolean,
+  positions: number,
+  k: number,
+  o: number,
+  weightScale2: number,
+  biasScale2: number,
 ): Float64Array {
   const backend = activeBackend();
   const perExample = (x: (a: number) => Float64Array, d: Float64Array, n: number) => {

@@ -53,11 +53,15 @@ export function slidingWindow(where: string, input: readonly number[], window: r
     throw new InputError(`${where}: padding must be 'SAME', 'VALID' or 'CIRCULAR', got ${JSON.stringify(padding)}`);
   }
   if (window.length !== input.length) {
-    throw new ShapeError(`${where}: a ${window.length}-D window needs inputs with ${window.length} spatial axes (${window.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}), got ${input.length} (positions ${input.join('×') || 'none'})`);
+    throw new ShapeError(
+      `${where}: a ${window.length}-D window needs inputs with ${window.length} spatial axes (${window.length === 2 ? '(n, H, W, C) images' : '(n, L, C) sequences'}), got ${input.length} (positions ${input.join('×') || 'none'})`,
+    );
   }
   const axes = input.map((length, d) => {
     if (padding === 'VALID' && window[d] > length) {
-      throw new ShapeError(`${where}: the window ${window.join('×')} is larger than the input's ${input.join('×')} positions on axis ${d} with padding 'VALID'; use a smaller window, padding 'SAME', or larger inputs`);
+      throw new ShapeError(
+        `${where}: the window ${window.join('×')} is larger than the input's ${input.join('×')} positions on axis ${d} with padding 'VALID'; use a smaller window, padding 'SAME', or larger inputs`,
+      );
     }
     return axis(length, window[d], strides[d], padding);
   });

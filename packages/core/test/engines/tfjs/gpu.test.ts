@@ -31,7 +31,16 @@ describe('the tfjs engine on a GPU (tfjs-node-gpu)', async () => {
     const gpu = await train.gradientDescent(net.apply, params, x, y, { learningRate: 0.5, steps: 20, engine: 'tfjs' });
     assert.deepEqual(gpu.engine, { name: 'tfjs', backend: 'tfjs-node-gpu' });
     const f64 = train.gradientDescent(net.apply, params, x, y, { learningRate: 0.5, steps: 20 });
-    const flat = (p: unknown): number[] => (p instanceof Matrix ? [...p.data] : p instanceof Float64Array ? [...p] : Array.isArray(p) ? p.flatMap(flat) : p && typeof p === 'object' ? Object.values(p).flatMap(flat) : []);
+    const flat = (p: unknown): number[] =>
+      p instanceof Matrix
+        ? [...p.data]
+        : p instanceof Float64Array
+          ? [...p]
+          : Array.isArray(p)
+            ? p.flatMap(flat)
+            : p && typeof p === 'object'
+              ? Object.values(p).flatMap(flat)
+              : [];
     assert.ok(maxRelError(flat(gpu.params), flat(f64.params), 1e-2) < 1e-3, 'float32 on the GPU agrees with float64 to float32 precision');
   });
 

@@ -5,7 +5,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, checkDerivatives, pyDense 
 
 describe('stax.abRelu', () => {
   it('closed form (arc-cosine kernels) equals quadrature of eq. (S1) split at the kink', () => {
-    assertMatchesQuadrature(stax.abRelu(-0.5, 2), stax.elementwise((x) => (x > 0 ? 2 * x : -0.5 * x), { grad: (x) => (x > 0 ? 2 : -0.5), kinks: [0] }));
+    assertMatchesQuadrature(
+      stax.abRelu(-0.5, 2),
+      stax.elementwise((x) => (x > 0 ? 2 * x : -0.5 * x), { grad: (x) => (x > 0 ? 2 : -0.5), kinks: [0] }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.abRelu(-0.3, 1.7))));
@@ -15,6 +18,9 @@ describe('stax.abRelu', () => {
   });
 
   it('rejects non-finite slopes', () => {
-    assert.throws(() => stax.abRelu(NaN, 1), (e: Error) => e instanceof InputError && /slope a must be a finite number/.test(e.message));
+    assert.throws(
+      () => stax.abRelu(NaN, 1),
+      (e: Error) => e instanceof InputError && /slope a must be a finite number/.test(e.message),
+    );
   });
 });

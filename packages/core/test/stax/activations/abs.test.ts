@@ -4,7 +4,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, checkDerivatives, pyDense 
 
 describe('stax.abs', () => {
   it('closed form equals quadrature of eq. (S1) split at the kink', () => {
-    assertMatchesQuadrature(stax.abs(), stax.elementwise((x) => Math.abs(x), { grad: (x) => Math.sign(x), kinks: [0] }));
+    assertMatchesQuadrature(
+      stax.abs(),
+      stax.elementwise((x) => Math.abs(x), { grad: (x) => Math.sign(x), kinks: [0] }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.abs())));

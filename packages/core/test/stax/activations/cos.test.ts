@@ -4,7 +4,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, checkDerivatives, pyDense 
 
 describe('stax.cos', () => {
   it('closed form equals Gauss–Hermite quadrature of eq. (S1)', () => {
-    assertMatchesQuadrature(stax.cos(), stax.elementwise((x) => Math.cos(x), { grad: (x) => -Math.sin(x) }));
+    assertMatchesQuadrature(
+      stax.cos(),
+      stax.elementwise((x) => Math.cos(x), { grad: (x) => -Math.sin(x) }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.cos())));

@@ -9,9 +9,11 @@ import { runPython } from '../../helpers/python';
 /** max |a − b| / √(b_ii·b_jj): the error on the scale of the kernel (entries of a correlation-like size). */
 function scaledError(a: Matrix, b: number[][], diag1: number[], diag2: number[]): number {
   let worst = 0;
-  b.forEach((row, i) => row.forEach((v, j) => {
-    worst = Math.max(worst, Math.abs(a.get(i, j) - v) / Math.sqrt(diag1[i] * diag2[j]));
-  }));
+  b.forEach((row, i) =>
+    row.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(a.get(i, j) - v) / Math.sqrt(diag1[i] * diag2[j]));
+    }),
+  );
   return worst;
 }
 
@@ -23,7 +25,10 @@ function assertSameKernels(numeric: Layer, exact: Layer, tol: number): void {
   const t1 = x1.map((r) => exact.kernel([r], null).ntk!.get(0, 0));
   const d2 = x2.map((r) => exact.kernel([r], null).nngp.get(0, 0));
   const t2 = x2.map((r) => exact.kernel([r], null).ntk!.get(0, 0));
-  for (const [a, b, da, db, ta, tb] of [[x1, x2, d1, d2, t1, t2], [x1, null, d1, d1, t1, t1]] as const) {
+  for (const [a, b, da, db, ta, tb] of [
+    [x1, x2, d1, d2, t1, t2],
+    [x1, null, d1, d1, t1, t1],
+  ] as const) {
     const k = numeric.kernel(a, b);
     const ref = exact.kernel(a, b);
     const e1 = scaledError(k.nngp, ref.nngp.toArray(), da as number[], db as number[]);
@@ -45,7 +50,10 @@ describe('stax.elementwise', () => {
     const x2 = inputs(4, 4, 32);
     for (const [name, fn, grad] of SMOOTH) {
       const desc = [['dense', 8, 1.6, 0.1], [name], ['dense', 8, 1.4, 0.2], [name], ['dense', 1, 1.1, 0]];
-      for (const [a, b] of [[x1, x2], [x1, null]] as const) {
+      for (const [a, b] of [
+        [x1, x2],
+        [x1, null],
+      ] as const) {
         const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('elementwise_reference.py', { x1: a, x2: b, net: desc });
         for (const withGrad of [true, false]) {
           const act = stax.elementwise(fn, withGrad ? { grad } : {});
@@ -63,8 +71,16 @@ describe('stax.elementwise', () => {
     // finer grids of high coefficients and trustworthy tails; tanh at q ≈ 60 is steep.
     const direction = [0.6, -0.3, 0.74];
     const x = [0.5, 1, 2, 3.5, 5].map((scale, i) => direction.map((v, j) => scale * 1.5 * (v + 0.02 * Math.sin(3 * i + j))));
-    const net = stax.serial(stax.dense(8, { wStd: 2, bStd: 0.1 }), stax.elementwise((v) => Math.tanh(v), { tol: 1e-8 }), stax.dense(1));
-    const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('elementwise_reference.py', { x1: x, x2: null, net: [['dense', 8, 2, 0.1], ['tanh'], ['dense', 1, 1, 0]] });
+    const net = stax.serial(
+      stax.dense(8, { wStd: 2, bStd: 0.1 }),
+      stax.elementwise((v) => Math.tanh(v), { tol: 1e-8 }),
+      stax.dense(1),
+    );
+    const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('elementwise_reference.py', {
+      x1: x,
+      x2: null,
+      net: [['dense', 8, 2, 0.1], ['tanh'], ['dense', 1, 1, 0]],
+    });
     const k = net.kernel(x);
     const diag = (m: number[][]) => m.map((row, i) => row[i]);
     assert.ok(scaledError(k.nngp, ref.nngp, diag(ref.nngp), diag(ref.nngp)) <= 1e-8);
@@ -109,16 +125,31 @@ describe('stax.elementwise', () => {
   });
 
   it('a kink without `kinks` is detected by the series, and the error says to pass them', () => {
-    const relu = stax.serial(stax.dense(4, { bStd: 0.1 }), stax.elementwise((v) => Math.max(v, 0)), stax.dense(1));
-    assert.throws(() => relu.kernel(inputs(3, 2, 1)), (e: Error) => e instanceof NumericalError && /pass kinks: \[\.\.\.\]/.test(e.message));
+    const relu = stax.serial(
+      stax.dense(4, { bStd: 0.1 }),
+      stax.elementwise((v) => Math.max(v, 0)),
+      stax.dense(1),
+    );
+    assert.throws(
+      () => relu.kernel(inputs(3, 2, 1)),
+      (e: Error) => e instanceof NumericalError && /pass kinks: \[\.\.\.\]/.test(e.message),
+    );
   });
 
   it('backward and JVP equal finite differences (numerical derivative)', () => {
-    checkDerivatives(stax.serial(stax.dense(5), stax.elementwise((v) => v / (1 + Math.exp(-v)))));
+    checkDerivatives(
+      stax.serial(
+        stax.dense(5),
+        stax.elementwise((v) => v / (1 + Math.exp(-v))),
+      ),
+    );
   });
 
   it('rejects bad arguments before any work', () => {
-    assert.throws(() => stax.elementwise(undefined as never), (e: Error) => e instanceof InputError && /needs the activation function/.test(e.message));
+    assert.throws(
+      () => stax.elementwise(undefined as never),
+      (e: Error) => e instanceof InputError && /needs the activation function/.test(e.message),
+    );
     assert.throws(() => stax.elementwise(Math.tanh, { kinks: [NaN] }), /kinks must be an array of finite numbers/);
     assert.throws(() => stax.elementwise(Math.tanh, { deg: 10 } as never), /unknown option "deg"/);
     assert.throws(() => stax.elementwise(Math.tanh, { degree: 401 }), /degree 401 is too large/);
@@ -131,7 +162,12 @@ describe('stax.elementwise', () => {
     const x = inputs(30, 2, 3);
     // sin's dual: ½(e^{q12} − e^{−q12})·e^{−(q11+q22)/2}.
     const sinDual = (q11: number, q12: number, q22: number) => Math.sinh(q12) * Math.exp(-(q11 + q22) / 2);
-    for (const act of [stax.elementwise((v: number) => Math.tanh(v)), stax.elementwise(Math.tanh, { tol: 1e-6 }), stax.elementwise((v: number) => v / (1 + Math.exp(-v)), { degree: 24 }), stax.elementwise(Math.sin, { nngpFn: sinDual })]) {
+    for (const act of [
+      stax.elementwise((v: number) => Math.tanh(v)),
+      stax.elementwise(Math.tanh, { tol: 1e-6 }),
+      stax.elementwise((v: number) => v / (1 + Math.exp(-v)), { degree: 24 }),
+      stax.elementwise(Math.sin, { nngpFn: sinDual }),
+    ]) {
       const net = stax.serial(stax.dense(16, { wStd: 1.5, bStd: 0.1 }), act, stax.dense(16), act, stax.dense(1));
       assert.equal(act.impl.localOnly, undefined);
       const got = await batch(net.kernel, { batchSize: 7, workers: 2 })(x);
@@ -145,9 +181,17 @@ describe('stax.elementwise', () => {
 
   it('a closure is kept on the calling thread, and batch workers refuse it, saying why and how to wrap it', async () => {
     const scale = 1.7;
-    const closure = stax.serial(stax.dense(16), stax.elementwise((v: number) => Math.tanh(scale * v)), stax.dense(1));
-    assert.throws(() => batch(closure.kernel, { workers: 2 }),
-      (e: Error) => e instanceof InputError && /refers to variables outside its own body.*wrap it in a self-contained arrow function, e\.g\. \(v\) => Math\.tanh\(v\)/.test(e.message));
+    const closure = stax.serial(
+      stax.dense(16),
+      stax.elementwise((v: number) => Math.tanh(scale * v)),
+      stax.dense(1),
+    );
+    assert.throws(
+      () => batch(closure.kernel, { workers: 2 }),
+      (e: Error) =>
+        e instanceof InputError &&
+        /refers to variables outside its own body.*wrap it in a self-contained arrow function, e\.g\. \(v\) => Math\.tanh\(v\)/.test(e.message),
+    );
     const x = inputs(20, 2, 3);
     const inThread = await batch(closure.kernel, { batchSize: 5, workers: 0 })(x, null, 'nngp');
     assert.deepEqual(inThread.data, closure.kernel(x, null, 'nngp').data);

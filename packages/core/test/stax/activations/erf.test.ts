@@ -9,8 +9,10 @@ describe('stax.erf', () => {
   });
 
   it('with a, b, c: a·erf(b·x) + c', () => {
-    assertMatchesQuadrature(stax.erf({ a: 2, b: 0.7, c: -0.3 }),
-      stax.elementwise((x) => 2 * erfFn(0.7 * x) - 0.3, { grad: (x) => 1.4 * (2 / Math.sqrt(Math.PI)) * Math.exp(-0.49 * x * x) }));
+    assertMatchesQuadrature(
+      stax.erf({ a: 2, b: 0.7, c: -0.3 }),
+      stax.elementwise((x) => 2 * erfFn(0.7 * x) - 0.3, { grad: (x) => 1.4 * (2 / Math.sqrt(Math.PI)) * Math.exp(-0.49 * x * x) }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.erf({ a: 1.2, b: 0.8, c: 0.1 }))));
@@ -20,6 +22,16 @@ describe('stax.erf', () => {
   });
 
   it('the NNGP agrees with Monte Carlo over 200 random nets with two hidden layers of width 512', () => {
-    assertNngpWithinSamplingError(stax.serial(stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(512, { wStd: 1.5, bStd: 0.05 }), stax.erf(), stax.dense(10, { wStd: 1.5, bStd: 0.05 })), 512, 200);
+    assertNngpWithinSamplingError(
+      stax.serial(
+        stax.dense(512, { wStd: 1.5, bStd: 0.05 }),
+        stax.erf(),
+        stax.dense(512, { wStd: 1.5, bStd: 0.05 }),
+        stax.erf(),
+        stax.dense(10, { wStd: 1.5, bStd: 0.05 }),
+      ),
+      512,
+      200,
+    );
   });
 });

@@ -5,7 +5,11 @@ import { assertActsPerPosition, assertNngpWithinSamplingError, assertTrainsOnBot
 
 describe('stax.expNormalized', () => {
   it('the dual is √(q11 q22)·E[g(z₁)g(z₂)] with g(z) = e^{γ·shift/2}·e^{√γz − γ/2}, by quadrature of that integral', () => {
-    for (const [gamma, shift] of [[1, -1], [0.6, 0.3], [2.5, -1]]) {
+    for (const [gamma, shift] of [
+      [1, -1],
+      [0.6, 0.3],
+      [2.5, -1],
+    ]) {
       const act = stax.expNormalized({ gamma, shift }).impl.activation;
       // The same integral, for unit-variance normals of correlation ρ, by the Hermite-series quadrature.
       const c = Math.exp((gamma * shift) / 2);
@@ -13,7 +17,12 @@ describe('stax.expNormalized', () => {
       const unit = stax.elementwise(g, { grad: (z) => Math.sqrt(gamma) * g(z), tol: 1e-13 }).impl.activation;
       const out = new Float64Array(2);
       const ref = new Float64Array(2);
-      for (const [q11, q22, rho] of [[1.3, 0.7, 0.4], [2, 2, 1], [0.4, 1.9, -0.6], [0.9, 0.2, 0.95]]) {
+      for (const [q11, q22, rho] of [
+        [1.3, 0.7, 0.4],
+        [2, 2, 1],
+        [0.4, 1.9, -0.6],
+        [0.9, 0.2, 0.95],
+      ]) {
         const norm = Math.sqrt(q11 * q22);
         act.dual(q11, rho * norm, q22, out, true);
         unit.dual(1, rho, 1, ref, true);
@@ -44,7 +53,10 @@ describe('stax.expNormalized', () => {
   });
 
   it('rejects bad options', () => {
-    assert.throws(() => stax.expNormalized({ gamma: -1 }), (e: Error) => e instanceof InputError && /gamma must be a positive/.test(e.message));
+    assert.throws(
+      () => stax.expNormalized({ gamma: -1 }),
+      (e: Error) => e instanceof InputError && /gamma must be a positive/.test(e.message),
+    );
     assert.throws(() => stax.expNormalized({ do_clip: true } as never), /unknown option "do_clip"/);
   });
 

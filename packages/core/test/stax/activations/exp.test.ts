@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../../helpers/layer-checks';
 
 describe('stax.exp', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
-    assertMatchesQuadrature(stax.exp({ a: 0.7, b: 0.6 }), stax.elementwise((x) => 0.7 * Math.exp(0.6 * x), { grad: (x) => 0.42 * Math.exp(0.6 * x) }));
+    assertMatchesQuadrature(
+      stax.exp({ a: 0.7, b: 0.6 }),
+      stax.elementwise((x) => 0.7 * Math.exp(0.6 * x), { grad: (x) => 0.42 * Math.exp(0.6 * x) }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.exp({ a: 0.8, b: -0.5 }))));
@@ -20,7 +29,10 @@ describe('stax.exp', () => {
 
   it('has Neural Tangents’ defaults and rejects bad arguments', () => {
     assert.equal(stax.exp().name, 'Exp(1, 1)');
-    assert.throws(() => stax.exp({ a: NaN }), (e: Error) => e instanceof InputError && /a must be a finite number/.test(e.message));
+    assert.throws(
+      () => stax.exp({ a: NaN }),
+      (e: Error) => e instanceof InputError && /a must be a finite number/.test(e.message),
+    );
     assert.throws(() => stax.exp({ c: 1 } as never), /unknown option "c"/);
   });
 

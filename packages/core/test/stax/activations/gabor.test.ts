@@ -1,10 +1,19 @@
 import { describe, it } from 'node:test';
 import { stax } from '@tangent-lab/core';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../../helpers/layer-checks';
 
 describe('stax.gabor', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
-    assertMatchesQuadrature(stax.gabor(), stax.elementwise((x) => Math.exp(-x * x) * Math.sin(x), { grad: (x) => Math.exp(-x * x) * (Math.cos(x) - 2 * x * Math.sin(x)) }));
+    assertMatchesQuadrature(
+      stax.gabor(),
+      stax.elementwise((x) => Math.exp(-x * x) * Math.sin(x), { grad: (x) => Math.exp(-x * x) * (Math.cos(x) - 2 * x * Math.sin(x)) }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.gabor())));

@@ -5,7 +5,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, checkDerivatives, pyDense 
 
 describe('stax.gelu', () => {
   it('closed form equals Gauss–Hermite quadrature of eq. (S1)', () => {
-    assertMatchesQuadrature(stax.gelu(), stax.elementwise((x) => x * normalCdf(x), { grad: (x) => normalCdf(x) + x * normalPdf(x) }));
+    assertMatchesQuadrature(
+      stax.gelu(),
+      stax.elementwise((x) => x * normalCdf(x), { grad: (x) => normalCdf(x) + x * normalPdf(x) }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.gelu())));

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../../helpers/compare';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../../helpers/layer-checks';
 
 /** He_d(x)/√d! from the explicit polynomials, independent of the library's recurrence. */
 const HERMITE: ((x: number) => number)[] = [
@@ -29,8 +35,18 @@ describe('stax.hermite', () => {
     const hidden = stax.dense(8);
     const k0 = hidden.kernel(x);
     const k = stax.serial(hidden, stax.hermite(3)).kernel(x);
-    assertClose(k.nngp, Array.from(k0.nngp.data, (v) => v ** 3), 1e-13, 'nngp');
-    assertClose(k.ntk!, Array.from(k0.nngp.data, (v, i) => 3 * v * v * k0.ntk!.data[i]), 1e-13, 'ntk');
+    assertClose(
+      k.nngp,
+      Array.from(k0.nngp.data, (v) => v ** 3),
+      1e-13,
+      'nngp',
+    );
+    assertClose(
+      k.ntk!,
+      Array.from(k0.nngp.data, (v, i) => 3 * v * v * k0.ntk!.data[i]),
+      1e-13,
+      'ntk',
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.hermite(3))));
@@ -44,7 +60,10 @@ describe('stax.hermite', () => {
   });
 
   it('rejects a degree that is not a non-negative integer', () => {
-    assert.throws(() => stax.hermite(-2), (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message));
+    assert.throws(
+      () => stax.hermite(-2),
+      (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message),
+    );
   });
 
   it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {

@@ -4,7 +4,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, checkDerivatives, pyDense 
 
 describe('stax.leakyRelu', () => {
   it('closed form equals quadrature of eq. (S1) split at the kink', () => {
-    assertMatchesQuadrature(stax.leakyRelu(0.1), stax.elementwise((x) => (x > 0 ? x : 0.1 * x), { grad: (x) => (x > 0 ? 1 : 0.1), kinks: [0] }));
+    assertMatchesQuadrature(
+      stax.leakyRelu(0.1),
+      stax.elementwise((x) => (x > 0 ? x : 0.1 * x), { grad: (x) => (x > 0 ? 1 : 0.1), kinks: [0] }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.leakyRelu(0.2))));

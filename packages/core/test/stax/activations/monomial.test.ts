@@ -2,12 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../../helpers/compare';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../../helpers/layer-checks';
 
 describe('stax.monomial', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1), degrees 0 to 5', () => {
     for (let d = 0; d <= 5; d++) {
-      assertMatchesQuadrature(stax.monomial(d), stax.elementwise((x) => x ** d, { grad: (x) => (d === 0 ? 0 : d * x ** (d - 1)) }), 1e-9);
+      assertMatchesQuadrature(
+        stax.monomial(d),
+        stax.elementwise((x) => x ** d, { grad: (x) => (d === 0 ? 0 : d * x ** (d - 1)) }),
+        1e-9,
+      );
     }
   });
 
@@ -16,10 +26,12 @@ describe('stax.monomial', () => {
     const hidden = stax.dense(8, { wStd: 1.1, bStd: 0.2 });
     const k0 = hidden.kernel(x, null, 'nngp');
     const k = stax.serial(hidden, stax.monomial(3)).kernel(x, null, 'nngp');
-    const want = x.map((_, i) => x.map((_, j) => {
-      const q12 = k0.get(i, j);
-      return 6 * q12 ** 3 + 9 * q12 * k0.get(i, i) * k0.get(j, j);
-    }));
+    const want = x.map((_, i) =>
+      x.map((_, j) => {
+        const q12 = k0.get(i, j);
+        return 6 * q12 ** 3 + 9 * q12 * k0.get(i, i) * k0.get(j, j);
+      }),
+    );
     assertClose(k, want, 1e-13, 'cubic nngp');
   });
 
@@ -34,7 +46,10 @@ describe('stax.monomial', () => {
   });
 
   it('rejects a degree that is not a non-negative integer', () => {
-    assert.throws(() => stax.monomial(1.5), (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message));
+    assert.throws(
+      () => stax.monomial(1.5),
+      (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message),
+    );
   });
 
   it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {

@@ -2,12 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../../helpers/compare';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../../helpers/layer-checks';
 
 describe('stax.rbf', () => {
   it('closed form equals the Hermite-series quadrature of eq. (S1)', () => {
     const r = Math.sqrt(2 * 0.7);
-    assertMatchesQuadrature(stax.rbf(0.7), stax.elementwise((x) => Math.SQRT2 * Math.sin(r * x + Math.PI / 4), { grad: (x) => Math.SQRT2 * r * Math.cos(r * x + Math.PI / 4) }));
+    assertMatchesQuadrature(
+      stax.rbf(0.7),
+      stax.elementwise((x) => Math.SQRT2 * Math.sin(r * x + Math.PI / 4), { grad: (x) => Math.SQRT2 * r * Math.cos(r * x + Math.PI / 4) }),
+    );
   });
 
   it('after one dense layer the NNGP is the RBF kernel exp(−γσ_w²‖x − x′‖²/d)', () => {
@@ -15,7 +24,7 @@ describe('stax.rbf', () => {
     const gamma = 0.35;
     const w = 1.3;
     const k = stax.serial(stax.dense(16, { wStd: w, bStd: 0.4 }), stax.rbf(gamma)).kernel(x, null, 'nngp');
-    const want = x.map((a) => x.map((b) => Math.exp(-gamma * w * w * a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / 4)));
+    const want = x.map((a) => x.map((b) => Math.exp((-gamma * w * w * a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0)) / 4)));
     assertClose(k, want, 1e-14, 'rbf nngp');
   });
 
@@ -30,7 +39,10 @@ describe('stax.rbf', () => {
   });
 
   it('rejects a non-positive gamma', () => {
-    assert.throws(() => stax.rbf(0), (e: Error) => e instanceof InputError && /gamma must be a positive/.test(e.message));
+    assert.throws(
+      () => stax.rbf(0),
+      (e: Error) => e instanceof InputError && /gamma must be a positive/.test(e.message),
+    );
   });
 
   it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {

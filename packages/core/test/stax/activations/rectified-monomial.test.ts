@@ -2,12 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, stax } from '@tangent-lab/core';
 import { inputs } from '../../helpers/compare';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+} from '../../helpers/layer-checks';
 
 describe('stax.rectifiedMonomial', () => {
   it('closed form (arc-cosine kernels) equals quadrature of eq. (S1) split at the kink, degrees 0 to 4', () => {
     for (let d = 0; d <= 4; d++) {
-      assertMatchesQuadrature(stax.rectifiedMonomial(d), stax.elementwise((x) => (x >= 0 ? x ** d : 0), { grad: (x) => (x > 0 && d > 0 ? d * x ** (d - 1) : 0), kinks: [0] }), 1e-8);
+      assertMatchesQuadrature(
+        stax.rectifiedMonomial(d),
+        stax.elementwise((x) => (x >= 0 ? x ** d : 0), { grad: (x) => (x > 0 && d > 0 ? d * x ** (d - 1) : 0), kinks: [0] }),
+        1e-8,
+      );
     }
   });
 
@@ -31,7 +41,10 @@ describe('stax.rectifiedMonomial', () => {
   });
 
   it('rejects a negative degree', () => {
-    assert.throws(() => stax.rectifiedMonomial(-1), (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message));
+    assert.throws(
+      () => stax.rectifiedMonomial(-1),
+      (e: Error) => e instanceof InputError && /degree must be an integer/.test(e.message),
+    );
   });
 
   it('acts per position on images: apply and both readouts’ kernels equal the per-position kernels of the positions as examples', () => {

@@ -5,7 +5,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, assertNngpWithinSamplingEr
 
 describe('stax.relu', () => {
   it('closed form (eqs. S14–S16) equals quadrature of eq. (S1) split at the kink', () => {
-    assertMatchesQuadrature(stax.relu(), stax.elementwise((x) => Math.max(x, 0), { grad: (x) => (x > 0 ? 1 : 0), kinks: [0] }));
+    assertMatchesQuadrature(
+      stax.relu(),
+      stax.elementwise((x) => Math.max(x, 0), { grad: (x) => (x > 0 ? 1 : 0), kinks: [0] }),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.relu())));
@@ -17,7 +20,11 @@ describe('stax.relu', () => {
   });
 
   it('the NNGP agrees with Monte Carlo over 200 random nets of width 1024', () => {
-    assertNngpWithinSamplingError(stax.serial(stax.dense(1024, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu(), stax.dense(10, { wStd: 1.2, bStd: 0.2 })), 1024, 200);
+    assertNngpWithinSamplingError(
+      stax.serial(stax.dense(1024, { wStd: Math.SQRT2, bStd: 0.1 }), stax.relu(), stax.dense(10, { wStd: 1.2, bStd: 0.2 })),
+      1024,
+      200,
+    );
   });
 
   it('the Monte Carlo check can fail: a kernel with σ_w off by 10% is rejected', () => {

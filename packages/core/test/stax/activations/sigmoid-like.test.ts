@@ -6,7 +6,10 @@ import { assertMatchesNumpy, assertMatchesQuadrature, checkDerivatives, pyDense 
 
 describe('stax.sigmoidLike', () => {
   it('closed form equals Gauss–Hermite quadrature of eq. (S1)', () => {
-    assertMatchesQuadrature(stax.sigmoidLike(), stax.elementwise((x) => 0.5 * erfFn(x / SIGMOID_SCALE) + 0.5));
+    assertMatchesQuadrature(
+      stax.sigmoidLike(),
+      stax.elementwise((x) => 0.5 * erfFn(x / SIGMOID_SCALE) + 0.5),
+    );
   });
 
   it('backward and JVP equal finite differences', () => checkDerivatives(stax.serial(stax.dense(5), stax.sigmoidLike())));

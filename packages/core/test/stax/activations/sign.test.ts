@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stax } from '@tangent-lab/core';
 import { inputs } from '../../helpers/compare';
-import { assertActsPerPosition, assertMatchesQuadrature, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives, twoLayer } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesQuadrature,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+  twoLayer,
+} from '../../helpers/layer-checks';
 
 describe('stax.sign', () => {
   it('closed form (Sheppard: 1 − 2θ/π) equals quadrature of eq. (S1) split at the jump', () => {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batch, InputError, stax } from '@tangent-lab/core';
 import { inputs } from '../../helpers/compare';
-import { assertActsPerPosition, assertMatchesNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives, pyDense } from '../../helpers/layer-checks';
+import {
+  assertActsPerPosition,
+  assertMatchesNumpy,
+  assertNngpWithinSamplingError,
+  assertTrainsOnBothEngines,
+  checkDerivatives,
+  pyDense,
+} from '../../helpers/layer-checks';
 
 describe('stax.tanh', () => {
   it('equals the numpy reference (2-D quadrature of eq. S1) to its accuracy', () => {
@@ -39,7 +46,10 @@ describe('stax.tanh', () => {
 
   it('takes tol and rejects other options', () => {
     assert.deepEqual(stax.tanh({ tol: 1e-6 }).spec, { type: 'tanh', args: [{ tol: 1e-6 }] });
-    assert.throws(() => stax.tanh({ tol: 0 }), (e: Error) => e instanceof InputError && /tol must be a number between/.test(e.message));
+    assert.throws(
+      () => stax.tanh({ tol: 0 }),
+      (e: Error) => e instanceof InputError && /tol must be a number between/.test(e.message),
+    );
     assert.throws(() => stax.tanh({ degree: 4 } as never), /unknown option "degree"/);
   });
 

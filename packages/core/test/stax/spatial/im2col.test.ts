@@ -14,7 +14,7 @@ function naivePatches(x: Float64Array, n: number, input: number[], channels: num
     const [oy, ox] = input.length === 2 ? [Math.floor(o / w.output[1]), o % w.output[1]] : [0, o];
     for (let f = 0; f < w.taps; f++) {
       const [fy, fx] = input.length === 2 ? [Math.floor(f / filter[1]), f % filter[1]] : [0, f];
-      const low = (d: number) => padding === 'VALID' ? 0 : Math.floor(Math.max((w.output[d] - 1) * strides[d] + filter[d] - input[d], 0) / 2);
+      const low = (d: number) => (padding === 'VALID' ? 0 : Math.floor(Math.max((w.output[d] - 1) * strides[d] + filter[d] - input[d], 0) / 2));
       const wrap = (u: number, d: number) => (padding === 'CIRCULAR' ? ((u % input[d]) + input[d]) % input[d] : u);
       const uy = input.length === 2 ? wrap(oy * strides[0] + fy - low(0), 0) : 0;
       const ux = wrap(ox * strides[input.length - 1] + fx - low(input.length - 1), input.length - 1);
