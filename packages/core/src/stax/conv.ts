@@ -130,15 +130,15 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     return grids.get(w) as ShiftGrid | null;
   };
 
-  /** s·P(x)·W at every output row (P the patches of x), written to `out` or added to it (beta 1). */
-  function product(c: Cache, x: Float64Array, W: Float64Array, s: number, out: Float64Array, beta: 0 | 1): void {
+  /** s·P(x)·W (+ the bias term, when given) at every output row (P the patches of x), written to `out` or added to it (beta 1). */
+  function product(c: Cache, x: Float64Array, W: Float64Array, s: number, out: Float64Array, beta: 0 | 1, b: Float64Array | null = null): void {
     const { n, window, channels } = c;
     const grid = gridFor(window);
     if (grid) {
       const padded = patchScratch(0, gridRows(grid, n) * channels);
       padToGrid(x, n, channels, window.inSize, grid, padded);
       const atAnchors = patchScratch(1, n * grid.size * outChannels);
-      shiftedProduct(padded, n, channels, outChannels, grid, W, s, atAnchors);
+      shiftedProduct(padded, n, channels, outChannels, grid, W, s, atAnchors, b && b.map((v) => biasScale * v));
       gatherAnchors(grid, n, outChannels, atAnchors, out, beta);
       return;
     }
@@ -146,6 +146,7 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     eachBlock({ ...c, x }, 0, (r0, r1, patches) => {
       backend.gemm(false, false, r1 - r0, outChannels, taps * channels, s, patches, W, beta, out.subarray(r0 * outChannels, r1 * outChannels));
     });
+    if (b) addBias(out, b);
   }
 
   /** ∂W = s·Pᵀg and the input's gradient (the patches' gradient s·gWᵀ added back onto the input positions). */
@@ -182,13 +183,12 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
   function forwardRows(p: DenseParams, x: Tensor): { out: Matrix; cache: Cache } {
     const cache = prepare(p, x);
     const out = new Matrix(cache.n * cache.window.outSize, outChannels);
-    product(cache, cache.x, p.W.data, weightScale(cache.channels), out.data, 0);
-    if (p.b) addBias(out, p.b);
+    product(cache, cache.x, p.W.data, weightScale(cache.channels), out.data, 0, p.b);
     return { out, cache };
   }
-  const addBias = (out: Matrix, b: Float64Array) => {
-    for (let r = 0; r < out.rows; r++) {
-      for (let o = 0; o < outChannels; o++) out.data[r * outChannels + o] += biasScale * b[o];
+  const addBias = (out: Float64Array, b: Float64Array) => {
+    for (let r = 0; r < out.length; r += outChannels) {
+      for (let o = 0; o < outChannels; o++) out[r + o] += biasScale * b[o];
     }
   };
   const shapedOut = (rows: Matrix, n: number, window: Window) => new Tensor([n, ...window.output, outChannels], rows.data);
@@ -346,10 +346,8 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       const tOut = new Matrix(out.rows, outChannels);
       const s = weightScale(channels);
       const t = tParams === null ? null : asParams(tParams);
-      product(cache, cache.x, p.W.data, s, out.data, 0);
-      if (t) product(cache, cache.x, t.W.data, s, tOut.data, 0);
-      if (p.b) addBias(out, p.b);
-      if (t?.b) addBias(tOut, t.b);
+      product(cache, cache.x, p.W.data, s, out.data, 0, p.b);
+      if (t) product(cache, cache.x, t.W.data, s, tOut.data, 0, t.b);
       if (tx !== null) product(cache, asImages(tx).data, p.W.data, s, tOut.data, 1);
       return { out: shapedOut(out, n, window), tOut: shapedOut(tOut, n, window) };
     },

@@ -113,8 +113,9 @@ export function addGridToInput(src: Float64Array, n: number, channels: number, i
 }
 
 /**
- * s·Σ_f grid(· + shift_f)·W_f at every anchor row of n examples' grids, into
- * `dst` (n·size × O); W is (|F|·C × O) with offset-major rows, as im2col's.
+ * s·Σ_f grid(· + shift_f)·W_f (+ `bias` on every row, when given) at every
+ * anchor row of n examples' grids, into `dst` (n·size × O); W is (|F|·C × O)
+ * with offset-major rows, as im2col's.
  */
 export function shiftedProduct(
   padded: Float64Array,
@@ -125,12 +126,16 @@ export function shiftedProduct(
   W: Float64Array,
   s: number,
   dst: Float64Array,
+  bias: Float64Array | null = null,
 ): void {
   const backend = activeBackend();
   const rows = n * grid.size;
   const slice = channels * outChannels;
+  // The bias starts the sum, so no pass over the output adds it afterwards.
+  if (bias) for (let r = 0; r < rows; r++) dst.set(bias, r * outChannels);
   grid.shifts.forEach((shift, f) => {
-    backend.gemm(false, false, rows, outChannels, channels, s, padded.subarray(shift * channels), W.subarray(f * slice, (f + 1) * slice), f === 0 ? 0 : 1, dst);
+    const beta = f === 0 && !bias ? 0 : 1;
+    backend.gemm(false, false, rows, outChannels, channels, s, padded.subarray(shift * channels), W.subarray(f * slice, (f + 1) * slice), beta, dst);
   });
 }
 
