@@ -1,6 +1,6 @@
 /**
  * Convolutional networks, float64:
- * (a) a conv layer's forward and backward passes (im2col + dgemm) against
+ * (a) a conv layer's forward and backward passes (shifted dgemms) against
  *     the machine's dgemm peak, for a 3×3, 64→64-channel layer on 32 images
  *     of 16×16;
  * (b) the NNGP + NTK of a 3-conv-layer ReLU net (3×3, SAME) with global
@@ -44,7 +44,7 @@ async function convLayer(): Promise<void> {
   const flops = 2 * n * h * h * 9 * c * o;
   const { out, cache } = layer.impl.forward(params, x);
   const g = new Tensor((out as Tensor).shape, gaussian((out as Tensor).data.length, 2));
-  // The gemm alone, on patches built once: what im2col + dgemm could reach if building patches were free.
+  // For comparison, the one gemm of im2col on patches built once: what im2col could reach if building patches were free.
   const rows = n * h * h;
   const patches = gaussian(rows * 9 * c, 5);
   const W = (params as { W: Matrix }).W.data;
@@ -69,16 +69,16 @@ async function convLayer(): Promise<void> {
   const backward = Math.min(...rounds.map((q) => q.backward));
   const gemm = Math.min(...rounds.map((q) => q.gemm));
   console.log(
-    `(a) conv 3×3, ${c}→${o} channels, ${n} images of ${h}×${h} (im2col + dgemm in cache-sized blocks; ${(flops / 1e9).toFixed(2)} GFLOP forward; 3 interleaved rounds)`,
+    `(a) conv 3×3, ${c}→${o} channels, ${n} images of ${h}×${h} (stride 1: one dgemm per filter offset on a padded grid; ${(flops / 1e9).toFixed(2)} GFLOP forward; 3 interleaved rounds)`,
   );
   console.log(
     `  forward    ${(forward * 1000).toFixed(1)} ms   ${(flops / forward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct(flops / q.forward / 1e9, q)).toFixed(0)}% of the round's dgemm peak (goal ≥ 40%)`,
   );
   console.log(
-    `  backward   ${(backward * 1000).toFixed(1)} ms   ${((2 * flops) / backward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct((2 * flops) / q.backward / 1e9, q)).toFixed(0)}% (two gemms + col2im)`,
+    `  backward   ${(backward * 1000).toFixed(1)} ms   ${((2 * flops) / backward / 1e9).toFixed(1)} GFLOP/s; median ${median((q) => pct((2 * flops) / q.backward / 1e9, q)).toFixed(0)}% (per offset: ∂W and the padded grid's gradient)`,
   );
   console.log(
-    `  the gemm alone (${rows}×${9 * c} · ${9 * c}×${o}, patches prebuilt) ${(gemm * 1000).toFixed(1)} ms   median ${median((q) => pct(flops / q.gemm / 1e9, q)).toFixed(0)}% of peak: the ceiling for ${o} output channels`,
+    `  one im2col gemm alone (${rows}×${9 * c} · ${9 * c}×${o}, patches prebuilt) ${(gemm * 1000).toFixed(1)} ms   median ${median((q) => pct(flops / q.gemm / 1e9, q)).toFixed(0)}% of peak`,
   );
   console.log(`  dgemm peak ${peak.toFixed(1)} GFLOP/s at best (2048×2048, preallocated output)`);
 }

@@ -15,6 +15,7 @@ import { describeDims, isSpatialDims } from './shapes';
 import { convBlock, convScratch, mapSelfBlocks } from './spatial/block-ops';
 import { sharedWeightGram } from './spatial/gradient-gram';
 import { col2imRows, im2colRows, patchBlockRows, patchScratch } from './spatial/im2col';
+import { addGridToInput, gatherAnchors, gridRows, padToGrid, scatterAnchors, shiftedProduct, shiftGrid, type ShiftGrid } from './spatial/shifted-gemm';
 import { splitRows, type RowsJob } from './split-rows';
 import { windowCache, type Padding, type Window } from './spatial/window';
 import { circularPad, subsample, zeroPad } from './spatial/tfjs-padding';
@@ -122,21 +123,72 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     return { x: x.data, n, window, channels };
   }
 
+  /** Stride-1 windows run as shifted gemms on a padded grid (see spatial/shifted-gemm.ts); others by im2col. */
+  const grids = new Map<Window, ShiftGrid | null>();
+  const gridFor = (w: Window): ShiftGrid | null => {
+    if (!grids.has(w)) grids.set(w, shiftGrid(w, strides, padding));
+    return grids.get(w) as ShiftGrid | null;
+  };
+
+  /** s·P(x)·W (+ the bias term, when given) at every output row (P the patches of x), written to `out` or added to it (beta 1). */
+  function product(c: Cache, x: Float64Array, W: Float64Array, s: number, out: Float64Array, beta: 0 | 1, b: Float64Array | null = null): void {
+    const { n, window, channels } = c;
+    const grid = gridFor(window);
+    if (grid) {
+      const padded = patchScratch(0, gridRows(grid, n) * channels);
+      padToGrid(x, n, channels, window.inSize, grid, padded);
+      const atAnchors = patchScratch(1, n * grid.size * outChannels);
+      shiftedProduct(padded, n, channels, outChannels, grid, W, s, atAnchors, b && b.map((v) => biasScale * v));
+      gatherAnchors(grid, n, outChannels, atAnchors, out, beta);
+      return;
+    }
+    const backend = activeBackend();
+    eachBlock({ ...c, x }, 0, (r0, r1, patches) => {
+      backend.gemm(false, false, r1 - r0, outChannels, taps * channels, s, patches, W, beta, out.subarray(r0 * outChannels, r1 * outChannels));
+    });
+    if (b) addBias(out, b);
+  }
+
+  /** ∂W = s·Pᵀg and the input's gradient (the patches' gradient s·gWᵀ added back onto the input positions). */
+  function gradients(c: Cache, g: Float64Array, W: Float64Array, s: number, gW: Float64Array, gIn: Float64Array): void {
+    const { n, window, channels } = c;
+    const backend = activeBackend();
+    const width = taps * channels;
+    const grid = gridFor(window);
+    if (grid) {
+      const rows = n * grid.size;
+      const slice = channels * outChannels;
+      const padded = patchScratch(0, gridRows(grid, n) * channels);
+      padToGrid(c.x, n, channels, window.inSize, grid, padded);
+      const gGrid = patchScratch(1, rows * outChannels);
+      scatterAnchors(grid, n, outChannels, g, gGrid);
+      const gPadded = patchScratch(2, gridRows(grid, n) * channels);
+      gPadded.fill(0);
+      grid.shifts.forEach((shift, f) => {
+        backend.gemm(true, false, channels, outChannels, rows, s, padded.subarray(shift * channels), gGrid, 0, gW.subarray(f * slice, (f + 1) * slice));
+        backend.gemm(false, true, rows, channels, outChannels, s, gGrid, W.subarray(f * slice, (f + 1) * slice), 1, gPadded.subarray(shift * channels));
+      });
+      addGridToInput(gPadded, n, channels, window.inSize, grid, gIn);
+      return;
+    }
+    eachBlock(c, 0, (r0, r1, patches) => {
+      const gRows = g.subarray(r0 * outChannels, r1 * outChannels);
+      backend.gemm(true, false, width, outChannels, r1 - r0, s, patches, gRows, r0 === 0 ? 0 : 1, gW);
+      const gPatches = patchScratch(1, (r1 - r0) * width);
+      backend.gemm(false, true, r1 - r0, width, outChannels, s, gRows, W, 0, gPatches);
+      col2imRows(gPatches, channels, window, r0, r1, gIn);
+    });
+  }
+
   function forwardRows(p: DenseParams, x: Tensor): { out: Matrix; cache: Cache } {
     const cache = prepare(p, x);
-    const { n, window, channels } = cache;
-    const out = new Matrix(n * window.outSize, outChannels);
-    const backend = activeBackend();
-    const s = weightScale(channels);
-    eachBlock(cache, 0, (r0, r1, patches) => {
-      backend.gemm(false, false, r1 - r0, outChannels, taps * channels, s, patches, p.W.data, 0, out.data.subarray(r0 * outChannels, r1 * outChannels));
-    });
-    if (p.b) addBias(out, p.b);
+    const out = new Matrix(cache.n * cache.window.outSize, outChannels);
+    product(cache, cache.x, p.W.data, weightScale(cache.channels), out.data, 0, p.b);
     return { out, cache };
   }
-  const addBias = (out: Matrix, b: Float64Array) => {
-    for (let r = 0; r < out.rows; r++) {
-      for (let o = 0; o < outChannels; o++) out.data[r * outChannels + o] += biasScale * b[o];
+  const addBias = (out: Float64Array, b: Float64Array) => {
+    for (let r = 0; r < out.length; r += outChannels) {
+      for (let o = 0; o < outChannels; o++) out[r + o] += biasScale * b[o];
     }
   };
   const shapedOut = (rows: Matrix, n: number, window: Window) => new Tensor([n, ...window.output, outChannels], rows.data);
@@ -272,19 +324,9 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       const { n, window, channels } = cache;
       const g = rowsOf(gOut);
       visit?.(impl, params, cacheIn, gOut);
-      const s = weightScale(channels);
-      const backend = activeBackend();
-      const width = taps * channels;
-      const gW = new Matrix(width, outChannels);
+      const gW = new Matrix(taps * channels, outChannels);
       const gIn = new Tensor([n, ...window.input, channels], new Float64Array(cache.x.length));
-      // Per block: ∂W += s·Pᵀ·g, and the patches' gradient s·g·Wᵀ added back onto the input (col2im).
-      eachBlock(cache, 0, (r0, r1, patches) => {
-        const gRows = g.data.subarray(r0 * outChannels, r1 * outChannels);
-        backend.gemm(true, false, width, outChannels, r1 - r0, s, patches, gRows, r0 === 0 ? 0 : 1, gW.data);
-        const gPatches = patchScratch(1, (r1 - r0) * width);
-        backend.gemm(false, true, r1 - r0, width, outChannels, s, gRows, p.W.data, 0, gPatches);
-        col2imRows(gPatches, channels, window, r0, r1, gIn.data);
-      });
+      gradients(cache, g.data, p.W.data, weightScale(channels), gW.data, gIn.data);
       let gb: Float64Array | null = null;
       if (p.b) {
         gb = new Float64Array(outChannels);
@@ -302,22 +344,11 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       const { n, window, channels } = cache;
       const out = new Matrix(n * window.outSize, outChannels);
       const tOut = new Matrix(out.rows, outChannels);
-      const backend = activeBackend();
       const s = weightScale(channels);
-      const width = taps * channels;
       const t = tParams === null ? null : asParams(tParams);
-      eachBlock(cache, 0, (r0, r1, patches) => {
-        const rows = (m: Matrix) => m.data.subarray(r0 * outChannels, r1 * outChannels);
-        backend.gemm(false, false, r1 - r0, outChannels, width, s, patches, p.W.data, 0, rows(out));
-        if (t) backend.gemm(false, false, r1 - r0, outChannels, width, s, patches, t.W.data, 0, rows(tOut));
-      });
-      if (p.b) addBias(out, p.b);
-      if (t?.b) addBias(tOut, t.b);
-      if (tx !== null) {
-        eachBlock({ ...cache, x: asImages(tx).data }, 1, (r0, r1, dPatches) => {
-          backend.gemm(false, false, r1 - r0, outChannels, width, s, dPatches, p.W.data, 1, tOut.data.subarray(r0 * outChannels, r1 * outChannels));
-        });
-      }
+      product(cache, cache.x, p.W.data, s, out.data, 0, p.b);
+      if (t) product(cache, cache.x, t.W.data, s, tOut.data, 0, t.b);
+      if (tx !== null) product(cache, asImages(tx).data, p.W.data, s, tOut.data, 1);
       return { out: shapedOut(out, n, window), tOut: shapedOut(tOut, n, window) };
     },
     gradientGram(params, cache1, gOut1, cache2, gOut2) {
@@ -405,7 +436,7 @@ function convTfjs(
 /**
  * A convolution over images (n, H, W, C) with `filterShape` [fh, fw], or over
  * sequences (n, L, C) with [fl], channels last (Neural Tangents' `Conv`; the
- * CNN of Lee et al. 2019, Fig. 5). Finite: im2col and gemm, block by block. Infinite
+ * CNN of Lee et al. 2019, Fig. 5). Finite: at stride 1, one gemm per filter offset on a padded grid; otherwise im2col and gemm, block by block. Infinite
  * width: the covariance at each pair of positions is averaged over the filter
  * offsets, σ_w²/|F| (zero-padded for `SAME`), as Neural Tangents computes it.
  * `padding` defaults to `'SAME'` (Neural Tangents' default is `'VALID'`).

@@ -74,13 +74,13 @@ const PATCH_BLOCK_ENTRIES = 1 << 18;
 const buffers: Float64Array[] = [];
 
 /**
- * Scratch buffer `slot` (0 or 1: a backward pass needs patches and their
- * gradient at once) of at least `size` entries, reused across calls so a
+ * Scratch buffer `slot` (0, 1 or 2: a backward pass needs patches and their
+ * gradient at once, and the shifted-gemm path a padded grid, its anchors' gradient and the grid's) of at least `size` entries, reused across calls so a
  * training step does not page in fresh memory for every block. Each worker
  * thread has its own module state, and the conv's passes are synchronous, so
  * a slot is never used by two passes at once.
  */
-export function patchScratch(slot: 0 | 1, size: number): Float64Array {
+export function patchScratch(slot: 0 | 1 | 2, size: number): Float64Array {
   if ((buffers[slot]?.length ?? 0) < size) buffers[slot] = new Float64Array(size);
   return buffers[slot].subarray(0, size);
 }
