@@ -1,6 +1,5 @@
-import { InputError } from '../../errors';
-import { checkOptions } from '../../options';
 import { activationType } from '../activation';
+import { readFiniteOptions } from './scale-options';
 
 /** Options of {@link exp}: φ(x) = a·e^{b·x}. */
 export interface ExpOptions {
@@ -11,15 +10,7 @@ export interface ExpOptions {
 }
 
 function readOptions(where: string, options: ExpOptions = {}): Required<ExpOptions> {
-  checkOptions(where, options, ['a', 'b']);
-  const { a = 1, b = 1 } = options;
-  for (const [name, v] of [
-    ['a', a],
-    ['b', b],
-  ] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: ${name} must be a finite number, got ${v}`);
-  }
-  return { a, b };
+  return readFiniteOptions(where, options, { a: 1, b: 1 });
 }
 
 /**

@@ -1,6 +1,6 @@
-import { InputError, NumericalError } from '../../errors';
-import { checkOptions } from '../../options';
+import { NumericalError } from '../../errors';
 import { activationType } from '../activation';
+import { readFiniteOptions } from './scale-options';
 
 /** Options of {@link gaussian}: φ(x) = a·e^{b·x²}. */
 export interface GaussianOptions {
@@ -11,15 +11,7 @@ export interface GaussianOptions {
 }
 
 function readOptions(where: string, options: GaussianOptions = {}): Required<GaussianOptions> {
-  checkOptions(where, options, ['a', 'b']);
-  const { a = 1, b = -1 } = options;
-  for (const [name, v] of [
-    ['a', a],
-    ['b', b],
-  ] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: ${name} must be a finite number, got ${v}`);
-  }
-  return { a, b };
+  return readFiniteOptions(where, options, { a: 1, b: -1 });
 }
 
 /**

@@ -11,15 +11,22 @@ export interface ScaleOptions {
   c?: number;
 }
 
-export function readScaleOptions(where: string, options: ScaleOptions = {}): Required<ScaleOptions> {
-  checkOptions(where, options, ['a', 'b', 'c']);
-  const { a = 1, b = 1, c = 0 } = options;
-  for (const [name, v] of [
-    ['a', a],
-    ['b', b],
-    ['c', c],
-  ] as const) {
+/**
+ * Options that are all finite numbers, with their defaults: unknown names
+ * (with suggestions) and non-finite values are errors that name the option.
+ */
+export function readFiniteOptions<K extends string>(where: string, options: Partial<Record<K, number>>, defaults: Record<K, number>): Record<K, number> {
+  const names = Object.keys(defaults) as K[];
+  checkOptions(where, options, names);
+  const out = { ...defaults };
+  for (const name of names) {
+    const v = options[name] === undefined ? defaults[name] : options[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: ${name} must be a finite number, got ${v}`);
+    out[name] = v;
   }
-  return { a, b, c };
+  return out;
+}
+
+export function readScaleOptions(where: string, options: ScaleOptions = {}): Required<ScaleOptions> {
+  return readFiniteOptions(where, options, { a: 1, b: 1, c: 0 });
 }
