@@ -3,27 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { InputError, Matrix, NumericalError, predict } from '@tangent-lab/core';
 import { assertClose, maxRelError } from '../helpers/compare';
-import { runPython } from '../helpers/python';
-import { net, nngp, nngpTest, nngpTestTest, ntk, ntkTest, ntkTestTest, xTest, xTrain, yTrain } from './setup';
+import { net, nngp, nngpTest, nngpTestTest, ntk, ntkTest, ntkTestTest, numpyReference, xTest, xTrain, yTrain } from './setup';
 
 type Moments = { mean: number[][]; cov: number[][] };
 
 function reference(abs: boolean, diagReg: number): Record<'nngp' | 'ntk' | 'ntkgp', Moments> {
-  return runPython<{ gp: Record<'nngp' | 'ntk' | 'ntkgp', Moments> }>('predict_reference.py', {
-    kxx: nngp.toArray(),
-    ktx: nngpTest.toArray(),
-    ktt: nngpTestTest.toArray(),
-    ntk_xx: ntk.toArray(),
-    ntk_tx: ntkTest.toArray(),
-    ntk_tt: ntkTestTest.toArray(),
-    y: yTrain,
-    f0: yTrain,
-    g0: [[0, 0]],
-    lr: 1,
-    diag_reg: diagReg,
-    abs,
-    ts: [],
-  }).gp;
+  return numpyReference<{ gp: Record<'nngp' | 'ntk' | 'ntkgp', Moments> }>({ f0: yTrain, g0: [[0, 0]], lr: 1, diag_reg: diagReg, abs, ts: [] }).gp;
 }
 
 function assertCov(actual: Matrix, expected: number[][], what: string): void {

@@ -2,27 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { linalg, Matrix, predict } from '@tangent-lab/core';
 import { assertClose, inputs, maxRelError } from '../helpers/compare';
-import { runPython } from '../helpers/python';
-import { f0, g0, net, nngp, nngpTest, nngpTestTest, ntk, ntkTest, xTest, xTrain, yTrain } from './setup';
+import { f0, g0, net, nngp, nngpTest, nngpTestTest, ntk, ntkTest, numpyReference, xTest, xTrain, yTrain } from './setup';
 
 describe('predict.gradientDescentMseEnsemble (eqs. 13-16, S26-S31)', () => {
   const predictFn = predict.gradientDescentMseEnsemble(net.kernel, xTrain, yTrain, { diagReg: 1e-3, learningRate: 2 });
 
   it('matches an independent numpy/scipy implementation for NNGP and NTK, mean and covariance', () => {
     const ts = [0, 1, 50, null];
-    const ref = runPython<Record<'nngp' | 'ntk', { mean: number[][]; cov: number[][] }[]>>('predict_reference.py', {
-      kxx: nngp.toArray(),
-      ktx: nngpTest.toArray(),
-      ktt: nngpTestTest.toArray(),
-      ntk_xx: ntk.toArray(),
-      ntk_tx: ntkTest.toArray(),
-      y: yTrain,
-      f0,
-      g0,
-      lr: 2,
-      diag_reg: 1e-3,
-      ts,
-    });
+    const ref = numpyReference<Record<'nngp' | 'ntk', { mean: number[][]; cov: number[][] }[]>>({ diag_reg: 1e-3, ts });
     for (const get of ['nngp', 'ntk'] as const) {
       const got = predictFn({ xTest, get, t: ts.map((t) => t ?? Infinity), computeCov: true });
       ts.forEach((t, i) => {
@@ -151,20 +138,7 @@ describe("predict.gradientDescentMseEnsemble: Neural Tangents' options", () => {
         assert.ok(maxRelError(a[i].cov.data, r[i].cov.data, 1e-6) < 1e-9, `${g} cov at t = ${t}`);
       });
     }
-    const ref = runPython<{ ntk: { mean: number[][] }[]; mse: { test: number[][] }[] }>('predict_reference.py', {
-      kxx: nngp.toArray(),
-      ktx: nngpTest.toArray(),
-      ktt: nngpTestTest.toArray(),
-      ntk_xx: ntk.toArray(),
-      ntk_tx: ntkTest.toArray(),
-      y: yTrain,
-      f0,
-      g0,
-      lr: 2,
-      diag_reg: c,
-      abs: true,
-      ts: [0.7, null],
-    });
+    const ref = numpyReference<{ ntk: { mean: number[][] }[]; mse: { test: number[][] }[] }>({ diag_reg: c, abs: true, ts: [0.7, null] });
     const got = absolute({ xTest, get: 'ntk', t: [0.7, Infinity], computeCov: true });
     got.forEach((p, i) => assertClose(p.mean, ref.ntk[i].mean, 1e-9, 'ntk mean against numpy'));
     const mse = predict.gradientDescentMse(ntk, yTrain, { diagReg: c, diagRegAbsoluteScale: true, learningRate: 2 })(0.7, f0, g0, ntkTest);

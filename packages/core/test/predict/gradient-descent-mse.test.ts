@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { empirical, InputError, linalg, linearize, Matrix, NumericalError, ode, predict, random, ShapeError, stax, train } from '@tangent-lab/core';
 import { assertClose, inputs, maxRelError } from '../helpers/compare';
-import { runPython } from '../helpers/python';
-import { f0, g0, nngp, nngpTest, nngpTestTest, ntk, ntkTest, yTrain } from './setup';
+import { f0, g0, ntk, ntkTest, numpyReference, yTrain } from './setup';
 
 describe('predict.gradientDescentMse (eqs. 10-12)', () => {
   it('equals integrating the function-space flow ḟ = −η/N·Θ(f − y) with dopri5, train and test', () => {
@@ -68,19 +67,7 @@ describe('predict.gradientDescentMse (eqs. 10-12)', () => {
 
   it('matches an independent numpy/scipy implementation (expm, solves) at t = 0, 1, 50, ∞', () => {
     const ts = [0, 1, 50, null];
-    const ref = runPython<{ mse: { train: number[][]; test: number[][] }[] }>('predict_reference.py', {
-      kxx: nngp.toArray(),
-      ktx: nngpTest.toArray(),
-      ktt: nngpTestTest.toArray(),
-      ntk_xx: ntk.toArray(),
-      ntk_tx: ntkTest.toArray(),
-      y: yTrain,
-      f0,
-      g0,
-      lr: 2,
-      diag_reg: 1e-3,
-      ts,
-    });
+    const ref = numpyReference<{ mse: { train: number[][]; test: number[][] }[] }>({ diag_reg: 1e-3, ts });
     const predictFn = predict.gradientDescentMse(ntk, yTrain, { learningRate: 2, diagReg: 1e-3 });
     ts.forEach((t, i) => {
       const p = predictFn(t ?? Infinity, f0, g0, ntkTest);
