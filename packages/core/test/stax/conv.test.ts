@@ -3,9 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { batch, empirical, InputError, linearize, monteCarloKernelFn, predict, random, ShapeError, stax, Tensor, train, type Layer } from '@tangent-lab/core';
 import { assertClose, images } from '../helpers/compare';
-import { checkDerivatives } from '../helpers/layer-checks';
+import { assertMatchesCnnNumpy, checkDerivatives } from '../helpers/layer-checks';
 import { logLogSlope } from '../helpers/slope';
-import { runPython } from '../helpers/python';
 
 type PyLayer = (string | number | number[])[];
 
@@ -40,19 +39,9 @@ function fromPy(desc: PyLayer[]): Layer {
   );
 }
 
+/** The network `net` (in the numpy reference's layer language) against fixtures/conv_kernels_reference.py. */
 function assertMatchesNumpy(net: PyLayer[], shape1: number[], shape2: number[], rtol: number): void {
-  const x1 = images(shape1, 1);
-  const x2 = images(shape2, 2);
-  const layer = fromPy(net);
-  for (const [a, b] of [
-    [x1, x2],
-    [x1, null],
-  ] as const) {
-    const ref = runPython<{ nngp: number[][]; ntk: number[][] }>('conv_kernels_reference.py', { x1: a, x2: b, net });
-    const k = layer.kernel(a as never, b as never);
-    assertClose(k.nngp, ref.nngp, rtol, `${layer.name} nngp`);
-    assertClose(k.ntk!, ref.ntk, rtol, `${layer.name} ntk`);
-  }
+  assertMatchesCnnNumpy(fromPy(net), net, shape1, shape2, rtol);
 }
 
 const conv = (out: number, f: number[], s: number[], padding: string, w = 1.3, b = 0.1, p = 'ntk'): PyLayer => ['conv', out, f, s, padding, w, b, p];
