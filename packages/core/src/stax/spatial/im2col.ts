@@ -19,20 +19,37 @@ export function im2colRows(x: Float64Array, channels: number, w: Window, r0: num
     const o = r - i * outSize;
     const base = i * inSize * channels;
     const row = (r - r0) * width;
-    // Offsets that read consecutive input positions (a filter row over an
-    // image row, channels last) are one contiguous run: one native copy each.
-    for (let f = 0; f < taps;) {
-      const u = index[o * taps + f];
-      let end = f + 1;
-      if (u < 0) {
-        while (end < taps && index[o * taps + end] < 0) end++;
-        dst.fill(0, row + f * channels, row + end * channels);
-      } else {
-        while (end < taps && index[o * taps + end] === u + end - f) end++;
-        dst.set(x.subarray(base + u * channels, base + (u + end - f) * channels), row + f * channels);
-      }
-      f = end;
+    gatherPositions(x, base, channels, index, o * taps, taps, dst, row);
+  }
+}
+
+/**
+ * dst[to + k·C …] = the C channels of input position index[start + k] (from
+ * `base`), or zeros where it is −1, for k < count. Entries that read
+ * consecutive positions (a filter row over an image row, channels last) are
+ * one contiguous run: one native copy each.
+ */
+export function gatherPositions(
+  x: Float64Array,
+  base: number,
+  channels: number,
+  index: Int32Array,
+  start: number,
+  count: number,
+  dst: Float64Array,
+  to: number,
+): void {
+  for (let k = 0; k < count;) {
+    const u = index[start + k];
+    let end = k + 1;
+    if (u < 0) {
+      while (end < count && index[start + end] < 0) end++;
+      dst.fill(0, to + k * channels, to + end * channels);
+    } else {
+      while (end < count && index[start + end] === u + end - k) end++;
+      dst.set(x.subarray(base + u * channels, base + (u + end - k) * channels), to + k * channels);
     }
+    k = end;
   }
 }
 

@@ -1,4 +1,5 @@
 import { activeBackend } from '../../linalg/backend';
+import { gatherPositions } from './im2col';
 import type { Padding, Window } from './window';
 
 /**
@@ -78,21 +79,7 @@ export function gridRows(grid: ShiftGrid, n: number): number {
 export function padToGrid(x: Float64Array, n: number, channels: number, inSize: number, grid: ShiftGrid, dst: Float64Array): void {
   const { size, cellInput } = grid;
   for (let i = 0; i < n; i++) {
-    const base = i * inSize * channels;
-    // Consecutive cells holding consecutive positions (an image row) are one native copy.
-    for (let g = 0; g < size;) {
-      const u = cellInput[g];
-      let end = g + 1;
-      const to = (i * size + g) * channels;
-      if (u < 0) {
-        while (end < size && cellInput[end] < 0) end++;
-        dst.fill(0, to, (i * size + end) * channels);
-      } else {
-        while (end < size && cellInput[end] === u + end - g) end++;
-        dst.set(x.subarray(base + u * channels, base + (u + end - g) * channels), to);
-      }
-      g = end;
-    }
+    gatherPositions(x, i * inSize * channels, channels, cellInput, 0, size, dst, i * size * channels);
   }
   dst.fill(0, n * size * channels, gridRows(grid, n) * channels);
 }
