@@ -145,9 +145,18 @@ export const expNormalized = activationType({
           return { out: withData(like, outputOf(input, s, e).data), tOut: withData(like, tOut.data) };
         },
         tfjs: () => (tf, h) => {
+          // An all-zero row (a position whose channels are all 0, e.g. a bias-free
+          // conv over a blank patch) maps to 0 with gradient 0, as in float64: the
+          // root is taken of 1 there instead (the gradient of √ at 0 would turn the
+          // masked branch's 0 into NaN), and the row is multiplied by a 0/1 step —
+          // ops tfjs differentiates at any rank, unlike a comparison feeding
+          // tf.where or the tile behind tf.broadcastTo at rank 5.
           const x = h as Tensor;
-          const s = tf.sqrt(tf.mean(tf.square(x), -1, true));
-          return tf.mul(s, tf.mul(tf.exp(tf.sub(tf.mul(tf.div(x, s), root), 0.5 * gamma)), scale));
+          const meanSquare = tf.mean(tf.square(x), -1, true);
+          const nonzero = tf.step(meanSquare, 0);
+          const s = tf.sqrt(tf.add(meanSquare, tf.sub(1, nonzero)));
+          const out = tf.mul(s, tf.mul(tf.exp(tf.sub(tf.mul(tf.div(x, s), root), 0.5 * gamma)), scale));
+          return tf.mul(out, nonzero);
         },
       },
     };

@@ -28,6 +28,10 @@ const x = images([6, ...SHAPE], 21);
 const xTest = images([3, ...SHAPE], 22);
 const y = Array.from({ length: 6 }, (_, i) => [Math.sin(1.3 * i), Math.cos(0.7 * i)]);
 const STEPS = 4;
+/** The images with a blank 2×2 corner, so that a bias-free 2×2 VALID conv gives positions whose channels are all 0 (as on MNIST's margins). */
+const blank = (x as unknown as number[][][][]).map((image) =>
+  image.map((row, i) => row.map((pixel, j) => (i < 2 && j < 2 ? pixel.map(() => 0) : pixel))),
+) as unknown as number[];
 
 /** conv → `layer` → conv → readout → dense(2): the layer acts on every position of a 4×4 image with 6 channels. */
 const cnn =
@@ -42,11 +46,11 @@ const cnn =
  * and the float64 run learns (unless `learns` is false: with dropout each
  * step's loss is of another random mask).
  */
-async function assertSameTraining(make: () => Layer, { learningRate = 0.05, rtol = 2e-4, learns = true } = {}): Promise<void> {
+async function assertSameTraining(make: () => Layer, { learningRate = 0.05, rtol = 2e-4, learns = true, inputs = x } = {}): Promise<void> {
   const { params } = make().init(random.key(5), SHAPE);
   const options = { learningRate, steps: STEPS, xTest: xTest as never, recordAt: [0, STEPS], recordParams: true };
-  const f64 = train.gradientDescent(make().apply, params, x as never, y, options);
-  const f32 = await train.gradientDescent(make().apply, params, x as never, y, { ...options, engine: 'tfjs' });
+  const f64 = train.gradientDescent(make().apply, params, inputs as never, y, options);
+  const f32 = await train.gradientDescent(make().apply, params, inputs as never, y, { ...options, engine: 'tfjs' });
   const name = make().name;
   assert.equal(f32.engine.name, 'tfjs');
   if (learns) assert.ok(f64.losses[STEPS] < f64.losses[0], `${name}: float64 loss ${f64.losses[0]} → ${f64.losses[STEPS]}`);
@@ -124,6 +128,18 @@ describe("convolutional networks with the new layers train alike on the float64 
       await assertSameTraining(cnn(act));
     });
   }
+
+  it('positions whose channels are all 0 (a bias-free conv over a blank patch) give 0, not NaN: expNormalized, layerNorm', async () => {
+    for (const layer of [() => stax.expNormalized(), () => stax.serial(stax.layerNorm({ eps: 1e-3 }), stax.relu())]) {
+      const make = () => stax.serial(stax.conv(6, [2, 2], { padding: 'VALID' }), layer(), stax.flatten(), stax.dense(2));
+      assert.ok(
+        !make()
+          .apply(make().init(random.key(5), SHAPE).params, blank as never)
+          .data.some(Number.isNaN),
+      );
+      await assertSameTraining(make, { inputs: blank });
+    }
+  });
 
   it('an ensemble of two on images: each member as the float64 engine trains it (layerNorm over positions, expNormalized, fanInProd)', async () => {
     const make = cnn(() =>
