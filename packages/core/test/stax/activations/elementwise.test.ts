@@ -124,6 +124,47 @@ describe('stax.elementwise', () => {
     assert.ok(maxRelError(kinked.data, closed.data) < 1e-10);
   });
 
+  it('kinks without grad: φ′ by differences within each piece, NTK within 1e−12 of closed forms (ReLU, ABRelu, RectifiedMonomial)', () => {
+    // A difference stencil straddling the kink put 4e-5 (ReLU) into these NTKs.
+    const x1 = inputs(6, 3, 11);
+    const x2 = inputs(5, 3, 12);
+    const cases: [Layer, Layer][] = [
+      [stax.elementwise((v) => Math.max(v, 0), { kinks: [0] }), stax.relu()],
+      [stax.elementwise((v) => (v > 0 ? 0.7 * v : -0.4 * v), { kinks: [0] }), stax.abRelu(-0.4, 0.7)],
+      [stax.elementwise((v) => (v > 0 ? v * v : 0), { kinks: [0] }), stax.rectifiedMonomial(2)],
+      [stax.elementwise((v) => (v > 0 ? v ** 3 : 0), { kinks: [0] }), stax.rectifiedMonomial(3)],
+    ];
+    for (const [numeric, closed] of cases) {
+      for (const b of [x2, null]) {
+        const k = twoLayer(numeric).kernel(x1, b);
+        const ref = twoLayer(closed).kernel(x1, b);
+        assert.ok(maxRelError(k.nngp.data, ref.nngp.data) <= 1e-12, `${numeric.name} nngp: ${maxRelError(k.nngp.data, ref.nngp.data)}`);
+        assert.ok(maxRelError(k.ntk!.data, ref.ntk!.data) <= 1e-12, `${numeric.name} ntk: ${maxRelError(k.ntk!.data, ref.ntk!.data)}`);
+      }
+    }
+  });
+
+  it('kinks: the duals of ELU (smooth, non-polynomial pieces; no grad given) within 1e−12 of scipy, also at strong correlations (ρ = ±0.99)', () => {
+    // Strongly correlated Σ smooth the inner kink over a width ∝ √(1 − ρ²) in the outer variable: 1e-8 errors before the outer panels were graded there.
+    const cov = [
+      [1, 0.5, 1.3],
+      [0.8, 0.8, 0.8],
+      [2, -1.9, 1.9],
+      [1.7, 1.69, 1.7],
+      [0.3, 0.01, 0.5],
+      [4, 3.999, 4.1],
+      [0.05, -0.049, 0.05],
+    ];
+    const ref = runPython<{ nngp: number[]; ntk: number[] }>('elementwise_kinks_reference.py', { cov });
+    const elu = stax.elementwise((v) => (v > 0 ? v : Math.expm1(v)), { kinks: [0] });
+    const out = new Float64Array(2);
+    cov.forEach(([q11, q12, q22], i) => {
+      elu.impl.activation.dual(q11, q12, q22, out, true);
+      const e = [Math.abs(out[0] - ref.nngp[i]) / Math.abs(ref.nngp[i]), Math.abs(out[1] - ref.ntk[i]) / Math.abs(ref.ntk[i])];
+      assert.ok(e[0] <= 1e-12 && e[1] <= 1e-12, `Σ = (${q11}, ${q12}, ${q22}): 𝒯 error ${e[0].toExponential(2)}, 𝒯̇ error ${e[1].toExponential(2)}`);
+    });
+  });
+
   it('a kink without `kinks` is detected by the series, and the error says to pass them', () => {
     const relu = stax.serial(
       stax.dense(4, { bStd: 0.1 }),
