@@ -52,7 +52,9 @@ function scaleSamePosition(a: Float64Array, stride: number, count: number, s: nu
  * k-th forward pass of this layer (forward, JVP or a tfjs step alike) uses
  * foldIn(key, k), so a rebuilt network — `stax.fromSpec(net.spec)` — draws
  * the same sequence, and a float64 and a tfjs run of one network see the
- * same masks.
+ * same masks. Ensembles (`train.ensemble`) do not: the float64 engine trains
+ * the members one after another along one sequence, the tfjs engine draws
+ * one mask per step for all members at once (each a valid dropout run).
  *
  * Infinite width, train mode (as Neural Tangents): a unit is kept in both of
  * two different examples with probability rate², which the 1/rate scaling
