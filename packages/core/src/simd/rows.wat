@@ -62,14 +62,14 @@
         (br $pairs))))
 
   ;; ABRelu's dual (ab-relu.ts) over pairs k < n:
-  ;;   root = sqrt(max(q11 q22 - q12^2, 0)), theta = atan2(root, q12) (pi/2 at (0, 0)),
+  ;;   root = sqrt(q11 q22 - q12^2, or 0 unless positive), theta = atan2(root, q12) (pi/2 at (0, 0)),
   ;;   dot = half - factor theta, t = factor root + dot q12, tDot = dot (when wantDot is not 0).
   ;; y and x are scratch rows (root and |q12|) for the angle.
   (func (export "abReluRow")
     (param $q11 f64) (param $pq12 i32) (param $pq22 i32) (param $pt i32) (param $ptd i32) (param $py i32) (param $px i32)
     (param $n i32) (param $factor f64) (param $half f64) (param $wantDot i32)
     (local $off i32) (local $end i32) (local $vq11 v128) (local $vf v128) (local $vh v128)
-    (local $c v128) (local $root v128) (local $a v128) (local $dot v128)
+    (local $c v128) (local $gap v128) (local $root v128) (local $a v128) (local $dot v128)
     (local.set $vq11 (f64x2.splat (local.get $q11)))
     (local.set $vf (f64x2.splat (local.get $factor)))
     (local.set $vh (f64x2.splat (local.get $half)))
@@ -78,11 +78,11 @@
       (loop $pairs
         (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
         (local.set $c (v128.load (i32.add (local.get $pq12) (local.get $off))))
-        (v128.store (i32.add (local.get $py) (local.get $off)) (f64x2.sqrt (f64x2.max
-          (f64x2.sub
-            (f64x2.mul (local.get $vq11) (v128.load (i32.add (local.get $pq22) (local.get $off))))
-            (f64x2.mul (local.get $c) (local.get $c)))
-          (v128.const f64x2 0 0))))
+        (local.set $gap (f64x2.sub
+          (f64x2.mul (local.get $vq11) (v128.load (i32.add (local.get $pq22) (local.get $off))))
+          (f64x2.mul (local.get $c) (local.get $c))))
+        (v128.store (i32.add (local.get $py) (local.get $off))
+          (f64x2.sqrt (v128.and (local.get $gap) (f64x2.gt (local.get $gap) (v128.const f64x2 0 0)))))
         (v128.store (i32.add (local.get $px) (local.get $off)) (f64x2.abs (local.get $c)))
         (local.set $off (i32.add (local.get $off) (i32.const 16)))
         (br $pairs)))
@@ -109,14 +109,14 @@
         (br $pairs))))
 
   ;; Erf's dual (erf.ts) over pairs k < n, with s11 = 1 + 2b^2 q11:
-  ;;   s22 = 1 + twoB2 q22, s12 = twoB2 q12, root = sqrt(max(s11 s22 - s12^2, 0)),
+  ;;   s22 = 1 + twoB2 q22, s12 = twoB2 q12, root = sqrt(s11 s22 - s12^2, or 0 unless positive),
   ;;   t = scale atan2(s12, root) + shift (0 at (0, 0)), tDot = dotScale / root.
   ;; y and x are scratch rows (s12 and root) for the angle.
   (func (export "erfRow")
     (param $s11 f64) (param $pq12 i32) (param $pq22 i32) (param $pt i32) (param $ptd i32) (param $py i32) (param $px i32)
     (param $n i32) (param $twoB2 f64) (param $scale f64) (param $shift f64) (param $dotScale f64) (param $wantDot i32)
     (local $off i32) (local $end i32) (local $vs11 v128) (local $v2b2 v128)
-    (local $s12 v128) (local $root v128) (local $a v128)
+    (local $s12 v128) (local $gap v128) (local $root v128) (local $a v128)
     (local.set $vs11 (f64x2.splat (local.get $s11)))
     (local.set $v2b2 (f64x2.splat (local.get $twoB2)))
     (local.set $end (i32.shl (i32.and (i32.add (local.get $n) (i32.const 1)) (i32.const -2)) (i32.const 3)))
@@ -125,13 +125,13 @@
         (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
         (local.set $s12 (f64x2.mul (local.get $v2b2) (v128.load (i32.add (local.get $pq12) (local.get $off)))))
         (v128.store (i32.add (local.get $py) (local.get $off)) (local.get $s12))
-        (v128.store (i32.add (local.get $px) (local.get $off)) (f64x2.sqrt (f64x2.max
-          (f64x2.sub
-            (f64x2.mul (local.get $vs11)
-              (f64x2.add (v128.const f64x2 1 1)
-                (f64x2.mul (local.get $v2b2) (v128.load (i32.add (local.get $pq22) (local.get $off))))))
-            (f64x2.mul (local.get $s12) (local.get $s12)))
-          (v128.const f64x2 0 0))))
+        (local.set $gap (f64x2.sub
+          (f64x2.mul (local.get $vs11)
+            (f64x2.add (v128.const f64x2 1 1)
+              (f64x2.mul (local.get $v2b2) (v128.load (i32.add (local.get $pq22) (local.get $off))))))
+          (f64x2.mul (local.get $s12) (local.get $s12))))
+        (v128.store (i32.add (local.get $px) (local.get $off))
+          (f64x2.sqrt (v128.and (local.get $gap) (f64x2.gt (local.get $gap) (v128.const f64x2 0 0)))))
         (local.set $off (i32.add (local.get $off) (i32.const 16)))
         (br $pairs)))
     ;; The angle of (root, |s12|), its sign restored below.

@@ -41,7 +41,12 @@ export interface DeferredJob {
   steps: { affine: KernelAffine | null; var1: Float64Array; var2: Float64Array }[];
   /** The dense map pending after the last dual. */
   tail: KernelAffine | null;
+  /** Also copy each computed entry (i, j), j > i, to (j, i) (symmetric kernels, when the whole kernel is wanted next). */
+  fillLower: boolean;
 }
+
+/** Rows computed before their mirror images are written: the writes to one row j then fill consecutive entries. */
+const MIRROR_GROUP = 16;
 
 const IDENTITY: KernelAffine = { a: 1, b: 0, c: 1, d: 0, e: 0 };
 
@@ -59,43 +64,64 @@ function scale(theta: Float64Array, dot: Float64Array, n: number): void {
 /**
  * Rows [i0, i1) of the kernels through every deferred dual and the pending
  * map after them, in place: each row is copied out once, runs all the
- * layers, and is written back once. Only entries j ≥ i when symmetric. The
- * same code runs on every thread, so results do not depend on the split.
+ * layers, and is written back once. Only entries j ≥ i when symmetric; with
+ * `fillLower`, rows are then mirrored below the diagonal, a group at a time.
+ * The same code runs on every thread, so results do not depend on the split.
  */
 export function deferredRows(activations: readonly Activation[], job: DeferredJob, i0: number, i1: number): void {
-  const { nngp, ntk, n2, symmetric, steps, tail } = job;
+  const { nngp, ntk, n2, symmetric, steps, tail, fillLower } = job;
   const rows: DualRow[] = activations.map((act) => act.dualRow ?? rowOf(act.dual));
-  // Rows in the SIMD module's memory when it runs here (the duals and maps then work on them without copies).
-  const lent = simdRowBuffers(4, n2);
+  // Rows (and each step's x2 variances) in the SIMD module's memory when it runs here: the duals and maps then work without copies.
+  const lent = simdRowBuffers(4 + steps.length, n2);
   const affine = lent === null ? affineRow : simdAffineRow;
   const times = lent === null ? scale : scaleRow;
   const buffers = lent ?? [0, 1, 2, 3].map(() => new Float64Array(n2));
+  const var2 = steps.map((step, s) => {
+    if (lent === null) return step.var2;
+    lent[4 + s].set(step.var2);
+    return lent[4 + s];
+  });
   let [k, next] = buffers;
   const [, , theta, tDot] = buffers;
-  for (let i = i0; i < i1; i++) {
-    const j0 = symmetric ? i : 0;
-    const n = n2 - j0;
-    const base = i * n2 + j0;
-    k.set(nngp.subarray(base, base + n));
-    if (ntk !== null) theta.set(ntk.subarray(base, base + n));
-    const th = ntk === null ? null : theta;
-    for (let s = 0; s < steps.length; s++) {
-      const step = steps[s];
-      affine(step.affine ?? IDENTITY, k, th, n);
-      rows[s](step.var1[i], k, j0 === 0 ? step.var2 : step.var2.subarray(j0), n, next, th === null ? null : tDot);
-      if (th !== null) times(th, tDot, n);
-      const swap = k;
-      k = next;
-      next = swap;
+  for (let g0 = i0; g0 < i1; g0 += MIRROR_GROUP) {
+    const g1 = Math.min(g0 + MIRROR_GROUP, i1);
+    for (let i = g0; i < g1; i++) {
+      const j0 = symmetric ? i : 0;
+      const n = n2 - j0;
+      const base = i * n2 + j0;
+      k.set(nngp.subarray(base, base + n));
+      if (ntk !== null) theta.set(ntk.subarray(base, base + n));
+      const th = ntk === null ? null : theta;
+      for (let s = 0; s < steps.length; s++) {
+        affine(steps[s].affine ?? IDENTITY, k, th, n);
+        rows[s](steps[s].var1[i], k, j0 === 0 ? var2[s] : var2[s].subarray(j0), n, next, th === null ? null : tDot);
+        if (th !== null) times(th, tDot, n);
+        const swap = k;
+        k = next;
+        next = swap;
+      }
+      if (tail !== null) affine(tail, k, th, n);
+      nngp.set(k.subarray(0, n), base);
+      if (ntk !== null) ntk.set(theta.subarray(0, n), base);
     }
-    if (tail !== null) affine(tail, k, th, n);
-    nngp.set(k.subarray(0, n), base);
-    if (ntk !== null) ntk.set(theta.subarray(0, n), base);
+    if (fillLower) {
+      mirrorGroup(nngp, n2, g0, g1);
+      if (ntk !== null) mirrorGroup(ntk, n2, g0, g1);
+    }
+  }
+}
+
+/** a[j, i] = a[i, j] for rows i in [g0, g1) and every j > i of an n×n array. */
+function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
+  for (let j = g0 + 1; j < n; j++) {
+    const end = Math.min(g1, j);
+    for (let i = g0; i < end; i++) a[j * n + i] = a[i * n + j];
   }
 }
 
 /**
- * Runs deferred duals (then `tail`) over an n1×n2 kernel in place, split
+ * Runs deferred duals (then `tail`, then with `fillLower` the mirror of a
+ * symmetric kernel) over an n1×n2 kernel in place, split
  * into balanced row ranges across the worker pool when the kernel is large,
  * its arrays are shared and every activation can be rebuilt on a worker;
  * otherwise on the calling thread.
@@ -108,6 +134,7 @@ export function runDeferred(
   n1: number,
   n2: number,
   symmetric: boolean,
+  fillLower: boolean,
 ): void {
   const job: DeferredJob = {
     nngp,
@@ -116,6 +143,7 @@ export function runDeferred(
     symmetric,
     steps: duals.map(({ affine, var1, var2 }) => ({ affine, var1, var2 })),
     tail,
+    fillLower,
   };
   const activations = duals.map((d) => d.activation);
   const parts = threadCount();

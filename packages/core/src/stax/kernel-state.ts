@@ -172,7 +172,7 @@ function mirrorUpper(a: Float64Array, n: number, s: number, diagonal: boolean): 
 /** Applies `deferred` and `pending` to the stored blocks, in place, leaving a symmetric kernel upper-triangular. */
 export function settle(k: KernelState): KernelState {
   if (k.deferred.length > 0) {
-    runDeferred(k.deferred, k.pending, k.nngp, k.ntk, k.n1, k.n2, k.upperOnly);
+    runDeferred(k.deferred, k.pending, k.nngp, k.ntk, k.n1, k.n2, k.upperOnly, false);
     return { ...k, deferred: [], pending: null };
   }
   if (k.pending === null) return k;
@@ -192,6 +192,11 @@ export function settle(k: KernelState): KernelState {
 
 /** Applies `deferred` and `pending` and fills the lower triangle, in place; returns the up-to-date state. */
 export function materialize(pending: KernelState): KernelState {
+  if (pending.deferred.length > 0) {
+    // The deferred pass mirrors each group of rows while they are in cache.
+    runDeferred(pending.deferred, pending.pending, pending.nngp, pending.ntk, pending.n1, pending.n2, pending.upperOnly, pending.upperOnly);
+    return { ...pending, deferred: [], pending: null, upperOnly: false };
+  }
   const k = settle(pending);
   const { nngp, ntk, n1 } = k;
   if (k.upperOnly) {

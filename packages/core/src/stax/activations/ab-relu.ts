@@ -29,7 +29,8 @@ export function abReluActivation(name: string, a: number, b: number): Activation
     fn: (x) => (x > 0 ? b * x : a * x),
     grad: (x) => (x > 0 ? b : a),
     dual(q11, q12, q22, out, wantDot) {
-      const root = Math.sqrt(Math.max(q11 * q22 - q12 * q12, 0));
+      const gap = q11 * q22 - q12 * q12;
+      const root = Math.sqrt(gap > 0 ? gap : 0);
       const dot = half - factor * angleUpper(root, q12);
       out[0] = factor * root + dot * q12;
       if (wantDot) out[1] = dot;

@@ -30,7 +30,8 @@ export function erfActivation(name: string, { a, b, c }: Required<ScaleOptions>)
       const s11 = 1 + twoB2 * q11;
       const s22 = 1 + twoB2 * q22;
       const s12 = twoB2 * q12;
-      const root = Math.sqrt(Math.max(s11 * s22 - s12 * s12, 0));
+      const det = s11 * s22 - s12 * s12;
+      const root = Math.sqrt(det > 0 ? det : 0);
       out[0] = scale * angleRight(s12, root) + shift;
       if (wantDot) out[1] = dotScale / root;
     },
