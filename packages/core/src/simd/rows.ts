@@ -66,6 +66,7 @@ const SLOTS = 6;
 let instance: RowsExports | null | undefined;
 /** The module's memory as float64; rows of `capacity` entries, SLOTS of them then `lent` lent out. */
 let view = new Float64Array(0);
+let memory: ArrayBufferLike = view.buffer;
 let capacity = 0;
 let lent = 0;
 
@@ -96,7 +97,7 @@ function available(): RowsExports {
 
 /** Lays out rows of at least n entries (even: the rows go in pairs), SLOTS + `extra` of them. Growing detaches earlier views. */
 function layout(wasm: RowsExports, n: number, extra: number): void {
-  if (n <= capacity && extra <= lent && view.buffer === wasm.memory.buffer) return;
+  if (n <= capacity && extra <= lent && memory === wasm.memory.buffer) return;
   const cap = Math.max(capacity, n + (n & 1));
   const count = SLOTS + Math.max(lent, extra);
   const bytes = count * cap * 8;
@@ -105,6 +106,7 @@ function layout(wasm: RowsExports, n: number, extra: number): void {
   capacity = cap;
   lent = count - SLOTS;
   view = new Float64Array(wasm.memory.buffer);
+  memory = view.buffer;
 }
 
 /**
@@ -121,7 +123,7 @@ export function simdRowBuffers(count: number, n: number): Float64Array[] | null 
 
 /** The byte offset of a row that lives in the module's memory, else -1. */
 function offsetOf(a: Float64Array): number {
-  return a.buffer === view.buffer ? a.byteOffset : -1;
+  return a.buffer === memory ? a.byteOffset : -1;
 }
 
 /** The byte offset of a row that must live in the module's memory. */

@@ -32,8 +32,10 @@
         (local.set $y (v128.load (i32.add (local.get $py) (local.get $off))))
         (local.set $x (v128.load (i32.add (local.get $px) (local.get $off))))
         (local.set $swap (f64x2.gt (local.get $y) (local.get $x)))
-        (local.set $mn (v128.bitselect (local.get $x) (local.get $y) (local.get $swap)))
-        (local.set $mx (v128.bitselect (local.get $y) (local.get $x) (local.get $swap)))
+        ;; pmin/pmax are single instructions; on y, x >= 0 without -0 (a square root and an
+        ;; absolute value) they pick the same values as atan.ts's selects on y > x.
+        (local.set $mn (f64x2.pmin (local.get $y) (local.get $x)))
+        (local.set $mx (f64x2.pmax (local.get $y) (local.get $x)))
         (local.set $big (f64x2.gt (local.get $mn)
           (f64x2.mul (v128.const f64x2 0.41421356237309503 0.41421356237309503) (local.get $mx))))
         (local.set $w (f64x2.div
