@@ -4,51 +4,53 @@
  * et al. 2019, eqs. S14, S17) goes through it, so it sets much of the speed of
  * the analytic kernels.
  *
- * The method is Cephes' `atan` (S. L. Moshier, *Methods and Programs for
- * Mathematical Functions*, 1989): reduce t ≥ 0 to [0, 0.66] with
- * atan(t) = π/4 + atan((t − 1)/(t + 1)) or π/2 − atan(1/t), then
- * atan(u) ≈ u + u³·P(u²)/Q(u²) with the published degree-4/5 rational
- * minimax coefficients (relative error below 2e−16), plus the low bits of π/4.
+ * The method suits two-lane SIMD: the angle of (x, y) in the first quadrant
+ * is atan(u) of u = smaller / larger coordinate (π/2 − atan(u) when y > x),
+ * and u > tan(π/8) is reduced by atan(u) = π/4 + atan((u − 1)/(u + 1)), so
+ * one division serves both cases. On |w| ≤ tan(π/8),
+ * atan(w) = w + w·z·P(z), z = w², with P the degree-10 polynomial fitted (in
+ * 50-digit arithmetic, least squares on Chebyshev nodes) to
+ * (atan(√z) − √z)/z^{3/2}; its error is below half an ulp.
+ *
+ * `simd/rows.wat` runs exactly this arithmetic two entries at a time, with
+ * selects for the conditionals here, so both give the same bits.
  */
 
-const P0 = -0.8750608600031904;
-const P1 = -16.157537187333652;
-const P2 = -75.00855792314705;
-const P3 = -122.88666844901361;
-const P4 = -64.85021904942025;
-const Q0 = 24.858464901423062;
-const Q1 = 165.02700983169885;
-const Q2 = 432.88106049129027;
-const Q3 = 485.3903996359137;
-const Q4 = 194.5506571482614;
-/** tan(3π/8). */
-const T3P8 = 2.414213562373095;
-/** π/2 − fl(π/2): the bits of π/2 a double cannot hold. */
-const MOREBITS = 6.123233995736766e-17;
+const P0 = -0.3333333333333333;
+const P1 = 0.19999999999995652;
+const P2 = -0.1428571428469138;
+const P3 = 0.11111111017100327;
+const P4 = -0.0909090464769568;
+const P5 = 0.07692184699371778;
+const P6 = -0.06664531369805009;
+const P7 = 0.05858311810501153;
+const P8 = -0.05086254885823143;
+const P9 = 0.039253696320618564;
+const P10 = -0.01920252926841228;
+const TAN_PI_8 = 0.41421356237309503;
 const HALF_PI = 1.5707963267948966;
 const QUARTER_PI = 0.7853981633974483;
 
+/** atan(w) for |w| ≤ tan(π/8). */
+function atanSmall(w: number): number {
+  const z = w * w;
+  const p = (((((((((P10 * z + P9) * z + P8) * z + P7) * z + P6) * z + P5) * z + P4) * z + P3) * z + P2) * z + P1) * z + P0;
+  return w + w * z * p;
+}
+
+/** The angle of (x, y) for x, y ≥ 0, in [0, π/2]; (0, 0) gives NaN. */
+function angleQuadrant(y: number, x: number): number {
+  const swap = y > x;
+  const mn = swap ? x : y;
+  const mx = swap ? y : x;
+  const big = mn > TAN_PI_8 * mx;
+  const a = atanSmall(big ? (mn - mx) / (mn + mx) : mn / mx) + (big ? QUARTER_PI : 0);
+  return swap ? HALF_PI - a : a;
+}
+
 /** atan(t) for t ≥ 0 (Infinity gives π/2). */
 export function atanPositive(t: number): number {
-  let x = t;
-  let y: number;
-  let extra: number;
-  if (x > T3P8) {
-    y = HALF_PI;
-    extra = MOREBITS;
-    x = -1 / x;
-  } else if (x <= 0.66) {
-    y = 0;
-    extra = 0;
-  } else {
-    y = QUARTER_PI;
-    extra = 0.5 * MOREBITS;
-    x = (x - 1) / (x + 1);
-  }
-  const z = x * x;
-  const p = ((((P0 * z + P1) * z + P2) * z + P3) * z + P4) * z;
-  const q = ((((z + Q0) * z + Q1) * z + Q2) * z + Q3) * z + Q4;
-  return y + (x * (p / q) + x + extra);
+  return angleQuadrant(t, 1);
 }
 
 /**
@@ -57,9 +59,9 @@ export function atanPositive(t: number): number {
  * (0, 0) gives π/2.
  */
 export function angleUpper(y: number, x: number): number {
-  if (x > 0) return atanPositive(y / x);
-  if (x < 0) return Math.PI - atanPositive(y / -x);
-  return HALF_PI;
+  const a = angleQuadrant(y, Math.abs(x));
+  const b = x < 0 ? Math.PI - a : a;
+  return x === 0 && y === 0 ? HALF_PI : b;
 }
 
 /**
@@ -67,6 +69,7 @@ export function angleUpper(y: number, x: number): number {
  * written as an angle (x is a square root). (0, 0) gives 0.
  */
 export function angleRight(y: number, x: number): number {
-  if (y >= 0) return y === 0 ? 0 : x > 0 ? atanPositive(y / x) : HALF_PI;
-  return x > 0 ? -atanPositive(-y / x) : -HALF_PI;
+  const a = angleQuadrant(Math.abs(y), x);
+  const b = y < 0 ? -a : a;
+  return x === 0 && y === 0 ? 0 : b;
 }

@@ -2,6 +2,7 @@ import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
+import type { DeferredDual } from './deferred-duals';
 import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
 import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
@@ -58,12 +59,30 @@ function branchesError(name: string, count: number): ShapeError {
 }
 
 /**
- * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry, in place, rows split across
- * worker threads for large kernels. A symmetric kernel is left upper-triangular.
+ * 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) entry by entry. Without spatial axes the rule
+ * is deferred (`deferred-duals`: consecutive layers then run row by row in
+ * one pass); with them it runs now, in place, rows split across worker
+ * threads for large kernels. Either way the variances 𝒦(x, x) are updated
+ * now, and a symmetric kernel is left upper-triangular.
  */
 function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activation): KernelState {
   const { n1, n2, x1IsX2, diagonal } = k;
   const s = positionCount(k);
+  if (s === 1) {
+    const var1 = k.cov1.slice();
+    const step: DeferredDual = {
+      affine: k.pending,
+      activation: act,
+      spec,
+      modules: spec.module === undefined ? [] : [spec.module],
+      localOnly: impl.localOnly,
+      var1,
+      var2: x1IsX2 ? var1 : k.cov2.slice(),
+    };
+    dualSelf(act.dual, k.cov1, var1, 1, diagonal);
+    if (!x1IsX2) dualSelf(act.dual, k.cov2, step.var2, 1, diagonal);
+    return { ...k, deferred: [...k.deferred, step], pending: null, upperOnly: x1IsX2, isGaussian: false };
+  }
   const var1 = positionVariances(k.cov1, s, diagonal);
   const var2 = x1IsX2 ? var1 : positionVariances(k.cov2, s, diagonal);
   const job: DualJob & RowsJob = {

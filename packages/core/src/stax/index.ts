@@ -69,4 +69,5 @@ export type {
   Tensors,
 } from './types';
 export type { KernelAffine, Kernels, KernelState } from './kernel-state';
+export type { DeferredDual } from './deferred-duals';
 export type { KernelOf, KernelFor } from './kernel-result';

@@ -3,6 +3,7 @@ import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
 import { Tensor } from '../tensor';
 import { sharedFloat64 } from '../workers/pool';
+import { runDeferred, type DeferredDual } from './deferred-duals';
 
 /**
  * A dense layer's action on one kernel entry, kept pending until the next
@@ -44,9 +45,11 @@ export function composeAffine(first: KernelAffine | null, second: KernelAffine):
  * `(i·n2 + j)·B + b`, B the block size (1, S or S²; b = p·S + p′ for full
  * blocks); cov1 holds the same block of each x1 with itself, at `i·B + b`.
  *
- * The stored entries may lag behind: `pending` is a dense layer's map not yet
- * applied to `nngp`/`ntk`, and `upperOnly` says only blocks with j ≥ i are
- * filled (symmetric kernels). `materialize` brings them up to date.
+ * The stored entries may lag behind: `deferred` are activations' duals not
+ * yet applied to `nngp`/`ntk` (each after the dense map pending before it),
+ * `pending` is a dense layer's map to apply after them, and `upperOnly` says
+ * only blocks with j ≥ i are filled (symmetric kernels). `settle` applies the
+ * duals and the map; `materialize` also fills the lower triangle.
  */
 export interface KernelState {
   readonly n1: number;
@@ -65,7 +68,9 @@ export interface KernelState {
   readonly cov2: Float64Array;
   /** x2 is x1: the kernels are symmetric and only the upper triangle of blocks needs computing. */
   readonly x1IsX2: boolean;
-  /** A dense layer's map still to apply to every entry of nngp/ntk. */
+  /** Activations' duals still to apply to every entry of nngp/ntk, in order (kernels without spatial axes only). */
+  readonly deferred: readonly DeferredDual[];
+  /** A dense layer's map still to apply to every entry of nngp/ntk, after `deferred`. */
   readonly pending: KernelAffine | null;
   /** Only blocks with j ≥ i are filled (x1 is x2). */
   readonly upperOnly: boolean;
@@ -133,8 +138,16 @@ function copyOf(a: Float64Array): Float64Array {
  */
 function mirrorUpper(a: Float64Array, n: number, s: number, diagonal: boolean): void {
   if (s === 1) {
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+    // Tile by tile, so that the column writes of a tile stay in cache.
+    const T = 64;
+    for (let i0 = 0; i0 < n; i0 += T) {
+      const i1 = Math.min(i0 + T, n);
+      for (let j0 = i0; j0 < n; j0 += T) {
+        const j1 = Math.min(j0 + T, n);
+        for (let i = i0; i < i1; i++) {
+          for (let j = Math.max(j0, i + 1); j < j1; j++) a[j * n + i] = a[i * n + j];
+        }
+      }
     }
     return;
   }
@@ -156,8 +169,12 @@ function mirrorUpper(a: Float64Array, n: number, s: number, diagonal: boolean): 
   }
 }
 
-/** Applies `pending` to the stored blocks, in place, leaving a symmetric kernel upper-triangular. */
+/** Applies `deferred` and `pending` to the stored blocks, in place, leaving a symmetric kernel upper-triangular. */
 export function settle(k: KernelState): KernelState {
+  if (k.deferred.length > 0) {
+    runDeferred(k.deferred, k.pending, k.nngp, k.ntk, k.n1, k.n2, k.upperOnly, false);
+    return { ...k, deferred: [], pending: null };
+  }
   if (k.pending === null) return k;
   const { nngp, ntk, n1, n2 } = k;
   const b = blockSize(k);
@@ -173,8 +190,13 @@ export function settle(k: KernelState): KernelState {
   return { ...k, pending: null };
 }
 
-/** Applies `pending` and fills the lower triangle, in place; returns the up-to-date state. */
+/** Applies `deferred` and `pending` and fills the lower triangle, in place; returns the up-to-date state. */
 export function materialize(pending: KernelState): KernelState {
+  if (pending.deferred.length > 0) {
+    // The deferred pass mirrors each group of rows while they are in cache.
+    runDeferred(pending.deferred, pending.pending, pending.nngp, pending.ntk, pending.n1, pending.n2, pending.upperOnly, pending.upperOnly);
+    return { ...pending, deferred: [], pending: null, upperOnly: false };
+  }
   const k = settle(pending);
   const { nngp, ntk, n1 } = k;
   if (k.upperOnly) {
@@ -236,6 +258,7 @@ export function inputKernel(x1: Matrix | Tensor, x2: Matrix | Tensor | null, wan
     cov1,
     cov2: x2 === null ? cov1 : rowVariances(x2 as Matrix),
     x1IsX2: x2 === null,
+    deferred: [],
     pending: null,
     upperOnly: false,
     width: n0,
@@ -329,6 +352,7 @@ function spatialInputKernel(x1: Tensor, x2: Tensor | null, wantNtk: boolean, dia
     cov1,
     cov2,
     x1IsX2: x2 === null,
+    deferred: [],
     pending: null,
     upperOnly: false,
     width: c,

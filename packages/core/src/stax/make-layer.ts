@@ -146,6 +146,7 @@ function stateOf(where: string, k: Kernel, wantNtk: boolean): KernelState {
     cov1,
     cov2: k.x1IsX2 ? cov1 : (k.cov2 as Float64Array).slice(),
     x1IsX2: k.x1IsX2,
+    deferred: [],
     pending: null,
     upperOnly: false,
     width: meta?.width ?? Number.NaN,

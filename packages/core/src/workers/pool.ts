@@ -1,9 +1,10 @@
 /**
  * The one pool of worker threads. Two kinds of work run on it:
  *
- * - **rows**: a kernel rule splits the rows of a large kernel across cores and
- *   waits for them synchronously (Atomics.wait), so `layer.kernel()` stays an
- *   ordinary synchronous call; only idle workers take rows.
+ * - **rows**: a kernel rule (or a run of deferred activation duals) splits the
+ *   rows of a large kernel across cores and waits for them synchronously
+ *   (Atomics.wait), so `layer.kernel()` stays an ordinary synchronous call;
+ *   only idle workers take rows.
  * - **tiles**: `batch` hands out tiles of a kernel one at a time and awaits
  *   them, so the caller's event loop keeps running.
  *
@@ -87,6 +88,24 @@ export interface RowsMessage<J> extends WorkerTask<'rows', J> {
   control: SharedArrayBuffer;
 }
 
+/**
+ * Rows of deferred activation duals (`stax/deferred-duals`): the activations
+ * are rebuilt from `specs`, in order, after loading `modules`.
+ */
+export interface DeferredTask<J> {
+  kind: 'deferred';
+  specs: readonly LayerSpec[];
+  modules: readonly string[];
+  job: J;
+}
+
+/** What a deferred task adds, as a rows task does. */
+export interface DeferredMessage<J> extends DeferredTask<J> {
+  i0: number;
+  i1: number;
+  control: SharedArrayBuffer;
+}
+
 /** A tile task's reply. */
 export interface TileReply {
   ok: boolean;
@@ -131,14 +150,14 @@ function grow(n: number): void {
  * ranges to idle pool workers (ranges no worker is free for run here too);
  * returns when all are done. A worker's error is rethrown here.
  */
-export function runRows<J>(task: WorkerTask<'rows', J>, ranges: readonly [number, number][], own: (i0: number, i1: number) => void): void {
+export function runRows<J>(task: WorkerTask<'rows', J> | DeferredTask<J>, ranges: readonly [number, number][], own: (i0: number, i1: number) => void): void {
   grow(ranges.length - 1);
   const idle = pool.filter((w) => !busy.has(w)).slice(0, ranges.length - 1);
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const state = new Int32Array(control, 0, 2);
   const posted = ranges.slice(1, 1 + idle.length);
   idle.forEach((w, t) => {
-    const message: RowsMessage<J> = { ...task, i0: posted[t][0], i1: posted[t][1], control };
+    const message: RowsMessage<J> | DeferredMessage<J> = { ...task, i0: posted[t][0], i1: posted[t][1], control };
     w.postMessage(message);
   });
   const t0 = performance.now();

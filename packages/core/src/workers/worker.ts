@@ -1,14 +1,17 @@
 /**
  * The script every pool worker runs: it rebuilds layers from their specs
  * (loading the modules of layer types defined outside the library first) and
- * runs rows of an activation's kernel rule or tiles of a kernel.
+ * runs rows of an activation's kernel rule, rows of deferred activation
+ * duals, or tiles of a kernel.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { runTileJob, type TileJob } from '../batch/tile-job';
 import { fromSpec } from '../stax';
+import type { ActivationImpl } from '../stax/activation';
+import { deferredRows, type DeferredJob } from '../stax/deferred-duals';
 import type { Layer, LayerSpec } from '../stax/types';
-import { reportDone, type RowsMessage, type TileReply, type WorkerTask } from './pool';
+import { reportDone, type DeferredMessage, type RowsMessage, type TileReply, type WorkerTask } from './pool';
 
 const loaded = new Set<string>();
 
@@ -39,7 +42,7 @@ const layers = new Map<string, Layer>();
  * The layer of a task, rebuilt once per spec, after loading the modules that
  * register its layer types (CommonJS or ES modules, by path or file URL).
  */
-async function layerOf(task: WorkerTask<string, unknown>): Promise<Layer> {
+async function layerOf(task: Pick<WorkerTask<string, unknown>, 'spec' | 'modules'>): Promise<Layer> {
   for (const module of task.modules) {
     if (loaded.has(module)) continue;
     await load(module);
@@ -65,6 +68,17 @@ async function runRows(task: RowsMessage<unknown>): Promise<void> {
   }
 }
 
+async function runDeferred(task: DeferredMessage<DeferredJob>): Promise<void> {
+  try {
+    const activations = [];
+    for (const spec of task.specs) activations.push(((await layerOf({ spec, modules: task.modules })).impl as ActivationImpl).activation);
+    deferredRows(activations, task.job, task.i0, task.i1);
+    reportDone(task.control);
+  } catch (error) {
+    reportDone(task.control, (error as Error).message);
+  }
+}
+
 async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
   let reply: TileReply;
   try {
@@ -78,6 +92,6 @@ async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
 
 // Tasks run one at a time, in the order they arrive.
 let queue = Promise.resolve();
-parentPort?.on('message', (task: RowsMessage<unknown> | WorkerTask<'tile', TileJob>) => {
-  queue = queue.then(() => (task.kind === 'rows' ? runRows(task as RowsMessage<unknown>) : runTile(task as WorkerTask<'tile', TileJob>)));
+parentPort?.on('message', (task: RowsMessage<unknown> | DeferredMessage<DeferredJob> | WorkerTask<'tile', TileJob>) => {
+  queue = queue.then(() => (task.kind === 'rows' ? runRows(task) : task.kind === 'deferred' ? runDeferred(task) : runTile(task)));
 });

@@ -1,4 +1,5 @@
 import { InputError } from '../../errors';
+import { abReluRow, simdRows } from '../../simd/rows';
 import { angleUpper } from '../../special/atan';
 import { activationType, type Activation } from '../activation';
 
@@ -10,7 +11,8 @@ import { activationType, type Activation } from '../activation';
  *   𝒯(Σ) = (a−b)²/(2π) · √(q11 q22 − q12²) + ((a²+b²)/2 − (a−b)²θ/(2π)) · q12,
  *   𝒯̇(Σ) = (a²+b²)/2 − (a−b)²θ/(2π).
  * θ is computed as the angle of (q12, √(q11 q22 − q12²)), which keeps full
- * precision near θ = 0 and π where arccos does not (`angleUpper`, a fast atan). In tfjs, φ = b·relu(x) − a·relu(−x),
+ * precision near θ = 0 and π where arccos does not (`angleUpper`, a fast atan;
+ * rows of entries run on WebAssembly SIMD, `simd/rows`). In tfjs, φ = b·relu(x) − a·relu(−x),
  * whose derivative is a below 0 and b above, as the float64 φ′.
  */
 export function abReluActivation(name: string, a: number, b: number): Activation {
@@ -28,22 +30,13 @@ export function abReluActivation(name: string, a: number, b: number): Activation
     grad: (x) => (x > 0 ? b : a),
     dual(q11, q12, q22, out, wantDot) {
       const gap = q11 * q22 - q12 * q12;
-      const root = gap > 0 ? Math.sqrt(gap) : 0;
+      const root = Math.sqrt(gap > 0 ? gap : 0);
       const dot = half - factor * angleUpper(root, q12);
       out[0] = factor * root + dot * q12;
       if (wantDot) out[1] = dot;
     },
-    // The same arithmetic as `dual`, entry by entry, without a call per entry.
-    dualRow(q11, q12, q22, n, t, tDot) {
-      for (let k = 0; k < n; k++) {
-        const c = q12[k];
-        const gap = q11 * q22[k] - c * c;
-        const root = gap > 0 ? Math.sqrt(gap) : 0;
-        const dot = half - factor * angleUpper(root, c);
-        t[k] = factor * root + dot * c;
-        if (tDot !== null) tDot[k] = dot;
-      }
-    },
+    // Rows two entries at a time on SIMD, with the same arithmetic (and bits) as `dual`.
+    ...(simdRows() ? { dualRow: (q11, q12, q22, n, t, tDot) => abReluRow(q11, q12, q22, n, t, tDot, factor, half) } : {}),
     tfjs: (tf, h) => tf.sub(tf.mul(tf.relu(h), b), tf.mul(tf.relu(tf.neg(h)), a)),
   };
 }

@@ -1,3 +1,4 @@
+import { erfRow, simdRows } from '../../simd/rows';
 import { angleRight } from '../../special/atan';
 import { erf as erfFn } from '../../special/erf';
 import { activationType, type Activation } from '../activation';
@@ -11,36 +12,31 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
  *   𝒯(Σ) = a² · (2/π) · arcsin(2 Q12 / √((1 + 2 Q11)(1 + 2 Q22))) + c²,
  *   𝒯̇(Σ) = a² b² · (4/π) · D^{−1/2}.
  * The arcsine is evaluated as the angle atan2(2 Q12, √D) (same value, stable
- * near ±1), with `angleRight`, a fast atan.
+ * near ±1), with `angleRight`, a fast atan; rows of entries run on
+ * WebAssembly SIMD (`simd/rows`).
  */
 export function erfActivation(name: string, { a, b, c }: Required<ScaleOptions>): Activation {
   const b2 = b * b;
   const a2 = a * a;
+  const twoB2 = 2 * b2;
+  const scale = a2 * (2 / Math.PI);
+  const shift = c * c;
+  const dotScale = a2 * b2 * (4 / Math.PI);
   return {
     name,
     fn: (x) => a * erfFn(b * x) + c,
     grad: (x) => a * b * TWO_OVER_SQRT_PI * Math.exp(-b2 * x * x),
     dual(q11, q12, q22, out, wantDot) {
-      const s11 = 1 + 2 * b2 * q11;
-      const s22 = 1 + 2 * b2 * q22;
-      const s12 = 2 * b2 * q12;
+      const s11 = 1 + twoB2 * q11;
+      const s22 = 1 + twoB2 * q22;
+      const s12 = twoB2 * q12;
       const det = s11 * s22 - s12 * s12;
-      const root = det > 0 ? Math.sqrt(det) : 0;
-      out[0] = a2 * (2 / Math.PI) * angleRight(s12, root) + c * c;
-      if (wantDot) out[1] = (a2 * b2 * (4 / Math.PI)) / root;
+      const root = Math.sqrt(det > 0 ? det : 0);
+      out[0] = scale * angleRight(s12, root) + shift;
+      if (wantDot) out[1] = dotScale / root;
     },
-    // The same arithmetic as `dual`, entry by entry, without a call per entry.
-    dualRow(q11, q12, q22, n, t, tDot) {
-      const s11 = 1 + 2 * b2 * q11;
-      for (let k = 0; k < n; k++) {
-        const s22 = 1 + 2 * b2 * q22[k];
-        const s12 = 2 * b2 * q12[k];
-        const det = s11 * s22 - s12 * s12;
-        const root = det > 0 ? Math.sqrt(det) : 0;
-        t[k] = a2 * (2 / Math.PI) * angleRight(s12, root) + c * c;
-        if (tDot !== null) tDot[k] = (a2 * b2 * (4 / Math.PI)) / root;
-      }
-    },
+    // Rows two entries at a time on SIMD, with the same arithmetic (and bits) as `dual`.
+    ...(simdRows() ? { dualRow: (q11, q12, q22, n, t, tDot) => erfRow(1 + twoB2 * q11, q12, q22, n, t, tDot, twoB2, scale, shift, dotScale) } : {}),
     tfjs: (tf, h) => tf.add(tf.mul(tf.erf(tf.mul(h, b)), a), c),
   };
 }

@@ -1,0 +1,159 @@
+import { affineRow as simdAffineRow, scaleRow, simdRowBuffers } from '../simd/rows';
+import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
+import type { Activation } from './activation';
+import { rowOf, type DualRow } from './dual-rows';
+import type { KernelAffine } from './kernel-state';
+import type { LayerSpec } from './types';
+
+/**
+ * An activation's kernel rule on the entries of a kernel without spatial
+ * axes, deferred until the entries are next read: 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦)
+ * (Lee et al. 2019, eqs. S3, S6), after the dense map that was pending
+ * before it.
+ *
+ * Why defer: each of these rules touches every entry once and does little
+ * arithmetic per entry, so a deep network's kernel, computed layer after
+ * layer, is limited by reading and writing its two n1×n2 arrays once per
+ * layer. Kept as a list, all the layers run on one row at a time while the
+ * row is in cache: one pass over memory for the whole depth. The arithmetic
+ * per entry is the same as layer after layer, so are the bits.
+ */
+export interface DeferredDual {
+  /** The dense map 𝒦 ← a𝒦 + b, Θ ← cΘ + d𝒦 + e applied just before the dual (null: none). */
+  readonly affine: KernelAffine | null;
+  readonly activation: Activation;
+  /** The activation's spec, to rebuild it on a worker thread, and the modules that register its type. */
+  readonly spec: LayerSpec;
+  readonly modules: readonly string[];
+  /** Why a worker cannot rebuild it, if it cannot (then every row runs on the calling thread). */
+  readonly localOnly: string | undefined;
+  /** 𝒦(x, x) of each example of x1 and of x2 at the dual's input (after `affine`). */
+  readonly var1: Float64Array;
+  readonly var2: Float64Array;
+}
+
+/** What the threads share to run deferred duals over rows of a kernel. */
+export interface DeferredJob {
+  nngp: Float64Array;
+  ntk: Float64Array | null;
+  n2: number;
+  symmetric: boolean;
+  steps: { affine: KernelAffine | null; var1: Float64Array; var2: Float64Array }[];
+  /** The dense map pending after the last dual. */
+  tail: KernelAffine | null;
+  /** Also copy each computed entry (i, j), j > i, to (j, i) (symmetric kernels, when the whole kernel is wanted next). */
+  fillLower: boolean;
+}
+
+/** Rows computed before their mirror images are written: the writes to one row j then fill consecutive entries. */
+const MIRROR_GROUP = 16;
+
+const IDENTITY: KernelAffine = { a: 1, b: 0, c: 1, d: 0, e: 0 };
+
+/** The affine map on a row of both kernels, Θ first (it reads 𝒦 before the map); `simd/rows` has the same arithmetic. */
+function affineRow(map: KernelAffine, k: Float64Array, theta: Float64Array | null, n: number): void {
+  const { a, b, c, d, e } = map;
+  if (theta !== null) for (let j = 0; j < n; j++) theta[j] = c * theta[j] + d * k[j] + e;
+  for (let j = 0; j < n; j++) k[j] = a * k[j] + b;
+}
+
+function scale(theta: Float64Array, dot: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) theta[j] *= dot[j];
+}
+
+/**
+ * Rows [i0, i1) of the kernels through every deferred dual and the pending
+ * map after them, in place: each row is copied out once, runs all the
+ * layers, and is written back once. Only entries j ≥ i when symmetric; with
+ * `fillLower`, rows are then mirrored below the diagonal, a group at a time.
+ * The same code runs on every thread, so results do not depend on the split.
+ */
+export function deferredRows(activations: readonly Activation[], job: DeferredJob, i0: number, i1: number): void {
+  const { nngp, ntk, n2, symmetric, steps, tail, fillLower } = job;
+  const rows: DualRow[] = activations.map((act) => act.dualRow ?? rowOf(act.dual));
+  // Rows (and each step's x2 variances) in the SIMD module's memory when it runs here: the duals and maps then work without copies.
+  const lent = simdRowBuffers(4 + steps.length, n2);
+  const affine = lent === null ? affineRow : simdAffineRow;
+  const times = lent === null ? scale : scaleRow;
+  const buffers = lent ?? [0, 1, 2, 3].map(() => new Float64Array(n2));
+  const var2 = steps.map((step, s) => {
+    if (lent === null) return step.var2;
+    lent[4 + s].set(step.var2);
+    return lent[4 + s];
+  });
+  let [k, next] = buffers;
+  const [, , theta, tDot] = buffers;
+  for (let g0 = i0; g0 < i1; g0 += MIRROR_GROUP) {
+    const g1 = Math.min(g0 + MIRROR_GROUP, i1);
+    for (let i = g0; i < g1; i++) {
+      const j0 = symmetric ? i : 0;
+      const n = n2 - j0;
+      const base = i * n2 + j0;
+      k.set(nngp.subarray(base, base + n));
+      if (ntk !== null) theta.set(ntk.subarray(base, base + n));
+      const th = ntk === null ? null : theta;
+      for (let s = 0; s < steps.length; s++) {
+        affine(steps[s].affine ?? IDENTITY, k, th, n);
+        rows[s](steps[s].var1[i], k, j0 === 0 ? var2[s] : var2[s].subarray(j0), n, next, th === null ? null : tDot);
+        if (th !== null) times(th, tDot, n);
+        const swap = k;
+        k = next;
+        next = swap;
+      }
+      if (tail !== null) affine(tail, k, th, n);
+      nngp.set(k.subarray(0, n), base);
+      if (ntk !== null) ntk.set(theta.subarray(0, n), base);
+    }
+    if (fillLower) {
+      mirrorGroup(nngp, n2, g0, g1);
+      if (ntk !== null) mirrorGroup(ntk, n2, g0, g1);
+    }
+  }
+}
+
+/** a[j, i] = a[i, j] for rows i in [g0, g1) and every j > i of an n×n array. */
+function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
+  for (let j = g0 + 1; j < n; j++) {
+    const end = Math.min(g1, j);
+    for (let i = g0; i < end; i++) a[j * n + i] = a[i * n + j];
+  }
+}
+
+/**
+ * Runs deferred duals (then `tail`, then with `fillLower` the mirror of a
+ * symmetric kernel) over an n1×n2 kernel in place, split
+ * into balanced row ranges across the worker pool when the kernel is large,
+ * its arrays are shared and every activation can be rebuilt on a worker;
+ * otherwise on the calling thread.
+ */
+export function runDeferred(
+  duals: readonly DeferredDual[],
+  tail: KernelAffine | null,
+  nngp: Float64Array,
+  ntk: Float64Array | null,
+  n1: number,
+  n2: number,
+  symmetric: boolean,
+  fillLower: boolean,
+): void {
+  const job: DeferredJob = {
+    nngp,
+    ntk,
+    n2,
+    symmetric,
+    steps: duals.map(({ affine, var1, var2 }) => ({ affine, var1, var2 })),
+    tail,
+    fillLower,
+  };
+  const activations = duals.map((d) => d.activation);
+  const parts = threadCount();
+  const entries = n1 * n2;
+  if (parts > 1 && entries >= MIN_PARALLEL_ENTRIES && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
+    const modules = [...new Set(duals.flatMap((d) => d.modules))];
+    runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>
+      deferredRows(activations, job, i0, i1),
+    );
+  } else {
+    deferredRows(activations, job, 0, n1);
+  }
+}
