@@ -150,8 +150,14 @@ function valuesOf(result: Matrix | Kernel, names: readonly string[], tile: Tile)
   for (const name of names) {
     const m = result instanceof Matrix ? result : (result as unknown as Record<string, Matrix | undefined>)[name];
     if (!(m instanceof Matrix) || m.rows !== rows || m.cols !== cols) {
+      const k = m instanceof Matrix ? m.rows / rows : 0;
+      // An (n1·k)×(n2·k) result is the full output-by-output kernel of k outputs (traceAxes: []).
+      const outputs =
+        Number.isInteger(k) && k > 1 && m instanceof Matrix && m.cols === cols * k
+          ? ` It looks like the full kernel of ${k} outputs ((n1·${k})×(n2·${k}), traceAxes: []): batch tiles kernels with one entry per pair of inputs, so keep the default traceAxes (the trace over outputs), or compute the full kernel without batch.`
+          : '';
       throw new ShapeError(
-        `batch: the kernel function returned ${m instanceof Matrix ? `a ${m.rows}×${m.cols}` : 'no'} '${name}' matrix for a ${rows}×${cols} tile; it must return one row per row of x1 and one column per row of x2`,
+        `batch: the kernel function returned ${m instanceof Matrix ? `a ${m.rows}×${m.cols}` : 'no'} '${name}' matrix for a ${rows}×${cols} tile; it must return one row per row of x1 and one column per row of x2.${outputs}`,
       );
     }
     values[name] = m.data;

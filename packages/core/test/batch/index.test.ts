@@ -170,4 +170,14 @@ describe('batch: any kernel function, tiled on the calling thread', () => {
       /returned a 3×3 'kernel' matrix for a 3×5 tile; it must return one row per row of x1 and one column per row of x2/,
     );
   });
+
+  it('says when the function returns the full kernel of several outputs (traceAxes: [])', async () => {
+    const net = stax.serial(stax.dense(8), stax.relu(), stax.dense(3));
+    const { params } = net.init(random.key(0), 4);
+    const full = empirical.ntkFn(net.apply, { traceAxes: [] });
+    await assert.rejects(
+      batch((a, b) => full(a, b, params), { batchSize: 4 })(inputs(6, 4, 1), inputs(5, 4, 2)),
+      /full kernel of 3 outputs .*keep the default traceAxes/,
+    );
+  });
 });
