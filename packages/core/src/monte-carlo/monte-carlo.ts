@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import { ntkFn } from '../empirical/ntk';
 import { nngpFn } from '../empirical/nngp';
+import type { OutputAxes } from '../empirical/output-axes';
 import { examplesFrom, exampleShape } from '../examples';
 import { Matrix } from '../matrix';
 import type { InputLike } from '../tensor';
@@ -20,6 +21,12 @@ export interface MonteCarloOptions {
   onProgress?: (progress: { done: number; total: number }) => void;
   /** Empirical NTK implementation (default 'structured'). */
   implementation?: 'structured' | 'jacobian';
+  /**
+   * Output axes averaged over, as in `empirical.ntkFn` (Neural Tangents'
+   * `trace_axes`): `[-1]` (the default) estimates the n₁×n₂ output-averaged
+   * kernels, `[]` the full (n₁·k)×(n₂·k) kernels of k outputs.
+   */
+  traceAxes?: OutputAxes;
 }
 
 /** A Monte Carlo kernel function: like a layer's `kernel`. */
@@ -69,7 +76,8 @@ function sampleCounts(where: string, nSamples: unknown): { counts: number[]; max
  * the same numbers as the list's entry N.
  *
  * The example shape passed to `init` is inferred from `x1` (NT's behaviour),
- * or given as `{ inputShape }`.
+ * or given as `{ inputShape }`. `{ traceAxes: [] }` estimates the full
+ * kernels of several outputs, as `empirical.ntkFn` computes them.
  *
  * @example
  * ```ts
@@ -105,9 +113,10 @@ export function monteCarloKernelFn(
   if (typeof init !== 'function') throw new InputError(`${where}: init must be a network's init function (net.init)`);
   checkKey(where, key);
   const { counts, max, list } = sampleCounts(where, nSamples);
-  checkOptions(where, options, ['inputShape', 'inputDim', 'onProgress', 'implementation']);
-  const ntk = ntkFn(apply, { implementation: options.implementation ?? 'structured' });
-  const nngp = nngpFn(apply);
+  checkOptions(where, options, ['inputShape', 'inputDim', 'onProgress', 'implementation', 'traceAxes']);
+  const traceAxes = options.traceAxes === undefined ? {} : { traceAxes: options.traceAxes };
+  const ntk = ntkFn(apply, { implementation: options.implementation ?? 'structured', ...traceAxes });
+  const nngp = nngpFn(apply, traceAxes);
   const keys = split(key, max);
   const wanted = new Set(counts);
 

@@ -129,3 +129,25 @@ describe('monteCarloKernelFn: input shape and results', () => {
     assert.deepEqual(Object.keys(k), ['nngp', 'ntk', 'x1IsX2'], 'the tuple order is not an enumerable field');
   });
 });
+
+describe('monteCarloKernelFn with traceAxes (NT’s trace_axes)', () => {
+  it('estimates the full (n₁·k)×(n₂·k) kernels of k outputs as the average of empirical.ntkFn/nngpFn with traceAxes: []', () => {
+    const net = stax.serial(stax.dense(16), stax.erf(), stax.dense(3));
+    const key = random.key(11);
+    const x1 = inputs(4, 2, 1);
+    const x2 = inputs(5, 2, 2);
+    const k = monteCarloKernelFn(net.init, net.apply, key, 3, { traceAxes: [] })(x1, x2);
+    assert.deepEqual([k.ntk.rows, k.ntk.cols, k.nngp.rows, k.nngp.cols], [12, 15, 12, 15]);
+    const ntk = empirical.ntkFn(net.apply, { traceAxes: [] });
+    const nngp = empirical.nngpFn(net.apply, { traceAxes: [] });
+    const sums = [new Float64Array(180), new Float64Array(180)];
+    for (const sub of random.split(key, 3)) {
+      const { params } = net.init(sub, 2);
+      [ntk(x1, x2, params), nngp(x1, x2, params)].forEach((m, i) => m.data.forEach((v, j) => (sums[i][j] += v / 3)));
+    }
+    assert.ok(maxRelError(k.ntk.data, sums[0]) < 1e-14, 'ntk');
+    assert.ok(maxRelError(k.nngp.data, sums[1]) < 1e-14, 'nngp');
+    const traced = monteCarloKernelFn(net.init, net.apply, key, 3)(x1, x2, 'ntk');
+    assert.deepEqual([traced.rows, traced.cols], [4, 5]);
+  });
+});
