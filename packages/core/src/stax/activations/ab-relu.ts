@@ -22,10 +22,22 @@ export function abReluActivation(name: string, a: number, b: number): Activation
   }
   const factor = ((a - b) * (a - b)) / (2 * Math.PI);
   const half = (a * a + b * b) / 2;
+  // φ′ by a lookup on (x > 0) instead of a branch: random signs mispredict a
+  // branch half of the time, which made the finite passes ~4× slower.
+  const slopes = Float64Array.of(a, b);
   return {
     name,
     fn: (x) => (x > 0 ? b * x : a * x),
     grad: (x) => (x > 0 ? b : a),
+    fnArray(x, out) {
+      for (let i = 0; i < out.length; i++) {
+        const v = x[i];
+        out[i] = slopes[+(v > 0)] * v;
+      }
+    },
+    gradTimes(g, x, out) {
+      for (let i = 0; i < out.length; i++) out[i] = g[i] * slopes[+(x[i] > 0)];
+    },
     dual(q11, q12, q22, out, wantDot) {
       const gap = q11 * q22 - q12 * q12;
       const root = gap > 0 ? Math.sqrt(gap) : 0;
