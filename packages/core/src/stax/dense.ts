@@ -95,7 +95,8 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       // copy instead of dgemm zeroing the output and a second pass adding b.
       const row = out.data.subarray(0, outDim);
       for (let j = 0; j < outDim; j++) row[j] = biasScale * b[j];
-      for (let i = 1; i < x.rows; i++) out.data.copyWithin(i * outDim, 0, outDim);
+      // Doubling copies: log₂(rows) memmoves instead of one per row.
+      for (let filled = 1; filled < x.rows; filled *= 2) out.data.copyWithin(filled * outDim, 0, Math.min(filled, x.rows - filled) * outDim);
     }
     activeBackend().gemm(false, false, x.rows, outDim, x.cols, weightScale(x.cols), x.data, W.data, b ? 1 : 0, out.data);
     return out;
