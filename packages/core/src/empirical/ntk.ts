@@ -7,6 +7,7 @@ import { mirrorUpper } from '../linalg/mirror';
 import { exampleCount, sliceExamples, type Examples } from '../examples';
 import { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
+import { Workspace } from '../workspace';
 import { differentiable, isNetwork, type Differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { leaves } from '../params/tree';
@@ -276,10 +277,12 @@ export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions =
     );
   }
   const model = differentiable(where, apply as Network);
+  // The structured passes make the same temporaries on every call: reuse them (the kernel itself is always new).
+  const workspace = new Workspace();
   const kernelFn: OutputKernelFn = (x1, x2, params) => {
     const { a, b } = kernelInputs(where, x1, x2);
     if (leaves(params).length === 0) throw new ShapeError(`${where}: the network has no parameters, so its NTK is zero`);
-    return implementation === 'structured' ? structured(model, params, a, b, kind) : jacobian(model, params, a, b, memoryLimit, kind);
+    return implementation === 'structured' ? workspace.run(() => structured(model, params, a, b, kind)) : jacobian(model, params, a, b, memoryLimit, kind);
   };
   return kernelFn;
 }

@@ -2,6 +2,7 @@ import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
+import { scratch } from '../workspace';
 import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
 import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
@@ -105,7 +106,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
   const { name, fn, grad } = act;
   const one = (x: Tensors) => activationOf(name, x);
   const map = (x: Matrix | Tensor, f: (v: number) => number) => {
-    const out = new Float64Array(x.data.length);
+    const out = scratch(x.data.length);
     if (act.fnArray) act.fnArray(x.data, out);
     else for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
     return withData(x, out);
@@ -132,7 +133,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
     backward(_params, cache, gOut) {
       const pre = cache as Matrix | Tensor;
       const g = one(gOut);
-      const gIn = new Float64Array(g.data.length);
+      const gIn = scratch(g.data.length);
       gradTimes(g.data, pre.data, gIn);
       return { gIn: withData(g, gIn), gParams: null };
     },

@@ -3,6 +3,7 @@ import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
 import { Tensor } from '../tensor';
+import { scratch } from '../workspace';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
@@ -89,7 +90,8 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     if (x.cols !== W.rows) {
       throw new ShapeError(`${name}: input has ${x.cols} features but W is ${W.rows}×${W.cols}; parameters were initialised for another input dimension`);
     }
-    const out = new Matrix(x.rows, outDim);
+    // Every entry is written below (bias rows, then dgemm with beta 1, or beta 0).
+    const out = new Matrix(x.rows, outDim, scratch(x.rows * outDim));
     if (b) {
       // Every row starts as the bias and dgemm adds x·W to it (beta = 1): one
       // copy instead of dgemm zeroing the output and a second pass adding b.
@@ -168,7 +170,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
-      const gIn = new Matrix(x.rows, x.cols);
+      const gIn = new Matrix(x.rows, x.cols, scratch(x.rows * x.cols));
       backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
       if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
       const gW = new Matrix(x.cols, outDim);
@@ -236,8 +238,10 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const backend = activeBackend();
       const n = x1.rows;
       const m = x2.rows;
-      const inputs = new Float64Array(n * m);
-      const signals = new Float64Array(n * m);
+      // Written before read: in full, or the upper triangles that alone are
+      // read. Without `into` the result is `inputs`, the caller's to keep.
+      const inputs = into ? scratch(n * m) : new Float64Array(n * m);
+      const signals = scratch(n * m);
       // One batch with itself: symmetric Grams, half the products (dsyrk);
       // with `into`, only their upper triangles (the caller mirrors the sum once).
       const same = x1 === x2 && d1 === d2;
