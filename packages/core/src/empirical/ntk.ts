@@ -3,9 +3,11 @@ import { backendOption, type TfjsBackend } from '../engines/tfjs/backend';
 import { tfjsNtkFn, type TfjsEmpiricalKernelFn, type TfjsModelFn, type TfjsParams } from '../engines/tfjs/ntk';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
+import { mirrorUpper } from '../linalg/mirror';
 import { exampleCount, sliceExamples, type Examples } from '../examples';
 import { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
+import { Workspace } from '../workspace';
 import { differentiable, isNetwork, type Differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { leaves } from '../params/tree';
@@ -92,10 +94,12 @@ function structured(model: Differentiable, params: Params, a: Examples, b: Examp
     va.forEach((v, l) => {
       if (!v.layer.gradientGram)
         throw new InputError(`empirical.ntkFn: layer ${v.layer.name} has parameters but no gradientGram; use implementation: 'jacobian'`);
-      const gram = v.layer.gradientGram(v.params, v.cache, v.gOut, vb[l].cache, vb[l].gOut);
-      for (let i = 0; i < block.length; i++) block[i] += gram[i];
+      const gram = v.layer.gradientGram(v.params, v.cache, v.gOut, vb[l].cache, vb[l].gOut, block);
+      if (gram !== block) for (let i = 0; i < block.length; i++) block[i] += gram[i];
     });
     if (kind === 'trace') continue;
+    // One batch with one output on both sides: the layers may have added their upper triangles only.
+    if (b === null && oa === ob) mirrorUpper(block, rowsA);
     for (let i = 0; i < rowsA; i++) {
       for (let j = 0; j < rowsB; j++) {
         const v = block[i * rowsB + j];
@@ -104,6 +108,8 @@ function structured(model: Differentiable, params: Params, a: Examples, b: Examp
       }
     }
   }
+  // The averaged kernel summed every output's (symmetric) blocks in place.
+  if (kind === 'trace' && b === null) mirrorUpper(layout.data, rowsA);
   return layout.result();
 }
 
@@ -271,10 +277,12 @@ export function ntkFn(apply: unknown, options: NtkFnOptions | TfjsNtkFnOptions =
     );
   }
   const model = differentiable(where, apply as Network);
+  // The structured passes make the same temporaries on every call: reuse them (the kernel itself is always new).
+  const workspace = new Workspace();
   const kernelFn: OutputKernelFn = (x1, x2, params) => {
     const { a, b } = kernelInputs(where, x1, x2);
     if (leaves(params).length === 0) throw new ShapeError(`${where}: the network has no parameters, so its NTK is zero`);
-    return implementation === 'structured' ? structured(model, params, a, b, kind) : jacobian(model, params, a, b, memoryLimit, kind);
+    return implementation === 'structured' ? workspace.run(() => structured(model, params, a, b, kind)) : jacobian(model, params, a, b, memoryLimit, kind);
   };
   return kernelFn;
 }

@@ -11,6 +11,12 @@ export interface LinalgBackend {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
   /** C (n×n) = A Aᵀ for A n×k, both triangles filled (dsyrk + mirror). */
   syrk(n: number, k: number, a: Float64Array, c: Float64Array): void;
+  /**
+   * The upper triangle (j ≥ i) of C (n×n) ← A Aᵀ for A n×k; the strict lower
+   * triangle is not written (dsyrk alone: for callers that combine several
+   * symmetric results and mirror once at the end).
+   */
+  syrkUpper(n: number, k: number, a: Float64Array, c: Float64Array): void;
   /** C (n×n) ← alpha · A Aᵀ + beta · C for A n×k; both triangles of C are written (dsyrk + mirror). */
   syrkUpdate(n: number, k: number, alpha: number, a: Float64Array, beta: number, c: Float64Array): void;
   /** C (n×n) ← alpha · (A Bᵀ + B Aᵀ) + beta · C for A, B n×k; both triangles written (dsyr2k + mirror). */

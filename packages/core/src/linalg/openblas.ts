@@ -1,5 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import type { LinalgBackend } from './backend-interface';
+import { mirrorUpper } from './mirror';
 
 /**
  * OpenBLAS (BLAS + LAPACK) through koffi. Debian's `libopenblas0-pthread`
@@ -180,13 +181,6 @@ const SINGLE_THREAD_BELOW = 1 << 22;
 
 const int = (v: number) => Int32Array.of(v);
 
-/** Copies the upper triangle of a row-major n×n matrix onto its lower one. */
-function mirrorUpper(c: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
-  }
-}
-
 function transposeInto(src: Float64Array, rows: number, cols: number, dst: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
@@ -249,6 +243,12 @@ export function createOpenblasBackend(): LinalgBackend {
       useThreads(n * n * k);
       s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1.0, a, k, 0.0, c, n);
       mirrorUpper(c, n);
+    },
+
+    syrkUpper(n, k, a, c) {
+      if (n === 0) return;
+      useThreads(n * n * k);
+      s.dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1.0, a, k, 0.0, c, n);
     },
 
     syrkUpdate(n, k, alpha, a, beta, c) {

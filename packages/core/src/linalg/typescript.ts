@@ -44,6 +44,18 @@ export const typescriptBackend: LinalgBackend = {
     }
   },
 
+  syrkUpper(n, k, a, c) {
+    for (let i = 0; i < n; i++) {
+      const ai = i * k;
+      for (let j = i; j < n; j++) {
+        const aj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[ai + p] * a[aj + p];
+        c[i * n + j] = s;
+      }
+    }
+  },
+
   syrkUpdate(n, k, alpha, a, beta, c) {
     for (let i = 0; i < n; i++) {
       const ai = i * k;

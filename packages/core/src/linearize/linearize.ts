@@ -7,6 +7,7 @@ import { isTracing, recordOutput } from '../grad/trace';
 import { checkSameStructure, cloneParams, difference } from '../params/tree';
 import type { InputLike } from '../tensor';
 import type { Params } from '../stax/types';
+import { outsideWorkspace } from '../workspace';
 
 /** A linearized network: call it like `apply`; train it like a network. */
 export interface LinearizedFn {
@@ -59,7 +60,8 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
       return entry.cache;
     }
     const key = new ContentKey(x);
-    const entry = { key, cache: base.forward(theta0, key.copy).cache };
+    // Kept across calls: its arrays must not be an NTK workspace's, which the next call reuses.
+    const entry = { key, cache: outsideWorkspace(() => base.forward(theta0, key.copy).cache) };
     caches.unshift(entry);
     caches.length = Math.min(caches.length, CACHED_INPUTS);
     return entry.cache;

@@ -2,6 +2,7 @@ import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
+import { scratch } from '../workspace';
 import type { DeferredDual } from './deferred-duals';
 import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
 import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
@@ -32,6 +33,17 @@ export interface Activation {
    * loop, without a call per entry); it must give exactly `dual`'s values.
    */
   dualRow?: DualRow;
+  /**
+   * Optionally, φ over a whole array, out[i] = fn(x[i]), in one loop: the
+   * finite layer's forward pass uses it instead of a call per entry. It must
+   * give exactly `fn`'s values (the same arithmetic).
+   */
+  fnArray?(x: Float64Array, out: Float64Array): void;
+  /**
+   * Optionally, a backward signal through φ over a whole array,
+   * out[i] = g[i]·grad(x[i]), in one loop; exactly the values of `grad`.
+   */
+  gradTimes?(g: Float64Array, x: Float64Array, out: Float64Array): void;
   /** φ in tfjs ops, for the `'tfjs'` engine (which differentiates it); omitted: float64 engine only. */
   readonly tfjs?: TfjsPointwise;
   /** Why worker threads cannot rebuild this activation from its spec, if they cannot. */
@@ -113,9 +125,15 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
   const { name, fn, grad } = act;
   const one = (x: Tensors) => activationOf(name, x);
   const map = (x: Matrix | Tensor, f: (v: number) => number) => {
-    const out = new Float64Array(x.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
+    const out = scratch(x.data.length);
+    if (act.fnArray) act.fnArray(x.data, out);
+    else for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
     return withData(x, out);
+  };
+  /** out[i] = g[i]·φ′(x[i]). */
+  const gradTimes = (g: Float64Array, x: Float64Array, out: Float64Array) => {
+    if (act.gradTimes) act.gradTimes(g, x, out);
+    else for (let i = 0; i < out.length; i++) out[i] = g[i] * grad(x[i]);
   };
   const pointwise = act.tfjs;
   const impl: ActivationImpl = {
@@ -134,8 +152,8 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
     backward(_params, cache, gOut) {
       const pre = cache as Matrix | Tensor;
       const g = one(gOut);
-      const gIn = new Float64Array(g.data.length);
-      for (let i = 0; i < gIn.length; i++) gIn[i] = g.data[i] * grad(pre.data[i]);
+      const gIn = scratch(g.data.length);
+      gradTimes(g.data, pre.data, gIn);
       return { gIn: withData(g, gIn), gParams: null };
     },
     jvp(_params, x, _tParams, tx) {
@@ -143,8 +161,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
       const out = map(input, fn);
       const tOut = new Float64Array(input.data.length);
       if (tx !== null) {
-        const t = one(tx);
-        for (let i = 0; i < tOut.length; i++) tOut[i] = t.data[i] * grad(input.data[i]);
+        gradTimes(one(tx).data, input.data, tOut);
       }
       return { out, tOut: withData(input, tOut) };
     },

@@ -3,6 +3,7 @@ import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
 import { Tensor } from '../tensor';
+import { scratch } from '../workspace';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
@@ -89,13 +90,17 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     if (x.cols !== W.rows) {
       throw new ShapeError(`${name}: input has ${x.cols} features but W is ${W.rows}×${W.cols}; parameters were initialised for another input dimension`);
     }
-    const out = new Matrix(x.rows, outDim);
-    activeBackend().gemm(false, false, x.rows, outDim, x.cols, weightScale(x.cols), x.data, W.data, 0, out.data);
+    // Every entry is written below (bias rows, then dgemm with beta 1, or beta 0).
+    const out = new Matrix(x.rows, outDim, scratch(x.rows * outDim));
     if (b) {
-      for (let i = 0; i < x.rows; i++) {
-        for (let j = 0; j < outDim; j++) out.data[i * outDim + j] += biasScale * b[j];
-      }
+      // Every row starts as the bias and dgemm adds x·W to it (beta = 1): one
+      // copy instead of dgemm zeroing the output and a second pass adding b.
+      const row = out.data.subarray(0, outDim);
+      for (let j = 0; j < outDim; j++) row[j] = biasScale * b[j];
+      // Doubling copies: log₂(rows) memmoves instead of one per row.
+      for (let filled = 1; filled < x.rows; filled *= 2) out.data.copyWithin(filled * outDim, 0, Math.min(filled, x.rows - filled) * outDim);
     }
+    activeBackend().gemm(false, false, x.rows, outDim, x.cols, weightScale(x.cols), x.data, W.data, b ? 1 : 0, out.data);
     return out;
   }
 
@@ -165,7 +170,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
-      const gIn = new Matrix(x.rows, x.cols);
+      const gIn = new Matrix(x.rows, x.cols, scratch(x.rows * x.cols));
       backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
       if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
       const gW = new Matrix(x.cols, outDim);
@@ -202,7 +207,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       }
       return { out, tOut: shaped(tOut, x) };
     },
-    gradientGram(params, cache1, gOut1, cache2, gOut2) {
+    gradientGram(params, cache1, gOut1, cache2, gOut2, into) {
       // ∂h/∂W_ij = s·x_i δ_j and ∂h/∂b_j = s_b·δ_j, so summed over the layer's
       // parameters the Gram is s²(X₁X₂ᵀ) ⊙ (Δ₁Δ₂ᵀ) + s_b²·Δ₁Δ₂ᵀ (eq. 5, layer l).
       const p = asParams(params);
@@ -231,20 +236,39 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         );
       }
       const backend = activeBackend();
-      const inputs = new Float64Array(x1.rows * x2.rows);
-      const signals = new Float64Array(x1.rows * x2.rows);
-      if (x1 === x2 && d1 === d2) {
-        // One batch with itself: symmetric Grams, half the products (dsyrk).
-        backend.syrk(x1.rows, x1.cols, x1.data, inputs);
-        backend.syrk(d1.rows, outDim, d1.data, signals);
+      const n = x1.rows;
+      const m = x2.rows;
+      // Written before read: in full, or the upper triangles that alone are
+      // read. Without `into` the result is `inputs`, the caller's to keep.
+      const inputs = into ? scratch(n * m) : new Float64Array(n * m);
+      const signals = scratch(n * m);
+      // One batch with itself: symmetric Grams, half the products (dsyrk);
+      // with `into`, only their upper triangles (the caller mirrors the sum once).
+      const same = x1 === x2 && d1 === d2;
+      if (same && into) {
+        backend.syrkUpper(n, x1.cols, x1.data, inputs);
+        backend.syrkUpper(n, outDim, d1.data, signals);
+      } else if (same) {
+        backend.syrk(n, x1.cols, x1.data, inputs);
+        backend.syrk(n, outDim, d1.data, signals);
       } else {
-        backend.gemm(false, true, x1.rows, x2.rows, x1.cols, 1, x1.data, x2.data, 0, inputs);
-        backend.gemm(false, true, d1.rows, d2.rows, outDim, 1, d1.data, d2.data, 0, signals);
+        backend.gemm(false, true, n, m, x1.cols, 1, x1.data, x2.data, 0, inputs);
+        backend.gemm(false, true, n, m, outDim, 1, d1.data, d2.data, 0, signals);
       }
       const s2 = weightScale(x1.cols) ** 2;
       const b2 = p.b ? biasScale * biasScale : 0;
-      for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];
-      return inputs;
+      if (!into) {
+        for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];
+        return inputs;
+      }
+      if (same) {
+        for (let i = 0; i < n; i++) {
+          for (let j = i; j < n; j++) into[i * n + j] += (s2 * inputs[i * n + j] + b2) * signals[i * n + j];
+        }
+      } else {
+        for (let i = 0; i < inputs.length; i++) into[i] += (s2 * inputs[i] + b2) * signals[i];
+      }
+      return into;
     },
     kernelRule: rule,
     tfjs(params, compiler) {

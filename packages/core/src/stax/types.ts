@@ -143,8 +143,14 @@ export interface LayerImpl {
    * between two batches, Σ_θ ∂f(a)/∂θ · ∂f(b)/∂θ summed over the layer's
    * parameters, from the forward caches and output gradients of each batch
    * (rows = examples). A layer's contribution to the empirical NTK (eq. 5).
+   *
+   * With `into` (n₁×n₂), a layer may add its Gram to `into` and return it
+   * instead of a new array; when both sides are one batch with itself
+   * (`cache1 === cache2`, `gOut1 === gOut2`) it may then add only the upper
+   * triangle (j ≥ i), which the caller mirrors once after summing the layers.
+   * A layer that returns another array leaves `into` alone.
    */
-  gradientGram?(params: Params, cache1: unknown, gOut1: Tensors, cache2: unknown, gOut2: Tensors): Float64Array;
+  gradientGram?(params: Params, cache1: unknown, gOut1: Tensors, cache2: unknown, gOut2: Tensors, into?: Float64Array): Float64Array;
   /**
    * Jacobian–vector product: the output and its directional derivative along
    * parameter tangents `tParams` (null = zero) and input tangents `tx` (null = zero).

@@ -77,6 +77,34 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
     assert.ok(maxRelError(viaLin.data, atTheta0.data) < 1e-12);
   });
 
+  it('called again reuses its temporaries (a workspace) but never the kernels it returned: each call equals a fresh kernel function', () => {
+    const net = NETS[1][1]();
+    const { params } = net.init(random.key(7), 3);
+    const { params: other } = net.init(random.key(8), 3);
+    const lin = linearize(net.apply, params);
+    for (const options of [{}, { traceAxes: [] as [] }, { diagonalAxes: [-1] as [-1] }]) {
+      for (const model of [net.apply, lin]) {
+        const reused = empirical.ntkFn(model, options);
+        const fresh = () => empirical.ntkFn(model, options);
+        // Several calls on different inputs and parameters, then the first one again.
+        const calls: [number[][], number[][] | null, typeof params][] = [
+          [x1, null, params],
+          [x2, x1, other],
+          [x1, x2, params],
+          [x2, null, other],
+          [x1, null, params],
+        ];
+        const results = calls.map(([a, b, p]) => ({ got: reused(a, b, p), copy: null as Float64Array | null, args: [a, b, p] as const }));
+        for (const r of results) r.copy = r.got.data.slice();
+        calls.forEach(([a, b, p], i) => {
+          assert.deepEqual(results[i].got.data, fresh()(a, b, p).data, `${JSON.stringify(options)} call ${i}`);
+          assert.deepEqual(results[i].got.data, results[i].copy, 'a later call changed an earlier result');
+        });
+        assert.deepEqual(results[4].got.data, results[0].got.data);
+      }
+    }
+  });
+
   it('converges to the analytic NTK with width: relative error ∝ n^−1/2 (paper Fig. 1)', () => {
     const x = Array.from({ length: 8 }, (_, i) => Array.from({ length: 4 }, (_, j) => Math.sin(3 * i + j + 1)));
     const widths = [64, 128, 256, 512, 1024];

@@ -48,6 +48,19 @@ for (const [name, make] of [
       );
     });
 
+    it('syrkUpper: the upper triangle of C ← A Aᵀ; the strict lower triangle is left as it was', () => {
+      const a = random(6, 9, 8);
+      const c = new Float64Array(36).fill(7);
+      backend.syrkUpper(6, 9, a, c);
+      const aat = naive(a, a, 6, 9, 6, true);
+      for (let i = 0; i < 6; i++) {
+        for (let j = 0; j < 6; j++) {
+          if (j >= i) assert.ok(Math.abs(c[i * 6 + j] - aat[i * 6 + j]) < 1e-13, `(${i}, ${j})`);
+          else assert.equal(c[i * 6 + j], 7, `(${i}, ${j}) written`);
+        }
+      }
+    });
+
     it('syr2k: C ← α (A Bᵀ + B Aᵀ) + β C, both triangles', () => {
       const a = random(6, 4, 3);
       const b = random(6, 4, 4);

@@ -115,6 +115,55 @@ describe('stax.dense', () => {
     assert.throws(() => stax.dense(3, { bStd: 0.5, trainableBias: false }), /bStd = 0.5 needs a bias/);
   });
 
+  it('gradientGram is the Gram of per-example parameter gradients; with `into` it adds there (one triangle for a batch with itself)', () => {
+    for (const options of [
+      { wStd: 1.3, bStd: 0.2 },
+      { wStd: 0.8, parameterization: 'standard' as const },
+    ]) {
+      const layer = stax.dense(6, options);
+      const { params } = layer.init(random.key(5), 4);
+      const x1 = Matrix.from(inputs(5, 4, 6));
+      const x2 = Matrix.from(inputs(3, 4, 7));
+      const g1 = Matrix.from(inputs(5, 6, 8));
+      const g2 = Matrix.from(inputs(3, 6, 9));
+      const c1 = layer.impl.forward(params, x1).cache;
+      const c2 = layer.impl.forward(params, x2).cache;
+      // Independent reference: each example's gradient from backward, flattened, and their dot products.
+      const flat = (x: Matrix, g: Matrix, i: number) => {
+        const one = (m: Matrix) => Matrix.from([Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))]);
+        const gp = layer.impl.backward(params, layer.impl.forward(params, one(x)).cache, one(g)).gParams as DenseParams;
+        return [...gp.W.data, ...(gp.b ?? [])];
+      };
+      const gram = (xa: Matrix, ga: Matrix, xb: Matrix, gb: Matrix) =>
+        Array.from({ length: xa.rows * xb.rows }, (_, k) => {
+          const u = flat(xa, ga, Math.floor(k / xb.rows));
+          const v = flat(xb, gb, k % xb.rows);
+          return u.reduce((t, ui, p) => t + ui * v[p], 0);
+        });
+      const close = (got: ArrayLike<number>, want: number[], what: string) =>
+        want.forEach((w, k) => assert.ok(Math.abs(got[k] - w) < 1e-12 * (1 + Math.abs(w)), `${what} entry ${k}: ${got[k]} vs ${w}`));
+      const ref12 = gram(x1, g1, x2, g2);
+      const ref11 = gram(x1, g1, x1, g1);
+      close(layer.impl.gradientGram!(params, c1, g1, c2, g2), ref12, 'two batches');
+      close(layer.impl.gradientGram!(params, c1, g1, c1, g1), ref11, 'one batch');
+      const into12 = new Float64Array(15).fill(1);
+      assert.equal(layer.impl.gradientGram!(params, c1, g1, c2, g2, into12), into12);
+      close(
+        into12,
+        ref12.map((v) => v + 1),
+        'added into, two batches',
+      );
+      const into11 = new Float64Array(25).fill(1);
+      assert.equal(layer.impl.gradientGram!(params, c1, g1, c1, g1, into11), into11);
+      for (let i = 0; i < 5; i++) {
+        for (let j = 0; j < 5; j++) {
+          if (j >= i) close([into11[i * 5 + j]], [ref11[i * 5 + j] + 1], `added into, one batch (${i}, ${j})`);
+          else assert.equal(into11[i * 5 + j], 1, `lower triangle (${i}, ${j}) is the caller's to mirror`);
+        }
+      }
+    }
+  });
+
   it('rejects bad arguments before any work, naming the problem and the fix', () => {
     assert.throws(
       () => stax.dense(8, { wStd: 0 }),
