@@ -3,7 +3,15 @@
  * symmetric results computed one triangle at a time (dsyrk, or a sum of them).
  */
 export function mirrorUpper(c: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) c[j * n + i] = c[i * n + j];
+  // Tile by tile, so that the column writes of a tile stay in cache.
+  const T = 64;
+  for (let i0 = 0; i0 < n; i0 += T) {
+    const i1 = Math.min(i0 + T, n);
+    for (let j0 = i0; j0 < n; j0 += T) {
+      const j1 = Math.min(j0 + T, n);
+      for (let i = i0; i < i1; i++) {
+        for (let j = Math.max(j0, i + 1); j < j1; j++) c[j * n + i] = c[i * n + j];
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import type { LinalgBackend } from './backend-interface';
+import { mirrorUpper } from './mirror';
 
 /**
  * Pure TypeScript linear algebra: the fallback when OpenBLAS/LAPACK cannot be
@@ -32,16 +33,8 @@ export const typescriptBackend: LinalgBackend = {
   },
 
   syrk(n, k, a, c) {
-    for (let i = 0; i < n; i++) {
-      const ai = i * k;
-      for (let j = i; j < n; j++) {
-        const aj = j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[ai + p] * a[aj + p];
-        c[i * n + j] = s;
-        c[j * n + i] = s;
-      }
-    }
+    typescriptBackend.syrkUpper(n, k, a, c);
+    mirrorUpper(c, n);
   },
 
   syrkUpper(n, k, a, c) {

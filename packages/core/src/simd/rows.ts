@@ -156,6 +156,27 @@ function copyOut(a: Float64Array | null, n: number, slot: number): void {
   a.set(view.subarray(slot * capacity, slot * capacity + n));
 }
 
+/** Byte offsets of q12, q22, t, tDot, y, x for one row call (reused; read before the next call). */
+const offsets = new Int32Array(6);
+
+/** Lays out one row call: its inputs copied in unless they live in the module's memory, its outputs in place or in slots. */
+function place(wasm: RowsExports, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null): Int32Array {
+  layout(wasm, n, 0);
+  offsets[0] = input(q12, n, 0, 0);
+  offsets[1] = input(q22, n, 1, 1);
+  offsets[2] = output(t, 2);
+  offsets[3] = output(tDot, 3);
+  offsets[4] = 4 * capacity * 8;
+  offsets[5] = 5 * capacity * 8;
+  return offsets;
+}
+
+/** Copies a row call's outputs out of their slots unless they were written in place. */
+function finish(n: number, t: Float64Array, tDot: Float64Array | null): void {
+  copyOut(t, n, 2);
+  copyOut(tDot, n, 3);
+}
+
 /** ABRelu's dual over a row (see `abReluActivation`); only where {@link simdRows}. */
 export function abReluRow(
   q11: number,
@@ -168,22 +189,9 @@ export function abReluRow(
   half: number,
 ): void {
   const wasm = available();
-  layout(wasm, n, 0);
-  wasm.abReluRow(
-    q11,
-    input(q12, n, 0, 0),
-    input(q22, n, 1, 1),
-    output(t, 2),
-    output(tDot, 3),
-    4 * capacity * 8,
-    5 * capacity * 8,
-    n,
-    factor,
-    half,
-    tDot === null ? 0 : 1,
-  );
-  copyOut(t, n, 2);
-  copyOut(tDot, n, 3);
+  const p = place(wasm, q12, q22, n, t, tDot);
+  wasm.abReluRow(q11, p[0], p[1], p[2], p[3], p[4], p[5], n, factor, half, tDot === null ? 0 : 1);
+  finish(n, t, tDot);
 }
 
 /** Erf's dual over a row (see `erfActivation`); only where {@link simdRows}. */
@@ -200,24 +208,9 @@ export function erfRow(
   dotScale: number,
 ): void {
   const wasm = available();
-  layout(wasm, n, 0);
-  wasm.erfRow(
-    s11,
-    input(q12, n, 0, 0),
-    input(q22, n, 1, 1),
-    output(t, 2),
-    output(tDot, 3),
-    4 * capacity * 8,
-    5 * capacity * 8,
-    n,
-    twoB2,
-    scale,
-    shift,
-    dotScale,
-    tDot === null ? 0 : 1,
-  );
-  copyOut(t, n, 2);
-  copyOut(tDot, n, 3);
+  const p = place(wasm, q12, q22, n, t, tDot);
+  wasm.erfRow(s11, p[0], p[1], p[2], p[3], p[4], p[5], n, twoB2, scale, shift, dotScale, tDot === null ? 0 : 1);
+  finish(n, t, tDot);
 }
 
 /** θ ← cθ + d𝒦 + e, then 𝒦 ← a𝒦 + b, on rows from {@link simdRowBuffers}. */

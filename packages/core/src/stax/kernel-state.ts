@@ -1,5 +1,6 @@
 import { ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
+import { mirrorUpper as mirrorSquare } from '../linalg/mirror';
 import { Matrix } from '../matrix';
 import { Tensor } from '../tensor';
 import { sharedFloat64 } from '../workers/pool';
@@ -138,17 +139,7 @@ function copyOf(a: Float64Array): Float64Array {
  */
 function mirrorUpper(a: Float64Array, n: number, s: number, diagonal: boolean): void {
   if (s === 1) {
-    // Tile by tile, so that the column writes of a tile stay in cache.
-    const T = 64;
-    for (let i0 = 0; i0 < n; i0 += T) {
-      const i1 = Math.min(i0 + T, n);
-      for (let j0 = i0; j0 < n; j0 += T) {
-        const j1 = Math.min(j0 + T, n);
-        for (let i = i0; i < i1; i++) {
-          for (let j = Math.max(j0, i + 1); j < j1; j++) a[j * n + i] = a[i * n + j];
-        }
-      }
-    }
+    mirrorSquare(a, n);
     return;
   }
   if (diagonal) {

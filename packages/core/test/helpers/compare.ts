@@ -12,6 +12,18 @@ export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 
   return worst;
 }
 
+/** max|a − b| / max|b|: the error relative to the size of the reference (float32 engines' results against float64). */
+export function scaledGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length, 'length mismatch');
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
 export function assertClose(actual: Matrix | ArrayLike<number>, expected: number[][] | ArrayLike<number>, rtol: number, what: string): void {
   const a = 'data' in (actual as Matrix) ? (actual as Matrix).data : (actual as ArrayLike<number>);
   const b = Array.isArray(expected) && Array.isArray(expected[0]) ? (expected as number[][]).flat() : (expected as ArrayLike<number>);

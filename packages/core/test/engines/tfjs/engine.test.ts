@@ -20,19 +20,7 @@ import {
   type Layer,
   type Params,
 } from '@tangent-lab/core';
-import { inputs } from '../../helpers/compare';
-
-/** max|a − b| / max|b|: the error relative to the size of the reference. */
-function gap(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, 'length mismatch');
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
+import { inputs, scaledGap } from '../../helpers/compare';
 
 const flat = (p: Params) => tree.leaves(p).flatMap((leaf) => Array.from(leaf));
 
@@ -91,7 +79,10 @@ describe("train.gradientDescent with { engine: 'tfjs' }", () => {
       const net = make();
       const { params } = net.init(random.key(3), 3);
       const run = await train.gradientDescent(net.apply, params, x, y, { learningRate: 1, steps: 0, xTest, engine: 'tfjs' });
-      const e = Math.max(gap(run.snapshots[0].train.data, net.apply(params, x).data), gap(run.snapshots[0].test!.data, net.apply(params, xTest).data));
+      const e = Math.max(
+        scaledGap(run.snapshots[0].train.data, net.apply(params, x).data),
+        scaledGap(run.snapshots[0].test!.data, net.apply(params, xTest).data),
+      );
       assert.ok(e <= 1e-4, `forward pass: relative error ${e}`);
     });
   }
@@ -116,18 +107,18 @@ describe("train.gradientDescent with { engine: 'tfjs' }", () => {
       const f64 = train.gradientDescent(net.apply, params, x, y, common);
       const f32 = await train.gradientDescent(net.apply, params, x, y, { ...common, engine: 'tfjs' });
       assert.ok(f64.losses[60] < 0.5 * f64.losses[0], 'the run should learn something');
-      assert.ok(gap(f32.losses, f64.losses) < 1e-3, `losses: ${gap(f32.losses, f64.losses)}`);
+      assert.ok(scaledGap(f32.losses, f64.losses) < 1e-3, `losses: ${scaledGap(f32.losses, f64.losses)}`);
       f64.snapshots.forEach((s, i) => {
         const t = f32.snapshots[i];
         assert.equal(t.step, s.step);
-        assert.ok(gap(t.train.data, s.train.data) < 1e-3, `train outputs at step ${s.step}: ${gap(t.train.data, s.train.data)}`);
-        assert.ok(gap(t.test!.data, s.test!.data) < 1e-3, `test outputs at step ${s.step}`);
-        assert.ok(gap(flat(t.params!), flat(s.params!)) < 1e-3, `params at step ${s.step}`);
+        assert.ok(scaledGap(t.train.data, s.train.data) < 1e-3, `train outputs at step ${s.step}: ${scaledGap(t.train.data, s.train.data)}`);
+        assert.ok(scaledGap(t.test!.data, s.test!.data) < 1e-3, `test outputs at step ${s.step}`);
+        assert.ok(scaledGap(flat(t.params!), flat(s.params!)) < 1e-3, `params at step ${s.step}`);
       });
       // The result has the float64 engine's shape: Matrix trees of float64, and what ran.
       const first = (f32.params as DenseParams[])[0];
       assert.ok(first.W instanceof Matrix && first.W.data instanceof Float64Array && first.b instanceof Float64Array);
-      assert.ok(gap(flat(f32.params), flat(f64.params)) < 1e-3);
+      assert.ok(scaledGap(flat(f32.params), flat(f64.params)) < 1e-3);
       assert.equal(f64.engine.name, 'float64');
       assert.equal(f32.engine.name, 'tfjs');
     });
@@ -139,8 +130,8 @@ describe("train.gradientDescent with { engine: 'tfjs' }", () => {
     const f64 = train.gradientDescent(net.apply, params, x, labels, options);
     const f32 = await train.gradientDescent(net.apply, params, x, labels, { ...options, engine: 'tfjs' });
     assert.ok(f64.losses[60] < 0.5 * f64.losses[0]);
-    assert.ok(gap(f32.losses, f64.losses) < 1e-3, `losses: ${gap(f32.losses, f64.losses)}`);
-    assert.ok(gap(f32.snapshots[0].train.data, f64.snapshots[0].train.data) < 1e-3);
+    assert.ok(scaledGap(f32.losses, f64.losses) < 1e-3, `losses: ${scaledGap(f32.losses, f64.losses)}`);
+    assert.ok(scaledGap(f32.snapshots[0].train.data, f64.snapshots[0].train.data) < 1e-3);
   });
 
   it('trains an ensemble at once, each member as the float64 engine trains it', async () => {
@@ -155,7 +146,7 @@ describe("train.gradientDescent with { engine: 'tfjs' }", () => {
       onProgress: ({ step, loss }) => progress.push(step, loss),
     });
     assert.equal(f32.length, 4);
-    f32.forEach((run, m) => assert.ok(gap(flat(run.params), flat(f64[m].params)) < 1e-3, `member ${m}`));
+    f32.forEach((run, m) => assert.ok(scaledGap(flat(run.params), flat(f64[m].params)) < 1e-3, `member ${m}`));
     assert.deepEqual(
       progress.filter((_, i) => i % 2 === 0),
       [0, 10, 20, 30, 40],
@@ -195,7 +186,7 @@ describe("train.gradientDescent with { engine: 'tfjs' }", () => {
     assert.deepEqual(cpu.engine, { name: 'tfjs', backend: 'cpu' });
     assert.equal(engines.tfjsBackend(), 'cpu');
     assert.equal((await engines.loadTfjs({ backend: 'cpu' })).tf.getBackend(), 'cpu');
-    assert.ok(gap(flat(cpu.params), flat(f64.params)) < 1e-3);
+    assert.ok(scaledGap(flat(cpu.params), flat(f64.params)) < 1e-3);
   });
 
   it('rejects what it cannot run with a clear error, before any work', async () => {
@@ -283,7 +274,7 @@ describe("empirical.ntkFn with { engine: 'tfjs' }", () => {
     const ntk = empirical.ntkFn(fn, { engine: 'tfjs', memoryLimit: 100_000 });
     const f64 = empirical.ntkFn(net.apply);
     for (const x2 of [null, xTest]) {
-      const e = gap((await ntk(x, x2, theta)).data, f64(x, x2, params).data);
+      const e = scaledGap((await ntk(x, x2, theta)).data, f64(x, x2, params).data);
       assert.ok(e < 1e-4, `relative error ${e} (x2 ${x2 === null ? 'null' : 'given'})`);
     }
     // The kernel is the mean over outputs, not the sum: a one-output slice of the same model gives its own kernel.
@@ -293,7 +284,7 @@ describe("empirical.ntkFn with { engine: 'tfjs' }", () => {
       ),
     );
     const mean = perOutput[0].data.map((_, i) => (perOutput[0].data[i] + perOutput[1].data[i] + perOutput[2].data[i]) / 3);
-    assert.ok(gap((await ntk(x, null, theta)).data, mean) < 1e-5);
+    assert.ok(scaledGap((await ntk(x, null, theta)).data, mean) < 1e-5);
     tf.dispose(Object.values(theta));
   });
 
@@ -313,7 +304,7 @@ describe("empirical.ntkFn with { engine: 'tfjs' }", () => {
       weights,
     );
     assert.ok(
-      gap(
+      scaledGap(
         theta.data,
         empirical.ntkFn(small.apply)(
           [
@@ -330,7 +321,7 @@ describe("empirical.ntkFn with { engine: 'tfjs' }", () => {
 
   it('of a stax network runs it in float32 and matches the float64 kernel', async () => {
     const theta = await empirical.ntkFn(net.apply, { engine: 'tfjs', backend: 'cpu' })(x, xTest, params);
-    assert.ok(gap(theta.data, empirical.ntkFn(net.apply)(x, xTest, params).data) < 1e-4);
+    assert.ok(scaledGap(theta.data, empirical.ntkFn(net.apply)(x, xTest, params).data) < 1e-4);
   });
 
   it('rejects bad models, parameters and options clearly', async () => {
@@ -357,7 +348,7 @@ describe("empirical.ntkFn with { engine: 'tfjs' }", () => {
       (e: Error) => e instanceof InputError && /needs \{ engine: 'tfjs' \}/.test(e.message),
     );
     const ok = await empirical.ntkFn(linear, { engine: 'tfjs' })(x, null, [w]);
-    assert.ok(gap(ok.data, linalg.matmul(x, x, { transB: true }).data) < 1e-5, 'a linear model has Θ = x·xᵀ');
+    assert.ok(scaledGap(ok.data, linalg.matmul(x, x, { transB: true }).data) < 1e-5, 'a linear model has Θ = x·xᵀ');
     w.dispose();
   });
 });

@@ -9,19 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { params as tree, random, stax, train, type Layer } from '@tangent-lab/core';
-import { images } from '../../helpers/compare';
-
-/** max|a − b| / max|b|: the error relative to the size of the reference. */
-function gap(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, 'length mismatch');
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
+import { images, scaledGap } from '../../helpers/compare';
 
 const SHAPE = [4, 4, 2];
 const x = images([6, ...SHAPE], 21);
@@ -60,11 +48,11 @@ async function assertSameTraining(make: () => Layer, { learningRate = 0.05, rtol
   f64.snapshots.forEach((s, i) => {
     const t = f32.snapshots[i];
     const what = `${name} at step ${s.step}`;
-    assert.ok(gap(t.train.data, s.train.data) <= rtol, `${what}: train outputs differ by ${gap(t.train.data, s.train.data)}`);
-    assert.ok(gap(t.test!.data, s.test!.data) <= rtol, `${what}: test outputs differ by ${gap(t.test!.data, s.test!.data)}`);
+    assert.ok(scaledGap(t.train.data, s.train.data) <= rtol, `${what}: train outputs differ by ${scaledGap(t.train.data, s.train.data)}`);
+    assert.ok(scaledGap(t.test!.data, s.test!.data) <= rtol, `${what}: test outputs differ by ${scaledGap(t.test!.data, s.test!.data)}`);
     const p64 = tree.leaves(s.params!).flatMap((leaf) => Array.from(leaf));
     const p32 = tree.leaves(t.params!).flatMap((leaf) => Array.from(leaf));
-    assert.ok(gap(p32, p64) <= rtol, `${what}: parameters differ by ${gap(p32, p64)}`);
+    assert.ok(scaledGap(p32, p64) <= rtol, `${what}: parameters differ by ${scaledGap(p32, p64)}`);
   });
 }
 
@@ -157,7 +145,7 @@ describe("convolutional networks with the new layers train alike on the float64 
     f64.forEach((run, m) => {
       const p64 = tree.leaves(run.params).flatMap((leaf) => Array.from(leaf));
       const p32 = tree.leaves(f32[m].params).flatMap((leaf) => Array.from(leaf));
-      assert.ok(gap(p32, p64) <= 2e-4, `member ${m}: parameters differ by ${gap(p32, p64)}`);
+      assert.ok(scaledGap(p32, p64) <= 2e-4, `member ${m}: parameters differ by ${scaledGap(p32, p64)}`);
       run.losses.forEach((l, i) => assert.ok(Math.abs(l - f32[m].losses[i]) <= 2e-4 * Math.max(1, l), `member ${m}, step ${i}: ${l} vs ${f32[m].losses[i]}`));
     });
   });
