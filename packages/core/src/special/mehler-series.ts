@@ -55,6 +55,9 @@ export function mehlerRow(
   const even = parity === 'even';
   // φ′'s sum lags by one power of r for even and general φ (its j = 0 term has k = 0).
   const lagged = !odd;
+  const squared = parity !== 'none';
+  const stein = e1.stein;
+  const invRoot1 = e1.invRoot;
   const limit = 0.25 * tol * tol;
   const c1 = e1.a;
   for (let k = 0; k < n; k++) {
@@ -65,11 +68,11 @@ export function mehlerRow(
       continue;
     }
     const rk = rho[k];
-    if (!(e1.stein && e2.stein)) {
+    if (!(stein && e2.stein)) {
       sideDual(e1, e2, rk, limit, t, tDot, k);
       continue;
     }
-    const r = parity === 'none' ? rk : rk * rk;
+    const r = squared ? rk * rk : rk;
     const r2 = r * r;
     const r4 = r2 * r2;
     const c2 = e2.a;
@@ -123,7 +126,7 @@ export function mehlerRow(
       p *= r4;
     }
     t[k] = odd ? rk * sa : sa;
-    if (tDot !== null) tDot[k] = (even ? rk * sb : sb) * (e1.invRoot * e2.invRoot);
+    if (tDot !== null) tDot[k] = (even ? rk * sb : sb) * (invRoot1 * e2.invRoot);
   }
 }
 
