@@ -32,7 +32,16 @@ export const SHIFT_REACH = 8;
  * variance of the cell then pays J_k multiply-adds per coefficient (Horner).
  */
 export class ShiftPolynomials {
-  private readonly polys: Float64Array[] = [];
+  /**
+   * The polynomials built so far, one after another in the order they were
+   * asked for (only the k of one parity, or of one band, are): P_{k,j} at
+   * terms[start[k] + j], for j < size[k] (size 0: not built yet). One array
+   * for all, so building costs no allocation per k.
+   */
+  private terms = new Float64Array(8);
+  private used = 0;
+  private start = new Int32Array(16);
+  private size = new Int32Array(16);
   private readonly limit: number;
 
   constructor(
@@ -43,22 +52,35 @@ export class ShiftPolynomials {
     this.limit = 0.25 * cutoff * cutoff;
   }
 
-  /** P_{k,·}. */
-  polynomial(k: number): Float64Array {
-    const hit = this.polys[k];
-    if (hit !== undefined) return hit;
+  /** Appends P_{k,·}. */
+  private build(k: number): void {
     const { source, deltaMax: d, limit } = this;
     if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
     const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
-    const terms: number[] = [];
+    if (this.size.length <= k) {
+      const length = Math.max(k + 1, 2 * this.size.length);
+      const start = new Int32Array(length);
+      const size = new Int32Array(length);
+      start.set(this.start);
+      size.set(this.size);
+      this.start = start;
+      this.size = size;
+    }
+    const first = this.used;
+    let count = 0;
     // factor = √((k+2j)!/k!)/j!, power = δmax^j.
     let factor = 1;
     let power = 1;
     for (let j = 0; ; j++) {
       const m = k + 2 * j;
-      if (m + 2 > source.length && !source.complete) source.ensure(Math.max(m + 3, 2 * source.length));
+      if (m + 2 > source.length && !source.complete) source.ensure(m + 3);
       const n = source.length;
-      terms.push(m < n ? factor * source.a[m] : 0);
+      if (first + count >= this.terms.length) {
+        const grown = new Float64Array(2 * this.terms.length);
+        grown.set(this.terms);
+        this.terms = grown;
+      }
+      this.terms[first + count++] = m < n ? factor * source.a[m] : 0;
       // Past a complete source everything is zero.
       if (m + 2 >= n) break;
       const nextFactor = (factor * Math.sqrt((m + 1) * (m + 2))) / (j + 1);
@@ -71,16 +93,19 @@ export class ShiftPolynomials {
       factor = nextFactor;
       power *= d;
     }
-    const poly = Float64Array.from(terms);
-    this.polys[k] = poly;
-    return poly;
+    this.start[k] = first;
+    this.size[k] = count;
+    this.used = first + count;
   }
 
   /** a_k(q)·(q₀/q)^{k/2} at δ = (q − q₀)/(2q₀), |δ| ≤ deltaMax. */
   evaluate(k: number, delta: number): number {
-    const p = this.polynomial(k);
-    let s = p[p.length - 1];
-    for (let j = p.length - 2; j >= 0; j--) s = s * delta + p[j];
+    if (k >= this.size.length || this.size[k] === 0) this.build(k);
+    const p = this.terms;
+    const first = this.start[k];
+    let j = first + this.size[k] - 1;
+    let s = p[j];
+    for (j--; j >= first; j--) s = s * delta + p[j];
     return s;
   }
 }

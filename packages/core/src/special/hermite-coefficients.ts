@@ -31,6 +31,8 @@ export class HermiteSeries {
   readonly norm2: number;
   /** Where the integrand is cut (|z| ≤ range). */
   readonly range: number;
+  /** The level (trapezoid step) that resolved the first block. */
+  readonly firstLevel: number;
   private values = new Float64Array(32);
   /** prefix[k] = Σ_{m<k} a_m². */
   private sums = new Float64Array(33);
@@ -48,9 +50,16 @@ export class HermiteSeries {
     private readonly where: string,
     /** The integration range in z, when known from a series of a related function (φ² for φ). */
     range?: number,
+    /**
+     * The first step to try, when a related function's series at the same
+     * scale says how fine it must be (`firstLevel` of φ's for φ² and φ′²):
+     * the coarser steps would only be sampled to be rejected.
+     */
+    private readonly startLevel = 0,
   ) {
     this.range = range ?? integrationRange(phi, s, where);
     this.norm2 = this.extend();
+    this.firstLevel = this.level;
   }
 
   /** The coefficients computed so far (valid until the next `ensure`). */
@@ -134,7 +143,7 @@ export class HermiteSeries {
     // Hermite functions up to degree k oscillate with wavenumber up to √k, which
     // the half-rules' step must resolve: h ≤ 3.3/√k (measured on tanh), so start
     // no coarser than that.
-    let level = Math.max(this.level, 0);
+    let level = Math.max(this.level, this.startLevel, 0);
     while (step(level) > 3.3 / Math.sqrt(k1)) level++;
     for (; ; level++) {
       if (level >= LEVELS) {

@@ -1,4 +1,4 @@
-import { hermiteIndex, type Column, type Expansion } from './variance-expansions';
+import { hermiteIndex, TAIL_FLOOR_A, TAIL_FLOOR_B, type Column, type Expansion } from './variance-expansions';
 
 /*
  * The dual of eq. (S1) of Lee et al. 2019 from Hermite expansions, by
@@ -17,85 +17,103 @@ import { hermiteIndex, type Column, type Expansion } from './variance-expansions
  * variance and index, so the sums depend on their arguments alone.
  */
 
-/**
- * The smallest tails trusted, relative to the totals: E[φ²] and the partial
- * sums come from separate quadratures (agreeing to ~1e−14), E[φ′²] from a
- * quadrature of φ′ that may be a numerical derivative (~1e−13).
- */
-const TAIL_FLOOR_A = 1e-13;
-const TAIL_FLOOR_B = 1e-12;
-
 /** The power of r attached to stored coefficient j in the series of φ′ (b_{k−1} ∝ a_k carries ρ^{k−1}). */
 function gradShift(e: Expansion): number {
   return e.parity === 'odd' ? 0 : 1;
 }
 
 /**
- * 𝒯 and 𝒯̇ in one pass, when both expansions take φ′ from φ by Stein's lemma:
- * b_{k−1}(q)·√q = √k·a_k(q), so 𝒯̇ = Σ_k k·a_k(q11)a_k(q22)·ρ^{k−1}/√(q11 q22) — the
- * same products as 𝒯, whose tails are E[φ′²]·q − Σ k·a_k² (`Column.weighted`).
+ * A row of duals sharing the first variance, e1's: for k < n, t[k] = 𝒯 and,
+ * when tDot is given, tDot[k] = 𝒯̇ for the variance of cols[k] and
+ * correlation rho[k] ∈ [−1, 1]; cols[k] = null marks a diagonal entry
+ * (Σ = [[q, q], [q, q]]), whose values E[φ²] and E[φ′²] the expansion knows.
+ * The kernels' inner loop: what depends on the row alone is read once, and
+ * nothing is allocated.
+ *
+ * When both expansions take φ′ from φ by Stein's lemma (all but tiny
+ * variances), 𝒯 and 𝒯̇ come in one pass: b_{k−1}(q)·√q = √k·a_k(q), so
+ * 𝒯̇ = Σ_k k·a_k(q11)a_k(q22)·ρ^{k−1}/√(q11 q22) — the same products as 𝒯, whose
+ * tails are E[φ′²]·q − Σ k·a_k² (`Column.weighted`). One test per block of
+ * four bounds both sums' tails: with τ_b the larger relative tail of an
+ * expansion at coefficient 4b (`Expansion.blockTails`) and P the power of r
+ * of φ′'s first remaining term (r^{4b}, or r^{4b−1} with the lag, never below
+ * φ's r^{4b}), τ_b·τ′_b·P² ≤ (tol/2)² makes both 𝒯 and 𝒯̇ within tol (see
+ * above). Tails and |r| ≤ 1 only shrink as b grows, so the test, once met,
+ * stays met.
  */
-function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: Float64Array, wantDot: boolean): void {
-  const { parity } = e1;
-  const r = parity === 'none' ? rho : rho * rho;
-  const r2 = r * r;
-  const r4 = r2 * r2;
-  const limit = 0.25 * tol * tol;
-  const limitA = limit * e1.normA * e2.normA;
-  const limitB = wantDot ? limit * e1.normB * e2.normB * e1.q * e2.q : Infinity;
-  const c1 = e1.a;
-  const c2 = e2.a;
-  const w1 = e1.weightedNorm;
-  const w2 = e2.weightedNorm;
-  const floorA1 = TAIL_FLOOR_A * e1.normA;
-  const floorA2 = TAIL_FLOOR_A * e2.normA;
-  const floorB1 = TAIL_FLOOR_B * w1;
-  const floorB2 = TAIL_FLOOR_B * w2;
+export function mehlerRow(
+  e1: Expansion,
+  cols: readonly (Expansion | null)[],
+  rho: Float64Array,
+  n: number,
+  tol: number,
+  t: Float64Array,
+  tDot: Float64Array | null,
+): void {
+  const parity = e1.parity;
+  const odd = parity === 'odd';
+  const even = parity === 'even';
   // φ′'s sum lags by one power of r for even and general φ (its j = 0 term has k = 0).
-  const lagged = parity !== 'odd';
-  let sa = 0;
-  let sb = 0;
-  let p = 1;
-  let before = 0;
-  let doneA = false;
-  let doneB = !wantDot;
-  let x = c1.data;
-  let y = c2.data;
-  let n = Math.min(c1.length, c2.length);
-  for (let j = 0; ; j += 4) {
-    if (j + 4 > n && !(c1.ended && c2.ended)) {
-      // Grow by what this block needs: every coefficient costs a heat shift.
-      if (c1.length < j + 4 && !c1.ended) e1.growA(j + 4);
-      if (c2.length < j + 4 && !c2.ended) e2.growA(j + 4);
-      x = c1.data;
-      y = c2.data;
-      n = Math.min(c1.length, c2.length);
+  const lagged = !odd;
+  const squared = parity !== 'none';
+  const stein = e1.stein;
+  const invRoot1 = e1.invRoot;
+  const limit = 0.25 * tol * tol;
+  const c1 = e1.a;
+  for (let k = 0; k < n; k++) {
+    const e2 = cols[k];
+    if (e2 === null) {
+      t[k] = e1.normA;
+      if (tDot !== null) tDot[k] = e1.normB;
+      continue;
     }
-    const i = 4 * j;
-    if (j > 0) {
-      // The power of r of φ′'s j-th term: r^j, or r^{j−1} with the lag.
-      const pb = lagged ? before : p;
-      // The tails are differences of independently integrated totals and partial
-      // sums: never trust them below the floors, where round-off could make a
-      // long tail of the other expansion look negligible.
-      if (!doneA) {
-        const t1 = e1.normA - x[i + 1];
-        const t2 = e2.normA - y[i + 1];
-        doneA = Math.max(t1, floorA1) * Math.max(t2, floorA2) * p * p <= limitA;
-      }
-      if (!doneB) {
-        const t1 = w1 - x[i + 2];
-        const t2 = w2 - y[i + 2];
-        doneB = Math.max(t1, floorB1) * Math.max(t2, floorB2) * pb * pb <= limitB;
-      }
-      if (doneA && doneB) break;
+    const rk = rho[k];
+    if (!(stein && e2.stein)) {
+      sideDual(e1, e2, rk, limit, t, tDot, k);
+      continue;
     }
-    // From here on one of the series is zero.
-    if (j >= n) break;
-    const p1 = p * r;
-    const p2 = p1 * r;
-    const p3 = p2 * r;
-    if (j + 4 <= n) {
+    const r = squared ? rk * rk : rk;
+    const r2 = r * r;
+    const r4 = r2 * r2;
+    const c2 = e2.a;
+    let x = c1.data;
+    let y = c2.data;
+    let tails1 = e1.blockTails;
+    let tails2 = e2.blockTails;
+    let m = c1.length < c2.length ? c1.length : c2.length;
+    let sa = 0;
+    let sb = 0;
+    let p = 1;
+    let before = 0;
+    for (let j = 0; ; j += 4) {
+      const i = 4 * j;
+      if (j > 0) {
+        const pb = lagged ? before : p;
+        if (tails1[j >> 2] * tails2[j >> 2] * pb * pb <= limit) break;
+      }
+      if (j + 4 > m) {
+        // Rare once warm: grow by what this block needs (every coefficient costs a heat shift).
+        m = grow(e1, e2, j + 4);
+        x = c1.data;
+        y = c2.data;
+        tails1 = e1.blockTails;
+        tails2 = e2.blockTails;
+        // From here on one of the series is zero.
+        if (j >= m) break;
+      }
+      const p1 = p * r;
+      const p2 = p1 * r;
+      const p3 = p2 * r;
+      if (j + 4 > m) {
+        // The last coefficients of a series that ends inside this block: the sums are complete.
+        for (let l = 0; j + l < m; l++) {
+          const yl = y[i + 4 * l];
+          const pl = l === 0 ? p : l === 1 ? p1 : p2;
+          sa += x[i + 4 * l] * yl * pl;
+          sb += x[i + 4 * l + 3] * yl * (lagged ? (l === 0 ? before : l === 1 ? p : p1) : pl);
+        }
+        break;
+      }
       // a_k·a′_k and k·a_k·a′_k for the block's four coefficients.
       const y0 = y[i];
       const y1 = y[i + 4];
@@ -104,21 +122,21 @@ function steinDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: 
       sa += x[i] * y0 * p + x[i + 4] * y1 * p1 + x[i + 8] * y2 * p2 + x[i + 12] * y3 * p3;
       if (lagged) sb += x[i + 3] * y0 * before + x[i + 7] * y1 * p + x[i + 11] * y2 * p1 + x[i + 15] * y3 * p2;
       else sb += x[i + 3] * y0 * p + x[i + 7] * y1 * p1 + x[i + 11] * y2 * p2 + x[i + 15] * y3 * p3;
-    } else {
-      // The last coefficients of a series that ends inside the block.
-      const powers = [p, p1, p2, p3];
-      for (let t = 0; t < 4 && j + t < n; t++) {
-        const yt = y[i + 4 * t];
-        sa += x[i + 4 * t] * yt * powers[t];
-        sb += x[i + 4 * t + 3] * yt * (lagged ? (t === 0 ? before : powers[t - 1]) : powers[t]);
-      }
+      before = p3;
+      p *= r4;
     }
-    before = p3;
-    p *= r4;
+    t[k] = odd ? rk * sa : sa;
+    if (tDot !== null) tDot[k] = (even ? rk * sb : sb) * (invRoot1 * e2.invRoot);
   }
-  const root = Math.sqrt(e1.q * e2.q);
-  out[0] = parity === 'odd' ? rho * sa : sa;
-  if (wantDot) out[1] = (parity === 'even' ? rho * sb : sb) / root;
+}
+
+/** Makes both expansions hold `count` coefficients where their series go that far; returns how many both hold. */
+function grow(e1: Expansion, e2: Expansion, count: number): number {
+  const c1 = e1.a;
+  const c2 = e2.a;
+  if (c1.length < count && !c1.ended) e1.growA(count);
+  if (c2.length < count && !c2.ended) e2.growA(count);
+  return Math.min(c1.length, c2.length);
 }
 
 /** One side of a sum: coefficient j (made available on demand), and the tail of squares from j. */
@@ -191,22 +209,13 @@ function gradSide(e: Expansion): Side {
   };
 }
 
-/**
- * Writes 𝒯 to out[0] and, when asked, 𝒯̇ to out[1] for the variances of
- * the two expansions and correlation ρ ∈ [−1, 1].
- */
-export function mehlerDual(e1: Expansion, e2: Expansion, rho: number, tol: number, out: Float64Array, wantDot: boolean): void {
-  if (e1.stein && e2.stein) {
-    steinDual(e1, e2, rho, tol, out, wantDot);
-    return;
-  }
-  // A tiny variance has its own series of φ′: sum 𝒯 and 𝒯̇ separately.
+/** 𝒯 to t[k] and, when tDot is given, 𝒯̇ to tDot[k], with a tiny variance's own series of φ′: 𝒯 and 𝒯̇ summed separately. */
+function sideDual(e1: Expansion, e2: Expansion, rho: number, limit: number, t: Float64Array, tDot: Float64Array | null, k: number): void {
   const { parity } = e1;
   const r = parity === 'none' ? rho : rho * rho;
-  const limit = 0.25 * tol * tol;
-  const t = sideSum(phiSide(e1), phiSide(e2), r, limit * e1.normA * e2.normA);
-  out[0] = parity === 'odd' ? rho * t : t;
-  if (!wantDot) return;
+  const s = sideSum(phiSide(e1), phiSide(e2), r, limit * e1.normA * e2.normA);
+  t[k] = parity === 'odd' ? rho * s : s;
+  if (tDot === null) return;
   const d = sideSum(gradSide(e1), gradSide(e2), r, limit * e1.normB * e2.normB);
-  out[1] = parity === 'even' ? rho * d : d;
+  tDot[k] = parity === 'even' ? rho * d : d;
 }

@@ -25,6 +25,13 @@ function bandOf(k: number): number {
 }
 /** Shifted coefficients are exact to this fraction of √E[φ²]. */
 const SHIFT_CUTOFF = 1e-13;
+/**
+ * The smallest tails trusted, relative to the totals: E[φ²] and the partial
+ * sums come from separate quadratures (agreeing to ~1e−14), E[φ′²] from a
+ * quadrature of φ′ that may be a numerical derivative (~1e−13).
+ */
+export const TAIL_FLOOR_A = 1e-13;
+export const TAIL_FLOOR_B = 1e-12;
 /** Cached variances per activation before the cache starts over. */
 const CACHE_LIMIT = 8192;
 
@@ -32,6 +39,31 @@ const CACHE_LIMIT = 8192;
 interface CoefficientSource {
   at(k: number): number;
   endsAt(k: number): boolean;
+}
+
+/** Values per chunk of {@link Slabs}. */
+const CHUNK = 1 << 16;
+
+/**
+ * Storage for the columns of one activation's expansions, cut from shared
+ * chunks: a kernel creates an expansion per distinct variance (hundreds), and
+ * a typed array of its own for each would cost an allocation outside the
+ * heap, and its collection, per column.
+ */
+export class Slabs {
+  private chunk = new Float64Array(0);
+  private used = 0;
+
+  /** `size` zeros of their own. */
+  take(size: number): Float64Array {
+    if (this.used + size > this.chunk.length) {
+      this.chunk = new Float64Array(Math.max(size, CHUNK));
+      this.used = 0;
+    }
+    const slab = this.chunk.subarray(this.used, this.used + size);
+    this.used += size;
+    return slab;
+  }
 }
 
 /**
@@ -43,10 +75,14 @@ interface CoefficientSource {
  * and values serve φ′'s series by Stein's lemma).
  */
 export class Column {
-  data = new Float64Array(4 * 33);
+  data: Float64Array;
   length = 0;
   /** No further non-zero values. */
   ended = false;
+
+  constructor(private readonly slabs: Slabs) {
+    this.data = slabs.take(4 * 33);
+  }
 
   value(j: number): number {
     return this.data[4 * j];
@@ -65,7 +101,7 @@ export class Column {
   push(v: number, k: number): void {
     const n = this.length;
     if (4 * (n + 2) > this.data.length) {
-      const grown = new Float64Array(2 * this.data.length);
+      const grown = this.slabs.take(2 * this.data.length);
       grown.set(this.data);
       this.data = grown;
     }
@@ -93,12 +129,22 @@ export function hermiteIndex(parity: Parity, j: number): number {
  * (tiny q) they are a series of their own, `b`.
  */
 export class Expansion {
-  readonly a = new Column();
+  readonly a: Column;
   readonly b: Column | null;
   /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
   readonly stein: boolean;
   /** E[φ′²]·q = Σ_k k·a_k², the total of `Column.weighted` (Stein). */
   readonly weightedNorm: number;
+  /** 1/√q (0 at q = 0). */
+  readonly invRoot: number;
+  /**
+   * blockTails[b] for 4b ≤ a.length: the larger of the relative tails of φ's
+   * series, (E[φ²] − Σ_{j<4b} a_j²)/E[φ²], and of the weighted one,
+   * (E[φ′²]q − Σ_{j<4b} k_j a_j²)/(E[φ′²]q), each trusted no lower than its floor
+   * (TAIL_FLOOR_A, TAIL_FLOOR_B): one number per block of four bounds both
+   * of a Mehler sum's tails (`mehler-series.ts`).
+   */
+  blockTails = new Float64Array(8);
   /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
   nextQ = NaN;
   next: Expansion | null = null;
@@ -113,10 +159,14 @@ export class Expansion {
     readonly parity: Parity,
     private readonly aSource: CoefficientSource,
     private readonly bSource: CoefficientSource | null,
+    slabs: Slabs,
   ) {
-    this.b = bSource === null ? null : new Column();
+    this.a = new Column(slabs);
+    this.b = bSource === null ? null : new Column(slabs);
     this.stein = bSource === null;
     this.weightedNorm = normB * q;
+    this.invRoot = q > 0 ? 1 / Math.sqrt(q) : 0;
+    this.blockTails[0] = 1;
   }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
@@ -125,8 +175,25 @@ export class Expansion {
     while (col.length < n && !col.ended) {
       const k = hermiteIndex(this.parity, col.length);
       if (this.aSource.endsAt(k)) col.ended = true;
-      else col.push(this.aSource.at(k), k);
+      else {
+        col.push(this.aSource.at(k), k);
+        if ((col.length & 3) === 0) this.blockTail(col.length >> 2);
+      }
     }
+  }
+
+  /** Sets blockTails[b] from the sums of squares before coefficient 4b (see `blockTails`). */
+  private blockTail(b: number): void {
+    const { normA, weightedNorm: w } = this;
+    const j = 4 * b;
+    const tailA = normA > 0 ? Math.max(normA - this.a.prefix(j), TAIL_FLOOR_A * normA) / normA : 0;
+    const tailB = w > 0 ? Math.max(w - this.a.weighted(j), TAIL_FLOOR_B * w) / w : 0;
+    if (b >= this.blockTails.length) {
+      const grown = new Float64Array(2 * this.blockTails.length);
+      grown.set(this.blockTails);
+      this.blockTails = grown;
+    }
+    this.blockTails[b] = Math.max(tailA, tailB);
   }
 
   /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
@@ -254,6 +321,7 @@ interface GridPoint {
 export class VarianceExpansions {
   private readonly cache = new Map<number, Expansion>();
   private readonly grid = new Map<string, GridPoint>();
+  private readonly slabs = new Slabs();
 
   constructor(
     private readonly phi: (x: number) => number,
@@ -288,13 +356,13 @@ export class VarianceExpansions {
       // φ(0·z) = φ(0): constant series.
       const a0 = phi(0);
       const b0 = grad(0);
-      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0));
+      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs);
     }
     if (q < DIRECT_BELOW) {
       const s = Math.sqrt(q);
       const a = new HermiteSeries(phi, s, this.where);
-      const b = new HermiteSeries(grad, s, this.where, a.range);
-      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b));
+      const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel);
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs);
     }
     const point = this.gridPoint(0, q);
     const delta = (q - point.q0) / (2 * point.q0);
@@ -305,6 +373,7 @@ export class VarianceExpansions {
       parity,
       new ShiftedSource(this, q),
       null,
+      this.slabs,
     );
   }
 
@@ -325,8 +394,8 @@ export class VarianceExpansions {
         phi: series,
         phiShift: shift(series),
         // Only band 0 serves E[φ²] and E[φ′²] (coefficient 0).
-        phiSquaredShift: band === 0 ? shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range)) : null,
-        gradSquaredShift: band === 0 ? shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range)) : null,
+        phiSquaredShift: band === 0 ? shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel)) : null,
+        gradSquaredShift: band === 0 ? shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel)) : null,
       };
       this.grid.set(key, point);
     }

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors';
-import { mehlerDual } from '../../special/mehler-series';
+import { mehlerRow } from '../../special/mehler-series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
 
@@ -33,6 +33,12 @@ export function checkTol(where: string, tol: unknown): number {
  * the exact value relative to √(𝒯(q11)𝒯(q22)) (resp. 𝒯̇), by the
  * Cauchy–Schwarz bound on the neglected terms.
  *
+ * A φ that is odd or even up to a constant or a linear term (sigmoid =
+ * ½ + odd, softplus and swish = x/2 + even; see {@link paritySplit}) is
+ * summed as that part, whose series are in ρ², plus the term's closed form.
+ *
+ * Kernels call it a row at a time (`dualRow`, the expansion of q11 looked up
+ * once per row); `dual` is a row of one entry, so both give the same values.
  * The dual depends on its arguments alone (caches only remember results), so
  * tiled and untiled kernels agree bit for bit. It is entry-wise: a spatial
  * version applies it per pair of positions with each position's variance,
@@ -40,34 +46,77 @@ export function checkTol(where: string, tol: unknown): number {
  */
 export function hermiteSeriesActivation(name: string, fn: (x: number) => number, grad: (x: number) => number, tol: number): Omit<Activation, 'localOnly'> {
   const tau = PER_LAYER * tol;
-  const expansions = new VarianceExpansions(fn, grad, parityOf(fn), name);
+  const split = paritySplit(fn);
+  const { constant, slope } = split;
+  // ψ = φ − c − s·x has only coefficients of one parity (or φ has none to split off).
+  const psi = constant === 0 && slope === 0 ? fn : (x: number) => fn(x) - constant - slope * x;
+  const psiGrad = slope === 0 ? grad : (x: number) => grad(x) - slope;
+  const expansions = new VarianceExpansions(psi, psiGrad, split.parity, name);
+  // E[(c + s·u + ψ(u))(c + s·v + ψ(v))] = c² + s²·q12 + E[ψ(u)ψ(v)]: the cross terms pair
+  // coefficients of different parity (ψ has a_0 = 0 when odd, a_1 = 0 when even). Likewise
+  // E[(s + ψ′(u))(s + ψ′(v))] = s² + E[ψ′(u)ψ′(v)].
+  const split2 = constant * constant;
+  const slope2 = slope * slope;
+  const shifted = split2 !== 0 || slope2 !== 0;
   let rowQ = NaN;
   let row: Expansion | null = null;
   let column: Expansion | null = null;
+  // Scratch of the rows, grown to the longest row seen: each entry's second expansion, correlation and c² + s²·q12.
+  const cols: (Expansion | null)[] = [];
+  let rho = new Float64Array(64);
+  let extra = new Float64Array(64);
+  const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
+    // q11 is fixed along a row of the kernel: remember its expansion.
+    if (q11 !== rowQ) {
+      row = expansions.at(q11);
+      rowQ = q11;
+    }
+    const e1 = row as Expansion;
+    if (rho.length < n) {
+      rho = new Float64Array(Math.max(n, 2 * rho.length));
+      extra = new Float64Array(rho.length);
+    }
+    let e2 = column;
+    for (let k = 0; k < n; k++) {
+      const q = q22[k];
+      // Along a row q22 runs through the columns' variances in the order of the row before.
+      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
+      const c = q12[k];
+      if (q === q11 && c >= q11) {
+        // The diagonal: E[ψ(u)²] and E[ψ′(u)²], known to the expansion.
+        cols[k] = null;
+        extra[k] = split2 + slope2 * q11;
+        continue;
+      }
+      cols[k] = e2;
+      const root = Math.sqrt(q11 * q);
+      const r = root > 0 ? Math.min(1, Math.max(-1, c / root)) : 0;
+      rho[k] = r;
+      extra[k] = split2 + slope2 * (r * root);
+    }
+    column = e2;
+    mehlerRow(e1, cols, rho, n, tau, t, tDot);
+    if (shifted) {
+      for (let k = 0; k < n; k++) t[k] += extra[k];
+      if (tDot !== null && slope2 !== 0) for (let k = 0; k < n; k++) tDot[k] += slope2;
+    }
+  };
+  const cross = new Float64Array(1);
+  const second = new Float64Array(1);
+  const value = new Float64Array(1);
+  const derivative = new Float64Array(1);
   return {
     name,
     fn,
     grad,
     dual(q11, q12, q22, out, wantDot) {
-      // q11 is fixed along a row of the kernel: remember its expansion.
-      if (q11 !== rowQ) {
-        row = expansions.at(q11);
-        rowQ = q11;
-      }
-      const e1 = row as Expansion;
-      if (q11 === q22 && q12 >= q11) {
-        // The diagonal: E[φ(u)²] and E[φ′(u)²], known to the expansion.
-        out[0] = e1.normA;
-        if (wantDot) out[1] = e1.normB;
-        return;
-      }
-      // Along a row q22 runs through the columns' variances in the order of the row before.
-      const e2 = q22 === q11 ? e1 : column === null ? expansions.at(q22) : expansions.after(column, q22);
-      column = e2;
-      const root = Math.sqrt(q11 * q22);
-      const rho = root > 0 ? Math.min(1, Math.max(-1, q12 / root)) : 0;
-      mehlerDual(e1, e2, rho, tau, out, wantDot);
+      cross[0] = q12;
+      second[0] = q22;
+      dualRow(q11, cross, second, 1, value, wantDot ? derivative : null);
+      out[0] = value[0];
+      if (wantDot) out[1] = derivative[0];
     },
+    dualRow,
   };
 }
 
@@ -83,4 +132,42 @@ export function parityOf(fn: (x: number) => number): Parity {
   if (PARITY_PROBES.every((x) => fn(-x) === -fn(x)) && fn(0) === 0) return 'odd';
   if (PARITY_PROBES.every((x) => fn(-x) === fn(x))) return 'even';
   return 'none';
+}
+
+/** φ = constant + slope·x + ψ with ψ of one parity (or parity 'none', constant = slope = 0). */
+export interface ParitySplit {
+  parity: Parity;
+  constant: number;
+  slope: number;
+}
+
+/**
+ * How far from round-off a split's ψ may be of the other parity, relative
+ * to |φ(x)| + |φ(−x)|: the part neglected then changes 𝒯 by ~1e−15 of the
+ * kernel's scale, far below the smallest `tol` (1e−14).
+ */
+const SPLIT_SLACK = 1e-15;
+
+/**
+ * φ as a constant or a linear term plus a part ψ of one parity, when it is
+ * one: sigmoid = ½ + (odd), softplus = x/2 + log(2cosh(x/2)) and
+ * swish = x/2 + (x/2)·tanh(x/2), both even. Then ψ's series are sums in ρ²,
+ * half as long as φ's, and the split-off term has a closed form. Exactly odd
+ * or even φ ({@link parityOf}) split off nothing. Judged on the same 200
+ * points, up to round-off (`SPLIT_SLACK`): ψ = φ − c with c = φ(0) must be
+ * odd, or ψ = φ − s·x with s = (φ(1) − φ(−1))/2 even.
+ */
+export function paritySplit(fn: (x: number) => number): ParitySplit {
+  const parity = parityOf(fn);
+  if (parity !== 'none') return { parity, constant: 0, slope: 0 };
+  const within = (residual: number, x: number) => Math.abs(residual) <= SPLIT_SLACK * (Math.abs(fn(x)) + Math.abs(fn(-x)));
+  const constant = fn(0);
+  if (Number.isFinite(constant) && PARITY_PROBES.every((x) => within(fn(x) + fn(-x) - 2 * constant, x))) {
+    return { parity: 'odd', constant, slope: 0 };
+  }
+  const slope = (fn(1) - fn(-1)) / 2;
+  if (Number.isFinite(slope) && slope !== 0 && PARITY_PROBES.every((x) => within(fn(x) - fn(-x) - 2 * slope * x, x))) {
+    return { parity: 'even', constant: 0, slope };
+  }
+  return { parity: 'none', constant: 0, slope: 0 };
 }
