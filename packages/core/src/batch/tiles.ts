@@ -91,8 +91,17 @@ export function writeTile(values: TileValues, tile: Tile, outputs: Record<string
     const dst = outputs[name];
     for (let i = i0; i < i1; i++) dst.set(src.subarray((i - i0) * width, (i - i0 + 1) * width), i * n2 + j0);
     if (symmetric && tile.r !== tile.c) {
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) dst[j * n2 + i] = src[(i - i0) * width + (j - j0)];
+      // The transpose block by block, so that each block's column writes stay in cache.
+      const B = 64;
+      for (let ib = i0; ib < i1; ib += B) {
+        const ie = Math.min(ib + B, i1);
+        for (let jb = j0; jb < j1; jb += B) {
+          const je = Math.min(jb + B, j1);
+          for (let j = jb; j < je; j++) {
+            const row = j * n2;
+            for (let i = ib; i < ie; i++) dst[row + i] = src[(i - i0) * width + (j - j0)];
+          }
+        }
       }
     }
   }
