@@ -174,7 +174,7 @@ function activationImpl(act: Activation, spec: LayerSpec): ActivationImpl {
       }
       return applyDual(k, impl, spec, act);
     },
-    rows: (job, i0, i1) => dualRows(act.dual, act.dualRow, job as DualJob, i0, i1),
+    rows: (job, i0, i1) => dualRows(act.dual, job as DualJob, i0, i1),
     ...(pointwise === undefined ? {} : { tfjs: () => (tf, h) => pointwise(tf, h as Parameters<TfjsPointwise>[1]) }),
     ...act.finite,
   };

@@ -40,14 +40,15 @@ export function rowOf(dual: Dual): DualRow {
 
 /**
  * Rows [i0, i1) of 𝒦′ = 𝒯(𝒦), Θ′ = Θ ⊙ 𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6
- * without the next layer's σ's), in place, applying a pending dense map to
+ * without the next layer's σ's) on a kernel with spatial positions (those
+ * without are deferred, `deferred-duals.ts`), in place, applying a pending dense map to
  * each entry as it is read. Every entry of a block is one covariance: at
  * positions (p, p′) its 2×2 Σ pairs 𝒦(x_i, x′_j)_{pp′} with the variances
  * 𝒦(x_i, x_i)_{pp} and 𝒦(x′_j, x′_j)_{p′p′}. Only blocks with j ≥ i when
  * symmetric. The same code runs on every thread, so results do not depend on
  * how rows are split.
  */
-export function dualRows(dual: Dual, dualRow: DualRow | undefined, job: DualJob, i0: number, i1: number): void {
+export function dualRows(dual: Dual, job: DualJob, i0: number, i1: number): void {
   const { nngp, ntk, var1, var2, n2, positions: s, diagonal, symmetric, pending } = job;
   const out = new Float64Array(2);
   const wantDot = ntk !== null;
@@ -56,26 +57,6 @@ export function dualRows(dual: Dual, dualRow: DualRow | undefined, job: DualJob,
   const c = pending ? pending.c : 1;
   const d = pending ? pending.d : 0;
   const e = pending ? pending.e : 0;
-  if (s === 1) {
-    // Row by row: the pending map into a buffer, the activation's dual over the row, then both kernels.
-    const row = dualRow ?? rowOf(dual);
-    const q12 = new Float64Array(n2);
-    const t = new Float64Array(n2);
-    const tDot = wantDot ? new Float64Array(n2) : null;
-    for (let i = i0; i < i1; i++) {
-      const j0 = symmetric ? i : 0;
-      const n = n2 - j0;
-      const base = i * n2 + j0;
-      for (let k = 0; k < n; k++) q12[k] = a * nngp[base + k] + b;
-      row(var1[i], q12, var2.subarray(j0), n, t, tDot);
-      if (tDot !== null) {
-        const theta = ntk as Float64Array;
-        for (let k = 0; k < n; k++) theta[base + k] = (c * theta[base + k] + d * nngp[base + k] + e) * tDot[k];
-      }
-      nngp.set(t.subarray(0, n), base);
-    }
-    return;
-  }
   const entry = (idx: number, q11: number, q22: number) => {
     const raw = nngp[idx];
     dual(q11, a * raw + b, q22, out, wantDot);
