@@ -125,19 +125,46 @@ export function assertMatchesQuadrature(closed: Layer, numeric: Layer, rtol = 1e
   }
 }
 
-/** A layer as the numpy reference (fixtures/kernels_reference.py) describes it. */
-export type PyLayer = (string | number)[];
+/**
+ * A layer as the numpy references describe it (fixtures/kernels_reference.py
+ * and, with convolutions, pooling and branches, conv_kernels_reference.py).
+ */
+export type PyLayer = readonly (string | number | readonly number[] | readonly PyLayer[])[];
 
-/** A dense layer in the numpy reference's description. */
+/** A dense layer in the numpy references' description. */
 export const pyDense = (out: number, w: number, b: number, p = 'ntk'): PyLayer => ['dense', out, w, b, p];
 
-function fromPy(desc: PyLayer[]): Layer {
+/** A 3×3 SAME convolution with stride 1 in conv_kernels_reference.py's description. */
+export const pyConv3x3 = (out: number, w: number, b: number): PyLayer => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
+
+/** The stax network a numpy reference's description stands for. */
+export function fromPy(desc: readonly PyLayer[]): Layer {
   return stax.serial(
     ...desc.map((l): Layer => {
       const [kind, ...args] = l as [string, ...number[]];
       switch (kind) {
         case 'dense':
           return stax.dense(args[0], { wStd: args[1], bStd: args[2], parameterization: l[4] as 'ntk' | 'standard' });
+        case 'conv':
+          return stax.conv(args[0], l[2] as number[], {
+            strides: l[3] as number[],
+            padding: l[4] as 'SAME',
+            wStd: args[4],
+            bStd: args[5],
+            parameterization: l[7] as 'ntk',
+          });
+        case 'avgPool':
+          return stax.avgPool(l[1] as number[], { strides: l[2] as number[], padding: l[3] as 'VALID' });
+        case 'flatten':
+          return stax.flatten();
+        case 'globalAvgPool':
+          return stax.globalAvgPool();
+        case 'layerNorm':
+          return stax.layerNorm({ axis: l[1] as number[], eps: args[1] });
+        case 'dropout':
+          return stax.dropout(args[0]);
+        case 'prod':
+          return stax.serial(stax.fanOut(2), stax.parallel(fromPy(l[1] as PyLayer[]), fromPy(l[2] as PyLayer[])), stax.fanInProd());
         case 'relu':
           return stax.relu();
         case 'leakyRelu':
@@ -169,7 +196,7 @@ function fromPy(desc: PyLayer[]): Layer {
  * The network's NNGP and NTK against an independent numpy implementation of
  * eqs. S1–S18 (fixtures/kernels_reference.py), for x1 ≠ x2 and x1 = x2.
  */
-export function assertMatchesNumpy(layers: PyLayer[], rtol: number): void {
+export function assertMatchesNumpy(layers: readonly PyLayer[], rtol: number): void {
   const x1 = inputs(7, 5, 1);
   const x2 = inputs(4, 5, 2);
   const layer = fromPy(layers);
@@ -323,7 +350,7 @@ export function assertActsPerPosition(act: () => Layer, rtol = 1e-12): void {
  * fixtures/conv_kernels_reference.py (`net` in its layer language), for
  * x1 ≠ x2 and x1 = x2, NNGP and NTK, to `rtol`.
  */
-export function assertMatchesCnnNumpy(layer: Layer, net: unknown[], shape1: number[], shape2: number[], rtol: number): void {
+export function assertMatchesCnnNumpy(layer: Layer, net: readonly PyLayer[], shape1: number[], shape2: number[], rtol: number): void {
   const x1 = images(shape1, 1);
   const x2 = images(shape2, 2);
   for (const [a, b] of [

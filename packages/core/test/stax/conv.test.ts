@@ -3,44 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { batch, empirical, InputError, linearize, monteCarloKernelFn, predict, random, ShapeError, stax, Tensor, train, type Layer } from '@tangent-lab/core';
 import { assertClose, images } from '../helpers/compare';
-import { assertMatchesCnnNumpy, checkDerivatives } from '../helpers/layer-checks';
+import { assertMatchesCnnNumpy, checkDerivatives, fromPy, type PyLayer } from '../helpers/layer-checks';
 import { logLogSlope } from '../helpers/slope';
 
-type PyLayer = (string | number | number[])[];
-
-function fromPy(desc: PyLayer[]): Layer {
-  return stax.serial(
-    ...desc.map((l): Layer => {
-      switch (l[0]) {
-        case 'conv':
-          return stax.conv(l[1] as number, l[2] as number[], {
-            strides: l[3] as number[],
-            padding: l[4] as 'SAME',
-            wStd: l[5] as number,
-            bStd: l[6] as number,
-            parameterization: l[7] as 'ntk',
-          });
-        case 'dense':
-          return stax.dense(l[1] as number, { wStd: l[2] as number, bStd: l[3] as number, parameterization: l[4] as 'ntk' });
-        case 'relu':
-          return stax.relu();
-        case 'erf':
-          return stax.erf();
-        case 'avgPool':
-          return stax.avgPool(l[1] as number[], { strides: l[2] as number[], padding: l[3] as 'VALID' });
-        case 'flatten':
-          return stax.flatten();
-        case 'globalAvgPool':
-          return stax.globalAvgPool();
-        default:
-          throw new Error(String(l[0]));
-      }
-    }),
-  );
-}
-
 /** The network `net` (in the numpy reference's layer language) against fixtures/conv_kernels_reference.py. */
-function assertMatchesNumpy(net: PyLayer[], shape1: number[], shape2: number[], rtol: number): void {
+function assertMatchesNumpy(net: readonly PyLayer[], shape1: number[], shape2: number[], rtol: number): void {
   assertMatchesCnnNumpy(fromPy(net), net, shape1, shape2, rtol);
 }
 

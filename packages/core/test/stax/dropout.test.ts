@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batch, InputError, Matrix, random, stax } from '@tangent-lab/core';
 import { inputs } from '../helpers/compare';
-import { assertMatchesCnnNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../helpers/layer-checks';
+import { assertMatchesCnnNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives, fromPy, pyConv3x3 } from '../helpers/layer-checks';
 
 describe('stax.dropout', () => {
   const x = Matrix.from(inputs(50, 40, 1).map((r) => r.map((v) => v + 2)));
@@ -100,26 +100,9 @@ describe('stax.dropout', () => {
   });
 
   it('CNN kernels (both readouts) equal the numpy recursion: same-example same-position entries divided by rate', () => {
-    const conv = (out: number, w: number, b: number) => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
-    for (const [readout, py] of [
-      [stax.flatten(), ['flatten']],
-      [stax.globalAvgPool(), ['globalAvgPool']],
-    ] as const) {
-      assertMatchesCnnNumpy(
-        stax.serial(
-          stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }),
-          stax.relu(),
-          stax.dropout(0.7),
-          stax.conv(6, [3, 3], { wStd: 1.2, bStd: 0.1 }),
-          stax.erf(),
-          readout,
-          stax.dense(1),
-        ),
-        [conv(6, 1.3, 0.2), ['relu'], ['dropout', 0.7], conv(6, 1.2, 0.1), ['erf'], py, ['dense', 1, 1, 0, 'ntk']],
-        [3, 4, 3, 2],
-        [2, 4, 3, 2],
-        1e-11,
-      );
+    for (const readout of [['flatten'], ['globalAvgPool']]) {
+      const net = [pyConv3x3(6, 1.3, 0.2), ['relu'], ['dropout', 0.7], pyConv3x3(6, 1.2, 0.1), ['erf'], readout, ['dense', 1, 1, 0, 'ntk']];
+      assertMatchesCnnNumpy(fromPy(net), net, [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
     }
   });
 });

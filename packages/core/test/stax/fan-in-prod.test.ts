@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, random, stax } from '@tangent-lab/core';
 import { assertClose, inputs } from '../helpers/compare';
-import { assertMatchesCnnNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives } from '../helpers/layer-checks';
+import { assertMatchesCnnNumpy, assertNngpWithinSamplingError, assertTrainsOnBothEngines, checkDerivatives, fromPy, pyConv3x3 } from '../helpers/layer-checks';
 
 describe('stax.fanInProd', () => {
   it('backward and JVP equal finite differences', () => {
@@ -73,35 +73,15 @@ describe('stax.fanInProd', () => {
   });
 
   it('CNN kernels (both readouts) equal the numpy recursion of the product rule', () => {
-    const conv = (out: number, w: number, b: number) => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
-    for (const [readout, py] of [
-      [stax.flatten(), ['flatten']],
-      [stax.globalAvgPool(), ['globalAvgPool']],
-    ] as const) {
-      assertMatchesCnnNumpy(
-        stax.serial(
-          stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }),
-          stax.relu(),
-          stax.fanOut(2),
-          stax.parallel(
-            stax.conv(6, [3, 3], { wStd: 1.1, bStd: 0.3 }),
-            stax.serial(stax.dense(6, { wStd: 1.4, bStd: 0.1 }), stax.erf(), stax.dense(6, { bStd: 0.2 })),
-          ),
-          stax.fanInProd(),
-          readout,
-          stax.dense(1),
-        ),
-        [
-          conv(6, 1.3, 0.2),
-          ['relu'],
-          ['prod', [conv(6, 1.1, 0.3)], [['dense', 6, 1.4, 0.1, 'ntk'], ['erf'], ['dense', 6, 1, 0.2, 'ntk']]],
-          py,
-          ['dense', 1, 1, 0, 'ntk'],
-        ],
-        [3, 4, 3, 2],
-        [2, 4, 3, 2],
-        1e-11,
-      );
+    for (const readout of [['flatten'], ['globalAvgPool']]) {
+      const net = [
+        pyConv3x3(6, 1.3, 0.2),
+        ['relu'],
+        ['prod', [pyConv3x3(6, 1.1, 0.3)], [['dense', 6, 1.4, 0.1, 'ntk'], ['erf'], ['dense', 6, 1, 0.2, 'ntk']]],
+        readout,
+        ['dense', 1, 1, 0, 'ntk'],
+      ];
+      assertMatchesCnnNumpy(fromPy(net), net, [3, 4, 3, 2], [2, 4, 3, 2], 1e-11);
     }
   });
 

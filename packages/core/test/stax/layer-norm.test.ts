@@ -8,6 +8,7 @@ import {
   assertNngpWithinSamplingError,
   assertTrainsOnBothEngines,
   checkDerivatives,
+  pyConv3x3,
 } from '../helpers/layer-checks';
 
 describe('stax.layerNorm', () => {
@@ -110,7 +111,6 @@ describe('stax.layerNorm', () => {
   });
 
   it('CNN kernels with layerNorm over channels, over positions and channels, and over one axis of a sequence equal the numpy recursion', () => {
-    const conv = (out: number, w: number, b: number) => ['conv', out, [3, 3], [1, 1], 'SAME', w, b, 'ntk'];
     assertMatchesCnnNumpy(
       stax.serial(
         stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }),
@@ -123,10 +123,10 @@ describe('stax.layerNorm', () => {
         stax.dense(1),
       ),
       [
-        conv(6, 1.3, 0.2),
+        pyConv3x3(6, 1.3, 0.2),
         ['layerNorm', [-1], 0.01],
         ['relu'],
-        conv(6, 1.2, 0.1),
+        pyConv3x3(6, 1.2, 0.1),
         ['layerNorm', [1, 2, 3], 1e-12],
         ['erf'],
         ['flatten'],
@@ -138,7 +138,7 @@ describe('stax.layerNorm', () => {
     );
     assertMatchesCnnNumpy(
       stax.serial(stax.conv(6, [3, 3], { wStd: 1.3, bStd: 0.2 }), stax.layerNorm({ axis: [1, 3], eps: 0.01 }), stax.erf(), stax.globalAvgPool(), stax.dense(1)),
-      [conv(6, 1.3, 0.2), ['layerNorm', [1, 3], 0.01], ['erf'], ['globalAvgPool'], ['dense', 1, 1, 0, 'ntk']],
+      [pyConv3x3(6, 1.3, 0.2), ['layerNorm', [1, 3], 0.01], ['erf'], ['globalAvgPool'], ['dense', 1, 1, 0, 'ntk']],
       [3, 4, 3, 2],
       [2, 4, 3, 2],
       1e-11,
