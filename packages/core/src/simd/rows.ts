@@ -78,8 +78,8 @@ function rows(): RowsExports | null {
     if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') {
       throw new InputError(`${SIMD_ENV}=${setting}: use 0 (rows in JavaScript) or 1 (WebAssembly SIMD, the default)`);
     }
-    const bytes = readFileSync(join(__dirname, 'rows.wasm'));
-    instance = setting !== '0' && api !== undefined && api.validate(bytes) ? (new api.Instance(new api.Module(bytes)).exports as RowsExports) : null;
+    const bytes = setting === '0' || api === undefined ? null : readFileSync(join(__dirname, 'rows.wasm'));
+    instance = bytes !== null && api !== undefined && api.validate(bytes) ? (new api.Instance(new api.Module(bytes)).exports as RowsExports) : null;
   }
   return instance;
 }
