@@ -3,6 +3,7 @@ import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
 import { Tensor } from '../tensor';
+import { gramAddPass } from '../simd/passes';
 import { scratch } from '../workspace';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
@@ -261,6 +262,8 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];
         return inputs;
       }
+      // On SIMD when `into` is an arena array too (`simd/passes`, the same bits).
+      if (gramAddPass(into, inputs, signals, n, m, s2, b2, same)) return into;
       if (same) {
         for (let i = 0; i < n; i++) {
           for (let j = i; j < n; j++) into[i * n + j] += (s2 * inputs[i * n + j] + b2) * signals[i * n + j];
