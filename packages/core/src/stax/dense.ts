@@ -164,16 +164,20 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const input = asMatrix(x);
       return { out: shaped(affine(input, p.W, p.b), x), cache: { rows: input, like: x } };
     },
-    backward(params, cache, gOut, visit) {
+    backward(params, cache, gOut, visit, needInput = true) {
       const p = asParams(params);
       const { rows: x, like } = cache as { rows: Matrix; like: Tensors };
       const g = asMatrix(gOut);
       const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
-      const gIn = new Matrix(x.rows, x.cols, scratch(x.rows * x.cols));
-      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
-      if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
+      let gIn: Tensors = new Matrix(0, 0);
+      if (needInput) {
+        const rows = new Matrix(x.rows, x.cols, scratch(x.rows * x.cols));
+        backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, rows.data);
+        gIn = shaped(rows, like);
+      }
+      if (skipParams) return { gIn, gParams: null };
       const gW = new Matrix(x.cols, outDim);
       backend.gemm(true, false, x.cols, outDim, x.rows, s, x.data, g.data, 0, gW.data);
       let gb: Float64Array | null = null;
@@ -184,7 +188,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         }
         for (let j = 0; j < outDim; j++) gb[j] *= biasScale;
       }
-      return { gIn: shaped(gIn, like), gParams: { W: gW, b: gb } };
+      return { gIn, gParams: { W: gW, b: gb } };
     },
     jvp(params, x, tParams, tx) {
       const p = asParams(params);
