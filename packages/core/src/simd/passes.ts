@@ -6,8 +6,8 @@ import { SIMD_ENV } from './rows';
 /**
  * Elementwise passes of finite networks on WebAssembly SIMD (`passes.wat`,
  * assembled into `passes.wasm` by the build), on arrays that already live in
- * a WebAssembly memory: an arena of {@link simdArena}, which a
- * {@link Workspace} lays its temporaries out in. Why: V8 runs these loops
+ * a WebAssembly memory: an arena of {@link simdArena}, which a `Workspace`
+ * (`workspace.ts`) lays its temporaries out in. Why: V8 runs these loops
  * entry by entry with bounds checks, ~5× slower than the memory traffic they
  * need (a ReLU pass over 256×1024 entries: 0.9 ms in JavaScript, 0.2 ms here,
  * measured); copying the arrays into a module's memory and back would cost

@@ -6,8 +6,9 @@
 ;; `stax/dense.ts`: a dense layer's Gram added to the empirical NTK), so the
 ;; bits are the same.
 ;;
-;; Offsets are in bytes, 16-byte aligned; counts are entries, and an odd
-;; count's last entry is done on its own.
+;; Offsets are in bytes (the arena starts each array on a cache line); counts
+;; are entries, taken two at a time, and an odd count's last entry is done on
+;; its own.
 (module
   (import "env" "memory" (memory 1))
 
@@ -55,11 +56,12 @@
           (f64.mul
             (f64.load (i32.add (local.get $pg) (local.get $end)))
             (select (local.get $b) (local.get $a) (f64.gt (f64.load (i32.add (local.get $px) (local.get $end))) (f64.const 0))))))))
-;; into[k] += (s2 inputs[k] + b2) signals[k] over n x m matrices, all
-  ;; entries or (upper = 1, square ones) the upper triangle j >= i: a dense layer's Gram
-  ;; s^2 (X1 X2^T) . (D1 D2^T) + s_b^2 D1 D2^T added to the NTK (Lee et al.
-  ;; 2019, eq. (5)). Rows of the triangle start at any entry: v128 loads and
-  ;; stores need no alignment.
+
+  ;; into[k] += (s2 inputs[k] + b2) signals[k] over n x m matrices, all entries
+  ;; or (upper = 1, square ones) the upper triangle j >= i: a dense layer's Gram
+  ;; s^2 (X1 X2^T) . (D1 D2^T) + s_b^2 D1 D2^T added to the empirical NTK (Lee
+  ;; et al. 2019, eq. (5)). Rows of the triangle start at any entry: v128 loads
+  ;; and stores need no alignment.
   (func (export "gramAdd") (param $pinto i32) (param $pin i32) (param $psig i32) (param $n i32) (param $m i32) (param $s2 f64) (param $b2 f64) (param $upper i32)
     (local $i i32) (local $start i32) (local $end i32) (local $off i32) (local $pairEnd i32) (local $vs2 v128) (local $vb2 v128)
     (local.set $vs2 (f64x2.splat (local.get $s2)))
