@@ -16,6 +16,7 @@
  */
 import { empirical, engines, linalg, Matrix, random, stax, train, type Params } from '@tangent-lab/core';
 import { activeBackend } from '@tangent-lab/core/internal/linalg/backend';
+import { simdPasses } from '@tangent-lab/core/internal/simd/passes';
 import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 import { breakdown, trace, type ProductTime } from './blas-calls';
 import { best, gaussianRows } from './timing';
@@ -122,6 +123,9 @@ async function empiricalNtk(): Promise<void> {
   const other = tracedTotal - blasInRun;
   console.log(
     `    outside BLAS                  ${(1e3 * other).toFixed(2).padStart(6)} ms   (${pct(other / tracedTotal)} of a traced run: activation and bias passes, Gram sums, allocation)`,
+  );
+  console.log(
+    `    elementwise passes on ${simdPasses() ? 'WebAssembly SIMD, in place in the workspace arena (TANGENT_LAB_SIMD=0: JavaScript loops)' : 'JavaScript loops (no WebAssembly SIMD, or TANGENT_LAB_SIMD=0)'}`,
   );
 }
 

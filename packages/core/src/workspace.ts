@@ -1,3 +1,5 @@
+import { simdArena } from './simd/passes';
+
 /**
  * Arrays reused across the runs of one computation that makes the same
  * sequence of large temporaries every time (the structured empirical NTK's
@@ -11,10 +13,17 @@
  * entry before reading it. And nothing may keep them beyond the computation
  * run by {@link Workspace.run}: its result must be built in arrays of its own,
  * and a cache that outlives it computes its arrays in {@link outsideWorkspace}.
+ *
+ * After a run that made new arrays, the kept ones are laid out again in one
+ * WebAssembly memory (`simd/passes`, when SIMD runs here), so that from the
+ * next run on the elementwise passes between BLAS products (activations and
+ * their derivatives) run on SIMD in place, with nothing copied.
  */
 export class Workspace {
   private readonly arrays: Float64Array[] = [];
   private next = 0;
+  /** Whether the kept arrays have been laid out (in an arena, or found not to need one) since one was last made. */
+  private packed = true;
 
   /**
    * @param retainBytes - arrays are kept between runs while they total at
@@ -34,7 +43,15 @@ export class Workspace {
       active = previous;
       this.arrays.length = Math.min(this.arrays.length, this.next);
       if (this.arrays.reduce((s, a) => s + a.byteLength, 0) > this.retainBytes) this.arrays.length = 0;
+      else if (!this.packed) this.pack();
     }
+  }
+
+  /** Moves the kept arrays into one arena (their values are not kept: the next run writes before it reads). */
+  private pack(): void {
+    this.packed = true;
+    const arena = simdArena(this.arrays.map((a) => a.length));
+    if (arena !== null) this.arrays.splice(0, arena.length, ...arena);
   }
 
   /** The array of this step: last run's when the length matches, else a new one in its place. */
@@ -44,6 +61,7 @@ export class Workspace {
     if (kept !== undefined && kept.length === length) return kept;
     const fresh = new Float64Array(length);
     this.arrays[i] = fresh;
+    this.packed = false;
     return fresh;
   }
 }

@@ -7,7 +7,7 @@ import { mirrorUpper } from '../linalg/mirror';
 import { exampleCount, sliceExamples, type Examples } from '../examples';
 import { Matrix } from '../matrix';
 import type { Tensor } from '../tensor';
-import { Workspace } from '../workspace';
+import { scratch, Workspace } from '../workspace';
 import { differentiable, isNetwork, type Differentiable, type Network } from '../models/differentiable';
 import { checkOptions } from '../options';
 import { leaves } from '../params/tree';
@@ -84,13 +84,16 @@ function structured(model: Differentiable, params: Params, a: Examples, b: Examp
     return { va, vb: b === null ? va : visits(model, params, fb.cache, rowsB, k, o) };
   };
   const all = kind === 'full' ? Array.from({ length: k }, (_, o) => sides(o)) : null;
+  // The layers add their Grams into a Workspace array: from the second call
+  // on it lives in the arena with their own, and the sums run on SIMD
+  // (`simd/passes`). The averaged kernel sums every output's Grams in it.
+  const block = scratch(rowsA * rowsB).fill(0);
   for (const [oa, ob] of layout.pairs()) {
     // With x2 = x1 the (b, a) block is the transpose of the (a, b) block.
     if (b === null && ob < oa) continue;
     // Without `all` the pairs are (o, o): one backward pass per side.
     const { va, vb } = all ? { va: all[oa].va, vb: all[ob].vb } : sides(oa);
-    // The averaged kernel has the Grams' layout: they add up in place.
-    const block = kind === 'trace' ? layout.data : new Float64Array(rowsA * rowsB);
+    if (kind !== 'trace') block.fill(0);
     va.forEach((v, l) => {
       if (!v.layer.gradientGram)
         throw new InputError(`empirical.ntkFn: layer ${v.layer.name} has parameters but no gradientGram; use implementation: 'jacobian'`);
@@ -108,8 +111,11 @@ function structured(model: Differentiable, params: Params, a: Examples, b: Examp
       }
     }
   }
-  // The averaged kernel summed every output's (symmetric) blocks in place.
-  if (kind === 'trace' && b === null) mirrorUpper(layout.data, rowsA);
+  if (kind === 'trace') {
+    layout.data.set(block);
+    // Every output's blocks are symmetric: their sum's upper triangle is all there is.
+    if (b === null) mirrorUpper(layout.data, rowsA);
+  }
   return layout.result();
 }
 

@@ -116,7 +116,8 @@ export class OutputKernelLayout {
   result(): Matrix | Tensor {
     const { kind, n1, n2, k, data } = this;
     if (kind === 'trace') {
-      for (let i = 0; i < data.length; i++) data[i] /= k;
+      // x / 1 is x: one output needs no pass.
+      if (k !== 1) for (let i = 0; i < data.length; i++) data[i] /= k;
       return new Matrix(n1, n2, data);
     }
     if (kind === 'diagonal') return new Tensor([n1, n2, k], data);

@@ -79,7 +79,7 @@ export function linearize(apply: Network, params0: Params): LinearizedFn {
     name: `Linearized(${base.name})`,
     layer: base.layer,
     forward: (params, x) => ({ out: evaluate(params, x), cache: cacheAt(x) }),
-    gradient: (_params, cache, gOut, visit) => layer.backward(theta0, cache, gOut, visit).gParams,
+    gradient: (_params, cache, gOut, visit) => layer.backward(theta0, cache, gOut, visit, false).gParams,
   };
   const fn = (params: Params, x: InputLike): Matrix => {
     checkSameStructure('linearize', params, theta0);

@@ -47,7 +47,8 @@ export function layerModel(layer: Layer): Differentiable {
       }
       return { out, cache };
     },
-    gradient: (params, cache, gOut, visit) => impl.backward(params, cache, gOut, visit).gParams,
+    // The gradient with respect to the input is never returned: not computed.
+    gradient: (params, cache, gOut, visit) => impl.backward(params, cache, gOut, visit, false).gParams,
   };
 }
 

@@ -3,6 +3,7 @@ import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
 import { Tensor } from '../tensor';
+import { gramAddPass } from '../simd/passes';
 import { scratch } from '../workspace';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
@@ -163,16 +164,20 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
       const input = asMatrix(x);
       return { out: shaped(affine(input, p.W, p.b), x), cache: { rows: input, like: x } };
     },
-    backward(params, cache, gOut, visit) {
+    backward(params, cache, gOut, visit, needInput = true) {
       const p = asParams(params);
       const { rows: x, like } = cache as { rows: Matrix; like: Tensors };
       const g = asMatrix(gOut);
       const skipParams = visit?.(impl, params, cache, gOut) === 'skipParams';
       const s = weightScale(x.cols);
       const backend = activeBackend();
-      const gIn = new Matrix(x.rows, x.cols, scratch(x.rows * x.cols));
-      backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, gIn.data);
-      if (skipParams) return { gIn: shaped(gIn, like), gParams: null };
+      let gIn: Tensors = new Matrix(0, 0);
+      if (needInput) {
+        const rows = new Matrix(x.rows, x.cols, scratch(x.rows * x.cols));
+        backend.gemm(false, true, x.rows, x.cols, outDim, s, g.data, p.W.data, 0, rows.data);
+        gIn = shaped(rows, like);
+      }
+      if (skipParams) return { gIn, gParams: null };
       const gW = new Matrix(x.cols, outDim);
       backend.gemm(true, false, x.cols, outDim, x.rows, s, x.data, g.data, 0, gW.data);
       let gb: Float64Array | null = null;
@@ -183,7 +188,7 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         }
         for (let j = 0; j < outDim; j++) gb[j] *= biasScale;
       }
-      return { gIn: shaped(gIn, like), gParams: { W: gW, b: gb } };
+      return { gIn, gParams: { W: gW, b: gb } };
     },
     jvp(params, x, tParams, tx) {
       const p = asParams(params);
@@ -261,6 +266,8 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
         for (let i = 0; i < inputs.length; i++) inputs[i] = (s2 * inputs[i] + b2) * signals[i];
         return inputs;
       }
+      // On SIMD when `into` is an arena array too (`simd/passes`, the same bits).
+      if (gramAddPass(into, inputs, signals, n, m, s2, b2, same)) return into;
       if (same) {
         for (let i = 0; i < n; i++) {
           for (let j = i; j < n; j++) into[i * n + j] += (s2 * inputs[i * n + j] + b2) * signals[i * n + j];

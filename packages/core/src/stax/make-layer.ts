@@ -193,7 +193,7 @@ export function makeLayer(impl: LayerImpl, spec: LayerSpec): Layer {
       throw new ShapeError(`${name}.apply: the network ends in ${out.length} branches; end it with stax.fanInSum() or stax.fanInConcat()`);
     }
     // Inside valueAndGrad's loss function: keep this pass's backward for the gradient.
-    if (isTracing() && out instanceof Matrix) recordOutput(params, out, (gOut) => impl.backward(params, cache, gOut).gParams);
+    if (isTracing() && out instanceof Matrix) recordOutput(params, out, (gOut) => impl.backward(params, cache, gOut, undefined, false).gParams);
     return out;
   };
   Object.defineProperty(apply, 'layer', { value: layer, enumerable: false });

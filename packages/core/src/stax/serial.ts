@@ -1,4 +1,5 @@
 import { ShapeError } from '../errors';
+import { leaves } from '../params/tree';
 import { split } from '../random/key';
 import { checkLayers } from './check-layers';
 import type { Kernels } from './kernel-state';
@@ -42,13 +43,22 @@ function serialImpl(...given: Layer[]): LayerImpl {
       });
       return { out: h, cache: caches };
     },
-    backward(params, cache, gOut, visit) {
+    backward(params, cache, gOut, visit, needInput = true) {
       const ps = paramList(name, params, n);
       const caches = cache as unknown[];
-      const gParams: Params[] = new Array(n);
+      // Below the first layer with parameters only the input gradient flows
+      // back: without a caller for it, the pass stops at that layer, which
+      // need not compute its own. The layers below keep their (leafless) parameters as gradients.
+      const lowest = needInput
+        ? 0
+        : Math.max(
+            0,
+            ps.findIndex((p) => leaves(p).length > 0),
+          );
+      const gParams: Params[] = ps.slice();
       let g = gOut;
-      for (let i = n - 1; i >= 0; i--) {
-        const r = layers[i].backward(ps[i], caches[i], g, visit);
+      for (let i = n - 1; i >= lowest; i--) {
+        const r = layers[i].backward(ps[i], caches[i], g, visit, needInput || i > lowest);
         gParams[i] = r.gParams;
         g = r.gIn;
       }

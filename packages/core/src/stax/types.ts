@@ -136,8 +136,13 @@ export interface LayerImpl {
    * parameters. `visit`, when given, is called by every layer with parameters
    * with what it saw: its parameters, forward cache and output gradient (the
    * structured empirical NTK is built from these, never forming the Jacobian).
+   * `needInput: false` (default true) says the caller will not read `gIn`:
+   * the parameter gradient of a whole network (`Differentiable.gradient`)
+   * never needs the gradient with respect to its input, and for the first
+   * dense layer of a net that is a product as large as its parameter
+   * gradient. A layer may then skip it and return an empty 0×0 Matrix.
    */
-  backward(params: Params, cache: unknown, gOut: Tensors, visit?: BackwardVisitor): { gIn: Tensors; gParams: Params };
+  backward(params: Params, cache: unknown, gOut: Tensors, visit?: BackwardVisitor, needInput?: boolean): { gIn: Tensors; gParams: Params };
   /**
    * For layers with parameters: the Gram matrix of their parameter gradients
    * between two batches, Σ_θ ∂f(a)/∂θ · ∂f(b)/∂θ summed over the layer's

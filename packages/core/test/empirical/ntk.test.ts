@@ -105,6 +105,34 @@ describe('empirical.ntkFn: structured and jacobian implementations', () => {
     }
   });
 
+  it('from the second call on (its temporaries in a SIMD arena) gives the kernel of the first call bit for bit, and the jacobian one to 1e-10', () => {
+    // Odd widths (a pass's last, unpaired entry), every slope pair of the SIMD
+    // passes, biases, and both one batch (upper triangles) and two (full Grams).
+    const net = stax.serial(
+      stax.dense(13, { wStd: 1.4, bStd: 0.2 }),
+      stax.relu(),
+      stax.dense(9, { wStd: 1.3, bStd: 0.1 }),
+      stax.abRelu(-0.3, 1.2),
+      stax.dense(11, { wStd: 1.2 }),
+      stax.leakyRelu(0.1),
+      stax.dense(3, { bStd: 0.3 }),
+    );
+    const { params } = net.init(random.key(11), 3);
+    for (const options of [{}, { traceAxes: [] as [] }, { diagonalAxes: [-1] as [-1] }]) {
+      const reference = empirical.ntkFn(net.apply, { ...options, implementation: 'jacobian', memoryLimit: 4096 });
+      for (const b of [null, x2]) {
+        const ntk = empirical.ntkFn(net.apply, options);
+        const first = ntk(x1, b, params);
+        const kept = first.data.slice();
+        for (let call = 0; call < 3; call++) {
+          assert.deepEqual(ntk(x1, b, params).data, kept, `${JSON.stringify(options)}, x2 ${b === null ? 'null' : 'given'}: call ${call + 2}`);
+        }
+        assert.deepEqual(first.data, kept, 'a later call changed an earlier result');
+        assert.ok(maxRelError(first.data, reference(x1, b, params).data, 1e-8) < 1e-10);
+      }
+    }
+  });
+
   it('converges to the analytic NTK with width: relative error ∝ n^−1/2 (paper Fig. 1)', () => {
     const x = Array.from({ length: 8 }, (_, i) => Array.from({ length: 4 }, (_, j) => Math.sin(3 * i + j + 1)));
     const widths = [64, 128, 256, 512, 1024];

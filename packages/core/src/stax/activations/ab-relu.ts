@@ -1,4 +1,5 @@
 import { InputError } from '../../errors';
+import { abReluGradTimesPass, abReluPass } from '../../simd/passes';
 import { abReluRow, simdRows } from '../../simd/rows';
 import { angleUpper } from '../../special/atan';
 import { activationType, type Activation } from '../activation';
@@ -31,10 +32,12 @@ export function abReluActivation(name: string, a: number, b: number): Activation
     name,
     fn: (x) => (x > 0 ? b * x : a * x),
     grad: (x) => (x > 0 ? b : a),
-    // Four entries per iteration: V8 does not vectorise, and the unrolled loop
-    // runs ~30% faster (measured on 256×1024 arrays).
+    // On SIMD when the arrays live in a Workspace arena (`simd/passes`, the
+    // same bits). Otherwise four entries per iteration: V8 does not
+    // vectorise, and the unrolled loop runs ~30% faster (measured on 256×1024 arrays).
     fnArray(x, out) {
       const n = out.length;
+      if (abReluPass(x, out, n, a, b)) return;
       let i = 0;
       for (; i + 3 < n; i += 4) {
         const u0 = x[i];
@@ -50,6 +53,7 @@ export function abReluActivation(name: string, a: number, b: number): Activation
     },
     gradTimes(g, x, out) {
       const n = out.length;
+      if (abReluGradTimesPass(g, x, out, n, a, b)) return;
       let i = 0;
       for (; i + 3 < n; i += 4) {
         out[i] = g[i] * slopes[+(x[i] > 0)];
