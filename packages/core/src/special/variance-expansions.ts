@@ -1,3 +1,4 @@
+import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
 import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 
@@ -34,6 +35,8 @@ export const TAIL_FLOOR_A = 1e-13;
 export const TAIL_FLOOR_B = 1e-12;
 /** Cached variances per activation before the cache starts over. */
 const CACHE_LIMIT = 8192;
+/** Blocks of four coefficients an expansion has room for before its first move. */
+const INITIAL_BLOCKS = 16;
 
 /** Where one series of coefficients comes from: coefficient k, and whether the series is zero from k on. */
 interface CoefficientSource {
@@ -68,11 +71,11 @@ export class Slabs {
 
 /**
  * Coefficients of one series, grown as kernel entries need them, with
- * running sums of squares, interleaved so that a sum reading the first few
- * coefficients of an expansion touches one stretch of memory:
- * data[4j] = x_j, data[4j+1] = Σ_{i<j} x_i², data[4j+2] = Σ_{i<j} k_i·x_i²,
- * data[4j+3] = k_j·x_j (k_i the Hermite index of entry i; the weighted sums
- * and values serve φ′'s series by Stein's lemma).
+ * running sums of squares, interleaved: data[3j] = x_j,
+ * data[3j+1] = Σ_{i<j} x_i², data[3j+2] = Σ_{i<j} k_i·x_i² (k_i the Hermite
+ * index of entry i; the weighted sums serve φ′'s series by Stein's lemma).
+ * The Mehler rows read φ's coefficients from the expansion's blocks in its
+ * {@link SeriesStore} instead.
  */
 export class Column {
   data: Float64Array;
@@ -81,35 +84,34 @@ export class Column {
   ended = false;
 
   constructor(private readonly slabs: Slabs) {
-    this.data = slabs.take(4 * 33);
+    this.data = slabs.take(3 * (4 * INITIAL_BLOCKS + 1));
   }
 
   value(j: number): number {
-    return this.data[4 * j];
+    return this.data[3 * j];
   }
 
   /** Σ_{i<j} x_i², for j ≤ length. */
   prefix(j: number): number {
-    return this.data[4 * j + 1];
+    return this.data[3 * j + 1];
   }
 
   /** Σ_{i<j} k_i·x_i², for j ≤ length. */
   weighted(j: number): number {
-    return this.data[4 * j + 2];
+    return this.data[3 * j + 2];
   }
 
   push(v: number, k: number): void {
     const n = this.length;
-    if (4 * (n + 2) > this.data.length) {
+    if (3 * (n + 2) > this.data.length) {
       const grown = this.slabs.take(2 * this.data.length);
       grown.set(this.data);
       this.data = grown;
     }
     const d = this.data;
-    d[4 * n] = v;
-    d[4 * n + 3] = k * v;
-    d[4 * n + 5] = d[4 * n + 1] + v * v;
-    d[4 * n + 6] = d[4 * n + 2] + k * v * v;
+    d[3 * n] = v;
+    d[3 * n + 4] = d[3 * n + 1] + v * v;
+    d[3 * n + 5] = d[3 * n + 2] + k * v * v;
     this.length = n + 1;
   }
 }
@@ -138,13 +140,18 @@ export class Expansion {
   /** 1/√q (0 at q = 0). */
   readonly invRoot: number;
   /**
-   * blockTails[b] for 4b ≤ a.length: the larger of the relative tails of φ's
-   * series, (E[φ²] − Σ_{j<4b} a_j²)/E[φ²], and of the weighted one,
-   * (E[φ′²]q − Σ_{j<4b} k_j a_j²)/(E[φ′²]q), each trusted no lower than its floor
-   * (TAIL_FLOOR_A, TAIL_FLOOR_B): one number per block of four bounds both
-   * of a Mehler sum's tails (`mehler-series.ts`).
+   * Where the expansion lives in its store (`simd/series.wat` has the
+   * layout): the header, with the length, E[φ²], E[φ′²] and 1/√q, and the
+   * blocks of four coefficients of φ, x_j and k_j·x_j, each with the larger
+   * of the relative tails of φ's series, (E[φ²] − Σ_{j<4b} a_j²)/E[φ²], and
+   * of the weighted one, (E[φ′²]q − Σ_{j<4b} k_j a_j²)/(E[φ′²]q), before it,
+   * each trusted no lower than its floor (TAIL_FLOOR_A, TAIL_FLOOR_B): one
+   * number per block of four bounds both of a Mehler sum's tails
+   * (`mehler-series.ts`).
    */
-  blockTails = new Float64Array(8);
+  readonly header: number;
+  private blocks: number;
+  private capacity = INITIAL_BLOCKS;
   /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
   nextQ = NaN;
   next: Expansion | null = null;
@@ -160,40 +167,65 @@ export class Expansion {
     private readonly aSource: CoefficientSource,
     private readonly bSource: CoefficientSource | null,
     slabs: Slabs,
+    readonly store: SeriesStore,
   ) {
     this.a = new Column(slabs);
     this.b = bSource === null ? null : new Column(slabs);
     this.stein = bSource === null;
     this.weightedNorm = normB * q;
     this.invRoot = q > 0 ? 1 / Math.sqrt(q) : 0;
-    this.blockTails[0] = 1;
+    this.header = store.alloc(HEADER_BYTES);
+    this.blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
+    const { f64, i32 } = store;
+    const h = this.header;
+    i32[(h >> 2) + 2] = this.blocks;
+    f64[(h >> 3) + 2] = normA;
+    f64[(h >> 3) + 3] = normB;
+    f64[(h >> 3) + 4] = this.invRoot;
+    f64[this.blocks >> 3] = 1;
   }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {
     const col = this.a;
     while (col.length < n && !col.ended) {
-      const k = hermiteIndex(this.parity, col.length);
+      const j = col.length;
+      const k = hermiteIndex(this.parity, j);
       if (this.aSource.endsAt(k)) col.ended = true;
       else {
-        col.push(this.aSource.at(k), k);
+        const v = this.aSource.at(k);
+        col.push(v, k);
+        if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
+        const at = (this.blocks + (j >> 2) * BLOCK_BYTES) >> 3;
+        this.store.f64[at + 2 + (j & 3)] = v;
+        this.store.f64[at + 6 + (j & 3)] = k * v;
         if ((col.length & 3) === 0) this.blockTail(col.length >> 2);
       }
     }
+    const h = this.header >> 2;
+    this.store.i32[h] = col.length;
+    this.store.i32[h + 1] = col.ended ? ENDED : col.length;
   }
 
-  /** Sets blockTails[b] from the sums of squares before coefficient 4b (see `blockTails`). */
+  /** Room for `count` blocks, moving them when they do not fit. */
+  private reserve(count: number): void {
+    const capacity = Math.max(count, 2 * this.capacity);
+    const moved = this.store.alloc(capacity * BLOCK_BYTES);
+    const f64 = this.store.f64;
+    f64.copyWithin(moved >> 3, this.blocks >> 3, (this.blocks + this.capacity * BLOCK_BYTES) >> 3);
+    this.blocks = moved;
+    this.capacity = capacity;
+    this.store.i32[(this.header >> 2) + 2] = moved;
+  }
+
+  /** Sets block b's tail from the sums of squares before coefficient 4b (see `header`). */
   private blockTail(b: number): void {
     const { normA, weightedNorm: w } = this;
     const j = 4 * b;
     const tailA = normA > 0 ? Math.max(normA - this.a.prefix(j), TAIL_FLOOR_A * normA) / normA : 0;
     const tailB = w > 0 ? Math.max(w - this.a.weighted(j), TAIL_FLOOR_B * w) / w : 0;
-    if (b >= this.blockTails.length) {
-      const grown = new Float64Array(2 * this.blockTails.length);
-      grown.set(this.blockTails);
-      this.blockTails = grown;
-    }
-    this.blockTails[b] = Math.max(tailA, tailB);
+    if (b >= this.capacity) this.reserve(b + 1);
+    this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = Math.max(tailA, tailB);
   }
 
   /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
@@ -321,7 +353,9 @@ interface GridPoint {
 export class VarianceExpansions {
   private readonly cache = new Map<number, Expansion>();
   private readonly grid = new Map<string, GridPoint>();
-  private readonly slabs = new Slabs();
+  private slabs = new Slabs();
+  /** Where the cached expansions live; a new one when the cache starts over. */
+  store = new SeriesStore();
 
   constructor(
     private readonly phi: (x: number) => number,
@@ -330,11 +364,24 @@ export class VarianceExpansions {
     private readonly where: string,
   ) {}
 
+  /**
+   * Starts the cache over, in a new store, when it holds CACHE_LIMIT
+   * variances or more: called before a row, so that the expansions of a row
+   * share one store. Returns whether it did (then earlier expansions must
+   * not be used with later ones).
+   */
+  startRow(): boolean {
+    if (this.cache.size < CACHE_LIMIT) return false;
+    this.cache.clear();
+    this.slabs = new Slabs();
+    this.store = new SeriesStore();
+    return true;
+  }
+
   /** The expansion at variance q ≥ 0. */
   at(q: number): Expansion {
     let e = this.cache.get(q);
     if (e === undefined) {
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       e = this.create(q);
       this.cache.set(q, e);
     }
@@ -356,13 +403,13 @@ export class VarianceExpansions {
       // φ(0·z) = φ(0): constant series.
       const a0 = phi(0);
       const b0 = grad(0);
-      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs);
+      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs, this.store);
     }
     if (q < DIRECT_BELOW) {
       const s = Math.sqrt(q);
       const a = new HermiteSeries(phi, s, this.where);
       const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel);
-      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs);
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store);
     }
     const point = this.gridPoint(0, q);
     const delta = (q - point.q0) / (2 * point.q0);
@@ -374,6 +421,7 @@ export class VarianceExpansions {
       new ShiftedSource(this, q),
       null,
       this.slabs,
+      this.store,
     );
   }
 

@@ -57,49 +57,43 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   // E[(s + ψ′(u))(s + ψ′(v))] = s² + E[ψ′(u)ψ′(v)].
   const split2 = constant * constant;
   const slope2 = slope * slope;
-  const shifted = split2 !== 0 || slope2 !== 0;
   let rowQ = NaN;
   let row: Expansion | null = null;
   let column: Expansion | null = null;
-  // Scratch of the rows, grown to the longest row seen: each entry's second expansion, correlation and c² + s²·q12.
-  const cols: (Expansion | null)[] = [];
-  let rho = new Float64Array(64);
-  let extra = new Float64Array(64);
+  // Scratch of the rows, grown to the longest row seen: how each entry is summed (see `mehlerRow`).
+  let heads = new Int32Array(64);
   const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
+    if (expansions.startRow()) {
+      rowQ = NaN;
+      column = null;
+    }
     // q11 is fixed along a row of the kernel: remember its expansion.
     if (q11 !== rowQ) {
       row = expansions.at(q11);
       rowQ = q11;
     }
     const e1 = row as Expansion;
-    if (rho.length < n) {
-      rho = new Float64Array(Math.max(n, 2 * rho.length));
-      extra = new Float64Array(rho.length);
-    }
+    if (heads.length < n) heads = new Int32Array(Math.max(n, 2 * heads.length));
+    const stein = e1.stein;
     let e2 = column;
     for (let k = 0; k < n; k++) {
       const q = q22[k];
       // Along a row q22 runs through the columns' variances in the order of the row before.
       e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
-      const c = q12[k];
-      if (q === q11 && c >= q11) {
-        // The diagonal: E[ψ(u)²] and E[ψ′(u)²], known to the expansion.
-        cols[k] = null;
-        extra[k] = split2 + slope2 * q11;
-        continue;
-      }
-      cols[k] = e2;
-      const root = Math.sqrt(q11 * q);
-      const r = root > 0 ? Math.min(1, Math.max(-1, c / root)) : 0;
-      rho[k] = r;
-      extra[k] = split2 + slope2 * (r * root);
+      // The diagonal (0): E[ψ(u)²] and E[ψ′(u)²], known to the expansion.
+      heads[k] = e2 === e1 && q12[k] >= q11 ? 0 : stein && e2.stein ? e2.header : -1;
     }
     column = e2;
-    mehlerRow(e1, cols, rho, n, tau, t, tDot);
-    if (shifted) {
-      for (let k = 0; k < n; k++) t[k] += extra[k];
-      if (tDot !== null && slope2 !== 0) for (let k = 0; k < n; k++) tDot[k] += slope2;
-    }
+    // Read the store's views after the lookups: creating expansions may have moved its memory.
+    const store = expansions.store;
+    const buffers = store.rows(n);
+    store.f64.set(q12.subarray(0, n), buffers.q12 >> 3);
+    store.f64.set(q22.subarray(0, n), buffers.q22 >> 3);
+    store.i32.set(heads.subarray(0, n), buffers.cols >> 2);
+    mehlerRow(e1, expansions, q11, n, tau, split2, slope2, tDot !== null);
+    const f64 = store.f64;
+    t.set(f64.subarray(buffers.t >> 3, (buffers.t >> 3) + n));
+    if (tDot !== null) tDot.set(f64.subarray(buffers.tDot >> 3, (buffers.tDot >> 3) + n));
   };
   const cross = new Float64Array(1);
   const second = new Float64Array(1);
