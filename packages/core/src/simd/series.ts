@@ -16,11 +16,10 @@ import { simdRows } from './rows';
  */
 interface SeriesExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  correlations(q11: number, pq12: number, pq22: number, pt: number, ptd: number, n: number): void;
   seriesRow(
     h1: number,
     q11: number,
-    pq12: number,
-    pq22: number,
     pcols: number,
     pt: number,
     ptd: number,
@@ -127,7 +126,8 @@ export class SeriesStore {
   /** Row buffers of at least n entries (their addresses in `row`). */
   rows(n: number): RowBuffers {
     if (n > this.rowCapacity) {
-      const cap = Math.max(n, 2 * this.rowCapacity, 64);
+      // Even, for the pairs of `correlations`.
+      const cap = Math.max(n + (n & 1), 2 * this.rowCapacity, 64);
       const at = this.alloc(cap * 36);
       const row = this.row;
       row.q12 = at;
@@ -140,15 +140,30 @@ export class SeriesStore {
     return this.row;
   }
 
+  /** ρ = q12/√(q11 q22) (clamped to [−1, 1]; 0 when the root is 0) and √(q11 q22) of the row's entries, in its t and tDot, for {@link seriesRow}. */
+  correlations(q11: number, n: number): void {
+    const { q12, q22, t, tDot } = this.row;
+    if (this.wasm !== null) {
+      this.wasm.correlations(q11, q12, q22, t, tDot, n);
+      return;
+    }
+    const f = this.f64;
+    for (let k = 0; k < n; k++) {
+      const root = Math.sqrt(q11 * f[(q22 >> 3) + k]);
+      f[(t >> 3) + k] = root > 0 ? Math.min(1, Math.max(-1, f[(q12 >> 3) + k] / root)) : 0;
+      f[(tDot >> 3) + k] = root;
+    }
+  }
+
   /**
-   * Entries k0 ≤ k < n of the row in `row` of the expansion with header h1;
+   * Entries k0 ≤ k < n of the row in `row` (after {@link correlations}) of the expansion with header h1;
    * returns n, or the entry at which the caller must act first: then the int
    * at address 0 says what (grow both expansions to that many coefficients,
    * or −1: sum this entry in JavaScript).
    */
   seriesRow(h1: number, q11: number, k0: number, n: number, limit: number, mode: number, split2: number, slope2: number): number {
-    const { q12, q22, cols, t, tDot } = this.row;
-    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, q22, cols, t, tDot, k0, n, limit, mode, split2, slope2);
+    const { cols, t, tDot } = this.row;
+    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, cols, t, tDot, k0, n, limit, mode, split2, slope2);
     return seriesRowJs(this.f64, this.i32, h1, q11, this.row, k0, n, limit, mode, split2, slope2);
   }
 }
@@ -182,8 +197,6 @@ export function seriesRowJs(
   const normA1 = f[(h1 >> 3) + 2];
   const normB1 = f[(h1 >> 3) + 3];
   const invRoot1 = f[(h1 >> 3) + 4];
-  const q12 = row.q12 >> 3;
-  const q22 = row.q22 >> 3;
   const cols = row.cols >> 2;
   const out = row.t >> 3;
   const outDot = row.tDot >> 3;
@@ -193,16 +206,14 @@ export function seriesRowJs(
       w[0] = -1;
       return k;
     }
-    const c = f[q12 + k];
-    const q = f[q22 + k];
     let t: number;
     let tDot: number;
     if (h2 === 0) {
       t = normA1 + (split2 + slope2 * q11);
       tDot = normB1 + slope2;
     } else {
-      const root = Math.sqrt(q11 * q);
-      const r = root > 0 ? Math.min(1, Math.max(-1, c / root)) : 0;
+      const r = f[out + k];
+      const root = f[outDot + k];
       const extra = split2 + slope2 * (r * root);
       const rs = squared ? r * r : r;
       const r2 = rs * rs;

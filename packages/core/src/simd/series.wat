@@ -24,24 +24,47 @@
 (module
   (memory (export "memory") 1)
 
+  ;; For pairs k < n: t[k] = r = q12/sqrt(q11 q22) clamped to [-1, 1] (0 when
+  ;; the root is 0) and tDot[k] = the root, for `seriesRow` (which overwrites
+  ;; them): one pass without dependencies between entries, so the square roots
+  ;; and divisions of successive entries overlap.
+  (func (export "correlations")
+    (param $q11 f64) (param $pq12 i32) (param $pq22 i32) (param $pt i32) (param $ptd i32) (param $n i32)
+    (local $off i32) (local $end i32) (local $root v128)
+    (local.set $end (i32.shl (i32.and (i32.add (local.get $n) (i32.const 1)) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $root (f64x2.sqrt (f64x2.mul (f64x2.splat (local.get $q11))
+          (v128.load (i32.add (local.get $pq22) (local.get $off))))))
+        (v128.store (i32.add (local.get $pt) (local.get $off))
+          (v128.bitselect
+            (f64x2.min (f64x2.splat (f64.const 1)) (f64x2.max (f64x2.splat (f64.const -1))
+              (f64x2.div (v128.load (i32.add (local.get $pq12) (local.get $off))) (local.get $root))))
+            (f64x2.splat (f64.const 0))
+            (f64x2.gt (local.get $root) (f64x2.splat (f64.const 0)))))
+        (v128.store (i32.add (local.get $ptd) (local.get $off)) (local.get $root))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $pairs))))
+
   ;; Entries k0 <= k < n of the row of e1 (header h1, variance q11); returns
   ;; n, or the entry at which the caller must act first (see `need`).
   ;; mode: 1 odd phi (t = r sa), 2 even phi (tDot = r sb), 4 series in r^2
   ;; (odd or even), 8 tDot wanted. phi' lags by one power of r unless phi is odd.
   (func (export "seriesRow")
-    (param $h1 i32) (param $q11 f64) (param $pq12 i32) (param $pq22 i32) (param $pcols i32)
+    (param $h1 i32) (param $q11 f64) (param $pcols i32)
     (param $pt i32) (param $ptd i32) (param $k0 i32) (param $n i32)
     (param $limit f64) (param $mode i32) (param $split2 f64) (param $slope2 f64)
     (result i32)
     (local $k i32) (local $h2 i32) (local $len1 i32) (local $grow1 i32) (local $blocks1 i32)
     (local $len2 i32) (local $grow2 i32) (local $blocks2 i32) (local $m i32) (local $j i32)
-    (local $a1 i32) (local $a2 i32)
+    (local $a1 i32) (local $a2 i32) (local $growAt i32)
     (local $normA1 f64) (local $normB1 f64) (local $invRoot1 f64)
-    (local $q f64) (local $c f64) (local $root f64) (local $r f64) (local $rs f64) (local $r2 f64) (local $r4 f64)
-    (local $extra f64) (local $pb f64) (local $sa f64) (local $sb f64) (local $t f64) (local $td f64)
+    (local $root f64) (local $r f64) (local $rs f64) (local $r2 f64) (local $r4 f64)
+    (local $extra f64) (local $sa f64) (local $sb f64) (local $t f64) (local $td f64)
     (local $odd i32) (local $even i32) (local $lagged i32) (local $squared i32) (local $wantDot i32)
     (local $p01 v128) (local $p23 v128) (local $prev v128) (local $vr4 v128)
-    (local $sav v128) (local $sbv v128) (local $y01 v128) (local $y23 v128) (local $q01 v128) (local $q23 v128)
+    (local $sav v128) (local $sbv v128) (local $y01 v128) (local $y23 v128)
     (local.set $odd (i32.and (local.get $mode) (i32.const 1)))
     (local.set $even (i32.and (local.get $mode) (i32.const 2)))
     (local.set $lagged (i32.eqz (local.get $odd)))
@@ -62,8 +85,6 @@
           (then
             (i32.store (i32.const 0) (i32.const -1))
             (return (local.get $k))))
-        (local.set $c (f64.load (i32.add (local.get $pq12) (i32.shl (local.get $k) (i32.const 3)))))
-        (local.set $q (f64.load (i32.add (local.get $pq22) (i32.shl (local.get $k) (i32.const 3)))))
         (if (i32.eqz (local.get $h2))
           (then
             ;; The diagonal: E[psi^2] and E[psi'^2], known to the expansion.
@@ -71,11 +92,9 @@
               (f64.add (local.get $split2) (f64.mul (local.get $slope2) (local.get $q11)))))
             (local.set $td (f64.add (local.get $normB1) (local.get $slope2))))
           (else
-            (local.set $root (f64.sqrt (f64.mul (local.get $q11) (local.get $q))))
-            (local.set $r (select
-              (f64.min (f64.const 1) (f64.max (f64.const -1) (f64.div (local.get $c) (local.get $root))))
-              (f64.const 0)
-              (f64.gt (local.get $root) (f64.const 0))))
+            ;; r and sqrt(q11 q22), from `correlations`.
+            (local.set $r (f64.load (i32.add (local.get $pt) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $root (f64.load (i32.add (local.get $ptd) (i32.shl (local.get $k) (i32.const 3)))))
             (local.set $extra (f64.add (local.get $split2)
               (f64.mul (local.get $slope2) (f64.mul (local.get $r) (local.get $root)))))
             (local.set $rs (select (f64.mul (local.get $r) (local.get $r)) (local.get $r) (local.get $squared)))
@@ -91,51 +110,86 @@
             (local.set $grow2 (i32.load offset=4 (local.get $h2)))
             (local.set $blocks2 (i32.load offset=8 (local.get $h2)))
             (local.set $m (select (local.get $len1) (local.get $len2) (i32.lt_s (local.get $len1) (local.get $len2))))
+            (local.set $growAt (select (local.get $grow1) (local.get $grow2) (i32.lt_s (local.get $grow1) (local.get $grow2))))
             (local.set $a1 (local.get $blocks1))
             (local.set $a2 (local.get $blocks2))
             (local.set $j (i32.const 0))
-            (block $summed
-              (loop $blocks
+            ;; The blocks, with or without the lag of phi' (a loop each, so that neither selects per block).
+            (if (local.get $lagged)
+              (then
+            (block $lag
+              (loop $lagBlocks
                 (if (local.get $j)
                   (then
-                    (local.set $pb (select
-                      (f64x2.extract_lane 1 (local.get $prev))
-                      (f64x2.extract_lane 0 (local.get $p01))
-                      (local.get $lagged)))
-                    (br_if $summed (f64.le
-                      (f64.mul (f64.mul (f64.mul (f64.load (local.get $a1)) (f64.load (local.get $a2))) (local.get $pb)) (local.get $pb))
+                    (br_if $lag (f64.le
+                      (f64.mul (f64.mul (f64.mul (f64.load (local.get $a1)) (f64.load (local.get $a2))) (f64x2.extract_lane 1 (local.get $prev))) (f64x2.extract_lane 1 (local.get $prev)))
                       (local.get $limit)))))
-                (if (i32.or
-                      (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $grow1))
-                      (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $grow2)))
+                (if (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $m))
                   (then
-                    (i32.store (i32.const 0) (i32.add (local.get $j) (i32.const 4)))
-                    (return (local.get $k))))
-                (br_if $summed (i32.ge_s (local.get $j) (local.get $m)))
+                    ;; Past the coefficients held: grow first, unless a series has ended.
+                    (if (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $growAt))
+                      (then
+                        (i32.store (i32.const 0) (i32.add (local.get $j) (i32.const 4)))
+                        (return (local.get $k))))
+                    (br_if $lag (i32.ge_s (local.get $j) (local.get $m)))))
                 (local.set $y01 (v128.load offset=16 (local.get $a2)))
                 (local.set $y23 (v128.load offset=32 (local.get $a2)))
                 (local.set $sav (f64x2.add (local.get $sav)
                   (f64x2.mul (f64x2.mul (v128.load offset=16 (local.get $a1)) (local.get $y01)) (local.get $p01))))
                 (local.set $sav (f64x2.add (local.get $sav)
                   (f64x2.mul (f64x2.mul (v128.load offset=32 (local.get $a1)) (local.get $y23)) (local.get $p23))))
-                ;; phi' lagged: powers (before, p0) and (p1, p2), before = the previous block's p3.
-                (local.set $q01 (select (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $prev) (local.get $p01))
-                  (local.get $p01) (local.get $lagged)))
-                (local.set $q23 (select (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $p01) (local.get $p23))
-                  (local.get $p23) (local.get $lagged)))
+                ;; phi' lags: powers (before, p0) and (p1, p2), before = the previous block's p3.
                 (local.set $sbv (f64x2.add (local.get $sbv)
-                  (f64x2.mul (f64x2.mul (v128.load offset=48 (local.get $a1)) (local.get $y01)) (local.get $q01))))
+                  (f64x2.mul (f64x2.mul (v128.load offset=48 (local.get $a1)) (local.get $y01))
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $prev) (local.get $p01)))))
                 (local.set $sbv (f64x2.add (local.get $sbv)
-                  (f64x2.mul (f64x2.mul (v128.load offset=64 (local.get $a1)) (local.get $y23)) (local.get $q23))))
+                  (f64x2.mul (f64x2.mul (v128.load offset=64 (local.get $a1)) (local.get $y23))
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $p01) (local.get $p23)))))
                 (local.set $prev (local.get $p23))
                 ;; A series that ended inside this block: the sums are complete.
-                (br_if $summed (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $m)))
+                (br_if $lag (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $m)))
                 (local.set $p01 (f64x2.mul (local.get $p01) (local.get $vr4)))
                 (local.set $p23 (f64x2.mul (local.get $p23) (local.get $vr4)))
                 (local.set $a1 (i32.add (local.get $a1) (i32.const 80)))
                 (local.set $a2 (i32.add (local.get $a2) (i32.const 80)))
                 (local.set $j (i32.add (local.get $j) (i32.const 4)))
-                (br $blocks)))
+                (br $lagBlocks)))
+              )
+              (else
+            (block $plain
+              (loop $plainBlocks
+                (if (local.get $j)
+                  (then
+                    (br_if $plain (f64.le
+                      (f64.mul (f64.mul (f64.mul (f64.load (local.get $a1)) (f64.load (local.get $a2))) (f64x2.extract_lane 0 (local.get $p01))) (f64x2.extract_lane 0 (local.get $p01)))
+                      (local.get $limit)))))
+                (if (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $m))
+                  (then
+                    ;; Past the coefficients held: grow first, unless a series has ended.
+                    (if (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $growAt))
+                      (then
+                        (i32.store (i32.const 0) (i32.add (local.get $j) (i32.const 4)))
+                        (return (local.get $k))))
+                    (br_if $plain (i32.ge_s (local.get $j) (local.get $m)))))
+                (local.set $y01 (v128.load offset=16 (local.get $a2)))
+                (local.set $y23 (v128.load offset=32 (local.get $a2)))
+                (local.set $sav (f64x2.add (local.get $sav)
+                  (f64x2.mul (f64x2.mul (v128.load offset=16 (local.get $a1)) (local.get $y01)) (local.get $p01))))
+                (local.set $sav (f64x2.add (local.get $sav)
+                  (f64x2.mul (f64x2.mul (v128.load offset=32 (local.get $a1)) (local.get $y23)) (local.get $p23))))
+                (local.set $sbv (f64x2.add (local.get $sbv)
+                  (f64x2.mul (f64x2.mul (v128.load offset=48 (local.get $a1)) (local.get $y01)) (local.get $p01))))
+                (local.set $sbv (f64x2.add (local.get $sbv)
+                  (f64x2.mul (f64x2.mul (v128.load offset=64 (local.get $a1)) (local.get $y23)) (local.get $p23))))
+                ;; A series that ended inside this block: the sums are complete.
+                (br_if $plain (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $m)))
+                (local.set $p01 (f64x2.mul (local.get $p01) (local.get $vr4)))
+                (local.set $p23 (f64x2.mul (local.get $p23) (local.get $vr4)))
+                (local.set $a1 (i32.add (local.get $a1) (i32.const 80)))
+                (local.set $a2 (i32.add (local.get $a2) (i32.const 80)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $plainBlocks)))
+              ))
             (local.set $sa (f64.add (f64x2.extract_lane 0 (local.get $sav)) (f64x2.extract_lane 1 (local.get $sav))))
             (local.set $sb (f64.add (f64x2.extract_lane 0 (local.get $sbv)) (f64x2.extract_lane 1 (local.get $sbv))))
             (local.set $t (f64.add (select (f64.mul (local.get $r) (local.get $sa)) (local.get $sa) (local.get $odd)) (local.get $extra)))

@@ -63,6 +63,7 @@ export function mehlerRow(
   const limit = 0.25 * tol * tol;
   const store = e1.store;
   const row = store.row;
+  store.correlations(q11, n);
   for (let k = 0; ;) {
     k = store.seriesRow(e1.header, q11, k, n, limit, mode, split2, slope2);
     if (k >= n) return;
@@ -72,8 +73,8 @@ export function mehlerRow(
       grow(e1, e2, need);
       continue;
     }
-    const root = Math.sqrt(q11 * store.f64[(row.q22 >> 3) + k]);
-    const r = root > 0 ? Math.min(1, Math.max(-1, store.f64[(row.q12 >> 3) + k] / root)) : 0;
+    const r = store.f64[(row.t >> 3) + k];
+    const root = store.f64[(row.tDot >> 3) + k];
     sideDual(e1, e2, r, limit, wantDot, side);
     // Read the view after the sums: growing the expansions may have moved the memory.
     store.f64[(row.t >> 3) + k] = side[0] + (split2 + slope2 * (r * root));

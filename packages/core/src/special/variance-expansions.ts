@@ -12,6 +12,13 @@ export type Parity = 'odd' | 'even' | 'none';
  * keeping |δ|·k ≤ SHIFT_REACH.
  */
 const GRID_PER_OCTAVE = 4;
+/**
+ * Grid points per octave for E[φ²] and E[φ′²], a subset of band 0's: they
+ * are coefficient 0 of their shifts, which the shift does not amplify
+ * (|δ|·k = 0), so a coarser grid serves them, with fewer of its two
+ * quadratures per point (one of φ′², which may be a numerical derivative).
+ */
+const NORM_PER_OCTAVE = 2;
 /** Below this variance the coefficients are integrated at q itself, φ′'s from φ′ (Stein's identity b_k = √(k+1)·a_{k+1}/√q loses digits as q → 0). */
 export const DIRECT_BELOW = 2 ** -10;
 /** The largest |δ| = |q − q₀|/(2q₀) of a variance whose nearest point on a grid of `perOctave` points is q₀. */
@@ -318,16 +325,18 @@ class ConstantSource implements CoefficientSource {
   }
 }
 
-/**
- * The coefficients at a grid variance q₀, and those of φ² and φ′² for
- * E[φ(√q z)²] and E[φ′(√q z)²] nearby, each with its shift polynomials.
- */
+/** The coefficients at a grid variance q₀, with their shift polynomials. */
 interface GridPoint {
   q0: number;
   phi: HermiteSeries;
   phiShift: ShiftPolynomials;
-  phiSquaredShift: ShiftPolynomials | null;
-  gradSquaredShift: ShiftPolynomials | null;
+}
+
+/** The shift polynomials of the series of φ² and φ′² at a grid variance q₀, for E[φ(√q z)²] and E[φ′(√q z)²] nearby (their coefficient 0). */
+interface NormPoint {
+  q0: number;
+  phiSquaredShift: ShiftPolynomials;
+  gradSquaredShift: ShiftPolynomials;
 }
 
 /**
@@ -353,6 +362,7 @@ interface GridPoint {
 export class VarianceExpansions {
   private readonly cache = new Map<number, Expansion>();
   private readonly grid = new Map<string, GridPoint>();
+  private readonly norms = new Map<number, NormPoint>();
   private slabs = new Slabs();
   /** Where the cached expansions live; a new one when the cache starts over. */
   store = new SeriesStore();
@@ -411,12 +421,12 @@ export class VarianceExpansions {
       const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel);
       return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store);
     }
-    const point = this.gridPoint(0, q);
-    const delta = (q - point.q0) / (2 * point.q0);
+    const norms = this.normPoint(q);
+    const delta = (q - norms.q0) / (2 * norms.q0);
     return new Expansion(
       q,
-      (point.phiSquaredShift as ShiftPolynomials).evaluate(0, delta),
-      (point.gradSquaredShift as ShiftPolynomials).evaluate(0, delta),
+      norms.phiSquaredShift.evaluate(0, delta),
+      norms.gradSquaredShift.evaluate(0, delta),
       parity,
       new ShiftedSource(this, q),
       null,
@@ -433,19 +443,30 @@ export class VarianceExpansions {
     let point = this.grid.get(key);
     if (point === undefined) {
       const q0 = 2 ** (g / perOctave);
+      const series = new HermiteSeries(this.phi, Math.sqrt(q0), this.where);
+      point = { q0, phi: series, phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2)) };
+      this.grid.set(key, point);
+    }
+    return point;
+  }
+
+  /** The point of the grid of E[φ²] and E[φ′²] nearest to q (created on first use). */
+  private normPoint(q: number): NormPoint {
+    const g = Math.round(NORM_PER_OCTAVE * Math.log2(q));
+    let point = this.norms.get(g);
+    if (point === undefined) {
+      const q0 = 2 ** (g / NORM_PER_OCTAVE);
       const s = Math.sqrt(q0);
       const { phi, grad } = this;
-      const series = new HermiteSeries(phi, s, this.where);
-      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(source.norm2));
+      // The point is also one of band 0's, whose series of φ says where to cut and how fine to start.
+      const series = this.gridPoint(0, q0).phi;
+      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(NORM_PER_OCTAVE), SHIFT_CUTOFF * Math.sqrt(source.norm2));
       point = {
         q0,
-        phi: series,
-        phiShift: shift(series),
-        // Only band 0 serves E[φ²] and E[φ′²] (coefficient 0).
-        phiSquaredShift: band === 0 ? shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel)) : null,
-        gradSquaredShift: band === 0 ? shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel)) : null,
+        phiSquaredShift: shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel)),
+        gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel)),
       };
-      this.grid.set(key, point);
+      this.norms.set(g, point);
     }
     return point;
   }

@@ -104,6 +104,13 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     fn,
     grad,
     dual(q11, q12, q22, out, wantDot) {
+      if (q22 === q11 && q12 >= q11) {
+        // A diagonal entry (each variance of a kernel's diagonal passes here): the row's arithmetic for it, without a row.
+        const e = expansions.at(q11);
+        out[0] = e.normA + (split2 + slope2 * q11);
+        if (wantDot) out[1] = e.normB + slope2;
+        return;
+      }
       cross[0] = q12;
       second[0] = q22;
       dualRow(q11, cross, second, 1, value, wantDot ? derivative : null);
