@@ -20,6 +20,7 @@ interface SeriesExports {
   seriesRow(
     h1: number,
     q11: number,
+    pq12: number,
     pcols: number,
     pt: number,
     ptd: number,
@@ -123,18 +124,16 @@ export class SeriesStore {
     return at;
   }
 
-  /** Row buffers of at least n entries (their addresses in `row`). */
+  /** Row buffers q12, t and tDot of at least n entries (their addresses in `row`; the caller sets q22 and cols). */
   rows(n: number): RowBuffers {
     if (n > this.rowCapacity) {
       // Even, for the pairs of `correlations`.
       const cap = Math.max(n + (n & 1), 2 * this.rowCapacity, 64);
-      const at = this.alloc(cap * 36);
+      const at = this.alloc(cap * 24);
       const row = this.row;
       row.q12 = at;
-      row.q22 = at + 8 * cap;
-      row.t = at + 16 * cap;
-      row.tDot = at + 24 * cap;
-      row.cols = at + 32 * cap;
+      row.t = at + 8 * cap;
+      row.tDot = at + 16 * cap;
       this.rowCapacity = cap;
     }
     return this.row;
@@ -159,11 +158,11 @@ export class SeriesStore {
    * Entries k0 ≤ k < n of the row in `row` (after {@link correlations}) of the expansion with header h1;
    * returns n, or the entry at which the caller must act first: then the int
    * at address 0 says what (grow both expansions to that many coefficients,
-   * or −1: sum this entry in JavaScript).
+   * or −1: sum this entry in JavaScript). q22 must have an even capacity too.
    */
   seriesRow(h1: number, q11: number, k0: number, n: number, limit: number, mode: number, split2: number, slope2: number): number {
-    const { cols, t, tDot } = this.row;
-    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, cols, t, tDot, k0, n, limit, mode, split2, slope2);
+    const { q12, cols, t, tDot } = this.row;
+    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, cols, t, tDot, k0, n, limit, mode, split2, slope2);
     return seriesRowJs(this.f64, this.i32, h1, q11, this.row, k0, n, limit, mode, split2, slope2);
   }
 }
@@ -194,24 +193,26 @@ export function seriesRowJs(
   const len1 = w[h1 >> 2];
   const grow1 = w[(h1 >> 2) + 1];
   const blocks1 = w[(h1 >> 2) + 2] >> 3;
+  const stein1 = w[(h1 >> 2) + 3];
   const normA1 = f[(h1 >> 3) + 2];
   const normB1 = f[(h1 >> 3) + 3];
   const invRoot1 = f[(h1 >> 3) + 4];
+  const q12 = row.q12 >> 3;
   const cols = row.cols >> 2;
   const out = row.t >> 3;
   const outDot = row.tDot >> 3;
   for (let k = k0; k < n; k++) {
     const h2 = w[cols + k];
-    if (h2 < 0) {
-      w[0] = -1;
-      return k;
-    }
     let t: number;
     let tDot: number;
-    if (h2 === 0) {
+    if (h2 === h1 && f[q12 + k] >= q11) {
       t = normA1 + (split2 + slope2 * q11);
       tDot = normB1 + slope2;
     } else {
+      if ((stein1 & w[(h2 >> 2) + 3]) === 0) {
+        w[0] = -1;
+        return k;
+      }
       const r = f[out + k];
       const root = f[outDot + k];
       const extra = split2 + slope2 * (r * root);

@@ -28,11 +28,11 @@ function gradShift(e: Expansion): number {
  * store (`SeriesStore.rows`): for k < n, t[k] = 𝒯 + c² + s²·q12 and, when
  * `wantDot`, tDot[k] = 𝒯̇ + s² for the covariance of q11, q12[k] and
  * q22[k] (ρ = q12/√(q11 q22), clamped to [−1, 1]), with c² = `split2` and
- * s² = `slope2` the split-off terms' share (`hermite-series.ts`). The
- * expansions of the q22[k] come from `expansions`, and the row's column
- * headers say how each entry is summed: 0 for a diagonal entry (Σ = [[q, q], [q, q]]), whose values
- * E[φ²] and E[φ′²] the expansion knows; −1 for one with a tiny variance's own
- * series of φ′ (summed here); else the header of q22[k]'s expansion.
+ * s² = `slope2` the split-off terms' share (`hermite-series.ts`). The row's
+ * `cols` hold the headers of the expansions of the q22[k], which come from
+ * `expansions`. An entry of e1 itself with q12 ≥ q11 is a diagonal entry
+ * (Σ = [[q, q], [q, q]]), whose values E[φ²] and E[φ′²] the expansion knows;
+ * one with a tiny variance's own series of φ′ is summed here.
  *
  * When both expansions take φ′ from φ by Stein's lemma (all but tiny
  * variances), 𝒯 and 𝒯̇ come in one pass: b_{k−1}(q)·√q = √k·a_k(q), so

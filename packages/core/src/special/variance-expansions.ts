@@ -186,6 +186,7 @@ export class Expansion {
     const { f64, i32 } = store;
     const h = this.header;
     i32[(h >> 2) + 2] = this.blocks;
+    i32[(h >> 2) + 3] = this.stein ? 1 : 0;
     f64[(h >> 3) + 2] = normA;
     f64[(h >> 3) + 3] = normB;
     f64[(h >> 3) + 4] = this.invRoot;

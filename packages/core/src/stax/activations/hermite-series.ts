@@ -1,5 +1,6 @@
 import { InputError } from '../../errors';
 import { mehlerRow } from '../../special/mehler-series';
+import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
 
@@ -13,6 +14,17 @@ export const DEFAULT_TOL = 1e-10;
  * stay below 3e−11 (see the activations benchmark and elementwise tests).
  */
 const PER_LAYER = 1;
+
+/** A row's columns in a series store: the byte addresses of their variances and of their expansions' headers. */
+interface KnownColumns {
+  q: number;
+  heads: number;
+  length: number;
+  capacity: number;
+}
+
+/** Sets of columns remembered per activation: one per layer it serves, in a network of a few. */
+const KNOWN_SETS = 4;
 
 /** Checks a `tol` option: a relative accuracy between 1e−14 and 1e−2. */
 export function checkTol(where: string, tol: unknown): number {
@@ -60,8 +72,66 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   let rowQ = NaN;
   let row: Expansion | null = null;
   let column: Expansion | null = null;
-  // Scratch of the rows, grown to the longest row seen: how each entry is summed (see `mehlerRow`).
+  // The columns of the last rows looked up, in the store: their variances and their expansions' headers.
+  let known: KnownColumns[] = [];
+  let knownStore: SeriesStore | null = null;
+  let replaced = 0;
   let heads = new Int32Array(64);
+  /**
+   * Points the store's row at the columns' variances and headers: a suffix
+   * of columns looked up before when q22 is one (as along the rows of a
+   * kernel, which run over the same columns from the diagonal on, one set of
+   * columns per layer the activation serves), else looked up anew.
+   */
+  const columns = (q11: number, e1: Expansion, q22: Float64Array, n: number) => {
+    const store = expansions.store;
+    const buffers = store.row;
+    if (knownStore !== store) {
+      known = [];
+      knownStore = store;
+    }
+    const f64 = store.f64;
+    for (const set of known) {
+      if (n > set.length) continue;
+      const from = (set.q >> 3) + set.length - n;
+      let k = 0;
+      while (k < n && f64[from + k] === q22[k]) k++;
+      if (k === n) {
+        buffers.q22 = set.q + 8 * (set.length - n);
+        buffers.cols = set.heads + 4 * (set.length - n);
+        return;
+      }
+    }
+    if (heads.length < n) heads = new Int32Array(Math.max(n, 2 * heads.length));
+    let e2 = column;
+    for (let k = 0; k < n; k++) {
+      const q = q22[k];
+      // Along a row q22 runs through the columns' variances in the order of the row before.
+      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
+      heads[k] = e2.header;
+    }
+    column = e2;
+    let set: KnownColumns;
+    if (known.length < KNOWN_SETS) {
+      set = { q: 0, heads: 0, length: 0, capacity: 0 };
+      known.push(set);
+    } else {
+      set = known[replaced];
+      replaced = (replaced + 1) % KNOWN_SETS;
+    }
+    if (n > set.capacity) {
+      // Even, for the pairs of `SeriesStore.correlations`.
+      set.capacity = Math.max(n + (n & 1), 2 * set.capacity);
+      set.q = store.alloc(8 * set.capacity);
+      set.heads = store.alloc(4 * set.capacity);
+    }
+    // Read the store's views after the lookups: creating expansions may have moved its memory.
+    store.f64.set(q22.subarray(0, n), set.q >> 3);
+    store.i32.set(heads.subarray(0, n), set.heads >> 2);
+    set.length = n;
+    buffers.q22 = set.q;
+    buffers.cols = set.heads;
+  };
   const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
     if (expansions.startRow()) {
       rowQ = NaN;
@@ -73,23 +143,10 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       rowQ = q11;
     }
     const e1 = row as Expansion;
-    if (heads.length < n) heads = new Int32Array(Math.max(n, 2 * heads.length));
-    const stein = e1.stein;
-    let e2 = column;
-    for (let k = 0; k < n; k++) {
-      const q = q22[k];
-      // Along a row q22 runs through the columns' variances in the order of the row before.
-      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
-      // The diagonal (0): E[ψ(u)²] and E[ψ′(u)²], known to the expansion.
-      heads[k] = e2 === e1 && q12[k] >= q11 ? 0 : stein && e2.stein ? e2.header : -1;
-    }
-    column = e2;
-    // Read the store's views after the lookups: creating expansions may have moved its memory.
     const store = expansions.store;
     const buffers = store.rows(n);
+    columns(q11, e1, q22, n);
     store.f64.set(q12.subarray(0, n), buffers.q12 >> 3);
-    store.f64.set(q22.subarray(0, n), buffers.q22 >> 3);
-    store.i32.set(heads.subarray(0, n), buffers.cols >> 2);
     mehlerRow(e1, expansions, q11, n, tau, split2, slope2, tDot !== null);
     const f64 = store.f64;
     t.set(f64.subarray(buffers.t >> 3, (buffers.t >> 3) + n));
