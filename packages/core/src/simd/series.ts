@@ -24,8 +24,9 @@ interface SeriesExports {
     pcols: number,
     pt: number,
     ptd: number,
-    k0: number,
-    n: number,
+    plist: number,
+    count: number,
+    ppend: number,
     limit: number,
     mode: number,
     split2: number,
@@ -53,7 +54,7 @@ export const BLOCK_BYTES = 80;
 export const ENDED = 0x7fffffff;
 
 const PAGE = 65536;
-/** Bytes before the first allocation: `need` at 0, and address 0 means the diagonal in a row's columns. */
+/** Bytes before the first allocation (address 0 is no expansion's). */
 const RESERVED = 64;
 
 let compiled: object | null | undefined;
@@ -74,13 +75,23 @@ export function simdSeries(): boolean {
   return seriesModule() !== null;
 }
 
-/** Byte addresses of a row's arrays in a store: q12, q22, t, tDot (float64) and the columns' headers (int32). */
+/**
+ * Byte addresses of a row's arrays in a store: q12, q22, t, tDot (float64),
+ * the columns' headers (int32), and the lists of entries (int32): all of
+ * them in order (`all`), those to sum again (`retry`), and those deferred by
+ * the last {@link SeriesStore.seriesRow}, as pairs (entry, what the caller must
+ * do: grow both expansions to that many coefficients, or −1: sum the entry in
+ * JavaScript).
+ */
 export interface RowBuffers {
   q12: number;
   q22: number;
   t: number;
   tDot: number;
   cols: number;
+  all: number;
+  retry: number;
+  pending: number;
 }
 
 /** Expansions' memory and row buffers, with the row of Mehler sums over them (see the file's comment). */
@@ -92,7 +103,7 @@ export class SeriesStore {
   i32: Int32Array;
   private top = RESERVED;
   private rowCapacity = 0;
-  readonly row: RowBuffers = { q12: 0, q22: 0, t: 0, tDot: 0, cols: 0 };
+  readonly row: RowBuffers = { q12: 0, q22: 0, t: 0, tDot: 0, cols: 0, all: 0, retry: 0, pending: 0 };
 
   constructor() {
     const module = seriesModule();
@@ -124,16 +135,20 @@ export class SeriesStore {
     return at;
   }
 
-  /** Row buffers q12, t and tDot of at least n entries (their addresses in `row`; the caller sets q22 and cols). */
+  /** Row buffers of at least n entries (their addresses in `row`; the caller sets q22 and cols). */
   rows(n: number): RowBuffers {
     if (n > this.rowCapacity) {
       // Even, for the pairs of `correlations`.
       const cap = Math.max(n + (n & 1), 2 * this.rowCapacity, 64);
-      const at = this.alloc(cap * 24);
+      const at = this.alloc(cap * 40);
       const row = this.row;
       row.q12 = at;
       row.t = at + 8 * cap;
       row.tDot = at + 16 * cap;
+      row.all = at + 24 * cap;
+      row.retry = at + 28 * cap;
+      row.pending = at + 32 * cap;
+      for (let k = 0; k < cap; k++) this.i32[(row.all >> 2) + k] = k;
       this.rowCapacity = cap;
     }
     return this.row;
@@ -141,29 +156,33 @@ export class SeriesStore {
 
   /** ρ = q12/√(q11 q22) (clamped to [−1, 1]; 0 when the root is 0) and √(q11 q22) of the row's entries, in its t and tDot, for {@link seriesRow}. */
   correlations(q11: number, n: number): void {
-    const { q12, q22, t, tDot } = this.row;
     if (this.wasm !== null) {
+      const { q12, q22, t, tDot } = this.row;
       this.wasm.correlations(q11, q12, q22, t, tDot, n);
       return;
     }
-    const f = this.f64;
-    for (let k = 0; k < n; k++) {
-      const root = Math.sqrt(q11 * f[(q22 >> 3) + k]);
-      f[(t >> 3) + k] = root > 0 ? Math.min(1, Math.max(-1, f[(q12 >> 3) + k] / root)) : 0;
-      f[(tDot >> 3) + k] = root;
-    }
+    correlationsJs(this.f64, q11, this.row, n);
   }
 
   /**
-   * Entries k0 ≤ k < n of the row in `row` (after {@link correlations}) of the expansion with header h1;
-   * returns n, or the entry at which the caller must act first: then the int
-   * at address 0 says what (grow both expansions to that many coefficients,
-   * or −1: sum this entry in JavaScript). q22 must have an even capacity too.
+   * The entries listed at `list` (count of them) of the row in `row` (after
+   * {@link correlations}) of the expansion with header h1; returns how many
+   * were deferred to `row.pending`.
    */
-  seriesRow(h1: number, q11: number, k0: number, n: number, limit: number, mode: number, split2: number, slope2: number): number {
-    const { q12, cols, t, tDot } = this.row;
-    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, cols, t, tDot, k0, n, limit, mode, split2, slope2);
-    return seriesRowJs(this.f64, this.i32, h1, q11, this.row, k0, n, limit, mode, split2, slope2);
+  seriesRow(h1: number, q11: number, list: number, count: number, limit: number, mode: number, split2: number, slope2: number): number {
+    const { q12, cols, t, tDot, pending } = this.row;
+    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, cols, t, tDot, list, count, pending, limit, mode, split2, slope2);
+    return seriesRowJs(this.f64, this.i32, h1, q11, this.row, list, count, limit, mode, split2, slope2);
+  }
+}
+
+/** `series.wat`'s correlations in JavaScript. */
+export function correlationsJs(f: Float64Array, q11: number, row: RowBuffers, n: number): void {
+  const { q12, q22, t, tDot } = row;
+  for (let k = 0; k < n; k++) {
+    const root = Math.sqrt(q11 * f[(q22 >> 3) + k]);
+    f[(t >> 3) + k] = root > 0 ? Math.min(1, Math.max(-1, f[(q12 >> 3) + k] / root)) : 0;
+    f[(tDot >> 3) + k] = root;
   }
 }
 
@@ -178,8 +197,8 @@ export function seriesRowJs(
   h1: number,
   q11: number,
   row: RowBuffers,
-  k0: number,
-  n: number,
+  list: number,
+  count: number,
   limit: number,
   mode: number,
   split2: number,
@@ -201,7 +220,10 @@ export function seriesRowJs(
   const cols = row.cols >> 2;
   const out = row.t >> 3;
   const outDot = row.tDot >> 3;
-  for (let k = k0; k < n; k++) {
+  const pend = row.pending >> 2;
+  let pending = 0;
+  entries: for (let i = 0; i < count; i++) {
+    const k = w[(list >> 2) + i];
     const h2 = w[cols + k];
     let t: number;
     let tDot: number;
@@ -210,8 +232,9 @@ export function seriesRowJs(
       tDot = normB1 + slope2;
     } else {
       if ((stein1 & w[(h2 >> 2) + 3]) === 0) {
-        w[0] = -1;
-        return k;
+        w[pend + 2 * pending] = k;
+        w[pend + 2 * pending++ + 1] = -1;
+        continue;
       }
       const r = f[out + k];
       const root = f[outDot + k];
@@ -239,8 +262,9 @@ export function seriesRowJs(
           if (f[a1] * f[a2] * pb * pb <= limit) break;
         }
         if (j + 4 > grow1 || j + 4 > grow2) {
-          w[0] = j + 4;
-          return k;
+          w[pend + 2 * pending] = k;
+          w[pend + 2 * pending++ + 1] = j + 4;
+          continue entries;
         }
         if (j >= m) break;
         const y0 = f[a2 + 2];
@@ -279,5 +303,5 @@ export function seriesRowJs(
     f[out + k] = t;
     if (wantDot) f[outDot + k] = tDot;
   }
-  return n;
+  return pending;
 }

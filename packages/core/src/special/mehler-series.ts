@@ -44,9 +44,9 @@ function gradShift(e: Expansion): number {
  * the lag, never below φ's r^{4b}), τ_b·τ′_b·P² ≤ (tol/2)² makes both 𝒯 and 𝒯̇
  * within tol (see above). Tails and |r| ≤ 1 only shrink as b grows, so the
  * test, once met, stays met. The sums run in the store (`simd/series.wat`,
- * or its JavaScript twin), which stops at an entry whose expansions must
- * grow first; they grow here, and the entry starts over, so its value does
- * not depend on what was computed before.
+ * or its JavaScript twin), which defers an entry whose expansions must grow
+ * first and goes on; the deferred entries' expansions grow here, and those
+ * entries start over, so no value depends on what was computed before.
  */
 export function mehlerRow(
   e1: Expansion,
@@ -64,22 +64,31 @@ export function mehlerRow(
   const store = e1.store;
   const row = store.row;
   store.correlations(q11, n);
-  for (let k = 0; ;) {
-    k = store.seriesRow(e1.header, q11, k, n, limit, mode, split2, slope2);
-    if (k >= n) return;
-    const e2 = expansions.at(store.f64[(row.q22 >> 3) + k]);
-    const need = store.i32[0];
-    if (need >= 0) {
-      grow(e1, e2, need);
-      continue;
+  let list = row.all;
+  let count = n;
+  for (;;) {
+    const deferred = store.seriesRow(e1.header, q11, list, count, limit, mode, split2, slope2);
+    let again = 0;
+    for (let p = 0; p < deferred; p++) {
+      // Read the views each time: growing the expansions may move the memory.
+      const at = (row.pending >> 2) + 2 * p;
+      const k = store.i32[at];
+      const need = store.i32[at + 1];
+      const e2 = expansions.of(store.i32[(row.cols >> 2) + k]);
+      if (need >= 0) {
+        grow(e1, e2, need);
+        store.i32[(row.retry >> 2) + again++] = k;
+        continue;
+      }
+      const r = store.f64[(row.t >> 3) + k];
+      const root = store.f64[(row.tDot >> 3) + k];
+      sideDual(e1, e2, r, limit, wantDot, side);
+      store.f64[(row.t >> 3) + k] = side[0] + (split2 + slope2 * (r * root));
+      if (wantDot) store.f64[(row.tDot >> 3) + k] = side[1] + slope2;
     }
-    const r = store.f64[(row.t >> 3) + k];
-    const root = store.f64[(row.tDot >> 3) + k];
-    sideDual(e1, e2, r, limit, wantDot, side);
-    // Read the view after the sums: growing the expansions may have moved the memory.
-    store.f64[(row.t >> 3) + k] = side[0] + (split2 + slope2 * (r * root));
-    if (wantDot) store.f64[(row.tDot >> 3) + k] = side[1] + slope2;
-    k++;
+    if (again === 0) return;
+    list = row.retry;
+    count = again;
   }
 }
 

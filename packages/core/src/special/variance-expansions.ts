@@ -175,6 +175,8 @@ export class Expansion {
     private readonly bSource: CoefficientSource | null,
     slabs: Slabs,
     readonly store: SeriesStore,
+    /** Its index among the store's expansions (`VarianceExpansions.of`), kept in its header. */
+    id: number,
   ) {
     this.a = new Column(slabs);
     this.b = bSource === null ? null : new Column(slabs);
@@ -187,6 +189,7 @@ export class Expansion {
     const h = this.header;
     i32[(h >> 2) + 2] = this.blocks;
     i32[(h >> 2) + 3] = this.stein ? 1 : 0;
+    i32[(h >> 2) + 10] = id;
     f64[(h >> 3) + 2] = normA;
     f64[(h >> 3) + 3] = normB;
     f64[(h >> 3) + 4] = this.invRoot;
@@ -367,6 +370,8 @@ export class VarianceExpansions {
   private slabs = new Slabs();
   /** Where the cached expansions live; a new one when the cache starts over. */
   store = new SeriesStore();
+  /** The store's expansions by index. */
+  private stored: Expansion[] = [];
 
   constructor(
     private readonly phi: (x: number) => number,
@@ -386,7 +391,13 @@ export class VarianceExpansions {
     this.cache.clear();
     this.slabs = new Slabs();
     this.store = new SeriesStore();
+    this.stored = [];
     return true;
+  }
+
+  /** The expansion whose header is at `header` in the store. */
+  of(header: number): Expansion {
+    return this.stored[this.store.i32[(header >> 2) + 10]];
   }
 
   /** The expansion at variance q ≥ 0. */
@@ -394,6 +405,7 @@ export class VarianceExpansions {
     let e = this.cache.get(q);
     if (e === undefined) {
       e = this.create(q);
+      this.stored.push(e);
       this.cache.set(q, e);
     }
     return e;
@@ -414,13 +426,13 @@ export class VarianceExpansions {
       // φ(0·z) = φ(0): constant series.
       const a0 = phi(0);
       const b0 = grad(0);
-      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs, this.store);
+      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs, this.store, this.stored.length);
     }
     if (q < DIRECT_BELOW) {
       const s = Math.sqrt(q);
       const a = new HermiteSeries(phi, s, this.where);
       const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel);
-      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store);
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store, this.stored.length);
     }
     const norms = this.normPoint(q);
     const delta = (q - norms.q0) / (2 * norms.q0);
@@ -433,6 +445,7 @@ export class VarianceExpansions {
       null,
       this.slabs,
       this.store,
+      this.stored.length,
     );
   }
 
