@@ -47,12 +47,13 @@ const INITIAL_BLOCKS = 16;
 
 /** Where one series of coefficients comes from: coefficient k, and whether the series is zero from k on. */
 interface CoefficientSource {
-  at(k: number): number;
-  endsAt(k: number): boolean;
+  /** Makes coefficient k the `value`, or returns false when the series is zero from k on. Asked for in increasing k. */
+  take(k: number): boolean;
+  value: number;
 }
 
 /** Values per chunk of {@link Slabs}. */
-const CHUNK = 1 << 16;
+const CHUNK = 1 << 13;
 
 /**
  * Storage for the columns of one activation's expansions, cut from shared
@@ -199,19 +200,23 @@ export class Expansion {
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {
     const col = this.a;
+    const source = this.aSource;
+    const parity = this.parity;
     while (col.length < n && !col.ended) {
       const j = col.length;
-      const k = hermiteIndex(this.parity, j);
-      if (this.aSource.endsAt(k)) col.ended = true;
-      else {
-        const v = this.aSource.at(k);
-        col.push(v, k);
-        if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
-        const at = (this.blocks + (j >> 2) * BLOCK_BYTES) >> 3;
-        this.store.f64[at + 2 + (j & 3)] = v;
-        this.store.f64[at + 6 + (j & 3)] = k * v;
-        if ((col.length & 3) === 0) this.blockTail(col.length >> 2);
+      const k = hermiteIndex(parity, j);
+      if (!source.take(k)) {
+        col.ended = true;
+        break;
       }
+      const v = source.value;
+      col.push(v, k);
+      if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
+      const at = (this.blocks + (j >> 2) * BLOCK_BYTES) >> 3;
+      const f64 = this.store.f64;
+      f64[at + 2 + (j & 3)] = v;
+      f64[at + 6 + (j & 3)] = k * v;
+      if ((j & 3) === 3) this.blockTail((j + 1) >> 2);
     }
     const h = this.header >> 2;
     this.store.i32[h] = col.length;
@@ -247,8 +252,8 @@ export class Expansion {
     const parity: Parity = this.parity === 'odd' ? 'even' : this.parity === 'even' ? 'odd' : 'none';
     while (col.length < n && !col.ended) {
       const k = hermiteIndex(parity, col.length);
-      if (source.endsAt(k)) col.ended = true;
-      else col.push(source.at(k), k);
+      if (source.take(k)) col.push(source.value, k);
+      else col.ended = true;
     }
   }
 }
@@ -258,8 +263,9 @@ export class Expansion {
  * of k's band — finer for larger k, so that |δ|·k stays at most SHIFT_REACH.
  */
 class ShiftedSource implements CoefficientSource {
-  /** The band, grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
-  private band = -1;
+  value = 0;
+  /** The band (and the last k it serves), grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
+  private bandEnd = -1;
   private point: GridPoint | null = null;
   private delta = 0;
   private step = 1;
@@ -273,9 +279,8 @@ class ShiftedSource implements CoefficientSource {
 
   private enter(k: number): void {
     const band = bandOf(k);
-    if (band === this.band) return;
     const point = this.grids.gridPoint(band, this.q);
-    this.band = band;
+    this.bandEnd = BAND_LENGTH * 2 ** band;
     this.point = point;
     this.delta = (this.q - point.q0) / (2 * point.q0);
     this.step = Math.sqrt(this.q / point.q0);
@@ -283,49 +288,43 @@ class ShiftedSource implements CoefficientSource {
     this.power = Math.pow(this.q / point.q0, 0.5 * k);
   }
 
-  at(k: number): number {
-    this.enter(k);
+  take(k: number): boolean {
+    if (k > this.bandEnd) this.enter(k);
+    const point = this.point as GridPoint;
+    const series = point.phi;
+    if (k >= series.length && !series.complete) series.ensure(k + 1);
+    if (series.complete && k >= series.length) return false;
     // Each expansion asks for its coefficients in the same order, so the running
     // product is the same whatever else has been computed.
     while (this.k < k) {
       this.power *= this.step;
       this.k++;
     }
-    return this.power * (this.point as GridPoint).phiShift.evaluate(k, this.delta);
-  }
-
-  endsAt(k: number): boolean {
-    this.enter(k);
-    const series = (this.point as GridPoint).phi;
-    series.ensure(k + 1);
-    return series.complete && k >= series.length;
+    this.value = this.power * point.phiShift.evaluate(k, this.delta);
+    return true;
   }
 }
 
 /** The coefficients of a series computed at q itself. */
 class DirectSource implements CoefficientSource {
+  value = 0;
+
   constructor(private readonly series: HermiteSeries) {}
 
-  at(k: number): number {
-    return this.series.a[k];
-  }
-
-  endsAt(k: number): boolean {
+  take(k: number): boolean {
     this.series.ensure(k + 1);
-    return k >= this.series.length;
+    if (k >= this.series.length) return false;
+    this.value = this.series.a[k];
+    return true;
   }
 }
 
 /** A constant: its only coefficient is a_0. */
 class ConstantSource implements CoefficientSource {
-  constructor(private readonly value: number) {}
+  constructor(readonly value: number) {}
 
-  at(): number {
-    return this.value;
-  }
-
-  endsAt(k: number): boolean {
-    return k > 0;
+  take(k: number): boolean {
+    return k === 0;
   }
 }
 
