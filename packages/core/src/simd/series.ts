@@ -16,11 +16,11 @@ import { simdRows } from './rows';
  */
 interface SeriesExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  correlations(q11: number, pq12: number, pq22: number, pt: number, ptd: number, n: number): void;
   seriesRow(
     h1: number,
     q11: number,
     pq12: number,
+    pq22: number,
     pcols: number,
     pt: number,
     ptd: number,
@@ -41,11 +41,12 @@ interface WebAssemblyApi {
   Instance: new (module: object) => { readonly exports: unknown };
 }
 
-/** Bits of `mode`: φ odd (𝒯 = r·Σ), φ even (𝒯̇ = r·Σ), series in r² (odd or even φ), 𝒯̇ wanted. */
+/** Bits of `mode`: φ odd (𝒯 = r·Σ), φ even (𝒯̇ = r·Σ), series in r² (odd or even φ), 𝒯̇ wanted, a new row (see {@link SeriesStore.seriesRow}). */
 export const ODD = 1;
 export const EVEN = 2;
 export const SQUARED = 4;
 export const WANT_DOT = 8;
+export const FRESH = 16;
 
 /** Bytes of an expansion's header and of one block of four coefficients (see `series.wat`). */
 export const HEADER_BYTES = 48;
@@ -138,7 +139,7 @@ export class SeriesStore {
   /** Row buffers of at least n entries (their addresses in `row`; the caller sets q22 and cols). */
   rows(n: number): RowBuffers {
     if (n > this.rowCapacity) {
-      // Even, for the pairs of `correlations`.
+      // Even, for the pairs of the correlations.
       const cap = Math.max(n + (n & 1), 2 * this.rowCapacity, 64);
       const at = this.alloc(cap * 40);
       const row = this.row;
@@ -154,29 +155,20 @@ export class SeriesStore {
     return this.row;
   }
 
-  /** ρ = q12/√(q11 q22) (clamped to [−1, 1]; 0 when the root is 0) and √(q11 q22) of the row's entries, in its t and tDot, for {@link seriesRow}. */
-  correlations(q11: number, n: number): void {
-    if (this.wasm !== null) {
-      const { q12, q22, t, tDot } = this.row;
-      this.wasm.correlations(q11, q12, q22, t, tDot, n);
-      return;
-    }
-    correlationsJs(this.f64, q11, this.row, n);
-  }
-
   /**
-   * The entries listed at `list` (count of them) of the row in `row` (after
-   * {@link correlations}) of the expansion with header h1; returns how many
-   * were deferred to `row.pending`.
+   * The entries listed at `list` (count of them) of the row in `row` of the
+   * expansion with header h1 (with FRESH in `mode`, a new row: its ρ and
+   * √(q11 q22) first, in t and tDot, as {@link correlationsJs}); returns how
+   * many were deferred to `row.pending`.
    */
   seriesRow(h1: number, q11: number, list: number, count: number, limit: number, mode: number, split2: number, slope2: number): number {
-    const { q12, cols, t, tDot, pending } = this.row;
-    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, cols, t, tDot, list, count, pending, limit, mode, split2, slope2);
+    const { q12, q22, cols, t, tDot, pending } = this.row;
+    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, q22, cols, t, tDot, list, count, pending, limit, mode, split2, slope2);
     return seriesRowJs(this.f64, this.i32, h1, q11, this.row, list, count, limit, mode, split2, slope2);
   }
 }
 
-/** `series.wat`'s correlations in JavaScript. */
+/** `series.wat`'s correlations in JavaScript: ρ = q12/√(q11 q22) (clamped to [−1, 1]; 0 when the root is 0) and √(q11 q22) of a row's first n entries, in its t and tDot. */
 export function correlationsJs(f: Float64Array, q11: number, row: RowBuffers, n: number): void {
   const { q12, q22, t, tDot } = row;
   for (let k = 0; k < n; k++) {
@@ -204,6 +196,7 @@ export function seriesRowJs(
   split2: number,
   slope2: number,
 ): number {
+  if ((mode & FRESH) !== 0) correlationsJs(f, q11, row, count);
   const odd = (mode & ODD) !== 0;
   const even = (mode & EVEN) !== 0;
   const lagged = !odd;

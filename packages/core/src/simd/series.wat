@@ -31,9 +31,9 @@
 
   ;; For pairs k < n: t[k] = r = q12/sqrt(q11 q22) clamped to [-1, 1] (0 when
   ;; the root is 0) and tDot[k] = the root, for `seriesRow` (which overwrites
-  ;; them): one pass without dependencies between entries, so the square roots
+  ;; them as it sums the entries): one pass without dependencies between entries, so the square roots
   ;; and divisions of successive entries overlap.
-  (func (export "correlations")
+  (func $correlations
     (param $q11 f64) (param $pq12 i32) (param $pq22 i32) (param $pt i32) (param $ptd i32) (param $n i32)
     (local $off i32) (local $end i32) (local $root v128)
     (local.set $end (i32.shl (i32.and (i32.add (local.get $n) (i32.const 1)) (i32.const -2)) (i32.const 3)))
@@ -56,9 +56,10 @@
   ;; variance q11); an entry that cannot be summed yet is deferred to ppend
   ;; (see above), and the others go on. Returns how many were deferred.
   ;; mode: 1 odd phi (t = r sa), 2 even phi (tDot = r sb), 4 series in r^2
-  ;; (odd or even), 8 tDot wanted. phi' lags by one power of r unless phi is odd.
+  ;; (odd or even), 8 tDot wanted, 16 a new row (its correlations first, for
+  ;; entries 0 to count). phi' lags by one power of r unless phi is odd.
   (func (export "seriesRow")
-    (param $h1 i32) (param $q11 f64) (param $pq12 i32) (param $pcols i32)
+    (param $h1 i32) (param $q11 f64) (param $pq12 i32) (param $pq22 i32) (param $pcols i32)
     (param $pt i32) (param $ptd i32) (param $plist i32) (param $count i32) (param $ppend i32)
     (param $limit f64) (param $mode i32) (param $split2 f64) (param $slope2 f64)
     (result i32)
@@ -71,6 +72,8 @@
     (local $odd i32) (local $even i32) (local $lagged i32) (local $squared i32) (local $wantDot i32)
     (local $p01 v128) (local $p23 v128) (local $prev v128) (local $vr4 v128)
     (local $sav v128) (local $sbv v128) (local $y01 v128) (local $y23 v128)
+    (if (i32.and (local.get $mode) (i32.const 16))
+      (then (call $correlations (local.get $q11) (local.get $pq12) (local.get $pq22) (local.get $pt) (local.get $ptd) (local.get $count))))
     (local.set $odd (i32.and (local.get $mode) (i32.const 1)))
     (local.set $even (i32.and (local.get $mode) (i32.const 2)))
     (local.set $lagged (i32.eqz (local.get $odd)))

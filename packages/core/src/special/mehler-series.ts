@@ -1,4 +1,4 @@
-import { EVEN, ODD, SQUARED, WANT_DOT } from '../simd/series';
+import { EVEN, FRESH, ODD, SQUARED, WANT_DOT } from '../simd/series';
 import { hermiteIndex, TAIL_FLOOR_A, TAIL_FLOOR_B, type Column, type Expansion, type VarianceExpansions } from './variance-expansions';
 
 /*
@@ -63,11 +63,10 @@ export function mehlerRow(
   const limit = 0.25 * tol * tol;
   const store = e1.store;
   const row = store.row;
-  store.correlations(q11, n);
   let list = row.all;
   let count = n;
-  for (;;) {
-    const deferred = store.seriesRow(e1.header, q11, list, count, limit, mode, split2, slope2);
+  for (let fresh = FRESH; ; fresh = 0) {
+    const deferred = store.seriesRow(e1.header, q11, list, count, limit, mode | fresh, split2, slope2);
     let again = 0;
     for (let p = 0; p < deferred; p++) {
       // Read the views each time: growing the expansions may move the memory.

@@ -124,6 +124,11 @@ export class Column {
   }
 }
 
+/** The parity of the Hermite coefficients of φ that vanish (0: even k, 1: odd k), or −1. */
+function vanishing(parity: Parity): -1 | 0 | 1 {
+  return parity === 'odd' ? 0 : parity === 'even' ? 1 : -1;
+}
+
 /** Hermite index of the j-th stored coefficient of φ: only those that can be non-zero are stored. */
 export function hermiteIndex(parity: Parity, j: number): number {
   return parity === 'none' ? j : parity === 'odd' ? 2 * j + 1 : 2 * j;
@@ -429,8 +434,9 @@ export class VarianceExpansions {
     }
     if (q < DIRECT_BELOW) {
       const s = Math.sqrt(q);
-      const a = new HermiteSeries(phi, s, this.where);
-      const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel);
+      const a = new HermiteSeries(phi, s, this.where, undefined, 0, vanishing(parity));
+      // φ′ has the other parity.
+      const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel, parity === 'none' ? -1 : ((1 - vanishing(parity)) as 0 | 1));
       return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store, this.stored.length);
     }
     const norms = this.normPoint(q);
@@ -456,7 +462,7 @@ export class VarianceExpansions {
     let point = this.grid.get(key);
     if (point === undefined) {
       const q0 = 2 ** (g / perOctave);
-      const series = new HermiteSeries(this.phi, Math.sqrt(q0), this.where);
+      const series = new HermiteSeries(this.phi, Math.sqrt(q0), this.where, undefined, 0, vanishing(this.parity));
       point = { q0, phi: series, phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2)) };
       this.grid.set(key, point);
     }
@@ -473,11 +479,13 @@ export class VarianceExpansions {
       const { phi, grad } = this;
       // The point is also one of band 0's, whose series of φ says where to cut and how fine to start.
       const series = this.gridPoint(0, q0).phi;
+      // φ² and φ′² are even when φ is odd or even: their odd coefficients vanish.
+      const even = this.parity === 'none' ? -1 : 1;
       const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(NORM_PER_OCTAVE), SHIFT_CUTOFF * Math.sqrt(source.norm2));
       point = {
         q0,
-        phiSquaredShift: shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel)),
-        gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel)),
+        phiSquaredShift: shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel, even)),
+        gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel, even)),
       };
       this.norms.set(g, point);
     }
