@@ -9,10 +9,11 @@ import { simdRows } from './rows';
  * that does not run (`TANGENT_LAB_SIMD=0`, see `simd/rows.ts`), in
  * JavaScript ({@link seriesRowJs}) with the same arithmetic and the same bits.
  *
- * Each store is a WebAssembly instance of its own (or an ArrayBuffer): the
- * expansions of an activation live, and are collected, with it. Memory is
- * handed out by a bump allocator and never reused, so an address stays valid
- * for the store's life; the layout is described in `series.wat`.
+ * The stores of a thread share the module's memory (see SharedMemory): each
+ * takes chunks of it, in which it hands out memory by a bump allocator and
+ * never reuses it, so an address stays valid for the store's life; the
+ * chunks return when the store is collected with the activation whose
+ * expansions it holds. The layout is described in `series.wat`.
  */
 interface SeriesExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -95,16 +96,25 @@ export interface RowBuffers {
   pending: number;
 }
 
-/** Expansions' memory and row buffers, with the row of Mehler sums over them (see the file's comment). */
-export class SeriesStore {
-  private readonly wasm: SeriesExports | null;
-  private buffer: ArrayBuffer;
-  /** Views of the memory, renewed whenever it grows (read them after any allocation). */
+/** Bytes of a chunk of the shared memory: what a store takes at a time. */
+const CHUNK_BYTES = PAGE;
+
+/**
+ * The memory of every store on this thread: the module's (one instance per
+ * thread — a new instance per store would compile its JavaScript entry anew
+ * once called often, milliseconds each time), or an ArrayBuffer without
+ * WebAssembly, handed out in chunks. A store's chunks come back when the
+ * store is collected, and are handed out again, zeroed.
+ */
+class SharedMemory {
+  readonly wasm: SeriesExports | null;
+  buffer: ArrayBuffer;
   f64: Float64Array;
   i32: Int32Array;
   private top = RESERVED;
-  private rowCapacity = 0;
-  readonly row: RowBuffers = { q12: 0, q22: 0, t: 0, tDot: 0, cols: 0, all: 0, retry: 0, pending: 0 };
+  private readonly free: number[] = [];
+  /** Returns the chunks of collected stores. */
+  readonly collected = new FinalizationRegistry<number[]>((chunks) => this.free.push(...chunks));
 
   constructor() {
     const module = seriesModule();
@@ -115,10 +125,15 @@ export class SeriesStore {
     this.i32 = new Int32Array(this.buffer);
   }
 
-  /** `bytes` zero bytes of their own, 16-byte aligned; returns their address. */
-  alloc(bytes: number): number {
-    const at = (this.top + 15) & ~15;
-    const end = at + bytes;
+  /** `count` contiguous zeroed chunks: a free one, or new ones at the top; returns their address. */
+  take(count: number): number {
+    if (count === 1 && this.free.length > 0) {
+      const at = this.free.pop() as number;
+      this.f64.fill(0, at >> 3, (at + CHUNK_BYTES) >> 3);
+      return at;
+    }
+    const at = (this.top + CHUNK_BYTES - 1) & ~(CHUNK_BYTES - 1);
+    const end = at + count * CHUNK_BYTES;
     if (end > this.buffer.byteLength) {
       const size = Math.max(end, 2 * this.buffer.byteLength);
       if (this.wasm !== null) {
@@ -133,6 +148,54 @@ export class SeriesStore {
       this.i32 = new Int32Array(this.buffer);
     }
     this.top = end;
+    return at;
+  }
+}
+
+let shared: SharedMemory | undefined;
+
+/** Expansions' memory and row buffers, with the row of Mehler sums over them (see the file's comment). */
+export class SeriesStore {
+  private readonly memory: SharedMemory;
+  /** The chunks taken, returned when the store is collected. */
+  private readonly chunks: number[] = [];
+  private top = 0;
+  private end = 0;
+  private rowCapacity = 0;
+  readonly row: RowBuffers = { q12: 0, q22: 0, t: 0, tDot: 0, cols: 0, all: 0, retry: 0, pending: 0 };
+
+  constructor() {
+    this.memory = shared ??= new SharedMemory();
+    this.memory.collected.register(this, this.chunks);
+  }
+
+  /** The memory as float64 (read it after any allocation: growing the memory renews it). */
+  get f64(): Float64Array {
+    return this.memory.f64;
+  }
+
+  /** The memory as int32 (see {@link f64}). */
+  get i32(): Int32Array {
+    return this.memory.i32;
+  }
+
+  /** `bytes` zero bytes of their own, 16-byte aligned; returns their address. */
+  alloc(bytes: number): number {
+    const size = (bytes + 15) & ~15;
+    if (size > CHUNK_BYTES / 4) {
+      // Large (a long row): chunks of its own.
+      const count = Math.ceil(size / CHUNK_BYTES);
+      const at = this.memory.take(count);
+      for (let c = 0; c < count; c++) this.chunks.push(at + c * CHUNK_BYTES);
+      return at;
+    }
+    if (this.top + size > this.end) {
+      this.top = this.memory.take(1);
+      this.end = this.top + CHUNK_BYTES;
+      this.chunks.push(this.top);
+    }
+    const at = this.top;
+    this.top += size;
     return at;
   }
 
@@ -163,7 +226,8 @@ export class SeriesStore {
    */
   seriesRow(h1: number, q11: number, list: number, count: number, limit: number, mode: number, split2: number, slope2: number): number {
     const { q12, q22, cols, t, tDot, pending } = this.row;
-    if (this.wasm !== null) return this.wasm.seriesRow(h1, q11, q12, q22, cols, t, tDot, list, count, pending, limit, mode, split2, slope2);
+    const wasm = this.memory.wasm;
+    if (wasm !== null) return wasm.seriesRow(h1, q11, q12, q22, cols, t, tDot, list, count, pending, limit, mode, split2, slope2);
     return seriesRowJs(this.f64, this.i32, h1, q11, this.row, list, count, limit, mode, split2, slope2);
   }
 }
