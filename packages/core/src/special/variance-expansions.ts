@@ -134,6 +134,100 @@ export function hermiteIndex(parity: Parity, j: number): number {
   return parity === 'none' ? j : parity === 'odd' ? 2 * j + 1 : 2 * j;
 }
 
+/** A series of coefficients as the sums read it: values, and sums of squares before an index. */
+export interface Coefficients {
+  readonly length: number;
+  /** No further non-zero values. */
+  readonly ended: boolean;
+  value(j: number): number;
+  /** Σ_{i<j} x_i², for j ≤ length. */
+  prefix(j: number): number;
+  /** Σ_{i<j} k_i·x_i², for j ≤ length. */
+  weighted(j: number): number;
+}
+
+/**
+ * φ's coefficients of an expansion, kept only in its store's blocks (see
+ * `Expansion.header`), with the running sums of squares at the start of each
+ * block; the sums at other indices continue from there in the same order, so
+ * they equal the running sums.
+ */
+class StoredSeries implements Coefficients {
+  length = 0;
+  ended = false;
+  /** The blocks' address, and room for how many. */
+  blocks: number;
+  private capacity = INITIAL_BLOCKS;
+  /** sums[2b] = Σ_{i<4b} x_i², sums[2b+1] = Σ_{i<4b} k_i·x_i². */
+  private readonly sums: number[] = [0, 0];
+  private sumA = 0;
+  private sumW = 0;
+
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly header: number,
+  ) {
+    this.blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
+    store.i32[(header >> 2) + 2] = this.blocks;
+  }
+
+  /** The address of x_j as a float64 index (k_j·x_j is 4 further; the block's tail at 2 − (j & 3) before). */
+  private at(j: number): number {
+    return ((this.blocks + (j >> 2) * BLOCK_BYTES) >> 3) + 2 + (j & 3);
+  }
+
+  value(j: number): number {
+    return this.store.f64[this.at(j)];
+  }
+
+  prefix(j: number): number {
+    let s = this.sums[2 * (j >> 2)];
+    for (let i = j & ~3; i < j; i++) {
+      const v = this.value(i);
+      s += v * v;
+    }
+    return s;
+  }
+
+  weighted(j: number): number {
+    let s = this.sums[2 * (j >> 2) + 1];
+    for (let i = j & ~3; i < j; i++) s += this.store.f64[this.at(i) + 4] * this.value(i);
+    return s;
+  }
+
+  /** Appends x_j = v, the coefficient of Hermite index k. */
+  push(v: number, k: number): void {
+    const j = this.length;
+    if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
+    const at = this.at(j);
+    const kv = k * v;
+    const f64 = this.store.f64;
+    f64[at] = v;
+    f64[at + 4] = kv;
+    this.sumA += v * v;
+    this.sumW += kv * v;
+    this.length = j + 1;
+    if ((this.length & 3) === 0) this.sums.push(this.sumA, this.sumW);
+  }
+
+  /** Sets the tail of block b (see `Expansion.header`). */
+  setTail(b: number, tail: number): void {
+    if (b >= this.capacity) this.reserve(b + 1);
+    this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = tail;
+  }
+
+  /** Room for `count` blocks, moving them when they do not fit. */
+  private reserve(count: number): void {
+    const capacity = Math.max(count, 2 * this.capacity);
+    const moved = this.store.alloc(capacity * BLOCK_BYTES);
+    const f64 = this.store.f64;
+    f64.copyWithin(moved >> 3, this.blocks >> 3, (this.blocks + this.capacity * BLOCK_BYTES) >> 3);
+    this.blocks = moved;
+    this.capacity = capacity;
+    this.store.i32[(this.header >> 2) + 2] = moved;
+  }
+}
+
 /**
  * The Hermite expansions of an activation at one pre-activation variance q:
  * the normalised coefficients a_k of φ(√q z) (see `hermite-coefficients.ts`),
@@ -144,11 +238,11 @@ export function hermiteIndex(parity: Parity, j: number): number {
  * (tiny q) they are a series of their own, `b`.
  */
 export class Expansion {
-  readonly a: Column;
+  readonly a: StoredSeries;
   readonly b: Column | null;
   /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
   readonly stein: boolean;
-  /** E[φ′²]·q = Σ_k k·a_k², the total of `Column.weighted` (Stein). */
+  /** E[φ′²]·q = Σ_k k·a_k², the total of `Coefficients.weighted` (Stein). */
   readonly weightedNorm: number;
   /** 1/√q (0 at q = 0). */
   readonly invRoot: number;
@@ -163,8 +257,6 @@ export class Expansion {
    * (`mehler-series.ts`).
    */
   readonly header: number;
-  private blocks: number;
-  private capacity = INITIAL_BLOCKS;
   /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
   nextQ = NaN;
   next: Expansion | null = null;
@@ -184,22 +276,20 @@ export class Expansion {
     /** Its index among the store's expansions (`VarianceExpansions.of`), kept in its header. */
     id: number,
   ) {
-    this.a = new Column(slabs);
     this.b = bSource === null ? null : new Column(slabs);
     this.stein = bSource === null;
     this.weightedNorm = normB * q;
     this.invRoot = q > 0 ? 1 / Math.sqrt(q) : 0;
     this.header = store.alloc(HEADER_BYTES);
-    this.blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
+    this.a = new StoredSeries(store, this.header);
+    this.a.setTail(0, 1);
     const { f64, i32 } = store;
     const h = this.header;
-    i32[(h >> 2) + 2] = this.blocks;
     i32[(h >> 2) + 3] = this.stein ? 1 : 0;
     i32[(h >> 2) + 10] = id;
     f64[(h >> 3) + 2] = normA;
     f64[(h >> 3) + 3] = normB;
     f64[(h >> 3) + 4] = this.invRoot;
-    f64[this.blocks >> 3] = 1;
   }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
@@ -214,29 +304,12 @@ export class Expansion {
         col.ended = true;
         break;
       }
-      const v = source.value;
-      col.push(v, k);
-      if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
-      const at = (this.blocks + (j >> 2) * BLOCK_BYTES) >> 3;
-      const f64 = this.store.f64;
-      f64[at + 2 + (j & 3)] = v;
-      f64[at + 6 + (j & 3)] = k * v;
+      col.push(source.value, k);
       if ((j & 3) === 3) this.blockTail((j + 1) >> 2);
     }
     const h = this.header >> 2;
     this.store.i32[h] = col.length;
     this.store.i32[h + 1] = col.ended ? ENDED : col.length;
-  }
-
-  /** Room for `count` blocks, moving them when they do not fit. */
-  private reserve(count: number): void {
-    const capacity = Math.max(count, 2 * this.capacity);
-    const moved = this.store.alloc(capacity * BLOCK_BYTES);
-    const f64 = this.store.f64;
-    f64.copyWithin(moved >> 3, this.blocks >> 3, (this.blocks + this.capacity * BLOCK_BYTES) >> 3);
-    this.blocks = moved;
-    this.capacity = capacity;
-    this.store.i32[(this.header >> 2) + 2] = moved;
   }
 
   /** Sets block b's tail from the sums of squares before coefficient 4b (see `header`). */
@@ -245,8 +318,7 @@ export class Expansion {
     const j = 4 * b;
     const tailA = normA > 0 ? Math.max(normA - this.a.prefix(j), TAIL_FLOOR_A * normA) / normA : 0;
     const tailB = w > 0 ? Math.max(w - this.a.weighted(j), TAIL_FLOOR_B * w) / w : 0;
-    if (b >= this.capacity) this.reserve(b + 1);
-    this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = Math.max(tailA, tailB);
+    this.a.setTail(b, Math.max(tailA, tailB));
   }
 
   /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
