@@ -17,9 +17,9 @@
 ;;   E[phi'^2] at h+24, 1/sqrt(q) at h+32; i32 the caller's index of the
 ;;   expansion at h+40;
 ;; - block b of an expansion, 80 bytes at blocks + 80 b: f64 the larger
-;;   relative tail of its two series before coefficient 4b (`blockTails`) at
-;;   +0; x_{4b..4b+3} at +16; k x for the same four at +48 (zero past the
-;;   length);
+;;   relative tail of its two series before coefficient 4b (see
+;;   `Expansion.header`) at +0; x_{4b..4b+3} at +16; k x for the same four at
+;;   +48 (zero past the length);
 ;; - the rows: q12, q22, t, tDot (f64) and the columns' headers (i32); an
 ;;   entry whose column is the row's own expansion, with q12 >= q11, is a
 ;;   diagonal entry;
@@ -31,8 +31,8 @@
 
   ;; For pairs k < n: t[k] = r = q12/sqrt(q11 q22) clamped to [-1, 1] (0 when
   ;; the root is 0) and tDot[k] = the root, for `seriesRow` (which overwrites
-  ;; them as it sums the entries): one pass without dependencies between entries, so the square roots
-  ;; and divisions of successive entries overlap.
+  ;; them as it sums the entries): one pass without dependencies between
+  ;; entries, so the square roots and divisions of successive entries overlap.
   (func $correlations
     (param $q11 f64) (param $pq12 i32) (param $pq22 i32) (param $pt i32) (param $ptd i32) (param $n i32)
     (local $off i32) (local $end i32) (local $root v128)

@@ -37,7 +37,7 @@ function gradShift(e: Expansion): number {
  * When both expansions take φ′ from φ by Stein's lemma (all but tiny
  * variances), 𝒯 and 𝒯̇ come in one pass: b_{k−1}(q)·√q = √k·a_k(q), so
  * 𝒯̇ = Σ_k k·a_k(q11)a_k(q22)·ρ^{k−1}/√(q11 q22) — the same products as 𝒯, whose
- * tails are E[φ′²]·q − Σ k·a_k² (`Column.weighted`). One test per block of
+ * tails are E[φ′²]·q − Σ k·a_k² (`Coefficients.weighted`). One test per block of
  * four bounds both sums' tails: with τ_b the larger relative tail of an
  * expansion at coefficient 4b (the block's tail, see `Expansion.header`) and
  * P the power of r of φ′'s first remaining term (r^{4b}, or r^{4b−1} with

@@ -120,7 +120,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       replaced = (replaced + 1) % KNOWN_SETS;
     }
     if (n > set.capacity) {
-      // Even, for the pairs of `SeriesStore.correlations`.
+      // Even, for the pairs of the correlations pass (`simd/series.wat`).
       set.capacity = Math.max(n + (n & 1), 2 * set.capacity);
       set.q = store.alloc(8 * set.capacity);
       set.heads = store.alloc(4 * set.capacity);
