@@ -1,4 +1,5 @@
-import { hermiteIndex, TAIL_FLOOR_A, TAIL_FLOOR_B, type Column, type Expansion } from './variance-expansions';
+import { EVEN, FRESH, ODD, SQUARED, WANT_DOT } from '../simd/series';
+import { hermiteIndex, TAIL_FLOOR_A, TAIL_FLOOR_B, type Column, type Expansion, type VarianceExpansions } from './variance-expansions';
 
 /*
  * The dual of eq. (S1) of Lee et al. 2019 from Hermite expansions, by
@@ -23,120 +24,80 @@ function gradShift(e: Expansion): number {
 }
 
 /**
- * A row of duals sharing the first variance, e1's: for k < n, t[k] = 𝒯 and,
- * when tDot is given, tDot[k] = 𝒯̇ for the variance of cols[k] and
- * correlation rho[k] ∈ [−1, 1]; cols[k] = null marks a diagonal entry
- * (Σ = [[q, q], [q, q]]), whose values E[φ²] and E[φ′²] the expansion knows.
- * The kernels' inner loop: what depends on the row alone is read once, and
- * nothing is allocated.
+ * A row of duals sharing the first variance, e1's, on the row buffers of its
+ * store (`SeriesStore.rows`): for k < n, t[k] = 𝒯 + c² + s²·q12 and, when
+ * `wantDot`, tDot[k] = 𝒯̇ + s² for the covariance of q11, q12[k] and
+ * q22[k] (ρ = q12/√(q11 q22), clamped to [−1, 1]), with c² = `split2` and
+ * s² = `slope2` the split-off terms' share (`hermite-series.ts`). The row's
+ * `cols` hold the headers of the expansions of the q22[k], which come from
+ * `expansions`. An entry of e1 itself with q12 ≥ q11 is a diagonal entry
+ * (Σ = [[q, q], [q, q]]), whose values E[φ²] and E[φ′²] the expansion knows;
+ * one with a tiny variance's own series of φ′ is summed here.
  *
  * When both expansions take φ′ from φ by Stein's lemma (all but tiny
  * variances), 𝒯 and 𝒯̇ come in one pass: b_{k−1}(q)·√q = √k·a_k(q), so
  * 𝒯̇ = Σ_k k·a_k(q11)a_k(q22)·ρ^{k−1}/√(q11 q22) — the same products as 𝒯, whose
- * tails are E[φ′²]·q − Σ k·a_k² (`Column.weighted`). One test per block of
+ * tails are E[φ′²]·q − Σ k·a_k² (`Coefficients.weighted`). One test per block of
  * four bounds both sums' tails: with τ_b the larger relative tail of an
- * expansion at coefficient 4b (`Expansion.blockTails`) and P the power of r
- * of φ′'s first remaining term (r^{4b}, or r^{4b−1} with the lag, never below
- * φ's r^{4b}), τ_b·τ′_b·P² ≤ (tol/2)² makes both 𝒯 and 𝒯̇ within tol (see
- * above). Tails and |r| ≤ 1 only shrink as b grows, so the test, once met,
- * stays met.
+ * expansion at coefficient 4b (the block's tail, see `Expansion.header`) and
+ * P the power of r of φ′'s first remaining term (r^{4b}, or r^{4b−1} with
+ * the lag, never below φ's r^{4b}), τ_b·τ′_b·P² ≤ (tol/2)² makes both 𝒯 and 𝒯̇
+ * within tol (see above). Tails and |r| ≤ 1 only shrink as b grows, so the
+ * test, once met, stays met. The sums run in the store (`simd/series.wat`,
+ * or its JavaScript twin), which defers an entry whose expansions must grow
+ * first and goes on; the deferred entries' expansions grow here, and those
+ * entries start over, so no value depends on what was computed before.
  */
 export function mehlerRow(
   e1: Expansion,
-  cols: readonly (Expansion | null)[],
-  rho: Float64Array,
+  expansions: VarianceExpansions,
+  q11: number,
   n: number,
   tol: number,
-  t: Float64Array,
-  tDot: Float64Array | null,
+  split2: number,
+  slope2: number,
+  wantDot: boolean,
 ): void {
   const parity = e1.parity;
-  const odd = parity === 'odd';
-  const even = parity === 'even';
-  // φ′'s sum lags by one power of r for even and general φ (its j = 0 term has k = 0).
-  const lagged = !odd;
-  const squared = parity !== 'none';
-  const stein = e1.stein;
-  const invRoot1 = e1.invRoot;
+  const mode = (parity === 'odd' ? ODD : 0) | (parity === 'even' ? EVEN : 0) | (parity !== 'none' ? SQUARED : 0) | (wantDot ? WANT_DOT : 0);
   const limit = 0.25 * tol * tol;
-  const c1 = e1.a;
-  for (let k = 0; k < n; k++) {
-    const e2 = cols[k];
-    if (e2 === null) {
-      t[k] = e1.normA;
-      if (tDot !== null) tDot[k] = e1.normB;
-      continue;
-    }
-    const rk = rho[k];
-    if (!(stein && e2.stein)) {
-      sideDual(e1, e2, rk, limit, t, tDot, k);
-      continue;
-    }
-    const r = squared ? rk * rk : rk;
-    const r2 = r * r;
-    const r4 = r2 * r2;
-    const c2 = e2.a;
-    let x = c1.data;
-    let y = c2.data;
-    let tails1 = e1.blockTails;
-    let tails2 = e2.blockTails;
-    let m = c1.length < c2.length ? c1.length : c2.length;
-    let sa = 0;
-    let sb = 0;
-    let p = 1;
-    let before = 0;
-    for (let j = 0; ; j += 4) {
-      const i = 4 * j;
-      if (j > 0) {
-        const pb = lagged ? before : p;
-        if (tails1[j >> 2] * tails2[j >> 2] * pb * pb <= limit) break;
+  const store = e1.store;
+  const row = store.row;
+  let list = row.all;
+  let count = n;
+  for (let fresh = FRESH; ; fresh = 0) {
+    const deferred = store.seriesRow(e1.header, q11, list, count, limit, mode | fresh, split2, slope2);
+    let again = 0;
+    for (let p = 0; p < deferred; p++) {
+      // Read the views each time: growing the expansions may move the memory.
+      const at = (row.pending >> 2) + 2 * p;
+      const k = store.i32[at];
+      const need = store.i32[at + 1];
+      const e2 = expansions.of(store.i32[(row.cols >> 2) + k]);
+      if (need >= 0) {
+        grow(e1, e2, need);
+        store.i32[(row.retry >> 2) + again++] = k;
+        continue;
       }
-      if (j + 4 > m) {
-        // Rare once warm: grow by what this block needs (every coefficient costs a heat shift).
-        m = grow(e1, e2, j + 4);
-        x = c1.data;
-        y = c2.data;
-        tails1 = e1.blockTails;
-        tails2 = e2.blockTails;
-        // From here on one of the series is zero.
-        if (j >= m) break;
-      }
-      const p1 = p * r;
-      const p2 = p1 * r;
-      const p3 = p2 * r;
-      if (j + 4 > m) {
-        // The last coefficients of a series that ends inside this block: the sums are complete.
-        for (let l = 0; j + l < m; l++) {
-          const yl = y[i + 4 * l];
-          const pl = l === 0 ? p : l === 1 ? p1 : p2;
-          sa += x[i + 4 * l] * yl * pl;
-          sb += x[i + 4 * l + 3] * yl * (lagged ? (l === 0 ? before : l === 1 ? p : p1) : pl);
-        }
-        break;
-      }
-      // a_k·a′_k and k·a_k·a′_k for the block's four coefficients.
-      const y0 = y[i];
-      const y1 = y[i + 4];
-      const y2 = y[i + 8];
-      const y3 = y[i + 12];
-      sa += x[i] * y0 * p + x[i + 4] * y1 * p1 + x[i + 8] * y2 * p2 + x[i + 12] * y3 * p3;
-      if (lagged) sb += x[i + 3] * y0 * before + x[i + 7] * y1 * p + x[i + 11] * y2 * p1 + x[i + 15] * y3 * p2;
-      else sb += x[i + 3] * y0 * p + x[i + 7] * y1 * p1 + x[i + 11] * y2 * p2 + x[i + 15] * y3 * p3;
-      before = p3;
-      p *= r4;
+      const r = store.f64[(row.t >> 3) + k];
+      const root = store.f64[(row.tDot >> 3) + k];
+      sideDual(e1, e2, r, limit, wantDot, side);
+      store.f64[(row.t >> 3) + k] = side[0] + (split2 + slope2 * (r * root));
+      if (wantDot) store.f64[(row.tDot >> 3) + k] = side[1] + slope2;
     }
-    t[k] = odd ? rk * sa : sa;
-    if (tDot !== null) tDot[k] = (even ? rk * sb : sb) * (invRoot1 * e2.invRoot);
+    if (again === 0) return;
+    list = row.retry;
+    count = again;
   }
 }
 
-/** Makes both expansions hold `count` coefficients where their series go that far; returns how many both hold. */
-function grow(e1: Expansion, e2: Expansion, count: number): number {
-  const c1 = e1.a;
-  const c2 = e2.a;
-  if (c1.length < count && !c1.ended) e1.growA(count);
-  if (c2.length < count && !c2.ended) e2.growA(count);
-  return Math.min(c1.length, c2.length);
+/** 𝒯 and 𝒯̇ of an entry summed by {@link sideDual}. */
+const side = new Float64Array(2);
+
+/** Makes both expansions hold `count` coefficients where their series go that far (every coefficient costs a heat shift). */
+function grow(e1: Expansion, e2: Expansion, count: number): void {
+  if (e1.a.length < count) e1.growA(count);
+  if (e2.a.length < count) e2.growA(count);
 }
 
 /** One side of a sum: coefficient j (made available on demand), and the tail of squares from j. */
@@ -209,13 +170,13 @@ function gradSide(e: Expansion): Side {
   };
 }
 
-/** 𝒯 to t[k] and, when tDot is given, 𝒯̇ to tDot[k], with a tiny variance's own series of φ′: 𝒯 and 𝒯̇ summed separately. */
-function sideDual(e1: Expansion, e2: Expansion, rho: number, limit: number, t: Float64Array, tDot: Float64Array | null, k: number): void {
+/** 𝒯 to out[0] and, when wanted, 𝒯̇ to out[1], with a tiny variance's own series of φ′: 𝒯 and 𝒯̇ summed separately. */
+function sideDual(e1: Expansion, e2: Expansion, rho: number, limit: number, wantDot: boolean, out: Float64Array): void {
   const { parity } = e1;
   const r = parity === 'none' ? rho : rho * rho;
   const s = sideSum(phiSide(e1), phiSide(e2), r, limit * e1.normA * e2.normA);
-  t[k] = parity === 'odd' ? rho * s : s;
-  if (tDot === null) return;
+  out[0] = parity === 'odd' ? rho * s : s;
+  if (!wantDot) return;
   const d = sideSum(gradSide(e1), gradSide(e2), r, limit * e1.normB * e2.normB);
-  tDot[k] = parity === 'even' ? rho * d : d;
+  out[1] = parity === 'even' ? rho * d : d;
 }

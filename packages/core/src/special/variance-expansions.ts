@@ -1,3 +1,4 @@
+import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
 import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 
@@ -11,6 +12,13 @@ export type Parity = 'odd' | 'even' | 'none';
  * keeping |δ|·k ≤ SHIFT_REACH.
  */
 const GRID_PER_OCTAVE = 4;
+/**
+ * Grid points per octave for E[φ²] and E[φ′²], a subset of band 0's: they
+ * are coefficient 0 of their shifts, which the shift does not amplify
+ * (|δ|·k = 0), so a coarser grid serves them, with fewer of its two
+ * quadratures per point (one of φ′², which may be a numerical derivative).
+ */
+const NORM_PER_OCTAVE = 2;
 /** Below this variance the coefficients are integrated at q itself, φ′'s from φ′ (Stein's identity b_k = √(k+1)·a_{k+1}/√q loses digits as q → 0). */
 export const DIRECT_BELOW = 2 ** -10;
 /** The largest |δ| = |q − q₀|/(2q₀) of a variance whose nearest point on a grid of `perOctave` points is q₀. */
@@ -34,15 +42,18 @@ export const TAIL_FLOOR_A = 1e-13;
 export const TAIL_FLOOR_B = 1e-12;
 /** Cached variances per activation before the cache starts over. */
 const CACHE_LIMIT = 8192;
+/** Blocks of four coefficients an expansion has room for before its first move. */
+const INITIAL_BLOCKS = 16;
 
 /** Where one series of coefficients comes from: coefficient k, and whether the series is zero from k on. */
 interface CoefficientSource {
-  at(k: number): number;
-  endsAt(k: number): boolean;
+  /** Makes coefficient k the `value`, or returns false when the series is zero from k on. Asked for in increasing k. */
+  take(k: number): boolean;
+  value: number;
 }
 
 /** Values per chunk of {@link Slabs}. */
-const CHUNK = 1 << 16;
+const CHUNK = 1 << 13;
 
 /**
  * Storage for the columns of one activation's expansions, cut from shared
@@ -68,11 +79,11 @@ export class Slabs {
 
 /**
  * Coefficients of one series, grown as kernel entries need them, with
- * running sums of squares, interleaved so that a sum reading the first few
- * coefficients of an expansion touches one stretch of memory:
- * data[4j] = x_j, data[4j+1] = Σ_{i<j} x_i², data[4j+2] = Σ_{i<j} k_i·x_i²,
- * data[4j+3] = k_j·x_j (k_i the Hermite index of entry i; the weighted sums
- * and values serve φ′'s series by Stein's lemma).
+ * running sums of squares, interleaved: data[3j] = x_j,
+ * data[3j+1] = Σ_{i<j} x_i², data[3j+2] = Σ_{i<j} k_i·x_i² (k_i the Hermite
+ * index of entry i; the weighted sums serve φ′'s series by Stein's lemma).
+ * The Mehler rows read φ's coefficients from the expansion's blocks in its
+ * {@link SeriesStore} instead.
  */
 export class Column {
   data: Float64Array;
@@ -81,42 +92,140 @@ export class Column {
   ended = false;
 
   constructor(private readonly slabs: Slabs) {
-    this.data = slabs.take(4 * 33);
+    this.data = slabs.take(3 * (4 * INITIAL_BLOCKS + 1));
   }
 
   value(j: number): number {
-    return this.data[4 * j];
+    return this.data[3 * j];
   }
 
   /** Σ_{i<j} x_i², for j ≤ length. */
   prefix(j: number): number {
-    return this.data[4 * j + 1];
+    return this.data[3 * j + 1];
   }
 
   /** Σ_{i<j} k_i·x_i², for j ≤ length. */
   weighted(j: number): number {
-    return this.data[4 * j + 2];
+    return this.data[3 * j + 2];
   }
 
   push(v: number, k: number): void {
     const n = this.length;
-    if (4 * (n + 2) > this.data.length) {
+    if (3 * (n + 2) > this.data.length) {
       const grown = this.slabs.take(2 * this.data.length);
       grown.set(this.data);
       this.data = grown;
     }
     const d = this.data;
-    d[4 * n] = v;
-    d[4 * n + 3] = k * v;
-    d[4 * n + 5] = d[4 * n + 1] + v * v;
-    d[4 * n + 6] = d[4 * n + 2] + k * v * v;
+    d[3 * n] = v;
+    d[3 * n + 4] = d[3 * n + 1] + v * v;
+    d[3 * n + 5] = d[3 * n + 2] + k * v * v;
     this.length = n + 1;
   }
+}
+
+/** The parity of the Hermite coefficients of φ that vanish (0: even k, 1: odd k), or −1. */
+function vanishing(parity: Parity): -1 | 0 | 1 {
+  return parity === 'odd' ? 0 : parity === 'even' ? 1 : -1;
 }
 
 /** Hermite index of the j-th stored coefficient of φ: only those that can be non-zero are stored. */
 export function hermiteIndex(parity: Parity, j: number): number {
   return parity === 'none' ? j : parity === 'odd' ? 2 * j + 1 : 2 * j;
+}
+
+/** A series of coefficients as the sums read it: values, and sums of squares before an index. */
+export interface Coefficients {
+  readonly length: number;
+  /** No further non-zero values. */
+  readonly ended: boolean;
+  value(j: number): number;
+  /** Σ_{i<j} x_i², for j ≤ length. */
+  prefix(j: number): number;
+  /** Σ_{i<j} k_i·x_i², for j ≤ length. */
+  weighted(j: number): number;
+}
+
+/**
+ * φ's coefficients of an expansion, kept only in its store's blocks (see
+ * `Expansion.header`), with the running sums of squares at the start of each
+ * block; the sums at other indices continue from there in the same order, so
+ * they equal the running sums.
+ */
+class StoredSeries implements Coefficients {
+  length = 0;
+  ended = false;
+  /** The blocks' address, and room for how many. */
+  blocks: number;
+  private capacity = INITIAL_BLOCKS;
+  /** sums[2b] = Σ_{i<4b} x_i², sums[2b+1] = Σ_{i<4b} k_i·x_i². */
+  private readonly sums: number[] = [0, 0];
+  private sumA = 0;
+  private sumW = 0;
+
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly header: number,
+  ) {
+    this.blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
+    store.i32[(header >> 2) + 2] = this.blocks;
+  }
+
+  /** The address of x_j as a float64 index (k_j·x_j is 4 further; the block's tail at 2 − (j & 3) before). */
+  private at(j: number): number {
+    return ((this.blocks + (j >> 2) * BLOCK_BYTES) >> 3) + 2 + (j & 3);
+  }
+
+  value(j: number): number {
+    return this.store.f64[this.at(j)];
+  }
+
+  prefix(j: number): number {
+    let s = this.sums[2 * (j >> 2)];
+    for (let i = j & ~3; i < j; i++) {
+      const v = this.value(i);
+      s += v * v;
+    }
+    return s;
+  }
+
+  weighted(j: number): number {
+    let s = this.sums[2 * (j >> 2) + 1];
+    for (let i = j & ~3; i < j; i++) s += this.store.f64[this.at(i) + 4] * this.value(i);
+    return s;
+  }
+
+  /** Appends x_j = v, the coefficient of Hermite index k. */
+  push(v: number, k: number): void {
+    const j = this.length;
+    if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
+    const at = this.at(j);
+    const kv = k * v;
+    const f64 = this.store.f64;
+    f64[at] = v;
+    f64[at + 4] = kv;
+    this.sumA += v * v;
+    this.sumW += kv * v;
+    this.length = j + 1;
+    if ((this.length & 3) === 0) this.sums.push(this.sumA, this.sumW);
+  }
+
+  /** Sets the tail of block b (see `Expansion.header`). */
+  setTail(b: number, tail: number): void {
+    if (b >= this.capacity) this.reserve(b + 1);
+    this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = tail;
+  }
+
+  /** Room for `count` blocks, moving them when they do not fit. */
+  private reserve(count: number): void {
+    const capacity = Math.max(count, 2 * this.capacity);
+    const moved = this.store.alloc(capacity * BLOCK_BYTES);
+    const f64 = this.store.f64;
+    f64.copyWithin(moved >> 3, this.blocks >> 3, (this.blocks + this.capacity * BLOCK_BYTES) >> 3);
+    this.blocks = moved;
+    this.capacity = capacity;
+    this.store.i32[(this.header >> 2) + 2] = moved;
+  }
 }
 
 /**
@@ -129,22 +238,25 @@ export function hermiteIndex(parity: Parity, j: number): number {
  * (tiny q) they are a series of their own, `b`.
  */
 export class Expansion {
-  readonly a: Column;
+  readonly a: StoredSeries;
   readonly b: Column | null;
   /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
   readonly stein: boolean;
-  /** E[φ′²]·q = Σ_k k·a_k², the total of `Column.weighted` (Stein). */
+  /** E[φ′²]·q = Σ_k k·a_k², the total of `Coefficients.weighted` (Stein). */
   readonly weightedNorm: number;
   /** 1/√q (0 at q = 0). */
   readonly invRoot: number;
   /**
-   * blockTails[b] for 4b ≤ a.length: the larger of the relative tails of φ's
-   * series, (E[φ²] − Σ_{j<4b} a_j²)/E[φ²], and of the weighted one,
-   * (E[φ′²]q − Σ_{j<4b} k_j a_j²)/(E[φ′²]q), each trusted no lower than its floor
-   * (TAIL_FLOOR_A, TAIL_FLOOR_B): one number per block of four bounds both
-   * of a Mehler sum's tails (`mehler-series.ts`).
+   * Where the expansion lives in its store (`simd/series.wat` has the
+   * layout): the header, with the length, E[φ²], E[φ′²] and 1/√q, and the
+   * blocks of four coefficients of φ, x_j and k_j·x_j, each with the larger
+   * of the relative tails of φ's series, (E[φ²] − Σ_{j<4b} a_j²)/E[φ²], and
+   * of the weighted one, (E[φ′²]q − Σ_{j<4b} k_j a_j²)/(E[φ′²]q), before it,
+   * each trusted no lower than its floor (TAIL_FLOOR_A, TAIL_FLOOR_B): one
+   * number per block of four bounds both of a Mehler sum's tails
+   * (`mehler-series.ts`).
    */
-  blockTails = new Float64Array(8);
+  readonly header: number;
   /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
   nextQ = NaN;
   next: Expansion | null = null;
@@ -160,40 +272,53 @@ export class Expansion {
     private readonly aSource: CoefficientSource,
     private readonly bSource: CoefficientSource | null,
     slabs: Slabs,
+    readonly store: SeriesStore,
+    /** Its index among the store's expansions (`VarianceExpansions.of`), kept in its header. */
+    id: number,
   ) {
-    this.a = new Column(slabs);
     this.b = bSource === null ? null : new Column(slabs);
     this.stein = bSource === null;
     this.weightedNorm = normB * q;
     this.invRoot = q > 0 ? 1 / Math.sqrt(q) : 0;
-    this.blockTails[0] = 1;
+    this.header = store.alloc(HEADER_BYTES);
+    this.a = new StoredSeries(store, this.header);
+    this.a.setTail(0, 1);
+    const { f64, i32 } = store;
+    const h = this.header;
+    i32[(h >> 2) + 3] = this.stein ? 1 : 0;
+    i32[(h >> 2) + 10] = id;
+    f64[(h >> 3) + 2] = normA;
+    f64[(h >> 3) + 3] = normB;
+    f64[(h >> 3) + 4] = this.invRoot;
   }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {
     const col = this.a;
+    const source = this.aSource;
+    const parity = this.parity;
     while (col.length < n && !col.ended) {
-      const k = hermiteIndex(this.parity, col.length);
-      if (this.aSource.endsAt(k)) col.ended = true;
-      else {
-        col.push(this.aSource.at(k), k);
-        if ((col.length & 3) === 0) this.blockTail(col.length >> 2);
+      const j = col.length;
+      const k = hermiteIndex(parity, j);
+      if (!source.take(k)) {
+        col.ended = true;
+        break;
       }
+      col.push(source.value, k);
+      if ((j & 3) === 3) this.blockTail((j + 1) >> 2);
     }
+    const h = this.header >> 2;
+    this.store.i32[h] = col.length;
+    this.store.i32[h + 1] = col.ended ? ENDED : col.length;
   }
 
-  /** Sets blockTails[b] from the sums of squares before coefficient 4b (see `blockTails`). */
+  /** Sets block b's tail from the sums of squares before coefficient 4b (see `header`). */
   private blockTail(b: number): void {
     const { normA, weightedNorm: w } = this;
     const j = 4 * b;
     const tailA = normA > 0 ? Math.max(normA - this.a.prefix(j), TAIL_FLOOR_A * normA) / normA : 0;
     const tailB = w > 0 ? Math.max(w - this.a.weighted(j), TAIL_FLOOR_B * w) / w : 0;
-    if (b >= this.blockTails.length) {
-      const grown = new Float64Array(2 * this.blockTails.length);
-      grown.set(this.blockTails);
-      this.blockTails = grown;
-    }
-    this.blockTails[b] = Math.max(tailA, tailB);
+    this.a.setTail(b, Math.max(tailA, tailB));
   }
 
   /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
@@ -204,8 +329,8 @@ export class Expansion {
     const parity: Parity = this.parity === 'odd' ? 'even' : this.parity === 'even' ? 'odd' : 'none';
     while (col.length < n && !col.ended) {
       const k = hermiteIndex(parity, col.length);
-      if (source.endsAt(k)) col.ended = true;
-      else col.push(source.at(k), k);
+      if (source.take(k)) col.push(source.value, k);
+      else col.ended = true;
     }
   }
 }
@@ -215,8 +340,9 @@ export class Expansion {
  * of k's band — finer for larger k, so that |δ|·k stays at most SHIFT_REACH.
  */
 class ShiftedSource implements CoefficientSource {
-  /** The band, grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
-  private band = -1;
+  value = 0;
+  /** The band (and the last k it serves), grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
+  private bandEnd = -1;
   private point: GridPoint | null = null;
   private delta = 0;
   private step = 1;
@@ -230,9 +356,8 @@ class ShiftedSource implements CoefficientSource {
 
   private enter(k: number): void {
     const band = bandOf(k);
-    if (band === this.band) return;
     const point = this.grids.gridPoint(band, this.q);
-    this.band = band;
+    this.bandEnd = BAND_LENGTH * 2 ** band;
     this.point = point;
     this.delta = (this.q - point.q0) / (2 * point.q0);
     this.step = Math.sqrt(this.q / point.q0);
@@ -240,62 +365,58 @@ class ShiftedSource implements CoefficientSource {
     this.power = Math.pow(this.q / point.q0, 0.5 * k);
   }
 
-  at(k: number): number {
-    this.enter(k);
+  take(k: number): boolean {
+    if (k > this.bandEnd) this.enter(k);
+    const point = this.point as GridPoint;
+    const series = point.phi;
+    if (k >= series.length && !series.complete) series.ensure(k + 1);
+    if (series.complete && k >= series.length) return false;
     // Each expansion asks for its coefficients in the same order, so the running
     // product is the same whatever else has been computed.
     while (this.k < k) {
       this.power *= this.step;
       this.k++;
     }
-    return this.power * (this.point as GridPoint).phiShift.evaluate(k, this.delta);
-  }
-
-  endsAt(k: number): boolean {
-    this.enter(k);
-    const series = (this.point as GridPoint).phi;
-    series.ensure(k + 1);
-    return series.complete && k >= series.length;
+    this.value = this.power * point.phiShift.evaluate(k, this.delta);
+    return true;
   }
 }
 
 /** The coefficients of a series computed at q itself. */
 class DirectSource implements CoefficientSource {
+  value = 0;
+
   constructor(private readonly series: HermiteSeries) {}
 
-  at(k: number): number {
-    return this.series.a[k];
-  }
-
-  endsAt(k: number): boolean {
+  take(k: number): boolean {
     this.series.ensure(k + 1);
-    return k >= this.series.length;
+    if (k >= this.series.length) return false;
+    this.value = this.series.a[k];
+    return true;
   }
 }
 
 /** A constant: its only coefficient is a_0. */
 class ConstantSource implements CoefficientSource {
-  constructor(private readonly value: number) {}
+  constructor(readonly value: number) {}
 
-  at(): number {
-    return this.value;
-  }
-
-  endsAt(k: number): boolean {
-    return k > 0;
+  take(k: number): boolean {
+    return k === 0;
   }
 }
 
-/**
- * The coefficients at a grid variance q₀, and those of φ² and φ′² for
- * E[φ(√q z)²] and E[φ′(√q z)²] nearby, each with its shift polynomials.
- */
+/** The coefficients at a grid variance q₀, with their shift polynomials. */
 interface GridPoint {
   q0: number;
   phi: HermiteSeries;
   phiShift: ShiftPolynomials;
-  phiSquaredShift: ShiftPolynomials | null;
-  gradSquaredShift: ShiftPolynomials | null;
+}
+
+/** The shift polynomials of the series of φ² and φ′² at a grid variance q₀, for E[φ(√q z)²] and E[φ′(√q z)²] nearby (their coefficient 0). */
+interface NormPoint {
+  q0: number;
+  phiSquaredShift: ShiftPolynomials;
+  gradSquaredShift: ShiftPolynomials;
 }
 
 /**
@@ -321,7 +442,12 @@ interface GridPoint {
 export class VarianceExpansions {
   private readonly cache = new Map<number, Expansion>();
   private readonly grid = new Map<string, GridPoint>();
-  private readonly slabs = new Slabs();
+  private readonly norms = new Map<number, NormPoint>();
+  private slabs = new Slabs();
+  /** Where the cached expansions live; a new one when the cache starts over. */
+  store = new SeriesStore();
+  /** The store's expansions by index. */
+  private stored: Expansion[] = [];
 
   constructor(
     private readonly phi: (x: number) => number,
@@ -330,12 +456,32 @@ export class VarianceExpansions {
     private readonly where: string,
   ) {}
 
+  /**
+   * Starts the cache over, in a new store, when it holds CACHE_LIMIT
+   * variances or more: called before a row, so that the expansions of a row
+   * share one store. Returns whether it did (then earlier expansions must
+   * not be used with later ones).
+   */
+  startRow(): boolean {
+    if (this.cache.size < CACHE_LIMIT) return false;
+    this.cache.clear();
+    this.slabs = new Slabs();
+    this.store = new SeriesStore();
+    this.stored = [];
+    return true;
+  }
+
+  /** The expansion whose header is at `header` in the store. */
+  of(header: number): Expansion {
+    return this.stored[this.store.i32[(header >> 2) + 10]];
+  }
+
   /** The expansion at variance q ≥ 0. */
   at(q: number): Expansion {
     let e = this.cache.get(q);
     if (e === undefined) {
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       e = this.create(q);
+      this.stored.push(e);
       this.cache.set(q, e);
     }
     return e;
@@ -356,24 +502,27 @@ export class VarianceExpansions {
       // φ(0·z) = φ(0): constant series.
       const a0 = phi(0);
       const b0 = grad(0);
-      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs);
+      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs, this.store, this.stored.length);
     }
     if (q < DIRECT_BELOW) {
       const s = Math.sqrt(q);
-      const a = new HermiteSeries(phi, s, this.where);
-      const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel);
-      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs);
+      const a = new HermiteSeries(phi, s, this.where, undefined, 0, vanishing(parity));
+      // φ′ has the other parity.
+      const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel, parity === 'none' ? -1 : ((1 - vanishing(parity)) as 0 | 1));
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store, this.stored.length);
     }
-    const point = this.gridPoint(0, q);
-    const delta = (q - point.q0) / (2 * point.q0);
+    const norms = this.normPoint(q);
+    const delta = (q - norms.q0) / (2 * norms.q0);
     return new Expansion(
       q,
-      (point.phiSquaredShift as ShiftPolynomials).evaluate(0, delta),
-      (point.gradSquaredShift as ShiftPolynomials).evaluate(0, delta),
+      norms.phiSquaredShift.evaluate(0, delta),
+      norms.gradSquaredShift.evaluate(0, delta),
       parity,
       new ShiftedSource(this, q),
       null,
       this.slabs,
+      this.store,
+      this.stored.length,
     );
   }
 
@@ -385,19 +534,32 @@ export class VarianceExpansions {
     let point = this.grid.get(key);
     if (point === undefined) {
       const q0 = 2 ** (g / perOctave);
+      const series = new HermiteSeries(this.phi, Math.sqrt(q0), this.where, undefined, 0, vanishing(this.parity));
+      point = { q0, phi: series, phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2)) };
+      this.grid.set(key, point);
+    }
+    return point;
+  }
+
+  /** The point of the grid of E[φ²] and E[φ′²] nearest to q (created on first use). */
+  private normPoint(q: number): NormPoint {
+    const g = Math.round(NORM_PER_OCTAVE * Math.log2(q));
+    let point = this.norms.get(g);
+    if (point === undefined) {
+      const q0 = 2 ** (g / NORM_PER_OCTAVE);
       const s = Math.sqrt(q0);
       const { phi, grad } = this;
-      const series = new HermiteSeries(phi, s, this.where);
-      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(source.norm2));
+      // The point is also one of band 0's, whose series of φ says where to cut and how fine to start.
+      const series = this.gridPoint(0, q0).phi;
+      // φ² and φ′² are even when φ is odd or even: their odd coefficients vanish.
+      const even = this.parity === 'none' ? -1 : 1;
+      const shift = (source: HermiteSeries) => new ShiftPolynomials(source, cellDelta(NORM_PER_OCTAVE), SHIFT_CUTOFF * Math.sqrt(source.norm2));
       point = {
         q0,
-        phi: series,
-        phiShift: shift(series),
-        // Only band 0 serves E[φ²] and E[φ′²] (coefficient 0).
-        phiSquaredShift: band === 0 ? shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel)) : null,
-        gradSquaredShift: band === 0 ? shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel)) : null,
+        phiSquaredShift: shift(new HermiteSeries((x) => phi(x) ** 2, s, this.where, series.range, series.firstLevel, even)),
+        gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel, even)),
       };
-      this.grid.set(key, point);
+      this.norms.set(g, point);
     }
     return point;
   }

@@ -1,5 +1,6 @@
 import { InputError } from '../../errors';
 import { mehlerRow } from '../../special/mehler-series';
+import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
 
@@ -13,6 +14,17 @@ export const DEFAULT_TOL = 1e-10;
  * stay below 3e−11 (see the activations benchmark and elementwise tests).
  */
 const PER_LAYER = 1;
+
+/** A row's columns in a series store: the byte addresses of their variances and of their expansions' headers. */
+interface KnownColumns {
+  q: number;
+  heads: number;
+  length: number;
+  capacity: number;
+}
+
+/** Sets of columns remembered per activation: one per layer it serves, in a network of a few. */
+const KNOWN_SETS = 4;
 
 /** Checks a `tol` option: a relative accuracy between 1e−14 and 1e−2. */
 export function checkTol(where: string, tol: unknown): number {
@@ -57,49 +69,88 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   // E[(s + ψ′(u))(s + ψ′(v))] = s² + E[ψ′(u)ψ′(v)].
   const split2 = constant * constant;
   const slope2 = slope * slope;
-  const shifted = split2 !== 0 || slope2 !== 0;
   let rowQ = NaN;
   let row: Expansion | null = null;
   let column: Expansion | null = null;
-  // Scratch of the rows, grown to the longest row seen: each entry's second expansion, correlation and c² + s²·q12.
-  const cols: (Expansion | null)[] = [];
-  let rho = new Float64Array(64);
-  let extra = new Float64Array(64);
+  // The columns of the last rows looked up, in the store: their variances and their expansions' headers.
+  let known: KnownColumns[] = [];
+  let knownStore: SeriesStore | null = null;
+  let replaced = 0;
+  let heads = new Int32Array(64);
+  /**
+   * Points the store's row at the columns' variances and headers: a suffix
+   * of columns looked up before when q22 is one (as along the rows of a
+   * kernel, which run over the same columns from the diagonal on, one set of
+   * columns per layer the activation serves), else looked up anew.
+   */
+  const columns = (q11: number, e1: Expansion, q22: Float64Array, n: number) => {
+    const store = expansions.store;
+    const buffers = store.row;
+    if (knownStore !== store) {
+      known = [];
+      knownStore = store;
+    }
+    const f64 = store.f64;
+    for (const set of known) {
+      if (n > set.length) continue;
+      const from = (set.q >> 3) + set.length - n;
+      let k = 0;
+      while (k < n && f64[from + k] === q22[k]) k++;
+      if (k === n) {
+        buffers.q22 = set.q + 8 * (set.length - n);
+        buffers.cols = set.heads + 4 * (set.length - n);
+        return;
+      }
+    }
+    if (heads.length < n) heads = new Int32Array(Math.max(n, 2 * heads.length));
+    let e2 = column;
+    for (let k = 0; k < n; k++) {
+      const q = q22[k];
+      // Along a row q22 runs through the columns' variances in the order of the row before.
+      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
+      heads[k] = e2.header;
+    }
+    column = e2;
+    let set: KnownColumns;
+    if (known.length < KNOWN_SETS) {
+      set = { q: 0, heads: 0, length: 0, capacity: 0 };
+      known.push(set);
+    } else {
+      set = known[replaced];
+      replaced = (replaced + 1) % KNOWN_SETS;
+    }
+    if (n > set.capacity) {
+      // Even, for the pairs of the correlations pass (`simd/series.wat`).
+      set.capacity = Math.max(n + (n & 1), 2 * set.capacity);
+      set.q = store.alloc(8 * set.capacity);
+      set.heads = store.alloc(4 * set.capacity);
+    }
+    // Read the store's views after the lookups: creating expansions may have moved its memory.
+    store.f64.set(q22.subarray(0, n), set.q >> 3);
+    store.i32.set(heads.subarray(0, n), set.heads >> 2);
+    set.length = n;
+    buffers.q22 = set.q;
+    buffers.cols = set.heads;
+  };
   const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
+    if (expansions.startRow()) {
+      rowQ = NaN;
+      column = null;
+    }
     // q11 is fixed along a row of the kernel: remember its expansion.
     if (q11 !== rowQ) {
       row = expansions.at(q11);
       rowQ = q11;
     }
     const e1 = row as Expansion;
-    if (rho.length < n) {
-      rho = new Float64Array(Math.max(n, 2 * rho.length));
-      extra = new Float64Array(rho.length);
-    }
-    let e2 = column;
-    for (let k = 0; k < n; k++) {
-      const q = q22[k];
-      // Along a row q22 runs through the columns' variances in the order of the row before.
-      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
-      const c = q12[k];
-      if (q === q11 && c >= q11) {
-        // The diagonal: E[ψ(u)²] and E[ψ′(u)²], known to the expansion.
-        cols[k] = null;
-        extra[k] = split2 + slope2 * q11;
-        continue;
-      }
-      cols[k] = e2;
-      const root = Math.sqrt(q11 * q);
-      const r = root > 0 ? Math.min(1, Math.max(-1, c / root)) : 0;
-      rho[k] = r;
-      extra[k] = split2 + slope2 * (r * root);
-    }
-    column = e2;
-    mehlerRow(e1, cols, rho, n, tau, t, tDot);
-    if (shifted) {
-      for (let k = 0; k < n; k++) t[k] += extra[k];
-      if (tDot !== null && slope2 !== 0) for (let k = 0; k < n; k++) tDot[k] += slope2;
-    }
+    const store = expansions.store;
+    const buffers = store.rows(n);
+    columns(q11, e1, q22, n);
+    store.f64.set(q12.subarray(0, n), buffers.q12 >> 3);
+    mehlerRow(e1, expansions, q11, n, tau, split2, slope2, tDot !== null);
+    const f64 = store.f64;
+    t.set(f64.subarray(buffers.t >> 3, (buffers.t >> 3) + n));
+    if (tDot !== null) tDot.set(f64.subarray(buffers.tDot >> 3, (buffers.tDot >> 3) + n));
   };
   const cross = new Float64Array(1);
   const second = new Float64Array(1);
@@ -110,6 +161,13 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     fn,
     grad,
     dual(q11, q12, q22, out, wantDot) {
+      if (q22 === q11 && q12 >= q11) {
+        // A diagonal entry (each variance of a kernel's diagonal passes here): the row's arithmetic for it, without a row.
+        const e = expansions.at(q11);
+        out[0] = e.normA + (split2 + slope2 * q11);
+        if (wantDot) out[1] = e.normB + slope2;
+        return;
+      }
       cross[0] = q12;
       second[0] = q22;
       dualRow(q11, cross, second, 1, value, wantDot ? derivative : null);
