@@ -306,8 +306,18 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
 
     const onWorkers = layer !== undefined && workers > 0 && queue === undefined;
     const outputs: Record<string, Float64Array> = {};
-    if (!kernelStore) for (const name of names) outputs[name] = new Float64Array(n1 * n2);
-    const sink: TileSink = kernelStore ? { kind: 'store', dir: kernelStore.dir } : { kind: 'reply' };
+    let sink: TileSink;
+    if (kernelStore) {
+      sink = { kind: 'store', dir: kernelStore.dir };
+    } else {
+      const buffers: Record<string, SharedArrayBuffer | ArrayBuffer> = {};
+      for (const name of names) {
+        const bytes = n1 * n2 * Float64Array.BYTES_PER_ELEMENT;
+        buffers[name] = onWorkers ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+        outputs[name] = new Float64Array(buffers[name]);
+      }
+      sink = { kind: 'memory', outputs: buffers, n2 };
+    }
 
     if (kernelStore && queue !== undefined) {
       await computeOnQueue(kernelStore, todo, { url: queue, name: queueName }, (tile) => progress.tick(work(tile)));
@@ -316,11 +326,7 @@ export function batch(kernelFn: KernelFn | AnyKernelFn, options: BatchOptions = 
       const base = { x1: a, x2: symmetric ? a : onMemory(x2, true), symmetric, get, sink };
       const modules = [...specModules((layer as Layer).spec)];
       const tasks = todo.map((tile): WorkerTask<'tile', TileJob> => ({ kind: 'tile', spec: (layer as Layer).spec, modules, job: { ...base, tile } }));
-      // Workers send each tile back (its buffers moved, not copied); this thread writes it in while they compute the next.
-      await runTasks(tasks, workers, (k, reply) => {
-        if (!kernelStore) writeTile(reply.values as TileValues, todo[k], outputs, n2, symmetric);
-        progress.tick(work(todo[k]));
-      });
+      await runTasks(tasks, workers, (k) => progress.tick(work(todo[k])));
     } else {
       for (const tile of todo) {
         let values: TileValues;

@@ -106,11 +106,10 @@ export interface DeferredMessage<J> extends DeferredTask<J> {
   control: SharedArrayBuffer;
 }
 
-/** A tile task's reply: on success, the tile's values when the task sends them back (their buffers transferred, not copied). */
+/** A tile task's reply. */
 export interface TileReply {
   ok: boolean;
   message?: string;
-  values?: Record<string, Float64Array>;
 }
 
 const WORKER_SCRIPT = join(__dirname, 'worker.js');
@@ -196,11 +195,10 @@ export function reportDone(control: SharedArrayBuffer, error?: string): void {
 
 /**
  * Runs `tasks` on `workers` pool threads, each taking the next task when it
- * finishes one (so uneven tasks balance themselves); `done(i, reply)` is
- * called after task i, on this thread, while the workers go on with the next
- * tasks. Resolves when all are done; rejects on the first failure.
+ * finishes one (so uneven tasks balance themselves); `done(i)` is called
+ * after task i. Resolves when all are done; rejects on the first failure.
  */
-export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], workers: number, done: (index: number, reply: TileReply) => void): Promise<void> {
+export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], workers: number, done: (index: number) => void): Promise<void> {
   const count = Math.min(workers, tasks.length);
   grow(count);
   const chosen = pool.filter((w) => !busy.has(w)).slice(0, count);
@@ -235,17 +233,14 @@ export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], worke
             const message = (reply: TileReply) => {
               if (!reply.ok) {
                 failure ??= new Error(`a worker failed: ${reply.message}`);
-                send();
-                return;
+              } else {
+                try {
+                  done(current);
+                } catch (error) {
+                  failure ??= error;
+                }
               }
-              // The worker starts its next task before this one's reply is taken in.
-              const finished = current;
               send();
-              try {
-                done(finished, reply);
-              } catch (error) {
-                failure ??= error;
-              }
             };
             const error = (e: Error) => {
               failure ??= e;

@@ -81,16 +81,13 @@ async function runDeferred(task: DeferredMessage<DeferredJob>): Promise<void> {
 
 async function runTile(task: WorkerTask<'tile', TileJob>): Promise<void> {
   let reply: TileReply;
-  let transfer: ArrayBuffer[] = [];
   try {
-    const values = runTileJob(await layerOf(task), task.job);
-    reply = values === null ? { ok: true } : { ok: true, values };
-    // Moved, not copied; each buffer once (two kernels may share one).
-    if (values !== null) transfer = [...new Set(Object.values(values).map((v) => v.buffer as ArrayBuffer))];
+    runTileJob(await layerOf(task), task.job);
+    reply = { ok: true };
   } catch (error) {
     reply = { ok: false, message: (error as Error).message };
   }
-  parentPort?.postMessage(reply, transfer);
+  parentPort?.postMessage(reply);
 }
 
 // Tasks run one at a time, in the order they arrive.
