@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../errors';
-import { SIMD_ENV } from './rows';
+import { compileSimd, type CompiledSimd } from './module';
 
 /**
  * Elementwise passes of finite networks on WebAssembly SIMD (`passes.wat`,
@@ -22,32 +19,16 @@ interface PassesExports {
   gramAdd(pinto: number, pin: number, psig: number, n: number, m: number, s2: number, b2: number, upper: number): void;
 }
 
-/** The part of the WebAssembly JS API used here (the compiler's lib has no WebAssembly types without DOM). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-}
-
 const PAGE = 65536;
 /** Arrays start on cache-line boundaries (and so on the 16 bytes a v128 load wants). */
 const ALIGN = 64;
 
-let compiled: { api: WebAssemblyApi; module: object } | null | undefined;
+let compiled: CompiledSimd | null | undefined;
 /** Each arena's memory buffer → the module instantiated on it. */
 const instances = new WeakMap<ArrayBuffer, PassesExports>();
 
-function passesModule(): { api: WebAssemblyApi; module: object } | null {
-  if (compiled === undefined) {
-    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    const setting = process.env[SIMD_ENV];
-    if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') {
-      throw new InputError(`${SIMD_ENV}=${setting}: use 0 (rows in JavaScript) or 1 (WebAssembly SIMD, the default)`);
-    }
-    const bytes = setting === '0' || api === undefined ? null : readFileSync(join(__dirname, 'passes.wasm'));
-    compiled = bytes !== null && api !== undefined && api.validate(bytes) ? { api, module: new api.Module(bytes) } : null;
-  }
+function passesModule(): CompiledSimd | null {
+  if (compiled === undefined) compiled = compileSimd('passes.wasm');
   return compiled;
 }
 

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../errors';
 import type { KernelAffine } from '../stax/kernel-state';
+import { compileSimd } from './module';
 
 /**
  * Rows of analytic kernels on WebAssembly SIMD (`rows.wat`, assembled into
@@ -49,15 +47,7 @@ interface RowsExports {
   scaleRow(ptheta: number, pdot: number, n: number): void;
 }
 
-/** The part of the WebAssembly JS API used here (the compiler's lib has no WebAssembly types without DOM). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: unknown };
-}
-
-/** `TANGENT_LAB_SIMD=0` computes these rows in JavaScript instead (same results, bit for bit; slower). */
-export const SIMD_ENV = 'TANGENT_LAB_SIMD';
+export { SIMD_ENV } from './module';
 
 const PAGE = 65536;
 /** Rows the wrappers copy through: q12, q22, t, tDot, and the angle's y and x. */
@@ -73,13 +63,8 @@ let lent = 0;
 /** The instantiated module, or null on an engine without WebAssembly SIMD (or with it turned off). */
 function rows(): RowsExports | null {
   if (instance === undefined) {
-    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    const setting = process.env[SIMD_ENV];
-    if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') {
-      throw new InputError(`${SIMD_ENV}=${setting}: use 0 (rows in JavaScript) or 1 (WebAssembly SIMD, the default)`);
-    }
-    const bytes = setting === '0' || api === undefined ? null : readFileSync(join(__dirname, 'rows.wasm'));
-    instance = bytes !== null && api !== undefined && api.validate(bytes) ? (new api.Instance(new api.Module(bytes)).exports as RowsExports) : null;
+    const compiled = compileSimd('rows.wasm');
+    instance = compiled === null ? null : (new compiled.api.Instance(compiled.module).exports as RowsExports);
   }
   return instance;
 }

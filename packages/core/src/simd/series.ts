@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simdRows } from './rows';
+import { compileSimd, type CompiledSimd } from './module';
 
 /**
  * The memory of one activation's Hermite expansions and the rows of Mehler
  * sums over them (`special/mehler-series.ts`), with the sums on WebAssembly
  * SIMD (`series.wat`, assembled into `series.wasm` by the build) or, where
- * that does not run (`TANGENT_LAB_SIMD=0`, see `simd/rows.ts`), in
+ * that does not run (`TANGENT_LAB_SIMD=0`, see `simd/module.ts`), in
  * JavaScript ({@link seriesRowJs}) with the same arithmetic and the same bits.
  *
  * The stores of a thread share the module's memory (see SharedMemory): each
@@ -35,13 +33,6 @@ interface SeriesExports {
   ): number;
 }
 
-/** The part of the WebAssembly JS API used here (the compiler's lib has no WebAssembly types without DOM). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: unknown };
-}
-
 /** Bits of `mode`: φ odd (𝒯 = r·Σ), φ even (𝒯̇ = r·Σ), series in r² (odd or even φ), 𝒯̇ wanted, a new row (see {@link SeriesStore.seriesRow}). */
 export const ODD = 1;
 export const EVEN = 2;
@@ -59,16 +50,11 @@ const PAGE = 65536;
 /** Bytes before the first allocation (address 0 is no expansion's). */
 const RESERVED = 64;
 
-let compiled: object | null | undefined;
+let compiled: CompiledSimd | null | undefined;
 
 /** The compiled module (once per thread), or null where the SIMD rows are off or unavailable. */
-function seriesModule(): object | null {
-  if (compiled === undefined) {
-    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    // simdRows() reads TANGENT_LAB_SIMD and refuses bad values: both modules are on or off together.
-    const bytes = api === undefined || !simdRows() ? null : readFileSync(join(__dirname, 'series.wasm'));
-    compiled = bytes !== null && api !== undefined && api.validate(bytes) ? new api.Module(bytes) : null;
-  }
+function seriesModule(): CompiledSimd | null {
+  if (compiled === undefined) compiled = compileSimd('series.wasm');
   return compiled;
 }
 
@@ -117,9 +103,8 @@ class SharedMemory {
   readonly collected = new FinalizationRegistry<number[]>((chunks) => this.free.push(...chunks));
 
   constructor() {
-    const module = seriesModule();
-    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    this.wasm = module === null || api === undefined ? null : (new api.Instance(module).exports as SeriesExports);
+    const compiled = seriesModule();
+    this.wasm = compiled === null ? null : (new compiled.api.Instance(compiled.module).exports as SeriesExports);
     this.buffer = this.wasm === null ? new ArrayBuffer(PAGE) : this.wasm.memory.buffer;
     this.f64 = new Float64Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
