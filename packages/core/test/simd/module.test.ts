@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { runNode } from '../helpers/child-node';
 
-/** Runs `code` in a fresh process (the switch is read once per process) with TANGENT_LAB_SIMD set to `value`. */
+/** Runs `code` with the module as `m` in a fresh process (the switch is read once per process) with TANGENT_LAB_SIMD set to `value`. */
 function probe(value: string, code: string): { stdout: string; stderr: string } {
-  const script = `const m = require('@tangent-lab/core/internal/simd/module'); ${code}`;
-  const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TANGENT_LAB_SIMD: value }, encoding: 'utf8', cwd: __dirname });
-  return { stdout: r.stdout.trim(), stderr: r.stderr };
+  return runNode(`const m = require('@tangent-lab/core/internal/simd/module'); ${code}`, { TANGENT_LAB_SIMD: value });
 }
 
 describe('simd/module: one switch for every SIMD module', () => {

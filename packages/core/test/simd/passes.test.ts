@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../helpers/child-node';
 import { describe, it } from 'node:test';
 import { stax, type Layer } from '@tangent-lab/core';
 import { abReluGradTimesPass, abReluPass, gramAddPass, simdArena, simdPasses } from '@tangent-lab/core/internal/simd/passes';
@@ -121,9 +121,9 @@ describe('SIMD elementwise passes on Workspace arenas (WebAssembly f64x2)', () =
 
   it('are turned off with TANGENT_LAB_SIMD=0 (no arenas), and a bad value is refused', () => {
     const probe = "const p = require('@tangent-lab/core/internal/simd/passes'); console.log(p.simdPasses(), p.simdArena([4]))";
-    const off = spawnSync(process.execPath, ['-e', probe], { env: { ...process.env, TANGENT_LAB_SIMD: '0' }, encoding: 'utf8', cwd: __dirname });
-    assert.equal(off.stdout.trim(), 'false null', off.stderr);
-    const bad = spawnSync(process.execPath, ['-e', probe], { env: { ...process.env, TANGENT_LAB_SIMD: 'yes' }, encoding: 'utf8', cwd: __dirname });
+    const off = runNode(probe, { TANGENT_LAB_SIMD: '0' });
+    assert.equal(off.stdout, 'false null', off.stderr);
+    const bad = runNode(probe, { TANGENT_LAB_SIMD: 'yes' });
     assert.match(bad.stderr, /TANGENT_LAB_SIMD=yes: use 0/);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../helpers/child-node';
 import { describe, it } from 'node:test';
 import { stax, type Layer } from '@tangent-lab/core';
 import { abReluRow, affineRow, erfRow, scaleRow, simdRowBuffers, simdRows } from '@tangent-lab/core/internal/simd/rows';
@@ -125,9 +125,9 @@ describe('SIMD rows (WebAssembly f64x2)', () => {
 
   it('can be turned off with TANGENT_LAB_SIMD=0, and a bad value is refused', () => {
     const probe = "console.log(require('@tangent-lab/core/internal/simd/rows').simdRows())";
-    const off = spawnSync(process.execPath, ['-e', probe], { env: { ...process.env, TANGENT_LAB_SIMD: '0' }, encoding: 'utf8', cwd: __dirname });
-    assert.equal(off.stdout.trim(), 'false', off.stderr);
-    const bad = spawnSync(process.execPath, ['-e', probe], { env: { ...process.env, TANGENT_LAB_SIMD: 'yes' }, encoding: 'utf8', cwd: __dirname });
+    const off = runNode(probe, { TANGENT_LAB_SIMD: '0' });
+    assert.equal(off.stdout, 'false', off.stderr);
+    const bad = runNode(probe, { TANGENT_LAB_SIMD: 'yes' });
     assert.match(bad.stderr, /TANGENT_LAB_SIMD=yes: use 0/);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../helpers/child-node';
 import { describe, it } from 'node:test';
 import { EVEN, FRESH, ODD, seriesRowJs, simdSeries, SQUARED, WANT_DOT, type SeriesStore } from '@tangent-lab/core/internal/simd/series';
 import { DIRECT_BELOW, VarianceExpansions, type Parity } from '@tangent-lab/core/internal/special/variance-expansions';
@@ -110,11 +110,7 @@ describe('Mehler rows on WebAssembly SIMD (simd/series)', () => {
       const k = stax.serial(stax.dense(8, { wStd: 1.5, bStd: 0.1 }), act, stax.dense(8, { wStd: 1.2, bStd: 0.05 }), act, stax.dense(1)).kernel(x);
       console.log(JSON.stringify({ simd: simdSeries(), nngp: Array.from(k.nngp.data), ntk: Array.from(k.ntk.data) }));`;
     const run = (setting: string) => {
-      const out = spawnSync(process.execPath, ['-e', script], {
-        env: { ...process.env, TANGENT_LAB_SIMD: setting, TANGENT_LAB_THREADS: '1' },
-        encoding: 'utf8',
-        cwd: __dirname,
-      });
+      const out = runNode(script, { TANGENT_LAB_SIMD: setting, TANGENT_LAB_THREADS: '1' });
       assert.equal(out.status, 0, out.stderr);
       return JSON.parse(out.stdout) as { simd: boolean; nngp: number[]; ntk: number[] };
     };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../helpers/child-node';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { stax, type Kernel, type Layer } from '@tangent-lab/core';
@@ -76,9 +76,9 @@ describe('deferred activation duals (one pass over the kernel for a run of layer
       for (const m of [k.nngp, k.ntk]) h.update(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       console.log(h.digest('hex'));`;
     const run = (env: Record<string, string>) => {
-      const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8', cwd: __dirname });
+      const r = runNode(script, env);
       assert.equal(r.status, 0, r.stderr);
-      return r.stdout.trim();
+      return r.stdout;
     };
     const here = digest(net.kernel(inputs(300, 5, 3)));
     assert.equal(run({ TANGENT_LAB_SIMD: '0' }), here, 'JavaScript rows differ from SIMD rows');
