@@ -15,3 +15,21 @@ export function mirrorUpper(c: Float64Array, n: number): void {
     }
   }
 }
+
+/** Transposes a row-major n×n matrix in place, tile by tile as {@link mirrorUpper} (LAPACK's column-major results). */
+export function transposeInPlace(a: Float64Array, n: number): void {
+  const T = 64;
+  for (let i0 = 0; i0 < n; i0 += T) {
+    const i1 = Math.min(i0 + T, n);
+    for (let j0 = i0; j0 < n; j0 += T) {
+      const j1 = Math.min(j0 + T, n);
+      for (let i = i0; i < i1; i++) {
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          const t = a[i * n + j];
+          a[i * n + j] = a[j * n + i];
+          a[j * n + i] = t;
+        }
+      }
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import type { LinalgBackend } from './backend-interface';
-import { mirrorUpper } from './mirror';
+import { mirrorUpper, transposeInPlace } from './mirror';
+import { withScratch } from '../scratch-pool';
 
 /**
  * OpenBLAS (BLAS + LAPACK) through koffi. Debian's `libopenblas0-pthread`
@@ -303,15 +304,11 @@ export function createOpenblasBackend(): LinalgBackend {
       s.dsyevd('V', 'U', int(n), a, int(n), w, workQuery, int(-1), iworkQuery, int(-1), info, 1, 1);
       const lwork = Math.max(1, Math.ceil(workQuery[0]));
       const liwork = Math.max(1, iworkQuery[0]);
-      s.dsyevd('V', 'U', int(n), a, int(n), w, new Float64Array(lwork), int(lwork), new Int32Array(liwork), int(liwork), info, 1, 1);
+      // The work array (2n² doubles) comes from the scratch pool: a fresh one is
+      // 64 MB of page faults at n = 2000, on every call.
+      withScratch(lwork, (work) => s.dsyevd('V', 'U', int(n), a, int(n), w, work, int(lwork), new Int32Array(liwork), int(liwork), info, 1, 1));
       if (info[0] !== 0) throw new Error(`dsyevd failed to converge (info ${info[0]})`);
-      for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) {
-          const t = a[i * n + j];
-          a[i * n + j] = a[j * n + i];
-          a[j * n + i] = t;
-        }
-      }
+      transposeInPlace(a, n);
     },
 
     potrf(n, a) {

@@ -9,6 +9,7 @@ import { checkOptions } from '../options';
 import type { Get } from '../stax/types';
 import { learningRateArg, matrixArg, regularizerArg, timesArg, trainKernelArg } from './inputs';
 import { psdRoot, timesRoot, type PsdRoot } from './psd-root';
+import { borrow, giveBack, withScratch } from '../scratch-pool';
 import { byGet, gaussian, type ByGet, type Gaussian, type GaussianFor } from './results';
 import { permute, permuteColumns, scaleColumns, scaleRows } from './scale-rows';
 import { decay, gain, learned, spectrum, type Spectrum } from './spectrum';
@@ -202,16 +203,18 @@ export function gradientDescentMseEnsemble(
       // W = Vᵀ P L: (Vᵀ P)[i][j] = V[piv[j]][i], gathered in one pass, then L applied in place.
       const v = eigen('ntk').vectors;
       const n = v.rows;
-      const w = new Matrix(n, n);
       const { piv } = nngpRoot;
-      for (let j = 0; j < n; j++) {
-        const row = piv[j] * n;
-        for (let i = 0; i < n; i++) w.data[i * n + j] = v.data[row + i];
-      }
-      activeBackend().trmmRightLower(n, n, nngpRoot.l.data, w.data);
-      // G = W Wᵀ goes into the root of 𝒦, not needed any more: no fresh n×n buffer to fault in.
       const g = nngpRoot.l;
-      activeBackend().syrkUpdate(n, n, 1, w.data, 0, g.data);
+      // W is a temporary, every entry written by the gather: lent by the scratch pool, not faulted in afresh.
+      withScratch(n * n, (w) => {
+        for (let j = 0; j < n; j++) {
+          const row = piv[j] * n;
+          for (let i = 0; i < n; i++) w[i * n + j] = v.data[row + i];
+        }
+        activeBackend().trmmRightLower(n, n, nngpRoot.l.data, w);
+        // G = W Wᵀ goes into the root of 𝒦, not needed any more: no fresh n×n buffer to fault in.
+        activeBackend().syrkUpdate(n, n, 1, w, 0, g.data);
+      });
       rotatedNngpRoot = psdRoot(g, true);
     }
     return rotatedNngpRoot;
@@ -285,56 +288,61 @@ export function gradientDescentMseEnsemble(
     const kxx = computeCov === true ? testTest(entry) : null;
     const kxxDiagonal = computeCov === 'diagonal' ? testTestDiagonal(entry) : null;
     const backend = activeBackend();
-    /** One m×n work matrix reused by every time (B, then B P L in place; or A√g₂). */
-    const work = computeCov === false ? null : new Matrix(m, n);
-    return taus.map((tau) => {
-      const gains = values.map((l) => gain(l, tau));
-      // μ = Θ(x, 𝒳) V · gain(Λ) Vᵀ𝒴 (eqs. 15, S30).
-      const mean = product(a, scaleRows(vy, gains));
-      if (computeCov === false) return gaussian(mean);
-      if (g === 'nngp') {
-        // S31 (with e^{−2𝒦τ}, see above): 𝒦(x, x′) − (A√g₂)(A√g₂)ᵀ.
-        const twice = values.map((l) => gain(l, tau === Infinity ? Infinity : 2 * tau));
+    // One m×n work matrix reused by every time (B, then B P L in place; or A√g₂); no result keeps it, so the scratch pool lends it.
+    const lent = computeCov === false ? null : borrow(m * n);
+    const work = lent === null ? null : new Matrix(m, n, lent);
+    try {
+      return taus.map((tau) => {
+        const gains = values.map((l) => gain(l, tau));
+        // μ = Θ(x, 𝒳) V · gain(Λ) Vᵀ𝒴 (eqs. 15, S30).
+        const mean = product(a, scaleRows(vy, gains));
+        if (computeCov === false) return gaussian(mean);
+        if (g === 'nngp') {
+          // S31 (with e^{−2𝒦τ}, see above): 𝒦(x, x′) − (A√g₂)(A√g₂)ᵀ.
+          const twice = values.map((l) => gain(l, tau === Infinity ? Infinity : 2 * tau));
+          if (kxx !== null) {
+            const half = scaleColumns(a, twice.map(Math.sqrt), work as Matrix);
+            const cov = kxx.clone();
+            backend.syrkUpdate(m, n, -1, half.data, 1, cov.data);
+            return gaussian(mean, { cov });
+          }
+          const variance = Float64Array.from(kxxDiagonal as Float64Array);
+          for (let i = 0, row = 0; i < m; i++, row += n) {
+            let s = 0;
+            for (let p = 0; p < n; p++) s += a.data[row + p] * a.data[row + p] * twice[p];
+            variance[i] -= s;
+          }
+          return gaussian(mean, { variance });
+        }
+        // eq. 16 with B = Θ(x, 𝒳)V·gain, Cᵀ = 𝒦(x, 𝒳)V, Vᵀ𝒦V = (P L)(P L)ᵀ: 𝒦(x, x′) − BC − (BC)ᵀ + (B P L)(B P L)ᵀ,
+        // all in the permuted basis (B P)(C P)ᵀ = B C, so B P is scaled in one pass and turned into B P L in place.
+        const basis = entry.ntkCov as { a: Matrix; c: Matrix };
+        const b = scaleColumns(basis.a, permute(gains, (root as PsdRoot).piv), work as Matrix);
+        const c = basis.c;
         if (kxx !== null) {
-          const half = scaleColumns(a, twice.map(Math.sqrt), work as Matrix);
           const cov = kxx.clone();
-          backend.syrkUpdate(m, n, -1, half.data, 1, cov.data);
+          backend.syr2k(m, n, -1, b.data, c.data, 1, cov.data);
+          backend.trmmRightLower(m, n, (root as PsdRoot).l.data, b.data);
+          backend.syrkUpdate(m, n, 1, b.data, 1, cov.data);
           return gaussian(mean, { cov });
         }
         const variance = Float64Array.from(kxxDiagonal as Float64Array);
         for (let i = 0, row = 0; i < m; i++, row += n) {
           let s = 0;
-          for (let p = 0; p < n; p++) s += a.data[row + p] * a.data[row + p] * twice[p];
-          variance[i] -= s;
+          for (let p = 0; p < n; p++) s += b.data[row + p] * c.data[row + p];
+          variance[i] -= 2 * s;
+        }
+        backend.trmmRightLower(m, n, (root as PsdRoot).l.data, b.data);
+        for (let i = 0, row = 0; i < m; i++, row += n) {
+          let s = 0;
+          for (let p = 0; p < n; p++) s += b.data[row + p] * b.data[row + p];
+          variance[i] += s;
         }
         return gaussian(mean, { variance });
-      }
-      // eq. 16 with B = Θ(x, 𝒳)V·gain, Cᵀ = 𝒦(x, 𝒳)V, Vᵀ𝒦V = (P L)(P L)ᵀ: 𝒦(x, x′) − BC − (BC)ᵀ + (B P L)(B P L)ᵀ,
-      // all in the permuted basis (B P)(C P)ᵀ = B C, so B P is scaled in one pass and turned into B P L in place.
-      const basis = entry.ntkCov as { a: Matrix; c: Matrix };
-      const b = scaleColumns(basis.a, permute(gains, (root as PsdRoot).piv), work as Matrix);
-      const c = basis.c;
-      if (kxx !== null) {
-        const cov = kxx.clone();
-        backend.syr2k(m, n, -1, b.data, c.data, 1, cov.data);
-        backend.trmmRightLower(m, n, (root as PsdRoot).l.data, b.data);
-        backend.syrkUpdate(m, n, 1, b.data, 1, cov.data);
-        return gaussian(mean, { cov });
-      }
-      const variance = Float64Array.from(kxxDiagonal as Float64Array);
-      for (let i = 0, row = 0; i < m; i++, row += n) {
-        let s = 0;
-        for (let p = 0; p < n; p++) s += b.data[row + p] * c.data[row + p];
-        variance[i] -= 2 * s;
-      }
-      backend.trmmRightLower(m, n, (root as PsdRoot).l.data, b.data);
-      for (let i = 0, row = 0; i < m; i++, row += n) {
-        let s = 0;
-        for (let p = 0; p < n; p++) s += b.data[row + p] * b.data[row + p];
-        variance[i] += s;
-      }
-      return gaussian(mean, { variance });
-    });
+      });
+    } finally {
+      if (lent !== null) giveBack(lent);
+    }
   }
 
   function predictFn(query: EnsembleQuery = {}): unknown {
