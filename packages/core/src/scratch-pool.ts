@@ -10,7 +10,8 @@
  * freed temporaries through malloc instead). Arrays given back here are lent
  * again to the next caller, already mapped.
  *
- * Lent arrays hold stale values: a borrower writes every entry it reads. The
+ * Lent arrays hold stale values: a borrower writes every entry it reads
+ * ({@link zeroedFloat64} zeroes them). The
  * pool keeps at most {@link RETAIN_BYTES} and empties itself once nothing has
  * been borrowed for {@link IDLE_MS} (an unref'd timer, which never keeps a
  * process alive), so an idle notebook does not hold the memory of its last
@@ -76,6 +77,42 @@ export function withScratch<T>(length: number, fn: (a: Float64Array) => T): T {
     return fn(a);
   } finally {
     giveBack(a);
+  }
+}
+
+/** Arrays lent by {@link zeroedFloat64} while {@link lendingZeroed} runs on this thread, to give back at its end. */
+let lending: Float64Array[] | null = null;
+
+/**
+ * A zeroed array of `length` (the kernels' fresh outputs): lent from the pool
+ * while {@link lendingZeroed} runs on this thread, else a new one.
+ */
+export function zeroedFloat64(length: number): Float64Array {
+  if (lending === null) return new Float64Array(length);
+  const a = borrow(length);
+  a.fill(0);
+  lending.push(a);
+  return a;
+}
+
+/**
+ * Runs `compute` with its {@link zeroedFloat64} arrays lent, then `use` on its
+ * value, then gives every lent array back: for work whose arrays nothing
+ * keeps once `use` has read them — a tile of a kernel, copied into the whole
+ * kernel or a file. Worker threads collect garbage rarely, so without this
+ * each tile's arrays were fresh memory, faulted in page by page.
+ */
+export function lendingZeroed<T>(compute: () => T, use: (value: T) => void): void {
+  const outer = lending;
+  const mine: Float64Array[] = [];
+  lending = mine;
+  try {
+    const value = compute();
+    lending = outer;
+    use(value);
+  } finally {
+    lending = outer;
+    for (const a of mine) giveBack(a);
   }
 }
 

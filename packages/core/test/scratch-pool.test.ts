@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { borrow, giveBack, IDLE_MS, pooledBytes, releasePool, RETAIN_BYTES, withScratch } from '@tangent-lab/core/internal/scratch-pool';
+import {
+  borrow,
+  giveBack,
+  IDLE_MS,
+  lendingZeroed,
+  pooledBytes,
+  releasePool,
+  RETAIN_BYTES,
+  withScratch,
+  zeroedFloat64,
+} from '@tangent-lab/core/internal/scratch-pool';
 
 describe('scratch pool', () => {
   beforeEach(releasePool);
@@ -64,5 +74,44 @@ describe('scratch pool', () => {
     assert.equal(pooledBytes(), 8 << 20);
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS + 300));
     assert.equal(pooledBytes(), 0);
+  });
+
+  it('zeroedFloat64 lends zeroed arrays inside lendingZeroed, gives them back after use, and makes new ones outside', () => {
+    const stale = borrow(500);
+    stale.fill(9);
+    giveBack(stale);
+    let lent: Float64Array | undefined;
+    lendingZeroed(
+      () => {
+        lent = zeroedFloat64(500);
+        return lent;
+      },
+      (value) => {
+        assert.equal(value.buffer, stale.buffer, 'the pool lent its array');
+        assert.ok(
+          value.every((v) => v === 0),
+          'and zeroed it',
+        );
+        assert.equal(pooledBytes(), 0, 'still out while used');
+      },
+    );
+    assert.equal(pooledBytes(), 500 * 8, 'given back after use');
+    const outside = zeroedFloat64(500);
+    assert.notEqual(outside.buffer, stale.buffer);
+    assert.equal(pooledBytes(), 500 * 8);
+  });
+
+  it('lendingZeroed gives its arrays back when compute or use throws', () => {
+    const failingCompute = (): Float64Array => {
+      zeroedFloat64(64);
+      throw new Error('in compute');
+    };
+    assert.throws(() => lendingZeroed(failingCompute, () => {}), /in compute/);
+    assert.equal(pooledBytes(), 64 * 8);
+    const failingUse = (): void => {
+      throw new Error('in use');
+    };
+    assert.throws(() => lendingZeroed(() => zeroedFloat64(64), failingUse), /in use/);
+    assert.equal(pooledBytes(), 64 * 8);
   });
 });

@@ -1,6 +1,7 @@
 import type { Get, Layer } from '../stax/types';
 import { KernelStore } from './store';
-import { analyticTile, batchOf, writeTile, type SharedBatch, type Tile } from './tiles';
+import { lendingZeroed } from '../scratch-pool';
+import { analyticTile, batchOf, writeTile, type SharedBatch, type Tile, type TileValues } from './tiles';
 
 /** Where a computed tile goes: into full outputs in (shared) memory, or into a kernel store on disk. */
 export type TileSink = { kind: 'memory'; outputs: Record<string, SharedArrayBuffer | ArrayBuffer>; n2: number } | { kind: 'store'; dir: string };
@@ -22,7 +23,14 @@ const stores = new Map<string, KernelStore>();
  * (no copy back to the caller) or as `.npy` files by this very thread.
  */
 export function runTileJob(layer: Layer, job: TileJob): void {
-  const values = analyticTile(layer, batchOf(job.x1), batchOf(job.x2), job.tile, job.symmetric, job.get);
+  // The tile's kernel arrays are lent by the scratch pool: nothing keeps them once they are delivered.
+  lendingZeroed(
+    () => analyticTile(layer, batchOf(job.x1), batchOf(job.x2), job.tile, job.symmetric, job.get),
+    (values) => deliver(values, job),
+  );
+}
+
+function deliver(values: TileValues, job: TileJob): void {
   const { sink } = job;
   if (sink.kind === 'memory') {
     const outputs: Record<string, Float64Array> = {};

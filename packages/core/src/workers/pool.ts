@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { InputError } from '../errors';
 import { activeBackend } from '../linalg/backend';
+import { zeroedFloat64 } from '../scratch-pool';
 import type { Layer, LayerSpec } from '../stax/types';
 
 export const THREADS_ENV = 'TANGENT_LAB_THREADS';
@@ -58,7 +59,7 @@ export function sharedFloat64(length: number): Float64Array {
   if (threadCount() > 1 && length >= MIN_PARALLEL_ENTRIES) {
     return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
   }
-  return new Float64Array(length);
+  return zeroedFloat64(length);
 }
 
 export function isShared(a: Float64Array | null): boolean {
