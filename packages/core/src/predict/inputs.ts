@@ -16,7 +16,9 @@ export function matrixArg(where: string, name: string, value: MatrixLike, rows?:
  * also (n·k)×(n·k) (`empirical.ntkFn(f, { traceAxes: [] })`'s layout).
  */
 export function trainKernelArg(where: string, name: string, value: MatrixLike, n: number, outputs?: number): Matrix {
-  const k = matrixArg(where, name, value);
+  // A Matrix is checked for finite values in the same pass as for symmetry, below; anything else is converted (and checked) first.
+  const k = value instanceof Matrix ? value : matrixArg(where, name, value);
+  if (k.rows === 0 || k.cols === 0) throw new ShapeError(`${where}: ${name} is empty (${k.rows}×${k.cols}); pass the kernel of the training set with itself`);
   if (k.rows !== k.cols) throw new ShapeError(`${where}: ${name} must be square (train × train), got ${k.rows}×${k.cols}`);
   const full = outputs !== undefined && outputs > 1 && k.rows === n * outputs;
   if (k.rows !== n && !full) {
@@ -31,7 +33,8 @@ export function trainKernelArg(where: string, name: string, value: MatrixLike, n
         : '; the kernel must be computed on the training inputs';
     throw new ShapeError(`${where}: ${name} is ${k.rows}×${k.cols} but yTrain has ${n} rows${hint}`);
   }
-  const { asym, maxAbs } = symmetryDefect(k);
+  const { asym, maxAbs, finite } = symmetryDefect(k);
+  if (!finite) matrixArg(where, name, k); // says where the first non-finite value is
   if (asym > 1e-10 * Math.max(maxAbs, Number.MIN_VALUE)) {
     throw new ShapeError(`${where}: ${name} is not symmetric (max |k_ij − k_ji| = ${asym.toExponential(3)}); pass the kernel of the training set with itself`);
   }
@@ -39,35 +42,42 @@ export function trainKernelArg(where: string, name: string, value: MatrixLike, n
 }
 
 /**
- * Largest |k_ij − k_ji| and largest |k_ij| of a square matrix in one pass,
- * tile by tile so that the transposed reads stay in cache (a 2000×2000
- * kernel is checked several times faster than row-against-column).
+ * Largest |k_ij − k_ji|, largest |k_ij|, and whether every entry is finite,
+ * of a square matrix in one pass, tile by tile so that the transposed reads
+ * stay in cache: one read of a 2000×2000 kernel, where checking finiteness,
+ * scale and symmetry separately read it three times (and rows against
+ * columns several times slower).
  */
-function symmetryDefect(k: Matrix): { asym: number; maxAbs: number } {
+function symmetryDefect(k: Matrix): { asym: number; maxAbs: number; finite: boolean } {
   const n = k.rows;
   const a = k.data;
   let maxAbs = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i] < 0 ? -a[i] : a[i];
-    if (v > maxAbs) maxAbs = v;
-  }
-  const tile = 64;
   let asym = 0;
+  // Stays 0 unless some entry is ±Infinity or NaN (then v − v is NaN).
+  let poison = 0;
+  const tile = 64;
   for (let i0 = 0; i0 < n; i0 += tile) {
     const i1 = Math.min(n, i0 + tile);
     for (let j0 = i0; j0 < n; j0 += tile) {
       const j1 = Math.min(n, j0 + tile);
       for (let i = i0; i < i1; i++) {
-        const start = j0 > i ? j0 : i + 1;
+        const start = j0 > i ? j0 : i;
         for (let j = start, upper = i * n + start, lower = start * n + i; j < j1; j++, upper++, lower += n) {
-          const d = a[upper] - a[lower];
+          const u = a[upper];
+          const l = a[lower];
+          poison += u - u + (l - l);
+          const d = u - l;
           if (d > asym) asym = d;
           else if (-d > asym) asym = -d;
+          const mu = u < 0 ? -u : u;
+          const ml = l < 0 ? -l : l;
+          if (mu > maxAbs) maxAbs = mu;
+          if (ml > maxAbs) maxAbs = ml;
         }
       }
     }
   }
-  return { asym, maxAbs };
+  return { asym, maxAbs, finite: poison === 0 };
 }
 
 /** learningRate: a positive finite number. */
