@@ -2,6 +2,12 @@ import { checkOptions } from '../../options';
 import { activationType } from '../activation';
 import { checkTol, DEFAULT_TOL, hermiteSeriesActivation } from './hermite-series';
 
+/** φ′ = 1 − tanh², one function for every tanh layer, so that they share their grid tables (`special/variance-expansions.ts`). */
+function tanhGrad(x: number): number {
+  const t = Math.tanh(x);
+  return 1 - t * t;
+}
+
 /**
  * φ(x) = tanh(x). It has no closed-form dual; its kernels come from the
  * Hermite series of `stax.elementwise` (Mehler's formula, see
@@ -20,15 +26,7 @@ export const tanh = activationType({
     checkOptions('stax.tanh', options, ['tol']);
     const tol = checkTol('stax.tanh', options.tol ?? DEFAULT_TOL);
     return {
-      ...hermiteSeriesActivation(
-        `Tanh(tol=${tol})`,
-        Math.tanh,
-        (x) => {
-          const t = Math.tanh(x);
-          return 1 - t * t;
-        },
-        tol,
-      ),
+      ...hermiteSeriesActivation(`Tanh(tol=${tol})`, Math.tanh, tanhGrad, tol),
       tfjs: (tf, h) => tf.tanh(h),
     };
   },
