@@ -28,10 +28,6 @@ const free: Float64Array[] = [];
 const lent = new Map<ArrayBufferLike, Float64Array>();
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-function keptBytes(): number {
-  return free.reduce((s, a) => s + a.byteLength, 0);
-}
-
 function armIdleRelease(): void {
   if (timer !== undefined) {
     timer.refresh();
@@ -66,7 +62,7 @@ export function giveBack(a: Float64Array): void {
   const whole = lent.get(a.buffer);
   if (whole === undefined) throw new Error('scratch pool: giveBack of an array that was not borrowed (or was given back already)');
   lent.delete(a.buffer);
-  if (keptBytes() + whole.byteLength <= RETAIN_BYTES) free.push(whole);
+  if (pooledBytes() + whole.byteLength <= RETAIN_BYTES) free.push(whole);
   armIdleRelease();
 }
 
@@ -123,5 +119,5 @@ export function releasePool(): void {
 
 /** Arrays the pool keeps now, in bytes (tests, diagnostics). */
 export function pooledBytes(): number {
-  return keptBytes();
+  return free.reduce((s, a) => s + a.byteLength, 0);
 }

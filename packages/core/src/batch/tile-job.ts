@@ -1,6 +1,6 @@
+import { lendingZeroed } from '../scratch-pool';
 import type { Get, Layer } from '../stax/types';
 import { KernelStore } from './store';
-import { lendingZeroed } from '../scratch-pool';
 import { analyticTile, batchOf, writeTile, type SharedBatch, type Tile, type TileValues } from './tiles';
 
 /** Where a computed tile goes: into full outputs in (shared) memory, or into a kernel store on disk. */

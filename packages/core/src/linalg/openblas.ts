@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
+import { withScratch } from '../scratch-pool';
 import type { LinalgBackend } from './backend-interface';
 import { mirrorUpper, transposeInPlace } from './mirror';
-import { withScratch } from '../scratch-pool';
 
 /**
  * OpenBLAS (BLAS + LAPACK) through koffi. Debian's `libopenblas0-pthread`

@@ -6,10 +6,10 @@ import { describeExamples, exampleCount, examplesFrom, sameExampleShape, sliceEx
 import { Matrix, type MatrixLike } from '../matrix';
 import type { InputLike } from '../tensor';
 import { checkOptions } from '../options';
+import { borrow, giveBack, withScratch } from '../scratch-pool';
 import type { Get } from '../stax/types';
 import { learningRateArg, matrixArg, regularizerArg, timesArg, trainKernelArg } from './inputs';
 import { psdRoot, timesRoot, type PsdRoot } from './psd-root';
-import { borrow, giveBack, withScratch } from '../scratch-pool';
 import { byGet, gaussian, type ByGet, type Gaussian, type GaussianFor } from './results';
 import { permute, permuteColumns, scaleColumns, scaleRows } from './scale-rows';
 import { decay, gain, learned, spectrum, type Spectrum } from './spectrum';

@@ -16,9 +16,8 @@ export function matrixArg(where: string, name: string, value: MatrixLike, rows?:
  * also (n·k)×(n·k) (`empirical.ntkFn(f, { traceAxes: [] })`'s layout).
  */
 export function trainKernelArg(where: string, name: string, value: MatrixLike, n: number, outputs?: number): Matrix {
-  // A Matrix is checked for finite values in the same pass as for symmetry, below; anything else is converted (and checked) first.
-  const k = value instanceof Matrix ? value : matrixArg(where, name, value);
-  if (k.rows === 0 || k.cols === 0) throw new ShapeError(`${where}: ${name} is empty (${k.rows}×${k.cols}); pass the kernel of the training set with itself`);
+  // A non-empty Matrix is checked for finite values in the same pass as for symmetry, below; anything else goes through matrixArg first.
+  const k = value instanceof Matrix && value.rows > 0 && value.cols > 0 ? value : matrixArg(where, name, value);
   if (k.rows !== k.cols) throw new ShapeError(`${where}: ${name} must be square (train × train), got ${k.rows}×${k.cols}`);
   const full = outputs !== undefined && outputs > 1 && k.rows === n * outputs;
   if (k.rows !== n && !full) {

@@ -26,6 +26,13 @@ describe('trainKernelArg', () => {
     assert.equal(trainKernelArg('t', 'k', k, n), k);
   });
 
+  it('refuses an empty kernel with the same message as every matrix argument', () => {
+    assert.throws(
+      () => trainKernelArg('t', 'k', new Matrix(0, 0), 0),
+      (e: Error) => e instanceof ShapeError && /k is empty \(0×0\)/.test(e.message),
+    );
+  });
+
   it('refuses an asymmetry anywhere, above or below the diagonal, in any tile', () => {
     for (const [i, j] of [
       [100, 3],
