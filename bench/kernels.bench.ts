@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { batch, linalg, stax, type Layer } from '@tangent-lab/core';
+import { nativeInfo } from '@tangent-lab/core/internal/native/library';
 import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 import { best, gaussianRows } from './timing';
 
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
   }
   const share = cpuSeconds / wallSeconds;
   const inThread = Math.min(single.batchInThread, singleThreaded().batchInThread);
-  console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}`);
+  const native = nativeInfo();
+  console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}; kernel rules: ${native.enabled ? 'native' : 'WebAssembly'} (${native.detail})`);
   console.log(`analytic NNGP+NTK, ${DEPTH}-layer ReLU, ${N} inputs × ${D} features (best of ${REPEATS})`);
   console.log(`  tangent-lab, ${threadCount()} threads    ${ours.toFixed(3)} s   ratio to numpy ${(ours / numpy).toFixed(2)}×   (goal ≤ 0.15×)`);
   console.log(`  tangent-lab, 1 thread     ${single.kernel.toFixed(3)} s   ratio to numpy ${(single.kernel / numpy).toFixed(2)}×`);

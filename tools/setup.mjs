@@ -17,7 +17,8 @@ const pnpmVersion = rootPackage.packageManager.replace(/^pnpm@/, '');
 
 /** Debian packages each command needs; the native linear algebra comes first. */
 const DEBIAN = {
-  build: ['libopenblas0-pthread', 'liblapack3'],
+  // A C compiler for the native kernels (optional: without it they run on WebAssembly).
+  build: ['libopenblas0-pthread', 'liblapack3', 'gcc', 'libc6-dev'],
   notebooks: ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client'],
   // Chromium for the browser tests; DejaVu for the text of PNGs rasterized by figure.save (resvg reads system fonts).
   browser: ['chromium', 'fonts-dejavu-core'],

@@ -1,4 +1,5 @@
 import { isMainThread } from 'node:worker_threads';
+import { cpuFlags } from '../cpu-flags';
 import { withScratch } from '../scratch-pool';
 import type { LinalgBackend } from './backend-interface';
 import { mirrorUpper, transposeInPlace } from './mirror';
@@ -93,18 +94,6 @@ export function coreTypeForFlags(flags: ReadonlySet<string>): string | undefined
   if (['avx512f', 'avx512dq', 'avx512cd', 'avx512bw', 'avx512vl'].every((f) => flags.has(f))) return 'SkylakeX';
   if (flags.has('avx2') && flags.has('fma')) return 'Haswell';
   return undefined;
-}
-
-/** The CPU's instruction-set flags (Linux /proc/cpuinfo; empty elsewhere). */
-function cpuFlags(): Set<string> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const text: string = require('node:fs').readFileSync('/proc/cpuinfo', 'utf8');
-    const line = /^flags\s*:(.*)$/m.exec(text);
-    return new Set(line ? line[1].trim().split(/\s+/) : []);
-  } catch {
-    return new Set();
-  }
 }
 
 type Koffi = { load(path: string): unknown };

@@ -1,6 +1,7 @@
 import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
+import type { NativeDual } from '../native/deferred-rows';
 import type { Tensor } from '../tensor';
 import { scratch } from '../workspace';
 import type { DeferredDual } from './deferred-duals';
@@ -33,6 +34,12 @@ export interface Activation {
    * loop, without a call per entry); it must give exactly `dual`'s values.
    */
   dualRow?: DualRow;
+  /**
+   * Optionally, the dual as one of the closed forms in native code
+   * (`native/deferred-duals.c`, where it runs): its kind and parameters. It
+   * must give exactly `dual`'s values.
+   */
+  readonly nativeDual?: NativeDual;
   /**
    * Optionally, φ over a whole array, out[i] = fn(x[i]), in one loop: the
    * finite layer's forward pass uses it instead of a call per entry. It must

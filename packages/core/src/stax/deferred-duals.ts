@@ -1,3 +1,4 @@
+import { nativeDeferredRows, type NativeDual } from '../native/deferred-rows';
 import { affineRow as simdAffineRow, scaleRow, simdRowBuffers } from '../simd/rows';
 import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
 import type { Activation } from './activation';
@@ -121,10 +122,13 @@ function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
 
 /**
  * Runs deferred duals (then `tail`, then with `fillLower` the mirror of a
- * symmetric kernel) over an n1×n2 kernel in place, split
- * into balanced row ranges across the worker pool when the kernel is large,
- * its arrays are shared and every activation can be rebuilt on a worker;
- * otherwise on the calling thread.
+ * symmetric kernel) over an n1×n2 kernel in place. When every dual has a
+ * native closed form and the native library runs, all of it runs there, on
+ * native threads for a large kernel (`native/deferred-duals.c`: the same
+ * bits, with vectors as wide as the CPU's). Otherwise the rows are split
+ * into balanced ranges across the worker pool when the kernel is large, its
+ * arrays are shared and every activation can be rebuilt on a worker; or
+ * they run on the calling thread.
  */
 export function runDeferred(
   duals: readonly DeferredDual[],
@@ -148,6 +152,11 @@ export function runDeferred(
   const activations = duals.map((d) => d.activation);
   const parts = threadCount();
   const entries = n1 * n2;
+  const threads = parts > 1 && entries >= MIN_PARALLEL_ENTRIES ? parts : 1;
+  if (activations.every((a) => a.nativeDual !== undefined)) {
+    const steps = duals.map(({ affine, activation, var1, var2 }) => ({ affine, dual: activation.nativeDual as NativeDual, var1, var2 }));
+    if (nativeDeferredRows(steps, tail, nngp, ntk, n1, n2, symmetric, fillLower, threads)) return;
+  }
   if (parts > 1 && entries >= MIN_PARALLEL_ENTRIES && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>

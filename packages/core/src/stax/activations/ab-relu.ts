@@ -71,6 +71,7 @@ export function abReluActivation(name: string, a: number, b: number): Activation
       if (wantDot) out[1] = dot;
     },
     // Rows two entries at a time on SIMD, with the same arithmetic (and bits) as `dual`.
+    nativeDual: { kind: 'abRelu', factor, half },
     ...(simdRows() ? { dualRow: (q11, q12, q22, n, t, tDot) => abReluRow(q11, q12, q22, n, t, tDot, factor, half) } : {}),
     tfjs: (tf, h) => tf.sub(tf.mul(tf.relu(h), b), tf.mul(tf.relu(tf.neg(h)), a)),
   };

@@ -36,6 +36,7 @@ export function erfActivation(name: string, { a, b, c }: Required<ScaleOptions>)
       if (wantDot) out[1] = dotScale / root;
     },
     // Rows two entries at a time on SIMD, with the same arithmetic (and bits) as `dual`.
+    nativeDual: { kind: 'erf', twoB2, scale, shift, dotScale },
     ...(simdRows() ? { dualRow: (q11, q12, q22, n, t, tDot) => erfRow(1 + twoB2 * q11, q12, q22, n, t, tDot, twoB2, scale, shift, dotScale) } : {}),
     tfjs: (tf, h) => tf.add(tf.mul(tf.erf(tf.mul(h, b)), a), c),
   };

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuFlags } from '../cpu-flags';
+import { InputError } from '../errors';
+import { simdAllowed } from '../simd/module';
+
+/**
+ * The package's own native code (`src/native/*.c`), built by `npm run build`
+ * into `dist/native/libtangent-lab.so` when a C compiler is there, and loaded
+ * through koffi, as OpenBLAS is. It is an accelerator and nothing else: its
+ * kernels have WebAssembly and JavaScript twins with the same bits, which run
+ * where the library is absent, on CPUs whose vectors are no wider than
+ * WebAssembly's (below AVX2: nothing to gain), or when it is turned off.
+ */
+
+/** `TANGENT_LAB_NATIVE=0` keeps the kernels on WebAssembly (same results, bit for bit); `TANGENT_LAB_SIMD=0` turns it off too. */
+export const NATIVE_ENV = 'TANGENT_LAB_NATIVE';
+
+export const NATIVE_FILE = 'libtangent-lab.so';
+
+type Fn = (...args: unknown[]) => unknown;
+
+export interface NativeLibrary {
+  /** Where it was loaded from. */
+  readonly path: string;
+  /** `tl_deferred_rows` of `deferred-duals.c`, or null on a CPU without vectors wider than WebAssembly's. */
+  readonly deferredRows: Fn | null;
+}
+
+let library: NativeLibrary | null | undefined;
+let absence = '';
+
+function allowed(): boolean {
+  const setting = process.env[NATIVE_ENV];
+  if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') {
+    throw new InputError(`${NATIVE_ENV}=${setting}: use 0 (kernels on WebAssembly) or 1 (native where built, the default)`);
+  }
+  return setting !== '0';
+}
+
+function load(): NativeLibrary | null {
+  if (!allowed() || !simdAllowed()) {
+    absence = `turned off (${NATIVE_ENV}=0 or TANGENT_LAB_SIMD=0)`;
+    return null;
+  }
+  const path = join(__dirname, NATIVE_FILE);
+  if (!existsSync(path)) {
+    absence = `not built (${path} is missing: the build found no C compiler; install gcc and libc6-dev, then npm run build)`;
+    return null;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as { load(p: string): { func(prototype: string): Fn } };
+  const lib = koffi.load(path);
+  const wide = process.arch === 'x64' && cpuFlags().has('avx2');
+  return {
+    path,
+    deferredRows: wide
+      ? lib.func(
+          'int tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int, int, int)',
+        )
+      : null,
+  };
+}
+
+/** The native library, or null where it does not run (see {@link nativeInfo}). */
+export function nativeLibrary(): NativeLibrary | null {
+  if (library === undefined) library = load();
+  return library;
+}
+
+/** Whether the native kernels run in this process, and where from or why not. */
+export function nativeInfo(): { enabled: boolean; detail: string } {
+  const lib = nativeLibrary();
+  if (lib === null) return { enabled: false, detail: absence };
+  return { enabled: true, detail: lib.deferredRows === null ? `${lib.path} (kernels on WebAssembly: x86-64 with AVX2 needed)` : lib.path };
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runNode } from '../helpers/child-node';
+import { inputs } from '../helpers/compare';
+
+/** Every activation with a native dual, with the dense maps between them (no two dense layers in a row: those compose). */
+const LAYERS = `[
+  stax.dense(48, { wStd: 1.5 }), stax.relu(),
+  stax.dense(48, { wStd: Math.SQRT2, bStd: 0.1 }), stax.erf({ a: 0.8, b: 1.4, c: 0.1 }),
+  stax.dense(48, { wStd: 1.2, bStd: 0.2 }), stax.abRelu(-0.3, 1.2),
+  stax.dense(48, { wStd: 1.3 }), stax.leakyRelu(0.1),
+  stax.dense(48, { wStd: 1.1, bStd: 0.3 }), stax.abs(),
+  stax.dense(48, { wStd: 1.4, bStd: 0.1 }), stax.sigmoidLike(),
+  stax.dense(2, { wStd: 1.1, bStd: 0.3 }),
+]`;
+
+/**
+ * Inputs where the duals' special cases arise: a zero row (q12 = 0 and a
+ * zero root), a repeated row (correlation 1: root 0), a negated row
+ * (correlation −1, q12 < 0), a scaled one; 301 rows, so that the row groups
+ * of the native threads end unevenly.
+ */
+function awkwardInputs(): number[][] {
+  const x = inputs(301, 6, 11);
+  x[0] = x[0].map(() => 0);
+  x[7] = [...x[3]];
+  x[8] = x[3].map((v) => -v);
+  x[9] = x[3].map((v) => 4 * v);
+  return x;
+}
+
+/** sha256 of the NNGP and NTK (or NNGP only) of x against itself and against other inputs, computed in a fresh process with `env`. */
+function digests(env: Record<string, string>, get: 'both' | 'nngp'): { native: boolean; sums: string } {
+  const script = `
+    const { stax } = require('@tangent-lab/core');
+    const { nativeInfo } = require('@tangent-lab/core/internal/native/library');
+    const { createHash } = require('node:crypto');
+    const net = stax.serial(...${LAYERS});
+    const x = ${JSON.stringify(awkwardInputs())};
+    const y = ${JSON.stringify(inputs(240, 6, 12))};
+    const sums = [[x, null], [x, y]].map(([a, b]) => {
+      const k = ${get === 'both' ? 'net.kernel(a, b)' : "({ nngp: net.kernel(a, b, 'nngp') })"};
+      const h = createHash('sha256');
+      for (const m of [k.nngp, k.ntk].filter(Boolean)) h.update(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+      return h.digest('hex');
+    });
+    console.log(JSON.stringify({ native: nativeInfo().enabled, sums: sums.join(' ') }));`;
+  const r = runNode(script, env);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const wide = process.arch === 'x64' && /\bavx2\b/.test(spawnSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' }).stdout ?? '');
+const built = existsSync(join(__dirname, '..', '..', 'dist', 'native', 'libtangent-lab.so'));
+const compiler = spawnSync(process.env.CC || 'cc', ['--version']).status === 0;
+
+describe('native deferred duals (native/deferred-duals.c)', () => {
+  it('are built wherever a C compiler is', () => {
+    assert.ok(!compiler || built, 'a C compiler is here but dist/native/libtangent-lab.so was not built: see the build output');
+  });
+
+  it('give the bits of WebAssembly and of JavaScript, on 2 threads and on 1, symmetric or not, NNGP and NTK or NNGP alone', (t) => {
+    if (!wide || !built) {
+      t.skip(`native kernels do not run here (${!built ? 'not built' : 'x86-64 with AVX2 needed'})`);
+      return;
+    }
+    for (const get of ['both', 'nngp'] as const) {
+      const native = digests({ TANGENT_LAB_THREADS: '2' }, get);
+      assert.equal(native.native, true, 'the native library should run in this process');
+      const wasm = digests({ TANGENT_LAB_NATIVE: '0' }, get);
+      assert.equal(wasm.native, false);
+      assert.equal(native.sums, wasm.sums, `native differs from WebAssembly (${get})`);
+      assert.equal(digests({ TANGENT_LAB_SIMD: '0' }, get).sums, native.sums, `native differs from JavaScript (${get})`);
+      assert.equal(digests({ TANGENT_LAB_THREADS: '1' }, get).sums, native.sums, `native on one thread differs (${get})`);
+    }
+  });
+
+  it('refuse a TANGENT_LAB_NATIVE other than 0 or 1, naming both', () => {
+    const r = runNode("require('@tangent-lab/core/internal/native/library').nativeLibrary()", { TANGENT_LAB_NATIVE: 'yes' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /TANGENT_LAB_NATIVE=yes: use 0 \(kernels on WebAssembly\) or 1 \(native where built, the default\)/);
+  });
+
+  it('are off with TANGENT_LAB_SIMD=0, which keeps everything in JavaScript', () => {
+    const r = runNode("console.log(JSON.stringify(require('@tangent-lab/core/internal/native/library').nativeInfo()))", { TANGENT_LAB_SIMD: '0' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { enabled: false, detail: 'turned off (TANGENT_LAB_NATIVE=0 or TANGENT_LAB_SIMD=0)' });
+  });
+});
