@@ -57,10 +57,10 @@ export function nativeDeferredRows(
   fillLower: boolean,
   threads: number,
 ): boolean {
-  const run = nativeLibrary()?.deferredRows;
-  if (run === undefined || run === null) return false;
+  const lib = nativeLibrary();
+  if (lib === null) return false;
   const tailParams = tail === null ? null : Float64Array.of(tail.a, tail.b, tail.c, tail.d, tail.e);
-  run(
+  lib.deferredRows(
     nngp,
     ntk,
     n1,

@@ -23,8 +23,8 @@ type Fn = (...args: unknown[]) => unknown;
 export interface NativeLibrary {
   /** Where it was loaded from. */
   readonly path: string;
-  /** `tl_deferred_rows` of `deferred-duals.c`, or null on a CPU without vectors wider than WebAssembly's. */
-  readonly deferredRows: Fn | null;
+  /** `tl_deferred_rows` of `deferred-duals.c`. */
+  readonly deferredRows: Fn;
 }
 
 let library: NativeLibrary | null | undefined;
@@ -43,6 +43,10 @@ function load(): NativeLibrary | null {
     absence = `turned off (${NATIVE_ENV}=0 or TANGENT_LAB_SIMD=0)`;
     return null;
   }
+  if (process.arch !== 'x64' || !cpuFlags().has('avx2')) {
+    absence = 'this CPU has no vectors wider than WebAssembly SIMD (x86-64 with AVX2 needed)';
+    return null;
+  }
   const path = join(__dirname, NATIVE_FILE);
   if (!existsSync(path)) {
     absence = `not built (${path} is missing: the build found no C compiler; install gcc and libc6-dev, then npm run build)`;
@@ -50,15 +54,19 @@ function load(): NativeLibrary | null {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const koffi = require('koffi') as { load(p: string): { func(prototype: string): Fn } };
-  const lib = koffi.load(path);
-  const wide = process.arch === 'x64' && cpuFlags().has('avx2');
+  let lib: { func(prototype: string): Fn };
+  try {
+    lib = koffi.load(path);
+  } catch (error) {
+    // Built elsewhere (another C library, another CPU family): the WebAssembly kernels serve instead.
+    absence = `could not be loaded (${(error as Error).message}); rebuild it here with npm run build`;
+    return null;
+  }
   return {
     path,
-    deferredRows: wide
-      ? lib.func(
-          'int tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int, int, int)',
-        )
-      : null,
+    deferredRows: lib.func(
+      'int tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int, int, int)',
+    ),
   };
 }
 
@@ -71,6 +79,5 @@ export function nativeLibrary(): NativeLibrary | null {
 /** Whether the native kernels run in this process, and where from or why not. */
 export function nativeInfo(): { enabled: boolean; detail: string } {
   const lib = nativeLibrary();
-  if (lib === null) return { enabled: false, detail: absence };
-  return { enabled: true, detail: lib.deferredRows === null ? `${lib.path} (kernels on WebAssembly: x86-64 with AVX2 needed)` : lib.path };
+  return lib === null ? { enabled: false, detail: absence } : { enabled: true, detail: lib.path };
 }

@@ -89,4 +89,30 @@ describe('native deferred duals (native/deferred-duals.c)', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { enabled: false, detail: 'turned off (TANGENT_LAB_NATIVE=0 or TANGENT_LAB_SIMD=0)' });
   });
+
+  it('fall back to WebAssembly, saying why, when the library cannot be loaded (built for another system)', (t) => {
+    if (!wide || !built) {
+      t.skip('native kernels do not run here');
+      return;
+    }
+    const r = runNode(
+      `const koffi = require('koffi');
+      koffi.load = () => { throw new Error('wrong ELF class: ELFCLASS32'); };
+      const { nativeInfo } = require('@tangent-lab/core/internal/native/library');
+      const { stax } = require('@tangent-lab/core');
+      const k = stax.serial(stax.dense(4), stax.relu()).kernel([[1, 2], [3, 4]]);
+      console.log(JSON.stringify({ info: nativeInfo(), entry: k.nngp.get(0, 1) }));`,
+      {},
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const { info, entry } = JSON.parse(r.stdout);
+    assert.deepEqual(info, { enabled: false, detail: 'could not be loaded (wrong ELF class: ELFCLASS32); rebuild it here with npm run build' });
+    // The arc-cosine kernel of [1, 2] and [3, 4] (dense without bias: q = x·x'/2), as Lee et al. 2019, eq. (S14).
+    const q11 = 5 / 2;
+    const q22 = 25 / 2;
+    const q12 = 11 / 2;
+    const theta = Math.acos(q12 / Math.sqrt(q11 * q22));
+    const expected = (Math.sqrt(q11 * q22) / (2 * Math.PI)) * (Math.sin(theta) + (Math.PI - theta) * Math.cos(theta));
+    assert.ok(Math.abs(entry - expected) < 1e-14 * expected, `${entry} vs ${expected}`);
+  });
 });
