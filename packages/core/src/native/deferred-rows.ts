@@ -1,4 +1,4 @@
-import type { KernelAffine } from '../stax/kernel-state';
+import type { DeferredJob } from '../stax/deferred-duals';
 import { nativeLibrary } from './library';
 
 /**
@@ -10,21 +10,14 @@ export type NativeDual =
   | { readonly kind: 'abRelu'; readonly factor: number; readonly half: number }
   | { readonly kind: 'erf'; readonly twoB2: number; readonly scale: number; readonly shift: number; readonly dotScale: number };
 
-/** One layer of {@link nativeDeferredRows}: the dense map before the dual, the dual, and the variances at its input. */
-export interface NativeStep {
-  readonly affine: KernelAffine | null;
-  readonly dual: NativeDual;
-  readonly var1: Float64Array;
-  readonly var2: Float64Array;
-}
-
 /** The layout of `deferred-duals.c`'s per-step numbers. */
 const STEP_SIZE = 10;
 const KINDS = { abRelu: 0, erf: 1 } as const;
 
-function stepParams(steps: readonly NativeStep[]): Float64Array {
+function stepParams(steps: DeferredJob['steps'], duals: readonly NativeDual[]): Float64Array {
   const params = new Float64Array(steps.length * STEP_SIZE);
-  steps.forEach(({ affine, dual }, s) => {
+  steps.forEach(({ affine }, s) => {
+    const dual = duals[s];
     const { a, b, c, d, e } = affine ?? { a: 1, b: 0, c: 1, d: 0, e: 0 };
     const own = dual.kind === 'abRelu' ? [dual.factor, dual.half, 0, 0] : [dual.twoB2, dual.scale, dual.shift, dual.dotScale];
     params.set([a, b, c, d, e, KINDS[dual.kind], ...own], s * STEP_SIZE);
@@ -40,26 +33,15 @@ function stacked(rows: readonly Float64Array[], count: number): Float64Array {
 }
 
 /**
- * Every row of an n1×n2 NNGP (and NTK, unless null) through `steps`, then
- * the map `tail`, in place, in native code on `threads` threads; only
- * entries j ≥ i when `symmetric`, then mirrored below the diagonal with
- * `fillLower`. False (and nothing done) where the native library does not
+ * The deferred duals of `job` (`stax/deferred-duals.ts`) over all n1 rows, in
+ * place, in native code on `threads` threads, `duals[s]` being step s's
+ * closed form. False (and nothing done) where the native library does not
  * run; the caller then computes the same rows on WebAssembly.
  */
-export function nativeDeferredRows(
-  steps: readonly NativeStep[],
-  tail: KernelAffine | null,
-  nngp: Float64Array,
-  ntk: Float64Array | null,
-  n1: number,
-  n2: number,
-  symmetric: boolean,
-  fillLower: boolean,
-  threads: number,
-): boolean {
+export function nativeDeferredRows(job: DeferredJob, duals: readonly NativeDual[], n1: number, threads: number): boolean {
   const lib = nativeLibrary();
   if (lib === null) return false;
-  const tailParams = tail === null ? null : Float64Array.of(tail.a, tail.b, tail.c, tail.d, tail.e);
+  const { nngp, ntk, n2, symmetric, steps, tail, fillLower } = job;
   lib.deferredRows(
     nngp,
     ntk,
@@ -68,7 +50,7 @@ export function nativeDeferredRows(
     symmetric ? 1 : 0,
     fillLower ? 1 : 0,
     steps.length,
-    stepParams(steps),
+    stepParams(steps, duals),
     stacked(
       steps.map((s) => s.var1),
       n1,
@@ -77,7 +59,7 @@ export function nativeDeferredRows(
       steps.map((s) => s.var2),
       n2,
     ),
-    tailParams,
+    tail === null ? null : Float64Array.of(tail.a, tail.b, tail.c, tail.d, tail.e),
     0,
     n1,
     threads,

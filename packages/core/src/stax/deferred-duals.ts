@@ -153,10 +153,8 @@ export function runDeferred(
   const parts = threadCount();
   const entries = n1 * n2;
   const threads = parts > 1 && entries >= MIN_PARALLEL_ENTRIES ? parts : 1;
-  if (activations.every((a) => a.nativeDual !== undefined)) {
-    const steps = duals.map(({ affine, activation, var1, var2 }) => ({ affine, dual: activation.nativeDual as NativeDual, var1, var2 }));
-    if (nativeDeferredRows(steps, tail, nngp, ntk, n1, n2, symmetric, fillLower, threads)) return;
-  }
+  const natives = activations.map((a) => a.nativeDual);
+  if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, threads)) return;
   if (parts > 1 && entries >= MIN_PARALLEL_ENTRIES && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>
