@@ -1,27 +1,10 @@
 import type { DeferredJob } from '../stax/deferred-duals';
+import { STEP_SIZE, stepNumbers, type NativeDual } from './dual-steps';
 import { nativeLibrary } from './library';
-
-/**
- * An activation's dual as one of the closed forms of `deferred-duals.c`,
- * with the parameters its `dual` uses; the native code computes exactly
- * `dual`'s values from them.
- */
-export type NativeDual =
-  | { readonly kind: 'abRelu'; readonly factor: number; readonly half: number }
-  | { readonly kind: 'erf'; readonly twoB2: number; readonly scale: number; readonly shift: number; readonly dotScale: number };
-
-/** The layout of `deferred-duals.c`'s per-step numbers. */
-const STEP_SIZE = 10;
-const KINDS = { abRelu: 0, erf: 1 } as const;
 
 function stepParams(steps: DeferredJob['steps'], duals: readonly NativeDual[]): Float64Array {
   const params = new Float64Array(steps.length * STEP_SIZE);
-  steps.forEach(({ affine }, s) => {
-    const dual = duals[s];
-    const { a, b, c, d, e } = affine ?? { a: 1, b: 0, c: 1, d: 0, e: 0 };
-    const own = dual.kind === 'abRelu' ? [dual.factor, dual.half, 0, 0] : [dual.twoB2, dual.scale, dual.shift, dual.dotScale];
-    params.set([a, b, c, d, e, KINDS[dual.kind], ...own], s * STEP_SIZE);
-  });
+  steps.forEach(({ affine }, s) => params.set(stepNumbers(affine, duals[s]), s * STEP_SIZE));
   return params;
 }
 

@@ -23,8 +23,12 @@ type Fn = (...args: unknown[]) => unknown;
 export interface NativeLibrary {
   /** Where it was loaded from. */
   readonly path: string;
-  /** `tl_deferred_rows` of `deferred-duals.c`. */
+  /** `tl_deferred_rows` of `deferred-rows.c`. */
   readonly deferredRows: Fn;
+  /** `tl_spatial_duals` of `spatial-duals.c`. */
+  readonly spatialDuals: Fn;
+  /** `tl_conv_rows` of `conv-rows.c`. */
+  readonly convRows: Fn;
 }
 
 let library: NativeLibrary | null | undefined;
@@ -65,7 +69,11 @@ function load(): NativeLibrary | null {
   return {
     path,
     deferredRows: lib.func(
-      'int tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int, int, int)',
+      'void tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int, int, int)',
+    ),
+    spatialDuals: lib.func('void tl_spatial_duals(double *, double *, const double *, const double *, int, int, int, int, int, const double *, int)'),
+    convRows: lib.func(
+      'int tl_conv_rows(const double *, const double *, double *, double *, int, int, int, int, int, const int *, const int *, const double *, int)',
     ),
   };
 }

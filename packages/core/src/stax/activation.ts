@@ -1,8 +1,10 @@
 import type { TfjsPointwise } from '../engines/tfjs/op';
 import { InputError, ShapeError } from '../errors';
 import type { Matrix } from '../matrix';
-import type { NativeDual } from '../native/deferred-rows';
+import type { NativeDual } from '../native/dual-steps';
+import { nativeSpatialDuals } from '../native/spatial-duals';
 import type { Tensor } from '../tensor';
+import { threadsFor } from '../workers/pool';
 import { scratch } from '../workspace';
 import type { DeferredDual } from './deferred-duals';
 import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
@@ -36,7 +38,7 @@ export interface Activation {
   dualRow?: DualRow;
   /**
    * Optionally, the dual as one of the closed forms in native code
-   * (`native/deferred-duals.c`, where it runs): its kind and parameters. It
+   * (`native/duals.h`, where the library runs): its kind and parameters. It
    * must give exactly `dual`'s values.
    */
   readonly nativeDual?: NativeDual;
@@ -117,7 +119,8 @@ function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activa
     pending: k.pending,
     arrays: [k.nngp, k.ntk],
   };
-  splitRows(impl, spec, job, n1 * n2 * blockSize(k));
+  const entries = n1 * n2 * blockSize(k);
+  if (act.nativeDual === undefined || !nativeSpatialDuals(job, n1, act.nativeDual, threadsFor(entries))) splitRows(impl, spec, job, entries);
   dualSelf(act.dual, k.cov1, var1, s, diagonal);
   if (!x1IsX2) dualSelf(act.dual, k.cov2, var2, s, diagonal);
   return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };

@@ -3,11 +3,12 @@ import type { Tfjs } from '../engines/tfjs/backend';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { Matrix } from '../matrix';
+import { nativeConvRows } from '../native/conv-rows';
 import { checkOptions, positiveInteger } from '../options';
 import { fillNormal } from '../random/distributions';
 import { split } from '../random/key';
 import { Tensor } from '../tensor';
-import { sharedFloat64 } from '../workers/pool';
+import { sharedFloat64, threadsFor } from '../workers/pool';
 import type { Parameterization } from './dense';
 import { blockSize, isKernelList, settle, type Kernels, type KernelState } from './kernel-state';
 import { layerType } from './registry';
@@ -266,7 +267,9 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       fanIn: k.width * taps,
       arrays: [k.nngp, k.ntk, outNngp, outNtk],
     };
-    splitRows(impl, specOf(), job, k.n1 * k.n2 * (inBlock + outBlock));
+    const entries = k.n1 * k.n2 * (inBlock + outBlock);
+    const native = { ...job, window: w, w2, b2, bias: hasBias ? 1 : 0, ntkParameterization: ntkParam };
+    if (!nativeConvRows(native, threadsFor(entries))) splitRows(impl, specOf(), job, entries);
     const scratch = convScratch(w, k.diagonal);
     const self = (cov: Float64Array, n: number) => {
       const dst = mapSelfBlocks(cov, n, inBlock, outBlock, (src, so, d, dOff) => convBlock(w, k.diagonal, src, so, d, dOff, scratch));

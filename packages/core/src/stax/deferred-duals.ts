@@ -1,6 +1,7 @@
-import { nativeDeferredRows, type NativeDual } from '../native/deferred-rows';
+import { nativeDeferredRows } from '../native/deferred-rows';
+import type { NativeDual } from '../native/dual-steps';
 import { affineRow as simdAffineRow, scaleRow, simdRowBuffers } from '../simd/rows';
-import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
+import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount, threadsFor } from '../workers/pool';
 import type { Activation } from './activation';
 import { rowOf, type DualRow } from './dual-rows';
 import type { KernelAffine } from './kernel-state';
@@ -124,7 +125,7 @@ function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
  * Runs deferred duals (then `tail`, then with `fillLower` the mirror of a
  * symmetric kernel) over an n1×n2 kernel in place. When every dual has a
  * native closed form and the native library runs, all of it runs there, on
- * native threads for a large kernel (`native/deferred-duals.c`: the same
+ * native threads for a large kernel (`native/deferred-rows.c`: the same
  * bits, with vectors as wide as the CPU's). Otherwise the rows are split
  * into balanced ranges across the worker pool when the kernel is large, its
  * arrays are shared and every activation can be rebuilt on a worker; or
@@ -152,9 +153,8 @@ export function runDeferred(
   const activations = duals.map((d) => d.activation);
   const parts = threadCount();
   const entries = n1 * n2;
-  const threads = parts > 1 && entries >= MIN_PARALLEL_ENTRIES ? parts : 1;
   const natives = activations.map((a) => a.nativeDual);
-  if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, threads)) return;
+  if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, threadsFor(entries))) return;
   if (parts > 1 && entries >= MIN_PARALLEL_ENTRIES && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>

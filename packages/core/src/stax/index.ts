@@ -49,7 +49,7 @@ export { defineActivation, defineLayer } from './define';
 export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './registry';
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
 export type { Dual, DualRow } from './dual-rows';
-export type { NativeDual } from '../native/deferred-rows';
+export type { NativeDual } from '../native/dual-steps';
 export type {
   ApplyFn,
   BackwardVisitor,

@@ -54,6 +54,12 @@ export function threadCount(): number {
   return threads;
 }
 
+/** Threads for a kernel rule over `entries` entries: all of {@link threadCount} when that many are worth splitting, else 1. */
+export function threadsFor(entries: number): number {
+  const parts = threadCount();
+  return parts > 1 && entries >= MIN_PARALLEL_ENTRIES ? parts : 1;
+}
+
 /** A Float64Array on shared memory when it is large enough to be split across threads. */
 export function sharedFloat64(length: number): Float64Array {
   if (threadCount() > 1 && length >= MIN_PARALLEL_ENTRIES) {

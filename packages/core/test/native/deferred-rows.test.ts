@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runNode } from '../helpers/child-node';
 import { inputs } from '../helpers/compare';
+import { assertSameBitsEverywhere, built, compiler, wide } from '../helpers/kernel-digests';
 
 /** Every activation with a native dual, with the dense maps between them (no two dense layers in a row: those compose). */
 const LAYERS = `[
@@ -32,32 +30,7 @@ function awkwardInputs(): number[][] {
   return x;
 }
 
-/** sha256 of the NNGP and NTK (or NNGP only) of x against itself and against other inputs, computed in a fresh process with `env`. */
-function digests(env: Record<string, string>, get: 'both' | 'nngp'): { native: boolean; sums: string } {
-  const script = `
-    const { stax } = require('@tangent-lab/core');
-    const { nativeInfo } = require('@tangent-lab/core/internal/native/library');
-    const { createHash } = require('node:crypto');
-    const net = stax.serial(...${LAYERS});
-    const x = ${JSON.stringify(awkwardInputs())};
-    const y = ${JSON.stringify(inputs(240, 6, 12))};
-    const sums = [[x, null], [x, y]].map(([a, b]) => {
-      const k = ${get === 'both' ? 'net.kernel(a, b)' : "({ nngp: net.kernel(a, b, 'nngp') })"};
-      const h = createHash('sha256');
-      for (const m of [k.nngp, k.ntk].filter(Boolean)) h.update(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
-      return h.digest('hex');
-    });
-    console.log(JSON.stringify({ native: nativeInfo().enabled, sums: sums.join(' ') }));`;
-  const r = runNode(script, env);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
-
-const wide = process.arch === 'x64' && /\bavx2\b/.test(spawnSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' }).stdout ?? '');
-const built = existsSync(join(__dirname, '..', '..', 'dist', 'native', 'libtangent-lab.so'));
-const compiler = spawnSync(process.env.CC || 'cc', ['--version']).status === 0;
-
-describe('native deferred duals (native/deferred-duals.c)', () => {
+describe('native deferred duals (native/deferred-rows.c)', () => {
   it('are built wherever a C compiler is', () => {
     assert.ok(!compiler || built, 'a C compiler is here but dist/native/libtangent-lab.so was not built: see the build output');
   });
@@ -67,15 +40,7 @@ describe('native deferred duals (native/deferred-duals.c)', () => {
       t.skip(`native kernels do not run here (${!built ? 'not built' : 'x86-64 with AVX2 needed'})`);
       return;
     }
-    for (const get of ['both', 'nngp'] as const) {
-      const native = digests({ TANGENT_LAB_THREADS: '2' }, get);
-      assert.equal(native.native, true, 'the native library should run in this process');
-      const wasm = digests({ TANGENT_LAB_NATIVE: '0' }, get);
-      assert.equal(wasm.native, false);
-      assert.equal(native.sums, wasm.sums, `native differs from WebAssembly (${get})`);
-      assert.equal(digests({ TANGENT_LAB_SIMD: '0' }, get).sums, native.sums, `native differs from JavaScript (${get})`);
-      assert.equal(digests({ TANGENT_LAB_THREADS: '1' }, get).sums, native.sums, `native on one thread differs (${get})`);
-    }
+    assertSameBitsEverywhere(LAYERS, JSON.stringify(awkwardInputs()), JSON.stringify(inputs(240, 6, 12)));
   });
 
   it('refuse a TANGENT_LAB_NATIVE other than 0 or 1, naming both', () => {

@@ -1,0 +1,171 @@
+/*
+ * A conv layer's kernel rule in native code (`stax/conv.ts`, `convRows`, and
+ * `stax/spatial/block-ops.ts`, `convBlock`): every block of a pair of
+ * examples averaged over the filter's offsets, one spatial axis at a time
+ * (for a full block, on the pair of that axis's two position indices, the
+ * same offset at both), then 𝒦' = σ_w² A(𝒦) + σ_b² and the NTK's sum. The
+ * loops are the JavaScript's, in the same order, so every entry is summed in
+ * the same order and the bits are the same (built with -ffp-contract=off).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "duals.h"
+#include "threads.h"
+
+/* Spatial axes handled (images have 2, volumes 3); a full block has twice as many dimensions. */
+#define MAX_AXES 4
+
+typedef struct {
+  const double *nngp, *ntk;
+  double *out_nngp, *out_ntk;
+  int n2, symmetric, diagonal, axes;
+  /* Per axis: input length, output length, taps; then each axis's index table (output x taps, -1: padding). */
+  const int *shape;
+  const int *index[MAX_AXES];
+  int in_block, out_block, scratch_size;
+  double w2, b2, fan_in, bias;
+  int ntk_param;
+} job_t;
+
+/* out[..., t, ...] = (1/F) sum_f in[..., index(t, f), ...] along one axis of a block of shape dims. */
+INLINE void axis_pass(const double *restrict src, double *restrict dst, const int *dims, int ndims, int axis, int input, int output, int f, const int *index) {
+  size_t outer = 1, inner = 1;
+  for (int i = 0; i < axis; i++) outer *= dims[i];
+  for (int i = axis + 1; i < ndims; i++) inner *= dims[i];
+  const double inv = 1.0 / f;
+  for (size_t o = 0; o < outer; o++) {
+    for (int t = 0; t < output; t++) {
+      double *to = dst + (o * output + t) * inner;
+      for (size_t r = 0; r < inner; r++) to[r] = 0;
+      for (int q = 0; q < f; q++) {
+        const int u = index[t * f + q];
+        if (u < 0) continue;
+        const double *from = src + (o * input + u) * inner;
+        for (size_t r = 0; r < inner; r++) to[r] += from[r];
+      }
+      for (size_t r = 0; r < inner; r++) to[r] *= inv;
+    }
+  }
+}
+
+/* out[..., t1, ..., t2, ...] = (1/F) sum_f in[..., index(t1, f), ..., index(t2, f), ...] along the pair of axes a1 < a2. */
+INLINE void pair_pass(const double *restrict src, double *restrict dst, const int *dims, int ndims, int a1, int a2, int input, int output, int f, const int *index) {
+  size_t outer = 1, mid = 1, inner = 1;
+  for (int i = 0; i < a1; i++) outer *= dims[i];
+  for (int i = a1 + 1; i < a2; i++) mid *= dims[i];
+  for (int i = a2 + 1; i < ndims; i++) inner *= dims[i];
+  const size_t size = outer * output * mid * output * inner;
+  memset(dst, 0, size * sizeof(double));
+  for (size_t o = 0; o < outer; o++) {
+    for (int t1 = 0; t1 < output; t1++) {
+      for (int q = 0; q < f; q++) {
+        const int u1 = index[t1 * f + q];
+        if (u1 < 0) continue;
+        for (size_t m = 0; m < mid; m++) {
+          double *to_row = dst + ((o * output + t1) * mid + m) * output * inner;
+          const double *from_row = src + ((o * input + u1) * mid + m) * input * inner;
+          for (int t2 = 0; t2 < output; t2++) {
+            const int u2 = index[t2 * f + q];
+            if (u2 < 0) continue;
+            double *to = to_row + t2 * inner;
+            const double *from = from_row + u2 * inner;
+            for (size_t r = 0; r < inner; r++) to[r] += from[r];
+          }
+        }
+      }
+    }
+  }
+  const double inv = 1.0 / f;
+  for (size_t e = 0; e < size; e++) dst[e] *= inv;
+}
+
+/* One block through the filter's mean, the last axis first (as convBlock); scratch holds the intermediate blocks. */
+INLINE void conv_block(const job_t *job, const double *src, double *dst, double *scratch[]) {
+  const int k = job->axes;
+  int dims[2 * MAX_AXES];
+  for (int d = 0; d < k; d++) {
+    dims[d] = job->shape[3 * d];
+    if (!job->diagonal) dims[k + d] = job->shape[3 * d];
+  }
+  const double *from = src;
+  for (int d = k - 1; d >= 0; d--) {
+    double *to = d == 0 ? dst : scratch[d];
+    const int input = job->shape[3 * d], output = job->shape[3 * d + 1], f = job->shape[3 * d + 2];
+    if (job->diagonal) {
+      axis_pass(from, to, dims, k, d, input, output, f, job->index[d]);
+      dims[d] = output;
+    } else {
+      pair_pass(from, to, dims, 2 * k, d, k + d, input, output, f, job->index[d]);
+      dims[d] = output;
+      dims[k + d] = output;
+    }
+    from = to;
+  }
+}
+
+/* The blocks of rows [i0, i1) (only j >= i when symmetric). */
+WIDEST static void run_rows(const void *arg, int i0, int i1) {
+  const job_t *job = arg;
+  double *scratch[MAX_AXES] = {NULL};
+  for (int d = 1; d < job->axes; d++) scratch[d] = malloc((size_t)job->scratch_size * sizeof(double));
+  for (int i = i0; i < i1; i++) {
+    for (int j = job->symmetric ? i : 0; j < job->n2; j++) {
+      const size_t b = (size_t)i * job->n2 + j;
+      double *nngp = job->out_nngp + b * job->out_block;
+      conv_block(job, job->nngp + b * job->in_block, nngp, scratch);
+      const double w2 = job->w2, b2 = job->b2;
+      if (job->ntk != NULL && job->out_ntk != NULL) {
+        double *ntk = job->out_ntk + b * job->out_block;
+        conv_block(job, job->ntk + b * job->in_block, ntk, scratch);
+        const double fan_in = job->fan_in, bias = job->bias;
+        if (job->ntk_param) {
+          for (int e = 0; e < job->out_block; e++) {
+            const double next = w2 * nngp[e] + b2;
+            nngp[e] = next;
+            ntk[e] = w2 * ntk[e] + next;
+          }
+        } else {
+          for (int e = 0; e < job->out_block; e++) {
+            const double a = nngp[e];
+            nngp[e] = w2 * a + b2;
+            ntk[e] = fan_in * a + w2 * ntk[e] + bias;
+          }
+        }
+      } else {
+        for (int e = 0; e < job->out_block; e++) nngp[e] = w2 * nngp[e] + b2;
+      }
+    }
+  }
+  for (int d = 1; d < job->axes; d++) free(scratch[d]);
+}
+
+/*
+ * The conv's kernel rule on every block of an n1 x n2 kernel (out_ntk and
+ * ntk NULL for the NNGP alone), on `threads` threads (the calling one
+ * included). shape: input, output and taps of each of `axes` axes; index:
+ * their index tables one after the other (output x taps each). numbers: w2,
+ * b2, fanIn, bias (0 or 1), 1 for the NTK parameterization (else standard).
+ * Returns 0, or -1 (nothing done) when there are more axes than MAX_AXES or
+ * scratch memory cannot be had.
+ */
+int tl_conv_rows(const double *nngp, const double *ntk, double *out_nngp, double *out_ntk, int n1, int n2, int symmetric, int diagonal, int axes,
+                 const int *shape, const int *index, const double *numbers, int threads) {
+  if (axes < 1 || axes > MAX_AXES) return -1;
+  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0};
+  size_t in_positions = 1, out_positions = 1, largest = 1;
+  const int *at = index;
+  for (int d = 0; d < axes; d++) {
+    const int input = shape[3 * d], output = shape[3 * d + 1];
+    job.index[d] = at;
+    at += (size_t)output * shape[3 * d + 2];
+    in_positions *= input;
+    out_positions *= output;
+    largest *= input > output ? input : output;
+  }
+  job.in_block = (int)(diagonal ? in_positions : in_positions * in_positions);
+  job.out_block = (int)(diagonal ? out_positions : out_positions * out_positions);
+  job.scratch_size = (int)(diagonal ? largest : largest * largest);
+  tl_parallel_rows(run_rows, &job, 0, n1, 1, threads);
+  return 0;
+}

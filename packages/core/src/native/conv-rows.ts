@@ -1,0 +1,45 @@
+import type { Window } from '../stax/spatial/window';
+import { nativeLibrary } from './library';
+
+/** A conv layer's kernel rule over a whole kernel, as `stax/conv.ts` runs it (`convRows`). */
+export interface NativeConvJob {
+  readonly nngp: Float64Array;
+  readonly ntk: Float64Array | null;
+  readonly outNngp: Float64Array;
+  readonly outNtk: Float64Array | null;
+  readonly n1: number;
+  readonly n2: number;
+  /** Only blocks with j ≥ i. */
+  readonly symmetric: boolean;
+  /** Blocks of same-position entries (else every pair of positions). */
+  readonly diagonal: boolean;
+  readonly window: Window;
+  /** σ_w², σ_b², the NTK's fan-in factor C·|F| and bias term (standard parameterization). */
+  readonly w2: number;
+  readonly b2: number;
+  readonly fanIn: number;
+  readonly bias: number;
+  readonly ntkParameterization: boolean;
+}
+
+/**
+ * The conv's kernel rule in native code on `threads` threads
+ * (`conv-rows.c`: the same loops as the JavaScript, the same bits). False
+ * (and nothing done) where the native library does not run; the caller then
+ * computes the same blocks in JavaScript.
+ */
+export function nativeConvRows(job: NativeConvJob, threads: number): boolean {
+  const lib = nativeLibrary();
+  if (lib === null) return false;
+  const { axes } = job.window;
+  const shape = Int32Array.from(axes.flatMap((a) => [a.input, a.output, a.taps]));
+  const index = new Int32Array(axes.reduce((s, a) => s + a.index.length, 0));
+  axes.reduce((at, a) => {
+    index.set(a.index, at);
+    return at + a.index.length;
+  }, 0);
+  const numbers = Float64Array.of(job.w2, job.b2, job.fanIn, job.bias, job.ntkParameterization ? 1 : 0);
+  const { nngp, ntk, outNngp, outNtk, n1, n2, symmetric, diagonal } = job;
+  const status = lib.convRows(nngp, ntk, outNngp, outNtk, n1, n2, symmetric ? 1 : 0, diagonal ? 1 : 0, axes.length, shape, index, numbers, threads) as number;
+  return status === 0;
+}
