@@ -23,17 +23,51 @@ typedef struct {
   /* Per axis: input length, output length, taps; then each axis's index table (output x taps, -1: padding). */
   const int *shape;
   const int *index[MAX_AXES];
+  /* Per axis and offset q: 1 when index column q is a shift (u = t + shift, -1 outside [lo, hi)), then shift, lo, hi. */
+  const int *shifts[MAX_AXES];
   int in_block, out_block, scratch_size;
   double w2, b2, fan_in, bias;
   int ntk_param;
 } job_t;
 
-/* out[..., t, ...] = (1/F) sum_f in[..., index(t, f), ...] along one axis of a block of shape dims. */
-INLINE void axis_pass(const double *restrict src, double *restrict dst, const int *dims, int ndims, int axis, int input, int output, int f, const int *index) {
+/*
+ * to[t] += from[index(t, q)] for every output t (skipping padding): a
+ * contiguous, vectorised loop when index column q is a shift (see job_t).
+ */
+INLINE void add_tap(double *restrict to, const double *restrict from, const int *index, const int *shift, int output, int f, int q) {
+  if (shift[4 * q]) {
+    const int c = shift[4 * q + 1], hi = shift[4 * q + 3];
+    for (int t = shift[4 * q + 2]; t < hi; t++) to[t] += from[t + c];
+    return;
+  }
+  for (int t = 0; t < output; t++) {
+    const int u = index[t * f + q];
+    if (u >= 0) to[t] += from[u];
+  }
+}
+
+/*
+ * out[..., t, ...] = (1/F) sum_f in[..., index(t, f), ...] along one axis of
+ * a block of shape dims. Each output entry gets its terms in the order of f,
+ * as in the JavaScript; along the last axis (inner 1) the loop over t is the
+ * inner one, so that it runs along contiguous entries.
+ */
+INLINE void axis_pass(const double *restrict src, double *restrict dst, const int *dims, int ndims, int axis, int input, int output, int f,
+                      const int *index, const int *shift) {
   size_t outer = 1, inner = 1;
   for (int i = 0; i < axis; i++) outer *= dims[i];
   for (int i = axis + 1; i < ndims; i++) inner *= dims[i];
   const double inv = 1.0 / f;
+  if (inner == 1) {
+    for (size_t o = 0; o < outer; o++) {
+      double *to = dst + o * output;
+      const double *from = src + o * input;
+      for (int t = 0; t < output; t++) to[t] = 0;
+      for (int q = 0; q < f; q++) add_tap(to, from, index, shift, output, f, q);
+      for (int t = 0; t < output; t++) to[t] *= inv;
+    }
+    return;
+  }
   for (size_t o = 0; o < outer; o++) {
     for (int t = 0; t < output; t++) {
       double *to = dst + (o * output + t) * inner;
@@ -50,7 +84,8 @@ INLINE void axis_pass(const double *restrict src, double *restrict dst, const in
 }
 
 /* out[..., t1, ..., t2, ...] = (1/F) sum_f in[..., index(t1, f), ..., index(t2, f), ...] along the pair of axes a1 < a2. */
-INLINE void pair_pass(const double *restrict src, double *restrict dst, const int *dims, int ndims, int a1, int a2, int input, int output, int f, const int *index) {
+INLINE void pair_pass(const double *restrict src, double *restrict dst, const int *dims, int ndims, int a1, int a2, int input, int output, int f,
+                      const int *index, const int *shift) {
   size_t outer = 1, mid = 1, inner = 1;
   for (int i = 0; i < a1; i++) outer *= dims[i];
   for (int i = a1 + 1; i < a2; i++) mid *= dims[i];
@@ -65,6 +100,10 @@ INLINE void pair_pass(const double *restrict src, double *restrict dst, const in
         for (size_t m = 0; m < mid; m++) {
           double *to_row = dst + ((o * output + t1) * mid + m) * output * inner;
           const double *from_row = src + ((o * input + u1) * mid + m) * input * inner;
+          if (inner == 1) {
+            add_tap(to_row, from_row, index, shift, output, f, q);
+            continue;
+          }
           for (int t2 = 0; t2 < output; t2++) {
             const int u2 = index[t2 * f + q];
             if (u2 < 0) continue;
@@ -93,15 +132,37 @@ INLINE void conv_block(const job_t *job, const double *src, double *dst, double 
     double *to = d == 0 ? dst : scratch[d];
     const int input = job->shape[3 * d], output = job->shape[3 * d + 1], f = job->shape[3 * d + 2];
     if (job->diagonal) {
-      axis_pass(from, to, dims, k, d, input, output, f, job->index[d]);
+      axis_pass(from, to, dims, k, d, input, output, f, job->index[d], job->shifts[d]);
       dims[d] = output;
     } else {
-      pair_pass(from, to, dims, 2 * k, d, k + d, input, output, f, job->index[d]);
+      pair_pass(from, to, dims, 2 * k, d, k + d, input, output, f, job->index[d], job->shifts[d]);
       dims[d] = output;
       dims[k + d] = output;
     }
     from = to;
   }
+}
+
+/* Whether index column q is a shift: u = t + c for t in [lo, hi), -1 elsewhere; out = {1, c, lo, hi}, or {0, ...}. */
+static void find_shift(const int *index, int input, int output, int f, int q, int *out) {
+  int lo = -1, c = 0;
+  for (int t = 0; t < output && lo < 0; t++) {
+    if (index[t * f + q] >= 0) {
+      lo = t;
+      c = index[t * f + q] - t;
+    }
+  }
+  int hi = lo < 0 ? 0 : lo;
+  while (hi < output && index[hi * f + q] == hi + c && hi + c < input) hi++;
+  int ok = 1;
+  for (int t = 0; t < output; t++) {
+    const int expected = t >= lo && t < hi && lo >= 0 ? t + c : -1;
+    if (index[t * f + q] != expected) ok = 0;
+  }
+  out[0] = ok;
+  out[1] = c;
+  out[2] = lo < 0 ? 0 : lo;
+  out[3] = hi;
 }
 
 /* The blocks of rows [i0, i1) (only j >= i when symmetric). */
@@ -152,12 +213,19 @@ WIDEST static void run_rows(const void *arg, int i0, int i1) {
 int tl_conv_rows(const double *nngp, const double *ntk, double *out_nngp, double *out_ntk, int n1, int n2, int symmetric, int diagonal, int axes,
                  const int *shape, const int *index, const double *numbers, int threads) {
   if (axes < 1 || axes > MAX_AXES) return -1;
-  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0};
+  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0};
+  int taps = 0;
+  for (int d = 0; d < axes; d++) taps += shape[3 * d + 2];
+  int *shifts = malloc((size_t)taps * 4 * sizeof(int));
+  if (shifts == NULL) return -1;
+  int *next_shift = shifts;
   size_t in_positions = 1, out_positions = 1, largest = 1;
   const int *at = index;
   for (int d = 0; d < axes; d++) {
     const int input = shape[3 * d], output = shape[3 * d + 1];
     job.index[d] = at;
+    job.shifts[d] = next_shift;
+    for (int q = 0; q < shape[3 * d + 2]; q++, next_shift += 4) find_shift(at, input, output, shape[3 * d + 2], q, next_shift);
     at += (size_t)output * shape[3 * d + 2];
     in_positions *= input;
     out_positions *= output;
@@ -167,5 +235,6 @@ int tl_conv_rows(const double *nngp, const double *ntk, double *out_nngp, double
   job.out_block = (int)(diagonal ? out_positions : out_positions * out_positions);
   job.scratch_size = (int)(diagonal ? largest : largest * largest);
   tl_parallel_rows(run_rows, &job, 0, n1, 1, threads);
+  free(shifts);
   return 0;
 }
