@@ -2,6 +2,7 @@ import { ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
 import { mirrorUpper as mirrorSquare } from '../linalg/mirror';
 import { Matrix } from '../matrix';
+import { withScratch } from '../scratch-pool';
 import { Tensor } from '../tensor';
 import { sharedFloat64 } from '../workers/pool';
 import { runDeferred, type DeferredDual } from './deferred-duals';
@@ -319,15 +320,20 @@ function spatialInputKernel(x1: Tensor, x2: Tensor | null, wantNtk: boolean, dia
       for (let ij = 0; ij < n1 * n2; ij++) nngp[ij * s + p] = perPosition[ij];
     }
   } else {
-    // One product over all (example, position) rows, then regrouped into S×S blocks per pair.
-    const gram = new Float64Array(n1 * s * n2 * s);
-    backend.gemm(false, true, n1 * s, n2 * s, c, 1 / c, positionRows(x1).data, positionRows(other).data, 0, gram);
-    for (let i = 0; i < n1; i++) {
-      for (let p = 0; p < s; p++) {
-        const row = (i * s + p) * n2 * s;
-        for (let j = 0; j < n2; j++) nngp.set(gram.subarray(row + j * s, row + (j + 1) * s), ((i * n2 + j) * s + p) * s);
+    // One product per example of x1 against all (example, position) rows of x2, regrouped into S×S blocks per pair.
+    // Per example, not one n1·S × n2·S Gram: that was as large as the kernel (537 MB for 128 images of 8×8), fresh memory
+    // written once and copied once; these S × n2·S rows are lent by the scratch pool and stay in cache.
+    const rows1 = positionRows(x1).data;
+    const rows2 = positionRows(other).data;
+    withScratch(s * n2 * s, (gram) => {
+      for (let i = 0; i < n1; i++) {
+        backend.gemm(false, true, s, n2 * s, c, 1 / c, rows1.subarray(i * s * c, (i + 1) * s * c), rows2, 0, gram);
+        for (let p = 0; p < s; p++) {
+          const row = p * n2 * s;
+          for (let j = 0; j < n2; j++) nngp.set(gram.subarray(row + j * s, row + (j + 1) * s), ((i * n2 + j) * s + p) * s);
+        }
       }
-    }
+    });
   }
   if (x2 === null) {
     // As for features: the diagonal blocks agree with the self-covariances to the last bit.
