@@ -28,6 +28,7 @@ typedef struct {
   int in_block, out_block, scratch_size;
   double w2, b2, fan_in, bias;
   int ntk_param;
+  int failed; /* set (atomically) by a thread that could not get its scratch memory */
 } job_t;
 
 /*
@@ -167,9 +168,18 @@ static void find_shift(const int *index, int input, int output, int f, int q, in
 
 /* The blocks of rows [i0, i1) (only j >= i when symmetric). */
 WIDEST static void run_rows(const void *arg, int i0, int i1) {
-  const job_t *job = arg;
+  job_t *job = (job_t *)arg;
   double *scratch[MAX_AXES] = {NULL};
-  for (int d = 1; d < job->axes; d++) scratch[d] = malloc((size_t)job->scratch_size * sizeof(double));
+  int missing = 0;
+  for (int d = 1; d < job->axes; d++) {
+    scratch[d] = malloc((size_t)job->scratch_size * sizeof(double));
+    missing |= scratch[d] == NULL;
+  }
+  if (missing) {
+    __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
+    for (int d = 1; d < job->axes; d++) free(scratch[d]);
+    return;
+  }
   for (int i = i0; i < i1; i++) {
     for (int j = job->symmetric ? i : 0; j < job->n2; j++) {
       const size_t b = (size_t)i * job->n2 + j;
@@ -207,13 +217,14 @@ WIDEST static void run_rows(const void *arg, int i0, int i1) {
  * included). shape: input, output and taps of each of `axes` axes; index:
  * their index tables one after the other (output x taps each). numbers: w2,
  * b2, fanIn, bias (0 or 1), 1 for the NTK parameterization (else standard).
- * Returns 0, or -1 (nothing done) when there are more axes than MAX_AXES or
- * scratch memory cannot be had.
+ * Returns 0, or -1 when there are more axes than MAX_AXES or scratch memory
+ * could not be had (then some blocks are missing: the caller computes them
+ * all again, from the inputs, which this never writes).
  */
 int tl_conv_rows(const double *nngp, const double *ntk, double *out_nngp, double *out_ntk, int n1, int n2, int symmetric, int diagonal, int axes,
                  const int *shape, const int *index, const double *numbers, int threads) {
   if (axes < 1 || axes > MAX_AXES) return -1;
-  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0};
+  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0, 0};
   int taps = 0;
   for (int d = 0; d < axes; d++) taps += shape[3 * d + 2];
   int *shifts = malloc((size_t)taps * 4 * sizeof(int));
@@ -236,5 +247,5 @@ int tl_conv_rows(const double *nngp, const double *ntk, double *out_nngp, double
   job.scratch_size = (int)(diagonal ? largest : largest * largest);
   tl_parallel_rows(run_rows, &job, 0, n1, 1, threads);
   free(shifts);
-  return 0;
+  return job.failed ? -1 : 0;
 }

@@ -25,8 +25,9 @@ export interface NativeConvJob {
 /**
  * The conv's kernel rule in native code on `threads` threads
  * (`conv-rows.c`: the same loops as the JavaScript, the same bits). False
- * (and nothing done) where the native library does not run; the caller then
- * computes the same blocks in JavaScript.
+ * where the native library does not run, or could not finish (more than
+ * four spatial axes; no memory for its scratch blocks): the caller then
+ * computes all the blocks in JavaScript (the inputs are never written).
  */
 export function nativeConvRows(job: NativeConvJob, threads: number): boolean {
   const lib = nativeLibrary();

@@ -16,10 +16,19 @@ export const compiler = spawnSync(process.env.CC || 'cc', ['--version']).status 
  * (source of an array of stax layers) on x against itself and against y
  * (sources of expressions giving the inputs),
  * computed in a fresh process with `env` (the switches are read once per
- * process), and whether the native library ran there.
+ * process), after the statements `prelude`, and whether the native library
+ * ran there.
  */
-export function kernelDigests(layers: string, x: string, y: string, env: Record<string, string>, get: 'both' | 'nngp'): { native: boolean; sums: string } {
+export function kernelDigests(
+  layers: string,
+  x: string,
+  y: string,
+  env: Record<string, string>,
+  get: 'both' | 'nngp',
+  prelude = '',
+): { native: boolean; sums: string } {
   const script = `
+    ${prelude}
     const { stax } = require('@tangent-lab/core');
     const { nativeInfo } = require('@tangent-lab/core/internal/native/library');
     const { createHash } = require('node:crypto');

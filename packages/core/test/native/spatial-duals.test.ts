@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
-import { assertSameBitsEverywhere, built, wide } from '../helpers/kernel-digests';
+import assert from 'node:assert/strict';
+import { assertSameBitsEverywhere, built, kernelDigests, wide } from '../helpers/kernel-digests';
 
 /**
  * `count` images of side × side × 2 (source of a function of a seed, run in
@@ -60,5 +61,20 @@ describe('native spatial duals and conv rules (native/spatial-duals.c, native/co
       stax.globalAvgPool(), stax.dense(1),
     ]`;
     assertSameBitsEverywhere(layers, sequences(40, 12, 5), sequences(25, 12, 6));
+  });
+
+  it('are computed again in JavaScript when the native conv rule cannot finish (its partial output discarded)', (t) => {
+    if (!wide || !built) {
+      t.skip(`native kernels do not run here (${!built ? 'not built' : 'x86-64 with AVX2 needed'})`);
+      return;
+    }
+    // A conv rule that writes garbage and then reports that it could not finish (as when its scratch memory cannot be had).
+    const failing = `const lib = require('@tangent-lab/core/internal/native/library').nativeLibrary();
+      lib.convRows = (nngp, ntk, outNngp, outNtk) => { outNngp.fill(NaN); if (outNtk) outNtk.fill(NaN); return -1; };`;
+    const layers = convs('stax.globalAvgPool()');
+    const x = images(13, 6, 1);
+    const y = images(9, 6, 2);
+    const fallback = kernelDigests(layers, x, y, { TANGENT_LAB_THREADS: '1' }, 'both', failing);
+    assert.equal(fallback.sums, kernelDigests(layers, x, y, { TANGENT_LAB_SIMD: '0' }, 'both').sums);
   });
 });
