@@ -41,17 +41,33 @@ function singleThreaded(): { kernel: number; batchInThread: number } {
   return JSON.parse(r.stdout);
 }
 
+/** The kernel's best time with the kernel rules on WebAssembly (TANGENT_LAB_NATIVE=0), all threads, in a child process. */
+function onWebAssembly(): number {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--kernel'], {
+    env: { ...process.env, TANGENT_LAB_NATIVE: '0' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout).kernel;
+}
+
 async function main(): Promise<void> {
   const x = gaussianRows(N, D, 12345);
   const layer = net();
+  if (process.argv.includes('--kernel')) {
+    console.log(JSON.stringify({ kernel: await best(REPEATS, () => layer.kernel(x)) }));
+    return;
+  }
   if (process.argv.includes('--single')) {
     const kernel = await best(REPEATS, () => layer.kernel(x));
     const batchInThread = await best(BATCH_REPEATS, () => batch(layer.kernel, { batchSize: 500, workers: 0 })(x));
     console.log(JSON.stringify({ kernel, batchInThread }));
     return;
   }
+  const native = nativeInfo();
   const ours = await best(REPEATS, () => layer.kernel(x));
   const single = singleThreaded();
+  const wasm = native.enabled ? onWebAssembly() : null;
   const py = spawnSync('python3', [join(__dirname, 'baselines', 'relu_ntk.py'), `${N}`, `${D}`, `${DEPTH}`, `${REPEATS}`, `${W_STD}`, `${B_STD}`], {
     encoding: 'utf8',
   });
@@ -80,11 +96,12 @@ async function main(): Promise<void> {
   }
   const share = cpuSeconds / wallSeconds;
   const inThread = Math.min(single.batchInThread, singleThreaded().batchInThread);
-  const native = nativeInfo();
   console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}; kernel rules: ${native.enabled ? 'native' : 'WebAssembly'} (${native.detail})`);
   console.log(`analytic NNGP+NTK, ${DEPTH}-layer ReLU, ${N} inputs × ${D} features (best of ${REPEATS})`);
   console.log(`  tangent-lab, ${threadCount()} threads    ${ours.toFixed(3)} s   ratio to numpy ${(ours / numpy).toFixed(2)}×   (goal ≤ 0.15×)`);
   console.log(`  tangent-lab, 1 thread     ${single.kernel.toFixed(3)} s   ratio to numpy ${(single.kernel / numpy).toFixed(2)}×`);
+  if (wasm !== null)
+    console.log(`  on WebAssembly, ${threadCount()} threads ${wasm.toFixed(3)} s   ratio to numpy ${(wasm / numpy).toFixed(2)}×   (TANGENT_LAB_NATIVE=0)`);
   console.log(`  numpy (same run)          ${numpy.toFixed(3)} s   (numpy's elementwise ops use one thread)`);
   console.log(`batch, 500-row tiles (best of ${BATCH_REPEATS})`);
   console.log(`  tiles in the calling thread (1 thread)  ${inThread.toFixed(3)} s`);
