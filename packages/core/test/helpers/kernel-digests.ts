@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { NATIVE_FILE } from '@tangent-lab/core/internal/native/library';
 import { runNode } from './child-node';
 
 /** The native library was built (dist/native/libtangent-lab.so). */
-export const built = existsSync(join(__dirname, '..', '..', 'dist', 'native', 'libtangent-lab.so'));
+export const built = existsSync(join(__dirname, '..', '..', 'dist', 'native', NATIVE_FILE));
 /** The native kernels run on this CPU (x86-64 with AVX2) when built. */
 export const wide = process.arch === 'x64' && /\bavx2\b/.test(spawnSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' }).stdout ?? '');
 /** A C compiler is here (the build then must have built the library). */
