@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { batch, linalg, stax, type Layer } from '@tangent-lab/core';
-import { nativeInfo } from '@tangent-lab/core/internal/native/library';
 import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 import { best, gaussianRows } from './timing';
 
@@ -64,7 +63,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ kernel, batchInThread }));
     return;
   }
-  const native = nativeInfo();
+  const native = stax.nativeInfo();
   const ours = await best(REPEATS, () => layer.kernel(x));
   const single = singleThreaded();
   const wasm = native.enabled ? onWebAssembly() : null;

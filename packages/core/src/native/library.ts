@@ -84,8 +84,28 @@ export function nativeLibrary(): NativeLibrary | null {
   return library;
 }
 
-/** Whether the native kernels run in this process, and where from or why not. */
-export function nativeInfo(): { enabled: boolean; detail: string } {
+/** Whether the native kernels run in this process (see {@link nativeInfo}). */
+export interface NativeInfo {
+  /** True when the kernel rules with a native twin run in C here. */
+  readonly enabled: boolean;
+  /** The library's path when enabled, else why not (turned off, not built, CPU without AVX2, not loadable). */
+  readonly detail: string;
+}
+
+/**
+ * Whether the native kernels (the arc-cosine and erf duals and the conv
+ * rule, in C) run in this process, and where from or why not. They give
+ * the same bits as the WebAssembly and JavaScript paths, so this only tells
+ * you about speed.
+ *
+ * @example
+ * ```ts
+ * import { stax } from '@tangent-lab/core';
+ * const { enabled, detail } = stax.nativeInfo();
+ * console.log(enabled ? `native kernels from ${detail}` : `kernels on WebAssembly: ${detail}`);
+ * ```
+ */
+export function nativeInfo(): NativeInfo {
   const lib = nativeLibrary();
   return lib === null ? { enabled: false, detail: absence } : { enabled: true, detail: lib.path };
 }

@@ -50,6 +50,7 @@ export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './regis
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
 export type { Dual, DualRow } from './dual-rows';
 export type { NativeDual } from '../native/dual-steps';
+export { nativeInfo, type NativeInfo } from '../native/library';
 export type {
   ApplyFn,
   BackwardVisitor,
