@@ -34,11 +34,7 @@ export function nativeConvRows(job: NativeConvJob, threads: number): boolean {
   if (lib === null) return false;
   const { axes } = job.window;
   const shape = Int32Array.from(axes.flatMap((a) => [a.input, a.output, a.taps]));
-  const index = new Int32Array(axes.reduce((s, a) => s + a.index.length, 0));
-  axes.reduce((at, a) => {
-    index.set(a.index, at);
-    return at + a.index.length;
-  }, 0);
+  const index = Int32Array.from(axes.flatMap((a) => [...a.index]));
   const numbers = Float64Array.of(job.w2, job.b2, job.fanIn, job.bias, job.ntkParameterization ? 1 : 0);
   const { nngp, ntk, outNngp, outNtk, n1, n2, symmetric, diagonal } = job;
   const status = lib.convRows(nngp, ntk, outNngp, outNtk, n1, n2, symmetric ? 1 : 0, diagonal ? 1 : 0, axes.length, shape, index, numbers, threads) as number;

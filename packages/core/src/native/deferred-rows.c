@@ -61,7 +61,7 @@ WIDEST static void run_group(const void *arg, int g0, int g1) {
 }
 
 /*
- * Rows [i0, i1) of an n1 x n2 NNGP (and NTK, unless NULL) through `steps`
+ * Every row of an n1 x n2 NNGP (and NTK, unless NULL) through `steps`
  * layers, then the map `tail` (unless NULL), in place, on `threads` threads
  * (the calling one included). Only entries j >= i when symmetric; with
  * fill_lower, the rows are then mirrored below the diagonal. params holds
@@ -69,7 +69,7 @@ WIDEST static void run_group(const void *arg, int g0, int g1) {
  * variances at each dual's input.
  */
 void tl_deferred_rows(double *nngp, double *ntk, int n1, int n2, int symmetric, int fill_lower, int steps, const double *params,
-                      const double *var1, const double *var2, const double *tail, int i0, int i1, int threads) {
+                      const double *var1, const double *var2, const double *tail, int threads) {
   const job_t job = {nngp, ntk, n1, n2, symmetric, fill_lower, steps, params, var1, var2, tail};
-  tl_parallel_rows(run_group, &job, i0, i1, GROUP, threads);
+  tl_parallel_rows(run_group, &job, 0, n1, GROUP, threads);
 }

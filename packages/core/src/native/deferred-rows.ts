@@ -43,8 +43,6 @@ export function nativeDeferredRows(job: DeferredJob, duals: readonly NativeDual[
       n2,
     ),
     tail === null ? null : Float64Array.of(tail.a, tail.b, tail.c, tail.d, tail.e),
-    0,
-    n1,
     threads,
   );
   return true;

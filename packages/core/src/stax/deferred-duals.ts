@@ -1,7 +1,7 @@
 import { nativeDeferredRows } from '../native/deferred-rows';
 import type { NativeDual } from '../native/dual-steps';
 import { affineRow as simdAffineRow, scaleRow, simdRowBuffers } from '../simd/rows';
-import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount, threadsFor } from '../workers/pool';
+import { balancedRanges, isShared, runRows, threadsFor } from '../workers/pool';
 import type { Activation } from './activation';
 import { rowOf, type DualRow } from './dual-rows';
 import type { KernelAffine } from './kernel-state';
@@ -151,11 +151,10 @@ export function runDeferred(
     fillLower,
   };
   const activations = duals.map((d) => d.activation);
-  const parts = threadCount();
-  const entries = n1 * n2;
+  const parts = threadsFor(n1 * n2);
   const natives = activations.map((a) => a.nativeDual);
-  if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, threadsFor(entries))) return;
-  if (parts > 1 && entries >= MIN_PARALLEL_ENTRIES && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
+  if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, parts)) return;
+  if (parts > 1 && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>
       deferredRows(activations, job, i0, i1),

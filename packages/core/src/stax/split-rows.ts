@@ -1,4 +1,4 @@
-import { balancedRanges, isShared, MIN_PARALLEL_ENTRIES, runRows, threadCount } from '../workers/pool';
+import { balancedRanges, isShared, runRows, threadsFor } from '../workers/pool';
 import type { LayerImpl, LayerSpec } from './types';
 
 /** What a kernel rule splits across threads: the shared arrays it reads and writes, and the rows. */
@@ -21,8 +21,8 @@ export interface RowsJob {
  */
 export function splitRows<J extends RowsJob>(impl: LayerImpl, spec: LayerSpec, job: J, entries: number): void {
   const rows = impl.rows as (job: J, i0: number, i1: number) => void;
-  const parts = threadCount();
-  if (parts > 1 && entries >= MIN_PARALLEL_ENTRIES && impl.localOnly === undefined && job.arrays.every(isShared)) {
+  const parts = threadsFor(entries);
+  if (parts > 1 && impl.localOnly === undefined && job.arrays.every(isShared)) {
     const modules = spec.module === undefined ? [] : [spec.module];
     runRows({ kind: 'rows', spec, modules, job }, balancedRanges(job.n1, job.n2, job.symmetric, parts), (i0, i1) => rows(job, i0, i1));
   } else {

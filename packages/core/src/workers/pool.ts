@@ -62,7 +62,7 @@ export function threadsFor(entries: number): number {
 
 /** A Float64Array on shared memory when it is large enough to be split across threads. */
 export function sharedFloat64(length: number): Float64Array {
-  if (threadCount() > 1 && length >= MIN_PARALLEL_ENTRIES) {
+  if (threadsFor(length) > 1) {
     return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
   }
   return zeroedFloat64(length);
