@@ -31,7 +31,6 @@ export function kernelDigests(
   const script = `
     ${prelude}
     const { stax } = require('@tangent-lab/core');
-    const { nativeInfo } = require('@tangent-lab/core/internal/native/library');
     const { createHash } = require('node:crypto');
     const net = stax.serial(...${layers});
     const x = ${x};
@@ -42,7 +41,7 @@ export function kernelDigests(
       for (const m of [k.nngp, k.ntk].filter(Boolean)) h.update(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       return h.digest('hex');
     });
-    console.log(JSON.stringify({ native: nativeInfo().enabled, sums: sums.join(' ') }));`;
+    console.log(JSON.stringify({ native: stax.nativeInfo().enabled, sums: sums.join(' ') }));`;
   const r = runNode(script, env);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
