@@ -228,7 +228,8 @@ export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], worke
   try {
     // Each worker settles once every task posted to it has returned, so that
     // after a failure no worker is left computing into the caller's buffers.
-    await Promise.all(
+    const sends: (() => void)[] = [];
+    const settled = Promise.all(
       chosen.map(
         (w) =>
           new Promise<void>((resolve) => {
@@ -263,11 +264,14 @@ export async function runTasks<J>(tasks: readonly WorkerTask<'tile', J>[], worke
             listeners.push({ w, message, error });
             w.on('message', message);
             w.on('error', error);
-            for (let k = 0; k < IN_FLIGHT; k++) send();
-            if (posted.length === 0) resolve();
+            send();
+            sends.push(send);
           }),
       ),
     );
+    // The tasks posted ahead only once every worker has its first (count ≤ tasks.length), so that a job of as many tasks as workers runs on all of them.
+    for (let k = 1; k < IN_FLIGHT; k++) for (const send of sends) send();
+    await settled;
   } finally {
     release();
     for (const { w, message, error } of listeners) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batch, empirical, InputError, monteCarloKernelFn, random, stax, type BatchProgress, type Matrix } from '@tangent-lab/core';
+import { threadIdProbe } from '../fixtures/thread-id-activation';
 import { inputs, maxRelError } from '../helpers/compare';
 
 const net = stax.serial(
@@ -111,6 +112,20 @@ describe('batch: tiled kernels equal the untiled kernel exactly', () => {
         Array.from({ length: 55 }, (_, i) => i + 1),
       );
     }
+  });
+
+  it('a job of as many tiles as workers runs on all of them (the tiles posted ahead only after each worker has its first)', async () => {
+    const probe = stax.serial(stax.dense(4), threadIdProbe());
+    // One row block against two column blocks: two tiles for two workers.
+    const k = await batch(probe.kernel, { batchSize: 3, workers: 2 })(inputs(3, 2, 1), inputs(6, 2, 2), 'nngp');
+    const left = new Set(k.toArray().flatMap((row) => row.slice(0, 3)));
+    const right = new Set(k.toArray().flatMap((row) => row.slice(3)));
+    assert.equal(left.size, 1);
+    assert.equal(right.size, 1);
+    const [a] = left;
+    const [b] = right;
+    assert.ok(a > 0 && b > 0, `tiles computed on worker threads, got thread ids ${a} and ${b}`);
+    assert.notEqual(a, b, 'both tiles ran on one worker while the other idled');
   });
 
   it('rejects bad options and inputs before starting', async () => {
