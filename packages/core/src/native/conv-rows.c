@@ -134,12 +134,11 @@ INLINE void conv_block(const job_t *job, const double *src, double *dst, double 
     const int input = job->shape[3 * d], output = job->shape[3 * d + 1], f = job->shape[3 * d + 2];
     if (job->diagonal) {
       axis_pass(from, to, dims, k, d, input, output, f, job->index[d], job->shifts[d]);
-      dims[d] = output;
     } else {
       pair_pass(from, to, dims, 2 * k, d, k + d, input, output, f, job->index[d], job->shifts[d]);
-      dims[d] = output;
       dims[k + d] = output;
     }
+    dims[d] = output;
     from = to;
   }
 }
