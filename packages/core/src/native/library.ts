@@ -29,6 +29,8 @@ export interface NativeLibrary {
   readonly spatialDuals: Fn;
   /** `tl_conv_rows` of `conv-rows.c`. */
   readonly convRows: Fn;
+  /** `tl_mehler_row` of `mehler-rows.c`. */
+  readonly mehlerRow: Fn;
 }
 
 let library: NativeLibrary | null | undefined;
@@ -75,6 +77,9 @@ function load(): NativeLibrary | null {
     convRows: lib.func(
       'int tl_conv_rows(const double *, const double *, double *, double *, int, int, int, int, int, const int *, const int *, const double *, int)',
     ),
+    mehlerRow: lib.func(
+      'int tl_mehler_row(double *, int, double, const double *, const double *, int, int, double *, double *, int, int, int, int, int, double, int, double, double)',
+    ),
   };
 }
 
@@ -93,8 +98,9 @@ export interface NativeInfo {
 }
 
 /**
- * Whether the native kernels (the arc-cosine and erf duals and the conv
- * rule, in C) run in this process, and where from or why not. They give
+ * Whether the native kernels (the arc-cosine and erf duals, the conv rule
+ * and, on CPUs with AVX-512, the Mehler sums of numerical activations, in C)
+ * run in this process, and where from or why not. They give
  * the same bits as the WebAssembly and JavaScript paths, so this only tells
  * you about speed.
  *

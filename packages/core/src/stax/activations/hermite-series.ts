@@ -1,5 +1,6 @@
 import { InputError } from '../../errors';
-import { mehlerRow } from '../../special/mehler-series';
+import { nativeMehler, nativeMehlerRow, PackedColumns } from '../../native/mehler-rows';
+import { mehlerRow, seriesMode, settleDeferred, sumLimit } from '../../special/mehler-series';
 import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
@@ -15,12 +16,13 @@ export const DEFAULT_TOL = 1e-10;
  */
 const PER_LAYER = 1;
 
-/** A row's columns in a series store: the byte addresses of their variances and of their expansions' headers. */
+/** A row's columns in a series store: the byte addresses of their variances and of their expansions' headers, and, where the native sums run, their expansions packed. */
 interface KnownColumns {
   q: number;
   heads: number;
   length: number;
   capacity: number;
+  packed: PackedColumns | null;
 }
 
 /** Sets of columns remembered per activation: one per layer it serves, in a network of a few. */
@@ -83,7 +85,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * kernel, which run over the same columns from the diagonal on, one set of
    * columns per layer the activation serves), else looked up anew.
    */
-  const columns = (q11: number, e1: Expansion, q22: Float64Array, n: number) => {
+  const columns = (q11: number, e1: Expansion, q22: Float64Array, n: number): { set: KnownColumns; from: number } => {
     const store = expansions.store;
     const buffers = store.row;
     if (knownStore !== store) {
@@ -93,13 +95,14 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const f64 = store.f64;
     for (const set of known) {
       if (n > set.length) continue;
-      const from = (set.q >> 3) + set.length - n;
+      const from = set.length - n;
+      const at = (set.q >> 3) + from;
       let k = 0;
-      while (k < n && f64[from + k] === q22[k]) k++;
+      while (k < n && f64[at + k] === q22[k]) k++;
       if (k === n) {
-        buffers.q22 = set.q + 8 * (set.length - n);
-        buffers.cols = set.heads + 4 * (set.length - n);
-        return;
+        buffers.q22 = set.q + 8 * from;
+        buffers.cols = set.heads + 4 * from;
+        return { set, from };
       }
     }
     if (heads.length < n) heads = new Int32Array(Math.max(n, 2 * heads.length));
@@ -113,7 +116,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     column = e2;
     let set: KnownColumns;
     if (known.length < KNOWN_SETS) {
-      set = { q: 0, heads: 0, length: 0, capacity: 0 };
+      set = { q: 0, heads: 0, length: 0, capacity: 0, packed: null };
       known.push(set);
     } else {
       set = known[replaced];
@@ -124,13 +127,44 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       set.capacity = Math.max(n + (n & 1), 2 * set.capacity);
       set.q = store.alloc(8 * set.capacity);
       set.heads = store.alloc(4 * set.capacity);
+      set.packed = null;
     }
     // Read the store's views after the lookups: creating expansions may have moved its memory.
     store.f64.set(q22.subarray(0, n), set.q >> 3);
     store.i32.set(heads.subarray(0, n), set.heads >> 2);
     set.length = n;
+    if (native) {
+      set.packed ??= new PackedColumns(set.capacity);
+      for (let k = 0; k < n; k++) set.packed.pack(k, expansions.of(heads[k]), store.f64);
+    }
     buffers.q22 = set.q;
     buffers.cols = set.heads;
+    return { set, from: 0 };
+  };
+  const native = nativeMehler();
+  const limit = sumLimit(tau);
+  let deferredEntries = new Int32Array(64);
+  /**
+   * The row in native code over the packed columns, the entries it defers
+   * summed from the store (`settleDeferred`) and copied out, their columns
+   * packed again where their expansions grew.
+   */
+  const nativeRow = (e1: Expansion, q11: number, q12: Float64Array, set: KnownColumns, from: number, n: number, t: Float64Array, tDot: Float64Array | null) => {
+    const store = expansions.store;
+    const row = store.row;
+    const packed = set.packed as PackedColumns;
+    const deferred = nativeMehlerRow(store, row, e1, q11, q12, packed, from, t, tDot, n, limit, seriesMode(e1.parity, tDot !== null), split2, slope2);
+    if (deferred === 0) return;
+    if (deferredEntries.length < deferred) deferredEntries = new Int32Array(Math.max(deferred, 2 * deferredEntries.length));
+    for (let p = 0; p < deferred; p++) deferredEntries[p] = store.i32[(row.pending >> 2) + 2 * p];
+    settleDeferred(e1, expansions, q11, deferred, tau, split2, slope2, tDot !== null);
+    const { f64, i32 } = store;
+    for (let p = 0; p < deferred; p++) {
+      const k = deferredEntries[p];
+      t[k] = f64[(row.t >> 3) + k];
+      if (tDot !== null) tDot[k] = f64[(row.tDot >> 3) + k];
+      packed.refresh(from + k, expansions.of(i32[(row.cols >> 2) + k]), f64);
+    }
   };
   const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
     if (expansions.startRow()) {
@@ -145,7 +179,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const e1 = row as Expansion;
     const store = expansions.store;
     const buffers = store.rows(n);
-    columns(q11, e1, q22, n);
+    const { set, from } = columns(q11, e1, q22, n);
+    if (set.packed !== null) {
+      nativeRow(e1, q11, q12, set, from, n, t, tDot);
+      return;
+    }
     store.f64.set(q12.subarray(0, n), buffers.q12 >> 3);
     mehlerRow(e1, expansions, q11, n, tau, split2, slope2, tDot !== null);
     const f64 = store.f64;

@@ -1,0 +1,130 @@
+import { cpuFlags } from '../cpu-flags';
+import { BLOCK_BYTES, ENDED, type RowBuffers, type SeriesStore } from '../simd/series';
+import type { Expansion } from '../special/variance-expansions';
+import { nativeLibrary } from './library';
+
+/** Rows of a packed set before its blocks: q22, 1/√q22, coefficients held, `grow at`, header address, Stein flag (as `mehler-rows.c`). */
+const HEADER_ROWS = 6;
+/** Rows per block of four coefficients: the block's tail, then x_{4b}…x_{4b+3}. */
+const BLOCK_ROWS = 5;
+/** Entries per vector in `mehler-rows.c`: a row may read this many columns past its last. */
+const LANES = 8;
+/** Float64 offsets in an expansion's block in the store (`series.wat`): the tail, then the four coefficients. */
+const STORE_BLOCK = BLOCK_BYTES >> 3;
+const STORE_X = 2;
+
+/**
+ * The expansions of a set of columns (the variances along a kernel's rows)
+ * packed for `mehler-rows.c`: row r of the set holds one number per column,
+ * ncap apart, so that eight neighbouring entries of a kernel row read their
+ * columns' coefficients with one load. Rows 0–5 describe each column's
+ * expansion (see HEADER_ROWS); block b's rows follow: the tail before
+ * coefficient 4b, then the four coefficients. A column holds the
+ * coefficients its expansion had when packed; {@link refresh} catches up
+ * after the expansion grows. Coefficients never change once computed, so a
+ * packed copy is never wrong, only possibly short — and an entry that runs
+ * past it is deferred and summed from the store instead.
+ */
+export class PackedColumns {
+  data: Float64Array;
+  /** Numbers per row: the set's capacity and a vector's overrun. */
+  readonly ncap: number;
+  private blocks = 4;
+  /** The coefficients each column holds, and whether its series had ended. */
+  private readonly held: Int32Array;
+
+  constructor(capacity: number) {
+    this.ncap = capacity + LANES;
+    this.held = new Int32Array(this.ncap);
+    this.data = new Float64Array((HEADER_ROWS + BLOCK_ROWS * this.blocks) * this.ncap);
+  }
+
+  /** Packs column c from expansion e (its coefficients in `f64`, the store's memory). */
+  pack(c: number, e: Expansion, f64: Float64Array): void {
+    const { ncap } = this;
+    const length = e.a.length;
+    const grow = e.a.ended ? ENDED : length;
+    // Blocks up to 4b ≤ length: each one's tail is read before it is summed.
+    const count = (length >> 2) + 1;
+    if (count > this.blocks) this.reserve(count);
+    const d = this.data;
+    d[c] = e.q;
+    d[ncap + c] = e.invRoot;
+    d[2 * ncap + c] = length;
+    d[3 * ncap + c] = grow;
+    d[4 * ncap + c] = e.header;
+    d[5 * ncap + c] = e.stein ? 1 : 0;
+    const from = e.a.blocks >> 3;
+    for (let b = 0; b < count; b++) {
+      const at = (HEADER_ROWS + BLOCK_ROWS * b) * ncap + c;
+      const src = from + b * STORE_BLOCK;
+      d[at] = f64[src];
+      for (let x = 0; x < 4; x++) d[at + (1 + x) * ncap] = 4 * b + x < length ? f64[src + STORE_X + x] : 0;
+    }
+    this.held[c] = grow;
+  }
+
+  /** Packs column c again if its expansion grew since. */
+  refresh(c: number, e: Expansion, f64: Float64Array): void {
+    if (this.held[c] !== (e.a.ended ? ENDED : e.a.length)) this.pack(c, e, f64);
+  }
+
+  /** Room for `count` blocks: the blocks' rows come last, so the packed columns stay where they are. */
+  private reserve(count: number): void {
+    this.blocks = Math.max(count, 2 * this.blocks);
+    const grown = new Float64Array((HEADER_ROWS + BLOCK_ROWS * this.blocks) * this.ncap);
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
+/** Whether {@link nativeMehlerRow} runs here: the native library is loaded and the CPU has AVX-512 (`mehler-rows.c` needs its masks). */
+export function nativeMehler(): boolean {
+  return nativeLibrary() !== null && cpuFlags().has('avx512f');
+}
+
+/**
+ * Entries k < n of a row of Mehler sums in native code (`mehler-rows.c`):
+ * the row of expansion e1 at variance q11, q12[k], columns j0 + k of
+ * `packed`. Finished entries go to t and tDot; the deferred ones are left
+ * in the store's row (`row`, as by `SeriesStore.seriesRow`). Returns how
+ * many were deferred. Call only where {@link nativeMehler} holds.
+ */
+export function nativeMehlerRow(
+  store: SeriesStore,
+  row: RowBuffers,
+  e1: Expansion,
+  q11: number,
+  q12: Float64Array,
+  packed: PackedColumns,
+  j0: number,
+  t: Float64Array,
+  tDot: Float64Array | null,
+  n: number,
+  limit: number,
+  mode: number,
+  split2: number,
+  slope2: number,
+): number {
+  const lib = nativeLibrary();
+  return lib!.mehlerRow(
+    store.f64,
+    e1.header,
+    q11,
+    q12,
+    packed.data,
+    packed.ncap,
+    j0,
+    t,
+    tDot,
+    row.q12,
+    row.t,
+    row.tDot,
+    row.pending,
+    n,
+    limit,
+    mode,
+    split2,
+    slope2,
+  ) as number;
+}

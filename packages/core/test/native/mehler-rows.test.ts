@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runNode } from '../helpers/child-node';
+import { inputs } from '../helpers/compare';
+import { assertSameBitsEverywhere, built, wide } from '../helpers/kernel-digests';
+
+/**
+ * Numerical activations of every parity the sums treat apart: tanh (odd),
+ * sigmoid (½ + odd), softplus (x/2 + even), and a φ of no parity (series in
+ * ρ, not ρ²), with biases and without (a zero input then has variance 0).
+ */
+const LAYERS = `[
+  stax.dense(32, { wStd: 1.5 }), stax.tanh(),
+  stax.dense(32, { wStd: 1.3, bStd: 0.1 }), stax.elementwise((x) => 1 / (1 + Math.exp(-x))),
+  stax.dense(32, { wStd: 1.2, bStd: 0.2 }), stax.elementwise((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))),
+  stax.dense(32, { wStd: 1.1, bStd: 0.05 }), stax.elementwise((x) => Math.tanh(x) + 0.2 * Math.exp(-x * x)),
+  stax.dense(2, { wStd: 1.1 }),
+]`;
+
+/**
+ * 203 rows (groups of eight lanes end unevenly), with a zero row (variance
+ * 0: a constant series), a tiny one (a variance below 2⁻¹⁰, whose series
+ * of φ′ is its own: summed in JavaScript), a repeated row (correlation 1,
+ * the longest series), a negated one (−1) and a scaled one.
+ */
+function awkwardInputs(): number[][] {
+  const x = inputs(203, 5, 21);
+  x[0] = x[0].map(() => 0);
+  x[5] = x[4].map((v) => 1e-3 * v);
+  x[7] = [...x[3]];
+  x[8] = x[3].map((v) => -v);
+  x[9] = x[3].map((v) => 3 * v);
+  return x;
+}
+
+describe('native Mehler rows (native/mehler-rows.c)', () => {
+  const avx512 = runNode("console.log(require('@tangent-lab/core/internal/native/mehler-rows').nativeMehler())", {});
+
+  it('run wherever the native library runs on a CPU with AVX-512', (t) => {
+    assert.equal(avx512.status, 0, avx512.stderr);
+    if (!wide || !built) {
+      t.skip(`native kernels do not run here (${!built ? 'not built' : 'x86-64 with AVX2 needed'})`);
+      return;
+    }
+    const hasAvx512 = /\bavx512f\b/.test(runNode("process.stdout.write(require('node:fs').readFileSync('/proc/cpuinfo', 'utf8'))", {}).stdout);
+    assert.equal(avx512.stdout.trim(), String(hasAvx512));
+  });
+
+  it('give the bits of WebAssembly and of JavaScript, on 2 threads and on 1, symmetric or not, NNGP and NTK or NNGP alone', (t) => {
+    if (avx512.stdout.trim() !== 'true') {
+      t.skip('the native Mehler rows do not run here (they need the native library and AVX-512)');
+      return;
+    }
+    assertSameBitsEverywhere(LAYERS, JSON.stringify(awkwardInputs()), JSON.stringify(inputs(150, 5, 22)));
+  });
+});
