@@ -31,6 +31,8 @@ export interface NativeLibrary {
   readonly convRows: Fn;
   /** `tl_mehler_row` of `mehler-rows.c`. */
   readonly mehlerRow: Fn;
+  /** `tl_mehler_rows` of `mehler-rows.c`. */
+  readonly mehlerRows: Fn;
 }
 
 let library: NativeLibrary | null | undefined;
@@ -78,7 +80,10 @@ function load(): NativeLibrary | null {
       'int tl_conv_rows(const double *, const double *, double *, double *, int, int, int, int, int, const int *, const int *, const double *, int)',
     ),
     mehlerRow: lib.func(
-      'int tl_mehler_row(double *, int, double, const double *, const double *, int, int, double *, double *, int, int, int, int, int, double, int, double, double)',
+      'int tl_mehler_row(double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, int, int, int, int, double, int, double, double)',
+    ),
+    mehlerRows: lib.func(
+      'int tl_mehler_rows(double *, const int *, const double *, double *, double *, int, int, int, int, const double *, int, double *, int *, double, int, double, double)',
     ),
   };
 }

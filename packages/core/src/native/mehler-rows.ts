@@ -83,6 +83,12 @@ export function nativeMehler(): boolean {
   return nativeLibrary() !== null && cpuFlags().has('avx512f');
 }
 
+/** Numbers per entry a native row leaves (`LEFT` of `mehler-rows.c`): row, column, need (−1: a tiny variance's own series of φ′), q12, ρ, √(q11 q22). */
+export const LEFT = 6;
+
+/** Scratch for the entries a row leaves. */
+let left = new Float64Array(LEFT * 64);
+
 /**
  * Entries k < n of a row of Mehler sums in native code (`mehler-rows.c`):
  * the row of expansion e1 at variance q11, q12[k], columns j0 + k of
@@ -106,8 +112,8 @@ export function nativeMehlerRow(
   split2: number,
   slope2: number,
 ): number {
-  const lib = nativeLibrary();
-  return lib!.mehlerRow(
+  if (left.length < LEFT * n) left = new Float64Array(LEFT * Math.max(n, 2 * (left.length / LEFT)));
+  return nativeLibrary()!.mehlerRow(
     store.f64,
     e1.header,
     q11,
@@ -117,6 +123,7 @@ export function nativeMehlerRow(
     j0,
     t,
     tDot,
+    left,
     row.q12,
     row.t,
     row.tDot,
@@ -127,4 +134,60 @@ export function nativeMehlerRow(
     split2,
     slope2,
   ) as number;
+}
+
+/** What {@link nativeMehlerRows} works on: rows of a kernel in place, and where their expansions are. */
+export interface MehlerRowsJob {
+  nngp: Float64Array;
+  ntk: Float64Array | null;
+  n2: number;
+  symmetric: boolean;
+  /** The header of each row's expansion, from row `first` on, and its variance. */
+  heads1: Int32Array;
+  q11: Float64Array;
+  first: number;
+  packed: PackedColumns;
+}
+
+/**
+ * Rows i0, i0 + 1, … (before i1) of a kernel through one numerical
+ * activation in place, in native code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al.
+ * 2019, eqs. S3, S6), entries j ≥ i when symmetric. Entries that cannot be
+ * finished there are left as they were and listed in `out` (LEFT numbers
+ * each, room for n2 entries), and the rows stop after the first that
+ * leaves any. Returns the first row not done and how many were listed.
+ */
+export function nativeMehlerRows(
+  store: SeriesStore,
+  job: MehlerRowsJob,
+  i0: number,
+  i1: number,
+  out: Float64Array,
+  limit: number,
+  mode: number,
+  split2: number,
+  slope2: number,
+): { next: number; listed: number } {
+  const { nngp, ntk, n2, symmetric, heads1, q11, first, packed } = job;
+  const listed = new Int32Array(1);
+  const next = nativeLibrary()!.mehlerRows(
+    store.f64,
+    heads1.subarray(i0 - first),
+    q11.subarray(i0 - first),
+    nngp,
+    ntk,
+    n2,
+    symmetric ? 1 : 0,
+    i0,
+    i1,
+    packed.data,
+    packed.ncap,
+    out,
+    listed,
+    limit,
+    mode,
+    split2,
+    slope2,
+  ) as number;
+  return { next, listed: listed[0] };
 }

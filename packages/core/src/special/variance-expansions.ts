@@ -518,6 +518,11 @@ export class VarianceExpansions {
     return true;
   }
 
+  /** Whether `count` variances fit in the cache at once (a whole kernel's rows and columns, looked up before a store could start over). */
+  holds(count: number): boolean {
+    return count <= CACHE_LIMIT;
+  }
+
   /** The expansion whose header is at `header` in the store. */
   of(header: number): Expansion {
     return this.stored[this.store.i32[(header >> 2) + 10]];

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor';
 import { threadsFor } from '../workers/pool';
 import { scratch } from '../workspace';
 import type { DeferredDual } from './deferred-duals';
-import { dualRows, dualSelf, positionVariances, type DualJob, type DualRow } from './dual-rows';
+import { dualRows, dualSelf, positionVariances, type DualJob, type DualMatrix, type DualRow } from './dual-rows';
 import { blockSize, isKernelList, positionCount, type Kernels, type KernelState } from './kernel-state';
 import { moduleProblem, registerLayerType, type LayerFactory, type LayerType } from './registry';
 import { activationOf, withData } from './shapes';
@@ -36,6 +36,12 @@ export interface Activation {
    * loop, without a call per entry); it must give exactly `dual`'s values.
    */
   dualRow?: DualRow;
+  /**
+   * Optionally, the dual on a whole kernel at once, where that is faster
+   * here than row by row (the numerical activations' native sums); it must
+   * give exactly `dual`'s values.
+   */
+  readonly dualMatrix?: DualMatrix;
   /**
    * Optionally, the dual as one of the closed forms in native code
    * (`native/duals.h`, where the library runs): its kind and parameters. It

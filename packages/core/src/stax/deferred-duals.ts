@@ -3,7 +3,7 @@ import type { NativeDual } from '../native/dual-steps';
 import { affineRow as simdAffineRow, scaleRow, simdRowBuffers } from '../simd/rows';
 import { balancedRanges, isShared, runRows, threadsFor } from '../workers/pool';
 import type { Activation } from './activation';
-import { rowOf, type DualRow } from './dual-rows';
+import { rowOf, type DualMatrix, type DualRow } from './dual-rows';
 import type { KernelAffine } from './kernel-state';
 import type { LayerSpec } from './types';
 
@@ -122,6 +122,27 @@ function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
 }
 
 /**
+ * Deferred duals that each run on a whole kernel (`Activation.dualMatrix`:
+ * the numerical activations' native sums), one layer after the other, with
+ * the dense maps before them, `tail` and the mirror in native code: the
+ * arithmetic per entry is that of the rows above, so are the bits. False
+ * (nothing done) where the native library does not run.
+ */
+function nativeLayers(duals: readonly DeferredDual[], job: DeferredJob, n1: number, threads: number): boolean {
+  const { nngp, ntk, n2, symmetric } = job;
+  const map = (affine: KernelAffine | null, fillLower: boolean) =>
+    nativeDeferredRows({ nngp, ntk, n2, symmetric, steps: [], tail: affine, fillLower }, [], n1, threads);
+  for (const [s, dual] of duals.entries()) {
+    // The identity map too: the rows apply it (it turns −0 into +0).
+    if (!map(dual.affine ?? IDENTITY, false)) return false;
+    const step = job.steps[s];
+    (dual.activation.dualMatrix as DualMatrix).run({ nngp, ntk, n1, n2, symmetric, var1: step.var1, var2: step.var2 });
+  }
+  if (job.tail !== null || job.fillLower) map(job.tail, job.fillLower);
+  return true;
+}
+
+/**
  * Runs deferred duals (then `tail`, then with `fillLower` the mirror of a
  * symmetric kernel) over an n1×n2 kernel in place. When every dual has a
  * native closed form and the native library runs, all of it runs there, on
@@ -154,6 +175,7 @@ export function runDeferred(
   const parts = threadsFor(n1 * n2);
   const natives = activations.map((a) => a.nativeDual);
   if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, parts)) return;
+  if (activations.every((a) => a.dualMatrix?.runs(n1, n2)) && nativeLayers(duals, job, n1, parts)) return;
   if (parts > 1 && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>

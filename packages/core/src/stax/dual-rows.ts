@@ -25,6 +25,30 @@ export type Dual = (q11: number, q12: number, q22: number, out: Float64Array, wa
  */
 export type DualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => void;
 
+/** A kernel without spatial axes that a dual rewrites in place (see {@link DualMatrix}). */
+export interface DualMatrixJob {
+  nngp: Float64Array;
+  ntk: Float64Array | null;
+  n1: number;
+  n2: number;
+  /** Entries j ≥ i only. */
+  symmetric: boolean;
+  /** 𝒦(x, x) of each example of x1 and of x2. */
+  var1: Float64Array;
+  var2: Float64Array;
+}
+
+/**
+ * A dual applied to a whole kernel at once, 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al.
+ * 2019, eqs. S3, S6), for an activation that has a faster way than row by
+ * row (see `Activation.dualMatrix`). It must give exactly `dual`'s values.
+ */
+export interface DualMatrix {
+  /** Whether `run` serves an n1 × n2 kernel in this process (decided before any work). */
+  runs(n1: number, n2: number): boolean;
+  run(job: DualMatrixJob): void;
+}
+
 /** A row of calls to `dual`: what an activation without its own `dualRow` gets. */
 export function rowOf(dual: Dual): DualRow {
   const out = new Float64Array(2);

@@ -48,7 +48,7 @@ export { fanInConcat } from './fan-in-concat';
 export { defineActivation, defineLayer } from './define';
 export { fromSpec, layerTypes, type LayerFactory, type LayerType } from './registry';
 export type { Activation, ActivationImpl, ActivationLayer, ActivationType } from './activation';
-export type { Dual, DualRow } from './dual-rows';
+export type { Dual, DualMatrix, DualMatrixJob, DualRow } from './dual-rows';
 export type { NativeDual } from '../native/dual-steps';
 export { nativeInfo, type NativeInfo } from '../native/library';
 export type {

@@ -17,6 +17,14 @@ const LAYERS = `[
   stax.dense(2, { wStd: 1.1 }),
 ]`;
 
+/** Numerical activations among closed forms: the kernel then runs row by row, each row's sums through `tl_mehler_row`. */
+const MIXED = `[
+  stax.dense(32, { wStd: 1.5, bStd: 0.1 }), stax.tanh(),
+  stax.dense(32, { wStd: 1.4 }), stax.relu(),
+  stax.dense(32, { wStd: 1.2, bStd: 0.2 }), stax.elementwise((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))),
+  stax.dense(2, { wStd: 1.1 }),
+]`;
+
 /**
  * 203 rows (groups of eight lanes end unevenly), with a zero row (variance
  * 0: a constant series), a tiny one (a variance below 2⁻¹⁰, whose series
@@ -46,11 +54,16 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
     assert.equal(avx512.stdout.trim(), String(hasAvx512));
   });
 
-  it('give the bits of WebAssembly and of JavaScript, on 2 threads and on 1, symmetric or not, NNGP and NTK or NNGP alone', (t) => {
-    if (avx512.stdout.trim() !== 'true') {
-      t.skip('the native Mehler rows do not run here (they need the native library and AVX-512)');
-      return;
-    }
-    assertSameBitsEverywhere(LAYERS, JSON.stringify(awkwardInputs()), JSON.stringify(inputs(150, 5, 22)));
-  });
+  for (const [what, layers] of [
+    ['layer by layer on whole kernels (tl_mehler_rows)', LAYERS],
+    ['row by row among closed forms (tl_mehler_row)', MIXED],
+  ]) {
+    it(`give the bits of WebAssembly and of JavaScript, ${what}, on 2 threads and on 1, symmetric or not, NNGP and NTK or NNGP alone`, (t) => {
+      if (avx512.stdout.trim() !== 'true') {
+        t.skip('the native Mehler rows do not run here (they need the native library and AVX-512)');
+        return;
+      }
+      assertSameBitsEverywhere(layers, JSON.stringify(awkwardInputs()), JSON.stringify(inputs(150, 5, 22)));
+    });
+  }
 });

@@ -1,9 +1,10 @@
 import { InputError } from '../../errors';
-import { nativeMehler, nativeMehlerRow, PackedColumns } from '../../native/mehler-rows';
+import { LEFT, nativeMehler, nativeMehlerRow, nativeMehlerRows, PackedColumns } from '../../native/mehler-rows';
 import { mehlerRow, seriesMode, settleDeferred, sumLimit } from '../../special/mehler-series';
 import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
+import type { DualMatrixJob } from '../dual-rows';
 
 /** The default `tol` of smooth numerical activations: relative error of their NNGP and NTK. */
 export const DEFAULT_TOL = 1e-10;
@@ -85,7 +86,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * kernel, which run over the same columns from the diagonal on, one set of
    * columns per layer the activation serves), else looked up anew.
    */
-  const columns = (q11: number, e1: Expansion, q22: Float64Array, n: number): { set: KnownColumns; from: number } => {
+  const columns = (q11: number, e1: Expansion | null, q22: Float64Array, n: number): { set: KnownColumns; from: number } => {
     const store = expansions.store;
     const buffers = store.row;
     if (knownStore !== store) {
@@ -110,7 +111,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     for (let k = 0; k < n; k++) {
       const q = q22[k];
       // Along a row q22 runs through the columns' variances in the order of the row before.
-      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
+      e2 = q === q11 && e1 !== null ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
       heads[k] = e2.header;
     }
     column = e2;
@@ -190,6 +191,78 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     t.set(f64.subarray(buffers.t >> 3, (buffers.t >> 3) + n));
     if (tDot !== null) tDot.set(f64.subarray(buffers.tDot >> 3, (buffers.tDot >> 3) + n));
   };
+  // The entries a kernel's native rows leave, and the store's columns for summing them (their q22 and headers).
+  let leftEntries = new Float64Array(0);
+  let settleAt = { q22: 0, cols: 0, capacity: 0, store: null as SeriesStore | null };
+  /**
+   * The entries of one row i that the native rows left (`leftEntries` from
+   * `p`, `count` of them) summed from the store as a row of their own
+   * (`mehlerRow`), written to the kernel, their columns packed again.
+   */
+  const settleRow = (job: DualMatrixJob, e1: Expansion, set: KnownColumns, p: number, count: number) => {
+    const store = expansions.store;
+    if (settleAt.store !== store || settleAt.capacity < count) {
+      const capacity = Math.max(count, 2 * settleAt.capacity);
+      settleAt = { q22: store.alloc(8 * capacity), cols: store.alloc(4 * capacity), capacity, store };
+    }
+    const row = store.rows(count);
+    row.q22 = settleAt.q22;
+    row.cols = settleAt.cols;
+    const { f64, i32 } = store;
+    const i = leftEntries[LEFT * p];
+    for (let k = 0; k < count; k++) {
+      const at = LEFT * (p + k);
+      const j = leftEntries[at + 1];
+      f64[(row.q12 >> 3) + k] = leftEntries[at + 3];
+      f64[(row.q22 >> 3) + k] = job.var2[j];
+      i32[(row.cols >> 2) + k] = i32[(set.heads >> 2) + j];
+    }
+    mehlerRow(e1, expansions, job.var1[i], count, tau, split2, slope2, job.ntk !== null);
+    const f = store.f64;
+    for (let k = 0; k < count; k++) {
+      const j = leftEntries[LEFT * (p + k) + 1];
+      job.nngp[i * job.n2 + j] = f[(row.t >> 3) + k];
+      if (job.ntk !== null) job.ntk[i * job.n2 + j] *= f[(row.tDot >> 3) + k];
+      (set.packed as PackedColumns).refresh(j, expansions.of(store.i32[(set.heads >> 2) + j]), f);
+    }
+  };
+  /**
+   * The whole kernel through the dual in native code (`mehler-rows.c`, rows
+   * of eight-entry vectors over the packed columns, with no call per row),
+   * every expansion looked up first; the entries left (their series must
+   * grow first) are summed from the store a row at a time as the native rows
+   * return, so later rows find the columns grown.
+   */
+  const dualMatrix = (job: DualMatrixJob) => {
+    const { n1, n2, var1, var2 } = job;
+    if (expansions.startRow()) {
+      rowQ = NaN;
+      column = null;
+    }
+    const heads1 = new Int32Array(n1);
+    let e: Expansion | null = null;
+    for (let i = 0; i < n1; i++) {
+      e = e === null ? expansions.at(var1[i]) : expansions.after(e, var1[i]);
+      heads1[i] = e.header;
+    }
+    const { set } = columns(NaN, null, var2, n2);
+    const store = expansions.store;
+    const packed = set.packed as PackedColumns;
+    if (leftEntries.length < LEFT * n2) leftEntries = new Float64Array(LEFT * n2);
+    const mode = seriesMode(split.parity, job.ntk !== null);
+    const rowsJob = { nngp: job.nngp, ntk: job.ntk, n2, symmetric: job.symmetric, heads1, q11: var1, first: 0, packed };
+    for (let i = 0; i < n1;) {
+      const { next, listed } = nativeMehlerRows(store, rowsJob, i, n1, leftEntries, limit, mode, split2, slope2);
+      for (let p = 0; p < listed;) {
+        const row = leftEntries[LEFT * p];
+        let q = p + 1;
+        while (q < listed && leftEntries[LEFT * q] === row) q++;
+        settleRow(job, expansions.of(heads1[row]), set, p, q - p);
+        p = q;
+      }
+      i = next;
+    }
+  };
   const cross = new Float64Array(1);
   const second = new Float64Array(1);
   const value = new Float64Array(1);
@@ -213,6 +286,10 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       if (wantDot) out[1] = derivative[0];
     },
     dualRow,
+    dualMatrix: {
+      runs: (n1, n2) => native && expansions.holds(n1 + n2),
+      run: dualMatrix,
+    },
   };
 }
 
