@@ -39,7 +39,11 @@ export class PackedColumns {
     this.data = new Float64Array((HEADER_ROWS + BLOCK_ROWS * this.blocks) * this.ncap);
   }
 
-  /** Packs column c from expansion e (its coefficients in `f64`, the store's memory). */
+  /**
+   * Packs column c from expansion e (its coefficients in `f64`, the store's
+   * memory). Blocks past its length keep what they held: no lane reads them
+   * while it sums (its length stops it first).
+   */
   pack(c: number, e: Expansion, f64: Float64Array): void {
     const { ncap } = this;
     const length = e.a.length;
@@ -76,6 +80,21 @@ export class PackedColumns {
     grown.set(this.data);
     this.data = grown;
   }
+}
+
+/** The packed set of {@link scratchColumns}. */
+let scratch: PackedColumns | null = null;
+
+/**
+ * A packed set for `capacity` columns, one per thread, to be packed anew by
+ * each whole kernel (`Activation.dualMatrix`): its memory, once grown, is
+ * reused by every later kernel, where a set of its own would be fresh memory
+ * each time — page faults that cost more than packing (measured: ~270 per
+ * kernel of 400 inputs, about its set's size).
+ */
+export function scratchColumns(capacity: number): PackedColumns {
+  if (scratch === null || scratch.ncap < capacity + LANES) scratch = new PackedColumns(capacity);
+  return scratch;
 }
 
 /** Whether {@link nativeMehlerRow} runs here: the native library is loaded and the CPU has AVX-512 (`mehler-rows.c` needs its masks). */

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors';
-import { LEFT, nativeMehler, nativeMehlerRow, nativeMehlerRows, PackedColumns } from '../../native/mehler-rows';
+import { LEFT, nativeMehler, nativeMehlerRow, nativeMehlerRows, PackedColumns, scratchColumns } from '../../native/mehler-rows';
 import { mehlerRow, seriesMode, settleDeferred, sumLimit } from '../../special/mehler-series';
 import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
@@ -86,7 +86,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * kernel, which run over the same columns from the diagonal on, one set of
    * columns per layer the activation serves), else looked up anew.
    */
-  const columns = (q11: number, e1: Expansion | null, q22: Float64Array, n: number): { set: KnownColumns; from: number } => {
+  const columns = (q11: number, e1: Expansion, q22: Float64Array, n: number): { set: KnownColumns; from: number } => {
     const store = expansions.store;
     const buffers = store.row;
     if (knownStore !== store) {
@@ -111,7 +111,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     for (let k = 0; k < n; k++) {
       const q = q22[k];
       // Along a row q22 runs through the columns' variances in the order of the row before.
-      e2 = q === q11 && e1 !== null ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
+      e2 = q === q11 ? e1 : e2 === null ? expansions.at(q) : expansions.after(e2, q);
       heads[k] = e2.header;
     }
     column = e2;
@@ -199,7 +199,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * `p`, `count` of them) summed from the store as a row of their own
    * (`mehlerRow`), written to the kernel, their columns packed again.
    */
-  const settleRow = (job: DualMatrixJob, e1: Expansion, set: KnownColumns, p: number, count: number) => {
+  const settleRow = (job: DualMatrixJob, e1: Expansion, heads2: Int32Array, packed: PackedColumns, p: number, count: number) => {
     const store = expansions.store;
     if (settleAt.store !== store || settleAt.capacity < count) {
       const capacity = Math.max(count, 2 * settleAt.capacity);
@@ -215,7 +215,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       const j = leftEntries[at + 1];
       f64[(row.q12 >> 3) + k] = leftEntries[at + 3];
       f64[(row.q22 >> 3) + k] = job.var2[j];
-      i32[(row.cols >> 2) + k] = i32[(set.heads >> 2) + j];
+      i32[(row.cols >> 2) + k] = heads2[j];
     }
     mehlerRow(e1, expansions, job.var1[i], count, tau, split2, slope2, job.ntk !== null);
     const f = store.f64;
@@ -223,8 +223,18 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       const j = leftEntries[LEFT * (p + k) + 1];
       job.nngp[i * job.n2 + j] = f[(row.t >> 3) + k];
       if (job.ntk !== null) job.ntk[i * job.n2 + j] *= f[(row.tDot >> 3) + k];
-      (set.packed as PackedColumns).refresh(j, expansions.of(store.i32[(set.heads >> 2) + j]), f);
+      packed.refresh(j, expansions.of(heads2[j]), f);
     }
+  };
+  /** The headers of the expansions of `q`, looked up in order. */
+  const headers = (q: Float64Array, n: number): Int32Array => {
+    const heads = new Int32Array(n);
+    let e: Expansion | null = null;
+    for (let i = 0; i < n; i++) {
+      e = e === null ? expansions.at(q[i]) : expansions.after(e, q[i]);
+      heads[i] = e.header;
+    }
+    return heads;
   };
   /**
    * The whole kernel through the dual in native code (`mehler-rows.c`, rows
@@ -239,15 +249,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       rowQ = NaN;
       column = null;
     }
-    const heads1 = new Int32Array(n1);
-    let e: Expansion | null = null;
-    for (let i = 0; i < n1; i++) {
-      e = e === null ? expansions.at(var1[i]) : expansions.after(e, var1[i]);
-      heads1[i] = e.header;
-    }
-    const { set } = columns(NaN, null, var2, n2);
+    const heads1 = headers(var1, n1);
+    const heads2 = headers(var2, n2);
     const store = expansions.store;
-    const packed = set.packed as PackedColumns;
+    const packed = scratchColumns(n2);
+    for (let j = 0; j < n2; j++) packed.pack(j, expansions.of(heads2[j]), store.f64);
     if (leftEntries.length < LEFT * n2) leftEntries = new Float64Array(LEFT * n2);
     const mode = seriesMode(split.parity, job.ntk !== null);
     const rowsJob = { nngp: job.nngp, ntk: job.ntk, n2, symmetric: job.symmetric, heads1, q11: var1, first: 0, packed };
@@ -257,7 +263,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
         const row = leftEntries[LEFT * p];
         let q = p + 1;
         while (q < listed && leftEntries[LEFT * q] === row) q++;
-        settleRow(job, expansions.of(heads1[row]), set, p, q - p);
+        settleRow(job, expansions.of(heads1[row]), heads2, packed, p, q - p);
         p = q;
       }
       i = next;
