@@ -9,6 +9,13 @@ const HEADER_ROWS = 6;
 const BLOCK_ROWS = 5;
 /** Entries per vector in `mehler-rows.c`: a row may read this many columns past its last. */
 const LANES = 8;
+/**
+ * Blocks a column holds at most (256 coefficients: most entries need tens).
+ * The set is a dense array, every column as long as its longest: one series
+ * summed far (inputs almost alike, correlation near 1) would otherwise make
+ * it columns × that length. Entries that need more are summed from the store.
+ */
+const MAX_BLOCKS = 64;
 /** Float64 offsets in an expansion's block in the store (`series.wat`): the tail, then the four coefficients. */
 const STORE_BLOCK = BLOCK_BYTES >> 3;
 const STORE_X = 2;
@@ -30,7 +37,7 @@ export class PackedColumns {
   /** Numbers per row: the set's capacity and a vector's overrun. */
   readonly ncap: number;
   private blocks = 4;
-  /** The coefficients each column holds, and whether its series had ended. */
+  /** The coefficients each column's expansion held when packed, or ENDED. */
   private readonly held: Int32Array;
 
   constructor(capacity: number) {
@@ -46,8 +53,10 @@ export class PackedColumns {
    */
   pack(c: number, e: Expansion, f64: Float64Array): void {
     const { ncap } = this;
-    const length = e.a.length;
-    const grow = e.a.ended ? ENDED : length;
+    const capped = e.a.length > 4 * MAX_BLOCKS;
+    const length = capped ? 4 * MAX_BLOCKS : e.a.length;
+    // A series cut short here must not look ended: its entries that need more are deferred.
+    const grow = e.a.ended && !capped ? ENDED : length;
     // Blocks up to 4b ≤ length: each one's tail is read before it is summed.
     const count = (length >> 2) + 1;
     if (count > this.blocks) this.reserve(count);
@@ -65,7 +74,7 @@ export class PackedColumns {
       d[at] = f64[src];
       for (let x = 0; x < 4; x++) d[at + (1 + x) * ncap] = 4 * b + x < length ? f64[src + STORE_X + x] : 0;
     }
-    this.held[c] = grow;
+    this.held[c] = e.a.ended ? ENDED : e.a.length;
   }
 
   /** Packs column c again if its expansion grew since. */
@@ -75,7 +84,7 @@ export class PackedColumns {
 
   /** Room for `count` blocks: the blocks' rows come last, so the packed columns stay where they are. */
   private reserve(count: number): void {
-    this.blocks = Math.max(count, 2 * this.blocks);
+    this.blocks = Math.max(count, Math.min(2 * this.blocks, MAX_BLOCKS + 1));
     const grown = new Float64Array((HEADER_ROWS + BLOCK_ROWS * this.blocks) * this.ncap);
     grown.set(this.data);
     this.data = grown;
