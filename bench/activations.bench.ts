@@ -11,11 +11,11 @@
  * - time: best of several runs, each on a freshly built network (so every
  *   per-variance expansion is computed anew), interleaved with erf's; the
  *   ratio to erf is the goal (≤ 3×). Measured on one thread in a child process
- *   (TANGENT_LAB_THREADS=1), and with the default threads (natively, a kernel
- *   of numerical activations runs on the calling thread, layer by layer;
- *   otherwise rows are split over worker threads, which keep layers they
- *   rebuilt, so repeated specs find warm caches there), and for a second call
- *   on the same network (warm).
+ *   (TANGENT_LAB_THREADS=1: natively, a kernel of numerical activations then
+ *   runs layer by layer in one call per layer), and with the default threads
+ *   (rows split over worker threads, which keep layers they rebuilt, so
+ *   repeated specs find warm caches there), and for a second call on the same
+ *   network (warm).
  * - accuracy: over the first 24 inputs, against numpy's 2-D trapezoid
  *   quadrature of eq. (S1) (packages/core/test/fixtures/elementwise_reference.py,
  *   ~1e−14 accurate): the largest error relative to each entry, and relative to

@@ -124,14 +124,14 @@ function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
 /**
  * Deferred duals that each run on a whole kernel (`Activation.dualMatrix`:
  * the numerical activations' native sums), one layer after the other, with
- * the dense maps before them, `tail` and the mirror in native code: the
- * arithmetic per entry is that of the rows above, so are the bits. False
- * (nothing done) where the native library does not run.
+ * the dense maps before them, `tail` and the mirror in native code, on the
+ * calling thread: the arithmetic per entry is that of the rows above, so are
+ * the bits. False (nothing done) where the native library does not run.
  */
-function nativeLayers(duals: readonly DeferredDual[], job: DeferredJob, n1: number, threads: number): boolean {
+function nativeLayers(duals: readonly DeferredDual[], job: DeferredJob, n1: number): boolean {
   const { nngp, ntk, n2, symmetric } = job;
   const map = (affine: KernelAffine | null, fillLower: boolean) =>
-    nativeDeferredRows({ nngp, ntk, n2, symmetric, steps: [], tail: affine, fillLower }, [], n1, threads);
+    nativeDeferredRows({ nngp, ntk, n2, symmetric, steps: [], tail: affine, fillLower }, [], n1, 1);
   for (const [s, dual] of duals.entries()) {
     // The identity map too: the rows apply it (it turns −0 into +0).
     if (!map(dual.affine ?? IDENTITY, false)) return false;
@@ -175,7 +175,8 @@ export function runDeferred(
   const parts = threadsFor(n1 * n2);
   const natives = activations.map((a) => a.nativeDual);
   if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, parts)) return;
-  if (activations.every((a) => a.dualMatrix?.runs(n1, n2)) && nativeLayers(duals, job, n1, parts)) return;
+  // On one thread only: split over worker threads, the rows (natively too) scale with the cores, where one native call per layer does not.
+  if (parts === 1 && activations.every((a) => a.dualMatrix?.runs(n1, n2)) && nativeLayers(duals, job, n1)) return;
   if (parts > 1 && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>

@@ -26,13 +26,14 @@ const MIXED = `[
 ]`;
 
 /**
- * 203 rows (groups of eight lanes end unevenly), with a zero row (variance
- * 0: a constant series), a tiny one (a variance below 2⁻¹⁰, whose series
- * of φ′ is its own: summed in JavaScript), a repeated row (correlation 1,
- * the longest series), a negated one (−1) and a scaled one.
+ * 301 rows (over 2¹⁶ entries, so split over worker threads when there are
+ * two; groups of eight lanes end unevenly), with a zero row (variance 0: a
+ * constant series), a tiny one (a variance below 2⁻¹⁰, whose series of φ′
+ * is its own: summed in JavaScript), a repeated row (correlation 1, the
+ * longest series), a negated one (−1) and a scaled one.
  */
 function awkwardInputs(): number[][] {
-  const x = inputs(203, 5, 21);
+  const x = inputs(301, 5, 21);
   x[0] = x[0].map(() => 0);
   x[5] = x[4].map((v) => 1e-3 * v);
   x[7] = [...x[3]];
@@ -66,7 +67,7 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
   });
 
   for (const [what, layers] of [
-    ['layer by layer on whole kernels (tl_mehler_rows)', LAYERS],
+    ['layer by layer on whole kernels on one thread (tl_mehler_rows), row by row on worker threads', LAYERS],
     ['row by row among closed forms (tl_mehler_row)', MIXED],
   ]) {
     it(`give the bits of WebAssembly and of JavaScript, ${what}, on 2 threads and on 1, symmetric or not, NNGP and NTK or NNGP alone`, (t) => {
