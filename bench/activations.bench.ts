@@ -6,8 +6,9 @@
  *
  * For tanh (stax.tanh and stax.elementwise), softplus, swish and sigmoid
  * (stax.elementwise with the default tol = 1e−10, Hermite series summed a
- * kernel row at a time — natively, eight entries per AVX-512 vector, where
- * the library runs; sigmoid as ½ + odd, softplus and swish as x/2 + even):
+ * kernel row at a time — natively, eight entries per AVX-512 vector (four
+ * with AVX2), where the library runs; sigmoid as ½ + odd, softplus and
+ * swish as x/2 + even):
  * - time: best of several runs, each on a freshly built network (so every
  *   per-variance expansion is computed anew), interleaved with erf's; the
  *   ratio to erf is the goal (≤ 3×). Measured on one thread in a child process

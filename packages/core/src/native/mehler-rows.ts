@@ -106,9 +106,26 @@ export function scratchColumns(capacity: number): PackedColumns {
   return scratch;
 }
 
-/** Whether {@link nativeMehlerRow} runs here: the native library is loaded and the CPU has AVX-512 (`mehler-rows.c` needs its masks). */
+/** Whether {@link nativeMehlerRow} runs here (the native library is loaded: the CPU has AVX2 at least). */
 export function nativeMehler(): boolean {
-  return nativeLibrary() !== null && cpuFlags().has('avx512f');
+  return nativeLibrary() !== null;
+}
+
+/** Entries per vector in the native sums: 8 with AVX-512, else 4 (AVX2). */
+let lanes = 0;
+
+function laneCount(): number {
+  if (lanes === 0) lanes = cpuFlags().has('avx512f') ? 8 : 4;
+  return lanes;
+}
+
+/**
+ * Sums with AVX2's four lanes even where AVX-512 has eight (the same bits:
+ * tests compare them); 8 where the CPU has AVX-512. Internal, for tests.
+ */
+export function useMehlerLanes(count: 4 | 8): void {
+  if (count === 8 && !cpuFlags().has('avx512f')) throw new Error('useMehlerLanes(8): this CPU has no AVX-512');
+  lanes = count;
 }
 
 /** Numbers per entry a native row leaves (`LEFT` of `mehler-rows.c`): row, column, need (−1: a tiny variance's own series of φ′), q12, ρ, √(q11 q22). */
@@ -142,6 +159,7 @@ export function nativeMehlerRow(
 ): number {
   if (left.length < LEFT * n) left = new Float64Array(LEFT * Math.max(n, 2 * (left.length / LEFT)));
   return nativeLibrary()!.mehlerRow(
+    laneCount(),
     store.f64,
     e1.header,
     q11,
@@ -199,6 +217,7 @@ export function nativeMehlerRows(
   const { nngp, ntk, n2, symmetric, heads1, q11, first, packed } = job;
   const listed = new Int32Array(1);
   const next = nativeLibrary()!.mehlerRows(
+    laneCount(),
     store.f64,
     heads1.subarray(i0 - first),
     q11.subarray(i0 - first),
