@@ -184,7 +184,7 @@ int tl_mehler_row(int lanes, double *store, int h1, double q11, const double *q1
  * Rows i0, i0 + 1, ... of an n1 x n2 NNGP and NTK (NULL: NNGP alone) through
  * one numerical activation, in place: K <- T(K), Theta <- Theta * Tdot(K)
  * (Lee et al. 2019, eqs. (S3), (S6)), entries j >= i only when symmetric.
- * Row i's expansion has its header at heads1[i - i0], variance q11s[i - i0];
+ * Row i's expansion has its header at heads1[i], variance q11s[i];
  * column j is column j of the packed set. Entries that cannot be finished
  * are left untouched and listed in `left` (see row_sums; room for n2), and
  * the rows stop after the first that leaves any: once they are summed and
@@ -199,7 +199,7 @@ int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q1
   while (i < i1 && listed == 0) {
     const int j0 = symmetric ? i : 0;
     const size_t at = (size_t)i * n2 + j0;
-    listed = row_sums(lanes, &s, i, heads1[i - i0], q11s[i - i0], nngp + at, j0, n2 - j0, NULL, ntk == NULL ? NULL : ntk + at, RESULTS_IN_PLACE, left);
+    listed = row_sums(lanes, &s, i, heads1[i], q11s[i], nngp + at, j0, n2 - j0, NULL, ntk == NULL ? NULL : ntk + at, RESULTS_IN_PLACE, left);
     // Entries are listed from the row's first, j0: as columns.
     for (int p = 0; p < listed; p++) left[LEFT * p + 1] += j0;
     i++;

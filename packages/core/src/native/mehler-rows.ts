@@ -188,10 +188,9 @@ export interface MehlerRowsJob {
   ntk: Float64Array | null;
   n2: number;
   symmetric: boolean;
-  /** The header of each row's expansion, from row `first` on, and its variance. */
+  /** The header of each row's expansion, and its variance. */
   heads1: Int32Array;
   q11: Float64Array;
-  first: number;
   packed: PackedColumns;
 }
 
@@ -214,13 +213,13 @@ export function nativeMehlerRows(
   split2: number,
   slope2: number,
 ): { next: number; listed: number } {
-  const { nngp, ntk, n2, symmetric, heads1, q11, first, packed } = job;
+  const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
   const listed = new Int32Array(1);
   const next = nativeLibrary()!.mehlerRows(
     laneCount(),
     store.f64,
-    heads1.subarray(i0 - first),
-    q11.subarray(i0 - first),
+    heads1,
+    q11,
     nngp,
     ntk,
     n2,

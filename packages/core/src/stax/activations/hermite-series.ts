@@ -195,11 +195,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   let leftEntries = new Float64Array(0);
   let settleAt = { q22: 0, cols: 0, capacity: 0, store: null as SeriesStore | null };
   /**
-   * The entries of one row i that the native rows left (`leftEntries` from
-   * `p`, `count` of them) summed from the store as a row of their own
+   * The entries of one row i that the native rows left (the first `count`
+   * of `leftEntries`) summed from the store as a row of their own
    * (`mehlerRow`), written to the kernel, their columns packed again.
    */
-  const settleRow = (job: DualMatrixJob, e1: Expansion, heads2: Int32Array, packed: PackedColumns, p: number, count: number) => {
+  const settleRow = (job: DualMatrixJob, e1: Expansion, heads2: Int32Array, packed: PackedColumns, count: number) => {
     const store = expansions.store;
     if (settleAt.store !== store || settleAt.capacity < count) {
       const capacity = Math.max(count, 2 * settleAt.capacity);
@@ -209,9 +209,9 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     row.q22 = settleAt.q22;
     row.cols = settleAt.cols;
     const { f64, i32 } = store;
-    const i = leftEntries[LEFT * p];
+    const i = leftEntries[0];
     for (let k = 0; k < count; k++) {
-      const at = LEFT * (p + k);
+      const at = LEFT * k;
       const j = leftEntries[at + 1];
       f64[(row.q12 >> 3) + k] = leftEntries[at + 3];
       f64[(row.q22 >> 3) + k] = job.var2[j];
@@ -220,7 +220,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     mehlerRow(e1, expansions, job.var1[i], count, tau, split2, slope2, job.ntk !== null);
     const f = store.f64;
     for (let k = 0; k < count; k++) {
-      const j = leftEntries[LEFT * (p + k) + 1];
+      const j = leftEntries[LEFT * k + 1];
       job.nngp[i * job.n2 + j] = f[(row.t >> 3) + k];
       if (job.ntk !== null) job.ntk[i * job.n2 + j] *= f[(row.tDot >> 3) + k];
       packed.refresh(j, expansions.of(heads2[j]), f);
@@ -238,7 +238,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   };
   /**
    * The whole kernel through the dual in native code (`mehler-rows.c`, rows
-   * of eight-entry vectors over the packed columns, with no call per row),
+   * in vectors of eight entries, or four, over the packed columns, with no
+   * call per row),
    * every expansion looked up first; the entries left (their series must
    * grow first) are summed from the store a row at a time as the native rows
    * return, so later rows find the columns grown.
@@ -256,16 +257,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     for (let j = 0; j < n2; j++) packed.pack(j, expansions.of(heads2[j]), store.f64);
     if (leftEntries.length < LEFT * n2) leftEntries = new Float64Array(LEFT * n2);
     const mode = seriesMode(split.parity, job.ntk !== null);
-    const rowsJob = { nngp: job.nngp, ntk: job.ntk, n2, symmetric: job.symmetric, heads1, q11: var1, first: 0, packed };
+    const rowsJob = { nngp: job.nngp, ntk: job.ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
     for (let i = 0; i < n1;) {
+      // The native rows stop after the first that leaves entries: those are all of row next − 1.
       const { next, listed } = nativeMehlerRows(store, rowsJob, i, n1, leftEntries, limit, mode, split2, slope2);
-      for (let p = 0; p < listed;) {
-        const row = leftEntries[LEFT * p];
-        let q = p + 1;
-        while (q < listed && leftEntries[LEFT * q] === row) q++;
-        settleRow(job, expansions.of(heads1[row]), heads2, packed, p, q - p);
-        p = q;
-      }
+      if (listed > 0) settleRow(job, expansions.of(heads1[next - 1]), heads2, packed, listed);
       i = next;
     }
   };
