@@ -26,6 +26,13 @@ interface KnownColumns {
   packed: PackedColumns | null;
 }
 
+/**
+ * Shortest row summed natively: a native call costs about as much as a few
+ * entries summed on WebAssembly, and single entries (`dual`, which spatial
+ * kernels call per pair of positions) would each pay it and pack a set.
+ */
+const NATIVE_ROW = 8;
+
 /** Sets of columns remembered per activation: one per layer it serves, in a network of a few. */
 const KNOWN_SETS = 4;
 
@@ -134,7 +141,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     store.f64.set(q22.subarray(0, n), set.q >> 3);
     store.i32.set(heads.subarray(0, n), set.heads >> 2);
     set.length = n;
-    if (native) {
+    if (native && n >= NATIVE_ROW) {
       set.packed ??= new PackedColumns(set.capacity);
       for (let k = 0; k < n; k++) set.packed.pack(k, expansions.of(heads[k]), store.f64);
     }
@@ -181,7 +188,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const store = expansions.store;
     const buffers = store.rows(n);
     const { set, from } = columns(q11, e1, q22, n);
-    if (set.packed !== null) {
+    if (set.packed !== null && n >= NATIVE_ROW) {
       nativeRow(e1, q11, q12, set, from, n, t, tDot);
       return;
     }
