@@ -44,7 +44,7 @@ function gradShift(e: Expansion): number {
  * the lag, never below φ's r^{4b}), τ_b·τ′_b·P² ≤ (tol/2)² makes both 𝒯 and 𝒯̇
  * within tol (see above). Tails and |r| ≤ 1 only shrink as b grows, so the
  * test, once met, stays met. The sums run in the store (`simd/series.wat`,
- * or its JavaScript twin; or eight entries at a time over packed columns,
+ * or its JavaScript twin; or eight or four entries at a time over packed columns,
  * `native/mehler-rows.c`, with the same arithmetic), which defers an entry
  * whose expansions must grow first and goes on; the deferred entries'
  * expansions grow here ({@link settleDeferred}), and those entries start
