@@ -13,10 +13,10 @@
  * and odd positions of a block), the same powers, the same stopping test per
  * block of four. A lane that stops keeps its sums (masked adds and blends,
  * not multiplications by zero), so an entry's bits do not depend on its
- * neighbours, nor on the width, nor on which path summed it. Entries the packed columns cannot finish (the
- * series must grow, or a tiny variance's own series of phi' is needed) are
- * deferred as in `series.wat`, with their correlation, root and q12 left in
- * the store's row for it to sum them.
+ * neighbours, nor on the width, nor on which path summed it. Entries the
+ * packed columns cannot finish (the series must grow, or a tiny variance's
+ * own series of phi' is needed) are deferred as in `series.wat`, with their
+ * correlation, root and q12 left in the store's row for it to sum them.
  */
 #include <immintrin.h>
 #include <string.h>
@@ -30,7 +30,6 @@ enum { BLOCK_TAIL, BLOCK_X0, BLOCK_ROWS = 5 };
 
 /* An expansion's block in the store (`series.wat`): 10 doubles, the tail, a pad, x0..x3, k x0..k x3. */
 enum { STORE_BLOCK = 10, STORE_X = 2, STORE_KX = 6 };
-
 
 /* What every row of one activation's sums shares. */
 typedef struct {
@@ -191,9 +190,9 @@ int tl_mehler_row(int lanes, double *store, int h1, double q11, const double *q1
  * their expansions grown, the next rows need fewer left. Returns the first
  * row not done; *left_count gets the number listed.
  */
-int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric, int i0,
-                          int i1, const double *packed, int ncap, double *left, int *left_count, double limit, int mode, double split2,
-                          double slope2) {
+int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
+                   int i0, int i1, const double *packed, int ncap, double *left, int *left_count, double limit, int mode, double split2,
+                   double slope2) {
   const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
   int listed = 0, i = i0;
   while (i < i1 && listed == 0) {
