@@ -18,6 +18,8 @@
  * own series of phi' is needed) are deferred as in `series.wat`, with their
  * correlation, root and q12 left in the store's row for it to sum them.
  */
+#if defined(__x86_64__)
+/* x86-64 only: the library runs only there (`native/library.ts`), and the body is written in its intrinsics. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -206,3 +208,5 @@ int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q1
   *left_count = listed;
   return i;
 }
+
+#endif
