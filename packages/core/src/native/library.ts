@@ -80,7 +80,7 @@ function load(): NativeLibrary | null {
       'int tl_conv_rows(const double *, const double *, double *, double *, int, int, int, int, int, const int *, const int *, const double *, int)',
     ),
     mehlerRow: lib.func(
-      'int tl_mehler_row(int, double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, int, int, int, int, double, int, double, double)',
+      'int tl_mehler_row(int, double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, double, int, double, double)',
     ),
     mehlerRows: lib.func(
       'int tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, int, int, const double *, int, double *, int *, double, int, double, double)',
@@ -104,10 +104,9 @@ export interface NativeInfo {
 
 /**
  * Whether the native kernels (the arc-cosine and erf duals, the conv rule
- * and the Mehler sums of numerical activations, in C)
- * run in this process, and where from or why not. They give
- * the same bits as the WebAssembly and JavaScript paths, so this only tells
- * you about speed.
+ * and the Mehler sums of numerical activations, in C) run in this process,
+ * and where from or why not. They give the same bits as the WebAssembly and
+ * JavaScript paths, so this only tells you about speed.
  *
  * @example
  * ```ts

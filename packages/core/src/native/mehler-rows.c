@@ -15,8 +15,7 @@
  * not multiplications by zero), so an entry's bits do not depend on its
  * neighbours, nor on the width, nor on which path summed it. Entries the
  * packed columns cannot finish (the series must grow, or a tiny variance's
- * own series of phi' is needed) are deferred as in `series.wat`, with their
- * correlation, root and q12 left in the store's row for it to sum them.
+ * own series of phi' is needed) are listed for `series.wat` to sum them.
  */
 #if defined(__x86_64__)
 /* x86-64 only: the library runs only there (`native/library.ts`), and the body is written in its intrinsics. */
@@ -157,28 +156,13 @@ static sums_t sums_of(double *store, const double *packed, int ncap, double limi
  * Entries k < n of the row of the expansion whose header is at byte h1 of
  * the store (variance q11), with q12[k] given and the columns j0 + k of
  * `packed` (ncap numbers per row). Finished entries go to t[k] and, with
- * MODE_WANT_DOT, tdot[k]; a deferred one goes to the store's pending pairs
- * (entry, need: the coefficients both expansions must hold, or -1), its
- * q12, correlation and root to the store's row (byte offsets rq12, rt, rtd).
- * Returns how many were deferred.
+ * MODE_WANT_DOT, tdot[k]; those left are listed in `left` (see row_sums;
+ * room for n). Returns how many were listed.
  */
 int tl_mehler_row(int lanes, double *store, int h1, double q11, const double *q12, const double *packed, int ncap, int j0, double *t,
-                  double *tdot, double *left, int rq12, int rt, int rtd, int rpend, int n, double limit, int mode, double split2, double slope2) {
+                  double *tdot, double *left, int n, double limit, int mode, double split2, double slope2) {
   const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
-  unsigned char *mem = (unsigned char *)store;
-  double *row_q12 = (double *)(mem + rq12), *row_t = (double *)(mem + rt), *row_td = (double *)(mem + rtd);
-  int *pend = (int *)(mem + rpend);
-  const int listed = row_sums(lanes, &s, 0, h1, q11, (double *)q12, j0, n, t, tdot, RESULTS_APART, left);
-  for (int p = 0; p < listed; p++) {
-    const double *entry = left + LEFT * p;
-    const int k = (int)entry[1];
-    pend[2 * p] = k;
-    pend[2 * p + 1] = (int)entry[2];
-    row_q12[k] = entry[3];
-    row_t[k] = entry[4];
-    row_td[k] = entry[5];
-  }
-  return listed;
+  return row_sums(lanes, &s, 0, h1, q11, (double *)q12, j0, n, t, tdot, RESULTS_APART, left);
 }
 
 /*
@@ -201,8 +185,6 @@ int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q1
     const int j0 = symmetric ? i : 0;
     const size_t at = (size_t)i * n2 + j0;
     listed = row_sums(lanes, &s, i, heads1[i], q11s[i], nngp + at, j0, n2 - j0, NULL, ntk == NULL ? NULL : ntk + at, RESULTS_IN_PLACE, left);
-    // Entries are listed from the row's first, j0: as columns.
-    for (int p = 0; p < listed; p++) left[LEFT * p + 1] += j0;
     i++;
   }
   *left_count = listed;

@@ -1,5 +1,5 @@
 import { cpuFlags } from '../cpu-flags';
-import { BLOCK_BYTES, ENDED, type RowBuffers, type SeriesStore } from '../simd/series';
+import { BLOCK_BYTES, ENDED, type SeriesStore } from '../simd/series';
 import type { Expansion } from '../special/variance-expansions';
 import { nativeLibrary } from './library';
 
@@ -128,22 +128,19 @@ export function useMehlerLanes(count: 4 | 8): void {
   lanes = count;
 }
 
-/** Numbers per entry a native row leaves (`LEFT` of `mehler-rows.c`): row, column, need (−1: a tiny variance's own series of φ′), q12, ρ, √(q11 q22). */
+/** Numbers per entry a native row leaves (`LEFT` of `mehler-rows.c`): row, column (counted from the row's first), need (−1: a tiny variance's own series of φ′), q12, ρ, √(q11 q22). */
 export const LEFT = 6;
-
-/** Scratch for the entries a row leaves. */
-let left = new Float64Array(LEFT * 64);
 
 /**
  * Entries k < n of a row of Mehler sums in native code (`mehler-rows.c`):
  * the row of expansion e1 at variance q11, q12[k], columns j0 + k of
- * `packed`. Finished entries go to t and tDot; the deferred ones are left
- * in the store's row (`row`, as by `SeriesStore.seriesRow`). Returns how
- * many were deferred. Call only where {@link nativeMehler} holds.
+ * `packed`. Finished entries go to t and tDot; those it cannot finish (their
+ * series must grow first) are listed in `out` (LEFT numbers each, room for
+ * n). Returns how many were listed. Call only where {@link nativeMehler}
+ * holds.
  */
 export function nativeMehlerRow(
   store: SeriesStore,
-  row: RowBuffers,
   e1: Expansion,
   q11: number,
   q12: Float64Array,
@@ -151,13 +148,13 @@ export function nativeMehlerRow(
   j0: number,
   t: Float64Array,
   tDot: Float64Array | null,
+  out: Float64Array,
   n: number,
   limit: number,
   mode: number,
   split2: number,
   slope2: number,
 ): number {
-  if (left.length < LEFT * n) left = new Float64Array(LEFT * Math.max(n, 2 * (left.length / LEFT)));
   return nativeLibrary()!.mehlerRow(
     laneCount(),
     store.f64,
@@ -169,11 +166,7 @@ export function nativeMehlerRow(
     j0,
     t,
     tDot,
-    left,
-    row.q12,
-    row.t,
-    row.tDot,
-    row.pending,
+    out,
     n,
     limit,
     mode,

@@ -44,11 +44,12 @@ function gradShift(e: Expansion): number {
  * the lag, never below φ's r^{4b}), τ_b·τ′_b·P² ≤ (tol/2)² makes both 𝒯 and 𝒯̇
  * within tol (see above). Tails and |r| ≤ 1 only shrink as b grows, so the
  * test, once met, stays met. The sums run in the store (`simd/series.wat`,
- * or its JavaScript twin; or eight or four entries at a time over packed columns,
- * `native/mehler-rows.c`, with the same arithmetic), which defers an entry
- * whose expansions must grow first and goes on; the deferred entries'
- * expansions grow here ({@link settleDeferred}), and those entries start
- * over, so no value depends on what was computed before.
+ * or its JavaScript twin), which defers an entry whose expansions must grow
+ * first and goes on; the deferred entries' expansions grow here, and those
+ * entries start over, so no value depends on what was computed before. The
+ * native sums (`native/mehler-rows.c`: eight or four entries at a time over
+ * packed columns, the same arithmetic) hand the entries they cannot finish
+ * here as a row of their own.
  */
 export function mehlerRow(
   e1: Expansion,
@@ -60,43 +61,16 @@ export function mehlerRow(
   slope2: number,
   wantDot: boolean,
 ): void {
-  const store = e1.store;
-  const deferred = store.seriesRow(e1.header, q11, store.row.all, n, sumLimit(tol), seriesMode(e1.parity, wantDot) | FRESH, split2, slope2);
-  settleDeferred(e1, expansions, q11, deferred, tol, split2, slope2, wantDot);
-}
-
-/** The `mode` of a row of sums (`simd/series.ts`) for φ of this parity. */
-export function seriesMode(parity: Expansion['parity'], wantDot: boolean): number {
-  return (parity === 'odd' ? ODD : 0) | (parity === 'even' ? EVEN : 0) | (parity !== 'none' ? SQUARED : 0) | (wantDot ? WANT_DOT : 0);
-}
-
-/** The bound the tails' test compares with: (tol/2)², see above. */
-export function sumLimit(tol: number): number {
-  return 0.25 * tol * tol;
-}
-
-/**
- * Sums the `deferred` entries a row of sums left in its store's row (see
- * {@link mehlerRow}): grows their expansions and sums them again, until
- * none is left, each from its first term.
- */
-export function settleDeferred(
-  e1: Expansion,
-  expansions: VarianceExpansions,
-  q11: number,
-  deferred: number,
-  tol: number,
-  split2: number,
-  slope2: number,
-  wantDot: boolean,
-): void {
-  const limit = sumLimit(tol);
   const mode = seriesMode(e1.parity, wantDot);
+  const limit = sumLimit(tol);
   const store = e1.store;
   const row = store.row;
-  for (let pending = deferred; pending > 0;) {
+  let list = row.all;
+  let count = n;
+  for (let fresh = FRESH; ; fresh = 0) {
+    const deferred = store.seriesRow(e1.header, q11, list, count, limit, mode | fresh, split2, slope2);
     let again = 0;
-    for (let p = 0; p < pending; p++) {
+    for (let p = 0; p < deferred; p++) {
       // Read the views each time: growing the expansions may move the memory.
       const at = (row.pending >> 2) + 2 * p;
       const k = store.i32[at];
@@ -114,8 +88,19 @@ export function settleDeferred(
       if (wantDot) store.f64[(row.tDot >> 3) + k] = side[1] + slope2;
     }
     if (again === 0) return;
-    pending = store.seriesRow(e1.header, q11, row.retry, again, limit, mode, split2, slope2);
+    list = row.retry;
+    count = again;
   }
+}
+
+/** The `mode` of a row of sums (`simd/series.ts`) for φ of this parity. */
+export function seriesMode(parity: Expansion['parity'], wantDot: boolean): number {
+  return (parity === 'odd' ? ODD : 0) | (parity === 'even' ? EVEN : 0) | (parity !== 'none' ? SQUARED : 0) | (wantDot ? WANT_DOT : 0);
+}
+
+/** The bound the tails' test compares with: (tol/2)², see above. */
+export function sumLimit(tol: number): number {
+  return 0.25 * tol * tol;
 }
 
 /** 𝒯 and 𝒯̇ of an entry summed by {@link sideDual}. */

@@ -1,6 +1,6 @@
 import { InputError } from '../../errors';
 import { LEFT, nativeMehler, nativeMehlerRow, nativeMehlerRows, PackedColumns, scratchColumns } from '../../native/mehler-rows';
-import { mehlerRow, seriesMode, settleDeferred, sumLimit } from '../../special/mehler-series';
+import { mehlerRow, seriesMode, sumLimit } from '../../special/mehler-series';
 import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
@@ -151,34 +151,49 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   };
   const native = nativeMehler();
   const limit = sumLimit(tau);
-  let deferredEntries = new Int32Array(64);
+  // The entries native rows leave (LEFT numbers each), and the store's columns for summing them (their q22 and headers).
+  let leftEntries = new Float64Array(0);
+  let settleAt = { q22: 0, cols: 0, capacity: 0, store: null as SeriesStore | null };
   /**
-   * The row in native code over the packed columns, the entries it defers
-   * summed from the store (`settleDeferred`) and copied out, their columns
-   * packed again where their expansions grew.
+   * Sums the first `count` entries a native row of e1 (variance q11) left
+   * in `leftEntries` from the store, as a row of their own (`mehlerRow`,
+   * which grows their expansions first), entry k's values at index k of the
+   * store's row; packs their columns again. An entry's column j (counted
+   * from the row's first) has variance q22[j], its expansion's header
+   * heads[j], and is column from + j of `packed`.
    */
-  const nativeRow = (e1: Expansion, q11: number, q12: Float64Array, set: KnownColumns, from: number, n: number, t: Float64Array, tDot: Float64Array | null) => {
+  const sumLeft = (e1: Expansion, q11: number, q22: Float64Array, heads: Int32Array, from: number, packed: PackedColumns, count: number, wantDot: boolean) => {
     const store = expansions.store;
-    const row = store.row;
-    const packed = set.packed as PackedColumns;
-    const deferred = nativeMehlerRow(store, row, e1, q11, q12, packed, from, t, tDot, n, limit, seriesMode(e1.parity, tDot !== null), split2, slope2);
-    if (deferred === 0) return;
-    if (deferredEntries.length < deferred) deferredEntries = new Int32Array(Math.max(deferred, 2 * deferredEntries.length));
-    for (let p = 0; p < deferred; p++) deferredEntries[p] = store.i32[(row.pending >> 2) + 2 * p];
-    settleDeferred(e1, expansions, q11, deferred, tau, split2, slope2, tDot !== null);
+    if (settleAt.store !== store || settleAt.capacity < count) {
+      const capacity = Math.max(count, 2 * settleAt.capacity);
+      settleAt = { q22: store.alloc(8 * capacity), cols: store.alloc(4 * capacity), capacity, store };
+    }
+    const row = store.rows(count);
+    row.q22 = settleAt.q22;
+    row.cols = settleAt.cols;
     const { f64, i32 } = store;
-    for (let p = 0; p < deferred; p++) {
-      const k = deferredEntries[p];
-      t[k] = f64[(row.t >> 3) + k];
-      if (tDot !== null) tDot[k] = f64[(row.tDot >> 3) + k];
-      packed.refresh(from + k, expansions.of(i32[(row.cols >> 2) + k]), f64);
+    for (let k = 0; k < count; k++) {
+      const at = LEFT * k;
+      const j = leftEntries[at + 1];
+      f64[(row.q12 >> 3) + k] = leftEntries[at + 3];
+      f64[(row.q22 >> 3) + k] = q22[j];
+      i32[(row.cols >> 2) + k] = heads[j];
+    }
+    mehlerRow(e1, expansions, q11, count, tau, split2, slope2, wantDot);
+    for (let k = 0; k < count; k++) {
+      const j = leftEntries[LEFT * k + 1];
+      packed.refresh(from + j, expansions.of(heads[j]), store.f64);
     }
   };
-  const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
+  /** Forgets the last row's and column's expansions when the cache has started over in a new store. */
+  const startRow = () => {
     if (expansions.startRow()) {
       rowQ = NaN;
       column = null;
     }
+  };
+  const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
+    startRow();
     // q11 is fixed along a row of the kernel: remember its expansion.
     if (q11 !== rowQ) {
       row = expansions.at(q11);
@@ -189,7 +204,33 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const buffers = store.rows(n);
     const { set, from } = columns(q11, e1, q22, n);
     if (set.packed !== null && n >= NATIVE_ROW) {
-      nativeRow(e1, q11, q12, set, from, n, t, tDot);
+      // Natively, the entries it leaves summed from the store afterwards.
+      if (leftEntries.length < LEFT * n) leftEntries = new Float64Array(LEFT * Math.max(n, 2 * (leftEntries.length / LEFT)));
+      const listed = nativeMehlerRow(
+        store,
+        e1,
+        q11,
+        q12,
+        set.packed,
+        from,
+        t,
+        tDot,
+        leftEntries,
+        n,
+        limit,
+        seriesMode(split.parity, tDot !== null),
+        split2,
+        slope2,
+      );
+      if (listed === 0) return;
+      const heads = store.i32.slice((set.heads >> 2) + from, (set.heads >> 2) + from + n);
+      sumLeft(e1, q11, q22, heads, from, set.packed, listed, tDot !== null);
+      const f = store.f64;
+      for (let k = 0; k < listed; k++) {
+        const j = leftEntries[LEFT * k + 1];
+        t[j] = f[(buffers.t >> 3) + k];
+        if (tDot !== null) tDot[j] = f[(buffers.tDot >> 3) + k];
+      }
       return;
     }
     store.f64.set(q12.subarray(0, n), buffers.q12 >> 3);
@@ -197,41 +238,6 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const f64 = store.f64;
     t.set(f64.subarray(buffers.t >> 3, (buffers.t >> 3) + n));
     if (tDot !== null) tDot.set(f64.subarray(buffers.tDot >> 3, (buffers.tDot >> 3) + n));
-  };
-  // The entries a kernel's native rows leave, and the store's columns for summing them (their q22 and headers).
-  let leftEntries = new Float64Array(0);
-  let settleAt = { q22: 0, cols: 0, capacity: 0, store: null as SeriesStore | null };
-  /**
-   * The entries of one row i that the native rows left (the first `count`
-   * of `leftEntries`) summed from the store as a row of their own
-   * (`mehlerRow`), written to the kernel, their columns packed again.
-   */
-  const settleRow = (job: DualMatrixJob, e1: Expansion, heads2: Int32Array, packed: PackedColumns, count: number) => {
-    const store = expansions.store;
-    if (settleAt.store !== store || settleAt.capacity < count) {
-      const capacity = Math.max(count, 2 * settleAt.capacity);
-      settleAt = { q22: store.alloc(8 * capacity), cols: store.alloc(4 * capacity), capacity, store };
-    }
-    const row = store.rows(count);
-    row.q22 = settleAt.q22;
-    row.cols = settleAt.cols;
-    const { f64, i32 } = store;
-    const i = leftEntries[0];
-    for (let k = 0; k < count; k++) {
-      const at = LEFT * k;
-      const j = leftEntries[at + 1];
-      f64[(row.q12 >> 3) + k] = leftEntries[at + 3];
-      f64[(row.q22 >> 3) + k] = job.var2[j];
-      i32[(row.cols >> 2) + k] = heads2[j];
-    }
-    mehlerRow(e1, expansions, job.var1[i], count, tau, split2, slope2, job.ntk !== null);
-    const f = store.f64;
-    for (let k = 0; k < count; k++) {
-      const j = leftEntries[LEFT * k + 1];
-      job.nngp[i * job.n2 + j] = f[(row.t >> 3) + k];
-      if (job.ntk !== null) job.ntk[i * job.n2 + j] *= f[(row.tDot >> 3) + k];
-      packed.refresh(j, expansions.of(heads2[j]), f);
-    }
   };
   /** The headers of the expansions of `q`, looked up in order. */
   const headers = (q: Float64Array, n: number): Int32Array => {
@@ -252,24 +258,30 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * return, so later rows find the columns grown.
    */
   const dualMatrix = (job: DualMatrixJob) => {
-    const { n1, n2, var1, var2 } = job;
-    if (expansions.startRow()) {
-      rowQ = NaN;
-      column = null;
-    }
+    const { n1, n2, var1, var2, nngp, ntk } = job;
+    startRow();
     const heads1 = headers(var1, n1);
     const heads2 = headers(var2, n2);
     const store = expansions.store;
     const packed = scratchColumns(n2);
     for (let j = 0; j < n2; j++) packed.pack(j, expansions.of(heads2[j]), store.f64);
     if (leftEntries.length < LEFT * n2) leftEntries = new Float64Array(LEFT * n2);
-    const mode = seriesMode(split.parity, job.ntk !== null);
-    const rowsJob = { nngp: job.nngp, ntk: job.ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
+    const mode = seriesMode(split.parity, ntk !== null);
+    const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
     for (let i = 0; i < n1;) {
-      // The native rows stop after the first that leaves entries: those are all of row next − 1.
+      // The native rows stop after the first that leaves entries, r: those are summed before the next rows.
       const { next, listed } = nativeMehlerRows(store, rowsJob, i, n1, leftEntries, limit, mode, split2, slope2);
-      if (listed > 0) settleRow(job, expansions.of(heads1[next - 1]), heads2, packed, listed);
       i = next;
+      if (listed === 0) continue;
+      const r = i - 1;
+      const j0 = job.symmetric ? r : 0;
+      sumLeft(expansions.of(heads1[r]), var1[r], var2.subarray(j0), heads2.subarray(j0), j0, packed, listed, ntk !== null);
+      const { row, f64: f } = expansions.store;
+      for (let k = 0; k < listed; k++) {
+        const at = r * n2 + j0 + leftEntries[LEFT * k + 1];
+        nngp[at] = f[(row.t >> 3) + k];
+        if (ntk !== null) ntk[at] *= f[(row.tDot >> 3) + k];
+      }
     }
   };
   const cross = new Float64Array(1);
