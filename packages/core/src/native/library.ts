@@ -33,6 +33,16 @@ export interface NativeLibrary {
   readonly mehlerRow: Fn;
   /** `tl_mehler_rows` of `mehler-rows.c`. */
   readonly mehlerRows: Fn;
+  /** `tl_symmetry_defect` of `matrix-passes.c`. */
+  readonly symmetryDefect: Fn;
+  /** `tl_transpose_in_place` of `matrix-passes.c`. */
+  readonly transposeInPlace: Fn;
+  /** `tl_mirror_upper` of `matrix-passes.c`. */
+  readonly mirrorUpper: Fn;
+  /** `tl_scale_columns` of `matrix-passes.c`. */
+  readonly scaleColumns: Fn;
+  /** `tl_permute_columns` of `matrix-passes.c`. */
+  readonly permuteColumns: Fn;
 }
 
 let library: NativeLibrary | null | undefined;
@@ -85,6 +95,11 @@ function load(): NativeLibrary | null {
     mehlerRows: lib.func(
       'int tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, int, int, const double *, int, double *, int *, double, int, double, double)',
     ),
+    symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),
+    transposeInPlace: lib.func('void tl_transpose_in_place(double *, int)'),
+    mirrorUpper: lib.func('void tl_mirror_upper(double *, int)'),
+    scaleColumns: lib.func('void tl_scale_columns(const double *, const double *, double *, int, int)'),
+    permuteColumns: lib.func('void tl_permute_columns(const double *, const int *, double *, int, int)'),
   };
 }
 

@@ -1,6 +1,7 @@
 import { ContentKey } from '../content-key';
 import { InputError, ShapeError } from '../errors';
 import { activeBackend } from '../linalg/backend';
+import { transposeInPlace } from '../linalg/mirror';
 import { product } from '../linalg/product';
 import { describeExamples, exampleCount, examplesFrom, sameExampleShape, sliceExamples, type Examples } from '../examples';
 import { Matrix, type MatrixLike } from '../matrix';
@@ -200,17 +201,15 @@ export function gradientDescentMseEnsemble(
   const rootOfRotatedNngp = (): PsdRoot => {
     if (!rotatedNngpRoot) {
       const nngpRoot = psdRoot(trainKernels.get('nngp') as Matrix);
-      // W = Vᵀ P L: (Vᵀ P)[i][j] = V[piv[j]][i], gathered in one pass, then L applied in place.
+      // W = Vᵀ P L: PᵀV gathered row by row (contiguous copies), transposed in place to Vᵀ P, then L applied in place.
       const v = eigen('ntk').vectors;
       const n = v.rows;
       const { piv } = nngpRoot;
       const g = nngpRoot.l;
       // W is a temporary, every entry written by the gather: lent by the scratch pool, not faulted in afresh.
       withScratch(n * n, (w) => {
-        for (let j = 0; j < n; j++) {
-          const row = piv[j] * n;
-          for (let i = 0; i < n; i++) w[i * n + j] = v.data[row + i];
-        }
+        for (let j = 0; j < n; j++) w.set(v.data.subarray(piv[j] * n, piv[j] * n + n), j * n);
+        transposeInPlace(w, n);
         activeBackend().trmmRightLower(n, n, nngpRoot.l.data, w);
         // G = W Wᵀ goes into the root of 𝒦, not needed any more: no fresh n×n buffer to fault in.
         activeBackend().syrkUpdate(n, n, 1, w, 0, g.data);

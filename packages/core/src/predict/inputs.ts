@@ -1,5 +1,6 @@
 import { InputError, ShapeError } from '../errors';
 import { Matrix, type MatrixLike } from '../matrix';
+import { nativeSymmetryDefect, type SymmetryDefect } from '../native/matrix-passes';
 
 /** A matrix argument of the prediction functions, with its expected shape checked. */
 export function matrixArg(where: string, name: string, value: MatrixLike, rows?: number, cols?: number): Matrix {
@@ -45,11 +46,14 @@ export function trainKernelArg(where: string, name: string, value: MatrixLike, n
  * of a square matrix in one pass, tile by tile so that the transposed reads
  * stay in cache: one read of a 2000×2000 kernel, where checking finiteness,
  * scale and symmetry separately read it three times (and rows against
- * columns several times slower).
+ * columns several times slower). In native code where it runs
+ * (`native/matrix-passes.c`, vectorised: about a third of the time).
  */
-function symmetryDefect(k: Matrix): { asym: number; maxAbs: number; finite: boolean } {
+export function symmetryDefect(k: Matrix): SymmetryDefect {
   const n = k.rows;
   const a = k.data;
+  const native = nativeSymmetryDefect(a, n);
+  if (native !== null) return native;
   let maxAbs = 0;
   let asym = 0;
   // Stays 0 unless some entry is ±Infinity or NaN (then v − v is NaN).
