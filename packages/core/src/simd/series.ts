@@ -1,3 +1,4 @@
+import { TangentLabError } from '../errors';
 import { compileSimd, type CompiledSimd } from './module';
 
 /**
@@ -82,6 +83,9 @@ export interface RowBuffers {
   pending: number;
 }
 
+/** The most a thread's shared memory holds: addresses are shifted as signed 32-bit integers. */
+const MAX_BYTES = 2 ** 31;
+
 /** Bytes of a chunk of the shared memory: what a store takes at a time. */
 const CHUNK_BYTES = PAGE;
 
@@ -119,8 +123,13 @@ class SharedMemory {
     }
     const at = (this.top + CHUNK_BYTES - 1) & ~(CHUNK_BYTES - 1);
     const end = at + count * CHUNK_BYTES;
+    if (end > MAX_BYTES) {
+      throw new TangentLabError(
+        `the Hermite expansions of numerical activations on this thread need more than ${MAX_BYTES / 2 ** 30} GiB; compute the kernel in tiles (batch) or with a larger tol, or let the event loop turn between networks built in a loop (their memory comes back when they are collected)`,
+      );
+    }
     if (end > this.buffer.byteLength) {
-      const size = Math.max(end, 2 * this.buffer.byteLength);
+      const size = Math.min(Math.max(end, 2 * this.buffer.byteLength), MAX_BYTES);
       if (this.wasm !== null) {
         this.wasm.memory.grow(Math.ceil((size - this.buffer.byteLength) / PAGE));
         this.buffer = this.wasm.memory.buffer;
@@ -138,6 +147,11 @@ class SharedMemory {
 }
 
 let shared: SharedMemory | undefined;
+
+/** Bytes of this thread's shared memory of series stores (0 before the first store). */
+export function seriesMemoryBytes(): number {
+  return shared?.buffer.byteLength ?? 0;
+}
 
 /** Expansions' memory and row buffers, with the row of Mehler sums over them (see the file's comment). */
 export class SeriesStore {

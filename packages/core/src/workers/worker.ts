@@ -37,10 +37,18 @@ async function load(module: string): Promise<void> {
   }
 }
 const layers = new Map<string, Layer>();
+/**
+ * Layers kept rebuilt, the most recently used: a layer keeps its caches (the
+ * expansions of numerical activations, hundreds of kilobytes to megabytes),
+ * so keeping every network a session ever sent grew a worker's memory without
+ * bound — past 2 GiB after a few hundred tanh networks on 400 inputs.
+ */
+const KEPT_LAYERS = 16;
 
 /**
- * The layer of a task, rebuilt once per spec, after loading the modules that
- * register its layer types (CommonJS or ES modules, by path or file URL).
+ * The layer of a task, rebuilt once per spec (while among the KEPT_LAYERS
+ * last used), after loading the modules that register its layer types
+ * (CommonJS or ES modules, by path or file URL).
  */
 async function layerOf(task: Pick<WorkerTask<string, unknown>, 'spec' | 'modules'>): Promise<Layer> {
   for (const module of task.modules) {
@@ -50,10 +58,14 @@ async function layerOf(task: Pick<WorkerTask<string, unknown>, 'spec' | 'modules
   }
   const key = JSON.stringify(task.spec);
   let layer = layers.get(key);
-  if (!layer) {
+  if (layer) {
+    layers.delete(key);
+  } else {
     layer = fromSpec(task.spec as LayerSpec);
-    layers.set(key, layer);
+    if (layers.size >= KEPT_LAYERS) layers.delete(layers.keys().next().value as string);
   }
+  // Last in the map's order: the least recently used is first.
+  layers.set(key, layer);
   return layer;
 }
 

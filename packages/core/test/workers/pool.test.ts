@@ -48,6 +48,27 @@ describe('kernel rules on worker threads', () => {
     assert.equal(h.length, 64);
   });
 
+  it('rebuild a layer they let go of (they keep the 16 last used) with the same kernel', () => {
+    // 20 networks of distinct activation specs, then the first again: its layer was evicted on the workers and is rebuilt.
+    const script = `
+      const { stax } = require('@tangent-lab/core');
+      const { createHash } = require('node:crypto');
+      const x = ${JSON.stringify(inputs(Math.ceil(Math.sqrt(MIN_PARALLEL_ENTRIES)) + 20, 5, 8))};
+      const net = (i) => stax.serial(stax.dense(64, { wStd: 1.5 }), stax.erf({ a: 1 + i / 8 }), stax.dense(64), stax.elementwise((v) => Math.tanh(v + i / 64)), stax.dense(1));
+      const h = createHash('sha256');
+      for (const i of [...Array.from({ length: 20 }, (_, i) => i), 0]) {
+        const k = net(i).kernel(x);
+        h.update(Buffer.from(k.ntk.data.buffer, k.ntk.data.byteOffset, k.ntk.data.byteLength));
+      }
+      console.log(h.digest('hex'));`;
+    const digest = (threads: string) => {
+      const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TANGENT_LAB_THREADS: threads }, encoding: 'utf8', cwd: __dirname });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(digest('2'), digest('1'));
+  });
+
   it('reject a bad TANGENT_LAB_THREADS', () => {
     const r = spawnSync(process.execPath, ['-e', "require('@tangent-lab/core').stax.serial(require('@tangent-lab/core').stax.dense(2)).kernel([[1]])"], {
       env: { ...process.env, TANGENT_LAB_THREADS: 'many' },

@@ -165,7 +165,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   const sumLeft = (e1: Expansion, q11: number, q22: Float64Array, heads: Int32Array, from: number, packed: PackedColumns, count: number, wantDot: boolean) => {
     const store = expansions.store;
     if (settleAt.store !== store || settleAt.capacity < count) {
-      const capacity = Math.max(count, 2 * settleAt.capacity);
+      // A new store (the cache started over) starts from what this row needs: doubling the old store's capacity on every start-over grew it without bound.
+      const capacity = settleAt.store !== store ? count : Math.max(count, 2 * settleAt.capacity);
       settleAt = { q22: store.alloc(8 * capacity), cols: store.alloc(4 * capacity), capacity, store };
     }
     const row = store.rows(count);
