@@ -4,7 +4,7 @@ import { nativeMirrorUpper, nativeTransposeInPlace } from '../native/matrix-pass
  * Copies the upper triangle of a row-major n×n matrix onto its lower one, for
  * symmetric results computed one triangle at a time (dsyrk, or a sum of them).
  * In native code where it runs (`native/matrix-passes.c`: the same copies,
- * about twice as fast).
+ * vectorised).
  */
 export function mirrorUpper(c: Float64Array, n: number): void {
   if (nativeMirrorUpper(c, n)) return;

@@ -2,8 +2,9 @@
  * Passes over dense row-major matrices that the linear algebra around BLAS
  * needs: the symmetry check of a train-train kernel, the transpose of
  * LAPACK's column-major eigenvectors, the mirror of a triangle computed by
- * dsyrk, and the column scaling of a function of the kernel applied in its
- * eigenbasis. Each moves or compares values without arithmetic on them
+ * dsyrk, and the column scaling (a function of the kernel applied in its
+ * eigenbasis) and permutation (a pivoted Cholesky root's) of the
+ * covariances. Each moves or compares values without arithmetic on them
  * (the scaling is one product per entry), so the JavaScript twins
  * (`linalg/mirror.ts`, `predict/inputs.ts`, `predict/scale-rows.ts`) give the
  * same bits; here the loops are vectorised and tiled so that the transposed
@@ -29,9 +30,10 @@ static inline void transposed_tile(const double *a, int n, int r0, int r1, int c
 }
 
 /*
- * Of a square n x n matrix: out[0] = max |a_ij - a_ji|, out[1] = max |a_ij|
- * (over entries whose values are finite), out[2] = 1 when some entry is
- * infinite or NaN, else 0 - as symmetryDefect in `predict/inputs.ts`.
+ * Of a square n x n matrix: out[0] = max |a_ij - a_ji| (pairs whose
+ * difference is NaN aside), out[1] = max |a_ij| (NaN entries aside), out[2] =
+ * 1 when some entry is infinite or NaN, else 0 - as symmetryDefect in
+ * `predict/inputs.ts`.
  */
 WIDEST void tl_symmetry_defect(const double *a, int n, double *out) {
   double asym[LANES] = {0}, max_abs[LANES] = {0};

@@ -8,9 +8,9 @@ const NATIVE_MIN_ENTRIES = 4096;
 
 /** What `tl_symmetry_defect` finds in a square matrix (as `symmetryDefect` of `predict/inputs.ts`). */
 export interface SymmetryDefect {
-  /** max |a_ij − a_ji| over finite pairs. */
+  /** max |a_ij − a_ji| (pairs whose difference is NaN aside). */
   asym: number;
-  /** max |a_ij| over non-NaN entries. */
+  /** max |a_ij| (NaN entries aside). */
   maxAbs: number;
   /** Whether every entry is finite. */
   finite: boolean;

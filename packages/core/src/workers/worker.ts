@@ -40,8 +40,8 @@ const layers = new Map<string, Layer>();
 /**
  * Layers kept rebuilt, the most recently used: a layer keeps its caches (the
  * expansions of numerical activations, hundreds of kilobytes to megabytes),
- * so keeping every network a session ever sent grew a worker's memory without
- * bound — past 2 GiB after a few hundred tanh networks on 400 inputs.
+ * so keeping every layer a session ever sent (each network of `batch`
+ * tiles, each distinct activation) held all of them for the worker's life.
  */
 const KEPT_LAYERS = 16;
 
