@@ -114,12 +114,29 @@ class SharedMemory {
     this.i32 = new Int32Array(this.buffer);
   }
 
-  /** `count` contiguous zeroed chunks: a free one, or new ones at the top; returns their address. */
+  /** Chunks of a store, free again. */
+  giveBack(chunks: readonly number[]): void {
+    this.free.push(...chunks);
+  }
+
+  /** `count` contiguous zeroed chunks: free ones (for several, a run of them), or new ones at the top; returns their address. */
   take(count: number): number {
     if (count === 1 && this.free.length > 0) {
       const at = this.free.pop() as number;
-      this.f64.fill(0, at >> 3, (at + CHUNK_BYTES) >> 3);
+      this.f64.fill(0, at >>> 3, (at + CHUNK_BYTES) >>> 3);
       return at;
+    }
+    if (count > 1 && this.free.length >= count) {
+      // Several chunks (a long series or row) from free ones only where they are contiguous.
+      const free = this.free.sort((a, b) => a - b);
+      for (let i = 0; i + count <= free.length; i++) {
+        if (free[i + count - 1] - free[i] === (count - 1) * CHUNK_BYTES) {
+          const at = free[i];
+          free.splice(i, count);
+          this.f64.fill(0, at >>> 3, (at + count * CHUNK_BYTES) >>> 3);
+          return at;
+        }
+      }
     }
     const at = (this.top + CHUNK_BYTES - 1) & ~(CHUNK_BYTES - 1);
     const end = at + count * CHUNK_BYTES;
@@ -165,7 +182,22 @@ export class SeriesStore {
 
   constructor() {
     this.memory = shared ??= new SharedMemory();
-    this.memory.collected.register(this, this.chunks);
+    this.memory.collected.register(this, this.chunks, this);
+  }
+
+  /**
+   * Gives the store's memory back now, for its owner to start over in a new
+   * store: a store otherwise gives it back only once collected, after the
+   * event loop turns, which a synchronous loop never lets happen. Nothing may
+   * read or write the store afterwards.
+   */
+  release(): void {
+    this.memory.collected.unregister(this);
+    this.memory.giveBack(this.chunks);
+    this.chunks.length = 0;
+    this.top = 0;
+    this.end = 0;
+    this.rowCapacity = 0;
   }
 
   /** The memory as float64 (read it after any allocation: growing the memory renews it). */

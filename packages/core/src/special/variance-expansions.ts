@@ -506,13 +506,15 @@ export class VarianceExpansions {
   /**
    * Starts the cache over, in a new store, when it holds CACHE_LIMIT
    * variances or more: called before a row, so that the expansions of a row
-   * share one store. Returns whether it did (then earlier expansions must
-   * not be used with later ones).
+   * share one store. Returns whether it did: then earlier expansions must
+   * not be used at all, since the old store's memory goes to the new one.
    */
   startRow(): boolean {
     if (this.cache.size < CACHE_LIMIT) return false;
     this.cache.clear();
     this.slabs = new Slabs();
+    // Between rows no expansion of the old store is in use (callers forget theirs when this returns true): its memory serves the next store.
+    this.store.release();
     this.store = new SeriesStore();
     this.stored = [];
     return true;

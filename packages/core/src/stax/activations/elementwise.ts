@@ -3,7 +3,7 @@ import { checkOptions, positiveInteger } from '../../options';
 import { gaussHermite } from '../../special/gauss-hermite';
 import { gaussianRule } from '../../special/gaussian-expectation';
 import { activationType, type Activation } from '../activation';
-import { checkTol, DEFAULT_TOL, hermiteSeriesActivation } from './hermite-series';
+import { checkTol, DEFAULT_TOL, sharedHermiteSeries } from './hermite-series';
 import { nngpFnActivation, type NngpFn } from './nngp-fn-dual';
 import { piecewiseDerivative } from './piecewise-derivative';
 
@@ -251,23 +251,23 @@ export const elementwise = activationType({
     const method = checkElementwise(fn, options);
     const { grad } = options;
     // With kinks, differences must not straddle one (a straddling stencil is off by O(1) there).
-    const derivative = grad ?? (method.kind === 'kinks' ? piecewiseDerivative(fn, method.kinks) : numericalDerivative(fn));
+    const makeDerivative = () => grad ?? (method.kind === 'kinks' ? piecewiseDerivative(fn, method.kinks) : numericalDerivative(fn));
     const source = sourceOf(fn);
     const shown = fn.name || (source.length > 60 ? `${source.slice(0, 57)}...` : source);
     const name = `Elementwise(${shown}, ${label(method)})`;
     let rule: Omit<Activation, 'localOnly'>;
     switch (method.kind) {
       case 'series':
-        rule = hermiteSeriesActivation(name, fn, derivative, method.tol);
+        rule = sharedHermiteSeries(name, fn, grad, makeDerivative, method.tol);
         break;
       case 'degree':
-        rule = quadratureActivation(name, fn, derivative, method.degree);
+        rule = quadratureActivation(name, fn, makeDerivative(), method.degree);
         break;
       case 'kinks':
-        rule = kinkedQuadratureActivation(name, fn, derivative, method.kinks);
+        rule = kinkedQuadratureActivation(name, fn, makeDerivative(), method.kinks);
         break;
       case 'nngpFn':
-        rule = nngpFnActivation(name, fn, derivative, method.nngpFn);
+        rule = nngpFnActivation(name, fn, makeDerivative(), method.nngpFn);
         break;
     }
     const localOnly =

@@ -315,6 +315,53 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   };
 }
 
+type Pointwise = (x: number) => number;
+
+/** Series activations by φ, then name (which carries tol), then the φ′ given (null: a numerical derivative). */
+const sharedRules = new WeakMap<Pointwise, Map<string, Map<Pointwise | null, Omit<Activation, 'localOnly'>>>>();
+
+/**
+ * {@link hermiteSeriesActivation} of (φ, φ′ as given, name, tol), made once
+ * per thread and shared by every layer that asks for it again — all
+ * `stax.tanh()` layers, all `stax.elementwise(f)` layers of one function f.
+ * Its expansion cache (hundreds of kilobytes to megabytes per network's
+ * worth of variances) is then bounded by the cache's own limit, where an
+ * instance per layer kept one per network until the network was collected
+ * and the event loop turned: a synchronous loop building networks grew by
+ * about 0.8 MB per tanh network on 400 inputs. A second network on the same
+ * inputs finds its variances' expansions computed. Sharing changes no value:
+ * each coefficient is a function of (φ, q, k) alone, and the sums depend only
+ * on the entry and tol.
+ *
+ * @param grad - φ′ as the user gave it, or undefined: `derivative()` then
+ *   makes the numerical one, once.
+ */
+export function sharedHermiteSeries(
+  name: string,
+  fn: Pointwise,
+  grad: Pointwise | undefined,
+  derivative: () => Pointwise,
+  tol: number,
+): Omit<Activation, 'localOnly'> {
+  let byName = sharedRules.get(fn);
+  if (byName === undefined) {
+    byName = new Map();
+    sharedRules.set(fn, byName);
+  }
+  const key = `${name}|${tol}`;
+  let byGrad = byName.get(key);
+  if (byGrad === undefined) {
+    byGrad = new Map();
+    byName.set(key, byGrad);
+  }
+  let rule = byGrad.get(grad ?? null);
+  if (rule === undefined) {
+    rule = hermiteSeriesActivation(name, fn, grad ?? derivative(), tol);
+    byGrad.set(grad ?? null, rule);
+  }
+  return rule;
+}
+
 /** Points at which φ must be exactly odd (or even) to have only odd (or even) Hermite coefficients. */
 const PARITY_PROBES = Array.from({ length: 200 }, (_, i) => 0.0371 * (i + 1) ** 1.5);
 

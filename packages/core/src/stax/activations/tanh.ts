@@ -1,8 +1,8 @@
 import { checkOptions } from '../../options';
 import { activationType } from '../activation';
-import { checkTol, DEFAULT_TOL, hermiteSeriesActivation } from './hermite-series';
+import { checkTol, DEFAULT_TOL, sharedHermiteSeries } from './hermite-series';
 
-/** φ′ = 1 − tanh², one function for every tanh layer, so that they share their grid tables (`special/variance-expansions.ts`). */
+/** φ′ = 1 − tanh², one function for every tanh layer, so that they share one series activation (`sharedHermiteSeries`). */
 function tanhGrad(x: number): number {
   const t = Math.tanh(x);
   return 1 - t * t;
@@ -26,7 +26,7 @@ export const tanh = activationType({
     checkOptions('stax.tanh', options, ['tol']);
     const tol = checkTol('stax.tanh', options.tol ?? DEFAULT_TOL);
     return {
-      ...hermiteSeriesActivation(`Tanh(tol=${tol})`, Math.tanh, tanhGrad, tol),
+      ...sharedHermiteSeries(`Tanh(tol=${tol})`, Math.tanh, tanhGrad, () => tanhGrad, tol),
       tfjs: (tf, h) => tf.tanh(h),
     };
   },
