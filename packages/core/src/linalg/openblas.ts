@@ -99,20 +99,45 @@ export function coreTypeForFlags(flags: ReadonlySet<string>): string | undefined
 type Koffi = { load(path: string): unknown };
 
 /**
- * Loads OpenBLAS with OPENBLAS_CORETYPE set to {@link coreTypeForFlags}'s
- * choice unless the user set it. The variable is read once, by the library's
- * constructor at load time; it is set through libc (worker threads have their
- * own copy of process.env, which native code does not see) and removed
- * afterwards, so child processes (numpy baselines, workers) see the
- * environment the user gave.
+ * How long OpenBLAS's idle threads spin after a call before they sleep, as
+ * log₂ of CPU cycles: 2²² cycles, about 1.5 ms. OpenBLAS's default, 2²⁸
+ * (about 0.1 s), keeps a thread spinning in sched_yield long after each call,
+ * and on a 2-core machine that takes the core our own kernel threads need
+ * right after a gemm: the 10-layer analytic kernel on 2000 inputs took either
+ * 68 ms or 100–113 ms, depending on where the spinning thread landed, and
+ * 67–71 ms with 2²² (measured). 1.5 ms still keeps the threads awake through
+ * back-to-back calls, so waking them costs nothing in a loop of BLAS calls.
+ */
+export const THREAD_TIMEOUT = '22';
+
+/**
+ * The variables set while OpenBLAS loads, where the user has not set them:
+ * OPENBLAS_CORETYPE as {@link coreTypeForFlags} chooses, and
+ * OPENBLAS_THREAD_TIMEOUT ({@link THREAD_TIMEOUT}).
+ */
+function loadDefaults(): [string, string][] {
+  const defaults: [string, string | undefined][] = [
+    ['OPENBLAS_CORETYPE', process.platform === 'linux' ? coreTypeForFlags(cpuFlags()) : undefined],
+    ['OPENBLAS_THREAD_TIMEOUT', THREAD_TIMEOUT],
+  ];
+  return defaults.filter((d): d is [string, string] => d[1] !== undefined && process.env[d[0]] === undefined);
+}
+
+/**
+ * Loads OpenBLAS with {@link loadDefaults}' variables set. They are read
+ * once, by the library's constructor at load time; they are set through libc
+ * (worker threads have their own copy of process.env, which native code does
+ * not see) and removed afterwards, so child processes (numpy baselines,
+ * workers) see the environment the user gave.
  */
 function loadBlas(koffi: Koffi): { func(p: string): Fn } {
-  const forced = process.env.OPENBLAS_CORETYPE === undefined && process.platform === 'linux' ? coreTypeForFlags(cpuFlags()) : undefined;
+  const defaults = loadDefaults();
   let libc: { func(p: string): Fn } | undefined;
-  if (forced !== undefined) {
+  if (defaults.length > 0) {
     try {
       libc = koffi.load('libc.so.6') as { func(p: string): Fn };
-      libc.func('int setenv(const char *, const char *, int)')('OPENBLAS_CORETYPE', forced, 1);
+      const setenv = libc.func('int setenv(const char *, const char *, int)');
+      for (const [name, value] of defaults) setenv(name, value, 1);
     } catch {
       libc = undefined;
     }
@@ -120,7 +145,8 @@ function loadBlas(koffi: Koffi): { func(p: string): Fn } {
   try {
     return loadFirst(koffi, LIBRARY_CANDIDATES).lib;
   } finally {
-    libc?.func('int unsetenv(const char *)')('OPENBLAS_CORETYPE');
+    const unsetenv = libc?.func('int unsetenv(const char *)');
+    for (const [name] of defaults) unsetenv?.(name);
   }
 }
 

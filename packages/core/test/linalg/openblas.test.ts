@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { linalg } from '@tangent-lab/core';
-import { coreTypeForFlags } from '@tangent-lab/core/internal/linalg/openblas';
+import { coreTypeForFlags, THREAD_TIMEOUT } from '@tangent-lab/core/internal/linalg/openblas';
 
 function cpuFlags(): Set<string> {
   try {
@@ -33,5 +34,48 @@ describe('OpenBLAS kernel family', () => {
     if (expected === undefined) return t.skip('no AVX2 on this CPU: OpenBLAS picks its own kernels');
     assert.equal(info.core?.toLowerCase(), expected.toLowerCase(), `OpenBLAS core ${info.core}`);
     assert.ok((info.threads ?? 0) >= 1);
+  });
+});
+
+/**
+ * CPU time this process spends while its calling thread sleeps 300 ms right
+ * after a gemm on 2 OpenBLAS threads, measured in a fresh process whose
+ * OPENBLAS_THREAD_TIMEOUT is `timeout` (unset when undefined): OpenBLAS's
+ * idle thread spins until its timeout runs out.
+ */
+function idleCpuAfterGemm(timeout: string | undefined): { cpuMs: number; variable: string | null } {
+  const env: Record<string, string | undefined> = { ...process.env, OPENBLAS_NUM_THREADS: '2', OPENBLAS_THREAD_TIMEOUT: timeout };
+  if (timeout === undefined) delete env.OPENBLAS_THREAD_TIMEOUT;
+  const script = `
+    const { activeBackend } = require('@tangent-lab/core/internal/linalg/backend');
+    const { linalg } = require('@tangent-lab/core');
+    const n = 800, a = new Float64Array(n * n).fill(1), c = new Float64Array(n * n);
+    let cpuMs = Infinity;
+    for (let r = 0; r < 3; r++) {
+      activeBackend().gemm(false, false, n, n, n, 1, a, a, 0, c);
+      const c0 = process.cpuUsage();
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      const d = process.cpuUsage(c0);
+      cpuMs = Math.min(cpuMs, (d.user + d.system) / 1000);
+    }
+    console.log(JSON.stringify({ backend: linalg.backend(), threads: linalg.backendInfo().threads, cpuMs, variable: process.env.OPENBLAS_THREAD_TIMEOUT ?? null }));`;
+  const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', cwd: __dirname });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.backend, 'openblas');
+  assert.equal(out.threads, 2);
+  return out;
+}
+
+describe('OpenBLAS idle threads', () => {
+  it(`sleep about 1.5 ms after a call (OPENBLAS_THREAD_TIMEOUT=${THREAD_TIMEOUT} unless the user sets it), not 0.1 s`, (t) => {
+    if (linalg.backendInfo().name !== 'openblas') return t.skip(`OpenBLAS not loaded: ${linalg.backendInfo().reason}`);
+    const ours = idleCpuAfterGemm(undefined);
+    assert.ok(ours.cpuMs < 30, `${ours.cpuMs.toFixed(1)} ms of CPU while idle for 300 ms: OpenBLAS's threads kept spinning`);
+    assert.equal(ours.variable, null, 'the variable set for loading is removed again');
+    // The user's own setting wins: OpenBLAS's default spins about 0.1 s, which this measurement sees.
+    const users = idleCpuAfterGemm('28');
+    assert.ok(users.cpuMs > 50, `${users.cpuMs.toFixed(1)} ms of CPU with OPENBLAS_THREAD_TIMEOUT=28: the measurement does not see the spinning`);
+    assert.equal(users.variable, '28');
   });
 });
