@@ -6,6 +6,7 @@
  * as the JavaScript (see duals.h).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "duals.h"
 #include "threads.h"
@@ -15,7 +16,7 @@
 
 typedef struct {
   double *nngp, *ntk;
-  int n1, n2, symmetric, fill_lower, steps;
+  int n1, n2, symmetric, fill_lower, steps, theta_zero;
   const double *params, *var1, *var2, *tail;
 } job_t;
 
@@ -45,6 +46,8 @@ WIDEST static void run_group(const void *arg, int g0, int g1) {
     const size_t base = (size_t)i * n2 + j0;
     double *k = job->nngp + base;
     double *theta = job->ntk == NULL ? NULL : job->ntk + base;
+    /* Θ is zero (KernelAffine.thetaZero): written before it is read, so its fresh pages are never mapped to the zero page. */
+    if (theta != NULL && job->theta_zero) memset(theta, 0, (size_t)n * sizeof(double));
     for (int s = 0; s < job->steps; s++) {
       const double *q11 = job->var1 + (size_t)s * job->n1 + i;
       dual_step(job->params + (size_t)s * STEP_SIZE, q11, 0, k, theta, job->var2 + (size_t)s * n2 + j0, n);
@@ -66,10 +69,11 @@ WIDEST static void run_group(const void *arg, int g0, int g1) {
  * (the calling one included). Only entries j >= i when symmetric; with
  * fill_lower, the rows are then mirrored below the diagonal. params holds
  * STEP_SIZE numbers per step; var1 (steps x n1) and var2 (steps x n2) the
- * variances at each dual's input.
+ * variances at each dual's input. With theta_zero the NTK's entries are
+ * taken as zero, not read.
  */
 void tl_deferred_rows(double *nngp, double *ntk, int n1, int n2, int symmetric, int fill_lower, int steps, const double *params,
-                      const double *var1, const double *var2, const double *tail, int threads) {
-  const job_t job = {nngp, ntk, n1, n2, symmetric, fill_lower, steps, params, var1, var2, tail};
+                      const double *var1, const double *var2, const double *tail, int theta_zero, int threads) {
+  const job_t job = {nngp, ntk, n1, n2, symmetric, fill_lower, steps, theta_zero, params, var1, var2, tail};
   tl_parallel_rows(run_group, &job, 0, n1, GROUP, threads);
 }

@@ -1,4 +1,4 @@
-import type { DeferredJob } from '../stax/deferred-duals';
+import { startsFromZeroTheta, type DeferredJob } from '../stax/deferred-duals';
 import { STEP_SIZE, stepNumbers, type NativeDual } from './dual-steps';
 import { nativeLibrary } from './library';
 
@@ -43,6 +43,7 @@ export function nativeDeferredRows(job: DeferredJob, duals: readonly NativeDual[
       n2,
     ),
     tail === null ? null : Float64Array.of(tail.a, tail.b, tail.c, tail.d, tail.e),
+    startsFromZeroTheta(job) ? 1 : 0,
     threads,
   );
   return true;

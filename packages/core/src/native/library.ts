@@ -83,7 +83,7 @@ function load(): NativeLibrary | null {
   return {
     path,
     deferredRows: lib.func(
-      'void tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int)',
+      'void tl_deferred_rows(double *, double *, int, int, int, int, int, const double *, const double *, const double *, const double *, int, int)',
     ),
     spatialDuals: lib.func('void tl_spatial_duals(double *, double *, const double *, const double *, int, int, int, int, int, const double *, int)'),
     convRows: lib.func(

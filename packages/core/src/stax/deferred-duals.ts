@@ -59,6 +59,12 @@ function affineRow(map: KernelAffine, k: Float64Array, theta: Float64Array | nul
   for (let j = 0; j < n; j++) k[j] = a * k[j] + b;
 }
 
+/** The first map applied reads a Θ that is zero (see `KernelAffine.thetaZero`): the rows start from Θ = 0 without reading it. */
+export function startsFromZeroTheta(job: Pick<DeferredJob, 'steps' | 'tail'>): boolean {
+  const first = job.steps.length > 0 ? job.steps[0].affine : job.tail;
+  return first?.thetaZero === true;
+}
+
 function scale(theta: Float64Array, dot: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) theta[j] *= dot[j];
 }
@@ -83,6 +89,7 @@ export function deferredRows(activations: readonly Activation[], job: DeferredJo
     lent[4 + s].set(step.var2);
     return lent[4 + s];
   });
+  const zeroTheta = startsFromZeroTheta(job);
   let [k, next] = buffers;
   const [, , theta, tDot] = buffers;
   for (let g0 = i0; g0 < i1; g0 += MIRROR_GROUP) {
@@ -92,7 +99,8 @@ export function deferredRows(activations: readonly Activation[], job: DeferredJo
       const n = n2 - j0;
       const base = i * n2 + j0;
       k.set(nngp.subarray(base, base + n));
-      if (ntk !== null) theta.set(ntk.subarray(base, base + n));
+      if (ntk !== null && zeroTheta) theta.fill(0, 0, n);
+      else if (ntk !== null) theta.set(ntk.subarray(base, base + n));
       const th = ntk === null ? null : theta;
       for (let s = 0; s < steps.length; s++) {
         affine(steps[s].affine ?? IDENTITY, k, th, n);

@@ -125,9 +125,10 @@ function denseImpl(outDim: number, options: DenseOptions = {}): LayerImpl {
     };
     affineVariance(k.cov1);
     if (!k.x1IsX2) affineVariance(k.cov2);
+    const map = composeAffine(k.pending, entryMap(k.width));
     const out: KernelState = {
       ...k,
-      pending: composeAffine(k.pending, entryMap(k.width)),
+      pending: k.hasTrainable ? map : { ...map, thetaZero: true },
       width: outDim,
       isGaussian: true,
       hasTrainable: true,
