@@ -2,9 +2,10 @@
  * Analytic NTK of a 10-layer ReLU network on 2000 inputs of dimension 100,
  * against numpy running the same recursion in the same run — with the kernel
  * rules on all cores (the default) and on one thread — and the speed-up of
- * `batch` on 2 worker threads over computing its tiles in the calling thread.
+ * `batch` on 2 worker threads over computing its tiles in the calling thread,
+ * with the ceiling this machine puts on any 2-thread speed-up of that work.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { batch, linalg, stax, type Layer } from '@tangent-lab/core';
@@ -40,6 +41,28 @@ function singleThreaded(): { kernel: number; batchInThread: number } {
   return JSON.parse(r.stdout);
 }
 
+/**
+ * The calling-thread batch's best time in two single-threaded processes
+ * running at once: what two cores of this machine give two fully independent
+ * copies of the same work. On a VM whose cores share memory bandwidth (and
+ * page-fault handling) each runs slower than alone, and 2 × (alone / paired)
+ * is the ceiling of any 2-thread speed-up of this work here.
+ */
+async function pairedInThread(): Promise<number[]> {
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--in-thread'], {
+        env: { ...process.env, TANGENT_LAB_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out).batchInThread) : reject(new Error(err))));
+    });
+  return Promise.all([one(), one()]);
+}
+
 /** The kernel's best time with the kernel rules on WebAssembly (TANGENT_LAB_NATIVE=0), all threads, in a child process. */
 function onWebAssembly(): number {
   const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--kernel'], {
@@ -55,6 +78,10 @@ async function main(): Promise<void> {
   const layer = net();
   if (process.argv.includes('--kernel')) {
     console.log(JSON.stringify({ kernel: await best(REPEATS, () => layer.kernel(x)) }));
+    return;
+  }
+  if (process.argv.includes('--in-thread')) {
+    console.log(JSON.stringify({ batchInThread: await best(BATCH_REPEATS, () => batch(layer.kernel, { batchSize: 500, workers: 0 })(x)) }));
     return;
   }
   if (process.argv.includes('--single')) {
@@ -95,6 +122,8 @@ async function main(): Promise<void> {
   }
   const share = cpuSeconds / wallSeconds;
   const inThread = Math.min(single.batchInThread, singleThreaded().batchInThread);
+  const paired = await pairedInThread();
+  const ceiling = paired.reduce((sum, t) => sum + inThread / t, 0);
   console.log(`linalg backend: ${linalg.backend()}; cores: ${threadCount()}; kernel rules: ${native.enabled ? 'native' : 'WebAssembly'} (${native.detail})`);
   console.log(`analytic NNGP+NTK, ${DEPTH}-layer ReLU, ${N} inputs × ${D} features (best of ${REPEATS})`);
   console.log(`  tangent-lab, ${threadCount()} threads    ${ours.toFixed(3)} s   ratio to numpy ${(ours / numpy).toFixed(2)}×   (goal ≤ 0.15×)`);
@@ -109,6 +138,9 @@ async function main(): Promise<void> {
     `  2 batch workers                          ${batched.toFixed(3)} s   speed-up ${(inThread / batched).toFixed(2)}× over the calling thread, ${(oneWorker / batched).toFixed(2)}× over 1 worker   (goal ≥ 1.70×)`,
   );
   console.log(`  first call, incl. starting 2 workers     ${firstCall.toFixed(3)} s`);
+  console.log(
+    `  two 1-thread processes at once           ${paired.map((t) => t.toFixed(3)).join(' s, ')} s   each at ${paired.map((t) => (inThread / t).toFixed(2)).join(', ')} of its speed alone: ceiling ${ceiling.toFixed(2)}× for any 2-thread scheme on this machine`,
+  );
   console.log(
     `  cores this process got while batching   ${share.toFixed(2)} of 2   (load average ${loadavg()[0].toFixed(1)}: other processes on a shared machine cap the speed-up at this)`,
   );
