@@ -258,7 +258,7 @@ export const elementwise = activationType({
     let rule: Omit<Activation, 'localOnly'>;
     switch (method.kind) {
       case 'series':
-        rule = sharedHermiteSeries(name, fn, grad, makeDerivative, method.tol);
+        rule = sharedHermiteSeries(name, fn, method.tol, grad, makeDerivative);
         break;
       case 'degree':
         rule = quadratureActivation(name, fn, makeDerivative(), method.degree);

@@ -333,15 +333,23 @@ const sharedRules = new WeakMap<Pointwise, Map<string, Map<Pointwise | null, Omi
  * each coefficient is a function of (φ, q, k) alone, and the sums depend only
  * on the entry and tol.
  *
- * @param grad - φ′ as the user gave it, or undefined: `derivative()` then
- *   makes the numerical one, once.
+ * @param grad - φ′ as given (tanh's, or the user's), or undefined with
+ *   `numerical`, which makes the numerical φ′ once, with the rule.
  */
+export function sharedHermiteSeries(name: string, fn: Pointwise, tol: number, grad: Pointwise): Omit<Activation, 'localOnly'>;
 export function sharedHermiteSeries(
   name: string,
   fn: Pointwise,
-  grad: Pointwise | undefined,
-  derivative: () => Pointwise,
   tol: number,
+  grad: Pointwise | undefined,
+  numerical: () => Pointwise,
+): Omit<Activation, 'localOnly'>;
+export function sharedHermiteSeries(
+  name: string,
+  fn: Pointwise,
+  tol: number,
+  grad: Pointwise | undefined,
+  numerical?: () => Pointwise,
 ): Omit<Activation, 'localOnly'> {
   let byName = sharedRules.get(fn);
   if (byName === undefined) {
@@ -356,7 +364,7 @@ export function sharedHermiteSeries(
   }
   let rule = byGrad.get(grad ?? null);
   if (rule === undefined) {
-    rule = hermiteSeriesActivation(name, fn, grad ?? derivative(), tol);
+    rule = hermiteSeriesActivation(name, fn, grad ?? (numerical as () => Pointwise)(), tol);
     byGrad.set(grad ?? null, rule);
   }
   return rule;

@@ -26,7 +26,7 @@ export const tanh = activationType({
     checkOptions('stax.tanh', options, ['tol']);
     const tol = checkTol('stax.tanh', options.tol ?? DEFAULT_TOL);
     return {
-      ...sharedHermiteSeries(`Tanh(tol=${tol})`, Math.tanh, tanhGrad, () => tanhGrad, tol),
+      ...sharedHermiteSeries(`Tanh(tol=${tol})`, Math.tanh, tol, tanhGrad),
       tfjs: (tf, h) => tf.tanh(h),
     };
   },
