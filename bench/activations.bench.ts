@@ -16,7 +16,9 @@
  *   interleaved with erf's on the same inputs; the ratio to erf is the goal
  *   (≤ 3×). Measured on one thread in a child process (TANGENT_LAB_THREADS=1:
  *   natively, a kernel of numerical activations then runs layer by layer in
- *   one call per layer), and with the default threads (rows split over worker
+ *   one call per layer), and with the default threads (kernels of numerical
+ *   activations alone stay on the calling thread below 2²⁰ entries, as here;
+ *   larger ones, and those mixed with closed forms, split rows over worker
  *   threads), for a second call on the same network (warm), and for
  *   `stax.tanh()`, for a second network on the same inputs (its expansions
  *   shared with the first).

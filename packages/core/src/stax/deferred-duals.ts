@@ -47,6 +47,25 @@ export interface DeferredJob {
   fillLower: boolean;
 }
 
+/**
+ * Below this many entries a kernel whose activations are all numerical
+ * (`Activation.dualMatrix`) runs natively on the calling thread, layer after
+ * layer, even where worker threads are available. Split over workers, each
+ * worker computes the expansions of every column's variance again, and the
+ * rows pay a round trip per layer: on 2 cores (tanh, 2 layers, best of 7,
+ * two runs) a first call on N inputs took 5.6–6.2 against 10.5–13.9 ms at
+ * N = 400, 18.8–19.9 against 23.1–27.1 ms at 800, 30–31 against 45.5 ms at
+ * 1100; a second call 2.1–3.1 against 3.4–3.8 ms at 400, 9.4–9.6 against
+ * 12.4–13.9 ms at 800, and only at 1100 did the workers win it (15.5–19.1
+ * against 19.4–19.7 ms).
+ */
+let seriesParallelEntries = 1 << 20;
+
+/** Internal, for tests: sets the threshold above (0: numerical activations split over workers as other rules do). */
+export function useSeriesParallelEntries(entries: number): void {
+  seriesParallelEntries = entries;
+}
+
 /** Rows computed before their mirror images are written: the writes to one row j then fill consecutive entries. */
 const MIRROR_GROUP = 16;
 
@@ -155,7 +174,10 @@ function nativeLayers(duals: readonly DeferredDual[], job: DeferredJob, n1: numb
  * symmetric kernel) over an n1×n2 kernel in place. When every dual has a
  * native closed form and the native library runs, all of it runs there, on
  * native threads for a large kernel (`native/deferred-rows.c`: the same
- * bits, with vectors as wide as the CPU's). Otherwise the rows are split
+ * bits, with vectors as wide as the CPU's). When every dual is numerical
+ * and runs natively, one native call per layer on the calling thread, unless
+ * the kernel is large enough for workers to pay (`seriesParallelEntries`).
+ * Otherwise the rows are split
  * into balanced ranges across the worker pool when the kernel is large, its
  * arrays are shared and every activation can be rebuilt on a worker; or
  * they run on the calling thread.
@@ -183,8 +205,9 @@ export function runDeferred(
   const parts = threadsFor(n1 * n2);
   const natives = activations.map((a) => a.nativeDual);
   if (natives.every((d) => d !== undefined) && nativeDeferredRows(job, natives as NativeDual[], n1, parts)) return;
-  // On one thread only: split over worker threads, the rows (natively too) scale with the cores, where one native call per layer does not.
-  if (parts === 1 && activations.every((a) => a.dualMatrix?.runs(n1, n2)) && nativeLayers(duals, job, n1)) return;
+  // On one thread, or below seriesParallelEntries: split over worker threads, the rows (natively too) scale with the cores, where one native call per layer does not.
+  const alone = parts === 1 || n1 * n2 < seriesParallelEntries;
+  if (alone && activations.every((a) => a.dualMatrix?.runs(n1, n2)) && nativeLayers(duals, job, n1)) return;
   if (parts > 1 && duals.every((d) => d.localOnly === undefined) && isShared(nngp) && isShared(ntk)) {
     const modules = [...new Set(duals.flatMap((d) => d.modules))];
     runRows({ kind: 'deferred', specs: duals.map((d) => d.spec), modules, job }, balancedRanges(n1, n2, symmetric, parts), (i0, i1) =>

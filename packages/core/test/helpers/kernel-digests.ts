@@ -47,15 +47,27 @@ export function kernelDigests(
   return JSON.parse(r.stdout);
 }
 
-/** Asserts that the kernels have the same bits natively (2 threads and 1), on WebAssembly and in JavaScript. */
+/** Numerical activations split over worker threads however small the kernel (`useSeriesParallelEntries`). */
+export const SERIES_ON_WORKERS = "require('@tangent-lab/core/internal/stax/deferred-duals').useSeriesParallelEntries(0);";
+
+/**
+ * Asserts that the kernels have the same bits natively (2 threads, rows of
+ * numerical activations on the workers, and 1), on WebAssembly and in
+ * JavaScript.
+ */
 export function assertSameBitsEverywhere(layers: string, x: string, y: string): void {
   for (const get of ['both', 'nngp'] as const) {
-    const native = kernelDigests(layers, x, y, { TANGENT_LAB_THREADS: '2' }, get);
+    const native = kernelDigests(layers, x, y, { TANGENT_LAB_THREADS: '2' }, get, SERIES_ON_WORKERS);
     assert.equal(native.native, true, 'the native library should run in this process');
     const wasm = kernelDigests(layers, x, y, { TANGENT_LAB_NATIVE: '0' }, get);
     assert.equal(wasm.native, false);
     assert.equal(native.sums, wasm.sums, `native differs from WebAssembly (${get})`);
     assert.equal(kernelDigests(layers, x, y, { TANGENT_LAB_SIMD: '0' }, get).sums, native.sums, `native differs from JavaScript (${get})`);
     assert.equal(kernelDigests(layers, x, y, { TANGENT_LAB_THREADS: '1' }, get).sums, native.sums, `native on one thread differs (${get})`);
+    assert.equal(
+      kernelDigests(layers, x, y, { TANGENT_LAB_THREADS: '2' }, get).sums,
+      native.sums,
+      `native on 2 threads, small numerical kernels alone, differs (${get})`,
+    );
   }
 }

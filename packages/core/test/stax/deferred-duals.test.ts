@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { stax, type Kernel, type Layer } from '@tangent-lab/core';
 import { inputs } from '../helpers/compare';
+import { SERIES_ON_WORKERS } from '../helpers/kernel-digests';
 
 /** A deep net mixing SIMD duals (relu, erf, abRelu), a JavaScript closed form (gelu) and a series (tanh). */
 const LAYERS = `[
@@ -83,5 +84,25 @@ describe('deferred activation duals (one pass over the kernel for a run of layer
     const here = digest(net.kernel(inputs(300, 5, 3)));
     assert.equal(run({ TANGENT_LAB_SIMD: '0' }), here, 'JavaScript rows differ from SIMD rows');
     assert.equal(run({ TANGENT_LAB_SIMD: '0', TANGENT_LAB_THREADS: '1' }), here, 'JavaScript rows on one thread differ');
+  });
+
+  it('of numerical activations alone run natively on the calling thread below 2²⁰ entries, on the workers above (or when told)', (t) => {
+    const script = (prelude: string, rows: number) => `
+      ${prelude}
+      const { stax } = require('@tangent-lab/core');
+      const { poolSize } = require('@tangent-lab/core/internal/workers/pool');
+      const net = stax.serial(stax.dense(16, { wStd: 1.5 }), stax.tanh(), stax.dense(16), stax.tanh(), stax.dense(1));
+      net.kernel(${JSON.stringify(inputs(rows, 5, 4))});
+      console.log(JSON.stringify({ native: stax.nativeInfo().enabled, workers: poolSize() }));`;
+    const run = (prelude: string, rows: number) => {
+      const r = runNode(script(prelude, rows), { TANGENT_LAB_THREADS: '2' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { native: boolean; workers: number };
+    };
+    const small = run('', 300);
+    if (!small.native) return t.skip('the native library does not run here: numerical activations split over workers as before');
+    assert.equal(small.workers, 0, '300 inputs (90,000 entries): no worker thread should have started');
+    assert.ok(run(SERIES_ON_WORKERS, 300).workers >= 1, 'told to, the rows go to the workers');
+    assert.ok(run('', 1030).workers >= 1, '1030 inputs (over 2²⁰ entries): the rows go to the workers');
   });
 });
