@@ -27,6 +27,8 @@
  *   ~1e−14 accurate): the largest error relative to each entry, and relative to
  *   the kernel's scale √(K(x,x)·K(x′,x′)) (the measure `tol` bounds; entries
  *   near zero make the first large).
+ * - the same on inputs of equal norm (one variance per layer, as with
+ *   normalized data): cold then costs little more than warm.
  * - for scale: the 2-D Gauss–Hermite rule (`degree: 64`, the former default)
  *   on 100 inputs, extrapolated ×16 to 400 (cost ∝ entries).
  */
@@ -114,14 +116,22 @@ function errors(a: Matrix, b: number[][]): [number, number] {
   return [entry, scaled];
 }
 
+/** The rows scaled to norm √d: one variance per layer, as with normalized data (each expansion then serves every entry). */
+function equalNorms(x: number[][]): number[][] {
+  return x.map((row) => {
+    const scale = Math.sqrt(row.length) / Math.hypot(...row);
+    return row.map((v) => v * scale);
+  });
+}
+
 function main(): void {
-  const x = gaussianInputs(N, D);
+  const x = process.argv.includes('--equal-norms') ? equalNorms(gaussianInputs(N, D)) : gaussianInputs(N, D);
   if (process.argv.includes('--single')) {
     console.log(JSON.stringify(timings(x)));
     return;
   }
-  const singleThreaded = (env: Record<string, string>) => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--single'], {
+  const singleThreaded = (env: Record<string, string>, args: string[] = []) => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--single', ...args], {
       env: { ...process.env, TANGENT_LAB_THREADS: '1', ...env },
       encoding: 'utf8',
     });
@@ -132,6 +142,7 @@ function main(): void {
   // erf's rows on WebAssembly, as before the native kernels (the series do not use them): the ratios measured before are against this.
   const onWasm = singleThreaded({ TANGENT_LAB_NATIVE: '0' });
   const threaded = timings(x);
+  const normalized = singleThreaded({}, ['--equal-norms']);
 
   const sub = x.slice(0, CHECKED);
   const desc = [['dense', 512, W, B], ['?'], ['dense', 512, W, B], ['?'], ['dense', 1, W, B]];
@@ -172,6 +183,9 @@ function main(): void {
   );
   console.log(
     `with erf on WebAssembly (TANGENT_LAB_NATIVE=0; ${(onWasm.erf * 1e3).toFixed(1)} ms on 1 thread): largest ratio cold ${worst(onWasm.cold, onWasm.erf)}×, warm ${worst(onWasm.warm, onWasm.erf)}×`,
+  );
+  console.log(
+    `inputs of equal norm (one variance per layer, as with normalized data), 1 thread: erf ${(normalized.erf * 1e3).toFixed(1)} ms; largest ratio cold ${worst(normalized.cold, normalized.erf)}×, warm ${worst(normalized.warm, normalized.erf)}×`,
   );
   console.log(
     `goal: ratio ≤ 3× and error ≤ 1e-10. For scale, tanh by the 2-D Gauss–Hermite rule (degree 64, the former default): ${gh.toFixed(1)} s extrapolated to ${N} inputs`,

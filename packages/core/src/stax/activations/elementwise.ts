@@ -160,6 +160,32 @@ function rebuildProblem(what: string, f: NumberFn, source: string, probes: reado
   return undefined;
 }
 
+/** How many sources {@link canonical} remembers (the last used). */
+const CANONICAL_LIMIT = 64;
+const canonicalFunctions = new Map<string, NumberFn>();
+
+/**
+ * The function that every series `elementwise` layer whose φ (or φ′) has
+ * this source text computes with: the first one seen, for functions that
+ * their source text rebuilds (`rebuildProblem` finds none; worker threads
+ * compute with such a rebuilt copy already). Why: the series activation, its
+ * expansion cache and its grid tables are shared by function
+ * (`sharedHermiteSeries`), and a notebook writes
+ * `stax.elementwise((x) => Math.tanh(x))` afresh for each network, a new
+ * function each time that shared nothing: its first call on 400 inputs paid
+ * the quadratures at the grid variances again (1.6 ms of 6.3), and a
+ * synchronous loop of such networks kept a cache per network until it ended.
+ * A function rebuilt from its source is determined by it, so this changes no
+ * value (φ is taken to be pure, as everywhere).
+ */
+function canonical<F extends NumberFn>(f: F, source: string): F {
+  const known = canonicalFunctions.get(source);
+  canonicalFunctions.delete(source);
+  canonicalFunctions.set(source, known ?? f);
+  if (canonicalFunctions.size > CANONICAL_LIMIT) canonicalFunctions.delete(canonicalFunctions.keys().next().value as string);
+  return (known ?? f) as F;
+}
+
 /** The spec form of `elementwise`'s arguments: the functions as source text. */
 interface ElementwiseSpec {
   fn: string;
@@ -255,11 +281,17 @@ export const elementwise = activationType({
     const source = sourceOf(fn);
     const shown = fn.name || (source.length > 60 ? `${source.slice(0, 57)}...` : source);
     const name = `Elementwise(${shown}, ${label(method)})`;
+    const fnProblem = rebuildProblem('the elementwise function', fn, source);
+    const gradSource = grad === undefined ? undefined : sourceOf(grad);
+    const gradProblem = grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, gradSource as string);
     let rule: Omit<Activation, 'localOnly'>;
     switch (method.kind) {
-      case 'series':
-        rule = sharedHermiteSeries(name, fn, method.tol, grad, makeDerivative);
+      case 'series': {
+        const phi = fnProblem === undefined ? canonical(fn, source) : fn;
+        const phiGrad = grad !== undefined && gradProblem === undefined ? canonical(grad, gradSource as string) : grad;
+        rule = sharedHermiteSeries(name, phi, method.tol, phiGrad, () => numericalDerivative(phi));
         break;
+      }
       case 'degree':
         rule = quadratureActivation(name, fn, makeDerivative(), method.degree);
         break;
@@ -271,8 +303,8 @@ export const elementwise = activationType({
         break;
     }
     const localOnly =
-      rebuildProblem('the elementwise function', fn, source) ??
-      (grad === undefined ? undefined : rebuildProblem('the elementwise grad', grad, sourceOf(grad))) ??
+      fnProblem ??
+      gradProblem ??
       (method.kind === 'nngpFn' ? rebuildProblem('the elementwise nngpFn', method.nngpFn, sourceOf(method.nngpFn), COVARIANCE_PROBES) : undefined);
     return { ...rule, localOnly };
   },

@@ -4,6 +4,7 @@ import { batch, InputError, NumericalError, stax, type Layer, type Matrix } from
 import { erf as erfFn, normalCdf, normalPdf } from '@tangent-lab/core/internal/special/erf';
 import { inputs, maxRelError } from '../../helpers/compare';
 import { assertActsPerPosition, checkDerivatives, twoLayer } from '../../helpers/layer-checks';
+import { runNode } from '../../helpers/child-node';
 import { runPython } from '../../helpers/python';
 
 /** max |a − b| / √(b_ii·b_jj): the error on the scale of the kernel (entries of a correlation-like size). */
@@ -218,6 +219,30 @@ describe('stax.elementwise', () => {
     }
     assert.deepEqual(stax.elementwise(Math.tanh).spec.args[0], { fn: 'Math.tanh', tol: 1e-10 });
     assert.deepEqual(stax.elementwise(Math.tanh, { degree: 12 }).spec.args[0], { fn: 'Math.tanh', degree: 12 });
+  });
+
+  it('fresh functions of one source share one series (cache, grid tables, bits); closures of one source do not', () => {
+    // A notebook writes the lambda afresh per network: each used to get a cache of its own, kept until the loop ended.
+    const script = `
+      const { stax } = require('@tangent-lab/core');
+      const { seriesMemoryBytes } = require('@tangent-lab/core/internal/simd/series');
+      const x = Array.from({ length: 200 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 7) / 7 - 0.5]);
+      const net = (phi) => stax.serial(stax.dense(64, { wStd: 1.5, bStd: 0.1 }), stax.elementwise(phi), stax.dense(64, { wStd: 1.3 }), stax.elementwise(phi), stax.dense(1));
+      const first = net((v) => Math.tanh(v)).kernel(x);
+      for (let r = 0; r < 200; r++) net((v) => Math.tanh(v)).kernel(x);
+      const last = net((v) => Math.tanh(v)).kernel(x);
+      const scaled = (s) => (v) => Math.tanh(s * v);
+      const one = net(scaled(1)).kernel(x);
+      const two = net(scaled(2)).kernel(x);
+      const same = (a, b) => Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+      console.log(JSON.stringify({ bytes: seriesMemoryBytes(), same: same(first.nngp, last.nngp) && same(first.ntk, last.ntk), closures: same(one.ntk, two.ntk), closureIsTanh: same(one.ntk, first.ntk) }));`;
+    const out = runNode(script, { TANGENT_LAB_THREADS: '1' });
+    assert.equal(out.status, 0, out.stderr);
+    const r = JSON.parse(out.stdout) as { bytes: number; same: boolean; closures: boolean; closureIsTanh: boolean };
+    assert.ok(r.bytes <= 8 * 2 ** 20, `the series stores grew to ${(r.bytes / 2 ** 20).toFixed(0)} MiB over 200 fresh lambdas`);
+    assert.ok(r.same, 'a later lambda of the same source gave other bits than the first');
+    assert.ok(!r.closures, 'closures over different values gave the same kernel: they must not share');
+    assert.ok(r.closureIsTanh, 'tanh(1·v) as a closure should equal tanh(v) bit for bit');
   });
 
   it('a closure is kept on the calling thread, and batch workers refuse it, saying why and how to wrap it', async () => {
