@@ -28,6 +28,8 @@ typedef struct {
   int in_block, out_block, scratch_size;
   double w2, b2, fan_in, bias;
   int ntk_param;
+  /* Theta below is zero (KernelAffine.thetaZero): A(theta) = 0 is written first, never computed from ntk (nor its pages read). */
+  int theta_zero;
   int failed; /* set (atomically) by a thread that could not get its scratch memory */
 } job_t;
 
@@ -187,7 +189,8 @@ WIDEST static void run_rows(const void *arg, int i0, int i1) {
       const double w2 = job->w2, b2 = job->b2;
       if (job->ntk != NULL && job->out_ntk != NULL) {
         double *ntk = job->out_ntk + b * job->out_block;
-        conv_block(job, job->ntk + b * job->in_block, ntk, scratch);
+        if (job->theta_zero) memset(ntk, 0, (size_t)job->out_block * sizeof(double));
+        else conv_block(job, job->ntk + b * job->in_block, ntk, scratch);
         const double fan_in = job->fan_in, bias = job->bias;
         if (job->ntk_param) {
           for (int e = 0; e < job->out_block; e++) {
@@ -215,7 +218,8 @@ WIDEST static void run_rows(const void *arg, int i0, int i1) {
  * ntk NULL for the NNGP alone), on `threads` threads (the calling one
  * included). shape: input, output and taps of each of `axes` axes; index:
  * their index tables one after the other (output x taps each). numbers: w2,
- * b2, fanIn, bias (0 or 1), 1 for the NTK parameterization (else standard).
+ * b2, fanIn, bias (0 or 1), 1 for the NTK parameterization (else standard),
+ * 1 when theta below is zero.
  * Returns 0, or -1 when there are more axes than MAX_AXES or scratch memory
  * could not be had (then some blocks are missing: the caller computes them
  * all again, from the inputs, which this never writes).
@@ -223,7 +227,7 @@ WIDEST static void run_rows(const void *arg, int i0, int i1) {
 int tl_conv_rows(const double *nngp, const double *ntk, double *out_nngp, double *out_ntk, int n1, int n2, int symmetric, int diagonal, int axes,
                  const int *shape, const int *index, const double *numbers, int threads) {
   if (axes < 1 || axes > MAX_AXES) return -1;
-  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0, 0};
+  job_t job = {nngp, ntk, out_nngp, out_ntk, n2, symmetric, diagonal, axes, shape, {NULL}, {NULL}, 0, 0, 0, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4] != 0, numbers[5] != 0, 0};
   int taps = 0;
   for (int d = 0; d < axes; d++) taps += shape[3 * d + 2];
   int *shifts = malloc((size_t)taps * 4 * sizeof(int));

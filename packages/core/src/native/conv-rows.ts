@@ -20,6 +20,8 @@ export interface NativeConvJob {
   readonly fanIn: number;
   readonly bias: number;
   readonly ntkParameterization: boolean;
+  /** Θ below is zero: A(Θ) = 0 is written, not computed from `ntk`. */
+  readonly thetaZero: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export function nativeConvRows(job: NativeConvJob, threads: number): boolean {
   const { axes } = job.window;
   const shape = Int32Array.from(axes.flatMap((a) => [a.input, a.output, a.taps]));
   const index = Int32Array.from(axes.flatMap((a) => [...a.index]));
-  const numbers = Float64Array.of(job.w2, job.b2, job.fanIn, job.bias, job.ntkParameterization ? 1 : 0);
+  const numbers = Float64Array.of(job.w2, job.b2, job.fanIn, job.bias, job.ntkParameterization ? 1 : 0, job.thetaZero ? 1 : 0);
   const { nngp, ntk, outNngp, outNtk, n1, n2, symmetric, diagonal } = job;
   const status = lib.convRows(nngp, ntk, outNngp, outNtk, n1, n2, symmetric ? 1 : 0, diagonal ? 1 : 0, axes.length, shape, index, numbers, threads) as number;
   return status === 0;

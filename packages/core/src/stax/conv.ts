@@ -210,11 +210,13 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
     spatial: readonly number[];
     diagonal: boolean;
     fanIn: number;
+    /** Θ below is zero (no trainable layer: `KernelAffine.thetaZero`): A(Θ) = 0 is written, not computed from the array. */
+    thetaZero: boolean;
   }
 
   /** Rows [i0, i1) of the conv's kernel rule: each block averaged over the filter, then σ_w², σ_b² and the NTK's sum. */
   function convRows(job: ConvJob, i0: number, i1: number): void {
-    const { nngp, ntk, outNngp, outNtk, n2, symmetric, diagonal, fanIn } = job;
+    const { nngp, ntk, outNngp, outNtk, n2, symmetric, diagonal, fanIn, thetaZero } = job;
     const w = windowFor(job.spatial);
     const inBlock = diagonal ? w.inSize : w.inSize * w.inSize;
     const outBlock = diagonal ? w.outSize : w.outSize * w.outSize;
@@ -226,7 +228,8 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
         const start = b * outBlock;
         convBlock(w, diagonal, nngp, b * inBlock, outNngp, start, scratch);
         if (ntk !== null && outNtk !== null) {
-          convBlock(w, diagonal, ntk, b * inBlock, outNtk, start, scratch);
+          if (thetaZero) outNtk.fill(0, start, start + outBlock);
+          else convBlock(w, diagonal, ntk, b * inBlock, outNtk, start, scratch);
           for (let e = start; e < start + outBlock; e++) {
             const a = outNngp[e];
             const next = w2 * a + b2;
@@ -265,6 +268,7 @@ function convImpl(outChannels: number, filterShape: readonly number[], options: 
       spatial: k.spatial,
       diagonal: k.diagonal,
       fanIn: k.width * taps,
+      thetaZero: !k.hasTrainable,
       arrays: [k.nngp, k.ntk, outNngp, outNtk],
     };
     const entries = k.n1 * k.n2 * (inBlock + outBlock);

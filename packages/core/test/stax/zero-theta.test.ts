@@ -43,6 +43,24 @@ describe('Θ = 0 below the first trainable layer (KernelAffine.thetaZero)', () =
     };
     const zeros = run(false), poisoned = run(true);
     console.log(JSON.stringify({ same: zeros.every((v, i) => Object.is(v, poisoned[i])), finite: zeros.every(Number.isFinite) }));`;
+  // A conv layer first: A(Θ) = 0 is written, not averaged from the stored NTK.
+  const convScript = `
+    const { Tensor, stax } = require('@tangent-lab/core');
+    const { inputKernel, materialize } = require('@tangent-lab/core/internal/stax/kernel-state');
+    const values = ${JSON.stringify(inputs(12, 48, 9).flat())};
+    const run = (poison, parameterization) => {
+      const x = new Tensor([12, 4, 4, 3], Float64Array.from(values));
+      const layers = [stax.conv(3, [3, 3], { wStd: 1.3, bStd: 0.1, parameterization }), stax.relu(), stax.conv(2, [2, 2], { padding: 'VALID', parameterization }), stax.erf(), stax.flatten(), stax.dense(1)];
+      let k = inputKernel(x, null, true);
+      if (poison) k.ntk.fill(NaN);
+      for (const layer of layers) k = layer.impl.kernelRule(k);
+      return Array.from(materialize(k).ntk);
+    };
+    const ok = ['ntk', 'standard'].map((p) => {
+      const zeros = run(false, p), poisoned = run(true, p);
+      return zeros.every((v, i) => Object.is(v, poisoned[i])) && zeros.every(Number.isFinite);
+    });
+    console.log(JSON.stringify({ same: ok.every(Boolean), finite: true }));`;
   for (const [what, env] of [
     ['native rows on threads (or WebAssembly where the library does not run)', {}],
     ['WebAssembly rows on worker threads', { TANGENT_LAB_NATIVE: '0' }],
@@ -50,6 +68,12 @@ describe('Θ = 0 below the first trainable layer (KernelAffine.thetaZero)', () =
   ] as const) {
     it(`deferred rows start from Θ = 0 without reading the stored NTK: ${what}`, () => {
       const r = runNode(script, env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { same: true, finite: true });
+    });
+
+    it(`a first conv layer writes A(Θ) = 0 without reading the stored NTK (both parameterizations): ${what}`, () => {
+      const r = runNode(convScript, env);
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), { same: true, finite: true });
     });
