@@ -1,4 +1,5 @@
-import { startsFromZeroTheta, type DeferredJob } from '../stax/deferred-duals';
+import type { DeferredJob } from '../stax/deferred-duals';
+import { startsFromZeroTheta } from '../stax/zero-theta';
 import { STEP_SIZE, stepNumbers, type NativeDual } from './dual-steps';
 import { nativeLibrary } from './library';
 

@@ -6,6 +6,7 @@ import type { Activation } from './activation';
 import { rowOf, type DualMatrix, type DualRow } from './dual-rows';
 import type { KernelAffine } from './kernel-state';
 import type { LayerSpec } from './types';
+import { startsFromZeroTheta } from './zero-theta';
 
 /**
  * An activation's kernel rule on the entries of a kernel without spatial
@@ -76,12 +77,6 @@ function affineRow(map: KernelAffine, k: Float64Array, theta: Float64Array | nul
   const { a, b, c, d, e } = map;
   if (theta !== null) for (let j = 0; j < n; j++) theta[j] = c * theta[j] + d * k[j] + e;
   for (let j = 0; j < n; j++) k[j] = a * k[j] + b;
-}
-
-/** The first map applied reads a Θ that is zero (see `KernelAffine.thetaZero`): the rows start from Θ = 0 without reading it. */
-export function startsFromZeroTheta(job: Pick<DeferredJob, 'steps' | 'tail'>): boolean {
-  const first = job.steps.length > 0 ? job.steps[0].affine : job.tail;
-  return first?.thetaZero === true;
 }
 
 function scale(theta: Float64Array, dot: Float64Array, n: number): void {
@@ -177,10 +172,9 @@ function nativeLayers(duals: readonly DeferredDual[], job: DeferredJob, n1: numb
  * bits, with vectors as wide as the CPU's). When every dual is numerical
  * and runs natively, one native call per layer on the calling thread, unless
  * the kernel is large enough for workers to pay (`seriesParallelEntries`).
- * Otherwise the rows are split
- * into balanced ranges across the worker pool when the kernel is large, its
- * arrays are shared and every activation can be rebuilt on a worker; or
- * they run on the calling thread.
+ * Otherwise the rows are split into balanced ranges across the worker pool
+ * when the kernel is large, its arrays are shared and every activation can
+ * be rebuilt on a worker; or they run on the calling thread.
  */
 export function runDeferred(
   duals: readonly DeferredDual[],

@@ -39,26 +39,27 @@ describe('OpenBLAS kernel family', () => {
 
 /**
  * CPU time this process spends while its calling thread sleeps 300 ms right
- * after a gemm on 2 OpenBLAS threads, measured in a fresh process whose
- * OPENBLAS_THREAD_TIMEOUT is `timeout` (unset when undefined): OpenBLAS's
- * idle thread spins until its timeout runs out.
+ * after a gemm on 2 OpenBLAS threads, the least and the most of three rounds,
+ * measured in a fresh process whose OPENBLAS_THREAD_TIMEOUT is `timeout`
+ * (unset when undefined): OpenBLAS's idle thread spins until its timeout runs
+ * out (less of it shows as CPU time when other processes want the cores).
  */
-function idleCpuAfterGemm(timeout: string | undefined): { cpuMs: number; variable: string | null } {
+function idleCpuAfterGemm(timeout: string | undefined): { least: number; most: number; variable: string | null } {
   const env: Record<string, string | undefined> = { ...process.env, OPENBLAS_NUM_THREADS: '2', OPENBLAS_THREAD_TIMEOUT: timeout };
   if (timeout === undefined) delete env.OPENBLAS_THREAD_TIMEOUT;
   const script = `
     const { activeBackend } = require('@tangent-lab/core/internal/linalg/backend');
     const { linalg } = require('@tangent-lab/core');
     const n = 800, a = new Float64Array(n * n).fill(1), c = new Float64Array(n * n);
-    let cpuMs = Infinity;
+    const rounds = [];
     for (let r = 0; r < 3; r++) {
       activeBackend().gemm(false, false, n, n, n, 1, a, a, 0, c);
       const c0 = process.cpuUsage();
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
       const d = process.cpuUsage(c0);
-      cpuMs = Math.min(cpuMs, (d.user + d.system) / 1000);
+      rounds.push((d.user + d.system) / 1000);
     }
-    console.log(JSON.stringify({ backend: linalg.backend(), threads: linalg.backendInfo().threads, cpuMs, variable: process.env.OPENBLAS_THREAD_TIMEOUT ?? null }));`;
+    console.log(JSON.stringify({ backend: linalg.backend(), threads: linalg.backendInfo().threads, least: Math.min(...rounds), most: Math.max(...rounds), variable: process.env.OPENBLAS_THREAD_TIMEOUT ?? null }));`;
   const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', cwd: __dirname });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
@@ -70,12 +71,13 @@ function idleCpuAfterGemm(timeout: string | undefined): { cpuMs: number; variabl
 describe('OpenBLAS idle threads', () => {
   it(`sleep about 1.5 ms after a call (OPENBLAS_THREAD_TIMEOUT=${THREAD_TIMEOUT} unless the user sets it), not 0.1 s`, (t) => {
     if (linalg.backendInfo().name !== 'openblas') return t.skip(`OpenBLAS not loaded: ${linalg.backendInfo().reason}`);
+    // Measured: 1.7 ms here, against about 100 ms with OpenBLAS's default on a quiet machine (40 ms under a full test run).
     const ours = idleCpuAfterGemm(undefined);
-    assert.ok(ours.cpuMs < 30, `${ours.cpuMs.toFixed(1)} ms of CPU while idle for 300 ms: OpenBLAS's threads kept spinning`);
+    assert.ok(ours.least < 12, `${ours.least.toFixed(1)} ms of CPU while idle for 300 ms: OpenBLAS's threads kept spinning`);
     assert.equal(ours.variable, null, 'the variable set for loading is removed again');
     // The user's own setting wins: OpenBLAS's default spins about 0.1 s, which this measurement sees.
     const users = idleCpuAfterGemm('28');
-    assert.ok(users.cpuMs > 50, `${users.cpuMs.toFixed(1)} ms of CPU with OPENBLAS_THREAD_TIMEOUT=28: the measurement does not see the spinning`);
+    assert.ok(users.most > 20, `${users.most.toFixed(1)} ms of CPU with OPENBLAS_THREAD_TIMEOUT=28: the measurement does not see the spinning`);
     assert.equal(users.variable, '28');
   });
 });

@@ -160,8 +160,12 @@ function rebuildProblem(what: string, f: NumberFn, source: string, probes: reado
   return undefined;
 }
 
-/** How many sources {@link canonical} remembers (the last used). */
-const CANONICAL_LIMIT = 64;
+/**
+ * How many sources {@link canonical} remembers (the last used): each keeps its
+ * series' expansion cache alive (up to its limit, megabytes), as the worker
+ * threads keep their 16 last-used layers.
+ */
+const CANONICAL_LIMIT = 16;
 const canonicalFunctions = new Map<string, NumberFn>();
 
 /**
