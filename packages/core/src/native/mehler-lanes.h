@@ -52,6 +52,9 @@ TARGET static int ROW_SUMS(const sums_t *s, int i, int h1, double q11, double *q
     VEC sa0 = zero, sa1 = zero, sb0 = zero, sb1 = zero, need = minus_one;
     MASK active = ANDNOT(valid, special), deferred = NO_LANES;
     for (int b = 0; ANY(active); b++) {
+      // The lanes summing when this block starts: their powers move on at its end. Lanes this block stops get
+      // one product more, never read again, and the powers' chain does not wait for this block's tests.
+      const MASK live = active;
       const VEC j = SET1(4.0 * b), next = SET1(4.0 * b + 4);
       const double *block = rows + (size_t)b * BLOCK_ROWS * ncap + c;
       const double *a1 = x1 + (size_t)b * STORE_BLOCK;
@@ -83,10 +86,10 @@ TARGET static int ROW_SUMS(const sums_t *s, int i, int h1, double q11, double *q
       // A series that ended inside this block: those sums are complete.
       active = ANDNOT(active, over);
       // A finished lane's powers stay as they are: run on while its neighbours sum, they could sink into subnormals, whose arithmetic is slow.
-      p0 = MASK_MUL(p0, active, p0, r4);
-      p1 = MASK_MUL(p1, active, p1, r4);
-      p2 = MASK_MUL(p2, active, p2, r4);
-      p3 = MASK_MUL(p3, active, p3, r4);
+      p0 = MASK_MUL(p0, live, p0, r4);
+      p1 = MASK_MUL(p1, live, p1, r4);
+      p2 = MASK_MUL(p2, live, p2, r4);
+      p3 = MASK_MUL(p3, live, p3, r4);
     }
     const VEC sa = ADD(sa0, sa1), sb = ADD(sb0, sb1);
     const VEC extra = ADD(SET1(s->split2), MUL(SET1(s->slope2), MUL(r, root)));
