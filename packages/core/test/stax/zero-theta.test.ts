@@ -29,38 +29,39 @@ describe('Θ = 0 below the first trainable layer (KernelAffine.thetaZero)', () =
     assert.deepEqual(materialize(settle(poisoned)).ntk, materialize(expected).ntk);
   });
 
-  // The deferred rows run natively, on WebAssembly rows or in JavaScript, on threads or not: each in a process of its own.
-  const script = `
-    const { Matrix, stax } = require('@tangent-lab/core');
+  /**
+   * A child script: for each network (source of an array of layers) on the
+   * inputs `x` (source), the NTK from the input kernel as it is and from one
+   * whose stored NTK is NaN; whether the two agree bit for bit, and whether
+   * the first is finite. Each path (native, WebAssembly, JavaScript) runs in
+   * a process of its own.
+   */
+  const poisonScript = (x: string, networks: readonly string[]) => `
+    const { Matrix, Tensor, stax } = require('@tangent-lab/core');
     const { inputKernel, materialize } = require('@tangent-lab/core/internal/stax/kernel-state');
-    const x = Matrix.from(${JSON.stringify(inputs(300, 6, 7))});
-    const layers = [stax.dense(16, { wStd: 1.4, bStd: 0.1 }), stax.erf(), stax.dense(16, { wStd: 1.2 }), stax.relu(), stax.dense(1)];
-    const run = (poison) => {
+    const x = ${x};
+    const run = (layers, poison) => {
       let k = inputKernel(x, null, true);
       if (poison) k.ntk.fill(NaN);
       for (const layer of layers) k = layer.impl.kernelRule(k);
       return Array.from(materialize(k).ntk);
     };
-    const zeros = run(false), poisoned = run(true);
-    console.log(JSON.stringify({ same: zeros.every((v, i) => Object.is(v, poisoned[i])), finite: zeros.every(Number.isFinite) }));`;
-  // A conv layer first: A(Θ) = 0 is written, not averaged from the stored NTK.
-  const convScript = `
-    const { Tensor, stax } = require('@tangent-lab/core');
-    const { inputKernel, materialize } = require('@tangent-lab/core/internal/stax/kernel-state');
-    const values = ${JSON.stringify(inputs(12, 48, 9).flat())};
-    const run = (poison, parameterization) => {
-      const x = new Tensor([12, 4, 4, 3], Float64Array.from(values));
-      const layers = [stax.conv(3, [3, 3], { wStd: 1.3, bStd: 0.1, parameterization }), stax.relu(), stax.conv(2, [2, 2], { padding: 'VALID', parameterization }), stax.erf(), stax.flatten(), stax.dense(1)];
-      let k = inputKernel(x, null, true);
-      if (poison) k.ntk.fill(NaN);
-      for (const layer of layers) k = layer.impl.kernelRule(k);
-      return Array.from(materialize(k).ntk);
-    };
-    const ok = ['ntk', 'standard'].map((p) => {
-      const zeros = run(false, p), poisoned = run(true, p);
-      return zeros.every((v, i) => Object.is(v, poisoned[i])) && zeros.every(Number.isFinite);
+    const checks = [${networks.join(', ')}].map((layers) => {
+      const zeros = run(layers, false), poisoned = run(layers, true);
+      return { same: zeros.every((v, i) => Object.is(v, poisoned[i])), finite: zeros.every(Number.isFinite) };
     });
-    console.log(JSON.stringify({ same: ok.every(Boolean), finite: true }));`;
+    console.log(JSON.stringify({ same: checks.every((c) => c.same), finite: checks.every((c) => c.finite) }));`;
+  const script = poisonScript(`Matrix.from(${JSON.stringify(inputs(300, 6, 7))})`, [
+    '[stax.dense(16, { wStd: 1.4, bStd: 0.1 }), stax.erf(), stax.dense(16, { wStd: 1.2 }), stax.relu(), stax.dense(1)]',
+  ]);
+  // A conv layer first: A(Θ) = 0 is written, not averaged from the stored NTK.
+  const convScript = poisonScript(
+    `new Tensor([12, 4, 4, 3], Float64Array.from(${JSON.stringify(inputs(12, 48, 9).flat())}))`,
+    ['ntk', 'standard'].map(
+      (p) =>
+        `[stax.conv(3, [3, 3], { wStd: 1.3, bStd: 0.1, parameterization: '${p}' }), stax.relu(), stax.conv(2, [2, 2], { padding: 'VALID', parameterization: '${p}' }), stax.erf(), stax.flatten(), stax.dense(1)]`,
+    ),
+  );
   for (const [what, env] of [
     ['native rows on threads (or WebAssembly where the library does not run)', {}],
     ['WebAssembly rows on worker threads', { TANGENT_LAB_NATIVE: '0' }],
