@@ -33,6 +33,10 @@ export interface NativeLibrary {
   readonly mehlerRow: Fn;
   /** `tl_mehler_rows` of `mehler-rows.c`. */
   readonly mehlerRows: Fn;
+  /** `tl_mehler_list` of `mehler-rows.c`. */
+  readonly mehlerList: Fn;
+  /** `tl_mehler_reach` of `mehler-rows.c`. */
+  readonly mehlerReach: Fn;
   /** `tl_symmetry_defect` of `matrix-passes.c`. */
   readonly symmetryDefect: Fn;
   /** `tl_transpose_in_place` of `matrix-passes.c`. */
@@ -93,8 +97,12 @@ function load(): NativeLibrary | null {
       'int tl_mehler_row(int, double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, double, int, double, double)',
     ),
     mehlerRows: lib.func(
-      'int tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, int, int, const double *, int, double *, int *, double, int, double, double)',
+      'int tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, int, int, const double *, int, double *, int, int *, double, int, double, double)',
     ),
+    mehlerList: lib.func(
+      'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',
+    ),
+    mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *)'),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),
     transposeInPlace: lib.func('void tl_transpose_in_place(double *, int)'),
     mirrorUpper: lib.func('void tl_mirror_upper(double *, int)'),

@@ -171,24 +171,106 @@ int tl_mehler_row(int lanes, double *store, int h1, double q11, const double *q1
  * (Lee et al. 2019, eqs. (S3), (S6)), entries j >= i only when symmetric.
  * Row i's expansion has its header at heads1[i], variance q11s[i];
  * column j is column j of the packed set. Entries that cannot be finished
- * are left untouched and listed in `left` (see row_sums; room for n2), and
- * the rows stop after the first that leaves any: once they are summed and
- * their expansions grown, the next rows need fewer left. Returns the first
- * row not done; *left_count gets the number listed.
+ * are left untouched and listed in `left` (see row_sums), and the rows stop
+ * before one whose entries might not all fit in the `room` entries left
+ * has. Returns the first row not done; *left_count gets the number listed.
  */
 int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
-                   int i0, int i1, const double *packed, int ncap, double *left, int *left_count, double limit, int mode, double split2,
-                   double slope2) {
+                   int i0, int i1, const double *packed, int ncap, double *left, int room, int *left_count, double limit, int mode,
+                   double split2, double slope2) {
   const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
   int listed = 0, i = i0;
-  while (i < i1 && listed == 0) {
+  while (i < i1) {
     const int j0 = symmetric ? i : 0;
+    if (listed + (n2 - j0) > room) break;
     const size_t at = (size_t)i * n2 + j0;
-    listed = row_sums(lanes, &s, i, heads1[i], q11s[i], nngp + at, j0, n2 - j0, NULL, ntk == NULL ? NULL : ntk + at, RESULTS_IN_PLACE, left);
+    listed += row_sums(lanes, &s, i, heads1[i], q11s[i], nngp + at, j0, n2 - j0, NULL, ntk == NULL ? NULL : ntk + at, RESULTS_IN_PLACE,
+                       left + (size_t)LEFT * listed);
     i++;
   }
   *left_count = listed;
   return i;
+}
+
+/*
+ * Entries k < count of a list, each of row rows[k] (whose expansion has its
+ * header at heads1[row], variance q11s[row]) with q12[k] given and its
+ * column packed as column k; an entry's row is that of the entry before,
+ * or a new one. Finished entries go to t[k] and, with MODE_WANT_DOT,
+ * tdot[k]; those left are listed in `left` as row_sums lists them, their
+ * column their index k in the list. Returns how many were listed.
+ */
+int tl_mehler_list(int lanes, double *store, const int *heads1, const double *q11s, const int *rows, const double *q12, int count,
+                   const double *packed, int ncap, double *t, double *tdot, double *left, double limit, int mode, double split2,
+                   double slope2) {
+  const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
+  int listed = 0;
+  for (int g0 = 0, g1; g0 < count; g0 = g1) {
+    const int i = rows[g0];
+    for (g1 = g0 + 1; g1 < count && rows[g1] == i; g1++) {
+    }
+    const int got = row_sums(lanes, &s, i, heads1[i], q11s[i], (double *)q12 + g0, g0, g1 - g0, t + g0, tdot == NULL ? NULL : tdot + g0,
+                             RESULTS_APART, left + (size_t)LEFT * listed);
+    for (int l = 0; l < got; l++) left[(size_t)LEFT * (listed + l) + 1] += g0;
+    listed += got;
+  }
+  return listed;
+}
+
+/*
+ * The reach of every row and column of an n1 x n2 kernel about to pass
+ * through a numerical activation: the largest q12^2/(q11 q22) (the squared
+ * correlation, at most 1) over the entries summed, entries j >= i only when
+ * symmetric, not counting the diagonal's (q22 = q11 <= q12: the expansion
+ * knows their values). Each expansion grows to what its reach needs before
+ * the rows are summed (`Expansion.growToReach`). inverse2 is room for n2
+ * numbers.
+ */
+__attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const double *q11s, const double *q22s, int n1, int n2,
+                                                      int symmetric, double *reach1, double *reach2, double *inverse2) {
+  // Products with reciprocals, not quotients, in four lanes: an estimate, whose last bit does not matter.
+  for (int j = 0; j < n2; j++) {
+    reach2[j] = 0;
+    inverse2[j] = 1 / q22s[j];
+  }
+  const __m256d one = _mm256_set1_pd(1.0);
+  for (int i = 0; i < n1; i++) {
+    const double q11 = q11s[i];
+    const __m256d q11v = _mm256_set1_pd(q11), inverse1 = _mm256_set1_pd(1 / q11);
+    const double *row = nngp + (size_t)i * n2;
+    __m256d most = _mm256_setzero_pd();
+    int j = symmetric ? i : 0;
+    double tail = 0;
+    for (; j < n2 && (j & 3) != 0; j++) {
+      const double q12 = row[j];
+      double c = q12 * q12 * (1 / q11) * inverse2[j];
+      c = c < 1 ? c : 1;
+      c = q22s[j] == q11 && q12 >= q11 ? 0 : c;
+      tail = c > tail ? c : tail;
+      reach2[j] = c > reach2[j] ? c : reach2[j];
+    }
+    for (; j + 4 <= n2; j += 4) {
+      const __m256d q12 = _mm256_loadu_pd(row + j);
+      // min(NaN, 1) is 1 (the second operand when either is NaN): an undefined correlation reaches as far as any.
+      __m256d c = _mm256_min_pd(_mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(q12, q12), inverse1), _mm256_loadu_pd(inverse2 + j)), one);
+      const __m256d diagonal = _mm256_and_pd(_mm256_cmp_pd(_mm256_loadu_pd(q22s + j), q11v, _CMP_EQ_OQ), _mm256_cmp_pd(q12, q11v, _CMP_GE_OQ));
+      c = _mm256_andnot_pd(diagonal, c);
+      most = _mm256_max_pd(most, c);
+      _mm256_storeu_pd(reach2 + j, _mm256_max_pd(_mm256_loadu_pd(reach2 + j), c));
+    }
+    for (; j < n2; j++) {
+      const double q12 = row[j];
+      double c = q12 * q12 * (1 / q11) * inverse2[j];
+      c = c < 1 ? c : 1;
+      c = q22s[j] == q11 && q12 >= q11 ? 0 : c;
+      tail = c > tail ? c : tail;
+      reach2[j] = c > reach2[j] ? c : reach2[j];
+    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, most);
+    for (int l = 0; l < 4; l++) tail = lanes[l] > tail ? lanes[l] : tail;
+    reach1[i] = tail;
+  }
 }
 
 #endif

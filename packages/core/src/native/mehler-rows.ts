@@ -106,6 +106,15 @@ export function scratchColumns(capacity: number): PackedColumns {
   return scratch;
 }
 
+/** The packed set of {@link listColumns}. */
+let listScratch: PackedColumns | null = null;
+
+/** A packed set for `capacity` columns, one per thread, for the entries of a list (`nativeMehlerList`), packed anew by each. */
+export function listColumns(capacity: number): PackedColumns {
+  if (listScratch === null || listScratch.ncap < capacity + LANES) listScratch = new PackedColumns(capacity);
+  return listScratch;
+}
+
 /** Whether {@link nativeMehlerRow} runs here (the native library is loaded: the CPU has AVX2 at least). */
 export function nativeMehler(): boolean {
   return nativeLibrary() !== null;
@@ -192,8 +201,9 @@ export interface MehlerRowsJob {
  * activation in place, in native code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al.
  * 2019, eqs. S3, S6), entries j ≥ i when symmetric. Entries that cannot be
  * finished there are left as they were and listed in `out` (LEFT numbers
- * each, room for n2 entries), and the rows stop after the first that
- * leaves any. Returns the first row not done and how many were listed.
+ * each; its room at least a row's entries), and the rows stop before one
+ * whose entries might not fit in what room is left. Returns the first row
+ * not done and how many were listed.
  */
 export function nativeMehlerRows(
   store: SeriesStore,
@@ -222,6 +232,7 @@ export function nativeMehlerRows(
     packed.data,
     packed.ncap,
     out,
+    out.length / LEFT,
     listed,
     limit,
     mode,
@@ -229,4 +240,71 @@ export function nativeMehlerRows(
     slope2,
   ) as number;
   return { next, listed: listed[0] };
+}
+
+/**
+ * Entries k < count of a list, in native code (`mehler-rows.c`): entry k
+ * of row rows[k] of `job` (its expansion's header and variance), with
+ * q12[k] given and its column packed as column k of `packed`; consecutive
+ * entries of one row are summed as a row. Finished entries go to t and
+ * tDot (null: 𝒯 alone); those it cannot finish are listed in `out` (LEFT
+ * numbers each, their column their index in the list; room for count).
+ * Returns how many were listed.
+ */
+export function nativeMehlerList(
+  store: SeriesStore,
+  job: Pick<MehlerRowsJob, 'heads1' | 'q11'>,
+  rows: Int32Array,
+  q12: Float64Array,
+  count: number,
+  packed: PackedColumns,
+  t: Float64Array,
+  tDot: Float64Array | null,
+  out: Float64Array,
+  limit: number,
+  mode: number,
+  split2: number,
+  slope2: number,
+): number {
+  return nativeLibrary()!.mehlerList(
+    laneCount(),
+    store.f64,
+    job.heads1,
+    job.q11,
+    rows,
+    q12,
+    count,
+    packed.data,
+    packed.ncap,
+    t,
+    tDot,
+    out,
+    limit,
+    mode,
+    split2,
+    slope2,
+  ) as number;
+}
+
+/** Room for the reciprocals of the columns' variances in `tl_mehler_reach`. */
+let inverses = new Float64Array(0);
+
+/**
+ * The reach of each row and column of an n1 × n2 kernel (`nngp`, the
+ * activation's input) into reach1 and reach2: the largest squared
+ * correlation q12²/(q11 q22) of an entry to be summed (j ≥ i when
+ * symmetric), diagonal entries aside (see `Expansion.growToReach`).
+ */
+export function nativeMehlerReach(
+  nngp: Float64Array,
+  var1: Float64Array,
+  var2: Float64Array,
+  n1: number,
+  n2: number,
+  symmetric: boolean,
+  reach1: Float64Array,
+  reach2: Float64Array,
+): void {
+  if (inverses.length < n2) inverses = new Float64Array(n2);
+  nativeLibrary()!.mehlerReach(nngp, var1, var2, n1, n2, symmetric ? 1 : 0, reach1, reach2, inverses);
 }

@@ -260,6 +260,8 @@ export class Expansion {
   /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
   nextQ = NaN;
   next: Expansion | null = null;
+  /** The largest reach this expansion has grown to meet (see {@link growToReach}; the bound is fixed per activation). */
+  private reached = -1;
 
   constructor(
     /** The variance. */
@@ -310,6 +312,27 @@ export class Expansion {
     const h = this.header >> 2;
     this.store.i32[h] = col.length;
     this.store.i32[h + 1] = col.ended ? ENDED : col.length;
+  }
+
+  /**
+   * Grows φ's series a block at a time until the tail τ_b before some block b
+   * (see `header`) meets τ_b·reach^{4b−1} ≤ bound, or the series ends:
+   * `reach` is the largest |r| (ρ², for series in ρ²) of the entries this
+   * expansion will be summed in. When both expansions of an entry of r ≤
+   * reach have grown so, its sum stops (`mehler-series.ts`: τ·τ′·P² ≤
+   * (tol/2)² with P ≤ r^{4b−1}) once it reaches the longer one's length, at
+   * the latest, with bound = tol/2: tails and powers only shrink.
+   */
+  growToReach(reach: number, bound: number): void {
+    if (reach <= this.reached) return;
+    this.reached = reach;
+    const reach4 = reach * reach * (reach * reach);
+    let power = reach * reach * reach;
+    for (let b = 1; ; b++, power *= reach4) {
+      if (this.a.length < 4 * b) this.growA(4 * b);
+      if (this.a.length < 4 * b) return;
+      if (this.store.f64[(this.a.blocks + b * BLOCK_BYTES) >> 3] * power <= bound) return;
+    }
   }
 
   /** Sets block b's tail from the sums of squares before coefficient 4b (see `header`). */
@@ -493,6 +516,8 @@ export class VarianceExpansions {
   store = new SeriesStore();
   /** The store's expansions by index. */
   private stored: Expansion[] = [];
+  /** The largest reach of each expansion by index, while {@link growForReach} gathers them (else −1). */
+  private most = new Float64Array(0);
 
   constructor(
     private readonly phi: (x: number) => number,
@@ -528,6 +553,36 @@ export class VarianceExpansions {
   /** The expansion whose header is at `header` in the store. */
   of(header: number): Expansion {
     return this.stored[this.store.i32[(header >> 2) + 10]];
+  }
+
+  /**
+   * Grows the expansions whose headers are listed in `heads` (sets of them,
+   * each with its reach: the largest squared correlation of the entries it
+   * will be summed in) to what the largest of their reaches needs, each
+   * once (`Expansion.growToReach`; `squared`: the series are in ρ², so the
+   * squared correlation is their r).
+   */
+  growForReach(heads: readonly Int32Array[], reach: readonly Float64Array[], squared: boolean, bound: number): void {
+    if (this.most.length < this.stored.length) this.most = new Float64Array(Math.max(this.stored.length, 2 * this.most.length)).fill(-1);
+    const { most } = this;
+    const { i32 } = this.store;
+    heads.forEach((set, s) => {
+      const r = reach[s];
+      for (let i = 0; i < set.length; i++) {
+        const id = i32[(set[i] >> 2) + 10];
+        if (r[i] > most[id]) most[id] = r[i];
+      }
+    });
+    // Each once, in the order met; `most` is left all −1 again. (Growing may move the store's memory: ids are read first.)
+    for (const set of heads) {
+      for (let i = 0; i < set.length; i++) {
+        const id = this.store.i32[(set[i] >> 2) + 10];
+        const r = most[id];
+        if (r < 0) continue;
+        most[id] = -1;
+        this.stored[id].growToReach(squared ? r : Math.sqrt(r), bound);
+      }
+    }
   }
 
   /** The expansion at variance q ≥ 0. */

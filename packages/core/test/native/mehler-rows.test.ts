@@ -96,6 +96,45 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
     }
   });
 
+  it('give the bits of WebAssembly for the entries the rows leave, summed natively as a list or from the store', (t) => {
+    if (native.stdout.trim() !== 'true') {
+      t.skip('the native Mehler rows do not run here (the native library does not)');
+      return;
+    }
+    // Without growth to each expansion's reach, every expansion starts empty and the rows leave most entries.
+    const counted = (reach: boolean) => {
+      const r = runNode(
+        `const series = require('@tangent-lab/core/internal/stax/activations/hermite-series');
+        series.useGrowthToReach(${reach});
+        const { stax } = require('@tangent-lab/core');
+        stax.serial(...${LAYERS}).kernel(${JSON.stringify(awkwardInputs())});
+        console.log(JSON.stringify(series.leftEntryCounts));`,
+        { TANGENT_LAB_THREADS: '1' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { list: number; store: number };
+    };
+    const without = counted(false);
+    const grown = counted(true);
+    assert.ok(without.list > 1000, `the rows should leave many entries without growth to reach, got ${without.list}`);
+    // The tiny input's own series of φ′ is summed from the store either way.
+    assert.ok(without.store > 0 && grown.store > 0, `entries of the store: ${without.store}, ${grown.store}`);
+    assert.ok(grown.list < without.list / 10, `growth to reach should leave few entries to the list: ${grown.list} against ${without.list}`);
+    const x = JSON.stringify(awkwardInputs());
+    const y = JSON.stringify(inputs(150, 5, 22));
+    const wasm = kernelDigests(LAYERS, x, y, { TANGENT_LAB_NATIVE: '0' }, 'both');
+    const left = kernelDigests(
+      LAYERS,
+      x,
+      y,
+      { TANGENT_LAB_THREADS: '1' },
+      'both',
+      "require('@tangent-lab/core/internal/stax/activations/hermite-series').useGrowthToReach(false);",
+    );
+    assert.equal(left.native, true);
+    assert.equal(left.sums, wasm.sums, 'entries left by the rows differ from WebAssembly');
+  });
+
   it('give the bits of WebAssembly for series longer than a packed column holds (entries summed from the store)', (t) => {
     if (native.stdout.trim() !== 'true') {
       t.skip('the native Mehler rows do not run here (the native library does not)');

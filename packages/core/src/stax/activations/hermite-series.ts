@@ -1,5 +1,16 @@
 import { InputError } from '../../errors';
-import { LEFT, nativeMehler, nativeMehlerRow, nativeMehlerRows, PackedColumns, scratchColumns } from '../../native/mehler-rows';
+import {
+  LEFT,
+  listColumns,
+  nativeMehler,
+  nativeMehlerList,
+  nativeMehlerReach,
+  nativeMehlerRow,
+  nativeMehlerRows,
+  PackedColumns,
+  scratchColumns,
+  type MehlerRowsJob,
+} from '../../native/mehler-rows';
 import { mehlerRow, seriesMode, sumLimit } from '../../special/mehler-series';
 import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
@@ -32,6 +43,25 @@ interface KnownColumns {
  * kernels call per pair of positions) would each pay it and pack a set.
  */
 const NATIVE_ROW = 8;
+
+/** Entries the native rows of a whole kernel may leave before they stop for them to be summed (at least a row's). */
+const LEFT_ROOM = 1024;
+
+/** Whether whole kernels grow every expansion to its reach before summing (see `dualMatrix` below). */
+let reachFirst = true;
+
+/**
+ * Whole kernels of numerical activations grow each expansion to its reach
+ * before summing (true, the default), or only as the entries left by the
+ * rows need (false), which sends many more entries down the paths for
+ * entries left. Internal, for tests of those paths; the bits are the same.
+ */
+export function useGrowthToReach(on: boolean): void {
+  reachFirst = on;
+}
+
+/** Entries of whole kernels left by the native rows on this thread, since it started: summed natively as a list, or from the store. Internal, for tests and benchmarks. */
+export const leftEntryCounts = { list: 0, store: 0 };
 
 /** Sets of columns remembered per activation: one per layer it serves, in a network of a few. */
 const KNOWN_SETS = 4;
@@ -154,15 +184,22 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   // The entries native rows leave (LEFT numbers each), and the store's columns for summing them (their q22 and headers).
   let leftEntries = new Float64Array(0);
   let settleAt = { q22: 0, cols: 0, capacity: 0, store: null as SeriesStore | null };
+  // Entries gathered for `sumFromStore`: q12, q22 and the header of the column's expansion.
+  let gathered = { q12: new Float64Array(0), q22: new Float64Array(0), heads: new Int32Array(0) };
+  const gather = (count: number) => {
+    if (gathered.q12.length < count) {
+      const capacity = Math.max(count, 2 * gathered.q12.length);
+      gathered = { q12: new Float64Array(capacity), q22: new Float64Array(capacity), heads: new Int32Array(capacity) };
+    }
+    return gathered;
+  };
   /**
-   * Sums the first `count` entries a native row of e1 (variance q11) left
-   * in `leftEntries` from the store, as a row of their own (`mehlerRow`,
-   * which grows their expansions first), entry k's values at index k of the
-   * store's row; packs their columns again. An entry's column j (counted
-   * from the row's first) has variance q22[j], its expansion's header
-   * heads[j], and is column from + j of `packed`.
+   * Sums the first `count` entries `gathered` holds, of the row of e1
+   * (variance q11), from the store, as a row of their own (`mehlerRow`,
+   * which grows their expansions first): entry k's values at index k of the
+   * store's row.
    */
-  const sumLeft = (e1: Expansion, q11: number, q22: Float64Array, heads: Int32Array, from: number, packed: PackedColumns, count: number, wantDot: boolean) => {
+  const sumFromStore = (e1: Expansion, q11: number, count: number, wantDot: boolean) => {
     const store = expansions.store;
     if (settleAt.store !== store || settleAt.capacity < count) {
       // A new store (the cache started over) starts from what this row needs: doubling the old store's capacity on every start-over grew it without bound.
@@ -173,17 +210,31 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     row.q22 = settleAt.q22;
     row.cols = settleAt.cols;
     const { f64, i32 } = store;
+    f64.set(gathered.q12.subarray(0, count), row.q12 >> 3);
+    f64.set(gathered.q22.subarray(0, count), row.q22 >> 3);
+    i32.set(gathered.heads.subarray(0, count), row.cols >> 2);
+    mehlerRow(e1, expansions, q11, count, tau, split2, slope2, wantDot);
+  };
+  /**
+   * Sums the first `count` entries a native row of e1 (variance q11) left
+   * in `leftEntries` from the store (see {@link sumFromStore}) and packs
+   * their columns again. An entry's column j (counted from the row's first)
+   * has variance q22[j], its expansion's header heads[j], and is column
+   * from + j of `packed`.
+   */
+  const sumLeft = (e1: Expansion, q11: number, q22: Float64Array, heads: Int32Array, from: number, packed: PackedColumns, count: number, wantDot: boolean) => {
+    const g = gather(count);
     for (let k = 0; k < count; k++) {
       const at = LEFT * k;
       const j = leftEntries[at + 1];
-      f64[(row.q12 >> 3) + k] = leftEntries[at + 3];
-      f64[(row.q22 >> 3) + k] = q22[j];
-      i32[(row.cols >> 2) + k] = heads[j];
+      g.q12[k] = leftEntries[at + 3];
+      g.q22[k] = q22[j];
+      g.heads[k] = heads[j];
     }
-    mehlerRow(e1, expansions, q11, count, tau, split2, slope2, wantDot);
+    sumFromStore(e1, q11, count, wantDot);
     for (let k = 0; k < count; k++) {
       const j = leftEntries[LEFT * k + 1];
-      packed.refresh(from + j, expansions.of(heads[j]), store.f64);
+      packed.refresh(from + j, expansions.of(heads[j]), expansions.store.f64);
     }
   };
   /** Forgets the last row's and column's expansions when the cache has started over in a new store. */
@@ -253,35 +304,123 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   /**
    * The whole kernel through the dual in native code (`mehler-rows.c`, rows
    * in vectors of eight entries, or four, over the packed columns, with no
-   * call per row),
-   * every expansion looked up first; the entries left (their series must
-   * grow first) are summed from the store a row at a time as the native rows
-   * return, so later rows find the columns grown.
+   * call per row). Every expansion is looked up first and grown to what the
+   * largest correlation of its entries needs (`Expansion.growToReach`), so
+   * that nearly every entry finishes in the rows; an entry left there (one
+   * of its expansions fell short of what its partner's tail asks) is summed
+   * once its shorter expansion has grown to the longer one's length, where
+   * its sum stops at the latest (see `growToReach`): natively, as a list,
+   * or from the store, which grows the expansions as it goes, for what the
+   * packed columns cannot finish.
    */
   const dualMatrix = (job: DualMatrixJob) => {
     const { n1, n2, var1, var2, nngp, ntk } = job;
     startRow();
     const heads1 = headers(var1, n1);
     const heads2 = headers(var2, n2);
+    if (reachFirst) {
+      const reach1 = new Float64Array(n1);
+      const reach2 = new Float64Array(n2);
+      nativeMehlerReach(nngp, var1, var2, n1, n2, job.symmetric, reach1, reach2);
+      expansions.growForReach([heads1, heads2], [reach1, reach2], split.parity !== 'none', Math.sqrt(limit));
+    }
     const store = expansions.store;
     const packed = scratchColumns(n2);
     for (let j = 0; j < n2; j++) packed.pack(j, expansions.of(heads2[j]), store.f64);
-    if (leftEntries.length < LEFT * n2) leftEntries = new Float64Array(LEFT * n2);
+    const room = Math.max(n2, LEFT_ROOM);
+    if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
     for (let i = 0; i < n1;) {
-      // The native rows stop after the first that leaves entries, r: those are summed before the next rows.
       const { next, listed } = nativeMehlerRows(store, rowsJob, i, n1, leftEntries, limit, mode, split2, slope2);
       i = next;
-      if (listed === 0) continue;
-      const r = i - 1;
-      const j0 = job.symmetric ? r : 0;
-      sumLeft(expansions.of(heads1[r]), var1[r], var2.subarray(j0), heads2.subarray(j0), j0, packed, listed, ntk !== null);
-      const { row, f64: f } = expansions.store;
-      for (let k = 0; k < listed; k++) {
-        const at = r * n2 + j0 + leftEntries[LEFT * k + 1];
-        nngp[at] = f[(row.t >> 3) + k];
-        if (ntk !== null) ntk[at] *= f[(row.tDot >> 3) + k];
+      if (listed > 0) finishLeft(rowsJob, heads2, var2, listed, mode);
+    }
+  };
+  /** The entries of {@link finishLeft} summed as a list: row, column, q12, results, and those left again. */
+  let listed = {
+    rows: new Int32Array(0),
+    cols: new Int32Array(0),
+    q12: new Float64Array(0),
+    t: new Float64Array(0),
+    tDot: new Float64Array(0),
+    left: new Float64Array(0),
+  };
+  /**
+   * Sums the `count` entries the native rows of `job` left in `leftEntries`
+   * (see {@link dualMatrix}) and writes them to the kernel.
+   */
+  const finishLeft = (job: MehlerRowsJob, heads2: Int32Array, var2: Float64Array, count: number, mode: number) => {
+    const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
+    if (listed.rows.length < count) {
+      listed = {
+        rows: new Int32Array(count),
+        cols: new Int32Array(count),
+        q12: new Float64Array(count),
+        t: new Float64Array(count),
+        tDot: new Float64Array(count),
+        left: new Float64Array(LEFT * count),
+      };
+    }
+    const { rows, cols, q12, t, tDot, left } = listed;
+    // Entries for the store (rare): row, column and q12 of each.
+    const fromStore: number[] = [];
+    let n = 0;
+    for (let k = 0; k < count; k++) {
+      const at = LEFT * k;
+      const i = leftEntries[at];
+      const j = (symmetric ? i : 0) + leftEntries[at + 1];
+      const need = leftEntries[at + 2];
+      if (need < 0) {
+        // A tiny variance's own series of φ′.
+        fromStore.push(i, j, leftEntries[at + 3]);
+        continue;
+      }
+      const e1 = expansions.of(heads1[i]);
+      const e2 = expansions.of(heads2[j]);
+      const length = Math.max(need, e1.a.length, e2.a.length);
+      if (e1.a.length < length) e1.growA(length);
+      if (e2.a.length < length) e2.growA(length);
+      rows[n] = i;
+      cols[n] = j;
+      q12[n++] = leftEntries[at + 3];
+    }
+    const store = expansions.store;
+    for (let j = 0; j < n2; j++) packed.refresh(j, expansions.of(heads2[j]), store.f64);
+    const set = listColumns(n);
+    for (let k = 0; k < n; k++) set.pack(k, expansions.of(heads2[cols[k]]), store.f64);
+    leftEntryCounts.list += n;
+    const again = n === 0 ? 0 : nativeMehlerList(store, job, rows, q12, n, set, t, ntk === null ? null : tDot, left, limit, mode, split2, slope2);
+    for (let k = 0, p = 0; k < n; k++) {
+      if (p < again && left[LEFT * p + 1] === k) {
+        // Beyond what a packed column holds.
+        p++;
+        fromStore.push(rows[k], cols[k], q12[k]);
+        continue;
+      }
+      const at = rows[k] * n2 + cols[k];
+      nngp[at] = t[k];
+      if (ntk !== null) ntk[at] *= tDot[k];
+    }
+    // The store's entries, a row at a time.
+    leftEntryCounts.store += fromStore.length / 3;
+    for (let g0 = 0, g1 = 0; g0 < fromStore.length; g0 = g1) {
+      const i = fromStore[g0];
+      for (g1 = g0; g1 < fromStore.length && fromStore[g1] === i; g1 += 3);
+      const m = (g1 - g0) / 3;
+      const g = gather(m);
+      for (let k = 0; k < m; k++) {
+        const j = fromStore[g0 + 3 * k + 1];
+        g.q12[k] = fromStore[g0 + 3 * k + 2];
+        g.q22[k] = var2[j];
+        g.heads[k] = heads2[j];
+      }
+      sumFromStore(expansions.of(heads1[i]), q11[i], m, ntk !== null);
+      const { row, f64 } = expansions.store;
+      for (let k = 0; k < m; k++) {
+        const at = i * n2 + fromStore[g0 + 3 * k + 1];
+        nngp[at] = f64[(row.t >> 3) + k];
+        if (ntk !== null) ntk[at] *= f64[(row.tDot >> 3) + k];
       }
     }
   };
