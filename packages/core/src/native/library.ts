@@ -35,6 +35,8 @@ export interface NativeLibrary {
   readonly mehlerRows: Fn;
   /** `tl_mehler_list` of `mehler-rows.c`. */
   readonly mehlerList: Fn;
+  /** `tl_heat_shift_grow` of `heat-shift.c`. */
+  readonly heatShiftGrow: Fn;
   /** `tl_mehler_reach` of `mehler-rows.c`. */
   readonly mehlerReach: Fn;
   /** `tl_symmetry_defect` of `matrix-passes.c`. */
@@ -101,6 +103,9 @@ function load(): NativeLibrary | null {
     ),
     mehlerList: lib.func(
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',
+    ),
+    heatShiftGrow: lib.func(
+      'void tl_heat_shift_grow(double *, double *, const double *, const int *, const int *, int, int, int, int, const int *, const double *, int, double, double, double, int *)',
     ),
     mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *)'),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),

@@ -99,13 +99,39 @@ export class ShiftPolynomials {
   }
 
   /**
+   * The polynomials of k = first, first + stride, … up to kmax, built where
+   * they are not, for native code (`native/heat-shift.c`): P_{k,j} at
+   * terms[start[k] + j], j < size[k]. The arrays are the table's own, valid
+   * until it builds more.
+   */
+  table(first: number, stride: number, kmax: number): { terms: Float64Array; start: Int32Array; size: Int32Array } {
+    for (let k = first; k <= kmax; k += stride) {
+      if (k >= this.size.length || this.size[k] === 0) this.build(k);
+    }
+    return { terms: this.terms, start: this.start, size: this.size };
+  }
+
+  /**
    * a_k(q)·(q₀/q)^{k/2} at δ = (q − q₀)/(2q₀), |δ| ≤ deltaMax: the terms of
    * each residue of j mod 4 by Horner's rule in δ⁴, as four independent
    * chains (one Horner chain in δ waits a multiply-add per term), then
    * combined in δ.
    */
   evaluate(k: number, delta: number): number {
+    one[0] = delta;
+    this.evaluateAt(k, one, 0);
+    return one[0];
+  }
+
+  /**
+   * {@link evaluate} in place: io[i] holds δ on entry and the value on
+   * return. Neither is a double passed or returned across a call, which V8
+   * would box in a heap object of its own unless the call is inlined (once
+   * per coefficient: measured, 0.4 MB of garbage per kernel of 400 inputs).
+   */
+  evaluateAt(k: number, io: Float64Array, i: number): void {
     if (k >= this.size.length || this.size[k] === 0) this.build(k);
+    const delta = io[i];
     const p = this.terms;
     const first = this.start[k];
     const size = this.size[k];
@@ -124,9 +150,12 @@ export class ShiftPolynomials {
       s2 = s2 * d4 + p[at + 2];
       s3 = s3 * d4 + p[at + 3];
     }
-    return s0 + delta * s1 + d2 * (s2 + delta * s3);
+    io[i] = s0 + delta * s1 + d2 * (s2 + delta * s3);
   }
 }
+
+/** δ in and the value out of {@link ShiftPolynomials.evaluate}. */
+const one = new Float64Array(1);
 
 /** What the shift reads: coefficients computed on demand, zero past the end of a complete series. */
 export interface SeriesSource {

@@ -1,6 +1,8 @@
 import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
 import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
+import { nativeHeatShiftGrow, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
+import { nativeLibrary } from '../native/library';
 
 /** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
 export type Parity = 'odd' | 'even' | 'none';
@@ -45,11 +47,52 @@ const CACHE_LIMIT = 8192;
 /** Blocks of four coefficients an expansion has room for before its first move. */
 const INITIAL_BLOCKS = 16;
 
-/** Where one series of coefficients comes from: coefficient k, and whether the series is zero from k on. */
+/** Where one series of coefficients comes from. */
 interface CoefficientSource {
-  /** Makes coefficient k the `value`, or returns false when the series is zero from k on. Asked for in increasing k. */
-  take(k: number): boolean;
-  value: number;
+  /**
+   * Puts the coefficients of Hermite indices k0, k0 + stride, … in
+   * out[0], out[1], … (`count` of them, asked for in increasing k), and
+   * returns how many there are: fewer when the series is zero from there on.
+   */
+  takeRun(k0: number, stride: number, count: number, out: Float64Array): number;
+}
+
+/** Coefficients taken at once by `Expansion.growA`: runs in typed arrays, not one double per call, which V8 boxes unless the call is inlined. */
+const RUN = 64;
+const run = new Float64Array(RUN);
+
+/** Numbers per expansion in {@link ExpansionNumbers}, and where each is. */
+const STRIDE = 9;
+const Q = 0;
+const NEXT_Q = 1;
+const REACHED = 2;
+const SUM_A = 3;
+const SUM_W = 4;
+const DELTA = 5;
+const STEP = 6;
+const POWER = 7;
+const SHIFT_K = 8;
+
+/**
+ * The numbers of one store's expansions that change or are not in their
+ * headers (variance, running sums, the heat shift's state, …), STRIDE per
+ * expansion by index, in one typed array (which `native/heat-shift.c`
+ * reads and writes too). A kernel creates hundreds of
+ * expansions per call and keeps them: as fields of objects, each number
+ * would be a heap object of its own, copied by every young-generation
+ * collection the expansion survives (measured: ~0.8 KB of surviving objects
+ * per expansion, and collections a quarter of a first call's time).
+ */
+export class ExpansionNumbers {
+  data = new Float64Array(STRIDE * 64);
+
+  /** Room for expansion `id`. */
+  reserve(id: number): void {
+    if (STRIDE * (id + 1) <= this.data.length) return;
+    const grown = new Float64Array(2 * this.data.length);
+    grown.set(this.data);
+    this.data = grown;
+  }
 }
 
 /** Values per chunk of {@link Slabs}. */
@@ -148,41 +191,62 @@ export interface Coefficients {
 
 /**
  * φ's coefficients of an expansion, kept only in its store's blocks (see
- * `Expansion.header`), with the running sums of squares at the start of each
- * block; the sums at other indices continue from there in the same order, so
- * they equal the running sums.
+ * `Expansion.header`), with the running sums of their squares; a sum
+ * before another index is summed again in the same order, so it equals the
+ * running sum there.
  */
 class StoredSeries implements Coefficients {
-  length = 0;
-  ended = false;
   /** The blocks' address, and room for how many. */
   blocks: number;
-  private capacity = INITIAL_BLOCKS;
-  /** sums[2b] = Σ_{i<4b} x_i², sums[2b+1] = Σ_{i<4b} k_i·x_i². */
-  private readonly sums: number[] = [0, 0];
-  private sumA = 0;
-  private sumW = 0;
+  capacity = INITIAL_BLOCKS;
 
   constructor(
     private readonly store: SeriesStore,
     private readonly header: number,
+    private readonly numbers: ExpansionNumbers,
+    /** Where the expansion's numbers start in `numbers`. */
+    private readonly at: number,
   ) {
     this.blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
     store.i32[(header >> 2) + 2] = this.blocks;
   }
 
+  /** The coefficients held: the header's, which native growth writes too. */
+  get length(): number {
+    return this.store.i32[this.header >> 2];
+  }
+
+  set length(n: number) {
+    this.store.i32[this.header >> 2] = n;
+  }
+
+  /** No further non-zero values: the header's `grow at` is ENDED (else it is the length). */
+  get ended(): boolean {
+    return this.store.i32[(this.header >> 2) + 1] === ENDED;
+  }
+
+  set ended(ended: boolean) {
+    const h = this.header >> 2;
+    this.store.i32[h + 1] = ended ? ENDED : this.store.i32[h];
+  }
+
+  /** Room for `count` blocks, moving them when they do not fit. */
+  ensureBlocks(count: number): void {
+    if (count > this.capacity) this.reserve(count);
+  }
+
   /** The address of x_j as a float64 index (k_j·x_j is 4 further; the block's tail at 2 − (j & 3) before). */
-  private at(j: number): number {
+  private address(j: number): number {
     return ((this.blocks + (j >> 2) * BLOCK_BYTES) >> 3) + 2 + (j & 3);
   }
 
   value(j: number): number {
-    return this.store.f64[this.at(j)];
+    return this.store.f64[this.address(j)];
   }
 
   prefix(j: number): number {
-    let s = this.sums[2 * (j >> 2)];
-    for (let i = j & ~3; i < j; i++) {
+    let s = 0;
+    for (let i = 0; i < j; i++) {
       const v = this.value(i);
       s += v * v;
     }
@@ -190,24 +254,42 @@ class StoredSeries implements Coefficients {
   }
 
   weighted(j: number): number {
-    let s = this.sums[2 * (j >> 2) + 1];
-    for (let i = j & ~3; i < j; i++) s += this.store.f64[this.at(i) + 4] * this.value(i);
+    let s = 0;
+    for (let i = 0; i < j; i++) s += this.store.f64[this.address(i) + 4] * this.value(i);
     return s;
   }
 
-  /** Appends x_j = v, the coefficient of Hermite index k. */
-  push(v: number, k: number): void {
-    const j = this.length;
-    if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
-    const at = this.at(j);
-    const kv = k * v;
-    const f64 = this.store.f64;
-    f64[at] = v;
-    f64[at + 4] = kv;
-    this.sumA += v * v;
-    this.sumW += kv * v;
-    this.length = j + 1;
-    if ((this.length & 3) === 0) this.sums.push(this.sumA, this.sumW);
+  /**
+   * Appends values[0..count), the coefficients of Hermite indices k0,
+   * k0 + stride, …, with the running sums of their squares, and sets the
+   * tail before each block they complete from those sums (see
+   * `Expansion.header`: E[φ²], E[φ′²] there, q in `numbers`).
+   */
+  append(values: Float64Array, count: number, k0: number, stride: number): void {
+    const at = this.at;
+    for (let i = 0; i < count; i++) {
+      const j = this.length;
+      if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
+      const f64 = this.store.f64;
+      const numbers = this.numbers.data;
+      const v = values[i];
+      const kv = (k0 + stride * i) * v;
+      const address = this.address(j);
+      f64[address] = v;
+      f64[address + 4] = kv;
+      numbers[at + SUM_A] += v * v;
+      numbers[at + SUM_W] += kv * v;
+      this.store.i32[this.header >> 2] = j + 1;
+      this.store.i32[(this.header >> 2) + 1] = j + 1;
+      if ((j & 3) !== 3) continue;
+      const b = (j + 1) >> 2;
+      if (b >= this.capacity) this.reserve(b + 1);
+      const normA = this.store.f64[(this.header >> 3) + 2];
+      const w = this.store.f64[(this.header >> 3) + 3] * numbers[at + Q];
+      const tailA = normA > 0 ? Math.max(normA - numbers[at + SUM_A], TAIL_FLOOR_A * normA) / normA : 0;
+      const tailB = w > 0 ? Math.max(w - numbers[at + SUM_W], TAIL_FLOOR_B * w) / w : 0;
+      this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = Math.max(tailA, tailB);
+    }
   }
 
   /** Sets the tail of block b (see `Expansion.header`). */
@@ -242,10 +324,6 @@ export class Expansion {
   readonly b: Column | null;
   /** Whether φ′'s coefficients follow from φ's by Stein's lemma. */
   readonly stein: boolean;
-  /** E[φ′²]·q = Σ_k k·a_k², the total of `Coefficients.weighted` (Stein). */
-  readonly weightedNorm: number;
-  /** 1/√q (0 at q = 0). */
-  readonly invRoot: number;
   /**
    * Where the expansion lives in its store (`simd/series.wat` has the
    * layout): the header, with the length, E[φ²], E[φ′²] and 1/√q, and the
@@ -257,33 +335,38 @@ export class Expansion {
    * (`mehler-series.ts`).
    */
   readonly header: number;
-  /** The variance looked up after this one last time, and its expansion: kernel rows visit the columns' variances in the same order. */
-  nextQ = NaN;
+  /** The expansion of the variance looked up after this one last time (`nextQ`): kernel rows visit the columns' variances in the same order. */
   next: Expansion | null = null;
-  /** The largest reach this expansion has grown to meet (see {@link growToReach}; the bound is fixed per activation). */
-  private reached = -1;
+  /** Where its numbers start in `numbers`. */
+  private readonly at: number;
 
   constructor(
     /** The variance. */
-    readonly q: number,
+    q: number,
     /** E[φ(√q z)²]. */
-    readonly normA: number,
+    normA: number,
     /** E[φ′(√q z)²]. */
-    readonly normB: number,
+    normB: number,
     readonly parity: Parity,
     private readonly aSource: CoefficientSource,
     private readonly bSource: CoefficientSource | null,
     slabs: Slabs,
     readonly store: SeriesStore,
+    private readonly numbers: ExpansionNumbers,
     /** Its index among the store's expansions (`VarianceExpansions.of`), kept in its header. */
     id: number,
   ) {
     this.b = bSource === null ? null : new Column(slabs);
     this.stein = bSource === null;
-    this.weightedNorm = normB * q;
-    this.invRoot = q > 0 ? 1 / Math.sqrt(q) : 0;
+    this.at = STRIDE * id;
+    numbers.reserve(id);
+    const d = numbers.data;
+    d.fill(0, this.at, this.at + STRIDE);
+    d[this.at + Q] = q;
+    d[this.at + NEXT_Q] = NaN;
+    d[this.at + REACHED] = -1;
     this.header = store.alloc(HEADER_BYTES);
-    this.a = new StoredSeries(store, this.header);
+    this.a = new StoredSeries(store, this.header, numbers, this.at);
     this.a.setTail(0, 1);
     const { f64, i32 } = store;
     const h = this.header;
@@ -291,23 +374,53 @@ export class Expansion {
     i32[(h >> 2) + 10] = id;
     f64[(h >> 3) + 2] = normA;
     f64[(h >> 3) + 3] = normB;
-    f64[(h >> 3) + 4] = this.invRoot;
+    f64[(h >> 3) + 4] = q > 0 ? 1 / Math.sqrt(q) : 0;
+  }
+
+  /** The variance. */
+  get q(): number {
+    return this.numbers.data[this.at + Q];
+  }
+
+  /** E[φ(√q z)²], from the header. */
+  get normA(): number {
+    return this.store.f64[(this.header >> 3) + 2];
+  }
+
+  /** E[φ′(√q z)²], from the header. */
+  get normB(): number {
+    return this.store.f64[(this.header >> 3) + 3];
+  }
+
+  /** 1/√q (0 at q = 0), from the header. */
+  get invRoot(): number {
+    return this.store.f64[(this.header >> 3) + 4];
+  }
+
+  /** E[φ′²]·q = Σ_k k·a_k², the total of `Coefficients.weighted` (Stein). */
+  get weightedNorm(): number {
+    return this.normB * this.q;
+  }
+
+  /** The variance looked up after this one last time (its expansion is `next`), or NaN. */
+  get nextQ(): number {
+    return this.numbers.data[this.at + NEXT_Q];
+  }
+
+  set nextQ(q: number) {
+    this.numbers.data[this.at + NEXT_Q] = q;
   }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {
     const col = this.a;
-    const source = this.aSource;
-    const parity = this.parity;
+    const stride = this.parity === 'none' ? 1 : 2;
     while (col.length < n && !col.ended) {
-      const j = col.length;
-      const k = hermiteIndex(parity, j);
-      if (!source.take(k)) {
-        col.ended = true;
-        break;
-      }
-      col.push(source.value, k);
-      if ((j & 3) === 3) this.blockTail((j + 1) >> 2);
+      const count = Math.min(n - col.length, RUN);
+      const k0 = hermiteIndex(this.parity, col.length);
+      const got = this.aSource.takeRun(k0, stride, count, run);
+      col.append(run, got, k0, stride);
+      if (got < count) col.ended = true;
     }
     const h = this.header >> 2;
     this.store.i32[h] = col.length;
@@ -324,8 +437,29 @@ export class Expansion {
    * the latest, with bound = tol/2: tails and powers only shrink.
    */
   growToReach(reach: number, bound: number): void {
-    if (reach <= this.reached) return;
-    this.reached = reach;
+    if (this.claimReach(reach)) this.growOnToReach(reach, bound);
+  }
+
+  /** Whether `reach` is beyond the largest this expansion has grown to meet (the bound is fixed per activation), which it then becomes. */
+  claimReach(reach: number): boolean {
+    const d = this.numbers.data;
+    if (reach <= d[this.at + REACHED]) return false;
+    d[this.at + REACHED] = reach;
+    return true;
+  }
+
+  /** Its source when its coefficients come by the heat shift from a grid (all but tiny variances), else null. */
+  shifted(): ShiftedSource | null {
+    return this.aSource instanceof ShiftedSource ? this.aSource : null;
+  }
+
+  /** Where its numbers start in `numbers` (see `native/heat-shift.c`). */
+  get numbersAt(): number {
+    return this.at;
+  }
+
+  /** {@link growToReach} in JavaScript, after {@link claimReach}. */
+  growOnToReach(reach: number, bound: number): void {
     const reach4 = reach * reach * (reach * reach);
     let power = reach * reach * reach;
     for (let b = 1; ; b++, power *= reach4) {
@@ -333,15 +467,6 @@ export class Expansion {
       if (this.a.length < 4 * b) return;
       if (this.store.f64[(this.a.blocks + b * BLOCK_BYTES) >> 3] * power <= bound) return;
     }
-  }
-
-  /** Sets block b's tail from the sums of squares before coefficient 4b (see `header`). */
-  private blockTail(b: number): void {
-    const { normA, weightedNorm: w } = this;
-    const j = 4 * b;
-    const tailA = normA > 0 ? Math.max(normA - this.a.prefix(j), TAIL_FLOOR_A * normA) / normA : 0;
-    const tailB = w > 0 ? Math.max(w - this.a.weighted(j), TAIL_FLOOR_B * w) / w : 0;
-    this.a.setTail(b, Math.max(tailA, tailB));
   }
 
   /** Makes n coefficients of φ′ available, for an expansion with its own series of φ′ (fewer when it ends). */
@@ -352,7 +477,7 @@ export class Expansion {
     const parity: Parity = this.parity === 'odd' ? 'even' : this.parity === 'even' ? 'odd' : 'none';
     while (col.length < n && !col.ended) {
       const k = hermiteIndex(parity, col.length);
-      if (source.take(k)) col.push(source.value, k);
+      if (source.takeRun(k, 1, 1, run) === 1) col.push(run[0], k);
       else col.ended = true;
     }
   }
@@ -363,68 +488,79 @@ export class Expansion {
  * of k's band — finer for larger k, so that |δ|·k stays at most SHIFT_REACH.
  */
 class ShiftedSource implements CoefficientSource {
-  value = 0;
-  /** The band (and the last k it serves), grid point and (q/q₀)^{k/2} of the last k asked: coefficients are asked in order, so the next power is one product away. */
-  private bandEnd = -1;
-  private point: GridPoint | null = null;
-  private delta = 0;
-  private step = 1;
-  private k = 0;
-  private power = 1;
+  /** The band (and the last k it serves) and grid point of the last coefficient asked; its index k, δ, √(q/q₀) and (q/q₀)^{k/2} are in `numbers`: coefficients are asked in order, so the next power is one product away. */
+  bandEnd = -1;
+  point: GridPoint | null = null;
 
   constructor(
     private readonly grids: VarianceExpansions,
-    private readonly q: number,
+    private readonly numbers: ExpansionNumbers,
+    /** Where the expansion's numbers start (its variance among them). */
+    private readonly at: number,
   ) {}
 
-  private enter(k: number): void {
+  /** Makes the band of coefficient k the current one, if it is not. */
+  enter(k: number): void {
+    if (k <= this.bandEnd) return;
+    const d = this.numbers.data;
+    const q = d[this.at + Q];
     const band = bandOf(k);
-    const point = this.grids.gridPoint(band, this.q);
+    const point = this.grids.gridPoint(band, q);
     this.bandEnd = BAND_LENGTH * 2 ** band;
     this.point = point;
-    this.delta = (this.q - point.q0) / (2 * point.q0);
-    this.step = Math.sqrt(this.q / point.q0);
-    this.k = k;
-    this.power = Math.pow(this.q / point.q0, 0.5 * k);
+    d[this.at + SHIFT_K] = k;
+    d[this.at + DELTA] = (q - point.q0) / (2 * point.q0);
+    d[this.at + STEP] = Math.sqrt(q / point.q0);
+    d[this.at + POWER] = Math.pow(q / point.q0, 0.5 * k);
   }
 
-  take(k: number): boolean {
-    if (k > this.bandEnd) this.enter(k);
-    const point = this.point as GridPoint;
-    const series = point.phi;
-    if (k >= series.length && !series.complete) series.ensure(k + 1);
-    if (series.complete && k >= series.length) return false;
-    // Each expansion asks for its coefficients in the same order, so the running
-    // product is the same whatever else has been computed.
-    while (this.k < k) {
-      this.power *= this.step;
-      this.k++;
+  takeRun(k0: number, stride: number, count: number, out: Float64Array): number {
+    const at = this.at;
+    for (let i = 0; i < count; i++) {
+      const k = k0 + stride * i;
+      this.enter(k);
+      const point = this.point as GridPoint;
+      const series = point.phi;
+      if (k >= series.length && !series.complete) series.ensure(k + 1);
+      if (series.complete && k >= series.length) return i;
+      // Each expansion asks for its coefficients in the same order, so the running
+      // product is the same whatever else has been computed.
+      const d = this.numbers.data;
+      while (d[at + SHIFT_K] < k) {
+        d[at + POWER] *= d[at + STEP];
+        d[at + SHIFT_K] += 1;
+      }
+      out[i] = d[at + DELTA];
+      point.phiShift.evaluateAt(k, out, i);
+      out[i] = d[at + POWER] * out[i];
     }
-    this.value = this.power * point.phiShift.evaluate(k, this.delta);
-    return true;
+    return count;
   }
 }
 
 /** The coefficients of a series computed at q itself. */
 class DirectSource implements CoefficientSource {
-  value = 0;
-
   constructor(private readonly series: HermiteSeries) {}
 
-  take(k: number): boolean {
-    this.series.ensure(k + 1);
-    if (k >= this.series.length) return false;
-    this.value = this.series.a[k];
-    return true;
+  takeRun(k0: number, stride: number, count: number, out: Float64Array): number {
+    for (let i = 0; i < count; i++) {
+      const k = k0 + stride * i;
+      this.series.ensure(k + 1);
+      if (k >= this.series.length) return i;
+      out[i] = this.series.a[k];
+    }
+    return count;
   }
 }
 
 /** A constant: its only coefficient is a_0. */
 class ConstantSource implements CoefficientSource {
-  constructor(readonly value: number) {}
+  constructor(private readonly value: number) {}
 
-  take(k: number): boolean {
-    return k === 0;
+  takeRun(k0: number, _stride: number, count: number, out: Float64Array): number {
+    if (k0 > 0 || count === 0) return 0;
+    out[0] = this.value;
+    return 1;
   }
 }
 
@@ -441,6 +577,9 @@ interface NormPoint {
   phiSquaredShift: ShiftPolynomials;
   gradSquaredShift: ShiftPolynomials;
 }
+
+/** Coefficients native growth may compute past an expansion's length before it asks for more polynomials or room. */
+const SHIFT_AHEAD = 64;
 
 /** Grid points kept per set of tables before they start over. */
 const TABLE_LIMIT = 4096;
@@ -514,6 +653,8 @@ export class VarianceExpansions {
   private slabs = new Slabs();
   /** Where the cached expansions live; a new one when the cache starts over. */
   store = new SeriesStore();
+  /** The numbers of the store's expansions. */
+  private numbers = new ExpansionNumbers();
   /** The store's expansions by index. */
   private stored: Expansion[] = [];
   /** The largest reach of each expansion by index, while {@link growForReach} gathers them (else −1). */
@@ -541,6 +682,7 @@ export class VarianceExpansions {
     // Between rows no expansion of the old store is in use (callers forget theirs when this returns true): its memory serves the next store.
     this.store.release();
     this.store = new SeriesStore();
+    this.numbers = new ExpansionNumbers();
     this.stored = [];
     return true;
   }
@@ -574,14 +716,104 @@ export class VarianceExpansions {
       }
     });
     // Each once, in the order met; `most` is left all −1 again. (Growing may move the store's memory: ids are read first.)
+    const native = nativeLibrary() !== null;
+    const cells = new Map<GridPoint, Expansion[]>();
+    const reaches = new Map<Expansion, number>();
     for (const set of heads) {
       for (let i = 0; i < set.length; i++) {
         const id = this.store.i32[(set[i] >> 2) + 10];
         const r = most[id];
         if (r < 0) continue;
         most[id] = -1;
-        this.stored[id].growToReach(squared ? r : Math.sqrt(r), bound);
+        const e = this.stored[id];
+        const reachOf = squared ? r : Math.sqrt(r);
+        if (!e.claimReach(reachOf)) continue;
+        const source = native && !e.a.ended ? e.shifted() : null;
+        if (source === null) {
+          e.growOnToReach(reachOf, bound);
+          continue;
+        }
+        // Natively, by grid cell: the cell of its next coefficient.
+        source.enter(hermiteIndex(this.parity, e.a.length));
+        const point = source.point as GridPoint;
+        let cell = cells.get(point);
+        if (cell === undefined) {
+          cell = [];
+          cells.set(point, cell);
+        }
+        cell.push(e);
+        reaches.set(e, reachOf);
       }
+    }
+    for (const [point, cell] of cells) this.growCell(point, cell, reaches, bound);
+  }
+
+  /**
+   * Grows the expansions of one grid cell to their reaches in native code
+   * (`native/heat-shift.c`), with the same coefficients as
+   * {@link Expansion.growOnToReach}: polynomials are built and blocks made
+   * room for here, as the native growth asks; one that would grow past the
+   * cell's band goes on in JavaScript, which moves to the next band's grid.
+   */
+  private growCell(point: GridPoint, cell: Expansion[], reaches: Map<Expansion, number>, bound: number): void {
+    const first = hermiteIndex(this.parity, 0);
+    const stride = this.parity === 'none' ? 1 : 2;
+    const bandEnd = (cell[0].shifted() as ShiftedSource).bandEnd;
+    let kmax = 0;
+    for (const e of cell) kmax = Math.max(kmax, hermiteIndex(this.parity, e.a.length) + SHIFT_AHEAD * stride);
+    kmax = Math.min(kmax, bandEnd);
+    let jobs = new Int32Array(3 * cell.length);
+    let reach = new Float64Array(cell.length);
+    let status = new Int32Array(cell.length);
+    let pending = cell;
+    while (pending.length > 0) {
+      const table = point.phiShift.table(first, stride, kmax);
+      const series = point.phi;
+      const endedAt = series.complete ? series.length : ENDED;
+      pending.forEach((e, n) => {
+        // Room for the next coefficient and the tail after its block: the native growth stops at the end of its room, which then doubles.
+        e.a.ensureBlocks((e.a.length >> 2) + 2);
+        jobs[3 * n] = e.header;
+        jobs[3 * n + 1] = e.numbersAt;
+        jobs[3 * n + 2] = e.a.capacity;
+        reach[n] = reaches.get(e) as number;
+      });
+      nativeHeatShiftGrow(
+        this.store.f64,
+        this.numbers.data,
+        table,
+        first,
+        stride,
+        kmax,
+        endedAt,
+        jobs,
+        reach,
+        pending.length,
+        bound,
+        TAIL_FLOOR_A,
+        TAIL_FLOOR_B,
+        status,
+      );
+      const again: Expansion[] = [];
+      let polynomials = false;
+      pending.forEach((e, n) => {
+        if (status[n] === NEEDS_BLOCKS) {
+          e.a.ensureBlocks(2 * e.a.capacity);
+          again.push(e);
+        } else if (status[n] === NEEDS_POLYNOMIALS) {
+          if (kmax < bandEnd) {
+            polynomials = true;
+            again.push(e);
+          } else {
+            e.growOnToReach(reaches.get(e) as number, bound);
+          }
+        }
+      });
+      if (polynomials) kmax = Math.min(bandEnd, 2 * kmax + stride);
+      pending = again;
+      jobs = jobs.subarray(0, 3 * again.length);
+      reach = reach.subarray(0, again.length);
+      status = status.subarray(0, again.length);
     }
   }
 
@@ -611,14 +843,25 @@ export class VarianceExpansions {
       // φ(0·z) = φ(0): constant series.
       const a0 = phi(0);
       const b0 = grad(0);
-      return new Expansion(q, a0 * a0, b0 * b0, parity, new ConstantSource(a0), new ConstantSource(b0), this.slabs, this.store, this.stored.length);
+      return new Expansion(
+        q,
+        a0 * a0,
+        b0 * b0,
+        parity,
+        new ConstantSource(a0),
+        new ConstantSource(b0),
+        this.slabs,
+        this.store,
+        this.numbers,
+        this.stored.length,
+      );
     }
     if (q < DIRECT_BELOW) {
       const s = Math.sqrt(q);
       const a = new HermiteSeries(phi, s, this.where, undefined, 0, vanishing(parity));
       // φ′ has the other parity.
       const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel, parity === 'none' ? -1 : ((1 - vanishing(parity)) as 0 | 1));
-      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store, this.stored.length);
+      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store, this.numbers, this.stored.length);
     }
     const norms = this.normPoint(q);
     const delta = (q - norms.q0) / (2 * norms.q0);
@@ -627,10 +870,11 @@ export class VarianceExpansions {
       norms.phiSquaredShift.evaluate(0, delta),
       norms.gradSquaredShift.evaluate(0, delta),
       parity,
-      new ShiftedSource(this, q),
+      new ShiftedSource(this, this.numbers, STRIDE * this.stored.length),
       null,
       this.slabs,
       this.store,
+      this.numbers,
       this.stored.length,
     );
   }

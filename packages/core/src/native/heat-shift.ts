@@ -1,0 +1,59 @@
+import { nativeLibrary } from './library';
+
+/** What {@link nativeHeatShiftGrow} stopped a job at (`status` of `heat-shift.c`). */
+export const GROWN = 0;
+export const NEEDS_POLYNOMIALS = 1;
+export const NEEDS_BLOCKS = 2;
+
+/** The shift polynomials of one grid cell, as `ShiftPolynomials.table` gives them. */
+export interface ShiftTable {
+  terms: Float64Array;
+  start: Int32Array;
+  size: Int32Array;
+}
+
+/**
+ * Grows the expansions of one grid cell in native code (`heat-shift.c`),
+ * each to its reach (`Expansion.growToReach`): `jobs` holds three ints per
+ * expansion (its header's byte address in `memory`, the index of its first
+ * number in `numbers`, the blocks it has room for), `reach` one number.
+ * Coefficient j has Hermite index first + stride·j; polynomials exist up
+ * to kmax; the series ends at endedAt. Writes each job's outcome to
+ * `status` (GROWN, NEEDS_POLYNOMIALS, NEEDS_BLOCKS). Call only where the
+ * native library runs.
+ */
+export function nativeHeatShiftGrow(
+  memory: Float64Array,
+  numbers: Float64Array,
+  table: ShiftTable,
+  first: number,
+  stride: number,
+  kmax: number,
+  endedAt: number,
+  jobs: Int32Array,
+  reach: Float64Array,
+  count: number,
+  bound: number,
+  floorA: number,
+  floorB: number,
+  status: Int32Array,
+): void {
+  nativeLibrary()!.heatShiftGrow(
+    memory,
+    numbers,
+    table.terms,
+    table.start,
+    table.size,
+    first,
+    stride,
+    kmax,
+    endedAt,
+    jobs,
+    reach,
+    count,
+    bound,
+    floorA,
+    floorB,
+    status,
+  );
+}

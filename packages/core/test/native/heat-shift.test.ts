@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nativeLibrary } from '@tangent-lab/core/internal/native/library';
+import { VarianceExpansions, type Expansion, type Parity } from '@tangent-lab/core/internal/special/variance-expansions';
+
+/**
+ * Expansions grown natively (`heat-shift.c`, through
+ * `VarianceExpansions.growForReach`) against the same expansions grown in
+ * JavaScript (`Expansion.growToReach`): coefficient for coefficient, and the
+ * tails before each block, bit for bit.
+ */
+const FUNCTIONS: [string, (x: number) => number, (x: number) => number, Parity][] = [
+  ['tanh (odd)', (x) => Math.tanh(x), (x) => 1 - Math.tanh(x) ** 2, 'odd'],
+  ['log cosh (even)', (x) => Math.log(Math.cosh(x)), (x) => Math.tanh(x), 'even'],
+  ['tanh + a bump (no parity)', (x) => Math.tanh(x) + 0.2 * Math.exp(-x * x), (x) => 1 - Math.tanh(x) ** 2 - 0.4 * x * Math.exp(-x * x), 'none'],
+];
+
+/**
+ * Variances across several grid cells and octaves, with reaches from small
+ * to nearly 1 (inputs almost alike: series of hundreds of coefficients, past the room an
+ * expansion starts with, past the polynomials first built, and for the
+ * largest past the first band's end, where JavaScript goes on).
+ */
+const VARIANCES = Array.from({ length: 40 }, (_, i) => 0.05 * 1.13 ** i);
+const REACHES = VARIANCES.map((_, i) => (i % 7 === 0 ? 0.9995 : 0.2 + (0.79 * ((i * 37) % 40)) / 40));
+
+/** The coefficients and block tails of an expansion, as numbers. */
+function contents(e: Expansion): number[] {
+  const values = Array.from({ length: e.a.length }, (_, j) => e.a.value(j));
+  const tails = Array.from({ length: (e.a.length >> 2) + 1 }, (_, b) => e.store.f64[(e.a.blocks + 80 * b) >> 3]);
+  return [e.a.length, ...values, ...tails];
+}
+
+describe('native heat-shift growth (native/heat-shift.c)', () => {
+  for (const [name, phi, grad, parity] of FUNCTIONS) {
+    it(`gives the coefficients of JavaScript bit for bit: ${name}`, (t) => {
+      if (nativeLibrary() === null) {
+        t.skip('the native library does not run here');
+        return;
+      }
+      for (const bound of [5e-11, 5e-15]) {
+        // The same φ objects: the grid tables are shared, so both read the same polynomials.
+        const native = new VarianceExpansions(phi, grad, parity, `${name} native`);
+        const js = new VarianceExpansions(phi, grad, parity, `${name} js`);
+        const heads = Int32Array.from(VARIANCES, (q) => native.at(q).header);
+        const squared = parity !== 'none';
+        const reach = Float64Array.from(REACHES, (r) => (squared ? r : r * r));
+        native.growForReach([heads], [reach], squared, bound);
+        let longest = 0;
+        VARIANCES.forEach((q, i) => {
+          const e = js.at(q);
+          e.growToReach(REACHES[i], bound);
+          longest = Math.max(longest, e.a.length);
+          assert.deepEqual(contents(native.at(q)), contents(e), `q = ${q}, reach ${REACHES[i]}, bound ${bound}`);
+        });
+        if (bound < 1e-14) assert.ok(longest > 180, `the longest series should pass the first band's end (176), got ${longest}`);
+      }
+    });
+  }
+});
