@@ -37,6 +37,202 @@ static double shift_value(const double *p, int size, double delta) {
 }
 
 /*
+ * Grows one job (see tl_heat_shift_grow) one coefficient at a time; returns
+ * its status.
+ */
+static int grow_one(unsigned char *mem, double *numbers, const double *terms, const int *start, const int *size, int first, int stride,
+                    int kmax, int ended_at, const int *job, double r, double bound, double floor_a, double floor_b) {
+  int *header = (int *)(mem + job[0]);
+  const double *norms = (const double *)(mem + job[0]) + 2;
+  double *nb = numbers + job[1];
+  const int capacity = job[2];
+  double *blocks = (double *)(mem + header[2]);
+  const double norm_a = norms[0], w = norms[1] * nb[Q], delta = nb[DELTA], step = nb[STEP];
+  // The running numbers in locals: the stores to the blocks could otherwise alias them, and each would be read back.
+  double power_k = nb[POWER], shift_k = nb[SHIFT_K], sum_a = nb[SUM_A], sum_w = nb[SUM_W];
+  const double r4 = r * r * (r * r);
+  int length = header[0], ended = header[1] == ENDED, stop = GROWN;
+  double power = r * r * r;
+  for (int b = 1;; b++, power *= r4) {
+    while (length < 4 * b && !ended) {
+      const int j = length, k = first + stride * j;
+      if (k >= ended_at) {
+        ended = 1;
+        break;
+      }
+      if (k > kmax) {
+        stop = NEEDS_POLYNOMIALS;
+        break;
+      }
+      if ((j >> 2) + 1 >= capacity) {
+        stop = NEEDS_BLOCKS;
+        break;
+      }
+      // Each expansion asks for its coefficients in the same order, so the running product is the same whatever else was computed.
+      while (shift_k < k) {
+        power_k *= step;
+        shift_k += 1;
+      }
+      const double v = power_k * shift_value(terms + start[k], size[k], delta);
+      const double kv = k * v;
+      double *x = blocks + (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
+      x[0] = v;
+      x[BLOCK_KX - BLOCK_X] = kv;
+      sum_a += v * v;
+      sum_w += kv * v;
+      length = j + 1;
+      if ((j & 3) != 3) continue;
+      const double tail_a = norm_a > 0 ? js_max(norm_a - sum_a, floor_a * norm_a) / norm_a : 0;
+      const double tail_b = w > 0 ? js_max(w - sum_w, floor_b * w) / w : 0;
+      blocks[((j + 1) >> 2) * BLOCK_DOUBLES] = js_max(tail_a, tail_b);
+    }
+    if (stop != GROWN || length < 4 * b) break;
+    if (blocks[b * BLOCK_DOUBLES] * power <= bound) break;
+  }
+  nb[POWER] = power_k;
+  nb[SHIFT_K] = shift_k;
+  nb[SUM_A] = sum_a;
+  nb[SUM_W] = sum_w;
+  header[0] = length;
+  header[1] = ended ? ENDED : length;
+  return stop;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* Math.max in eight lanes: NaN where either is (maxpd alone would give the second operand). */
+__attribute__((target("avx512f"))) static __m512d js_max8(__m512d a, __m512d b) {
+  return _mm512_mask_mov_pd(_mm512_max_pd(a, b), _mm512_cmp_pd_mask(a, b, _CMP_UNORD_Q), _mm512_set1_pd(NAN));
+}
+
+/*
+ * grow_one for eight jobs at once, none of which holds a coefficient yet (as
+ * after a kernel's first lookups): their series then reach each index
+ * together, so each shift polynomial serves eight variances per evaluation,
+ * each lane with grow_one's arithmetic, operation by operation, and a lane
+ * stops where grow_one would.
+ */
+__attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *start,
+                                                           const int *size, int first, int stride, int kmax, int ended_at, const int *jobs,
+                                                           const double *reach, double bound, double floor_a, double floor_b, int *status) {
+  double *blocks[8], *nbs[8];
+  double lane_delta[8], lane_step[8], lane_power[8], lane_shift[8], lane_sum_a[8], lane_sum_w[8], lane_norm_a[8], lane_w[8], lane_cap[8];
+  for (int l = 0; l < 8; l++) {
+    const int *job = jobs + 3 * l;
+    const int *header = (const int *)(mem + job[0]);
+    const double *norms = (const double *)(mem + job[0]) + 2;
+    double *nb = numbers + job[1];
+    blocks[l] = (double *)(mem + header[2]);
+    nbs[l] = nb;
+    lane_delta[l] = nb[DELTA];
+    lane_step[l] = nb[STEP];
+    lane_power[l] = nb[POWER];
+    lane_shift[l] = nb[SHIFT_K];
+    lane_sum_a[l] = nb[SUM_A];
+    lane_sum_w[l] = nb[SUM_W];
+    lane_norm_a[l] = norms[0];
+    lane_w[l] = norms[1] * nb[Q];
+    lane_cap[l] = job[2];
+  }
+  const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0), limit = _mm512_set1_pd(bound);
+  const __m512d delta = _mm512_loadu_pd(lane_delta), step = _mm512_loadu_pd(lane_step), norm_a = _mm512_loadu_pd(lane_norm_a);
+  const __m512d w = _mm512_loadu_pd(lane_w), cap = _mm512_loadu_pd(lane_cap), r = _mm512_loadu_pd(reach);
+  const __m512d d2 = _mm512_mul_pd(delta, delta), d4 = _mm512_mul_pd(d2, d2);
+  const __m512d r4 = _mm512_mul_pd(_mm512_mul_pd(r, r), _mm512_mul_pd(r, r));
+  const __m512d fa = _mm512_mul_pd(_mm512_set1_pd(floor_a), norm_a), fb = _mm512_mul_pd(_mm512_set1_pd(floor_b), w);
+  const __mmask8 has_a = _mm512_cmp_pd_mask(norm_a, zero, _CMP_GT_OQ), has_w = _mm512_cmp_pd_mask(w, zero, _CMP_GT_OQ);
+  __m512d power_k = _mm512_loadu_pd(lane_power), shift_k = _mm512_loadu_pd(lane_shift);
+  __m512d sum_a = _mm512_loadu_pd(lane_sum_a), sum_w = _mm512_loadu_pd(lane_sum_w);
+  __m512d power = _mm512_mul_pd(_mm512_mul_pd(r, r), r);
+  __mmask8 active = 0xff, ended = 0;
+  int length = 0, lengths[8], stops[8];
+  for (int l = 0; l < 8; l++) stops[l] = GROWN;
+  for (int b = 1; active; b++, power = _mm512_mul_pd(power, r4)) {
+    while (length < 4 * b && active) {
+      const int j = length, k = first + stride * j;
+      if (k >= ended_at) {
+        ended = active;
+        break;
+      }
+      if (k > kmax) {
+        for (int l = 0; l < 8; l++)
+          if ((active >> l) & 1) stops[l] = NEEDS_POLYNOMIALS, lengths[l] = j;
+        active = 0;
+        break;
+      }
+      const __mmask8 full = active & _mm512_cmp_pd_mask(_mm512_set1_pd((j >> 2) + 1), cap, _CMP_GE_OQ);
+      for (int l = 0; l < 8; l++)
+        if ((full >> l) & 1) stops[l] = NEEDS_BLOCKS, lengths[l] = j;
+      active &= (__mmask8)~full;
+      if (!active) break;
+      const __m512d kd = _mm512_set1_pd(k);
+      for (__mmask8 behind; (behind = active & _mm512_cmp_pd_mask(shift_k, kd, _CMP_LT_OQ)) != 0;) {
+        power_k = _mm512_mask_mul_pd(power_k, behind, power_k, step);
+        shift_k = _mm512_mask_add_pd(shift_k, behind, shift_k, one);
+      }
+      const double *p = terms + start[k];
+      const int n = size[k];
+      int t = (n - 1) & ~3;
+      __m512d s0 = _mm512_set1_pd(p[t]), s1 = _mm512_set1_pd(t + 1 < n ? p[t + 1] : 0);
+      __m512d s2 = _mm512_set1_pd(t + 2 < n ? p[t + 2] : 0), s3 = _mm512_set1_pd(t + 3 < n ? p[t + 3] : 0);
+      for (t -= 4; t >= 0; t -= 4) {
+        s0 = _mm512_add_pd(_mm512_mul_pd(s0, d4), _mm512_set1_pd(p[t]));
+        s1 = _mm512_add_pd(_mm512_mul_pd(s1, d4), _mm512_set1_pd(p[t + 1]));
+        s2 = _mm512_add_pd(_mm512_mul_pd(s2, d4), _mm512_set1_pd(p[t + 2]));
+        s3 = _mm512_add_pd(_mm512_mul_pd(s3, d4), _mm512_set1_pd(p[t + 3]));
+      }
+      const __m512d h = _mm512_add_pd(_mm512_add_pd(s0, _mm512_mul_pd(delta, s1)), _mm512_mul_pd(d2, _mm512_add_pd(s2, _mm512_mul_pd(delta, s3))));
+      const __m512d v = _mm512_mul_pd(power_k, h), kv = _mm512_mul_pd(kd, v);
+      double lane_v[8], lane_kv[8];
+      _mm512_storeu_pd(lane_v, v);
+      _mm512_storeu_pd(lane_kv, kv);
+      const int at = (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
+      for (int l = 0; l < 8; l++) {
+        if (!((active >> l) & 1)) continue;
+        blocks[l][at] = lane_v[l];
+        blocks[l][at + BLOCK_KX - BLOCK_X] = lane_kv[l];
+      }
+      sum_a = _mm512_mask_add_pd(sum_a, active, sum_a, _mm512_mul_pd(v, v));
+      sum_w = _mm512_mask_add_pd(sum_w, active, sum_w, _mm512_mul_pd(kv, v));
+      length = j + 1;
+      if ((j & 3) != 3) continue;
+      const __m512d tail_a = _mm512_mask_div_pd(zero, has_a, js_max8(_mm512_sub_pd(norm_a, sum_a), fa), norm_a);
+      const __m512d tail_b = _mm512_mask_div_pd(zero, has_w, js_max8(_mm512_sub_pd(w, sum_w), fb), w);
+      double lane_tail[8];
+      _mm512_storeu_pd(lane_tail, js_max8(tail_a, tail_b));
+      const int tail_at = ((j + 1) >> 2) * BLOCK_DOUBLES;
+      for (int l = 0; l < 8; l++)
+        if ((active >> l) & 1) blocks[l][tail_at] = lane_tail[l];
+    }
+    if (ended || !active) break;
+    double lane_tail[8];
+    for (int l = 0; l < 8; l++) lane_tail[l] = (active >> l) & 1 ? blocks[l][b * BLOCK_DOUBLES] : 0;
+    const __mmask8 met = active & _mm512_cmp_pd_mask(_mm512_mul_pd(_mm512_loadu_pd(lane_tail), power), limit, _CMP_LE_OQ);
+    for (int l = 0; l < 8; l++)
+      if ((met >> l) & 1) lengths[l] = length;
+    active &= (__mmask8)~met;
+  }
+  for (int l = 0; l < 8; l++)
+    if (((active | ended) >> l) & 1) lengths[l] = length;
+  _mm512_storeu_pd(lane_power, power_k);
+  _mm512_storeu_pd(lane_shift, shift_k);
+  _mm512_storeu_pd(lane_sum_a, sum_a);
+  _mm512_storeu_pd(lane_sum_w, sum_w);
+  for (int l = 0; l < 8; l++) {
+    int *header = (int *)(mem + jobs[3 * l]);
+    nbs[l][POWER] = lane_power[l];
+    nbs[l][SHIFT_K] = lane_shift[l];
+    nbs[l][SUM_A] = lane_sum_a[l];
+    nbs[l][SUM_W] = lane_sum_w[l];
+    header[0] = lengths[l];
+    header[1] = (ended >> l) & 1 ? ENDED : lengths[l];
+    status[l] = stops[l];
+  }
+}
+#endif
+
+/*
  * Jobs e < count, three ints each: the byte address of the expansion's
  * header in `mem` (length, grow at, blocks' address; E[phi^2], E[phi'^2]
  * from byte 16), the index of its first number in `numbers`, and the blocks
@@ -48,63 +244,23 @@ static double shift_value(const double *p, int size, double delta) {
  * of its blocks; the caller makes room and calls again, which checks the
  * blocks it has before growing on.
  */
-void tl_heat_shift_grow(unsigned char *mem, double *numbers, const double *terms, const int *start, const int *size, int first, int stride,
-                        int kmax, int ended_at, const int *jobs, const double *reach, int count, double bound, double floor_a,
+void tl_heat_shift_grow(int lanes, unsigned char *mem, double *numbers, const double *terms, const int *start, const int *size, int first,
+                        int stride, int kmax, int ended_at, const int *jobs, const double *reach, int count, double bound, double floor_a,
                         double floor_b, int *status) {
-  for (int e = 0; e < count; e++) {
-    int *header = (int *)(mem + jobs[3 * e]);
-    const double *norms = (const double *)(mem + jobs[3 * e]) + 2;
-    double *nb = numbers + jobs[3 * e + 1];
-    const int capacity = jobs[3 * e + 2];
-    double *blocks = (double *)(mem + header[2]);
-    const double norm_a = norms[0], w = norms[1] * nb[Q], delta = nb[DELTA], step = nb[STEP];
-    // The running numbers in locals: the stores to the blocks could otherwise alias them, and each would be read back.
-    double power_k = nb[POWER], shift_k = nb[SHIFT_K], sum_a = nb[SUM_A], sum_w = nb[SUM_W];
-    const double r = reach[e], r4 = r * r * (r * r);
-    int length = header[0], ended = header[1] == ENDED, stop = GROWN;
-    double power = r * r * r;
-    for (int b = 1;; b++, power *= r4) {
-      while (length < 4 * b && !ended) {
-        const int j = length, k = first + stride * j;
-        if (k >= ended_at) {
-          ended = 1;
-          break;
-        }
-        if (k > kmax) {
-          stop = NEEDS_POLYNOMIALS;
-          break;
-        }
-        if ((j >> 2) + 1 >= capacity) {
-          stop = NEEDS_BLOCKS;
-          break;
-        }
-        // Each expansion asks for its coefficients in the same order, so the running product is the same whatever else was computed.
-        while (shift_k < k) {
-          power_k *= step;
-          shift_k += 1;
-        }
-        const double v = power_k * shift_value(terms + start[k], size[k], delta);
-        const double kv = k * v;
-        double *x = blocks + (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
-        x[0] = v;
-        x[BLOCK_KX - BLOCK_X] = kv;
-        sum_a += v * v;
-        sum_w += kv * v;
-        length = j + 1;
-        if ((j & 3) != 3) continue;
-        const double tail_a = norm_a > 0 ? js_max(norm_a - sum_a, floor_a * norm_a) / norm_a : 0;
-        const double tail_b = w > 0 ? js_max(w - sum_w, floor_b * w) / w : 0;
-        blocks[((j + 1) >> 2) * BLOCK_DOUBLES] = js_max(tail_a, tail_b);
+  for (int e = 0; e < count;) {
+#if defined(__x86_64__)
+    if (lanes == 8 && e + 8 <= count) {
+      int fresh = 1;
+      for (int l = 0; l < 8 && fresh; l++) fresh = ((const int *)(mem + jobs[3 * (e + l)]))[0] == 0;
+      if (fresh) {
+        grow_fresh8(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + 3 * e, reach + e, bound, floor_a, floor_b,
+                    status + e);
+        e += 8;
+        continue;
       }
-      if (stop != GROWN || length < 4 * b) break;
-      if (blocks[b * BLOCK_DOUBLES] * power <= bound) break;
     }
-    nb[POWER] = power_k;
-    nb[SHIFT_K] = shift_k;
-    nb[SUM_A] = sum_a;
-    nb[SUM_W] = sum_w;
-    header[0] = length;
-    header[1] = ended ? ENDED : length;
-    status[e] = stop;
+#endif
+    status[e] = grow_one(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + 3 * e, reach[e], bound, floor_a, floor_b);
+    e++;
   }
 }

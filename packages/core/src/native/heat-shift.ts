@@ -1,3 +1,4 @@
+import { cpuFlags } from '../cpu-flags';
 import { nativeLibrary } from './library';
 
 /** What {@link nativeHeatShiftGrow} stopped a job at (`status` of `heat-shift.c`). */
@@ -19,8 +20,9 @@ export interface ShiftTable {
  * number in `numbers`, the blocks it has room for), `reach` one number.
  * Coefficient j has Hermite index first + stride·j; polynomials exist up
  * to kmax; the series ends at endedAt. Writes each job's outcome to
- * `status` (GROWN, NEEDS_POLYNOMIALS, NEEDS_BLOCKS). Call only where the
- * native library runs.
+ * `status` (GROWN, NEEDS_POLYNOMIALS, NEEDS_BLOCKS). With AVX-512, eight
+ * consecutive jobs that hold no coefficient yet grow together, a lane
+ * each: list those first. Call only where the native library runs.
  */
 export function nativeHeatShiftGrow(
   memory: Float64Array,
@@ -39,6 +41,7 @@ export function nativeHeatShiftGrow(
   status: Int32Array,
 ): void {
   nativeLibrary()!.heatShiftGrow(
+    cpuFlags().has('avx512f') ? 8 : 1,
     memory,
     numbers,
     table.terms,

@@ -105,7 +105,7 @@ function load(): NativeLibrary | null {
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',
     ),
     heatShiftGrow: lib.func(
-      'void tl_heat_shift_grow(double *, double *, const double *, const int *, const int *, int, int, int, int, const int *, const double *, int, double, double, double, int *)',
+      'void tl_heat_shift_grow(int, double *, double *, const double *, const int *, const int *, int, int, int, int, const int *, const double *, int, double, double, double, int *)',
     ),
     mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *)'),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),

@@ -765,7 +765,8 @@ export class VarianceExpansions {
     let jobs = new Int32Array(3 * cell.length);
     let reach = new Float64Array(cell.length);
     let status = new Int32Array(cell.length);
-    let pending = cell;
+    // Those that hold no coefficient yet first: the native growth takes eight of them at a time.
+    let pending = cell.filter((e) => e.a.length === 0).concat(cell.filter((e) => e.a.length > 0));
     while (pending.length > 0) {
       const table = point.phiShift.table(first, stride, kmax);
       const series = point.phi;

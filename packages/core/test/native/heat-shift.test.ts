@@ -16,12 +16,16 @@ const FUNCTIONS: [string, (x: number) => number, (x: number) => number, Parity][
 ];
 
 /**
- * Variances across several grid cells and octaves, with reaches from small
+ * Variances across several grid cells and octaves, and many in a few cells, with reaches from small
  * to nearly 1 (inputs almost alike: series of hundreds of coefficients, past the room an
  * expansion starts with, past the polynomials first built, and for the
  * largest past the first band's end, where JavaScript goes on).
  */
-const VARIANCES = Array.from({ length: 40 }, (_, i) => 0.05 * 1.13 ** i);
+const VARIANCES = [
+  ...Array.from({ length: 40 }, (_, i) => 0.05 * 1.13 ** i),
+  // Dense: many variances per cell, which grow eight at a time with AVX-512 (the lanes stopping at different lengths).
+  ...Array.from({ length: 45 }, (_, i) => 0.8 + 0.0091 * i),
+];
 const REACHES = VARIANCES.map((_, i) => (i % 7 === 0 ? 0.9995 : 0.2 + (0.79 * ((i * 37) % 40)) / 40));
 
 /** The coefficients and block tails of an expansion, as numbers. */
