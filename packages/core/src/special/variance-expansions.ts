@@ -1,6 +1,7 @@
 import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
 import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
+import { VarianceTable } from './variance-table';
 import { nativeHeatShiftGrow, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 
@@ -594,7 +595,8 @@ const TABLE_LIMIT = 4096;
  * computed a point first, nor on what else was computed.
  */
 class GridTables {
-  grid = new Map<string, GridPoint>();
+  /** By band·2²⁴ + 2²³ + grid index (the index's magnitude is below 2²³ for every finite variance and band in use): small integers, not strings, as keys. */
+  grid = new Map<number, GridPoint>();
   norms = new Map<number, NormPoint>();
 
   /** Called after each new point: starts over beyond TABLE_LIMIT points, so the tables stay bounded. */
@@ -648,7 +650,8 @@ function gridTables(phi: (x: number) => number, grad: (x: number) => number, whe
  * φ′ through `grad`.
  */
 export class VarianceExpansions {
-  private readonly cache = new Map<number, Expansion>();
+  /** The variances cached, with their expansions' indices among `stored`. */
+  private readonly cache = new VarianceTable(CACHE_LIMIT);
   private readonly tables: GridTables;
   private slabs = new Slabs();
   /** Where the cached expansions live; a new one when the cache starts over. */
@@ -718,7 +721,6 @@ export class VarianceExpansions {
     // Each once, in the order met; `most` is left all −1 again. (Growing may move the store's memory: ids are read first.)
     const native = nativeLibrary() !== null;
     const cells = new Map<GridPoint, Expansion[]>();
-    const reaches = new Map<Expansion, number>();
     for (const set of heads) {
       for (let i = 0; i < set.length; i++) {
         const id = this.store.i32[(set[i] >> 2) + 10];
@@ -742,10 +744,9 @@ export class VarianceExpansions {
           cells.set(point, cell);
         }
         cell.push(e);
-        reaches.set(e, reachOf);
       }
     }
-    for (const [point, cell] of cells) this.growCell(point, cell, reaches, bound);
+    for (const [point, cell] of cells) this.growCell(point, cell, bound);
   }
 
   /**
@@ -755,7 +756,7 @@ export class VarianceExpansions {
    * room for here, as the native growth asks; one that would grow past the
    * cell's band goes on in JavaScript, which moves to the next band's grid.
    */
-  private growCell(point: GridPoint, cell: Expansion[], reaches: Map<Expansion, number>, bound: number): void {
+  private growCell(point: GridPoint, cell: Expansion[], bound: number): void {
     const first = hermiteIndex(this.parity, 0);
     const stride = this.parity === 'none' ? 1 : 2;
     const bandEnd = (cell[0].shifted() as ShiftedSource).bandEnd;
@@ -777,7 +778,8 @@ export class VarianceExpansions {
         jobs[3 * n] = e.header;
         jobs[3 * n + 1] = e.numbersAt;
         jobs[3 * n + 2] = e.a.capacity;
-        reach[n] = reaches.get(e) as number;
+        // The reach it claimed.
+        reach[n] = this.numbers.data[e.numbersAt + REACHED];
       });
       nativeHeatShiftGrow(
         this.store.f64,
@@ -806,7 +808,7 @@ export class VarianceExpansions {
             polynomials = true;
             again.push(e);
           } else {
-            e.growOnToReach(reaches.get(e) as number, bound);
+            e.growOnToReach(this.numbers.data[e.numbersAt + REACHED], bound);
           }
         }
       });
@@ -820,12 +822,11 @@ export class VarianceExpansions {
 
   /** The expansion at variance q ≥ 0. */
   at(q: number): Expansion {
-    let e = this.cache.get(q);
-    if (e === undefined) {
-      e = this.create(q);
-      this.stored.push(e);
-      this.cache.set(q, e);
-    }
+    const id = this.cache.get(q);
+    if (id >= 0) return this.stored[id];
+    const e = this.create(q);
+    this.cache.set(q, this.stored.length);
+    this.stored.push(e);
     return e;
   }
 
@@ -884,7 +885,7 @@ export class VarianceExpansions {
   gridPoint(band: number, q: number): GridPoint {
     const perOctave = GRID_PER_OCTAVE * 2 ** band;
     const g = Math.round(perOctave * Math.log2(q));
-    const key = `${band}:${g}`;
+    const key = band * 2 ** 24 + 2 ** 23 + g;
     const { grid } = this.tables;
     let point = grid.get(key);
     if (point === undefined) {
