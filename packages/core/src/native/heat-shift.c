@@ -16,6 +16,8 @@ enum { Q = 0, SUM_A = 3, SUM_W = 4, DELTA = 5, STEP = 6, POWER = 7, SHIFT_K = 8 
 enum { BLOCK_DOUBLES = 10, BLOCK_X = 2, BLOCK_KX = 6 };
 /* The `grow at` of a series that has ended (`ENDED` of `simd/series.ts`). */
 #define ENDED 0x7fffffff
+/* Ints per job (see tl_heat_shift_grow). */
+#define JOB 4
 /* What a job's growth stopped at (`status`). */
 enum { GROWN = 0, NEEDS_POLYNOMIALS = 1, NEEDS_BLOCKS = 2 };
 
@@ -36,65 +38,81 @@ static double shift_value(const double *p, int size, double delta) {
   return s0 + delta * s1 + d2 * (s2 + delta * s3);
 }
 
+/* What grow_one carries from coefficient to coefficient of one expansion. */
+typedef struct {
+  double *blocks;
+  double norm_a, w, delta, step, power_k, shift_k, sum_a, sum_w;
+  int length, ended;
+} growth_t;
+
 /*
- * Grows one job (see tl_heat_shift_grow) one coefficient at a time; returns
- * its status.
+ * Appends the expansion's next coefficient (see tl_heat_shift_grow), or
+ * returns why not: it ended (GROWN, with g->ended set), or it needs
+ * polynomials or room.
+ */
+static int grow_coefficient(growth_t *g, const double *terms, const int *start, const int *size, int first, int stride, int kmax,
+                            int ended_at, int capacity, double floor_a, double floor_b) {
+  const int j = g->length, k = first + stride * j;
+  if (k >= ended_at) {
+    g->ended = 1;
+    return GROWN;
+  }
+  if (k > kmax) return NEEDS_POLYNOMIALS;
+  if ((j >> 2) + 1 >= capacity) return NEEDS_BLOCKS;
+  // Each expansion asks for its coefficients in the same order, so the running product is the same whatever else was computed.
+  while (g->shift_k < k) {
+    g->power_k *= g->step;
+    g->shift_k += 1;
+  }
+  const double v = g->power_k * shift_value(terms + start[k], size[k], g->delta);
+  const double kv = k * v;
+  double *x = g->blocks + (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
+  x[0] = v;
+  x[BLOCK_KX - BLOCK_X] = kv;
+  g->sum_a += v * v;
+  g->sum_w += kv * v;
+  g->length = j + 1;
+  if ((j & 3) == 3) {
+    const double tail_a = g->norm_a > 0 ? js_max(g->norm_a - g->sum_a, floor_a * g->norm_a) / g->norm_a : 0;
+    const double tail_b = g->w > 0 ? js_max(g->w - g->sum_w, floor_b * g->w) / g->w : 0;
+    g->blocks[((j + 1) >> 2) * BLOCK_DOUBLES] = js_max(tail_a, tail_b);
+  }
+  return GROWN;
+}
+
+/*
+ * Grows one job (see tl_heat_shift_grow) one coefficient at a time: to its
+ * target length, or by its reach when it has none; returns its status.
  */
 static int grow_one(unsigned char *mem, double *numbers, const double *terms, const int *start, const int *size, int first, int stride,
                     int kmax, int ended_at, const int *job, double r, double bound, double floor_a, double floor_b) {
   int *header = (int *)(mem + job[0]);
   const double *norms = (const double *)(mem + job[0]) + 2;
   double *nb = numbers + job[1];
-  const int capacity = job[2];
-  double *blocks = (double *)(mem + header[2]);
-  const double norm_a = norms[0], w = norms[1] * nb[Q], delta = nb[DELTA], step = nb[STEP];
+  const int capacity = job[2], target = job[3];
   // The running numbers in locals: the stores to the blocks could otherwise alias them, and each would be read back.
-  double power_k = nb[POWER], shift_k = nb[SHIFT_K], sum_a = nb[SUM_A], sum_w = nb[SUM_W];
-  const double r4 = r * r * (r * r);
-  int length = header[0], ended = header[1] == ENDED, stop = GROWN;
-  double power = r * r * r;
-  for (int b = 1;; b++, power *= r4) {
-    while (length < 4 * b && !ended) {
-      const int j = length, k = first + stride * j;
-      if (k >= ended_at) {
-        ended = 1;
-        break;
-      }
-      if (k > kmax) {
-        stop = NEEDS_POLYNOMIALS;
-        break;
-      }
-      if ((j >> 2) + 1 >= capacity) {
-        stop = NEEDS_BLOCKS;
-        break;
-      }
-      // Each expansion asks for its coefficients in the same order, so the running product is the same whatever else was computed.
-      while (shift_k < k) {
-        power_k *= step;
-        shift_k += 1;
-      }
-      const double v = power_k * shift_value(terms + start[k], size[k], delta);
-      const double kv = k * v;
-      double *x = blocks + (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
-      x[0] = v;
-      x[BLOCK_KX - BLOCK_X] = kv;
-      sum_a += v * v;
-      sum_w += kv * v;
-      length = j + 1;
-      if ((j & 3) != 3) continue;
-      const double tail_a = norm_a > 0 ? js_max(norm_a - sum_a, floor_a * norm_a) / norm_a : 0;
-      const double tail_b = w > 0 ? js_max(w - sum_w, floor_b * w) / w : 0;
-      blocks[((j + 1) >> 2) * BLOCK_DOUBLES] = js_max(tail_a, tail_b);
+  growth_t g = {(double *)(mem + header[2]), norms[0], norms[1] * nb[Q], nb[DELTA], nb[STEP], nb[POWER], nb[SHIFT_K], nb[SUM_A], nb[SUM_W],
+                header[0], header[1] == ENDED};
+  int stop = GROWN;
+  if (target > 0) {
+    while (g.length < target && !g.ended && stop == GROWN)
+      stop = grow_coefficient(&g, terms, start, size, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
+  } else {
+    const double r4 = r * r * (r * r);
+    double power = r * r * r;
+    for (int b = 1;; b++, power *= r4) {
+      while (g.length < 4 * b && !g.ended && stop == GROWN)
+        stop = grow_coefficient(&g, terms, start, size, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
+      if (stop != GROWN || g.length < 4 * b) break;
+      if (g.blocks[b * BLOCK_DOUBLES] * power <= bound) break;
     }
-    if (stop != GROWN || length < 4 * b) break;
-    if (blocks[b * BLOCK_DOUBLES] * power <= bound) break;
   }
-  nb[POWER] = power_k;
-  nb[SHIFT_K] = shift_k;
-  nb[SUM_A] = sum_a;
-  nb[SUM_W] = sum_w;
-  header[0] = length;
-  header[1] = ended ? ENDED : length;
+  nb[POWER] = g.power_k;
+  nb[SHIFT_K] = g.shift_k;
+  nb[SUM_A] = g.sum_a;
+  nb[SUM_W] = g.sum_w;
+  header[0] = g.length;
+  header[1] = g.ended ? ENDED : g.length;
   return stop;
 }
 
@@ -108,7 +126,7 @@ __attribute__((target("avx512f"))) static __m512d js_max8(__m512d a, __m512d b) 
 
 /*
  * grow_one for eight jobs at once, none of which holds a coefficient yet (as
- * after a kernel's first lookups): their series then reach each index
+ * after a kernel's first lookups) and all grown by their reach: their series then reach each index
  * together, so each shift polynomial serves eight variances per evaluation,
  * each lane with grow_one's arithmetic, operation by operation, and a lane
  * stops where grow_one would.
@@ -119,7 +137,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
   double *blocks[8], *nbs[8];
   double lane_delta[8], lane_step[8], lane_power[8], lane_shift[8], lane_sum_a[8], lane_sum_w[8], lane_norm_a[8], lane_w[8], lane_cap[8];
   for (int l = 0; l < 8; l++) {
-    const int *job = jobs + 3 * l;
+    const int *job = jobs + JOB * l;
     const int *header = (const int *)(mem + job[0]);
     const double *norms = (const double *)(mem + job[0]) + 2;
     double *nb = numbers + job[1];
@@ -220,7 +238,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
   _mm512_storeu_pd(lane_sum_a, sum_a);
   _mm512_storeu_pd(lane_sum_w, sum_w);
   for (int l = 0; l < 8; l++) {
-    int *header = (int *)(mem + jobs[3 * l]);
+    int *header = (int *)(mem + jobs[JOB * l]);
     nbs[l][POWER] = lane_power[l];
     nbs[l][SHIFT_K] = lane_shift[l];
     nbs[l][SUM_A] = lane_sum_a[l];
@@ -233,10 +251,10 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
 #endif
 
 /*
- * Jobs e < count, three ints each: the byte address of the expansion's
+ * Jobs e < count, JOB ints each: the byte address of the expansion's
  * header in `mem` (length, grow at, blocks' address; E[phi^2], E[phi'^2]
- * from byte 16), the index of its first number in `numbers`, and the blocks
- * it has room for. Coefficient j has Hermite index k = first + stride * j
+ * from byte 16), the index of its first number in `numbers`, the blocks it
+ * has room for, and the length to grow it to (0: by its reach, reach[e]). Coefficient j has Hermite index k = first + stride * j
  * and is (q/q0)^(k/2) times the shift polynomial of k at delta (terms from
  * start[k], size[k] of them), for k <= kmax, the last with a polynomial and
  * in the cell's band; the series ends at k >= ended_at. status[e] says why
@@ -251,16 +269,16 @@ void tl_heat_shift_grow(int lanes, unsigned char *mem, double *numbers, const do
 #if defined(__x86_64__)
     if (lanes == 8 && e + 8 <= count) {
       int fresh = 1;
-      for (int l = 0; l < 8 && fresh; l++) fresh = ((const int *)(mem + jobs[3 * (e + l)]))[0] == 0;
+      for (int l = 0; l < 8 && fresh; l++) fresh = ((const int *)(mem + jobs[JOB * (e + l)]))[0] == 0 && jobs[JOB * (e + l) + 3] == 0;
       if (fresh) {
-        grow_fresh8(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + 3 * e, reach + e, bound, floor_a, floor_b,
+        grow_fresh8(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + JOB * e, reach + e, bound, floor_a, floor_b,
                     status + e);
         e += 8;
         continue;
       }
     }
 #endif
-    status[e] = grow_one(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + 3 * e, reach[e], bound, floor_a, floor_b);
+    status[e] = grow_one(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + JOB * e, reach[e], bound, floor_a, floor_b);
     e++;
   }
 }

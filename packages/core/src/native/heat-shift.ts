@@ -1,6 +1,9 @@
 import { cpuFlags } from '../cpu-flags';
 import { nativeLibrary } from './library';
 
+/** Ints per job of {@link nativeHeatShiftGrow}. */
+export const JOB = 4;
+
 /** What {@link nativeHeatShiftGrow} stopped a job at (`status` of `heat-shift.c`). */
 export const GROWN = 0;
 export const NEEDS_POLYNOMIALS = 1;
@@ -15,9 +18,10 @@ export interface ShiftTable {
 
 /**
  * Grows the expansions of one grid cell in native code (`heat-shift.c`),
- * each to its reach (`Expansion.growToReach`): `jobs` holds three ints per
- * expansion (its header's byte address in `memory`, the index of its first
- * number in `numbers`, the blocks it has room for), `reach` one number.
+ * each to its reach (`Expansion.growToReach`) or to a length: `jobs` holds
+ * JOB ints per expansion (its header's byte address in `memory`, the index
+ * of its first number in `numbers`, the blocks it has room for, the length
+ * to grow it to or 0 to grow it by its reach), `reach` one number.
  * Coefficient j has Hermite index first + stride·j; polynomials exist up
  * to kmax; the series ends at endedAt. Writes each job's outcome to
  * `status` (GROWN, NEEDS_POLYNOMIALS, NEEDS_BLOCKS). With AVX-512, eight

@@ -43,6 +43,11 @@ export class ShiftPolynomials {
   private start = new Int32Array(16);
   private size = new Int32Array(16);
   private readonly limit: number;
+  /** The last {@link table} given, and the k it was built to, for which first and stride. */
+  private tables: { terms: Float64Array; start: Int32Array; size: Int32Array } | null = null;
+  private tabled = -1;
+  private tabledFirst = -1;
+  private tabledStride = 0;
 
   constructor(
     private readonly source: SeriesSource,
@@ -105,10 +110,17 @@ export class ShiftPolynomials {
    * until it builds more.
    */
   table(first: number, stride: number, kmax: number): { terms: Float64Array; start: Int32Array; size: Int32Array } {
-    for (let k = first; k <= kmax; k += stride) {
-      if (k >= this.size.length || this.size[k] === 0) this.build(k);
+    // Native growth asks for the same table again and again (per grid cell, per kernel): built up to tabled already, it is as it was.
+    if (kmax > this.tabled || this.tables === null || first !== this.tabledFirst || stride !== this.tabledStride) {
+      for (let k = first; k <= kmax; k += stride) {
+        if (k >= this.size.length || this.size[k] === 0) this.build(k);
+      }
+      this.tabled = kmax;
+      this.tabledFirst = first;
+      this.tabledStride = stride;
+      this.tables = { terms: this.terms, start: this.start, size: this.size };
     }
-    return { terms: this.terms, start: this.start, size: this.size };
+    return this.tables;
   }
 
   /**

@@ -2,7 +2,7 @@ import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
 import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 import { VarianceTable } from './variance-table';
-import { nativeHeatShiftGrow, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
+import { GROWN, JOB, nativeHeatShiftGrow, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 
 /** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
@@ -660,6 +660,10 @@ export class VarianceExpansions {
   private numbers = new ExpansionNumbers();
   /** The store's expansions by index. */
   private stored: Expansion[] = [];
+  /** The jobs of native growth (`growCell`), for the most expansions a cell has had. */
+  private jobs = new Int32Array(0);
+  private reach = new Float64Array(0);
+  private status = new Int32Array(0);
   /** The largest reach of each expansion by index, while {@link growForReach} gathers them (else −1). */
   private most = new Float64Array(0);
 
@@ -746,41 +750,75 @@ export class VarianceExpansions {
         cell.push(e);
       }
     }
-    for (const [point, cell] of cells) this.growCell(point, cell, bound);
+    for (const [point, cell] of cells) this.growCell(point, cell, () => 0, bound);
   }
 
   /**
-   * Grows the expansions of one grid cell to their reaches in native code
-   * (`native/heat-shift.c`), with the same coefficients as
-   * {@link Expansion.growOnToReach}: polynomials are built and blocks made
-   * room for here, as the native growth asks; one that would grow past the
-   * cell's band goes on in JavaScript, which moves to the next band's grid.
+   * Grows each expansion of `list` to hold at least lengths[i] coefficients
+   * (fewer where its series ends), natively where the library runs (see
+   * {@link growCell}): what the entries left by a kernel's rows need.
    */
-  private growCell(point: GridPoint, cell: Expansion[], bound: number): void {
+  growTo(list: readonly Expansion[], lengths: readonly number[]): void {
+    const cells = new Map<GridPoint, Expansion[]>();
+    const targets = new Map<Expansion, number>();
+    list.forEach((e, i) => {
+      if (e.a.length >= lengths[i] || e.a.ended) return;
+      const source = nativeLibrary() !== null ? e.shifted() : null;
+      if (source === null) {
+        e.growA(lengths[i]);
+        return;
+      }
+      source.enter(hermiteIndex(this.parity, e.a.length));
+      const point = source.point as GridPoint;
+      const cell = cells.get(point) ?? [];
+      if (cell.length === 0) cells.set(point, cell);
+      if (!targets.has(e)) cell.push(e);
+      targets.set(e, Math.max(lengths[i], targets.get(e) ?? 0));
+    });
+    for (const [point, cell] of cells) this.growCell(point, cell, (e) => targets.get(e) as number, 0);
+  }
+
+  /**
+   * Grows the expansions of one grid cell in native code
+   * (`native/heat-shift.c`) to their targets (`target`; 0: to the reach
+   * each claimed, see {@link growForReach}), with the same coefficients as
+   * {@link Expansion.growA} and {@link Expansion.growOnToReach}: polynomials
+   * are built and blocks made room for here, as the native growth asks; one
+   * that would grow past the cell's band goes on in JavaScript, which moves
+   * to the next band's grid.
+   */
+  private growCell(point: GridPoint, cell: Expansion[], target: (e: Expansion) => number, bound: number): void {
     const first = hermiteIndex(this.parity, 0);
     const stride = this.parity === 'none' ? 1 : 2;
     const bandEnd = (cell[0].shifted() as ShiftedSource).bandEnd;
     let kmax = 0;
-    for (const e of cell) kmax = Math.max(kmax, hermiteIndex(this.parity, e.a.length) + SHIFT_AHEAD * stride);
+    for (const e of cell) kmax = Math.max(kmax, hermiteIndex(this.parity, Math.max(e.a.length, target(e))) + SHIFT_AHEAD * stride);
     kmax = Math.min(kmax, bandEnd);
-    let jobs = new Int32Array(3 * cell.length);
-    let reach = new Float64Array(cell.length);
-    let status = new Int32Array(cell.length);
+    if (this.jobs.length < JOB * cell.length) {
+      this.jobs = new Int32Array(JOB * cell.length);
+      this.reach = new Float64Array(cell.length);
+      this.status = new Int32Array(cell.length);
+    }
+    const { jobs, reach, status } = this;
     // Those that hold no coefficient yet first: the native growth takes eight of them at a time.
-    let pending = cell.filter((e) => e.a.length === 0).concat(cell.filter((e) => e.a.length > 0));
+    let pending: Expansion[] = [];
+    for (const e of cell) if (e.a.length === 0) pending.push(e);
+    for (const e of cell) if (e.a.length > 0) pending.push(e);
     while (pending.length > 0) {
       const table = point.phiShift.table(first, stride, kmax);
       const series = point.phi;
       const endedAt = series.complete ? series.length : ENDED;
-      pending.forEach((e, n) => {
+      for (let n = 0; n < pending.length; n++) {
+        const e = pending[n];
         // Room for the next coefficient and the tail after its block: the native growth stops at the end of its room, which then doubles.
         e.a.ensureBlocks((e.a.length >> 2) + 2);
-        jobs[3 * n] = e.header;
-        jobs[3 * n + 1] = e.numbersAt;
-        jobs[3 * n + 2] = e.a.capacity;
+        jobs[JOB * n] = e.header;
+        jobs[JOB * n + 1] = e.numbersAt;
+        jobs[JOB * n + 2] = e.a.capacity;
+        jobs[JOB * n + 3] = target(e);
         // The reach it claimed.
         reach[n] = this.numbers.data[e.numbersAt + REACHED];
-      });
+      }
       nativeHeatShiftGrow(
         this.store.f64,
         this.numbers.data,
@@ -800,6 +838,7 @@ export class VarianceExpansions {
       const again: Expansion[] = [];
       let polynomials = false;
       pending.forEach((e, n) => {
+        if (status[n] === GROWN) return;
         if (status[n] === NEEDS_BLOCKS) {
           e.a.ensureBlocks(2 * e.a.capacity);
           again.push(e);
@@ -807,6 +846,8 @@ export class VarianceExpansions {
           if (kmax < bandEnd) {
             polynomials = true;
             again.push(e);
+          } else if (target(e) > 0) {
+            e.growA(target(e));
           } else {
             e.growOnToReach(this.numbers.data[e.numbersAt + REACHED], bound);
           }
@@ -814,9 +855,6 @@ export class VarianceExpansions {
       });
       if (polynomials) kmax = Math.min(bandEnd, 2 * kmax + stride);
       pending = again;
-      jobs = jobs.subarray(0, 3 * again.length);
-      reach = reach.subarray(0, again.length);
-      status = status.subarray(0, again.length);
     }
   }
 

@@ -5,8 +5,8 @@ import { VarianceExpansions, type Expansion, type Parity } from '@tangent-lab/co
 
 /**
  * Expansions grown natively (`heat-shift.c`, through
- * `VarianceExpansions.growForReach`) against the same expansions grown in
- * JavaScript (`Expansion.growToReach`): coefficient for coefficient, and the
+ * `VarianceExpansions.growForReach` and `growTo`) against the same
+ * expansions grown in JavaScript (`Expansion.growToReach`, `growA`): coefficient for coefficient, and the
  * tails before each block, bit for bit.
  */
 const FUNCTIONS: [string, (x: number) => number, (x: number) => number, Parity][] = [
@@ -59,6 +59,21 @@ describe('native heat-shift growth (native/heat-shift.c)', () => {
         });
         if (bound < 1e-14) assert.ok(longest > 180, `the longest series should pass the first band's end (176), got ${longest}`);
       }
+      // To given lengths (what entries left by the rows need), some listed twice, some already long enough.
+      const native = new VarianceExpansions(phi, grad, parity, `${name} native lengths`);
+      const js = new VarianceExpansions(phi, grad, parity, `${name} js lengths`);
+      const list = VARIANCES.map((q) => native.at(q));
+      const lengths = VARIANCES.map((_, i) => (i * 29) % 200);
+      list.forEach((e, i) => {
+        if (i % 5 === 0) e.growA(40);
+      });
+      native.growTo([...list, list[3]], [...lengths, 250]);
+      VARIANCES.forEach((q, i) => {
+        const e = js.at(q);
+        if (i % 5 === 0) e.growA(40);
+        e.growA(Math.max(lengths[i], i === 3 ? 250 : 0));
+        assert.deepEqual(contents(native.at(q)), contents(e), `q = ${q}, length ${lengths[i]}`);
+      });
     });
   }
 });

@@ -365,6 +365,9 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const { rows, cols, q12, t, tDot, left } = listed;
     // Entries for the store (rare): row, column and q12 of each.
     const fromStore: number[] = [];
+    // The expansions to grow, and how far (an expansion may be listed more than once).
+    const growing: Expansion[] = [];
+    const lengths: number[] = [];
     let n = 0;
     for (let k = 0; k < count; k++) {
       const at = LEFT * k;
@@ -379,12 +382,13 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       const e1 = expansions.of(heads1[i]);
       const e2 = expansions.of(heads2[j]);
       const length = Math.max(need, e1.a.length, e2.a.length);
-      if (e1.a.length < length) e1.growA(length);
-      if (e2.a.length < length) e2.growA(length);
+      growing.push(e1, e2);
+      lengths.push(length, length);
       rows[n] = i;
       cols[n] = j;
       q12[n++] = leftEntries[at + 3];
     }
+    expansions.growTo(growing, lengths);
     const store = expansions.store;
     for (let j = 0; j < n2; j++) packed.refresh(j, expansions.of(heads2[j]), store.f64);
     const set = listColumns(n);
