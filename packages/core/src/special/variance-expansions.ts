@@ -362,10 +362,17 @@ export class Expansion {
     this.at = STRIDE * id;
     numbers.reserve(id);
     const d = numbers.data;
-    d.fill(0, this.at, this.at + STRIDE);
-    d[this.at + Q] = q;
-    d[this.at + NEXT_Q] = NaN;
-    d[this.at + REACHED] = -1;
+    const at = this.at;
+    // Every number set here: a call to fill costs more for nine.
+    d[at + Q] = q;
+    d[at + NEXT_Q] = NaN;
+    d[at + REACHED] = -1;
+    d[at + SUM_A] = 0;
+    d[at + SUM_W] = 0;
+    d[at + DELTA] = 0;
+    d[at + STEP] = 0;
+    d[at + POWER] = 0;
+    d[at + SHIFT_K] = 0;
     this.header = store.alloc(HEADER_BYTES);
     this.a = new StoredSeries(store, this.header, numbers, this.at);
     this.a.setTail(0, 1);
