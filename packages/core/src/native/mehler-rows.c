@@ -20,6 +20,7 @@
 #if defined(__x86_64__)
 /* x86-64 only: the library runs only there (`native/library.ts`), and the body is written in its intrinsics. */
 #include <immintrin.h>
+#include <pthread.h>
 #include <string.h>
 
 /* Bits of `mode` (as in `simd/series.ts`). */
@@ -165,6 +166,37 @@ int tl_mehler_row(int lanes, double *store, int h1, double q11, const double *q1
   return row_sums(lanes, &s, 0, h1, q11, (double *)q12, j0, n, t, tdot, RESULTS_APART, left);
 }
 
+/* Rows of one part of a kernel (see tl_mehler_rows): where they start and end, where their entries left go, and what was done. */
+typedef struct {
+  const sums_t *s;
+  int lanes;
+  const int *heads1;
+  const double *q11s;
+  double *nngp, *ntk;
+  int n2, symmetric, i0, i1;
+  double *left;
+  int room, next, listed;
+} rows_part_t;
+
+static void rows_part(rows_part_t *p) {
+  int listed = 0, i = p->i0;
+  while (i < p->i1) {
+    const int j0 = p->symmetric ? i : 0;
+    if (listed + (p->n2 - j0) > p->room) break;
+    const size_t at = (size_t)i * p->n2 + j0;
+    listed += row_sums(p->lanes, p->s, i, p->heads1[i], p->q11s[i], p->nngp + at, j0, p->n2 - j0, NULL, p->ntk == NULL ? NULL : p->ntk + at,
+                       RESULTS_IN_PLACE, p->left + (size_t)LEFT * listed);
+    i++;
+  }
+  p->next = i;
+  p->listed = listed;
+}
+
+static void *rows_part_thread(void *arg) {
+  rows_part(arg);
+  return NULL;
+}
+
 /*
  * Rows i0, i0 + 1, ... of an n1 x n2 NNGP and NTK (NULL: NNGP alone) through
  * one numerical activation, in place: K <- T(K), Theta <- Theta * Tdot(K)
@@ -179,17 +211,35 @@ int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q1
                    int i0, int i1, const double *packed, int ncap, double *left, int room, int *left_count, double limit, int mode,
                    double split2, double slope2) {
   const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
-  int listed = 0, i = i0;
-  while (i < i1) {
-    const int j0 = symmetric ? i : 0;
-    if (listed + (n2 - j0) > room) break;
-    const size_t at = (size_t)i * n2 + j0;
-    listed += row_sums(lanes, &s, i, heads1[i], q11s[i], nngp + at, j0, n2 - j0, NULL, ntk == NULL ? NULL : ntk + at, RESULTS_IN_PLACE,
-                       left + (size_t)LEFT * listed);
-    i++;
-  }
-  *left_count = listed;
-  return i;
+  rows_part_t p = {&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, i0, i1, left, room, i0, 0};
+  rows_part(&p);
+  *left_count = p.listed;
+  return p.next;
+}
+
+/*
+ * tl_mehler_rows on two parts of a kernel at once, rows ranges[0] to
+ * ranges[1] and ranges[2] to ranges[3], the second on a thread of its own
+ * (on this one after the first where none starts), each with its own list
+ * of entries left (left0, left1, room for `room` entries each). Each part
+ * stops as tl_mehler_rows does; out gets the first row not done and the
+ * entries listed, of one part and then of the other.
+ */
+void tl_mehler_rows2(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
+                     const int *ranges, const double *packed, int ncap, double *left0, double *left1, int room, int *out, double limit, int mode,
+                     double split2, double slope2) {
+  const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
+  rows_part_t parts[2] = {{&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, ranges[0], ranges[1], left0, room, ranges[0], 0},
+                          {&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, ranges[2], ranges[3], left1, room, ranges[2], 0}};
+  pthread_t id;
+  const int started = ranges[3] > ranges[2] && pthread_create(&id, NULL, rows_part_thread, &parts[1]) == 0;
+  rows_part(&parts[0]);
+  if (started) pthread_join(id, NULL);
+  else rows_part(&parts[1]);
+  out[0] = parts[0].next;
+  out[1] = parts[0].listed;
+  out[2] = parts[1].next;
+  out[3] = parts[1].listed;
 }
 
 /*

@@ -243,6 +243,52 @@ export function nativeMehlerRows(
 }
 
 /**
+ * {@link nativeMehlerRows} on two parts of a kernel at once, rows
+ * ranges[0] to ranges[1] and ranges[2] to ranges[3], the second on a native
+ * thread of its own, each listing the entries it leaves in its own buffer
+ * (left0, left1, the same room): sets ranges[0] and ranges[2] to the first
+ * row of each part not done, and returns how many entries each listed.
+ */
+export function nativeMehlerRows2(
+  store: SeriesStore,
+  job: MehlerRowsJob,
+  ranges: Int32Array,
+  left0: Float64Array,
+  left1: Float64Array,
+  limit: number,
+  mode: number,
+  split2: number,
+  slope2: number,
+): [number, number] {
+  const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
+  const out = new Int32Array(4);
+  nativeLibrary()!.mehlerRows2(
+    laneCount(),
+    store.f64,
+    heads1,
+    q11,
+    nngp,
+    ntk,
+    n2,
+    symmetric ? 1 : 0,
+    ranges,
+    packed.data,
+    packed.ncap,
+    left0,
+    left1,
+    Math.min(left0.length, left1.length) / LEFT,
+    out,
+    limit,
+    mode,
+    split2,
+    slope2,
+  );
+  ranges[0] = out[0];
+  ranges[2] = out[2];
+  return [out[1], out[3]];
+}
+
+/**
  * Entries k < count of a list, in native code (`mehler-rows.c`): entry k
  * of row rows[k] of `job` (its expansion's header and variance), with
  * q12[k] given and its column packed as column k of `packed`; consecutive

@@ -123,16 +123,19 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
     const x = JSON.stringify(awkwardInputs());
     const y = JSON.stringify(inputs(150, 5, 22));
     const wasm = kernelDigests(LAYERS, x, y, { TANGENT_LAB_NATIVE: '0' }, 'both');
-    const left = kernelDigests(
-      LAYERS,
-      x,
-      y,
-      { TANGENT_LAB_THREADS: '1' },
-      'both',
-      "require('@tangent-lab/core/internal/stax/activations/hermite-series').useGrowthToReach(false);",
-    );
-    assert.equal(left.native, true);
-    assert.equal(left.sums, wasm.sums, 'entries left by the rows differ from WebAssembly');
+    // On one thread, and on two (the rows in two parts at once, each with its list of entries left).
+    for (const threads of ['1', '2']) {
+      const left = kernelDigests(
+        LAYERS,
+        x,
+        y,
+        { TANGENT_LAB_THREADS: threads },
+        'both',
+        "require('@tangent-lab/core/internal/stax/activations/hermite-series').useGrowthToReach(false);",
+      );
+      assert.equal(left.native, true);
+      assert.equal(left.sums, wasm.sums, `entries left by the rows differ from WebAssembly on ${threads} thread(s)`);
+    }
   });
 
   it('give the bits of WebAssembly for series longer than a packed column holds (entries summed from the store)', (t) => {

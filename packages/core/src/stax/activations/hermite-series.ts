@@ -7,6 +7,7 @@ import {
   nativeMehlerReach,
   nativeMehlerRow,
   nativeMehlerRows,
+  nativeMehlerRows2,
   PackedColumns,
   scratchColumns,
   type MehlerRowsJob,
@@ -16,6 +17,7 @@ import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
 import type { DualMatrixJob } from '../dual-rows';
+import { balancedRanges, threadsFor } from '../../workers/pool';
 
 /** The default `tol` of smooth numerical activations: relative error of their NNGP and NTK. */
 export const DEFAULT_TOL = 1e-10;
@@ -183,6 +185,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   const limit = sumLimit(tau);
   // The entries native rows leave (LEFT numbers each), and the store's columns for summing them (their q22 and headers).
   let leftEntries = new Float64Array(0);
+  // Those of the second part of a whole kernel's rows, when two threads sum them (`dualMatrix`).
+  let leftEntries2 = new Float64Array(0);
   let settleAt = { q22: 0, cols: 0, capacity: 0, store: null as SeriesStore | null };
   // Entries gathered for `sumFromStore`: q12, q22 and the header of the column's expansion.
   let gathered = { q12: new Float64Array(0), q22: new Float64Array(0), heads: new Int32Array(0) };
@@ -331,10 +335,22 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
+    const parts = threadsFor(n1 * n2) > 1 ? balancedRanges(n1, n2, job.symmetric, 2) : [];
+    if (parts.length === 2) {
+      // Two parts of the rows at once, on this thread and a native one; the entries each leaves are summed between rounds.
+      if (leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
+      const ranges = Int32Array.of(parts[0][0], parts[0][1], parts[1][0], parts[1][1]);
+      while (ranges[0] < ranges[1] || ranges[2] < ranges[3]) {
+        const [listed0, listed1] = nativeMehlerRows2(store, rowsJob, ranges, leftEntries, leftEntries2, limit, mode, split2, slope2);
+        if (listed0 > 0) finishLeft(rowsJob, heads2, var2, leftEntries, listed0, mode);
+        if (listed1 > 0) finishLeft(rowsJob, heads2, var2, leftEntries2, listed1, mode);
+      }
+      return;
+    }
     for (let i = 0; i < n1;) {
       const { next, listed } = nativeMehlerRows(store, rowsJob, i, n1, leftEntries, limit, mode, split2, slope2);
       i = next;
-      if (listed > 0) finishLeft(rowsJob, heads2, var2, listed, mode);
+      if (listed > 0) finishLeft(rowsJob, heads2, var2, leftEntries, listed, mode);
     }
   };
   /** The entries of {@link finishLeft} summed as a list: row, column, q12, results, and those left again. */
@@ -347,10 +363,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     left: new Float64Array(0),
   };
   /**
-   * Sums the `count` entries the native rows of `job` left in `leftEntries`
-   * (see {@link dualMatrix}) and writes them to the kernel.
+   * Sums the `count` entries the native rows of `job` left in `list`
+   * (`leftEntries`, or `leftEntries2` for a second part summed at once; see
+   * {@link dualMatrix}) and writes them to the kernel.
    */
-  const finishLeft = (job: MehlerRowsJob, heads2: Int32Array, var2: Float64Array, count: number, mode: number) => {
+  const finishLeft = (job: MehlerRowsJob, heads2: Int32Array, var2: Float64Array, list: Float64Array, count: number, mode: number) => {
     const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
     if (listed.rows.length < count) {
       listed = {
@@ -371,12 +388,12 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     let n = 0;
     for (let k = 0; k < count; k++) {
       const at = LEFT * k;
-      const i = leftEntries[at];
-      const j = (symmetric ? i : 0) + leftEntries[at + 1];
-      const need = leftEntries[at + 2];
+      const i = list[at];
+      const j = (symmetric ? i : 0) + list[at + 1];
+      const need = list[at + 2];
       if (need < 0) {
         // A tiny variance's own series of φ′.
-        fromStore.push(i, j, leftEntries[at + 3]);
+        fromStore.push(i, j, list[at + 3]);
         continue;
       }
       const e1 = expansions.of(heads1[i]);
@@ -386,7 +403,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       lengths.push(length, length);
       rows[n] = i;
       cols[n] = j;
-      q12[n++] = leftEntries[at + 3];
+      q12[n++] = list[at + 3];
     }
     expansions.growTo(growing, lengths);
     const store = expansions.store;
