@@ -17,9 +17,10 @@
  *   (≤ 3×). Measured on one thread in a child process (TANGENT_LAB_THREADS=1:
  *   natively, a kernel of numerical activations then runs layer by layer in
  *   one call per layer), and with the default threads (kernels of numerical
- *   activations alone stay on the calling thread below 2²⁰ entries, as here;
- *   larger ones, and those mixed with closed forms, split rows over worker
- *   threads), for a second call on the same network (warm), and for
+ *   activations alone stay off the worker threads below 2²⁰ entries, as here,
+ *   each layer's rows in two parts at once on two threads, the calling one and
+ *   a native one; larger ones, and those mixed with closed forms, split rows
+ *   over worker threads), for a second call on the same network (warm), and for
  *   `stax.tanh()`, for a second network on the same inputs (its expansions
  *   shared with the first).
  * - accuracy: over the first 24 inputs, against numpy's 2-D trapezoid
