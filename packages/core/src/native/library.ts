@@ -33,8 +33,6 @@ export interface NativeLibrary {
   readonly mehlerRow: Fn;
   /** `tl_mehler_rows` of `mehler-rows.c`. */
   readonly mehlerRows: Fn;
-  /** `tl_mehler_rows2` of `mehler-rows.c`. */
-  readonly mehlerRows2: Fn;
   /** `tl_mehler_list` of `mehler-rows.c`. */
   readonly mehlerList: Fn;
   /** `tl_heat_shift_grow` of `heat-shift.c`. */
@@ -101,10 +99,7 @@ function load(): NativeLibrary | null {
       'int tl_mehler_row(int, double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, double, int, double, double)',
     ),
     mehlerRows: lib.func(
-      'int tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, int, int, const double *, int, double *, int, int *, double, int, double, double)',
-    ),
-    mehlerRows2: lib.func(
-      'void tl_mehler_rows2(int, double *, const int *, const double *, double *, double *, int, int, const int *, const double *, int, double *, double *, int, int *, double, int, double, double)',
+      'void tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, const int *, const double *, int, double *, double *, int, int *, double, int, double, double)',
     ),
     mehlerList: lib.func(
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',

@@ -198,34 +198,20 @@ static void *rows_part_thread(void *arg) {
 }
 
 /*
- * Rows i0, i0 + 1, ... of an n1 x n2 NNGP and NTK (NULL: NNGP alone) through
- * one numerical activation, in place: K <- T(K), Theta <- Theta * Tdot(K)
- * (Lee et al. 2019, eqs. (S3), (S6)), entries j >= i only when symmetric.
- * Row i's expansion has its header at heads1[i], variance q11s[i];
- * column j is column j of the packed set. Entries that cannot be finished
- * are left untouched and listed in `left` (see row_sums), and the rows stop
- * before one whose entries might not all fit in the `room` entries left
- * has. Returns the first row not done; *left_count gets the number listed.
+ * Rows of an n1 x n2 NNGP and NTK (NULL: NNGP alone) through one numerical
+ * activation, in place: K <- T(K), Theta <- Theta * Tdot(K) (Lee et al.
+ * 2019, eqs. (S3), (S6)), entries j >= i only when symmetric, in two parts
+ * at once: rows ranges[0] to ranges[1], and ranges[2] to ranges[3] on a
+ * thread of its own (on this one after the first where none starts; an
+ * empty second part starts none). Row i's expansion has its header at
+ * heads1[i], variance q11s[i]; column j is column j of the packed set.
+ * Entries that cannot be finished are left untouched and listed in the
+ * part's `left` (left0, left1; see row_sums), and a part stops before a row
+ * whose entries might not all fit in the `room` entries its list has left.
+ * out gets the first row not done and the entries listed, of one part and
+ * then of the other.
  */
-int tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
-                   int i0, int i1, const double *packed, int ncap, double *left, int room, int *left_count, double limit, int mode,
-                   double split2, double slope2) {
-  const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
-  rows_part_t p = {&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, i0, i1, left, room, i0, 0};
-  rows_part(&p);
-  *left_count = p.listed;
-  return p.next;
-}
-
-/*
- * tl_mehler_rows on two parts of a kernel at once, rows ranges[0] to
- * ranges[1] and ranges[2] to ranges[3], the second on a thread of its own
- * (on this one after the first where none starts), each with its own list
- * of entries left (left0, left1, room for `room` entries each). Each part
- * stops as tl_mehler_rows does; out gets the first row not done and the
- * entries listed, of one part and then of the other.
- */
-void tl_mehler_rows2(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
+void tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
                      const int *ranges, const double *packed, int ncap, double *left0, double *left1, int room, int *out, double limit, int mode,
                      double split2, double slope2) {
   const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
@@ -291,14 +277,6 @@ __attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const d
     __m256d most = _mm256_setzero_pd();
     int j = symmetric ? i : 0;
     double tail = 0;
-    for (; j < n2 && (j & 3) != 0; j++) {
-      const double q12 = row[j];
-      double c = q12 * q12 * (1 / q11) * inverse2[j];
-      c = c < 1 ? c : 1;
-      c = q22s[j] == q11 && q12 >= q11 ? 0 : c;
-      tail = c > tail ? c : tail;
-      reach2[j] = c > reach2[j] ? c : reach2[j];
-    }
     for (; j + 4 <= n2; j += 4) {
       const __m256d q12 = _mm256_loadu_pd(row + j);
       // min(NaN, 1) is 1 (the second operand when either is NaN): an undefined correlation reaches as far as any.

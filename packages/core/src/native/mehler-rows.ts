@@ -197,59 +197,18 @@ export interface MehlerRowsJob {
 }
 
 /**
- * Rows i0, i0 + 1, … (before i1) of a kernel through one numerical
- * activation in place, in native code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al.
- * 2019, eqs. S3, S6), entries j ≥ i when symmetric. Entries that cannot be
- * finished there are left as they were and listed in `out` (LEFT numbers
- * each; its room at least a row's entries), and the rows stop before one
- * whose entries might not fit in what room is left. Returns the first row
- * not done and how many were listed.
+ * Rows of a kernel through one numerical activation in place, in native
+ * code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6), entries j ≥ i
+ * when symmetric, in two parts at once: rows ranges[0] to ranges[1], and
+ * ranges[2] to ranges[3] on a native thread of its own (none for an empty
+ * second part). Entries that cannot be finished there are left as they
+ * were and listed in the part's buffer (left0, left1: LEFT numbers each,
+ * the same room, at least a row's entries), and a part stops before a row
+ * whose entries might not fit in what room is left. Sets ranges[0] and
+ * ranges[2] to the first row of each part not done, and returns how many
+ * entries each listed.
  */
 export function nativeMehlerRows(
-  store: SeriesStore,
-  job: MehlerRowsJob,
-  i0: number,
-  i1: number,
-  out: Float64Array,
-  limit: number,
-  mode: number,
-  split2: number,
-  slope2: number,
-): { next: number; listed: number } {
-  const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
-  const listed = new Int32Array(1);
-  const next = nativeLibrary()!.mehlerRows(
-    laneCount(),
-    store.f64,
-    heads1,
-    q11,
-    nngp,
-    ntk,
-    n2,
-    symmetric ? 1 : 0,
-    i0,
-    i1,
-    packed.data,
-    packed.ncap,
-    out,
-    out.length / LEFT,
-    listed,
-    limit,
-    mode,
-    split2,
-    slope2,
-  ) as number;
-  return { next, listed: listed[0] };
-}
-
-/**
- * {@link nativeMehlerRows} on two parts of a kernel at once, rows
- * ranges[0] to ranges[1] and ranges[2] to ranges[3], the second on a native
- * thread of its own, each listing the entries it leaves in its own buffer
- * (left0, left1, the same room): sets ranges[0] and ranges[2] to the first
- * row of each part not done, and returns how many entries each listed.
- */
-export function nativeMehlerRows2(
   store: SeriesStore,
   job: MehlerRowsJob,
   ranges: Int32Array,
@@ -262,7 +221,7 @@ export function nativeMehlerRows2(
 ): [number, number] {
   const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
   const out = new Int32Array(4);
-  nativeLibrary()!.mehlerRows2(
+  nativeLibrary()!.mehlerRows(
     laneCount(),
     store.f64,
     heads1,

@@ -826,22 +826,8 @@ export class VarianceExpansions {
         // The reach it claimed.
         reach[n] = this.numbers.data[e.numbersAt + REACHED];
       }
-      nativeHeatShiftGrow(
-        this.store.f64,
-        this.numbers.data,
-        table,
-        first,
-        stride,
-        kmax,
-        endedAt,
-        jobs,
-        reach,
-        pending.length,
-        bound,
-        TAIL_FLOOR_A,
-        TAIL_FLOOR_B,
-        status,
-      );
+      const shift = { table, first, stride, kmax, endedAt, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
+      nativeHeatShiftGrow(this.store.f64, this.numbers.data, shift, { jobs, reach, status, count: pending.length });
       const again: Expansion[] = [];
       let polynomials = false;
       pending.forEach((e, n) => {

@@ -7,7 +7,6 @@ import {
   nativeMehlerReach,
   nativeMehlerRow,
   nativeMehlerRows,
-  nativeMehlerRows2,
   PackedColumns,
   scratchColumns,
   type MehlerRowsJob,
@@ -335,22 +334,17 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
-    const parts = threadsFor(n1 * n2) > 1 ? balancedRanges(n1, n2, job.symmetric, 2) : [];
-    if (parts.length === 2) {
-      // Two parts of the rows at once, on this thread and a native one; the entries each leaves are summed between rounds.
-      if (leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
-      const ranges = Int32Array.of(parts[0][0], parts[0][1], parts[1][0], parts[1][1]);
-      while (ranges[0] < ranges[1] || ranges[2] < ranges[3]) {
-        const [listed0, listed1] = nativeMehlerRows2(store, rowsJob, ranges, leftEntries, leftEntries2, limit, mode, split2, slope2);
-        if (listed0 > 0) finishLeft(rowsJob, heads2, var2, leftEntries, listed0, mode);
-        if (listed1 > 0) finishLeft(rowsJob, heads2, var2, leftEntries2, listed1, mode);
-      }
-      return;
-    }
-    for (let i = 0; i < n1;) {
-      const { next, listed } = nativeMehlerRows(store, rowsJob, i, n1, leftEntries, limit, mode, split2, slope2);
-      i = next;
-      if (listed > 0) finishLeft(rowsJob, heads2, var2, leftEntries, listed, mode);
+    // Two parts of the rows at once where two threads are to be used, on this thread and a native one; the entries each leaves are summed between rounds.
+    const parts = threadsFor(n1 * n2) > 1 ? balancedRanges(n1, n2, job.symmetric, 2) : [[0, n1]];
+    const [first, second] = parts.length === 2 ? parts : [parts[0], [n1, n1]];
+    if (second[1] > second[0] && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
+    const ranges = Int32Array.of(first[0], first[1], second[0], second[1]);
+    const lists = [leftEntries, second[1] > second[0] ? leftEntries2 : leftEntries];
+    while (ranges[0] < ranges[1] || ranges[2] < ranges[3]) {
+      const listed = nativeMehlerRows(store, rowsJob, ranges, lists[0], lists[1], limit, mode, split2, slope2);
+      listed.forEach((count, part) => {
+        if (count > 0) finishLeft(rowsJob, heads2, var2, lists[part], count, mode);
+      });
     }
   };
   /** The entries of {@link finishLeft} summed as a list: row, column, q12, results, and those left again. */
