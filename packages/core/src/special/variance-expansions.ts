@@ -217,10 +217,6 @@ class StoredSeries implements Coefficients {
     return this.store.i32[this.header >> 2];
   }
 
-  set length(n: number) {
-    this.store.i32[this.header >> 2] = n;
-  }
-
   /** No further non-zero values: the header's `grow at` is ENDED (else it is the length). */
   get ended(): boolean {
     return this.store.i32[(this.header >> 2) + 1] === ENDED;
@@ -716,7 +712,9 @@ export class VarianceExpansions {
    * each with its reach: the largest squared correlation of the entries it
    * will be summed in) to what the largest of their reaches needs, each
    * once (`Expansion.growToReach`; `squared`: the series are in ρ², so the
-   * squared correlation is their r).
+   * squared correlation is their r): natively a grid cell at a time where
+   * the library runs ({@link growCell}), else in JavaScript, with the same
+   * coefficients either way.
    */
   growForReach(heads: readonly Int32Array[], reach: readonly Float64Array[], squared: boolean, bound: number): void {
     if (this.most.length < this.stored.length) this.most = new Float64Array(Math.max(this.stored.length, 2 * this.most.length)).fill(-1);
