@@ -42,6 +42,14 @@ export class PlotRenderer extends Widget implements IRenderMime.IRenderer {
   private stopWatchingTheme: (() => void) | undefined;
   private readonly resizeObserver = new ResizeObserver(() => this.resize());
   private resizeFrame = 0;
+  /**
+   * The plotly work on this output, one call after another: a redraw for a
+   * new theme and a resize for a new layout come together when the theme
+   * changes, and plotly, given one while the other still runs on the same
+   * element, removes nodes the other has already replaced (an uncaught
+   * "removeChild" error in the page, seen once in the JupyterLab test).
+   */
+  private plotlyWork: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
@@ -74,24 +82,33 @@ export class PlotRenderer extends Widget implements IRenderMime.IRenderer {
     await this.draw();
   }
 
+  /** Runs `work` after the plotly work already asked for on this output (see `plotlyWork`); its result, or its error, is the caller's. */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.plotlyWork.then(work);
+    this.plotlyWork = run.catch(() => undefined);
+    return run;
+  }
+
   /** (Re)draws the figure in the page's current theme; plotly's `react` keeps the DOM and diffs. */
-  private async draw(): Promise<void> {
-    if (!this.spec || this.isDisposed) return;
-    const Plotly = await loadPlotly();
-    if (this.isDisposed) return;
-    const theme = pageTheme();
-    const { data, layout, config } = this.spec.kind === 'panels' ? panelsToPlotly(this.spec, theme) : toPlotly(this.spec, theme);
-    await Plotly.react(this.plot, data, layout, { ...config, responsive: false });
+  private draw(): Promise<void> {
+    return this.serially(async () => {
+      if (!this.spec || this.isDisposed) return;
+      const Plotly = await loadPlotly();
+      if (this.isDisposed) return;
+      const theme = pageTheme();
+      const { data, layout, config } = this.spec.kind === 'panels' ? panelsToPlotly(this.spec, theme) : toPlotly(this.spec, theme);
+      await Plotly.react(this.plot, data, layout, { ...config, responsive: false });
+    });
   }
 
   private resize(): void {
     cancelAnimationFrame(this.resizeFrame);
     this.resizeFrame = requestAnimationFrame(() => {
-      if (this.spec && !this.isDisposed && this.plot.offsetWidth > 0) {
-        void loadPlotly().then((Plotly) => {
-          if (!this.isDisposed) Plotly.Plots.resize(this.plot);
-        });
-      }
+      void this.serially(async () => {
+        if (!this.spec || this.isDisposed || this.plot.offsetWidth === 0) return;
+        const Plotly = await loadPlotly();
+        if (!this.isDisposed) Plotly.Plots.resize(this.plot);
+      });
     });
   }
 
@@ -100,7 +117,8 @@ export class PlotRenderer extends Widget implements IRenderMime.IRenderer {
     cancelAnimationFrame(this.resizeFrame);
     this.resizeObserver.disconnect();
     this.stopWatchingTheme?.();
-    if (plotly) void plotly.then((Plotly) => Plotly.purge(this.plot));
+    const loaded = plotly;
+    if (loaded) void this.plotlyWork.then(() => loaded).then((Plotly) => Plotly.purge(this.plot));
     super.dispose();
   }
 }
