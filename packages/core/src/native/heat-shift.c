@@ -126,10 +126,10 @@ __attribute__((target("avx512f"))) static __m512d js_max8(__m512d a, __m512d b) 
 
 /*
  * grow_one for eight jobs at once, none of which holds a coefficient yet (as
- * after a kernel's first lookups) and all grown by their reach: their series then reach each index
- * together, so each shift polynomial serves eight variances per evaluation,
- * each lane with grow_one's arithmetic, operation by operation, and a lane
- * stops where grow_one would.
+ * after a kernel's first lookups) and all grown by their reach: their
+ * series then reach each index together, so each shift polynomial serves
+ * eight variances per evaluation, each lane with grow_one's arithmetic,
+ * operation by operation, and a lane stops where grow_one would.
  */
 __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *start,
                                                            const int *size, int first, int stride, int kmax, int ended_at, const int *jobs,
@@ -254,8 +254,9 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
  * Jobs e < count, JOB ints each: the byte address of the expansion's
  * header in `mem` (length, grow at, blocks' address; E[phi^2], E[phi'^2]
  * from byte 16), the index of its first number in `numbers`, the blocks it
- * has room for, and the length to grow it to (0: by its reach, reach[e]). Coefficient j has Hermite index k = first + stride * j
- * and is (q/q0)^(k/2) times the shift polynomial of k at delta (terms from
+ * has room for, and the length to grow it to (0: by its reach, reach[e]).
+ * Coefficient j has Hermite index k = first + stride * j and is
+ * (q/q0)^(k/2) times the shift polynomial of k at delta (terms from
  * start[k], size[k] of them), for k <= kmax, the last with a polynomial and
  * in the cell's band; the series ends at k >= ended_at. status[e] says why
  * a job stopped: grown to its reach (or ended), or at kmax, or at the end

@@ -728,7 +728,6 @@ export class VarianceExpansions {
       }
     });
     // Each once, in the order met; `most` is left all −1 again. (Growing may move the store's memory: ids are read first.)
-    const native = nativeLibrary() !== null;
     const cells = new Map<GridPoint, Expansion[]>();
     for (const set of heads) {
       for (let i = 0; i < set.length; i++) {
@@ -738,24 +737,27 @@ export class VarianceExpansions {
         most[id] = -1;
         const e = this.stored[id];
         const reachOf = squared ? r : Math.sqrt(r);
-        if (!e.claimReach(reachOf)) continue;
-        const source = native && !e.a.ended ? e.shifted() : null;
-        if (source === null) {
-          e.growOnToReach(reachOf, bound);
-          continue;
-        }
-        // Natively, by grid cell: the cell of its next coefficient.
-        source.enter(hermiteIndex(this.parity, e.a.length));
-        const point = source.point as GridPoint;
-        let cell = cells.get(point);
-        if (cell === undefined) {
-          cell = [];
-          cells.set(point, cell);
-        }
-        cell.push(e);
+        if (e.claimReach(reachOf) && !this.joinCell(cells, e)) e.growOnToReach(reachOf, bound);
       }
     }
     for (const [point, cell] of cells) this.growCell(point, cell, () => 0, bound);
+  }
+
+  /**
+   * Adds e to the cell of `cells` its next coefficient comes from, for
+   * native growth ({@link growCell}); returns false, adding nothing, where
+   * it grows in JavaScript: no native library, an ended series, or a tiny
+   * variance's series of its own.
+   */
+  private joinCell(cells: Map<GridPoint, Expansion[]>, e: Expansion): boolean {
+    const source = nativeLibrary() !== null && !e.a.ended ? e.shifted() : null;
+    if (source === null) return false;
+    source.enter(hermiteIndex(this.parity, e.a.length));
+    const point = source.point as GridPoint;
+    const cell = cells.get(point);
+    if (cell === undefined) cells.set(point, [e]);
+    else cell.push(e);
+    return true;
   }
 
   /**
@@ -764,22 +766,13 @@ export class VarianceExpansions {
    * {@link growCell}): what the entries left by a kernel's rows need.
    */
   growTo(list: readonly Expansion[], lengths: readonly number[]): void {
-    const cells = new Map<GridPoint, Expansion[]>();
+    // The longest length asked of each (an expansion may be listed more than once).
     const targets = new Map<Expansion, number>();
     list.forEach((e, i) => {
-      if (e.a.length >= lengths[i] || e.a.ended) return;
-      const source = nativeLibrary() !== null ? e.shifted() : null;
-      if (source === null) {
-        e.growA(lengths[i]);
-        return;
-      }
-      source.enter(hermiteIndex(this.parity, e.a.length));
-      const point = source.point as GridPoint;
-      const cell = cells.get(point) ?? [];
-      if (cell.length === 0) cells.set(point, cell);
-      if (!targets.has(e)) cell.push(e);
-      targets.set(e, Math.max(lengths[i], targets.get(e) ?? 0));
+      if (e.a.length < lengths[i]) targets.set(e, Math.max(lengths[i], targets.get(e) ?? 0));
     });
+    const cells = new Map<GridPoint, Expansion[]>();
+    for (const [e, length] of targets) if (!this.joinCell(cells, e)) e.growA(length);
     for (const [point, cell] of cells) this.growCell(point, cell, (e) => targets.get(e) as number, 0);
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nativeLibrary } from '@tangent-lab/core/internal/native/library';
+import { BLOCK_BYTES } from '@tangent-lab/core/internal/simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '@tangent-lab/core/internal/special/variance-expansions';
 
 /**
@@ -31,7 +32,7 @@ const REACHES = VARIANCES.map((_, i) => (i % 7 === 0 ? 0.9995 : 0.2 + (0.79 * ((
 /** The coefficients and block tails of an expansion, as numbers. */
 function contents(e: Expansion): number[] {
   const values = Array.from({ length: e.a.length }, (_, j) => e.a.value(j));
-  const tails = Array.from({ length: (e.a.length >> 2) + 1 }, (_, b) => e.store.f64[(e.a.blocks + 80 * b) >> 3]);
+  const tails = Array.from({ length: (e.a.length >> 2) + 1 }, (_, b) => e.store.f64[(e.a.blocks + BLOCK_BYTES * b) >> 3]);
   return [e.a.length, ...values, ...tails];
 }
 

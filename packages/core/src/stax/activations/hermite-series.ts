@@ -336,10 +336,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
     // Two parts of the rows at once where two threads are to be used, on this thread and a native one; the entries each leaves are summed between rounds.
     const parts = threadsFor(n1 * n2) > 1 ? balancedRanges(n1, n2, job.symmetric, 2) : [[0, n1]];
-    const [first, second] = parts.length === 2 ? parts : [parts[0], [n1, n1]];
-    if (second[1] > second[0] && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
+    const twoParts = parts.length === 2;
+    const [first, second] = twoParts ? parts : [parts[0], [n1, n1]];
+    if (twoParts && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
     const ranges = Int32Array.of(first[0], first[1], second[0], second[1]);
-    const lists = [leftEntries, second[1] > second[0] ? leftEntries2 : leftEntries];
+    const lists = [leftEntries, twoParts ? leftEntries2 : leftEntries];
     while (ranges[0] < ranges[1] || ranges[2] < ranges[3]) {
       const listed = nativeMehlerRows(store, rowsJob, ranges, lists[0], lists[1], limit, mode, split2, slope2);
       listed.forEach((count, part) => {
