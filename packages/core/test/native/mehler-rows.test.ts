@@ -138,6 +138,47 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
     }
   });
 
+  it("find each row's and column's reach: the largest squared correlation of its entries, the diagonal's aside (tl_mehler_reach)", (t) => {
+    if (native.stdout.trim() !== 'true') {
+      t.skip('the native Mehler rows do not run here (the native library does not)');
+      return;
+    }
+    const r = runNode(
+      `const { nativeMehlerReach } = require('@tangent-lab/core/internal/native/mehler-rows');
+      let s = 5;
+      const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+      const out = [];
+      for (const [n1, n2, symmetric] of [[37, 37, true], [13, 22, false]]) {
+        const var1 = Float64Array.from({ length: n1 }, () => 0.2 + 2 * u());
+        // Column 3 shares row 3's variance: its entry there is the diagonal's when q12 >= q11.
+        const var2 = symmetric ? var1 : Float64Array.from({ length: n2 }, (_, j) => (j === 3 ? var1[3] : 0.2 + 2 * u()));
+        const nngp = new Float64Array(n1 * n2).map((_, k) => (2 * u() - 1) * Math.sqrt(var1[Math.floor(k / n2)] * var2[k % n2]));
+        for (let i = 0; i < Math.min(n1, n2); i++) if (var1[i] === var2[i]) nngp[i * n2 + i] = var1[i];
+        nngp[2 * n2 + 5] = NaN;
+        const reach1 = new Float64Array(n1), reach2 = new Float64Array(n2);
+        nativeMehlerReach(nngp, var1, var2, n1, n2, symmetric, reach1, reach2);
+        // The reference: quotients, not products with reciprocals; NaN reaches 1.
+        const want1 = new Float64Array(n1), want2 = new Float64Array(n2);
+        for (let i = 0; i < n1; i++) for (let j = symmetric ? i : 0; j < n2; j++) {
+          const q12 = nngp[i * n2 + j];
+          if (var2[j] === var1[i] && q12 >= var1[i]) continue;
+          const c = Number.isNaN(q12) ? 1 : Math.min(1, (q12 * q12) / (var1[i] * var2[j]));
+          want1[i] = Math.max(want1[i], c);
+          want2[j] = Math.max(want2[j], c);
+        }
+        const gap = (a, b) => Math.max(...Array.from(a, (v, k) => Math.abs(v - b[k])));
+        out.push([gap(reach1, want1), gap(reach2, want2), reach1[2], Math.max(...reach1)]);
+      }
+      console.log(JSON.stringify(out));`,
+      {},
+    );
+    assert.equal(r.status, 0, r.stderr);
+    for (const [rows, columns, nanRow, largest] of JSON.parse(r.stdout) as number[][]) {
+      assert.ok(rows <= 1e-15 && columns <= 1e-15, `reach off by ${rows} (rows), ${columns} (columns)`);
+      assert.ok(largest < 1 || nanRow === 1, 'only the NaN entry reaches 1');
+    }
+  });
+
   it('give the bits of WebAssembly for series longer than a packed column holds (entries summed from the store)', (t) => {
     if (native.stdout.trim() !== 'true') {
       t.skip('the native Mehler rows do not run here (the native library does not)');
