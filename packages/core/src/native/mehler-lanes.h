@@ -6,125 +6,193 @@
  * and a * b where m holds, else src; ANDNOT(a, b) is a and not b.
  */
 /*
- * Entries k < n of row i of the expansion whose header is at byte h1 of the
- * store (variance q11), with q12[k] given and the columns j0 + k of the
- * packed set, VL at a time. With RESULTS_APART, finished entries go
- * to t[k] and, when wanted, tdot[k]; with RESULTS_IN_PLACE, q12 is the NNGP
- * row itself, which takes t, and tdot multiplies the NTK row `tdot` (unless
- * NULL). The diagonal's entries are written; those left (the series must
- * grow, or a tiny variance's own series of phi' is needed) are listed in
- * `left` (LEFT numbers each: i, k (counted from j0), need (-1 for the
- * latter), q12, correlation, root); returns how many.
+ * Entries k < n of `rows` rows of a kernel (one or two; a constant where
+ * this is inlined), with the same columns j0 + k of the packed set, VL at a
+ * time: row h is row is[h] of the expansion whose header is at byte h1s[h]
+ * of the store (variance q11s[h]), with q12s[h][k] given. With RESULTS_APART,
+ * finished entries go to ts[h][k] and, when wanted, tdots[h][k]; with
+ * RESULTS_IN_PLACE, q12s[h] is the NNGP row itself, which takes t, and
+ * tdots[h] multiplies the NTK row (unless NULL). The diagonal's entries are
+ * written; those left (the series must grow, or a tiny variance's own series
+ * of phi' is needed) are listed in `left` (LEFT numbers each: i, k (counted
+ * from j0), need (-1 for the latter), q12, correlation, root), a vector's
+ * worth of columns at a time, row by row; returns how many.
+ *
+ * Two rows at once share their columns' loads and their blocks' loop: each
+ * vector of columns is one branch that ends unpredictably instead of two,
+ * and the rows' sums are chains of their own for the processor to overlap.
  */
-TARGET static int ROW_SUMS(const sums_t *s, int i, int h1, double q11, double *q12, int j0, int n, double *t, double *tdot, int results,
-                           double *left) {
-  int header[4];
-  double norms[3];
-  memcpy(header, s->mem + h1, sizeof header);
-  memcpy(norms, s->mem + h1 + 16, sizeof norms);
-  const double len1 = header[0], grow1 = header[1];
-  const int stein1 = header[3];
-  const double *x1 = (const double *)(s->mem + header[2]);
+static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *s, const int rows, const int *is, const int *h1s,
+                                                                   const double *q11s, double *const *q12s, int j0, int n,
+                                                                   double *const *ts, double *const *tdots, int results, double *left) {
   const int ncap = s->ncap, lagged = s->lagged;
   const double *packed = s->packed;
   const VEC zero = ZERO, one = SET1(1.0), minus_one = SET1(-1.0);
-  const VEC diag_t = SET1(norms[0] + (s->split2 + s->slope2 * q11)), diag_td = SET1(norms[1] + s->slope2);
-  const VEC inv_root1 = SET1(norms[2]);
-  const double *rows = packed + (size_t)HEADER_ROWS * ncap;
+  const double *block_rows = packed + (size_t)HEADER_ROWS * ncap;
+  double len1[ROWS_AT_ONCE], grow1[ROWS_AT_ONCE];
+  int stein1[ROWS_AT_ONCE];
+  const double *x1[ROWS_AT_ONCE];
+  VEC diag_t[ROWS_AT_ONCE], diag_td[ROWS_AT_ONCE], inv_root1[ROWS_AT_ONCE];
+  for (int h = 0; h < rows; h++) {
+    int header[4];
+    double norms[3];
+    memcpy(header, s->mem + h1s[h], sizeof header);
+    memcpy(norms, s->mem + h1s[h] + 16, sizeof norms);
+    len1[h] = header[0];
+    grow1[h] = header[1];
+    stein1[h] = header[3];
+    x1[h] = (const double *)(s->mem + header[2]);
+    diag_t[h] = SET1(norms[0] + (s->split2 + s->slope2 * q11s[h]));
+    diag_td[h] = SET1(norms[1] + s->slope2);
+    inv_root1[h] = SET1(norms[2]);
+  }
   int listed = 0;
   for (int g = 0; g < n; g += VL) {
     const int count = n - g < VL ? n - g : VL;
     const MASK valid = FIRST_LANES(count);
     const size_t c = (size_t)j0 + g;
-    const VEC q12v = MASKZ_LOADU(valid, q12 + g);
-    const VEC root = SQRT(MUL(SET1(q11), LOADU(packed + ROW_Q22 * ncap + c)));
-    // As series.wat: min(1, max(-1, q12/root)), 0 where the root is 0.
-    const VEC clamped = MIN(one, MAX(minus_one, DIV(q12v, root)));
-    const VEC r = BLEND(CMP(root, zero, _CMP_GT_OQ), zero, clamped);
-    const MASK diag = AND(AND(valid, CMP(LOADU(packed + ROW_HEADER * ncap + c), SET1(h1), _CMP_EQ_OQ)), CMP(q12v, SET1(q11), _CMP_GE_OQ));
-    const MASK stein = stein1 ? CMP(LOADU(packed + ROW_STEIN * ncap + c), zero, _CMP_NEQ_OQ) : NO_LANES;
-    const MASK special = OR(diag, ANDNOT(valid, stein));
-    const VEC rs = s->squared ? MUL(r, r) : r;
-    const VEC r2 = MUL(rs, rs), r4 = MUL(r2, r2);
-    const VEC m = MIN(LOADU(packed + ROW_LENGTH * ncap + c), SET1(len1));
-    const VEC grow_at = MIN(LOADU(packed + ROW_GROW * ncap + c), SET1(grow1));
-    VEC p0 = one, p1 = rs, p2 = r2, p3 = MUL(r2, rs), before = zero;
-    VEC sa0 = zero, sa1 = zero, sb0 = zero, sb1 = zero, need = minus_one;
-    MASK active = ANDNOT(valid, special), deferred = NO_LANES;
-    for (int b = 0; ANY(active); b++) {
-      // The lanes summing when this block starts: their powers move on at its end. Lanes this block stops get
-      // one product more, never read again, and the powers' chain does not wait for this block's tests.
-      const MASK live = active;
+    const VEC q22 = LOADU(packed + ROW_Q22 * ncap + c), heads2 = LOADU(packed + ROW_HEADER * ncap + c);
+    const VEC length2 = LOADU(packed + ROW_LENGTH * ncap + c), grow2 = LOADU(packed + ROW_GROW * ncap + c);
+    const MASK stein2 = CMP(LOADU(packed + ROW_STEIN * ncap + c), zero, _CMP_NEQ_OQ);
+    VEC q12v[ROWS_AT_ONCE], root[ROWS_AT_ONCE], r[ROWS_AT_ONCE], rs[ROWS_AT_ONCE], r4[ROWS_AT_ONCE], m[ROWS_AT_ONCE], grow_at[ROWS_AT_ONCE], p0[ROWS_AT_ONCE], p1[ROWS_AT_ONCE], p2[ROWS_AT_ONCE], p3[ROWS_AT_ONCE], before[ROWS_AT_ONCE];
+    VEC sa0[ROWS_AT_ONCE], sa1[ROWS_AT_ONCE], sb0[ROWS_AT_ONCE], sb1[ROWS_AT_ONCE], need[ROWS_AT_ONCE];
+    MASK diag[ROWS_AT_ONCE], special[ROWS_AT_ONCE], active[ROWS_AT_ONCE], deferred[ROWS_AT_ONCE];
+    MASK any = NO_LANES;
+    for (int h = 0; h < rows; h++) {
+      q12v[h] = MASKZ_LOADU(valid, q12s[h] + g);
+      root[h] = SQRT(MUL(SET1(q11s[h]), q22));
+      // As series.wat: min(1, max(-1, q12/root)), 0 where the root is 0.
+      const VEC clamped = MIN(one, MAX(minus_one, DIV(q12v[h], root[h])));
+      r[h] = BLEND(CMP(root[h], zero, _CMP_GT_OQ), zero, clamped);
+      diag[h] = AND(AND(valid, CMP(heads2, SET1(h1s[h]), _CMP_EQ_OQ)), CMP(q12v[h], SET1(q11s[h]), _CMP_GE_OQ));
+      special[h] = OR(diag[h], ANDNOT(valid, stein1[h] ? stein2 : NO_LANES));
+      rs[h] = s->squared ? MUL(r[h], r[h]) : r[h];
+      const VEC r2 = MUL(rs[h], rs[h]);
+      r4[h] = MUL(r2, r2);
+      m[h] = MIN(length2, SET1(len1[h]));
+      grow_at[h] = MIN(grow2, SET1(grow1[h]));
+      p0[h] = one;
+      p1[h] = rs[h];
+      p2[h] = r2;
+      p3[h] = MUL(r2, rs[h]);
+      before[h] = zero;
+      sa0[h] = sa1[h] = sb0[h] = sb1[h] = zero;
+      need[h] = minus_one;
+      active[h] = ANDNOT(valid, special[h]);
+      deferred[h] = NO_LANES;
+      any = OR(any, active[h]);
+    }
+    for (int b = 0; ANY(any); b++) {
       const VEC j = SET1(4.0 * b), next = SET1(4.0 * b + 4);
-      const double *block = rows + (size_t)b * BLOCK_ROWS * ncap + c;
-      const double *a1 = x1 + (size_t)b * STORE_BLOCK;
-      if (b > 0) {
-        const VEC pb = lagged ? before : p0;
-        const VEC bound = MUL(MUL(MUL(SET1(a1[0]), LOADU(block + BLOCK_TAIL * ncap)), pb), pb);
-        active = ANDNOT(active, CMP(bound, SET1(s->limit), _CMP_LE_OQ));
+      const double *block = block_rows + (size_t)b * BLOCK_ROWS * ncap + c;
+      const VEC tail = b > 0 ? LOADU(block + BLOCK_TAIL * ncap) : zero;
+      MASK live[ROWS_AT_ONCE], over[ROWS_AT_ONCE];
+      any = NO_LANES;
+      for (int h = 0; h < rows; h++) {
+        // The lanes summing when this block starts: their powers move on at its end. Lanes this block stops get
+        // one product more, never read again, and the powers' chain does not wait for this block's tests.
+        live[h] = active[h];
+        const double *a1 = x1[h] + (size_t)b * STORE_BLOCK;
+        if (b > 0) {
+          const VEC pb = lagged ? before[h] : p0[h];
+          const VEC bound = MUL(MUL(MUL(SET1(a1[0]), tail), pb), pb);
+          active[h] = ANDNOT(active[h], CMP(bound, SET1(s->limit), _CMP_LE_OQ));
+        }
+        over[h] = CMP(next, m[h], _CMP_GT_OQ);
+        const MASK grow = AND(active[h], CMP(next, grow_at[h], _CMP_GT_OQ));
+        need[h] = MASK_MOV(need[h], grow, next);
+        deferred[h] = OR(deferred[h], grow);
+        active[h] = ANDNOT(ANDNOT(active[h], grow), AND(over[h], CMP(j, m[h], _CMP_GE_OQ)));
+        any = OR(any, active[h]);
       }
-      const MASK over = CMP(next, m, _CMP_GT_OQ);
-      const MASK grow = AND(active, CMP(next, grow_at, _CMP_GT_OQ));
-      need = MASK_MOV(need, grow, next);
-      deferred = OR(deferred, grow);
-      active = ANDNOT(ANDNOT(active, grow), AND(over, CMP(j, m, _CMP_GE_OQ)));
-      if (!ANY(active)) break;
+      if (!ANY(any)) break;
       const VEC y0 = LOADU(block + (BLOCK_X0 + 0) * ncap), y1 = LOADU(block + (BLOCK_X0 + 1) * ncap);
       const VEC y2 = LOADU(block + (BLOCK_X0 + 2) * ncap), y3 = LOADU(block + (BLOCK_X0 + 3) * ncap);
-      const double *x = a1 + STORE_X, *kx = a1 + STORE_KX;
-      sa0 = MASK_ADD(sa0, active, sa0, MUL(MUL(SET1(x[0]), y0), p0));
-      sa1 = MASK_ADD(sa1, active, sa1, MUL(MUL(SET1(x[1]), y1), p1));
-      sa0 = MASK_ADD(sa0, active, sa0, MUL(MUL(SET1(x[2]), y2), p2));
-      sa1 = MASK_ADD(sa1, active, sa1, MUL(MUL(SET1(x[3]), y3), p3));
-      // phi' lags by one power unless phi is odd: powers (before, p0, p1, p2), before = the previous block's p3.
-      const VEC d0 = lagged ? before : p0, d1 = lagged ? p0 : p1, d2 = lagged ? p1 : p2, d3 = lagged ? p2 : p3;
-      sb0 = MASK_ADD(sb0, active, sb0, MUL(MUL(SET1(kx[0]), y0), d0));
-      sb1 = MASK_ADD(sb1, active, sb1, MUL(MUL(SET1(kx[1]), y1), d1));
-      sb0 = MASK_ADD(sb0, active, sb0, MUL(MUL(SET1(kx[2]), y2), d2));
-      sb1 = MASK_ADD(sb1, active, sb1, MUL(MUL(SET1(kx[3]), y3), d3));
-      before = p3;
-      // A series that ended inside this block: those sums are complete.
-      active = ANDNOT(active, over);
-      // A finished lane's powers stay as they are: run on while its neighbours sum, they could sink into subnormals, whose arithmetic is slow.
-      p0 = MASK_MUL(p0, live, p0, r4);
-      p1 = MASK_MUL(p1, live, p1, r4);
-      p2 = MASK_MUL(p2, live, p2, r4);
-      p3 = MASK_MUL(p3, live, p3, r4);
+      any = NO_LANES;
+      for (int h = 0; h < rows; h++) {
+        const double *a1 = x1[h] + (size_t)b * STORE_BLOCK;
+        const double *x = a1 + STORE_X, *kx = a1 + STORE_KX;
+        const MASK on = active[h];
+        sa0[h] = MASK_ADD(sa0[h], on, sa0[h], MUL(MUL(SET1(x[0]), y0), p0[h]));
+        sa1[h] = MASK_ADD(sa1[h], on, sa1[h], MUL(MUL(SET1(x[1]), y1), p1[h]));
+        sa0[h] = MASK_ADD(sa0[h], on, sa0[h], MUL(MUL(SET1(x[2]), y2), p2[h]));
+        sa1[h] = MASK_ADD(sa1[h], on, sa1[h], MUL(MUL(SET1(x[3]), y3), p3[h]));
+        // phi' lags by one power unless phi is odd: powers (before, p0, p1, p2), before = the previous block's p3.
+        const VEC d0 = lagged ? before[h] : p0[h], d1 = lagged ? p0[h] : p1[h], d2 = lagged ? p1[h] : p2[h], d3 = lagged ? p2[h] : p3[h];
+        sb0[h] = MASK_ADD(sb0[h], on, sb0[h], MUL(MUL(SET1(kx[0]), y0), d0));
+        sb1[h] = MASK_ADD(sb1[h], on, sb1[h], MUL(MUL(SET1(kx[1]), y1), d1));
+        sb0[h] = MASK_ADD(sb0[h], on, sb0[h], MUL(MUL(SET1(kx[2]), y2), d2));
+        sb1[h] = MASK_ADD(sb1[h], on, sb1[h], MUL(MUL(SET1(kx[3]), y3), d3));
+        before[h] = p3[h];
+        // A series that ended inside this block: those sums are complete.
+        active[h] = ANDNOT(active[h], over[h]);
+        any = OR(any, active[h]);
+        // A finished lane's powers stay as they are: run on while its neighbours sum, they could sink into subnormals, whose arithmetic is slow.
+        p0[h] = MASK_MUL(p0[h], live[h], p0[h], r4[h]);
+        p1[h] = MASK_MUL(p1[h], live[h], p1[h], r4[h]);
+        p2[h] = MASK_MUL(p2[h], live[h], p2[h], r4[h]);
+        p3[h] = MASK_MUL(p3[h], live[h], p3[h], r4[h]);
+      }
     }
-    const VEC sa = ADD(sa0, sa1), sb = ADD(sb0, sb1);
-    const VEC extra = ADD(SET1(s->split2), MUL(SET1(s->slope2), MUL(r, root)));
-    const VEC tv = ADD(s->odd ? MUL(r, sa) : sa, extra);
-    const MASK summed = ANDNOT(ANDNOT(valid, special), deferred);
-    const VEC scale = MUL(inv_root1, LOADU(packed + ROW_INV_ROOT * ncap + c));
-    const VEC tdv = ADD(MUL(s->even ? MUL(r, sb) : sb, scale), SET1(s->slope2));
-    double *out = results == RESULTS_IN_PLACE ? q12 : t;
-    MASK_STOREU(out + g, summed, tv);
-    MASK_STOREU(out + g, diag, diag_t);
-    if (results == RESULTS_IN_PLACE && tdot != NULL) {
-      const VEC theta = MASKZ_LOADU(valid, tdot + g);
-      MASK_STOREU(tdot + g, summed, MUL(theta, tdv));
-      MASK_STOREU(tdot + g, diag, MUL(theta, diag_td));
-    } else if (results == RESULTS_APART && s->want_dot) {
-      MASK_STOREU(tdot + g, summed, tdv);
-      MASK_STOREU(tdot + g, diag, diag_td);
-    }
-    const int unfinished = BITS(OR(ANDNOT(special, diag), deferred)), deferred_bits = BITS(deferred);
-    if (unfinished == 0) continue;
-    double r_lanes[VL], root_lanes[VL], need_lanes[VL], q12_lanes[VL];
-    STOREU(r_lanes, r);
-    STOREU(root_lanes, root);
-    STOREU(need_lanes, need);
-    STOREU(q12_lanes, q12v);
-    for (int l = 0; l < count; l++) {
-      if (!((unfinished >> l) & 1)) continue;
-      double *entry = left + LEFT * listed++;
-      entry[0] = i;
-      entry[1] = g + l;
-      entry[2] = (deferred_bits >> l) & 1 ? need_lanes[l] : -1;
-      entry[3] = q12_lanes[l];
-      entry[4] = r_lanes[l];
-      entry[5] = root_lanes[l];
+    const VEC inv_root2 = LOADU(packed + ROW_INV_ROOT * ncap + c);
+    for (int h = 0; h < rows; h++) {
+      const VEC sa = ADD(sa0[h], sa1[h]), sb = ADD(sb0[h], sb1[h]);
+      const VEC extra = ADD(SET1(s->split2), MUL(SET1(s->slope2), MUL(r[h], root[h])));
+      const VEC tv = ADD(s->odd ? MUL(r[h], sa) : sa, extra);
+      const MASK summed = ANDNOT(ANDNOT(valid, special[h]), deferred[h]);
+      const VEC scale = MUL(inv_root1[h], inv_root2);
+      const VEC tdv = ADD(MUL(s->even ? MUL(r[h], sb) : sb, scale), SET1(s->slope2));
+      double *out = results == RESULTS_IN_PLACE ? q12s[h] : ts[h];
+      double *tdot = tdots[h];
+      MASK_STOREU(out + g, summed, tv);
+      MASK_STOREU(out + g, diag[h], diag_t[h]);
+      if (results == RESULTS_IN_PLACE && tdot != NULL) {
+        const VEC theta = MASKZ_LOADU(valid, tdot + g);
+        MASK_STOREU(tdot + g, summed, MUL(theta, tdv));
+        MASK_STOREU(tdot + g, diag[h], MUL(theta, diag_td[h]));
+      } else if (results == RESULTS_APART && s->want_dot) {
+        MASK_STOREU(tdot + g, summed, tdv);
+        MASK_STOREU(tdot + g, diag[h], diag_td[h]);
+      }
+      const int unfinished = BITS(OR(ANDNOT(special[h], diag[h]), deferred[h])), deferred_bits = BITS(deferred[h]);
+      if (unfinished == 0) continue;
+      double r_lanes[VL], root_lanes[VL], need_lanes[VL], q12_lanes[VL];
+      STOREU(r_lanes, r[h]);
+      STOREU(root_lanes, root[h]);
+      STOREU(need_lanes, need[h]);
+      STOREU(q12_lanes, q12v[h]);
+      for (int l = 0; l < count; l++) {
+        if (!((unfinished >> l) & 1)) continue;
+        double *entry = left + LEFT * listed++;
+        entry[0] = is[h];
+        entry[1] = g + l;
+        entry[2] = (deferred_bits >> l) & 1 ? need_lanes[l] : -1;
+        entry[3] = q12_lanes[l];
+        entry[4] = r_lanes[l];
+        entry[5] = root_lanes[l];
+      }
     }
   }
   return listed;
 }
+
+/* One row (see ROWS_BODY): results in place or apart. Its entries left are listed in the order of k. */
+TARGET static int ROW_SUMS(const sums_t *s, int i, int h1, double q11, double *q12, int j0, int n, double *t, double *tdot, int results,
+                           double *left) {
+  double *q12s[1] = {q12}, *ts[1] = {t}, *tdots[1] = {tdot};
+  return ROWS_BODY(s, 1, &i, &h1, &q11, q12s, j0, n, ts, tdots, results, left);
+}
+
+#if VL == 8
+/* Rows i and i + 1 over the same columns, in place (see ROWS_BODY): q12s and tdots are their NNGP and NTK rows from column j0. AVX-512 only: the pair's state takes most of its 32 registers. */
+TARGET static int ROW_GROUP_SUMS(const sums_t *s, int i, const int *h1s, const double *q11s, double *const *q12s, int j0, int n,
+                                double *const *tdots, double *left) {
+  int is[ROWS_AT_ONCE];
+  double *ts[ROWS_AT_ONCE];
+  for (int h = 0; h < ROWS_AT_ONCE; h++) {
+    is[h] = i + h;
+    ts[h] = NULL;
+  }
+  return ROWS_BODY(s, ROWS_AT_ONCE, is, h1s, q11s, q12s, j0, n, ts, tdots, RESULTS_IN_PLACE, left);
+}
+#endif

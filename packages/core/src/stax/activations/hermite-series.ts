@@ -330,7 +330,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const store = expansions.store;
     const packed = scratchColumns(n2);
     for (let j = 0; j < n2; j++) packed.pack(j, expansions.of(heads2[j]), store.f64);
-    const room = Math.max(n2, LEFT_ROOM);
+    // Room for two rows: the native rows sum two at once where they can (and one at a time where two would not fit).
+    const room = Math.max(2 * n2, LEFT_ROOM);
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed };
