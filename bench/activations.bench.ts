@@ -13,7 +13,12 @@
  *   inputs of its own (the same inputs scaled by 1 + r/1000 in run r, so that
  *   every per-variance expansion is computed anew: `stax.tanh()` layers share
  *   their expansions on a thread, and so do the layers workers rebuild),
- *   interleaved with erf's on the same inputs; the ratio to erf is the goal
+ *   interleaved with erf's on the same inputs, after a few untimed runs of
+ *   the same kind (inputs scaled by 1 − r/1000): a process's first calls
+ *   compile the code they run, and measured, its first 15 or so first calls
+ *   of a numerical activation took 4–70 ms, against about 3 ms later, with
+ *   compilation and major collections landing in runs well past the first
+ *   few. The ratio to erf is the goal
  *   (≤ 3×). Measured on one thread in a child process (TANGENT_LAB_THREADS=1:
  *   natively, a kernel of numerical activations then runs layer by layer in
  *   one call per layer), and with the default threads (kernels of numerical
@@ -41,6 +46,8 @@ import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 const N = 400;
 const D = 10;
 const REPEATS = 11;
+/** Untimed runs first, on inputs of their own (see above). */
+const WARMUP = 8;
 const W = 1.5;
 const B = 0.05;
 const CHECKED = 24;
@@ -77,6 +84,11 @@ function timings(x: number[][]): { erf: number; cold: number[]; warm: number[]; 
   const cold = ACTIVATIONS.map(() => Infinity);
   const warm = ACTIVATIONS.map(() => Infinity);
   let second = Infinity;
+  for (let w = 1; w <= WARMUP; w++) {
+    const xw = x.map((row) => row.map((v) => v * (1 - w / 1000)));
+    net(stax.erf()).kernel(xw);
+    for (const [, make] of ACTIVATIONS) net(make()).kernel(xw);
+  }
   for (let r = 0; r < REPEATS; r++) {
     const xr = x.map((row) => row.map((v) => v * (1 + r / 1000)));
     erf = Math.min(
