@@ -35,6 +35,8 @@ export interface NativeLibrary {
   readonly mehlerRows: Fn;
   /** `tl_mehler_list` of `mehler-rows.c`. */
   readonly mehlerList: Fn;
+  /** `tl_mehler_pack` of `mehler-rows.c`. */
+  readonly mehlerPack: Fn;
   /** `tl_heat_shift_grow` of `heat-shift.c`. */
   readonly heatShiftGrow: Fn;
   /** `tl_mehler_reach` of `mehler-rows.c`. */
@@ -104,6 +106,7 @@ function load(): NativeLibrary | null {
     mehlerList: lib.func(
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',
     ),
+    mehlerPack: lib.func('int tl_mehler_pack(const double *, const int *, int, const double *, int, double *, int, int, int *, int, int, int)'),
     heatShiftGrow: lib.func(
       'void tl_heat_shift_grow(int, double *, double *, const double *, const int *, const int *, int, int, int, int, const int *, const double *, int, double, double, double, int *)',
     ),

@@ -294,6 +294,55 @@ int tl_mehler_list(int lanes, double *store, const int *heads1, const double *q1
   return listed;
 }
 
+/* An expansion's header in the store (`series.wat`): int32 0 the length, 1 `grow at` (ENDED once the series ended), 2 its blocks' address, 3 the Stein flag, 10 its id; float64 4 1/sqrt(q). */
+enum { HEAD_LENGTH, HEAD_GROW, HEAD_BLOCKS, HEAD_STEIN, HEAD_ID = 10, HEAD_INV_ROOT = 4 };
+#define ENDED 0x7fffffff
+
+/*
+ * Packs columns from + k (k < count) of a packed set (`native/mehler-rows.ts`:
+ * ncap numbers a row, room for `blocks` blocks, `held` the coefficients each
+ * column's expansion held when packed) from the expansions whose headers are
+ * at heads[k] in the store, each one's variance at numbers[stride * id]: all
+ * of them, or with only_changed those whose expansion grew since. A column
+ * holds at most `most` coefficients (a multiple of 4); a series cut there
+ * does not look ended. Returns 0, or, having written nothing, the blocks the
+ * set needs room for.
+ */
+int tl_mehler_pack(const double *store, const int *heads, int count, const double *numbers, int stride, double *packed, int ncap, int blocks,
+                   int *held, int from, int only_changed, int most) {
+  const unsigned char *mem = (const unsigned char *)store;
+  int needed = 0;
+  for (int k = 0; k < count; k++) {
+    const int *h = (const int *)(mem + heads[k]);
+    const int length = h[HEAD_LENGTH] < most ? h[HEAD_LENGTH] : most;
+    // Blocks up to 4b <= length: each one's tail is read before it is summed.
+    needed = (length >> 2) + 1 > needed ? (length >> 2) + 1 : needed;
+  }
+  if (needed > blocks) return needed;
+  for (int k = 0; k < count; k++) {
+    const int *h = (const int *)(mem + heads[k]);
+    const int ended = h[HEAD_GROW] == ENDED, now = ended ? ENDED : h[HEAD_LENGTH];
+    const int c = from + k;
+    if (only_changed && held[c] == now) continue;
+    const int capped = h[HEAD_LENGTH] > most, length = capped ? most : h[HEAD_LENGTH];
+    double *d = packed + c;
+    d[(size_t)ROW_Q22 * ncap] = numbers[(size_t)stride * h[HEAD_ID]];
+    d[(size_t)ROW_INV_ROOT * ncap] = ((const double *)h)[HEAD_INV_ROOT];
+    d[(size_t)ROW_LENGTH * ncap] = length;
+    d[(size_t)ROW_GROW * ncap] = ended && !capped ? ENDED : length;
+    d[(size_t)ROW_HEADER * ncap] = heads[k];
+    d[(size_t)ROW_STEIN * ncap] = h[HEAD_STEIN] ? 1 : 0;
+    const double *src = (const double *)(mem + h[HEAD_BLOCKS]);
+    for (int b = 0; b <= length >> 2; b++, src += STORE_BLOCK) {
+      double *at = d + (size_t)(HEADER_ROWS + BLOCK_ROWS * b) * ncap;
+      at[(size_t)BLOCK_TAIL * ncap] = src[0];
+      for (int x = 0; x < 4; x++) at[(size_t)(BLOCK_X0 + x) * ncap] = 4 * b + x < length ? src[STORE_X + x] : 0;
+    }
+    held[c] = now;
+  }
+  return 0;
+}
+
 /*
  * The reach of every row and column of an n1 x n2 kernel about to pass
  * through a numerical activation: the largest q12^2/(q11 q22) (the squared

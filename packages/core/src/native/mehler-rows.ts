@@ -1,5 +1,5 @@
 import { cpuFlags } from '../cpu-flags';
-import { BLOCK_BYTES, ENDED, type SeriesStore } from '../simd/series';
+import type { SeriesStore } from '../simd/series';
 import type { Expansion } from '../special/variance-expansions';
 import { nativeLibrary } from './library';
 
@@ -16,9 +16,6 @@ const LANES = 8;
  * it columns × that length. Entries that need more are summed from the store.
  */
 const MAX_BLOCKS = 64;
-/** Float64 offsets in an expansion's block in the store (`series.wat`): the tail, then the four coefficients. */
-const STORE_BLOCK = BLOCK_BYTES >> 3;
-const STORE_X = 2;
 
 /**
  * The expansions of a set of columns (the variances along a kernel's rows)
@@ -27,8 +24,8 @@ const STORE_X = 2;
  * columns' coefficients with one load. Rows 0–5 describe each column's
  * expansion (see HEADER_ROWS); block b's rows follow: the tail before
  * coefficient 4b, then the four coefficients. A column holds the
- * coefficients its expansion had when packed; {@link refresh} catches up
- * after the expansion grows. Coefficients never change once computed, so a
+ * coefficients its expansion had when packed; packing again with
+ * `onlyChanged` catches up after the expansion grows. Coefficients never change once computed, so a
  * packed copy is never wrong, only possibly short — and an entry that runs
  * past it is deferred and summed from the store instead.
  */
@@ -37,7 +34,7 @@ export class PackedColumns {
   /** Numbers per row: the set's capacity and a vector's overrun. */
   readonly ncap: number;
   private blocks = 4;
-  /** The coefficients each column's expansion held when packed, or ENDED. */
+  /** The coefficients each column's expansion held when packed, or ENDED (`series.ts`). */
   private readonly held: Int32Array;
 
   constructor(capacity: number) {
@@ -47,39 +44,21 @@ export class PackedColumns {
   }
 
   /**
-   * Packs column c from expansion e (its coefficients in `f64`, the store's
-   * memory). Blocks past its length keep what they held: no lane reads them
-   * while it sums (its length stops it first).
+   * Packs columns from + k (k < count) from the expansions whose headers
+   * are heads[k] (in the store whose memory is `f64`, their variances at
+   * numbers[stride · id]), natively (`tl_mehler_pack`): all of them, or with
+   * `onlyChanged` those that grew since they were packed. A column holds at
+   * most MAX_BLOCKS blocks; blocks past a column's length keep what they
+   * held: no lane reads them while it sums (its length stops it first).
    */
-  pack(c: number, e: Expansion, f64: Float64Array): void {
-    const { ncap } = this;
-    const capped = e.a.length > 4 * MAX_BLOCKS;
-    const length = capped ? 4 * MAX_BLOCKS : e.a.length;
-    // A series cut short here must not look ended: its entries that need more are deferred.
-    const grow = e.a.ended && !capped ? ENDED : length;
-    // Blocks up to 4b ≤ length: each one's tail is read before it is summed.
-    const count = (length >> 2) + 1;
-    if (count > this.blocks) this.reserve(count);
-    const d = this.data;
-    d[c] = e.q;
-    d[ncap + c] = e.invRoot;
-    d[2 * ncap + c] = length;
-    d[3 * ncap + c] = grow;
-    d[4 * ncap + c] = e.header;
-    d[5 * ncap + c] = e.stein ? 1 : 0;
-    const from = e.a.blocks >> 3;
-    for (let b = 0; b < count; b++) {
-      const at = (HEADER_ROWS + BLOCK_ROWS * b) * ncap + c;
-      const src = from + b * STORE_BLOCK;
-      d[at] = f64[src];
-      for (let x = 0; x < 4; x++) d[at + (1 + x) * ncap] = 4 * b + x < length ? f64[src + STORE_X + x] : 0;
+  pack(from: number, heads: Int32Array, count: number, f64: Float64Array, numbers: Float64Array, stride: number, onlyChanged = false): void {
+    const lib = nativeLibrary()!;
+    for (;;) {
+      const args = [f64, heads, count, numbers, stride, this.data, this.ncap, this.blocks, this.held, from, onlyChanged ? 1 : 0, 4 * MAX_BLOCKS];
+      const needed = lib.mehlerPack(...args) as number;
+      if (needed === 0) return;
+      this.reserve(needed);
     }
-    this.held[c] = e.a.ended ? ENDED : e.a.length;
-  }
-
-  /** Packs column c again if its expansion grew since. */
-  refresh(c: number, e: Expansion, f64: Float64Array): void {
-    if (this.held[c] !== (e.a.ended ? ENDED : e.a.length)) this.pack(c, e, f64);
   }
 
   /** Room for `count` blocks: the blocks' rows come last, so the packed columns stay where they are. */

@@ -4,6 +4,7 @@ import { HermiteSeries } from './hermite-coefficients';
 import { VarianceTable } from './variance-table';
 import { GROWN, JOB, nativeHeatShiftGrow, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
+import type { PackedColumns } from '../native/mehler-rows';
 
 /** Which Hermite coefficients of φ can be non-zero: odd φ has only odd ones (and φ′ only even ones), even φ the reverse. */
 export type Parity = 'odd' | 'even' | 'none';
@@ -700,6 +701,15 @@ export class VarianceExpansions {
   /** Whether `count` variances fit in the cache at once (a whole kernel's rows and columns, looked up before a store could start over). */
   holds(count: number): boolean {
     return count <= CACHE_LIMIT;
+  }
+
+  /**
+   * Packs the expansions whose headers are heads[k] (k < count) as columns
+   * from + k of `set` (`PackedColumns.pack`): all of them, or with
+   * `onlyChanged` those that grew since they were packed.
+   */
+  pack(set: PackedColumns, from: number, heads: Int32Array, count: number, onlyChanged = false): void {
+    set.pack(from, heads, count, this.store.f64, this.numbers.data, STRIDE, onlyChanged);
   }
 
   /** The expansion whose header is at `header` in the store. */

@@ -174,7 +174,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     set.length = n;
     if (native && n >= NATIVE_ROW) {
       set.packed ??= new PackedColumns(set.capacity);
-      for (let k = 0; k < n; k++) set.packed.pack(k, expansions.of(heads[k]), store.f64);
+      expansions.pack(set.packed, 0, heads, n);
     }
     buffers.q22 = set.q;
     buffers.cols = set.heads;
@@ -235,10 +235,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       g.heads[k] = heads[j];
     }
     sumFromStore(e1, q11, count, wantDot);
-    for (let k = 0; k < count; k++) {
-      const j = leftEntries[LEFT * k + 1];
-      packed.refresh(from + j, expansions.of(heads[j]), expansions.store.f64);
-    }
+    expansions.pack(packed, from, heads, heads.length, true);
   };
   /** Forgets the last row's and column's expansions when the cache has started over in a new store. */
   const startRow = () => {
@@ -329,7 +326,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     }
     const store = expansions.store;
     const packed = scratchColumns(n2);
-    for (let j = 0; j < n2; j++) packed.pack(j, expansions.of(heads2[j]), store.f64);
+    expansions.pack(packed, 0, heads2, n2);
     // Room for two rows: the native rows sum two at once where they can (and one at a time where two would not fit).
     const room = Math.max(2 * n2, LEFT_ROOM);
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
@@ -349,10 +346,11 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       });
     }
   };
-  /** The entries of {@link finishLeft} summed as a list: row, column, q12, results, and those left again. */
+  /** The entries of {@link finishLeft} summed as a list: row, column, the header of its column's expansion, q12, results, and those left again. */
   let listed = {
     rows: new Int32Array(0),
     cols: new Int32Array(0),
+    heads: new Int32Array(0),
     q12: new Float64Array(0),
     t: new Float64Array(0),
     tDot: new Float64Array(0),
@@ -369,13 +367,14 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       listed = {
         rows: new Int32Array(count),
         cols: new Int32Array(count),
+        heads: new Int32Array(count),
         q12: new Float64Array(count),
         t: new Float64Array(count),
         tDot: new Float64Array(count),
         left: new Float64Array(LEFT * count),
       };
     }
-    const { rows, cols, q12, t, tDot, left } = listed;
+    const { rows, cols, heads, q12, t, tDot, left } = listed;
     // Entries for the store (rare): row, column and q12 of each.
     const fromStore: number[] = [];
     // The expansions to grow, and how far (an expansion may be listed more than once).
@@ -403,9 +402,10 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     }
     expansions.growTo(growing, lengths);
     const store = expansions.store;
-    for (let j = 0; j < n2; j++) packed.refresh(j, expansions.of(heads2[j]), store.f64);
+    expansions.pack(packed, 0, heads2, n2, true);
     const set = listColumns(n);
-    for (let k = 0; k < n; k++) set.pack(k, expansions.of(heads2[cols[k]]), store.f64);
+    for (let k = 0; k < n; k++) heads[k] = heads2[cols[k]];
+    expansions.pack(set, 0, heads, n);
     leftEntryCounts.list += n;
     const again = n === 0 ? 0 : nativeMehlerList(store, job, rows, q12, n, set, t, ntk === null ? null : tDot, left, limit, mode, split2, slope2);
     for (let k = 0, p = 0; k < n; k++) {
