@@ -101,7 +101,7 @@ function load(): NativeLibrary | null {
       'int tl_mehler_row(int, double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, double, int, double, double)',
     ),
     mehlerRows: lib.func(
-      'void tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, const int *, const double *, int, double *, double *, int, int *, double, int, double, double)',
+      'void tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, const int *, const double *, int, double *, double *, int, int *, double, int, double, double, const double *, int)',
     ),
     mehlerList: lib.func(
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',
@@ -110,7 +110,7 @@ function load(): NativeLibrary | null {
     heatShiftGrow: lib.func(
       'void tl_heat_shift_grow(int, double *, double *, const double *, const int *, const int *, int, int, int, int, const int *, const double *, int, double, double, double, int *)',
     ),
-    mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *)'),
+    mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *, const double *)'),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),
     transposeInPlace: lib.func('void tl_transpose_in_place(double *, int)'),
     mirrorUpper: lib.func('void tl_mirror_upper(double *, int)'),

@@ -12,7 +12,9 @@
  * of the store (variance q11s[h]), with q12s[h][k] given. With RESULTS_APART,
  * finished entries go to ts[h][k] and, when wanted, tdots[h][k]; with
  * RESULTS_IN_PLACE, q12s[h] is the NNGP row itself, which takes t, and
- * tdots[h] multiplies the NTK row (unless NULL). The diagonal's entries are
+ * tdots[h] multiplies the NTK row (unless NULL), each entry read through the
+ * dense map of `s` first where it has one (see sums_t; an entry left then
+ * holds its entries mapped, the NTK's for the caller to multiply). The diagonal's entries are
  * written; those left (the series must grow, or a tiny variance's own series
  * of phi' is needed) are listed in `left` (LEFT numbers each: i, k (counted
  * from j0), need (-1 for the latter), q12, correlation, root), a vector's
@@ -54,17 +56,18 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
     const VEC q22 = LOADU(packed + ROW_Q22 * ncap + c), heads2 = LOADU(packed + ROW_HEADER * ncap + c);
     const VEC length2 = LOADU(packed + ROW_LENGTH * ncap + c), grow2 = LOADU(packed + ROW_GROW * ncap + c);
     const MASK stein2 = CMP(LOADU(packed + ROW_STEIN * ncap + c), zero, _CMP_NEQ_OQ);
-    VEC q12v[ROWS_AT_ONCE], root[ROWS_AT_ONCE], r[ROWS_AT_ONCE], rs[ROWS_AT_ONCE], r4[ROWS_AT_ONCE], m[ROWS_AT_ONCE], grow_at[ROWS_AT_ONCE], p0[ROWS_AT_ONCE], p1[ROWS_AT_ONCE], p2[ROWS_AT_ONCE], p3[ROWS_AT_ONCE], before[ROWS_AT_ONCE];
+    VEC root[ROWS_AT_ONCE], r[ROWS_AT_ONCE], rs[ROWS_AT_ONCE], r4[ROWS_AT_ONCE], m[ROWS_AT_ONCE], grow_at[ROWS_AT_ONCE], p0[ROWS_AT_ONCE];
+    VEC p1[ROWS_AT_ONCE], p2[ROWS_AT_ONCE], p3[ROWS_AT_ONCE], before[ROWS_AT_ONCE];
     VEC sa0[ROWS_AT_ONCE], sa1[ROWS_AT_ONCE], sb0[ROWS_AT_ONCE], sb1[ROWS_AT_ONCE], need[ROWS_AT_ONCE];
     MASK diag[ROWS_AT_ONCE], special[ROWS_AT_ONCE], active[ROWS_AT_ONCE], deferred[ROWS_AT_ONCE];
     MASK any = NO_LANES;
     for (int h = 0; h < rows; h++) {
-      q12v[h] = MASKZ_LOADU(valid, q12s[h] + g);
+      const VEC q12v = MAPPED_Q12(s, MASKZ_LOADU(valid, q12s[h] + g));
       root[h] = SQRT(MUL(SET1(q11s[h]), q22));
       // As series.wat: min(1, max(-1, q12/root)), 0 where the root is 0.
-      const VEC clamped = MIN(one, MAX(minus_one, DIV(q12v[h], root[h])));
+      const VEC clamped = MIN(one, MAX(minus_one, DIV(q12v, root[h])));
       r[h] = BLEND(CMP(root[h], zero, _CMP_GT_OQ), zero, clamped);
-      diag[h] = AND(AND(valid, CMP(heads2, SET1(h1s[h]), _CMP_EQ_OQ)), CMP(q12v[h], SET1(q11s[h]), _CMP_GE_OQ));
+      diag[h] = AND(AND(valid, CMP(heads2, SET1(h1s[h]), _CMP_EQ_OQ)), CMP(q12v, SET1(q11s[h]), _CMP_GE_OQ));
       special[h] = OR(diag[h], ANDNOT(valid, stein1[h] ? stein2 : NO_LANES));
       rs[h] = s->squared ? MUL(r[h], r[h]) : r[h];
       const VEC r2 = MUL(rs[h], rs[h]);
@@ -144,23 +147,29 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
       const VEC tdv = ADD(MUL(s->even ? MUL(r[h], sb) : sb, scale), SET1(s->slope2));
       double *out = results == RESULTS_IN_PLACE ? q12s[h] : ts[h];
       double *tdot = tdots[h];
+      // Read again, not kept through the blocks in registers the sums need: the row is written only here.
+      const VEC raw = MASKZ_LOADU(valid, q12s[h] + g), q12v = MAPPED_Q12(s, raw);
+      const MASK unfinished_lanes = OR(ANDNOT(special[h], diag[h]), deferred[h]);
       MASK_STOREU(out + g, summed, tv);
       MASK_STOREU(out + g, diag[h], diag_t[h]);
       if (results == RESULTS_IN_PLACE && tdot != NULL) {
-        const VEC theta = MASKZ_LOADU(valid, tdot + g);
+        const VEC theta = MAPPED_THETA(s, s->theta_zero ? zero : MASKZ_LOADU(valid, tdot + g), raw);
         MASK_STOREU(tdot + g, summed, MUL(theta, tdv));
         MASK_STOREU(tdot + g, diag[h], MUL(theta, diag_td[h]));
-      } else if (results == RESULTS_APART && s->want_dot) {
+        // The entries left are finished by multiplying their NTK entry (finishLeft in hermite-series.ts): it holds Θ mapped.
+        if (s->mapped) MASK_STOREU(tdot + g, unfinished_lanes, theta);
+      }
+      if (results == RESULTS_IN_PLACE && s->mapped) MASK_STOREU(out + g, unfinished_lanes, q12v); else if (results == RESULTS_APART && s->want_dot) {
         MASK_STOREU(tdot + g, summed, tdv);
         MASK_STOREU(tdot + g, diag[h], diag_td[h]);
       }
-      const int unfinished = BITS(OR(ANDNOT(special[h], diag[h]), deferred[h])), deferred_bits = BITS(deferred[h]);
+      const int unfinished = BITS(unfinished_lanes), deferred_bits = BITS(deferred[h]);
       if (unfinished == 0) continue;
       double r_lanes[VL], root_lanes[VL], need_lanes[VL], q12_lanes[VL];
       STOREU(r_lanes, r[h]);
       STOREU(root_lanes, root[h]);
       STOREU(need_lanes, need[h]);
-      STOREU(q12_lanes, q12v[h]);
+      STOREU(q12_lanes, q12v);
       for (int l = 0; l < count; l++) {
         if (!((unfinished >> l) & 1)) continue;
         double *entry = left + LEFT * listed++;

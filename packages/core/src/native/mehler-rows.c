@@ -34,13 +34,25 @@ enum { BLOCK_TAIL, BLOCK_X0, BLOCK_ROWS = 5 };
 /* An expansion's block in the store (`series.wat`): 10 doubles, the tail, a pad, x0..x3, k x0..k x3. */
 enum { STORE_BLOCK = 10, STORE_X = 2, STORE_KX = 6 };
 
-/* What every row of one activation's sums shares. */
+/*
+ * What every row of one activation's sums shares. With `mapped`, the rows
+ * read their entries through the dense map before the activation (Lee et al.
+ * 2019, eqs. (S3), (S6)): q12 <- a q12 + b, Theta <- c Theta + d q12 + e, with
+ * map = (a, b, c, d, e), the arithmetic of `affine_step` (deferred-rows.c),
+ * Theta taken as 0 with theta_zero; they then need no pass of their own.
+ */
 typedef struct {
   const unsigned char *mem;
   const double *packed;
-  int ncap, lagged, odd, even, squared, want_dot;
+  int ncap, lagged, odd, even, squared, want_dot, mapped, theta_zero;
   double limit, split2, slope2;
+  double map[5];
 } sums_t;
+
+/* q12 and Theta as the rows read them (see sums_t): raw is the stored NNGP entry. */
+#define MAPPED_Q12(s, raw) ((s)->mapped ? ADD(MUL(SET1((s)->map[0]), raw), SET1((s)->map[1])) : (raw))
+#define MAPPED_THETA(s, theta, raw) \
+  ((s)->mapped ? ADD(ADD(MUL(SET1((s)->map[2]), theta), MUL(SET1((s)->map[3]), raw)), SET1((s)->map[4])) : (theta))
 
 /* Numbers per entry left by a row (see row_sums). */
 #define LEFT 6
@@ -164,7 +176,7 @@ static int row_sums(int lanes, const sums_t *s, int i, int h1, double q11, doubl
 static sums_t sums_of(double *store, const double *packed, int ncap, double limit, int mode, double split2, double slope2) {
   const int odd = (mode & MODE_ODD) != 0;
   return (sums_t){(const unsigned char *)store, packed, ncap, !odd, odd, (mode & MODE_EVEN) != 0, (mode & MODE_SQUARED) != 0,
-                  (mode & MODE_WANT_DOT) != 0, limit, split2, slope2};
+                  (mode & MODE_WANT_DOT) != 0, 0, 0, limit, split2, slope2, {0}};
 }
 
 /*
@@ -246,7 +258,9 @@ static void *rows_part_thread(void *arg) {
  * thread of its own (on this one after the first where none starts; an
  * empty second part starts none). Row i's expansion has its header at
  * heads1[i], variance q11s[i]; column j is column j of the packed set.
- * Entries that cannot be finished are left untouched and listed in the
+ * With `map` (5 numbers, or NULL), each entry is read through that dense
+ * map first, Theta as 0 with theta_zero (see sums_t).
+ * Entries that cannot be finished are left, mapped, and listed in the
  * part's `left` (left0, left1; see row_sums), and a part stops before a row
  * whose entries might not all fit in the `room` entries its list has left.
  * out gets the first row not done and the entries listed, of one part and
@@ -254,8 +268,13 @@ static void *rows_part_thread(void *arg) {
  */
 void tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
                      const int *ranges, const double *packed, int ncap, double *left0, double *left1, int room, int *out, double limit, int mode,
-                     double split2, double slope2) {
-  const sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
+                     double split2, double slope2, const double *map, int theta_zero) {
+  sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
+  if (map != NULL) {
+    s.mapped = 1;
+    s.theta_zero = theta_zero;
+    memcpy(s.map, map, sizeof s.map);
+  }
   rows_part_t parts[2] = {{&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, ranges[0], ranges[1], left0, room, ranges[0], 0},
                           {&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, ranges[2], ranges[3], left1, room, ranges[2], 0}};
   pthread_t id;
@@ -348,18 +367,21 @@ int tl_mehler_pack(const double *store, const int *heads, int count, const doubl
  * through a numerical activation: the largest q12^2/(q11 q22) (the squared
  * correlation, at most 1) over the entries summed, entries j >= i only when
  * symmetric, not counting the diagonal's (q22 = q11 <= q12: the expansion
- * knows their values). Each expansion grows to what its reach needs before
- * the rows are summed (`Expansion.growToReach`). inverse2 is room for n2
- * numbers.
+ * knows their values), q12 read through the map a q12 + b where map = (a, b)
+ * is given (as the rows read it; see sums_t). Each expansion grows to what
+ * its reach needs before the rows are summed (`Expansion.growToReach`).
+ * inverse2 is room for n2 numbers.
  */
 __attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const double *q11s, const double *q22s, int n1, int n2,
-                                                      int symmetric, double *reach1, double *reach2, double *inverse2) {
+                                                      int symmetric, double *reach1, double *reach2, double *inverse2, const double *map) {
   // Products with reciprocals, not quotients, in four lanes: an estimate, whose last bit does not matter.
   for (int j = 0; j < n2; j++) {
     reach2[j] = 0;
     inverse2[j] = 1 / q22s[j];
   }
   const __m256d one = _mm256_set1_pd(1.0);
+  const double a = map == NULL ? 1 : map[0], b = map == NULL ? 0 : map[1];
+  const __m256d av = _mm256_set1_pd(a), bv = _mm256_set1_pd(b);
   for (int i = 0; i < n1; i++) {
     const double q11 = q11s[i];
     const __m256d q11v = _mm256_set1_pd(q11), inverse1 = _mm256_set1_pd(1 / q11);
@@ -368,7 +390,7 @@ __attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const d
     int j = symmetric ? i : 0;
     double tail = 0;
     for (; j + 4 <= n2; j += 4) {
-      const __m256d q12 = _mm256_loadu_pd(row + j);
+      const __m256d q12 = map == NULL ? _mm256_loadu_pd(row + j) : _mm256_add_pd(_mm256_mul_pd(av, _mm256_loadu_pd(row + j)), bv);
       // min(NaN, 1) is 1 (the second operand when either is NaN): an undefined correlation reaches as far as any.
       __m256d c = _mm256_min_pd(_mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(q12, q12), inverse1), _mm256_loadu_pd(inverse2 + j)), one);
       const __m256d diagonal = _mm256_and_pd(_mm256_cmp_pd(_mm256_loadu_pd(q22s + j), q11v, _CMP_EQ_OQ), _mm256_cmp_pd(q12, q11v, _CMP_GE_OQ));
@@ -377,7 +399,7 @@ __attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const d
       _mm256_storeu_pd(reach2 + j, _mm256_max_pd(_mm256_loadu_pd(reach2 + j), c));
     }
     for (; j < n2; j++) {
-      const double q12 = row[j];
+      const double q12 = map == NULL ? row[j] : a * row[j] + b;
       double c = q12 * q12 * (1 / q11) * inverse2[j];
       c = c < 1 ? c : 1;
       c = q22s[j] == q11 && q12 >= q11 ? 0 : c;

@@ -167,6 +167,15 @@ export function nativeMehlerRow(
 export interface MehlerRowsJob {
   nngp: Float64Array;
   ntk: Float64Array | null;
+  /**
+   * The dense map each entry is read through first (Lee et al. 2019, eqs.
+   * (S3), (S6): q12 ← a·q12 + b, Θ ← c·Θ + d·q12 + e, as `affine_step` of
+   * `deferred-rows.c`), a, b, c, d, e; null: none. An entry the rows leave
+   * holds its values mapped.
+   */
+  map: Float64Array | null;
+  /** Θ below the map is zero: taken as 0, not read (`KernelAffine.thetaZero`). */
+  thetaZero: boolean;
   n2: number;
   symmetric: boolean;
   /** The header of each row's expansion, and its variance. */
@@ -177,8 +186,9 @@ export interface MehlerRowsJob {
 
 /**
  * Rows of a kernel through one numerical activation in place, in native
- * code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6), entries j ≥ i
- * when symmetric, in two parts at once: rows ranges[0] to ranges[1], and
+ * code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6), each entry
+ * read through the job's dense map first, entries j ≥ i when symmetric, in
+ * two parts at once: rows ranges[0] to ranges[1], and
  * ranges[2] to ranges[3] on a native thread of its own (none for an empty
  * second part). Entries that cannot be finished there are left as they
  * were and listed in the part's buffer (left0, left1: LEFT numbers each,
@@ -198,7 +208,7 @@ export function nativeMehlerRows(
   split2: number,
   slope2: number,
 ): [number, number] {
-  const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
+  const { nngp, ntk, n2, symmetric, heads1, q11, packed, map, thetaZero } = job;
   const out = new Int32Array(4);
   nativeLibrary()!.mehlerRows(
     laneCount(),
@@ -220,6 +230,8 @@ export function nativeMehlerRows(
     mode,
     split2,
     slope2,
+    map,
+    thetaZero ? 1 : 0,
   );
   ranges[0] = out[0];
   ranges[2] = out[2];
@@ -277,7 +289,9 @@ let inverses = new Float64Array(0);
  * The reach of each row and column of an n1 × n2 kernel (`nngp`, the
  * activation's input) into reach1 and reach2: the largest squared
  * correlation q12²/(q11 q22) of an entry to be summed (j ≥ i when
- * symmetric), diagonal entries aside (see `Expansion.growToReach`).
+ * symmetric), diagonal entries aside (see `Expansion.growToReach`), each
+ * q12 read through the dense map `map` first where given (a, b, …: a·q12 + b,
+ * as {@link nativeMehlerRows} reads it).
  */
 export function nativeMehlerReach(
   nngp: Float64Array,
@@ -288,7 +302,8 @@ export function nativeMehlerReach(
   symmetric: boolean,
   reach1: Float64Array,
   reach2: Float64Array,
+  map: Float64Array | null = null,
 ): void {
   if (inverses.length < n2) inverses = new Float64Array(n2);
-  nativeLibrary()!.mehlerReach(nngp, var1, var2, n1, n2, symmetric ? 1 : 0, reach1, reach2, inverses);
+  nativeLibrary()!.mehlerReach(nngp, var1, var2, n1, n2, symmetric ? 1 : 0, reach1, reach2, inverses, map);
 }

@@ -1,4 +1,5 @@
 import { nativeDeferredRows } from '../native/deferred-rows';
+import { nativeLibrary } from '../native/library';
 import type { NativeDual } from '../native/dual-steps';
 import { affineRow as simdAffineRow, scaleRow, simdRowBuffers } from '../simd/rows';
 import { balancedRanges, isShared, runRows, threadsFor } from '../workers/pool';
@@ -145,22 +146,22 @@ function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
 
 /**
  * Deferred duals that each run on a whole kernel (`Activation.dualMatrix`:
- * the numerical activations' native sums), one layer after the other, with
- * the dense maps before them, `tail` and the mirror in native code, on the
- * calling thread: the arithmetic per entry is that of the rows above, so are
- * the bits. False (nothing done) where the native library does not run.
+ * the numerical activations' native sums), one layer after the other, each
+ * reading its entries through the dense map before it, then `tail` and the
+ * mirror in native code, on the calling thread: the arithmetic per entry is
+ * that of the rows above, so are the bits. False (nothing done) where the
+ * native library does not run.
  */
 function nativeLayers(duals: readonly DeferredDual[], job: DeferredJob, n1: number): boolean {
   const { nngp, ntk, n2, symmetric } = job;
-  const map = (affine: KernelAffine | null, fillLower: boolean) =>
-    nativeDeferredRows({ nngp, ntk, n2, symmetric, steps: [], tail: affine, fillLower }, [], n1, 1);
+  if (nativeLibrary() === null) return false;
   for (const [s, dual] of duals.entries()) {
-    // The identity map too: the rows apply it (it turns −0 into +0).
-    if (!map(dual.affine ?? IDENTITY, false)) return false;
     const step = job.steps[s];
-    (dual.activation.dualMatrix as DualMatrix).run({ nngp, ntk, n1, n2, symmetric, var1: step.var1, var2: step.var2 });
+    // The dense map before the dual in the dual's own pass; the identity map too, as the rows apply it (it turns −0 into +0).
+    const affine = dual.affine ?? IDENTITY;
+    (dual.activation.dualMatrix as DualMatrix).run({ nngp, ntk, n1, n2, symmetric, var1: step.var1, var2: step.var2, affine });
   }
-  if (job.tail !== null || job.fillLower) map(job.tail, job.fillLower);
+  if (job.tail !== null || job.fillLower) nativeDeferredRows({ nngp, ntk, n2, symmetric, steps: [], tail: job.tail, fillLower: job.fillLower }, [], n1, 1);
   return true;
 }
 

@@ -33,9 +33,15 @@ export interface DualMatrixJob {
   n2: number;
   /** Entries j ≥ i only. */
   symmetric: boolean;
-  /** 𝒦(x, x) of each example of x1 and of x2. */
+  /** 𝒦(x, x) of each example of x1 and of x2, at the dual's input (after `affine`). */
   var1: Float64Array;
   var2: Float64Array;
+  /**
+   * The dense map before the dual, which the entries of nngp and ntk have not
+   * been through yet: each is read through it first (q12 ← a·q12 + b,
+   * Θ ← c·Θ + d·q12 + e). Absent: the entries are the dual's input.
+   */
+  affine?: KernelAffine;
 }
 
 /**
