@@ -318,7 +318,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const map = affine === undefined ? null : Float64Array.of(affine.a, affine.b, affine.c, affine.d, affine.e);
     startRow();
     const heads1 = headers(var1, n1);
-    const heads2 = headers(var2, n2);
+    // A symmetric kernel's columns are its rows.
+    const heads2 = job.symmetric ? heads1 : headers(var2, n2);
     if (reachFirst) {
       const reach1 = new Float64Array(n1);
       const reach2 = new Float64Array(n2);
