@@ -85,6 +85,11 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
       deferred[h] = NO_LANES;
       any = OR(any, active[h]);
     }
+    // Blocks before `plain` end no series and defer no entry: 4b + 4 <= m <= `grow at` in every lane (a series
+    // must grow only past its length). Their tests are the tails' bound alone.
+    VEC shortest = SET1(ENDED);
+    for (int h = 0; h < rows; h++) shortest = MIN(shortest, BLEND(valid, SET1(ENDED), m[h]));
+    const int plain = (int)HORIZONTAL_MIN(shortest) >> 2;
     for (int b = 0; ANY(any); b++) {
       const VEC j = SET1(4.0 * b), next = SET1(4.0 * b + 4);
       const double *block = block_rows + (size_t)b * BLOCK_ROWS * ncap + c;
@@ -101,11 +106,15 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
           const VEC bound = MUL(MUL(MUL(SET1(a1[0]), tail), pb), pb);
           active[h] = ANDNOT(active[h], CMP(bound, SET1(s->limit), _CMP_LE_OQ));
         }
-        over[h] = CMP(next, m[h], _CMP_GT_OQ);
-        const MASK grow = AND(active[h], CMP(next, grow_at[h], _CMP_GT_OQ));
-        need[h] = MASK_MOV(need[h], grow, next);
-        deferred[h] = OR(deferred[h], grow);
-        active[h] = ANDNOT(ANDNOT(active[h], grow), AND(over[h], CMP(j, m[h], _CMP_GE_OQ)));
+        if (b < plain) {
+          over[h] = NO_LANES;
+        } else {
+          over[h] = CMP(next, m[h], _CMP_GT_OQ);
+          const MASK grow = AND(active[h], CMP(next, grow_at[h], _CMP_GT_OQ));
+          need[h] = MASK_MOV(need[h], grow, next);
+          deferred[h] = OR(deferred[h], grow);
+          active[h] = ANDNOT(ANDNOT(active[h], grow), AND(over[h], CMP(j, m[h], _CMP_GE_OQ)));
+        }
         any = OR(any, active[h]);
       }
       if (!ANY(any)) break;

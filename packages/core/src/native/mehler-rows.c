@@ -27,6 +27,9 @@
 /* Bits of `mode` (as in `simd/series.ts`). */
 enum { MODE_ODD = 1, MODE_EVEN = 2, MODE_SQUARED = 4, MODE_WANT_DOT = 8 };
 
+/* The `grow at` of a series that has ended (`ENDED` of `simd/series.ts`). */
+#define ENDED 0x7fffffff
+
 /* Rows of a packed column set before its blocks, and rows per block (see `native/mehler-rows.ts`). */
 enum { ROW_Q22, ROW_INV_ROOT, ROW_LENGTH, ROW_GROW, ROW_HEADER, ROW_STEIN, HEADER_ROWS };
 enum { BLOCK_TAIL, BLOCK_X0, BLOCK_ROWS = 5 };
@@ -100,6 +103,7 @@ enum { RESULTS_APART, RESULTS_IN_PLACE };
 #define BITS(m) ((int)(m))
 #define NO_LANES ((MASK)0)
 #define FIRST_LANES(count) ((MASK)((1u << (count)) - 1))
+#define HORIZONTAL_MIN _mm512_reduce_min_pd
 #include "mehler-lanes.h"
 #undef TARGET
 #undef ROW_SUMS
@@ -132,6 +136,13 @@ enum { RESULTS_APART, RESULTS_IN_PLACE };
 #undef BITS
 #undef NO_LANES
 #undef FIRST_LANES
+#undef HORIZONTAL_MIN
+
+/* The smallest of four lanes. */
+__attribute__((target("avx2"))) static inline double horizontal_min_avx2(__m256d v) {
+  const __m128d half = _mm_min_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_min_sd(half, _mm_unpackhi_pd(half, half)));
+}
 
 /* The row's body for AVX2: four lanes, masks as vectors of all-ones lanes. */
 #define TARGET __attribute__((target("avx2")))
@@ -164,6 +175,7 @@ enum { RESULTS_APART, RESULTS_IN_PLACE };
 #define BITS(m) _mm256_movemask_pd(m)
 #define NO_LANES _mm256_setzero_pd()
 #define FIRST_LANES(count) _mm256_cmp_pd(_mm256_set_pd(3, 2, 1, 0), _mm256_set1_pd(count), _CMP_LT_OQ)
+#define HORIZONTAL_MIN horizontal_min_avx2
 #include "mehler-lanes.h"
 
 /* A row's sums with the widest vectors the caller asked for (8: AVX-512, else AVX2). */
@@ -315,8 +327,6 @@ int tl_mehler_list(int lanes, double *store, const int *heads1, const double *q1
 
 /* An expansion's header in the store (`series.wat`): int32 0 the length, 1 `grow at` (ENDED once the series ended), 2 its blocks' address, 3 the Stein flag, 10 its id; float64 4 1/sqrt(q). */
 enum { HEAD_LENGTH, HEAD_GROW, HEAD_BLOCKS, HEAD_STEIN, HEAD_ID = 10, HEAD_INV_ROOT = 4 };
-#define ENDED 0x7fffffff
-
 /*
  * Packs columns from + k (k < count) of a packed set (`native/mehler-rows.ts`:
  * ncap numbers a row, room for `blocks` blocks, `held` the coefficients each
