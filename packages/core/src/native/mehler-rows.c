@@ -325,7 +325,11 @@ int tl_mehler_list(int lanes, double *store, const int *heads1, const double *q1
   return listed;
 }
 
-/* An expansion's header in the store (`series.wat`): int32 0 the length, 1 `grow at` (ENDED once the series ended), 2 its blocks' address, 3 the Stein flag, 10 its id; float64 4 1/sqrt(q). */
+/*
+ * An expansion's header in the store (`series.wat`): int32 0 its length, 1
+ * `grow at` (ENDED once the series ended), 2 its blocks' address, 3 the
+ * Stein flag, 10 its id; float64 4 1/sqrt(q).
+ */
 enum { HEAD_LENGTH, HEAD_GROW, HEAD_BLOCKS, HEAD_STEIN, HEAD_ID = 10, HEAD_INV_ROOT = 4 };
 /*
  * Packs columns from + k (k < count) of a packed set (`native/mehler-rows.ts`:

@@ -25,9 +25,10 @@ const MAX_BLOCKS = 64;
  * expansion (see HEADER_ROWS); block b's rows follow: the tail before
  * coefficient 4b, then the four coefficients. A column holds the
  * coefficients its expansion had when packed; packing again with
- * `onlyChanged` catches up after the expansion grows. Coefficients never change once computed, so a
- * packed copy is never wrong, only possibly short — and an entry that runs
- * past it is deferred and summed from the store instead.
+ * `onlyChanged` catches up after the expansion grows. Coefficients never
+ * change once computed, so a packed copy is never wrong, only possibly short
+ * — and an entry that runs past it is deferred and summed from the store
+ * instead.
  */
 export class PackedColumns {
   data: Float64Array;
@@ -54,8 +55,8 @@ export class PackedColumns {
   pack(from: number, heads: Int32Array, count: number, f64: Float64Array, numbers: Float64Array, stride: number, onlyChanged = false): void {
     const lib = nativeLibrary()!;
     for (;;) {
-      const args = [f64, heads, count, numbers, stride, this.data, this.ncap, this.blocks, this.held, from, onlyChanged ? 1 : 0, 4 * MAX_BLOCKS];
-      const needed = lib.mehlerPack(...args) as number;
+      const { data, ncap, blocks, held } = this;
+      const needed = lib.mehlerPack(f64, heads, count, numbers, stride, data, ncap, blocks, held, from, onlyChanged ? 1 : 0, 4 * MAX_BLOCKS) as number;
       if (needed === 0) return;
       this.reserve(needed);
     }
