@@ -113,6 +113,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   let rowQ = NaN;
   let row: Expansion | null = null;
   let column: Expansion | null = null;
+  // The expansion of the last diagonal entry `dual` saw: a kernel's diagonal comes in the order of its rows, which `headers` then follows.
+  let diagonal: Expansion | null = null;
   // The columns of the last rows looked up, in the store: their variances and their expansions' headers.
   let known: KnownColumns[] = [];
   let knownStore: SeriesStore | null = null;
@@ -237,11 +239,12 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     sumFromStore(e1, q11, count, wantDot);
     expansions.pack(packed, from, heads, heads.length, true);
   };
-  /** Forgets the last row's and column's expansions when the cache has started over in a new store. */
+  /** Forgets the last row's, column's and diagonal's expansions when the cache has started over in a new store. */
   const startRow = () => {
     if (expansions.startRow()) {
       rowQ = NaN;
       column = null;
+      diagonal = null;
     }
   };
   const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
@@ -454,7 +457,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     dual(q11, q12, q22, out, wantDot) {
       if (q22 === q11 && q12 >= q11) {
         // A diagonal entry (each variance of a kernel's diagonal passes here): the row's arithmetic for it, without a row.
-        const e = expansions.at(q11);
+        const e = diagonal === null ? expansions.at(q11) : expansions.after(diagonal, q11);
+        diagonal = e;
         out[0] = e.normA + (split2 + slope2 * q11);
         if (wantDot) out[1] = e.normB + slope2;
         return;
