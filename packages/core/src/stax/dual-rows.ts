@@ -38,16 +38,18 @@ export interface DualMatrixJob {
   var2: Float64Array;
   /**
    * The dense map before the dual, which the entries of nngp and ntk have not
-   * been through yet: each is read through it first (q12 ← a·q12 + b,
-   * Θ ← c·Θ + d·q12 + e). Absent: the entries are the dual's input.
+   * been through yet: each must be read through it first (q12 ← a·q12 + b,
+   * Θ ← c·Θ + d·q12 + e, Θ taken as 0 with `thetaZero`), with that
+   * arithmetic (the identity map too: it turns −0 into +0).
    */
-  affine?: KernelAffine;
+  affine: KernelAffine;
 }
 
 /**
  * A dual applied to a whole kernel at once, 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al.
  * 2019, eqs. S3, S6), for an activation that has a faster way than row by
- * row (see `Activation.dualMatrix`). It must give exactly `dual`'s values.
+ * row (see `Activation.dualMatrix`), its entries read through the dense map
+ * before it (`DualMatrixJob.affine`). It must give exactly `dual`'s values.
  */
 export interface DualMatrix {
   /** Whether `run` serves an n1 × n2 kernel in this process (decided before any work). */

@@ -318,7 +318,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    */
   const dualMatrix = (job: DualMatrixJob) => {
     const { n1, n2, var1, var2, nngp, ntk, affine } = job;
-    const map = affine === undefined ? null : Float64Array.of(affine.a, affine.b, affine.c, affine.d, affine.e);
+    const map = Float64Array.of(affine.a, affine.b, affine.c, affine.d, affine.e);
     startRow();
     const heads1 = headers(var1, n1);
     // A symmetric kernel's columns are its rows.
@@ -336,7 +336,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const room = Math.max(2 * n2, LEFT_ROOM);
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
-    const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed, map, thetaZero: affine?.thetaZero === true };
+    const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed, map, thetaZero: affine.thetaZero === true };
     // Two parts of the rows at once where two threads are to be used, on this thread and a native one; the entries each leaves are summed between rounds.
     const parts = threadsFor(n1 * n2) > 1 ? balancedRanges(n1, n2, job.symmetric, 2) : [[0, n1]];
     const twoParts = parts.length === 2;
