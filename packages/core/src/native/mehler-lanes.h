@@ -14,19 +14,21 @@
  * RESULTS_IN_PLACE, q12s[h] is the NNGP row itself, which takes t, and
  * tdots[h] multiplies the NTK row (unless NULL), each entry read through the
  * dense map of `s` first where it has one (see sums_t; an entry left then
- * holds its entries mapped, the NTK's for the caller to multiply). The diagonal's entries are
- * written; those left (the series must grow, or a tiny variance's own series
- * of phi' is needed) are listed in `left` (LEFT numbers each: i, k (counted
- * from j0), need (-1 for the latter), q12, correlation, root), a vector's
- * worth of columns at a time, row by row; returns how many.
+ * holds its entries mapped, the NTK's for the caller to multiply). The
+ * diagonal's entries are written; those left (the series must grow, or a
+ * tiny variance's own series of phi' is needed) are listed, row h's in
+ * lefts[h] (LEFT numbers each: i, k (counted from j0), need (-1 for the
+ * latter), q12, correlation, root) in the order of k, and counted in
+ * listed[h].
  *
  * Two rows at once share their columns' loads and their blocks' loop: each
  * vector of columns is one branch that ends unpredictably instead of two,
  * and the rows' sums are chains of their own for the processor to overlap.
  */
-static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *s, const int rows, const int *is, const int *h1s,
+static inline __attribute__((always_inline)) TARGET void ROWS_BODY(const sums_t *s, const int rows, const int *is, const int *h1s,
                                                                    const double *q11s, double *const *q12s, int j0, int n,
-                                                                   double *const *ts, double *const *tdots, int results, double *left) {
+                                                                   double *const *ts, double *const *tdots, int results, double *const *lefts,
+                                                                   int *listed) {
   const int ncap = s->ncap, lagged = s->lagged;
   const double *packed = s->packed;
   const VEC zero = ZERO, one = SET1(1.0), minus_one = SET1(-1.0);
@@ -48,7 +50,7 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
     diag_td[h] = SET1(norms[1] + s->slope2);
     inv_root1[h] = SET1(norms[2]);
   }
-  int listed = 0;
+  for (int h = 0; h < rows; h++) listed[h] = 0;
   for (int g = 0; g < n; g += VL) {
     const int count = n - g < VL ? n - g : VL;
     const MASK valid = FIRST_LANES(count);
@@ -181,7 +183,7 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
       STOREU(q12_lanes, q12v);
       for (int l = 0; l < count; l++) {
         if (!((unfinished >> l) & 1)) continue;
-        double *entry = left + LEFT * listed++;
+        double *entry = lefts[h] + LEFT * listed[h]++;
         entry[0] = is[h];
         entry[1] = g + l;
         entry[2] = (deferred_bits >> l) & 1 ? need_lanes[l] : -1;
@@ -191,26 +193,41 @@ static inline __attribute__((always_inline)) TARGET int ROWS_BODY(const sums_t *
       }
     }
   }
-  return listed;
 }
 
 /* One row (see ROWS_BODY): results in place or apart. Its entries left are listed in the order of k. */
 TARGET static int ROW_SUMS(const sums_t *s, int i, int h1, double q11, double *q12, int j0, int n, double *t, double *tdot, int results,
                            double *left) {
-  double *q12s[1] = {q12}, *ts[1] = {t}, *tdots[1] = {tdot};
-  return ROWS_BODY(s, 1, &i, &h1, &q11, q12s, j0, n, ts, tdots, results, left);
+  double *q12s[1] = {q12}, *ts[1] = {t}, *tdots[1] = {tdot}, *lefts[1] = {left};
+  int listed;
+  ROWS_BODY(s, 1, &i, &h1, &q11, q12s, j0, n, ts, tdots, results, lefts, &listed);
+  return listed;
 }
 
 #if VL == 8
-/* Rows i and i + 1 over the same columns, in place (see ROWS_BODY): q12s and tdots are their NNGP and NTK rows from column j0. AVX-512 only: the pair's state takes most of its 32 registers. */
+/*
+ * Rows i, i + 1, ... (ROWS_AT_ONCE of them) over the same columns, in place
+ * (see ROWS_BODY): q12s and tdots are their NNGP and NTK rows from column
+ * j0. Their entries left are listed at `left`, row after row, each row's in
+ * the order of k (room for ROWS_AT_ONCE * n); returns how many. AVX-512
+ * only: two rows' state takes most of its 32 registers.
+ */
 TARGET static int ROW_GROUP_SUMS(const sums_t *s, int i, const int *h1s, const double *q11s, double *const *q12s, int j0, int n,
                                 double *const *tdots, double *left) {
-  int is[ROWS_AT_ONCE];
-  double *ts[ROWS_AT_ONCE];
+  int is[ROWS_AT_ONCE], listed[ROWS_AT_ONCE];
+  double *ts[ROWS_AT_ONCE], *lefts[ROWS_AT_ONCE];
   for (int h = 0; h < ROWS_AT_ONCE; h++) {
     is[h] = i + h;
     ts[h] = NULL;
+    lefts[h] = left + (size_t)LEFT * h * n;
   }
-  return ROWS_BODY(s, ROWS_AT_ONCE, is, h1s, q11s, q12s, j0, n, ts, tdots, RESULTS_IN_PLACE, left);
+  ROWS_BODY(s, ROWS_AT_ONCE, is, h1s, q11s, q12s, j0, n, ts, tdots, RESULTS_IN_PLACE, lefts, listed);
+  // Each row listed in a room of its own: the rooms closed up, so that a row's entries stay together for the caller.
+  int total = listed[0];
+  for (int h = 1; h < ROWS_AT_ONCE; h++) {
+    memmove(left + (size_t)LEFT * total, lefts[h], sizeof(double) * LEFT * listed[h]);
+    total += listed[h];
+  }
+  return total;
 }
 #endif
