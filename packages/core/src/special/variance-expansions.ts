@@ -427,9 +427,6 @@ export class Expansion {
       col.append(run, got, k0, stride);
       if (got < count) col.ended = true;
     }
-    const h = this.header >> 2;
-    this.store.i32[h] = col.length;
-    this.store.i32[h + 1] = col.ended ? ENDED : col.length;
   }
 
   /**
