@@ -10,12 +10,10 @@
  */
 #include <math.h>
 
+#include "series-store.h"
+
 /* Numbers of an expansion in its activation's array of them (as `ExpansionNumbers`). */
 enum { Q = 0, SUM_A = 3, SUM_W = 4, DELTA = 5, STEP = 6, POWER = 7, SHIFT_K = 8 };
-/* An expansion's block of four coefficients in the store: the tail, a pad, x0..x3, k x0..k x3 (`series.wat`). */
-enum { BLOCK_DOUBLES = 10, BLOCK_X = 2, BLOCK_KX = 6 };
-/* The `grow at` of a series that has ended (`ENDED` of `simd/series.ts`). */
-#define ENDED 0x7fffffff
 /* Ints per job (see tl_heat_shift_grow). */
 #define JOB 4
 /* What a job's growth stopped at (`status`). */
@@ -66,16 +64,16 @@ static int grow_coefficient(growth_t *g, const double *terms, const int *start, 
   }
   const double v = g->power_k * shift_value(terms + start[k], size[k], g->delta);
   const double kv = k * v;
-  double *x = g->blocks + (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
+  double *x = g->blocks + (j >> 2) * STORE_BLOCK + STORE_X + (j & 3);
   x[0] = v;
-  x[BLOCK_KX - BLOCK_X] = kv;
+  x[STORE_KX - STORE_X] = kv;
   g->sum_a += v * v;
   g->sum_w += kv * v;
   g->length = j + 1;
   if ((j & 3) == 3) {
     const double tail_a = g->norm_a > 0 ? js_max(g->norm_a - g->sum_a, floor_a * g->norm_a) / g->norm_a : 0;
     const double tail_b = g->w > 0 ? js_max(g->w - g->sum_w, floor_b * g->w) / g->w : 0;
-    g->blocks[((j + 1) >> 2) * BLOCK_DOUBLES] = js_max(tail_a, tail_b);
+    g->blocks[((j + 1) >> 2) * STORE_BLOCK] = js_max(tail_a, tail_b);
   }
   return GROWN;
 }
@@ -91,8 +89,8 @@ static int grow_one(unsigned char *mem, double *numbers, const double *terms, co
   double *nb = numbers + job[1];
   const int capacity = job[2], target = job[3];
   // The running numbers in locals: the stores to the blocks could otherwise alias them, and each would be read back.
-  growth_t g = {(double *)(mem + header[2]), norms[0], norms[1] * nb[Q], nb[DELTA], nb[STEP], nb[POWER], nb[SHIFT_K], nb[SUM_A], nb[SUM_W],
-                header[0], header[1] == ENDED};
+  growth_t g = {(double *)(mem + header[HEAD_BLOCKS]), norms[0], norms[1] * nb[Q], nb[DELTA], nb[STEP], nb[POWER], nb[SHIFT_K],
+                nb[SUM_A], nb[SUM_W], header[HEAD_LENGTH], header[HEAD_GROW] == ENDED};
   int stop = GROWN;
   if (target > 0) {
     while (g.length < target && !g.ended && stop == GROWN)
@@ -104,15 +102,15 @@ static int grow_one(unsigned char *mem, double *numbers, const double *terms, co
       while (g.length < 4 * b && !g.ended && stop == GROWN)
         stop = grow_coefficient(&g, terms, start, size, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
       if (stop != GROWN || g.length < 4 * b) break;
-      if (g.blocks[b * BLOCK_DOUBLES] * power <= bound) break;
+      if (g.blocks[b * STORE_BLOCK] * power <= bound) break;
     }
   }
   nb[POWER] = g.power_k;
   nb[SHIFT_K] = g.shift_k;
   nb[SUM_A] = g.sum_a;
   nb[SUM_W] = g.sum_w;
-  header[0] = g.length;
-  header[1] = g.ended ? ENDED : g.length;
+  header[HEAD_LENGTH] = g.length;
+  header[HEAD_GROW] = g.ended ? ENDED : g.length;
   return stop;
 }
 
@@ -141,7 +139,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
     const int *header = (const int *)(mem + job[0]);
     const double *norms = (const double *)(mem + job[0]) + 2;
     double *nb = numbers + job[1];
-    blocks[l] = (double *)(mem + header[2]);
+    blocks[l] = (double *)(mem + header[HEAD_BLOCKS]);
     nbs[l] = nb;
     lane_delta[l] = nb[DELTA];
     lane_step[l] = nb[STEP];
@@ -205,11 +203,11 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
       double lane_v[8], lane_kv[8];
       _mm512_storeu_pd(lane_v, v);
       _mm512_storeu_pd(lane_kv, kv);
-      const int at = (j >> 2) * BLOCK_DOUBLES + BLOCK_X + (j & 3);
+      const int at = (j >> 2) * STORE_BLOCK + STORE_X + (j & 3);
       for (int l = 0; l < 8; l++) {
         if (!((active >> l) & 1)) continue;
         blocks[l][at] = lane_v[l];
-        blocks[l][at + BLOCK_KX - BLOCK_X] = lane_kv[l];
+        blocks[l][at + STORE_KX - STORE_X] = lane_kv[l];
       }
       sum_a = _mm512_mask_add_pd(sum_a, active, sum_a, _mm512_mul_pd(v, v));
       sum_w = _mm512_mask_add_pd(sum_w, active, sum_w, _mm512_mul_pd(kv, v));
@@ -219,13 +217,13 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
       const __m512d tail_b = _mm512_mask_div_pd(zero, has_w, js_max8(_mm512_sub_pd(w, sum_w), fb), w);
       double lane_tail[8];
       _mm512_storeu_pd(lane_tail, js_max8(tail_a, tail_b));
-      const int tail_at = ((j + 1) >> 2) * BLOCK_DOUBLES;
+      const int tail_at = ((j + 1) >> 2) * STORE_BLOCK;
       for (int l = 0; l < 8; l++)
         if ((active >> l) & 1) blocks[l][tail_at] = lane_tail[l];
     }
     if (ended || !active) break;
     double lane_tail[8];
-    for (int l = 0; l < 8; l++) lane_tail[l] = (active >> l) & 1 ? blocks[l][b * BLOCK_DOUBLES] : 0;
+    for (int l = 0; l < 8; l++) lane_tail[l] = (active >> l) & 1 ? blocks[l][b * STORE_BLOCK] : 0;
     const __mmask8 met = active & _mm512_cmp_pd_mask(_mm512_mul_pd(_mm512_loadu_pd(lane_tail), power), limit, _CMP_LE_OQ);
     for (int l = 0; l < 8; l++)
       if ((met >> l) & 1) lengths[l] = length;
@@ -243,8 +241,8 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
     nbs[l][SHIFT_K] = lane_shift[l];
     nbs[l][SUM_A] = lane_sum_a[l];
     nbs[l][SUM_W] = lane_sum_w[l];
-    header[0] = lengths[l];
-    header[1] = (ended >> l) & 1 ? ENDED : lengths[l];
+    header[HEAD_LENGTH] = lengths[l];
+    header[HEAD_GROW] = (ended >> l) & 1 ? ENDED : lengths[l];
     status[l] = stops[l];
   }
 }
@@ -270,7 +268,9 @@ void tl_heat_shift_grow(int lanes, unsigned char *mem, double *numbers, const do
 #if defined(__x86_64__)
     if (lanes == 8 && e + 8 <= count) {
       int fresh = 1;
-      for (int l = 0; l < 8 && fresh; l++) fresh = ((const int *)(mem + jobs[JOB * (e + l)]))[0] == 0 && jobs[JOB * (e + l) + 3] == 0;
+      for (int l = 0; l < 8 && fresh; l++) {
+        fresh = ((const int *)(mem + jobs[JOB * (e + l)]))[HEAD_LENGTH] == 0 && jobs[JOB * (e + l) + 3] == 0;
+      }
       if (fresh) {
         grow_fresh8(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + JOB * e, reach + e, bound, floor_a, floor_b,
                     status + e);

@@ -42,10 +42,10 @@ static inline __attribute__((always_inline)) TARGET void ROWS_BODY(const sums_t 
     double norms[3];
     memcpy(header, s->mem + h1s[h], sizeof header);
     memcpy(norms, s->mem + h1s[h] + 16, sizeof norms);
-    len1[h] = header[0];
-    grow1[h] = header[1];
-    stein1[h] = header[3];
-    x1[h] = (const double *)(s->mem + header[2]);
+    len1[h] = header[HEAD_LENGTH];
+    grow1[h] = header[HEAD_GROW];
+    stein1[h] = header[HEAD_STEIN];
+    x1[h] = (const double *)(s->mem + header[HEAD_BLOCKS]);
     diag_t[h] = SET1(norms[0] + (s->split2 + s->slope2 * q11s[h]));
     diag_td[h] = SET1(norms[1] + s->slope2);
     inv_root1[h] = SET1(norms[2]);

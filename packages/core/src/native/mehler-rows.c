@@ -24,18 +24,14 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "series-store.h"
+
 /* Bits of `mode` (as in `simd/series.ts`). */
 enum { MODE_ODD = 1, MODE_EVEN = 2, MODE_SQUARED = 4, MODE_WANT_DOT = 8 };
-
-/* The `grow at` of a series that has ended (`ENDED` of `simd/series.ts`). */
-#define ENDED 0x7fffffff
 
 /* Rows of a packed column set before its blocks, and rows per block (see `native/mehler-rows.ts`). */
 enum { ROW_Q22, ROW_INV_ROOT, ROW_LENGTH, ROW_GROW, ROW_HEADER, ROW_STEIN, HEADER_ROWS };
 enum { BLOCK_TAIL, BLOCK_X0, BLOCK_ROWS = 5 };
-
-/* An expansion's block in the store (`series.wat`): 10 doubles, the tail, a pad, x0..x3, k x0..k x3. */
-enum { STORE_BLOCK = 10, STORE_X = 2, STORE_KX = 6 };
 
 /*
  * What every row of one activation's sums shares. With `mapped`, the rows
@@ -325,12 +321,6 @@ int tl_mehler_list(int lanes, double *store, const int *heads1, const double *q1
   return listed;
 }
 
-/*
- * An expansion's header in the store (`series.wat`): int32 0 its length, 1
- * `grow at` (ENDED once the series ended), 2 its blocks' address, 3 the
- * Stein flag, 10 its id; float64 4 1/sqrt(q).
- */
-enum { HEAD_LENGTH, HEAD_GROW, HEAD_BLOCKS, HEAD_STEIN, HEAD_ID = 10, HEAD_INV_ROOT = 4 };
 /*
  * Packs columns from + k (k < count) of a packed set (`native/mehler-rows.ts`:
  * ncap numbers a row, room for `blocks` blocks, `held` the coefficients each
