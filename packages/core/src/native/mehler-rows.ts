@@ -188,20 +188,21 @@ export interface MehlerRowsJob {
 /**
  * Rows of a kernel through one numerical activation in place, in native
  * code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6), each entry
- * read through the job's dense map first, entries j ≥ i when symmetric, in
- * two parts at once: rows ranges[0] to ranges[1], and
- * ranges[2] to ranges[3] on a native thread of its own (none for an empty
- * second part). Entries that cannot be finished there are left as they
- * were and listed in the part's buffer (left0, left1: LEFT numbers each,
- * the same room, at least a row's entries), and a part stops before a row
- * whose entries might not fit in what room is left. Sets ranges[0] and
- * ranges[2] to the first row of each part not done, and returns how many
- * entries each listed.
+ * read through the job's dense map first, entries j ≥ i when symmetric:
+ * rows rows[0] to rows[1], taken a few at a time by `threads` threads (1 or
+ * 2: this one and a pooled native one), whichever is free. Entries that
+ * cannot be finished there are left as they were and listed in the buffer
+ * of the thread that took their row (left0, left1: LEFT numbers each, the
+ * same room, at least two rows' entries), and a thread stops before taking
+ * rows whose entries might not fit in what room its buffer has left. Sets
+ * rows[0] to the first row not taken (those before it are done), and returns
+ * how many entries each buffer holds.
  */
 export function nativeMehlerRows(
   store: SeriesStore,
   job: MehlerRowsJob,
-  ranges: Int32Array,
+  rows: Int32Array,
+  threads: number,
   left0: Float64Array,
   left1: Float64Array,
   limit: number,
@@ -210,7 +211,7 @@ export function nativeMehlerRows(
   slope2: number,
 ): [number, number] {
   const { nngp, ntk, n2, symmetric, heads1, q11, packed, map, thetaZero } = job;
-  const out = new Int32Array(4);
+  const out = new Int32Array(3);
   nativeLibrary()!.mehlerRows(
     laneCount(),
     store.f64,
@@ -220,7 +221,8 @@ export function nativeMehlerRows(
     ntk,
     n2,
     symmetric ? 1 : 0,
-    ranges,
+    rows,
+    threads,
     packed.data,
     packed.ncap,
     left0,
@@ -234,9 +236,8 @@ export function nativeMehlerRows(
     map,
     thetaZero ? 1 : 0,
   );
-  ranges[0] = out[0];
-  ranges[2] = out[2];
-  return [out[1], out[3]];
+  rows[0] = out[0];
+  return [out[1], out[2]];
 }
 
 /**

@@ -16,7 +16,7 @@ import type { SeriesStore } from '../../simd/series';
 import { VarianceExpansions, type Expansion, type Parity } from '../../special/variance-expansions';
 import type { Activation } from '../activation';
 import type { DualMatrixJob } from '../dual-rows';
-import { balancedRanges, threadsFor } from '../../workers/pool';
+import { threadsFor } from '../../workers/pool';
 
 /** The default `tol` of smooth numerical activations: relative error of their NNGP and NTK. */
 export const DEFAULT_TOL = 1e-10;
@@ -337,15 +337,13 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed, map, thetaZero: affine.thetaZero === true };
-    // Two parts of the rows at once where two threads are to be used, on this thread and a native one; the entries each leaves are summed between rounds.
-    const parts = threadsFor(n1 * n2) > 1 ? balancedRanges(n1, n2, job.symmetric, 2) : [[0, n1]];
-    const twoParts = parts.length === 2;
-    const [first, second] = twoParts ? parts : [parts[0], [n1, n1]];
-    if (twoParts && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
-    const ranges = Int32Array.of(first[0], first[1], second[0], second[1]);
-    const lists = [leftEntries, twoParts ? leftEntries2 : leftEntries];
-    while (ranges[0] < ranges[1] || ranges[2] < ranges[3]) {
-      const listed = nativeMehlerRows(store, rowsJob, ranges, lists[0], lists[1], limit, mode, split2, slope2);
+    // The rows on two threads where two are to be used, this one and a pooled native one, each taking the next rows not taken; the entries each leaves are summed between rounds.
+    const threads = threadsFor(n1 * n2) > 1 ? 2 : 1;
+    if (threads === 2 && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
+    const rows = Int32Array.of(0, n1);
+    const lists = [leftEntries, threads === 2 ? leftEntries2 : leftEntries];
+    while (rows[0] < rows[1]) {
+      const listed = nativeMehlerRows(store, rowsJob, rows, threads, lists[0], lists[1], limit, mode, split2, slope2);
       listed.forEach((count, part) => {
         if (count > 0) finishLeft(rowsJob, heads2, var2, lists[part], count, mode);
       });
