@@ -79,21 +79,41 @@ const SHIFT_K = 8;
  * The numbers of one store's expansions that change or are not in their
  * headers (variance, running sums, the heat shift's state, …), STRIDE per
  * expansion by index, in one typed array (which `native/heat-shift.c`
- * reads and writes too). A kernel creates hundreds of
- * expansions per call and keeps them: as fields of objects, each number
- * would be a heap object of its own, copied by every young-generation
+ * reads and writes too), and by index each one's header, the band of the
+ * shift it is in, and the expansion looked up after it. A kernel creates
+ * hundreds of expansions per call and keeps them: as fields of objects, each
+ * number would be a heap object of its own, copied by every young-generation
  * collection the expansion survives (measured: ~0.8 KB of surviving objects
- * per expansion, and collections a quarter of a first call's time).
+ * per expansion, and collections a quarter of a first call's time). The
+ * expansions themselves are objects only once JavaScript grows or sums one
+ * ({@link VarianceExpansions.byId}): the kernels' hot paths work on these
+ * numbers and the headers, natively.
  */
 export class ExpansionNumbers {
   data = new Float64Array(STRIDE * 64);
+  /** The header's byte address in the store. */
+  header = new Int32Array(64);
+  /** The band of the coefficients the heat shift last served (see `ShiftedSource`), −1 before the first; and the last k that band serves. */
+  band = new Int32Array(64);
+  bandEnd = new Int32Array(64);
+  /** The index of the expansion looked up after this one last time (`NEXT_Q` its variance), or −1. */
+  next = new Int32Array(64);
 
   /** Room for expansion `id`. */
   reserve(id: number): void {
-    if (STRIDE * (id + 1) <= this.data.length) return;
+    if (id < this.header.length) return;
     const grown = new Float64Array(2 * this.data.length);
     grown.set(this.data);
     this.data = grown;
+    const ints = (a: Int32Array) => {
+      const b = new Int32Array(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    this.header = ints(this.header);
+    this.band = ints(this.band);
+    this.bandEnd = ints(this.bandEnd);
+    this.next = ints(this.next);
   }
 }
 
@@ -192,25 +212,55 @@ export interface Coefficients {
 }
 
 /**
+ * An expansion's header in its store, as int32 and float64 indices from its
+ * byte address (`simd/series.wat` has the layout; the blocks' room is ours).
+ */
+const H_LENGTH = 0;
+const H_GROW = 1;
+const H_BLOCKS = 2;
+const H_STEIN = 3;
+const H_ID = 10;
+const H_CAPACITY = 11;
+const F_NORM_A = 2;
+const F_NORM_B = 3;
+const F_INV_ROOT = 4;
+
+/** Room for `count` blocks of the expansion whose header is at `header`, moving them (to at least twice the room) when they do not fit. */
+function ensureBlocks(store: SeriesStore, header: number, count: number): void {
+  const h = header >> 2;
+  const had = store.i32[h + H_CAPACITY];
+  if (count <= had) return;
+  const capacity = Math.max(count, 2 * had);
+  const moved = store.alloc(capacity * BLOCK_BYTES);
+  const blocks = store.i32[h + H_BLOCKS];
+  store.f64.copyWithin(moved >> 3, blocks >> 3, (blocks + had * BLOCK_BYTES) >> 3);
+  store.i32[h + H_BLOCKS] = moved;
+  store.i32[h + H_CAPACITY] = capacity;
+}
+
+/**
  * φ's coefficients of an expansion, kept only in its store's blocks (see
  * `Expansion.header`), with the running sums of their squares; a sum
  * before another index is summed again in the same order, so it equals the
  * running sum there.
  */
 class StoredSeries implements Coefficients {
-  /** The blocks' address, and room for how many. */
-  blocks: number;
-  capacity = INITIAL_BLOCKS;
-
   constructor(
     private readonly store: SeriesStore,
     private readonly header: number,
     private readonly numbers: ExpansionNumbers,
     /** Where the expansion's numbers start in `numbers`. */
     private readonly at: number,
-  ) {
-    this.blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
-    store.i32[(header >> 2) + 2] = this.blocks;
+  ) {}
+
+  /** The blocks' address, from the header. */
+  get blocks(): number {
+    return this.store.i32[(this.header >> 2) + H_BLOCKS];
+  }
+
+  /** Room for how many blocks, from the header. */
+  get capacity(): number {
+    return this.store.i32[(this.header >> 2) + H_CAPACITY];
   }
 
   /** The coefficients held: the header's, which native growth writes too. */
@@ -230,7 +280,7 @@ class StoredSeries implements Coefficients {
 
   /** Room for `count` blocks, moving them when they do not fit. */
   ensureBlocks(count: number): void {
-    if (count > this.capacity) this.reserve(count);
+    ensureBlocks(this.store, this.header, count);
   }
 
   /** The address of x_j as a float64 index (k_j·x_j is 4 further; the block's tail at 2 − (j & 3) before). */
@@ -267,7 +317,7 @@ class StoredSeries implements Coefficients {
     const at = this.at;
     for (let i = 0; i < count; i++) {
       const j = this.length;
-      if (j >> 2 >= this.capacity) this.reserve((j >> 2) + 1);
+      if (j >> 2 >= this.capacity) this.ensureBlocks((j >> 2) + 1);
       const f64 = this.store.f64;
       const numbers = this.numbers.data;
       const v = values[i];
@@ -281,7 +331,7 @@ class StoredSeries implements Coefficients {
       this.store.i32[(this.header >> 2) + 1] = j + 1;
       if ((j & 3) !== 3) continue;
       const b = (j + 1) >> 2;
-      if (b >= this.capacity) this.reserve(b + 1);
+      if (b >= this.capacity) this.ensureBlocks(b + 1);
       const normA = this.store.f64[(this.header >> 3) + 2];
       const w = this.store.f64[(this.header >> 3) + 3] * numbers[at + Q];
       const tailA = normA > 0 ? Math.max(normA - numbers[at + SUM_A], TAIL_FLOOR_A * normA) / normA : 0;
@@ -292,20 +342,64 @@ class StoredSeries implements Coefficients {
 
   /** Sets the tail of block b (see `Expansion.header`). */
   setTail(b: number, tail: number): void {
-    if (b >= this.capacity) this.reserve(b + 1);
+    if (b >= this.capacity) this.ensureBlocks(b + 1);
     this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = tail;
   }
+}
 
-  /** Room for `count` blocks, moving them when they do not fit. */
-  private reserve(count: number): void {
-    const capacity = Math.max(count, 2 * this.capacity);
-    const moved = this.store.alloc(capacity * BLOCK_BYTES);
-    const f64 = this.store.f64;
-    f64.copyWithin(moved >> 3, this.blocks >> 3, (this.blocks + this.capacity * BLOCK_BYTES) >> 3);
-    this.blocks = moved;
-    this.capacity = capacity;
-    this.store.i32[(this.header >> 2) + 2] = moved;
-  }
+/** Whether an expansion at variance q has its coefficients by the heat shift from the grids (else it is tiny, or 0, and has them at q itself). */
+function shifted(q: number): boolean {
+  return q >= DIRECT_BELOW;
+}
+
+/** Whether `reach` is beyond the largest the expansion whose numbers start at `at` has grown to meet, which it then becomes (see `Expansion.claimReach`). */
+function claimReach(numbers: ExpansionNumbers, at: number, reach: number): boolean {
+  const d = numbers.data;
+  if (reach <= d[at + REACHED]) return false;
+  d[at + REACHED] = reach;
+  return true;
+}
+
+/**
+ * Lays out expansion `id` at variance q in its store and `numbers`, holding
+ * no coefficient yet (see `Expansion.header`): all that the native growth,
+ * packing and sums read, and all an {@link Expansion} object, created later
+ * if JavaScript needs one, starts from. `stein`: φ′'s coefficients follow
+ * from φ's (else they are a series of their own).
+ */
+function layOut(store: SeriesStore, numbers: ExpansionNumbers, id: number, q: number, normA: number, normB: number, stein: boolean): void {
+  numbers.reserve(id);
+  const d = numbers.data;
+  const at = STRIDE * id;
+  // Every number set here: a call to fill costs more for nine.
+  d[at + Q] = q;
+  d[at + NEXT_Q] = NaN;
+  d[at + REACHED] = -1;
+  d[at + SUM_A] = 0;
+  d[at + SUM_W] = 0;
+  d[at + DELTA] = 0;
+  d[at + STEP] = 0;
+  d[at + POWER] = 0;
+  d[at + SHIFT_K] = 0;
+  numbers.band[id] = -1;
+  numbers.bandEnd[id] = -1;
+  numbers.next[id] = -1;
+  const header = store.alloc(HEADER_BYTES);
+  const blocks = store.alloc(INITIAL_BLOCKS * BLOCK_BYTES);
+  numbers.header[id] = header;
+  const { f64, i32 } = store;
+  const h = header >> 2;
+  i32[h + H_LENGTH] = 0;
+  i32[h + H_GROW] = 0;
+  i32[h + H_BLOCKS] = blocks;
+  i32[h + H_STEIN] = stein ? 1 : 0;
+  i32[h + H_ID] = id;
+  i32[h + H_CAPACITY] = INITIAL_BLOCKS;
+  f64[(header >> 3) + F_NORM_A] = normA;
+  f64[(header >> 3) + F_NORM_B] = normB;
+  f64[(header >> 3) + F_INV_ROOT] = q > 0 ? 1 / Math.sqrt(q) : 0;
+  // The tail before block 0: the whole series.
+  f64[blocks >> 3] = 1;
 }
 
 /**
@@ -333,53 +427,25 @@ export class Expansion {
    * (`mehler-series.ts`).
    */
   readonly header: number;
-  /** The expansion of the variance looked up after this one last time (`nextQ`): kernel rows visit the columns' variances in the same order. */
-  next: Expansion | null = null;
   /** Where its numbers start in `numbers`. */
   private readonly at: number;
 
+  /** The expansion laid out as `id` in its store (see {@link layOut}), with where its coefficients come from. */
   constructor(
-    /** The variance. */
-    q: number,
-    /** E[φ(√q z)²]. */
-    normA: number,
-    /** E[φ′(√q z)²]. */
-    normB: number,
     readonly parity: Parity,
     private readonly aSource: CoefficientSource,
     private readonly bSource: CoefficientSource | null,
     slabs: Slabs,
     readonly store: SeriesStore,
     private readonly numbers: ExpansionNumbers,
-    /** Its index among the store's expansions (`VarianceExpansions.of`), kept in its header. */
+    /** Its index among the store's expansions (`VarianceExpansions.byId`), kept in its header. */
     id: number,
   ) {
     this.b = bSource === null ? null : new Column(slabs);
     this.stein = bSource === null;
     this.at = STRIDE * id;
-    numbers.reserve(id);
-    const d = numbers.data;
-    const at = this.at;
-    // Every number set here: a call to fill costs more for nine.
-    d[at + Q] = q;
-    d[at + NEXT_Q] = NaN;
-    d[at + REACHED] = -1;
-    d[at + SUM_A] = 0;
-    d[at + SUM_W] = 0;
-    d[at + DELTA] = 0;
-    d[at + STEP] = 0;
-    d[at + POWER] = 0;
-    d[at + SHIFT_K] = 0;
-    this.header = store.alloc(HEADER_BYTES);
+    this.header = numbers.header[id];
     this.a = new StoredSeries(store, this.header, numbers, this.at);
-    this.a.setTail(0, 1);
-    const { f64, i32 } = store;
-    const h = this.header;
-    i32[(h >> 2) + 3] = this.stein ? 1 : 0;
-    i32[(h >> 2) + 10] = id;
-    f64[(h >> 3) + 2] = normA;
-    f64[(h >> 3) + 3] = normB;
-    f64[(h >> 3) + 4] = q > 0 ? 1 / Math.sqrt(q) : 0;
   }
 
   /** The variance. */
@@ -389,31 +455,22 @@ export class Expansion {
 
   /** E[φ(√q z)²], from the header. */
   get normA(): number {
-    return this.store.f64[(this.header >> 3) + 2];
+    return this.store.f64[(this.header >> 3) + F_NORM_A];
   }
 
   /** E[φ′(√q z)²], from the header. */
   get normB(): number {
-    return this.store.f64[(this.header >> 3) + 3];
+    return this.store.f64[(this.header >> 3) + F_NORM_B];
   }
 
   /** 1/√q (0 at q = 0), from the header. */
   get invRoot(): number {
-    return this.store.f64[(this.header >> 3) + 4];
+    return this.store.f64[(this.header >> 3) + F_INV_ROOT];
   }
 
   /** E[φ′²]·q = Σ_k k·a_k², the total of `Coefficients.weighted` (Stein). */
   get weightedNorm(): number {
     return this.normB * this.q;
-  }
-
-  /** The variance looked up after this one last time (its expansion is `next`), or NaN. */
-  get nextQ(): number {
-    return this.numbers.data[this.at + NEXT_Q];
-  }
-
-  set nextQ(q: number) {
-    this.numbers.data[this.at + NEXT_Q] = q;
   }
 
   /** Makes n coefficients of φ available (fewer when the series ends). */
@@ -444,15 +501,7 @@ export class Expansion {
 
   /** Whether `reach` is beyond the largest this expansion has grown to meet (the bound is fixed per activation), which it then becomes. */
   claimReach(reach: number): boolean {
-    const d = this.numbers.data;
-    if (reach <= d[this.at + REACHED]) return false;
-    d[this.at + REACHED] = reach;
-    return true;
-  }
-
-  /** Its source when its coefficients come by the heat shift from a grid (all but tiny variances), else null. */
-  shifted(): ShiftedSource | null {
-    return this.aSource instanceof ShiftedSource ? this.aSource : null;
+    return claimReach(this.numbers, this.at, reach);
   }
 
   /** Where its numbers start in `numbers` (see `native/heat-shift.c`). */
@@ -490,38 +539,18 @@ export class Expansion {
  * of k's band — finer for larger k, so that |δ|·k stays at most SHIFT_REACH.
  */
 class ShiftedSource implements CoefficientSource {
-  /** The band (and the last k it serves) and grid point of the last coefficient asked; its index k, δ, √(q/q₀) and (q/q₀)^{k/2} are in `numbers`: coefficients are asked in order, so the next power is one product away. */
-  bandEnd = -1;
-  point: GridPoint | null = null;
-
   constructor(
     private readonly grids: VarianceExpansions,
     private readonly numbers: ExpansionNumbers,
-    /** Where the expansion's numbers start (its variance among them). */
-    private readonly at: number,
+    /** The expansion's index: its variance and the shift's state are in `numbers` (see {@link VarianceExpansions.enterBand}). */
+    private readonly id: number,
   ) {}
 
-  /** Makes the band of coefficient k the current one, if it is not. */
-  enter(k: number): void {
-    if (k <= this.bandEnd) return;
-    const d = this.numbers.data;
-    const q = d[this.at + Q];
-    const band = bandOf(k);
-    const point = this.grids.gridPoint(band, q);
-    this.bandEnd = BAND_LENGTH * 2 ** band;
-    this.point = point;
-    d[this.at + SHIFT_K] = k;
-    d[this.at + DELTA] = (q - point.q0) / (2 * point.q0);
-    d[this.at + STEP] = Math.sqrt(q / point.q0);
-    d[this.at + POWER] = Math.pow(q / point.q0, 0.5 * k);
-  }
-
   takeRun(k0: number, stride: number, count: number, out: Float64Array): number {
-    const at = this.at;
+    const at = STRIDE * this.id;
     for (let i = 0; i < count; i++) {
       const k = k0 + stride * i;
-      this.enter(k);
-      const point = this.point as GridPoint;
+      const point = this.grids.enterBand(this.numbers, this.id, k);
       const series = point.phi;
       if (k >= series.length && !series.complete) series.ensure(k + 1);
       if (series.complete && k >= series.length) return i;
@@ -651,7 +680,7 @@ function gridTables(phi: (x: number) => number, grad: (x: number) => number, whe
  * φ′ through `grad`.
  */
 export class VarianceExpansions {
-  /** The variances cached, with their expansions' indices among `stored`. */
+  /** The variances cached, with their expansions' indices. */
   private readonly cache = new VarianceTable(CACHE_LIMIT);
   private readonly tables: GridTables;
   private slabs = new Slabs();
@@ -659,8 +688,10 @@ export class VarianceExpansions {
   store = new SeriesStore();
   /** The numbers of the store's expansions. */
   private numbers = new ExpansionNumbers();
-  /** The store's expansions by index. */
-  private stored: Expansion[] = [];
+  /** The store's expansions by index, as objects once JavaScript has needed them (see {@link byId}). */
+  private objects: (Expansion | undefined)[] = [];
+  /** The grid point each expansion's heat shift is at, by index (see {@link enterBand}). */
+  private points: (GridPoint | null)[] = [];
   /** The jobs of native growth (`growCell`), for the most expansions a cell has had. */
   private jobs = new Int32Array(0);
   private reach = new Float64Array(0);
@@ -691,7 +722,8 @@ export class VarianceExpansions {
     this.store.release();
     this.store = new SeriesStore();
     this.numbers = new ExpansionNumbers();
-    this.stored = [];
+    this.objects = [];
+    this.points = [];
     return true;
   }
 
@@ -711,7 +743,31 @@ export class VarianceExpansions {
 
   /** The expansion whose header is at `header` in the store. */
   of(header: number): Expansion {
-    return this.stored[this.store.i32[(header >> 2) + 10]];
+    return this.byId(this.store.i32[(header >> 2) + H_ID]);
+  }
+
+  /** Expansion `id` as an object, created on first use around what {@link layOut} laid out (and growth since). */
+  byId(id: number): Expansion {
+    let e = this.objects[id];
+    if (e === undefined) {
+      e = new Expansion(this.parity, new ShiftedSource(this, this.numbers, id), null, this.slabs, this.store, this.numbers, id);
+      this.objects[id] = e;
+    }
+    return e;
+  }
+
+  /** The coefficients held by the expansion whose header is at `header`. */
+  lengthAt(header: number): number {
+    return this.store.i32[(header >> 2) + H_LENGTH];
+  }
+
+  /** E[φ(√q z)²] and E[φ′(√q z)²] of the expansion whose header is at `header`. */
+  normAAt(header: number): number {
+    return this.store.f64[(header >> 3) + F_NORM_A];
+  }
+
+  normBAt(header: number): number {
+    return this.store.f64[(header >> 3) + F_NORM_B];
   }
 
   /**
@@ -724,67 +780,70 @@ export class VarianceExpansions {
    * coefficients either way.
    */
   growForReach(heads: readonly Int32Array[], reach: readonly Float64Array[], squared: boolean, bound: number): void {
-    if (this.most.length < this.stored.length) this.most = new Float64Array(Math.max(this.stored.length, 2 * this.most.length)).fill(-1);
+    const count = this.objects.length;
+    if (this.most.length < count) this.most = new Float64Array(Math.max(count, 2 * this.most.length)).fill(-1);
     const { most } = this;
     const { i32 } = this.store;
     heads.forEach((set, s) => {
       const r = reach[s];
       for (let i = 0; i < set.length; i++) {
-        const id = i32[(set[i] >> 2) + 10];
+        const id = i32[(set[i] >> 2) + H_ID];
         if (r[i] > most[id]) most[id] = r[i];
       }
     });
     // Each once, in the order met; `most` is left all −1 again. (Growing may move the store's memory: ids are read first.)
-    const cells = new Map<GridPoint, Expansion[]>();
+    const cells = new Map<GridPoint, number[]>();
     for (const set of heads) {
       for (let i = 0; i < set.length; i++) {
-        const id = this.store.i32[(set[i] >> 2) + 10];
+        const id = this.store.i32[(set[i] >> 2) + H_ID];
         const r = most[id];
         if (r < 0) continue;
         most[id] = -1;
-        const e = this.stored[id];
         const reachOf = squared ? r : Math.sqrt(r);
-        if (e.claimReach(reachOf) && !this.joinCell(cells, e)) e.growOnToReach(reachOf, bound);
+        if (claimReach(this.numbers, STRIDE * id, reachOf) && !this.joinCell(cells, id)) this.byId(id).growOnToReach(reachOf, bound);
       }
     }
     for (const [point, cell] of cells) this.growCell(point, cell, () => 0, bound);
   }
 
   /**
-   * Adds e to the cell of `cells` its next coefficient comes from, for
-   * native growth ({@link growCell}); returns false, adding nothing, where
-   * it grows in JavaScript: no native library, an ended series, or a tiny
-   * variance's series of its own.
+   * Adds expansion `id` to the cell of `cells` its next coefficient comes
+   * from, for native growth ({@link growCell}); returns false, adding
+   * nothing, where it grows in JavaScript: no native library, an ended
+   * series, or a tiny variance (whose coefficients are not shifted).
    */
-  private joinCell(cells: Map<GridPoint, Expansion[]>, e: Expansion): boolean {
-    const source = nativeLibrary() !== null && !e.a.ended ? e.shifted() : null;
-    if (source === null) return false;
-    source.enter(hermiteIndex(this.parity, e.a.length));
-    const point = source.point as GridPoint;
+  private joinCell(cells: Map<GridPoint, number[]>, id: number): boolean {
+    const { numbers } = this;
+    const h = numbers.header[id] >> 2;
+    const { i32 } = this.store;
+    if (nativeLibrary() === null || i32[h + H_GROW] === ENDED || !shifted(numbers.data[STRIDE * id + Q])) return false;
+    const point = this.enterBand(numbers, id, hermiteIndex(this.parity, i32[h + H_LENGTH]));
     const cell = cells.get(point);
-    if (cell === undefined) cells.set(point, [e]);
-    else cell.push(e);
+    if (cell === undefined) cells.set(point, [id]);
+    else cell.push(id);
     return true;
   }
 
   /**
-   * Grows each expansion of `list` to hold at least lengths[i] coefficients
-   * (fewer where its series ends), natively where the library runs (see
-   * {@link growCell}): what the entries left by a kernel's rows need.
+   * Grows each expansion whose header is listed in `heads` to hold at least
+   * lengths[i] coefficients (fewer where its series ends), natively where
+   * the library runs (see {@link growCell}): what the entries left by a
+   * kernel's rows need.
    */
-  growTo(list: readonly Expansion[], lengths: readonly number[]): void {
+  growTo(heads: ArrayLike<number>, lengths: ArrayLike<number>): void {
     // The longest length asked of each (an expansion may be listed more than once).
-    const targets = new Map<Expansion, number>();
-    list.forEach((e, i) => {
-      if (e.a.length < lengths[i]) targets.set(e, Math.max(lengths[i], targets.get(e) ?? 0));
-    });
-    const cells = new Map<GridPoint, Expansion[]>();
-    for (const [e, length] of targets) if (!this.joinCell(cells, e)) e.growA(length);
-    for (const [point, cell] of cells) this.growCell(point, cell, (e) => targets.get(e) as number, 0);
+    const targets = new Map<number, number>();
+    for (let i = 0; i < heads.length; i++) {
+      const id = this.store.i32[(heads[i] >> 2) + H_ID];
+      if (this.lengthAt(heads[i]) < lengths[i]) targets.set(id, Math.max(lengths[i], targets.get(id) ?? 0));
+    }
+    const cells = new Map<GridPoint, number[]>();
+    for (const [id, length] of targets) if (!this.joinCell(cells, id)) this.byId(id).growA(length);
+    for (const [point, cell] of cells) this.growCell(point, cell, (id) => targets.get(id) as number, 0);
   }
 
   /**
-   * Grows the expansions of one grid cell in native code
+   * Grows the expansions `cell` (by index) of one grid cell in native code
    * (`native/heat-shift.c`) to their targets (`target`; 0: to the reach
    * each claimed, see {@link growForReach}), with the same coefficients as
    * {@link Expansion.growA} and {@link Expansion.growOnToReach}: polynomials
@@ -792,12 +851,13 @@ export class VarianceExpansions {
    * that would grow past the cell's band goes on in JavaScript, which moves
    * to the next band's grid.
    */
-  private growCell(point: GridPoint, cell: Expansion[], target: (e: Expansion) => number, bound: number): void {
+  private growCell(point: GridPoint, cell: number[], target: (id: number) => number, bound: number): void {
+    const { numbers, store } = this;
     const first = hermiteIndex(this.parity, 0);
     const stride = this.parity === 'none' ? 1 : 2;
-    const bandEnd = (cell[0].shifted() as ShiftedSource).bandEnd;
+    const bandEnd = numbers.bandEnd[cell[0]];
     let kmax = 0;
-    for (const e of cell) kmax = Math.max(kmax, hermiteIndex(this.parity, Math.max(e.a.length, target(e))) + SHIFT_AHEAD * stride);
+    for (const id of cell) kmax = Math.max(kmax, hermiteIndex(this.parity, Math.max(this.lengthAt(numbers.header[id]), target(id))) + SHIFT_AHEAD * stride);
     kmax = Math.min(kmax, bandEnd);
     if (this.jobs.length < JOB * cell.length) {
       this.jobs = new Int32Array(JOB * cell.length);
@@ -806,41 +866,43 @@ export class VarianceExpansions {
     }
     const { jobs, reach, status } = this;
     // Those that hold no coefficient yet first: the native growth takes eight of them at a time.
-    let pending: Expansion[] = [];
-    for (const e of cell) if (e.a.length === 0) pending.push(e);
-    for (const e of cell) if (e.a.length > 0) pending.push(e);
+    let pending: number[] = [];
+    for (const id of cell) if (this.lengthAt(numbers.header[id]) === 0) pending.push(id);
+    for (const id of cell) if (this.lengthAt(numbers.header[id]) > 0) pending.push(id);
+    const capacityOf = (id: number) => store.i32[(numbers.header[id] >> 2) + H_CAPACITY];
     while (pending.length > 0) {
       const table = point.phiShift.table(first, stride, kmax);
       const series = point.phi;
       const endedAt = series.complete ? series.length : ENDED;
       for (let n = 0; n < pending.length; n++) {
-        const e = pending[n];
+        const id = pending[n];
+        const header = numbers.header[id];
         // Room for the next coefficient and the tail after its block: the native growth stops at the end of its room, which then doubles.
-        e.a.ensureBlocks((e.a.length >> 2) + 2);
-        jobs[JOB * n] = e.header;
-        jobs[JOB * n + 1] = e.numbersAt;
-        jobs[JOB * n + 2] = e.a.capacity;
-        jobs[JOB * n + 3] = target(e);
+        ensureBlocks(store, header, (this.lengthAt(header) >> 2) + 2);
+        jobs[JOB * n] = header;
+        jobs[JOB * n + 1] = STRIDE * id;
+        jobs[JOB * n + 2] = capacityOf(id);
+        jobs[JOB * n + 3] = target(id);
         // The reach it claimed.
-        reach[n] = this.numbers.data[e.numbersAt + REACHED];
+        reach[n] = numbers.data[STRIDE * id + REACHED];
       }
       const shift = { table, first, stride, kmax, endedAt, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
-      nativeHeatShiftGrow(this.store.f64, this.numbers.data, shift, { jobs, reach, status, count: pending.length });
-      const again: Expansion[] = [];
+      nativeHeatShiftGrow(store.f64, numbers.data, shift, { jobs, reach, status, count: pending.length });
+      const again: number[] = [];
       let polynomials = false;
-      pending.forEach((e, n) => {
+      pending.forEach((id, n) => {
         if (status[n] === GROWN) return;
         if (status[n] === NEEDS_BLOCKS) {
-          e.a.ensureBlocks(2 * e.a.capacity);
-          again.push(e);
+          ensureBlocks(store, numbers.header[id], 2 * capacityOf(id));
+          again.push(id);
         } else if (status[n] === NEEDS_POLYNOMIALS) {
           if (kmax < bandEnd) {
             polynomials = true;
-            again.push(e);
-          } else if (target(e) > 0) {
-            e.growA(target(e));
+            again.push(id);
+          } else if (target(id) > 0) {
+            this.byId(id).growA(target(id));
           } else {
-            e.growOnToReach(this.numbers.data[e.numbersAt + REACHED], bound);
+            this.byId(id).growOnToReach(numbers.data[STRIDE * id + REACHED], bound);
           }
         }
       });
@@ -849,65 +911,98 @@ export class VarianceExpansions {
     }
   }
 
+  /**
+   * Makes the band of coefficient k the current one of expansion `id` (of
+   * `numbers`), if it is not, and returns its grid point, whose
+   * coefficients the heat shift moves to the expansion's variance: the
+   * band and the last k it serves, with k, δ, √(q/q₀) and (q/q₀)^{k/2}, go
+   * to `numbers` (coefficients are asked in order, so the next power is one
+   * product away).
+   */
+  enterBand(numbers: ExpansionNumbers, id: number, k: number): GridPoint {
+    if (k <= numbers.bandEnd[id]) return this.points[id] as GridPoint;
+    const d = numbers.data;
+    const at = STRIDE * id;
+    const q = d[at + Q];
+    const band = bandOf(k);
+    const point = this.gridPoint(band, q);
+    numbers.band[id] = band;
+    numbers.bandEnd[id] = BAND_LENGTH * 2 ** band;
+    this.points[id] = point;
+    d[at + SHIFT_K] = k;
+    d[at + DELTA] = (q - point.q0) / (2 * point.q0);
+    d[at + STEP] = Math.sqrt(q / point.q0);
+    d[at + POWER] = Math.pow(q / point.q0, 0.5 * k);
+    return point;
+  }
+
   /** The expansion at variance q ≥ 0. */
   at(q: number): Expansion {
-    const id = this.cache.get(q);
-    if (id >= 0) return this.stored[id];
-    const e = this.create(q);
-    this.cache.set(q, this.stored.length);
-    this.stored.push(e);
-    return e;
+    return this.byId(this.idAt(q));
   }
 
-  /** The expansion at q, looked up after `previous` (a pointer chase when lookups repeat in the same order). */
+  /** The header of the expansion at variance q ≥ 0 (laid out, not made an object). */
+  headerAt(q: number): number {
+    // The lookup first: it may grow the arrays of `numbers`.
+    const id = this.idAt(q);
+    return this.numbers.header[id];
+  }
+
+  /** The header of the expansion at q, looked up after the one whose header is `previous` (a pointer chase when lookups repeat in the same order). */
+  headerAfter(previous: number, q: number): number {
+    const p = this.store.i32[(previous >> 2) + H_ID];
+    if (this.numbers.data[STRIDE * p + NEXT_Q] === q) return this.numbers.header[this.numbers.next[p]];
+    const id = this.idAt(q);
+    // Read after the lookup, which may have grown them.
+    const { numbers } = this;
+    numbers.data[STRIDE * p + NEXT_Q] = q;
+    numbers.next[p] = id;
+    return numbers.header[id];
+  }
+
+  /** The expansion at q, looked up after `previous` (see {@link headerAfter}). */
   after(previous: Expansion, q: number): Expansion {
-    if (previous.nextQ === q) return previous.next as Expansion;
-    const e = this.at(q);
-    previous.nextQ = q;
-    previous.next = e;
-    return e;
+    return this.of(this.headerAfter(previous.header, q));
   }
 
-  private create(q: number): Expansion {
-    const { phi, grad, parity } = this;
+  /** The index of the expansion at variance q ≥ 0, laid out when it is new. */
+  private idAt(q: number): number {
+    const known = this.cache.get(q);
+    if (known >= 0) return known;
+    const id = this.objects.length;
+    this.create(q, id);
+    this.cache.set(q, id);
+    return id;
+  }
+
+  /**
+   * Lays out expansion `id` at q ({@link layOut}): by the heat shift from
+   * the grids, as data alone, or, for a tiny variance, with an object
+   * holding its own sources.
+   */
+  private create(q: number, id: number): void {
+    const { phi, grad, parity, store, numbers } = this;
+    let sources: [CoefficientSource, CoefficientSource] | null = null;
     if (!(q > 0)) {
       // φ(0·z) = φ(0): constant series.
       const a0 = phi(0);
       const b0 = grad(0);
-      return new Expansion(
-        q,
-        a0 * a0,
-        b0 * b0,
-        parity,
-        new ConstantSource(a0),
-        new ConstantSource(b0),
-        this.slabs,
-        this.store,
-        this.numbers,
-        this.stored.length,
-      );
-    }
-    if (q < DIRECT_BELOW) {
+      layOut(store, numbers, id, q, a0 * a0, b0 * b0, false);
+      sources = [new ConstantSource(a0), new ConstantSource(b0)];
+    } else if (!shifted(q)) {
       const s = Math.sqrt(q);
       const a = new HermiteSeries(phi, s, this.where, undefined, 0, vanishing(parity));
       // φ′ has the other parity.
       const b = new HermiteSeries(grad, s, this.where, a.range, a.firstLevel, parity === 'none' ? -1 : ((1 - vanishing(parity)) as 0 | 1));
-      return new Expansion(q, a.norm2, b.norm2, parity, new DirectSource(a), new DirectSource(b), this.slabs, this.store, this.numbers, this.stored.length);
+      layOut(store, numbers, id, q, a.norm2, b.norm2, false);
+      sources = [new DirectSource(a), new DirectSource(b)];
+    } else {
+      const norms = this.normPoint(q);
+      const delta = (q - norms.q0) / (2 * norms.q0);
+      layOut(store, numbers, id, q, norms.phiSquaredShift.evaluate(0, delta), norms.gradSquaredShift.evaluate(0, delta), true);
     }
-    const norms = this.normPoint(q);
-    const delta = (q - norms.q0) / (2 * norms.q0);
-    return new Expansion(
-      q,
-      norms.phiSquaredShift.evaluate(0, delta),
-      norms.gradSquaredShift.evaluate(0, delta),
-      parity,
-      new ShiftedSource(this, this.numbers, STRIDE * this.stored.length),
-      null,
-      this.slabs,
-      this.store,
-      this.numbers,
-      this.stored.length,
-    );
+    this.points.push(null);
+    this.objects.push(sources === null ? undefined : new Expansion(parity, sources[0], sources[1], this.slabs, store, numbers, id));
   }
 
   /** The point of band b's grid nearest to q (created on first use). */

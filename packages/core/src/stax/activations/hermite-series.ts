@@ -113,8 +113,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   let rowQ = NaN;
   let row: Expansion | null = null;
   let column: Expansion | null = null;
-  // The expansion of the last diagonal entry `dual` saw: a kernel's diagonal comes in the order of its rows, which `headers` then follows.
-  let diagonal: Expansion | null = null;
+  // The header of the expansion of the last diagonal entry `dual` saw (−1: none): a kernel's diagonal comes in the order of its rows, which `headers` then follows.
+  let diagonal = -1;
   // The columns of the last rows looked up, in the store: their variances and their expansions' headers.
   let known: KnownColumns[] = [];
   let knownStore: SeriesStore | null = null;
@@ -244,7 +244,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     if (expansions.startRow()) {
       rowQ = NaN;
       column = null;
-      diagonal = null;
+      diagonal = -1;
     }
   };
   const dualRow = (q11: number, q12: Float64Array, q22: Float64Array, n: number, t: Float64Array, tDot: Float64Array | null) => {
@@ -297,11 +297,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   /** The headers of the expansions of `q`, looked up in order. */
   const headers = (q: Float64Array, n: number): Int32Array => {
     const heads = new Int32Array(n);
-    let e: Expansion | null = null;
-    for (let i = 0; i < n; i++) {
-      e = e === null ? expansions.at(q[i]) : expansions.after(e, q[i]);
-      heads[i] = e.header;
-    }
+    for (let i = 0; i < n; i++) heads[i] = i === 0 ? expansions.headerAt(q[0]) : expansions.headerAfter(heads[i - 1], q[i]);
     return heads;
   };
   /**
@@ -381,7 +377,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     // Entries for the store (rare): row, column and q12 of each.
     const fromStore: number[] = [];
     // The expansions to grow, and how far (an expansion may be listed more than once).
-    const growing: Expansion[] = [];
+    const growing: number[] = [];
     const lengths: number[] = [];
     let n = 0;
     for (let k = 0; k < count; k++) {
@@ -394,10 +390,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
         fromStore.push(i, j, list[at + 3]);
         continue;
       }
-      const e1 = expansions.of(heads1[i]);
-      const e2 = expansions.of(heads2[j]);
-      const length = Math.max(need, e1.a.length, e2.a.length);
-      growing.push(e1, e2);
+      const length = Math.max(need, expansions.lengthAt(heads1[i]), expansions.lengthAt(heads2[j]));
+      growing.push(heads1[i], heads2[j]);
       lengths.push(length, length);
       rows[n] = i;
       cols[n] = j;
@@ -455,10 +449,10 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     dual(q11, q12, q22, out, wantDot) {
       if (q22 === q11 && q12 >= q11) {
         // A diagonal entry (each variance of a kernel's diagonal passes here): the row's arithmetic for it, without a row.
-        const e = diagonal === null ? expansions.at(q11) : expansions.after(diagonal, q11);
-        diagonal = e;
-        out[0] = e.normA + (split2 + slope2 * q11);
-        if (wantDot) out[1] = e.normB + slope2;
+        const h = diagonal < 0 ? expansions.headerAt(q11) : expansions.headerAfter(diagonal, q11);
+        diagonal = h;
+        out[0] = expansions.normAAt(h) + (split2 + slope2 * q11);
+        if (wantDot) out[1] = expansions.normBAt(h) + slope2;
         return;
       }
       cross[0] = q12;
