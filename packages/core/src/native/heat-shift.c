@@ -1,21 +1,25 @@
 /*
  * Hermite expansions grown by the heat shift (`special/heat-shift.ts`,
- * `special/variance-expansions.ts`) in native code: the expansions of one
- * grid cell, each until the tail before some block b of its series meets
- * its reach, tau_b * reach^(4b - 1) <= bound (`Expansion.growToReach`).
- * A kernel's first call creates hundreds of expansions and computes tens
- * of coefficients for each: one call per grid cell does what was a
- * JavaScript call per coefficient, with the same arithmetic, operation by
- * operation, so the coefficients have the same bits either way.
+ * `special/variance-expansions.ts`) in native code: the expansions of many
+ * grid cells in one call, each until the tail before some block b of its
+ * series meets its reach, tau_b * reach^(4b - 1) <= bound
+ * (`Expansion.growToReach`), or to a length. A kernel's first call creates
+ * hundreds of expansions and computes tens of coefficients for each: one
+ * call does what was a JavaScript call per coefficient, with the same
+ * arithmetic, operation by operation, so the coefficients have the same bits
+ * either way. The cells' polynomials are read from one arena
+ * (`ShiftArena`), so that threads can take the cells one at a time.
  */
 #include <math.h>
 
 #include "series-store.h"
+#include "threads.h"
 
 /* Numbers of an expansion in its activation's array of them (as `ExpansionNumbers`). */
 enum { Q = 0, SUM_A = 3, SUM_W = 4, DELTA = 5, STEP = 6, POWER = 7, SHIFT_K = 8 };
-/* Ints per job (see tl_heat_shift_grow). */
+/* Ints per job and per cell (see tl_heat_shift_cells). */
 #define JOB 4
+#define CELL 5
 /* What a job's growth stopped at (`status`). */
 enum { GROWN = 0, NEEDS_POLYNOMIALS = 1, NEEDS_BLOCKS = 2 };
 
@@ -44,11 +48,11 @@ typedef struct {
 } growth_t;
 
 /*
- * Appends the expansion's next coefficient (see tl_heat_shift_grow), or
+ * Appends the expansion's next coefficient (see tl_heat_shift_cells), or
  * returns why not: it ended (GROWN, with g->ended set), or it needs
  * polynomials or room.
  */
-static int grow_coefficient(growth_t *g, const double *terms, const int *start, const int *size, int first, int stride, int kmax,
+static int grow_coefficient(growth_t *g, const double *terms, const int *pairs, int first, int stride, int kmax,
                             int ended_at, int capacity, double floor_a, double floor_b) {
   const int j = g->length, k = first + stride * j;
   if (k >= ended_at) {
@@ -62,7 +66,7 @@ static int grow_coefficient(growth_t *g, const double *terms, const int *start, 
     g->power_k *= g->step;
     g->shift_k += 1;
   }
-  const double v = g->power_k * shift_value(terms + start[k], size[k], g->delta);
+  const double v = g->power_k * shift_value(terms + pairs[2 * k], pairs[2 * k + 1], g->delta);
   const double kv = k * v;
   double *x = g->blocks + (j >> 2) * STORE_BLOCK + STORE_X + (j & 3);
   x[0] = v;
@@ -79,10 +83,10 @@ static int grow_coefficient(growth_t *g, const double *terms, const int *start, 
 }
 
 /*
- * Grows one job (see tl_heat_shift_grow) one coefficient at a time: to its
+ * Grows one job (see tl_heat_shift_cells) one coefficient at a time: to its
  * target length, or by its reach when it has none; returns its status.
  */
-static int grow_one(unsigned char *mem, double *numbers, const double *terms, const int *start, const int *size, int first, int stride,
+static int grow_one(unsigned char *mem, double *numbers, const double *terms, const int *pairs, int first, int stride,
                     int kmax, int ended_at, const int *job, double r, double bound, double floor_a, double floor_b) {
   int *header = (int *)(mem + job[0]);
   const double *norms = (const double *)(mem + job[0]) + 2;
@@ -94,13 +98,13 @@ static int grow_one(unsigned char *mem, double *numbers, const double *terms, co
   int stop = GROWN;
   if (target > 0) {
     while (g.length < target && !g.ended && stop == GROWN)
-      stop = grow_coefficient(&g, terms, start, size, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
+      stop = grow_coefficient(&g, terms, pairs, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
   } else {
     const double r4 = r * r * (r * r);
     double power = r * r * r;
     for (int b = 1;; b++, power *= r4) {
       while (g.length < 4 * b && !g.ended && stop == GROWN)
-        stop = grow_coefficient(&g, terms, start, size, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
+        stop = grow_coefficient(&g, terms, pairs, first, stride, kmax, ended_at, capacity, floor_a, floor_b);
       if (stop != GROWN || g.length < 4 * b) break;
       if (g.blocks[b * STORE_BLOCK] * power <= bound) break;
     }
@@ -129,8 +133,7 @@ __attribute__((target("avx512f"))) static __m512d js_max8(__m512d a, __m512d b) 
  * eight variances per evaluation, each lane with grow_one's arithmetic,
  * operation by operation, and a lane stops where grow_one would.
  */
-__attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *start,
-                                                           const int *size, int first, int stride, int kmax, int ended_at, const int *jobs,
+__attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *pairs, int first, int stride, int kmax, int ended_at, const int *jobs,
                                                            const double *reach, double bound, double floor_a, double floor_b, int *status) {
   double *blocks[8], *nbs[8];
   double lane_delta[8], lane_step[8], lane_power[8], lane_shift[8], lane_sum_a[8], lane_sum_w[8], lane_norm_a[8], lane_w[8], lane_cap[8];
@@ -187,8 +190,8 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
         power_k = _mm512_mask_mul_pd(power_k, behind, power_k, step);
         shift_k = _mm512_mask_add_pd(shift_k, behind, shift_k, one);
       }
-      const double *p = terms + start[k];
-      const int n = size[k];
+      const double *p = terms + pairs[2 * k];
+      const int n = pairs[2 * k + 1];
       int t = (n - 1) & ~3;
       __m512d s0 = _mm512_set1_pd(p[t]), s1 = _mm512_set1_pd(t + 1 < n ? p[t + 1] : 0);
       __m512d s2 = _mm512_set1_pd(t + 2 < n ? p[t + 2] : 0), s3 = _mm512_set1_pd(t + 3 < n ? p[t + 3] : 0);
@@ -248,38 +251,75 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
 }
 #endif
 
+/* What every cell of one call shares (see tl_heat_shift_cells). */
+typedef struct {
+  int lanes;
+  unsigned char *mem;
+  double *numbers;
+  const double *terms;
+  const int *index, *cells, *jobs;
+  const double *reach;
+  int ncells, first, stride;
+  double bound, floor_a, floor_b;
+  int *status;
+  int next; /* the next cell not taken, taken atomically */
+} cells_t;
+
 /*
- * Jobs e < count, JOB ints each: the byte address of the expansion's
- * header in `mem` (length, grow at, blocks' address; E[phi^2], E[phi'^2]
- * from byte 16), the index of its first number in `numbers`, the blocks it
- * has room for, and the length to grow it to (0: by its reach, reach[e]).
- * Coefficient j has Hermite index k = first + stride * j and is
- * (q/q0)^(k/2) times the shift polynomial of k at delta (terms from
- * start[k], size[k] of them), for k <= kmax, the last with a polynomial and
- * in the cell's band; the series ends at k >= ended_at. status[e] says why
- * a job stopped: grown to its reach (or ended), or at kmax, or at the end
- * of its blocks; the caller makes room and calls again, which checks the
- * blocks it has before growing on.
+ * The jobs of one cell (see tl_heat_shift_cells): with AVX-512, eight
+ * consecutive jobs that hold no coefficient yet and grow by their reach
+ * together, a lane each, else one at a time.
  */
-void tl_heat_shift_grow(int lanes, unsigned char *mem, double *numbers, const double *terms, const int *start, const int *size, int first,
-                        int stride, int kmax, int ended_at, const int *jobs, const double *reach, int count, double bound, double floor_a,
-                        double floor_b, int *status) {
-  for (int e = 0; e < count;) {
+static void grow_cell(const cells_t *c, int cell) {
+  const int *at = c->cells + CELL * cell;
+  const int j0 = at[0], j1 = at[0] + at[1], kmax = at[3], ended_at = at[4];
+  const int *pairs = c->index + at[2];
+  for (int e = j0; e < j1;) {
 #if defined(__x86_64__)
-    if (lanes == 8 && e + 8 <= count) {
+    if (c->lanes == 8 && e + 8 <= j1) {
       int fresh = 1;
-      for (int l = 0; l < 8 && fresh; l++) {
-        fresh = ((const int *)(mem + jobs[JOB * (e + l)]))[HEAD_LENGTH] == 0 && jobs[JOB * (e + l) + 3] == 0;
-      }
+      for (int l = 0; l < 8 && fresh; l++) fresh = ((const int *)(c->mem + c->jobs[JOB * (e + l)]))[HEAD_LENGTH] == 0 && c->jobs[JOB * (e + l) + 3] == 0;
       if (fresh) {
-        grow_fresh8(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + JOB * e, reach + e, bound, floor_a, floor_b,
-                    status + e);
+        grow_fresh8(c->mem, c->numbers, c->terms, pairs, c->first, c->stride, kmax, ended_at, c->jobs + JOB * e, c->reach + e, c->bound, c->floor_a,
+                    c->floor_b, c->status + e);
         e += 8;
         continue;
       }
     }
 #endif
-    status[e] = grow_one(mem, numbers, terms, start, size, first, stride, kmax, ended_at, jobs + JOB * e, reach[e], bound, floor_a, floor_b);
+    c->status[e] = grow_one(c->mem, c->numbers, c->terms, pairs, c->first, c->stride, kmax, ended_at, c->jobs + JOB * e, c->reach[e], c->bound,
+                            c->floor_a, c->floor_b);
     e++;
   }
+}
+
+/* One thread's part: cells taken one at a time until none is left. */
+static void grow_cells_part(void *arg, int index) {
+  (void)index;
+  cells_t *c = arg;
+  for (int cell; (cell = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->ncells;) grow_cell(c, cell);
+}
+
+/*
+ * Grows the expansions of `ncells` grid cells, taken a cell at a time by
+ * `threads` threads (the calling one and pooled ones): cells[CELL c ..]
+ * holds cell c's first job and its count of jobs, where its polynomials'
+ * pairs start in `index`, its kmax and its ended_at. Jobs e, JOB ints
+ * each: the byte address of the expansion's header in `mem` (length, grow
+ * at, blocks' address; E[phi^2], E[phi'^2] from byte 16), the index of its
+ * first number in `numbers`, the blocks it has room for, and the length to
+ * grow it to (0: by its reach, reach[e]). Coefficient j has Hermite index
+ * k = first + stride * j and is (q/q0)^(k/2) times the shift polynomial of
+ * k at delta (its terms from terms[pairs[2k]], pairs[2k + 1] of them), for
+ * k <= kmax, the last with a polynomial and in the cell's band; the series
+ * ends at k >= ended_at. status[e] says why a job stopped: grown to its
+ * reach (or ended), or at kmax, or at the end of its blocks; the caller
+ * makes room and calls again, which checks the blocks it has before growing
+ * on. Each expansion is in one cell: the threads write apart.
+ */
+void tl_heat_shift_cells(int lanes, int threads, unsigned char *mem, double *numbers, const double *terms, const int *index, const int *cells,
+                         int ncells, int first, int stride, const int *jobs, const double *reach, double bound, double floor_a, double floor_b,
+                         int *status) {
+  cells_t c = {lanes, mem, numbers, terms, index, cells, jobs, reach, ncells, first, stride, bound, floor_a, floor_b, status, 0};
+  tl_run_parts(grow_cells_part, &c, threads < ncells ? threads : ncells);
 }

@@ -38,7 +38,7 @@ export interface NativeLibrary {
   /** `tl_mehler_pack` of `mehler-rows.c`. */
   readonly mehlerPack: Fn;
   /** `tl_heat_shift_grow` of `heat-shift.c`. */
-  readonly heatShiftGrow: Fn;
+  readonly heatShiftCells: Fn;
   /** `tl_mehler_reach` of `mehler-rows.c`. */
   readonly mehlerReach: Fn;
   /** `tl_symmetry_defect` of `matrix-passes.c`. */
@@ -107,8 +107,8 @@ function load(): NativeLibrary | null {
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',
     ),
     mehlerPack: lib.func('int tl_mehler_pack(const double *, const int *, int, const double *, int, double *, int, int, int *, int, int, int)'),
-    heatShiftGrow: lib.func(
-      'void tl_heat_shift_grow(int, double *, double *, const double *, const int *, const int *, int, int, int, int, const int *, const double *, int, double, double, double, int *)',
+    heatShiftCells: lib.func(
+      'void tl_heat_shift_cells(int, int, double *, double *, const double *, const int *, const int *, int, int, int, const int *, const double *, double, double, double, int *)',
     ),
     mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *, const double *)'),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),

@@ -15,7 +15,7 @@
 ;;   h+8, i32 1 when phi''s series follows from phi's by Stein's lemma (else
 ;;   the entry is summed in JavaScript) at h+12; f64 E[phi^2] at h+16,
 ;;   E[phi'^2] at h+24, 1/sqrt(q) at h+32; i32 the caller's index of the
-;;   expansion at h+40;
+;;   expansion at h+40, i32 the blocks it has room for at h+44 (the caller's);
 ;; - block b of an expansion, 80 bytes at blocks + 80 b: f64 the larger
 ;;   relative tail of its two series before coefficient 4b (see
 ;;   `Expansion.header`) at +0; x_{4b..4b+3} at +16; k x for the same four at

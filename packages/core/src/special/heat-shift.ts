@@ -33,18 +33,15 @@ export const SHIFT_REACH = 8;
  */
 export class ShiftPolynomials {
   /**
-   * The polynomials built so far, one after another in the order they were
-   * asked for (only the k of one parity, or of one band, are): P_{k,j} at
-   * terms[start[k] + j], for j < size[k] (size 0: not built yet). One array
-   * for all, so building costs no allocation per k.
+   * Where P_{k,·} is in the arena: the index of k's pair (start in
+   * `arena.terms`, size; size 0: not built yet) is base + 2k, for k < kCap.
+   * Polynomials are built in the order they are asked for (only the k of one
+   * parity, or of one band, are).
    */
-  private terms = new Float64Array(8);
-  private used = 0;
-  private start = new Int32Array(16);
-  private size = new Int32Array(16);
+  private base: number;
+  private kCap = 16;
   private readonly limit: number;
-  /** The last {@link table} given, and the k it was built to, for which first and stride. */
-  private tables: { terms: Float64Array; start: Int32Array; size: Int32Array } | null = null;
+  /** The k {@link table} last built to, for which first and stride. */
   private tabled = -1;
   private tabledFirst = -1;
   private tabledStride = 0;
@@ -53,44 +50,43 @@ export class ShiftPolynomials {
     private readonly source: SeriesSource,
     private readonly deltaMax: number,
     cutoff: number,
+    /** Where the terms go: one arena serves the polynomials of many grid points (see {@link ShiftArena}). */
+    readonly arena: ShiftArena = new ShiftArena(),
   ) {
     this.limit = 0.25 * cutoff * cutoff;
+    this.base = arena.takePairs(this.kCap);
+  }
+
+  /** The index in `arena.index` of k = 0's pair: native code reads P_{k,·}'s start and size at twice k from there. */
+  get pairs(): number {
+    return this.base;
   }
 
   /** Appends P_{k,·}. */
   private build(k: number): void {
-    const { source, deltaMax: d, limit } = this;
+    const { source, deltaMax: d, limit, arena } = this;
     if (source.length < k + 32 && !source.complete) source.ensure(k + 32);
     const halving = Math.max(1, Math.ceil((2 * d * (k + 1.5) - 1) / (1 - 4 * d)));
-    if (this.size.length <= k) {
-      const length = Math.max(k + 1, 2 * this.size.length);
-      const start = new Int32Array(length);
-      const size = new Int32Array(length);
-      start.set(this.start);
-      size.set(this.size);
-      this.start = start;
-      this.size = size;
+    if (k >= this.kCap) {
+      const kCap = Math.max(k + 1, 2 * this.kCap);
+      const base = arena.takePairs(kCap);
+      arena.index.copyWithin(base, this.base, this.base + 2 * this.kCap);
+      this.base = base;
+      this.kCap = kCap;
     }
-    const first = this.used;
+    const first = arena.termsUsed;
     let count = 0;
-    // factor = √((k+2j)!/k!)/j!, power = δmax^j.
     let factor = 1;
     let power = 1;
     for (let j = 0; ; j++) {
       const m = k + 2 * j;
       if (m + 2 > source.length && !source.complete) source.ensure(m + 3);
       const n = source.length;
-      if (first + count >= this.terms.length) {
-        const grown = new Float64Array(2 * this.terms.length);
-        grown.set(this.terms);
-        this.terms = grown;
-      }
-      this.terms[first + count++] = m < n ? factor * source.a[m] : 0;
-      // Past a complete source everything is zero.
+      arena.roomForTerms(first + count + 1);
+      arena.terms[first + count++] = m < n ? factor * source.a[m] : 0;
       if (m + 2 >= n) break;
       const nextFactor = (factor * Math.sqrt((m + 1) * (m + 2))) / (j + 1);
       if (j >= halving) {
-        // The tail is a difference of sums, trusted down to 1e−15 of the total.
         const next = power * d * nextFactor;
         const tail = Math.max(source.norm2 - source.prefix[m + 2], 1e-15 * source.norm2);
         if (4 * next * next * tail < limit) break;
@@ -98,29 +94,27 @@ export class ShiftPolynomials {
       factor = nextFactor;
       power *= d;
     }
-    this.start[k] = first;
-    this.size[k] = count;
-    this.used = first + count;
+    arena.index[this.base + 2 * k] = first;
+    arena.index[this.base + 2 * k + 1] = count;
+    arena.termsUsed = first + count;
+  }
+
+  /** Whether P_{k,·} is built. */
+  private built(k: number): boolean {
+    return k < this.kCap && this.arena.index[this.base + 2 * k + 1] !== 0;
   }
 
   /**
-   * The polynomials of k = first, first + stride, … up to kmax, built where
-   * they are not, for native code (`native/heat-shift.c`): P_{k,j} at
-   * terms[start[k] + j], j < size[k]. The arrays are the table's own, valid
-   * until it builds more.
+   * Builds the polynomials of k = first, first + stride, … up to kmax where
+   * they are not, for native code (`native/heat-shift.c`), which reads
+   * them from the arena from {@link pairs} on.
    */
-  table(first: number, stride: number, kmax: number): { terms: Float64Array; start: Int32Array; size: Int32Array } {
-    // Native growth asks for the same table again and again (per grid cell, per kernel): built up to tabled already, it is as it was.
-    if (kmax > this.tabled || this.tables === null || first !== this.tabledFirst || stride !== this.tabledStride) {
-      for (let k = first; k <= kmax; k += stride) {
-        if (k >= this.size.length || this.size[k] === 0) this.build(k);
-      }
-      this.tabled = kmax;
-      this.tabledFirst = first;
-      this.tabledStride = stride;
-      this.tables = { terms: this.terms, start: this.start, size: this.size };
-    }
-    return this.tables;
+  table(first: number, stride: number, kmax: number): void {
+    if (kmax <= this.tabled && first === this.tabledFirst && stride === this.tabledStride) return;
+    for (let k = first; k <= kmax; k += stride) if (!this.built(k)) this.build(k);
+    this.tabled = kmax;
+    this.tabledFirst = first;
+    this.tabledStride = stride;
   }
 
   /**
@@ -142,11 +136,11 @@ export class ShiftPolynomials {
    * per coefficient: measured, 0.4 MB of garbage per kernel of 400 inputs).
    */
   evaluateAt(k: number, io: Float64Array, i: number): void {
-    if (k >= this.size.length || this.size[k] === 0) this.build(k);
+    if (!this.built(k)) this.build(k);
     const delta = io[i];
-    const p = this.terms;
-    const first = this.start[k];
-    const size = this.size[k];
+    const { terms: p, index } = this.arena;
+    const first = index[this.base + 2 * k];
+    const size = index[this.base + 2 * k + 1];
     const d2 = delta * delta;
     const d4 = d2 * d2;
     // The top group of four may be partial: its missing terms are zeros.
@@ -163,6 +157,41 @@ export class ShiftPolynomials {
       s3 = s3 * d4 + p[at + 3];
     }
     io[i] = s0 + delta * s1 + d2 * (s2 + delta * s3);
+  }
+}
+
+/**
+ * The terms of many sets of shift polynomials one after another in one
+ * array, and each one's start and size per k in another: native growth
+ * (`native/heat-shift.c`) then reads every grid cell's polynomials through
+ * the same two arrays, so that one call grows the expansions of many cells,
+ * on more than one thread. Arrays grow by doubling; offsets stay valid.
+ */
+export class ShiftArena {
+  terms = new Float64Array(4096);
+  termsUsed = 0;
+  /** Pairs (start in `terms`, size) by k, a range for each set of polynomials. */
+  index = new Int32Array(256);
+  private indexUsed = 0;
+
+  /** Room for `count` terms in all. */
+  roomForTerms(count: number): void {
+    if (count <= this.terms.length) return;
+    const grown = new Float64Array(Math.max(count, 2 * this.terms.length));
+    grown.set(this.terms);
+    this.terms = grown;
+  }
+
+  /** A new range of `count` pairs, zeroed (no polynomial built); returns where it starts in `index`. */
+  takePairs(count: number): number {
+    const at = this.indexUsed;
+    if (at + 2 * count > this.index.length) {
+      const grown = new Int32Array(Math.max(at + 2 * count, 2 * this.index.length));
+      grown.set(this.index);
+      this.index = grown;
+    }
+    this.indexUsed = at + 2 * count;
+    return at;
   }
 }
 

@@ -1,8 +1,8 @@
 import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
-import { SHIFT_REACH, ShiftPolynomials } from './heat-shift';
+import { SHIFT_REACH, ShiftArena, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 import { VarianceTable } from './variance-table';
-import { GROWN, JOB, nativeHeatShiftGrow, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
+import { CELL, JOB, nativeHeatShiftCells, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 import type { PackedColumns } from '../native/mehler-rows';
 
@@ -602,6 +602,14 @@ interface GridPoint {
   phiShift: ShiftPolynomials;
 }
 
+/** A grid cell's expansions (indices) in native growth, the last k of its polynomials so far, and the last of its band. */
+interface GrowingCell {
+  point: GridPoint;
+  ids: number[];
+  kmax: number;
+  bandEnd: number;
+}
+
 /** The shift polynomials of the series of φ² and φ′² at a grid variance q₀, for E[φ(√q z)²] and E[φ′(√q z)²] nearby (their coefficient 0). */
 interface NormPoint {
   q0: number;
@@ -628,12 +636,15 @@ class GridTables {
   /** By band·2²⁴ + 2²³ + grid index (the index's magnitude is below 2²³ for every finite variance and band in use): small integers, not strings, as keys. */
   grid = new Map<number, GridPoint>();
   norms = new Map<number, NormPoint>();
+  /** Where the grid points' shift polynomials of φ are, for native growth to read many cells' at once. */
+  arena = new ShiftArena();
 
   /** Called after each new point: starts over beyond TABLE_LIMIT points, so the tables stay bounded. */
   added(): void {
     if (this.grid.size + this.norms.size <= TABLE_LIMIT) return;
     this.grid = new Map();
     this.norms = new Map();
+    this.arena = new ShiftArena();
   }
 }
 
@@ -692,10 +703,11 @@ export class VarianceExpansions {
   private objects: (Expansion | undefined)[] = [];
   /** The grid point each expansion's heat shift is at, by index (see {@link enterBand}). */
   private points: (GridPoint | null)[] = [];
-  /** The jobs of native growth (`growCell`), for the most expansions a cell has had. */
+  /** The jobs and cells of native growth (`growCells`), for the most it has had at once. */
   private jobs = new Int32Array(0);
   private reach = new Float64Array(0);
   private status = new Int32Array(0);
+  private cells = new Int32Array(0);
   /** The largest reach of each expansion by index, while {@link growForReach} gathers them (else −1). */
   private most = new Float64Array(0);
 
@@ -776,10 +788,10 @@ export class VarianceExpansions {
    * will be summed in) to what the largest of their reaches needs, each
    * once (`Expansion.growToReach`; `squared`: the series are in ρ², so the
    * squared correlation is their r): natively a grid cell at a time where
-   * the library runs ({@link growCell}), else in JavaScript, with the same
-   * coefficients either way.
+   * the library runs ({@link growCells}; on `threads` threads), else in
+   * JavaScript, with the same coefficients either way.
    */
-  growForReach(heads: readonly Int32Array[], reach: readonly Float64Array[], squared: boolean, bound: number): void {
+  growForReach(heads: readonly Int32Array[], reach: readonly Float64Array[], squared: boolean, bound: number, threads = 1): void {
     const count = this.objects.length;
     if (this.most.length < count) this.most = new Float64Array(Math.max(count, 2 * this.most.length)).fill(-1);
     const { most } = this;
@@ -803,12 +815,12 @@ export class VarianceExpansions {
         if (claimReach(this.numbers, STRIDE * id, reachOf) && !this.joinCell(cells, id)) this.byId(id).growOnToReach(reachOf, bound);
       }
     }
-    for (const [point, cell] of cells) this.growCell(point, cell, () => 0, bound);
+    this.growCells(cells, () => 0, bound, threads);
   }
 
   /**
    * Adds expansion `id` to the cell of `cells` its next coefficient comes
-   * from, for native growth ({@link growCell}); returns false, adding
+   * from, for native growth ({@link growCells}); returns false, adding
    * nothing, where it grows in JavaScript: no native library, an ended
    * series, or a tiny variance (whose coefficients are not shifted).
    */
@@ -827,10 +839,10 @@ export class VarianceExpansions {
   /**
    * Grows each expansion whose header is listed in `heads` to hold at least
    * lengths[i] coefficients (fewer where its series ends), natively where
-   * the library runs (see {@link growCell}): what the entries left by a
-   * kernel's rows need.
+   * the library runs (see {@link growCells}; on `threads` threads): what the
+   * entries left by a kernel's rows need.
    */
-  growTo(heads: ArrayLike<number>, lengths: ArrayLike<number>): void {
+  growTo(heads: ArrayLike<number>, lengths: ArrayLike<number>, threads = 1): void {
     // The longest length asked of each (an expansion may be listed more than once).
     const targets = new Map<number, number>();
     for (let i = 0; i < heads.length; i++) {
@@ -839,74 +851,105 @@ export class VarianceExpansions {
     }
     const cells = new Map<GridPoint, number[]>();
     for (const [id, length] of targets) if (!this.joinCell(cells, id)) this.byId(id).growA(length);
-    for (const [point, cell] of cells) this.growCell(point, cell, (id) => targets.get(id) as number, 0);
+    this.growCells(cells, (id) => targets.get(id) as number, 0, threads);
   }
 
   /**
-   * Grows the expansions `cell` (by index) of one grid cell in native code
-   * (`native/heat-shift.c`) to their targets (`target`; 0: to the reach
+   * Grows the expansions of `cells` (their indices, by grid point) in native
+   * code (`native/heat-shift.c`) to their targets (`target`; 0: to the reach
    * each claimed, see {@link growForReach}), with the same coefficients as
-   * {@link Expansion.growA} and {@link Expansion.growOnToReach}: polynomials
-   * are built and blocks made room for here, as the native growth asks; one
-   * that would grow past the cell's band goes on in JavaScript, which moves
-   * to the next band's grid.
+   * {@link Expansion.growA} and {@link Expansion.growOnToReach}: every cell
+   * in one call, a cell at a time on each of `threads` threads. Polynomials
+   * are built and blocks made room for here, as the native growth asks, and
+   * the cells that asked go again; one that would grow past its cell's band
+   * goes on in JavaScript, which moves to the next band's grid.
    */
-  private growCell(point: GridPoint, cell: number[], target: (id: number) => number, bound: number): void {
+  private growCells(cells: Map<GridPoint, number[]>, target: (id: number) => number, bound: number, threads: number): void {
+    const { numbers } = this;
+    const stride = this.parity === 'none' ? 1 : 2;
+    // Cells by the arena of their polynomials: one, unless the grid tables started over since some of their points were made.
+    const byArena = new Map<ShiftArena, GrowingCell[]>();
+    for (const [point, ids] of cells) {
+      const bandEnd = numbers.bandEnd[ids[0]];
+      let kmax = 0;
+      for (const id of ids) kmax = Math.max(kmax, hermiteIndex(this.parity, Math.max(this.lengthAt(numbers.header[id]), target(id))) + SHIFT_AHEAD * stride);
+      // Those that hold no coefficient yet first: the native growth takes eight of them at a time.
+      const fresh = ids.filter((id) => this.lengthAt(numbers.header[id]) === 0);
+      const grown = ids.filter((id) => this.lengthAt(numbers.header[id]) > 0);
+      const cell = { point, ids: fresh.concat(grown), kmax: Math.min(kmax, bandEnd), bandEnd };
+      const { arena } = point.phiShift;
+      const list = byArena.get(arena);
+      if (list === undefined) byArena.set(arena, [cell]);
+      else list.push(cell);
+    }
+    for (const [arena, list] of byArena) {
+      // The largest cells first, so that the threads end together.
+      list.sort((x, y) => y.ids.length - x.ids.length);
+      this.growOnCells(arena, list, target, bound, threads);
+    }
+  }
+
+  /** {@link growCells} for cells whose polynomials are in one arena, until none asks for more. */
+  private growOnCells(arena: ShiftArena, cells: GrowingCell[], target: (id: number) => number, bound: number, threads: number): void {
     const { numbers, store } = this;
     const first = hermiteIndex(this.parity, 0);
     const stride = this.parity === 'none' ? 1 : 2;
-    const bandEnd = numbers.bandEnd[cell[0]];
-    let kmax = 0;
-    for (const id of cell) kmax = Math.max(kmax, hermiteIndex(this.parity, Math.max(this.lengthAt(numbers.header[id]), target(id))) + SHIFT_AHEAD * stride);
-    kmax = Math.min(kmax, bandEnd);
-    if (this.jobs.length < JOB * cell.length) {
-      this.jobs = new Int32Array(JOB * cell.length);
-      this.reach = new Float64Array(cell.length);
-      this.status = new Int32Array(cell.length);
-    }
-    const { jobs, reach, status } = this;
-    // Those that hold no coefficient yet first: the native growth takes eight of them at a time.
-    let pending: number[] = [];
-    for (const id of cell) if (this.lengthAt(numbers.header[id]) === 0) pending.push(id);
-    for (const id of cell) if (this.lengthAt(numbers.header[id]) > 0) pending.push(id);
+    const settings = { first, stride, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
     const capacityOf = (id: number) => store.i32[(numbers.header[id] >> 2) + H_CAPACITY];
+    let pending = cells;
     while (pending.length > 0) {
-      const table = point.phiShift.table(first, stride, kmax);
-      const series = point.phi;
-      const endedAt = series.complete ? series.length : ENDED;
-      for (let n = 0; n < pending.length; n++) {
-        const id = pending[n];
-        const header = numbers.header[id];
-        // Room for the next coefficient and the tail after its block: the native growth stops at the end of its room, which then doubles.
-        ensureBlocks(store, header, (this.lengthAt(header) >> 2) + 2);
-        jobs[JOB * n] = header;
-        jobs[JOB * n + 1] = STRIDE * id;
-        jobs[JOB * n + 2] = capacityOf(id);
-        jobs[JOB * n + 3] = target(id);
-        // The reach it claimed.
-        reach[n] = numbers.data[STRIDE * id + REACHED];
+      let count = 0;
+      for (const cell of pending) count += cell.ids.length;
+      if (this.jobs.length < JOB * count) {
+        this.jobs = new Int32Array(JOB * count);
+        this.reach = new Float64Array(count);
+        this.status = new Int32Array(count);
       }
-      const shift = { table, first, stride, kmax, endedAt, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
-      nativeHeatShiftGrow(store.f64, numbers.data, shift, { jobs, reach, status, count: pending.length });
-      const again: number[] = [];
-      let polynomials = false;
-      pending.forEach((id, n) => {
-        if (status[n] === GROWN) return;
-        if (status[n] === NEEDS_BLOCKS) {
-          ensureBlocks(store, numbers.header[id], 2 * capacityOf(id));
-          again.push(id);
-        } else if (status[n] === NEEDS_POLYNOMIALS) {
-          if (kmax < bandEnd) {
-            polynomials = true;
-            again.push(id);
-          } else if (target(id) > 0) {
-            this.byId(id).growA(target(id));
-          } else {
-            this.byId(id).growOnToReach(numbers.data[STRIDE * id + REACHED], bound);
-          }
+      if (this.cells.length < CELL * pending.length) this.cells = new Int32Array(CELL * pending.length);
+      const { jobs, reach, status } = this;
+      let e = 0;
+      pending.forEach((cell, c) => {
+        const { point, ids, kmax } = cell;
+        point.phiShift.table(first, stride, kmax);
+        const series = point.phi;
+        this.cells.set([e, ids.length, point.phiShift.pairs, kmax, series.complete ? series.length : ENDED], CELL * c);
+        for (const id of ids) {
+          const header = numbers.header[id];
+          // Room for the next coefficient and the tail after its block: the native growth stops at the end of its room, which then doubles.
+          ensureBlocks(store, header, (this.lengthAt(header) >> 2) + 2);
+          jobs[JOB * e] = header;
+          jobs[JOB * e + 1] = STRIDE * id;
+          jobs[JOB * e + 2] = capacityOf(id);
+          jobs[JOB * e + 3] = target(id);
+          // The reach it claimed.
+          reach[e++] = numbers.data[STRIDE * id + REACHED];
         }
       });
-      if (polynomials) kmax = Math.min(bandEnd, 2 * kmax + stride);
+      nativeHeatShiftCells(store.f64, numbers.data, arena, this.cells, pending.length, settings, { jobs, reach, status }, threads);
+      const again: GrowingCell[] = [];
+      e = 0;
+      for (const cell of pending) {
+        const { ids, kmax, bandEnd } = cell;
+        const next: number[] = [];
+        let polynomials = false;
+        for (const id of ids) {
+          const stop = status[e++];
+          if (stop === NEEDS_BLOCKS) {
+            ensureBlocks(store, numbers.header[id], 2 * capacityOf(id));
+            next.push(id);
+          } else if (stop === NEEDS_POLYNOMIALS) {
+            if (kmax < bandEnd) {
+              polynomials = true;
+              next.push(id);
+            } else if (target(id) > 0) {
+              this.byId(id).growA(target(id));
+            } else {
+              this.byId(id).growOnToReach(numbers.data[STRIDE * id + REACHED], bound);
+            }
+          }
+        }
+        if (next.length > 0) again.push({ ...cell, ids: next, kmax: polynomials ? Math.min(bandEnd, 2 * kmax + stride) : kmax });
+      }
       pending = again;
     }
   }
@@ -1015,7 +1058,7 @@ export class VarianceExpansions {
     if (point === undefined) {
       const q0 = 2 ** (g / perOctave);
       const series = new HermiteSeries(this.phi, Math.sqrt(q0), this.where, undefined, 0, vanishing(this.parity));
-      point = { q0, phi: series, phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2)) };
+      point = { q0, phi: series, phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2), this.tables.arena) };
       grid.set(key, point);
       this.tables.added();
     }

@@ -6,7 +6,8 @@ import { VarianceExpansions, type Expansion, type Parity } from '@tangent-lab/co
 
 /**
  * Expansions grown natively (`heat-shift.c`, through
- * `VarianceExpansions.growForReach` and `growTo`) against the same
+ * `VarianceExpansions.growForReach` and `growTo`, many grid cells per call,
+ * on one thread and on two) against the same
  * expansions grown in JavaScript (`Expansion.growToReach`, `growA`): coefficient for coefficient, and the
  * tails before each block, bit for bit.
  */
@@ -43,21 +44,25 @@ describe('native heat-shift growth (native/heat-shift.c)', () => {
         t.skip('the native library does not run here');
         return;
       }
-      for (const bound of [5e-11, 5e-15]) {
+      for (const [bound, threads] of [
+        [5e-11, 1],
+        [5e-15, 1],
+        [5e-11, 2],
+      ]) {
         // The same φ objects: the grid tables are shared, so both read the same polynomials.
-        const native = new VarianceExpansions(phi, grad, parity, `${name} native`);
+        const native = new VarianceExpansions(phi, grad, parity, `${name} native on ${threads}`);
         const js = new VarianceExpansions(phi, grad, parity, `${name} js`);
         // Laid out without objects: those are made after growth, around what it wrote.
         const heads = Int32Array.from(VARIANCES, (q) => native.headerAt(q));
         const squared = parity !== 'none';
         const reach = Float64Array.from(REACHES, (r) => (squared ? r : r * r));
-        native.growForReach([heads], [reach], squared, bound);
+        native.growForReach([heads], [reach], squared, bound, threads);
         let longest = 0;
         VARIANCES.forEach((q, i) => {
           const e = js.at(q);
           e.growToReach(REACHES[i], bound);
           longest = Math.max(longest, e.a.length);
-          assert.deepEqual(contents(native.at(q)), contents(e), `q = ${q}, reach ${REACHES[i]}, bound ${bound}`);
+          assert.deepEqual(contents(native.at(q)), contents(e), `q = ${q}, reach ${REACHES[i]}, bound ${bound}, ${threads} thread(s)`);
         });
         if (bound < 1e-14) assert.ok(longest > 180, `the longest series should pass the first band's end (176), got ${longest}`);
       }
@@ -70,7 +75,8 @@ describe('native heat-shift growth (native/heat-shift.c)', () => {
       VARIANCES.forEach((q, i) => {
         if (i % 5 === 0) native.at(q).growA(40);
       });
-      native.growTo([...heads, heads[3]], [...lengths, 250]);
+      // On two threads, a grid cell at a time each.
+      native.growTo([...heads, heads[3]], [...lengths, 250], 2);
       VARIANCES.forEach((q, i) => {
         const e = js.at(q);
         if (i % 5 === 0) e.growA(40);

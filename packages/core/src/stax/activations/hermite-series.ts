@@ -316,6 +316,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const { n1, n2, var1, var2, nngp, ntk, affine } = job;
     const map = Float64Array.of(affine.a, affine.b, affine.c, affine.d, affine.e);
     startRow();
+    // Two threads where two are to be used, this one and a pooled native one: for the growth, a grid cell at a time each, and for the rows, each taking the next rows not taken.
+    const threads = threadsFor(n1 * n2) > 1 ? 2 : 1;
     const heads1 = headers(var1, n1);
     // A symmetric kernel's columns are its rows.
     const heads2 = job.symmetric ? heads1 : headers(var2, n2);
@@ -323,7 +325,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       const reach1 = new Float64Array(n1);
       const reach2 = new Float64Array(n2);
       nativeMehlerReach(nngp, var1, var2, n1, n2, job.symmetric, reach1, reach2, map);
-      expansions.growForReach([heads1, heads2], [reach1, reach2], split.parity !== 'none', Math.sqrt(limit));
+      expansions.growForReach([heads1, heads2], [reach1, reach2], split.parity !== 'none', Math.sqrt(limit), threads);
     }
     const store = expansions.store;
     const packed = scratchColumns(n2);
@@ -333,15 +335,14 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
     const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed, map, thetaZero: affine.thetaZero === true };
-    // The rows on two threads where two are to be used, this one and a pooled native one, each taking the next rows not taken; the entries each leaves are summed between rounds.
-    const threads = threadsFor(n1 * n2) > 1 ? 2 : 1;
+    // The entries each thread's rows leave are summed between rounds.
     if (threads === 2 && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
     const rows = Int32Array.of(0, n1);
     const lists = [leftEntries, threads === 2 ? leftEntries2 : leftEntries];
     while (rows[0] < rows[1]) {
       const listed = nativeMehlerRows(store, rowsJob, rows, threads, lists[0], lists[1], limit, mode, split2, slope2);
       listed.forEach((count, part) => {
-        if (count > 0) finishLeft(rowsJob, heads2, var2, lists[part], count, mode);
+        if (count > 0) finishLeft(rowsJob, heads2, var2, lists[part], count, mode, threads);
       });
     }
   };
@@ -360,7 +361,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * (`leftEntries`, or `leftEntries2` for a second part summed at once; see
    * {@link dualMatrix}) and writes them to the kernel.
    */
-  const finishLeft = (job: MehlerRowsJob, heads2: Int32Array, var2: Float64Array, list: Float64Array, count: number, mode: number) => {
+  const finishLeft = (job: MehlerRowsJob, heads2: Int32Array, var2: Float64Array, list: Float64Array, count: number, mode: number, threads: number) => {
     const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
     if (listed.rows.length < count) {
       listed = {
@@ -397,7 +398,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       cols[n] = j;
       q12[n++] = list[at + 3];
     }
-    expansions.growTo(growing, lengths);
+    expansions.growTo(growing, lengths, threads);
     const store = expansions.store;
     expansions.pack(packed, 0, heads2, n2, true);
     const set = listColumns(n);
