@@ -133,7 +133,8 @@ __attribute__((target("avx512f"))) static __m512d js_max8(__m512d a, __m512d b) 
  * eight variances per evaluation, each lane with grow_one's arithmetic,
  * operation by operation, and a lane stops where grow_one would.
  */
-__attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *pairs, int first, int stride, int kmax, int ended_at, const int *jobs,
+__attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *pairs,
+                                                           int first, int stride, int kmax, int ended_at, const int *jobs,
                                                            const double *reach, double bound, double floor_a, double floor_b, int *status) {
   double *blocks[8], *nbs[8];
   double lane_delta[8], lane_step[8], lane_power[8], lane_shift[8], lane_sum_a[8], lane_sum_w[8], lane_norm_a[8], lane_w[8], lane_cap[8];
@@ -278,7 +279,9 @@ static void grow_cell(const cells_t *c, int cell) {
 #if defined(__x86_64__)
     if (c->lanes == 8 && e + 8 <= j1) {
       int fresh = 1;
-      for (int l = 0; l < 8 && fresh; l++) fresh = ((const int *)(c->mem + c->jobs[JOB * (e + l)]))[HEAD_LENGTH] == 0 && c->jobs[JOB * (e + l) + 3] == 0;
+      for (int l = 0; l < 8 && fresh; l++) {
+        fresh = ((const int *)(c->mem + c->jobs[JOB * (e + l)]))[HEAD_LENGTH] == 0 && c->jobs[JOB * (e + l) + 3] == 0;
+      }
       if (fresh) {
         grow_fresh8(c->mem, c->numbers, c->terms, pairs, c->first, c->stride, kmax, ended_at, c->jobs + JOB * e, c->reach + e, c->bound, c->floor_a,
                     c->floor_b, c->status + e);

@@ -72,7 +72,7 @@ static pooled_t *pooled_thread(int t) {
   pooled_t *w = &pool[t];
   pthread_mutex_init(&w->lock, NULL);
   pthread_cond_init(&w->changed, NULL);
-  w->state = IDLE;
+  __atomic_store_n(&w->state, IDLE, __ATOMIC_RELAXED);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -102,7 +102,7 @@ static void await_done(pooled_t *w) {
   for (int k = 0; k < SPIN && __atomic_load_n(&w->state, __ATOMIC_ACQUIRE) != DONE; k++) PAUSE();
   pthread_mutex_lock(&w->lock);
   while (w->state != DONE) pthread_cond_wait(&w->changed, &w->lock);
-  w->state = IDLE;
+  __atomic_store_n(&w->state, IDLE, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&w->lock);
 }
 

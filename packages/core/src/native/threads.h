@@ -2,7 +2,11 @@
 #ifndef TANGENT_LAB_THREADS_H
 #define TANGENT_LAB_THREADS_H
 
-/* Runs part(arg, index) once for each index < parts, index 0 on the calling thread, the others on threads of their own where the system gives them (else after index 0, on this one); returns when all have. */
+/*
+ * Runs part(arg, index) once for each index < parts: index 0 on the calling
+ * thread, the others on pooled threads where the system gives them (else
+ * after index 0, on this one); returns when all have.
+ */
 void tl_run_parts(void (*part)(void *arg, int index), void *arg, int parts);
 
 /* Runs rows(job, g0, g1) on consecutive groups of `group` rows covering [i0, i1), each group once, taken in turn by `threads` threads. */

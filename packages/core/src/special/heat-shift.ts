@@ -76,6 +76,7 @@ export class ShiftPolynomials {
     }
     const first = arena.termsUsed;
     let count = 0;
+    // factor = √((k+2j)!/k!)/j!, power = δmax^j.
     let factor = 1;
     let power = 1;
     for (let j = 0; ; j++) {
@@ -84,9 +85,11 @@ export class ShiftPolynomials {
       const n = source.length;
       arena.roomForTerms(first + count + 1);
       arena.terms[first + count++] = m < n ? factor * source.a[m] : 0;
+      // Past a complete source everything is zero.
       if (m + 2 >= n) break;
       const nextFactor = (factor * Math.sqrt((m + 1) * (m + 2))) / (j + 1);
       if (j >= halving) {
+        // The tail is a difference of sums, trusted down to 1e−15 of the total.
         const next = power * d * nextFactor;
         const tail = Math.max(source.norm2 - source.prefix[m + 2], 1e-15 * source.norm2);
         if (4 * next * next * tail < limit) break;
@@ -110,6 +113,7 @@ export class ShiftPolynomials {
    * them from the arena from {@link pairs} on.
    */
   table(first: number, stride: number, kmax: number): void {
+    // Native growth asks for the same table again and again (per grid cell, per kernel): built up to tabled already, it is as it was.
     if (kmax <= this.tabled && first === this.tabledFirst && stride === this.tabledStride) return;
     for (let k = first; k <= kmax; k += stride) if (!this.built(k)) this.build(k);
     this.tabled = kmax;

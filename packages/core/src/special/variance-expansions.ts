@@ -79,8 +79,8 @@ const SHIFT_K = 8;
  * The numbers of one store's expansions that change or are not in their
  * headers (variance, running sums, the heat shift's state, …), STRIDE per
  * expansion by index, in one typed array (which `native/heat-shift.c`
- * reads and writes too), and by index each one's header, the band of the
- * shift it is in, and the expansion looked up after it. A kernel creates
+ * reads and writes too), and by index each one's header, where the band of
+ * its heat shift ends, and the expansion looked up after it. A kernel creates
  * hundreds of expansions per call and keeps them: as fields of objects, each
  * number would be a heap object of its own, copied by every young-generation
  * collection the expansion survives (measured: ~0.8 KB of surviving objects
@@ -93,8 +93,7 @@ export class ExpansionNumbers {
   data = new Float64Array(STRIDE * 64);
   /** The header's byte address in the store. */
   header = new Int32Array(64);
-  /** The band of the coefficients the heat shift last served (see `ShiftedSource`), −1 before the first; and the last k that band serves. */
-  band = new Int32Array(64);
+  /** The last k of the band of the coefficients the heat shift last served (see {@link VarianceExpansions.enterBand}), −1 before the first. */
   bandEnd = new Int32Array(64);
   /** The index of the expansion looked up after this one last time (`NEXT_Q` its variance), or −1. */
   next = new Int32Array(64);
@@ -111,7 +110,6 @@ export class ExpansionNumbers {
       return b;
     };
     this.header = ints(this.header);
-    this.band = ints(this.band);
     this.bandEnd = ints(this.bandEnd);
     this.next = ints(this.next);
   }
@@ -265,17 +263,17 @@ class StoredSeries implements Coefficients {
 
   /** The coefficients held: the header's, which native growth writes too. */
   get length(): number {
-    return this.store.i32[this.header >> 2];
+    return this.store.i32[(this.header >> 2) + H_LENGTH];
   }
 
   /** No further non-zero values: the header's `grow at` is ENDED (else it is the length). */
   get ended(): boolean {
-    return this.store.i32[(this.header >> 2) + 1] === ENDED;
+    return this.store.i32[(this.header >> 2) + H_GROW] === ENDED;
   }
 
   set ended(ended: boolean) {
     const h = this.header >> 2;
-    this.store.i32[h + 1] = ended ? ENDED : this.store.i32[h];
+    this.store.i32[h + H_GROW] = ended ? ENDED : this.store.i32[h + H_LENGTH];
   }
 
   /** Room for `count` blocks, moving them when they do not fit. */
@@ -327,13 +325,13 @@ class StoredSeries implements Coefficients {
       f64[address + 4] = kv;
       numbers[at + SUM_A] += v * v;
       numbers[at + SUM_W] += kv * v;
-      this.store.i32[this.header >> 2] = j + 1;
-      this.store.i32[(this.header >> 2) + 1] = j + 1;
+      this.store.i32[(this.header >> 2) + H_LENGTH] = j + 1;
+      this.store.i32[(this.header >> 2) + H_GROW] = j + 1;
       if ((j & 3) !== 3) continue;
       const b = (j + 1) >> 2;
       if (b >= this.capacity) this.ensureBlocks(b + 1);
-      const normA = this.store.f64[(this.header >> 3) + 2];
-      const w = this.store.f64[(this.header >> 3) + 3] * numbers[at + Q];
+      const normA = this.store.f64[(this.header >> 3) + F_NORM_A];
+      const w = this.store.f64[(this.header >> 3) + F_NORM_B] * numbers[at + Q];
       const tailA = normA > 0 ? Math.max(normA - numbers[at + SUM_A], TAIL_FLOOR_A * normA) / normA : 0;
       const tailB = w > 0 ? Math.max(w - numbers[at + SUM_W], TAIL_FLOOR_B * w) / w : 0;
       this.store.f64[(this.blocks + b * BLOCK_BYTES) >> 3] = Math.max(tailA, tailB);
@@ -381,7 +379,6 @@ function layOut(store: SeriesStore, numbers: ExpansionNumbers, id: number, q: nu
   d[at + STEP] = 0;
   d[at + POWER] = 0;
   d[at + SHIFT_K] = 0;
-  numbers.band[id] = -1;
   numbers.bandEnd[id] = -1;
   numbers.next[id] = -1;
   const header = store.alloc(HEADER_BYTES);
@@ -787,9 +784,9 @@ export class VarianceExpansions {
    * each with its reach: the largest squared correlation of the entries it
    * will be summed in) to what the largest of their reaches needs, each
    * once (`Expansion.growToReach`; `squared`: the series are in ρ², so the
-   * squared correlation is their r): natively a grid cell at a time where
-   * the library runs ({@link growCells}; on `threads` threads), else in
-   * JavaScript, with the same coefficients either way.
+   * squared correlation is their r): natively, every grid cell in one call,
+   * where the library runs ({@link growCells}; on `threads` threads), else
+   * in JavaScript, with the same coefficients either way.
    */
   growForReach(heads: readonly Int32Array[], reach: readonly Float64Array[], squared: boolean, bound: number, threads = 1): void {
     const count = this.objects.length;
@@ -906,13 +903,18 @@ export class VarianceExpansions {
         this.status = new Int32Array(count);
       }
       if (this.cells.length < CELL * pending.length) this.cells = new Int32Array(CELL * pending.length);
-      const { jobs, reach, status } = this;
+      const { jobs, reach, status, cells: described } = this;
       let e = 0;
       pending.forEach((cell, c) => {
         const { point, ids, kmax } = cell;
         point.phiShift.table(first, stride, kmax);
         const series = point.phi;
-        this.cells.set([e, ids.length, point.phiShift.pairs, kmax, series.complete ? series.length : ENDED], CELL * c);
+        // Its jobs, its polynomials, and where its series ends (see `nativeHeatShiftCells`).
+        described[CELL * c] = e;
+        described[CELL * c + 1] = ids.length;
+        described[CELL * c + 2] = point.phiShift.pairs;
+        described[CELL * c + 3] = kmax;
+        described[CELL * c + 4] = series.complete ? series.length : ENDED;
         for (const id of ids) {
           const header = numbers.header[id];
           // Room for the next coefficient and the tail after its block: the native growth stops at the end of its room, which then doubles.
@@ -925,7 +927,7 @@ export class VarianceExpansions {
           reach[e++] = numbers.data[STRIDE * id + REACHED];
         }
       });
-      nativeHeatShiftCells(store.f64, numbers.data, arena, this.cells, pending.length, settings, { jobs, reach, status }, threads);
+      nativeHeatShiftCells(store.f64, numbers.data, arena, described, pending.length, settings, { jobs, reach, status }, threads);
       const again: GrowingCell[] = [];
       e = 0;
       for (const cell of pending) {
@@ -969,7 +971,6 @@ export class VarianceExpansions {
     const q = d[at + Q];
     const band = bandOf(k);
     const point = this.gridPoint(band, q);
-    numbers.band[id] = band;
     numbers.bandEnd[id] = BAND_LENGTH * 2 ** band;
     this.points[id] = point;
     d[at + SHIFT_K] = k;
