@@ -96,6 +96,43 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
     }
   });
 
+  it('give the same bits from the pooled thread of native/threads.c whether it was polling or asleep', (t) => {
+    if (native.stdout.trim() !== 'true') {
+      t.skip('the native Mehler rows do not run here (the native library does not)');
+      return;
+    }
+    // The rows of a whole kernel on two threads (this one and a pooled one): right after a call the pooled thread
+    // polls for its next part; after 20 ms it sleeps and is woken.
+    const digests = (env: Record<string, string>) => {
+      const r = runNode(
+        `const { stax } = require('@tangent-lab/core');
+        const { createHash } = require('node:crypto');
+        const net = stax.serial(...${LAYERS});
+        const x = ${JSON.stringify(awkwardInputs())};
+        const digest = () => {
+          const k = net.kernel(x);
+          const h = createHash('sha256');
+          for (const m of [k.nngp, k.ntk]) h.update(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+          return h.digest('hex');
+        };
+        const first = digest();
+        const polled = digest();
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        const woken = digest();
+        console.log(JSON.stringify({ native: stax.nativeInfo().enabled, sums: [first, polled, woken] }));`,
+        env,
+        // A thread that is never woken would hang the call: killed, it fails here.
+        120_000,
+      );
+      assert.equal(r.status, 0, `status ${r.status} (null: killed after two minutes)\n${r.stderr}`);
+      return JSON.parse(r.stdout) as { native: boolean; sums: string[] };
+    };
+    const pooled = digests({ TANGENT_LAB_THREADS: '2' });
+    assert.equal(pooled.native, true);
+    const [wasm] = digests({ TANGENT_LAB_NATIVE: '0' }).sums;
+    assert.deepEqual(pooled.sums, [wasm, wasm, wasm], 'a first call, a call while the pooled thread polls, and one after it slept');
+  });
+
   it('give the bits of WebAssembly for the entries the rows leave, summed natively as a list or from the store', (t) => {
     if (native.stdout.trim() !== 'true') {
       t.skip('the native Mehler rows do not run here (the native library does not)');
