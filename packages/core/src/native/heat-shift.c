@@ -260,10 +260,9 @@ typedef struct {
   const double *terms;
   const int *index, *cells, *jobs;
   const double *reach;
-  int ncells, first, stride;
+  int first, stride;
   double bound, floor_a, floor_b;
   int *status;
-  int next; /* the next cell not taken, taken atomically */
 } cells_t;
 
 /*
@@ -296,11 +295,9 @@ static void grow_cell(const cells_t *c, int cell) {
   }
 }
 
-/* One thread's part: cells taken one at a time until none is left. */
-static void grow_cells_part(void *arg, int index) {
-  (void)index;
-  cells_t *c = arg;
-  for (int cell; (cell = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->ncells;) grow_cell(c, cell);
+/* Cells c0 to c1 (see tl_heat_shift_cells). */
+static void grow_cells(const void *job, int c0, int c1) {
+  for (int cell = c0; cell < c1; cell++) grow_cell(job, cell);
 }
 
 /*
@@ -323,6 +320,7 @@ static void grow_cells_part(void *arg, int index) {
 void tl_heat_shift_cells(int lanes, int threads, unsigned char *mem, double *numbers, const double *terms, const int *index, const int *cells,
                          int ncells, int first, int stride, const int *jobs, const double *reach, double bound, double floor_a, double floor_b,
                          int *status) {
-  cells_t c = {lanes, mem, numbers, terms, index, cells, jobs, reach, ncells, first, stride, bound, floor_a, floor_b, status, 0};
-  tl_run_parts(grow_cells_part, &c, threads < ncells ? threads : ncells);
+  const cells_t c = {lanes, mem, numbers, terms, index, cells, jobs, reach, first, stride, bound, floor_a, floor_b, status};
+  // The cells as the rows of tl_parallel_rows, taken one at a time.
+  tl_parallel_rows(grow_cells, &c, 0, ncells, 1, threads < ncells ? threads : ncells);
 }

@@ -465,11 +465,6 @@ export class Expansion {
     return this.store.f64[(this.header >> 3) + F_INV_ROOT];
   }
 
-  /** E[φ′²]·q = Σ_k k·a_k², the total of `Coefficients.weighted` (Stein). */
-  get weightedNorm(): number {
-    return this.normB * this.q;
-  }
-
   /** Makes n coefficients of φ available (fewer when the series ends). */
   growA(n: number): void {
     const col = this.a;
@@ -499,11 +494,6 @@ export class Expansion {
   /** Whether `reach` is beyond the largest this expansion has grown to meet (the bound is fixed per activation), which it then becomes. */
   claimReach(reach: number): boolean {
     return claimReach(this.numbers, this.at, reach);
-  }
-
-  /** Where its numbers start in `numbers` (see `native/heat-shift.c`). */
-  get numbersAt(): number {
-    return this.at;
   }
 
   /** {@link growToReach} in JavaScript, after {@link claimReach}. */
