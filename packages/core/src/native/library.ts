@@ -37,8 +37,12 @@ export interface NativeLibrary {
   readonly mehlerList: Fn;
   /** `tl_mehler_pack` of `mehler-rows.c`. */
   readonly mehlerPack: Fn;
-  /** `tl_heat_shift_grow` of `heat-shift.c`. */
+  /** `tl_heat_shift_cells` of `heat-shift.c`. */
   readonly heatShiftCells: Fn;
+  /** `tl_expansions_enter` of `expansions-at.c`. */
+  readonly expansionsEnter: Fn;
+  /** `tl_expansions_lay_out` of `expansions-at.c`. */
+  readonly expansionsLayOut: Fn;
   /** `tl_mehler_reach` of `mehler-rows.c`. */
   readonly mehlerReach: Fn;
   /** `tl_symmetry_defect` of `matrix-passes.c`. */
@@ -109,6 +113,12 @@ function load(): NativeLibrary | null {
     mehlerPack: lib.func('int tl_mehler_pack(const double *, const int *, int, const double *, int, double *, int, int, int *, int, int, int)'),
     heatShiftCells: lib.func(
       'void tl_heat_shift_cells(int, int, double *, double *, const double *, const int *, const int *, int, int, int, const int *, const double *, double, double, double, int *)',
+    ),
+    expansionsEnter: lib.func(
+      'int tl_expansions_enter(double *, int *, int, const double *, int, int *, double *, const int *, int, const int *, int, int, const double *, double)',
+    ),
+    expansionsLayOut: lib.func(
+      'void tl_expansions_lay_out(double *, double *, int *, int *, int *, int, int, int, int, const double *, const int *, int, int, const double *, double)',
     ),
     mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *, const double *)'),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),

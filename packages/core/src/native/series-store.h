@@ -12,10 +12,12 @@
 enum { STORE_BLOCK = 10, STORE_X = 2, STORE_KX = 6 };
 
 /*
- * The header: int32 0 the length, 1 `grow at` (ENDED once the series
- * ended), 2 the blocks' byte address, 3 the Stein flag, 10 the id; float64 4
- * 1/sqrt(q).
+ * The header (HEADER_BYTES): int32 0 the length, 1 `grow at` (ENDED once the
+ * series ended), 2 the blocks' byte address, 3 the Stein flag, 10 the id, 11
+ * the blocks it has room for; float64 2 E[phi^2], 3 E[phi'^2], 4 1/sqrt(q).
  */
-enum { HEAD_LENGTH, HEAD_GROW, HEAD_BLOCKS, HEAD_STEIN, HEAD_ID = 10, HEAD_INV_ROOT = 4 };
+enum { HEAD_LENGTH, HEAD_GROW, HEAD_BLOCKS, HEAD_STEIN, HEAD_ID = 10, HEAD_CAPACITY = 11 };
+enum { HEAD_NORM_A = 2, HEAD_NORM_B = 3, HEAD_INV_ROOT = 4 };
+enum { HEADER_BYTES = 48 };
 
 #endif

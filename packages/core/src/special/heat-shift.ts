@@ -121,6 +121,14 @@ export class ShiftPolynomials {
     this.tabledStride = stride;
   }
 
+  /** P_{k,·}'s terms, built if need be: a view of the arena, to be read before the arena grows. */
+  polynomial(k: number): Float64Array {
+    if (!this.built(k)) this.build(k);
+    const { terms, index } = this.arena;
+    const first = index[this.base + 2 * k];
+    return terms.subarray(first, first + index[this.base + 2 * k + 1]);
+  }
+
   /**
    * a_k(q)·(q₀/q)^{k/2} at δ = (q − q₀)/(2q₀), |δ| ≤ deltaMax: the terms of
    * each residue of j mod 4 by Horner's rule in δ⁴, as four independent

@@ -2,6 +2,8 @@ import { BLOCK_BYTES, ENDED, HEADER_BYTES, SeriesStore } from '../simd/series';
 import { SHIFT_REACH, ShiftArena, ShiftPolynomials } from './heat-shift';
 import { HermiteSeries } from './hermite-coefficients';
 import { VarianceTable } from './variance-table';
+import { gridIndex, gridThresholds } from './grid-index';
+import { nativeExpansionsEnter, nativeExpansionsLayOut, type NormTable } from '../native/expansions-at';
 import { CELL, JOB, nativeHeatShiftCells, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 import type { PackedColumns } from '../native/mehler-rows';
@@ -101,11 +103,13 @@ export class ExpansionNumbers {
   /** Room for expansion `id`. */
   reserve(id: number): void {
     if (id < this.header.length) return;
-    const grown = new Float64Array(2 * this.data.length);
+    let length = 2 * this.header.length;
+    while (length <= id) length *= 2;
+    const grown = new Float64Array(STRIDE * length);
     grown.set(this.data);
     this.data = grown;
     const ints = (a: Int32Array) => {
-      const b = new Int32Array(2 * a.length);
+      const b = new Int32Array(length);
       b.set(a);
       return b;
     };
@@ -625,6 +629,33 @@ class GridTables {
   norms = new Map<number, NormPoint>();
   /** Where the grid points' shift polynomials of φ are, for native growth to read many cells' at once. */
   arena = new ShiftArena();
+  /** The norm points as native code reads them, for the expansions it lays out (`native/expansions-at.c`). */
+  normTable = emptyNormTable();
+
+  /** Adds a norm point at grid index g to {@link normTable}. */
+  tableNorms(g: number, point: NormPoint): void {
+    const table = this.normTable;
+    const slot = g - table.lowest;
+    if (slot < 0 || slot >= table.at.length) return;
+    const a = point.phiSquaredShift.polynomial(0);
+    const b = point.gradSquaredShift.polynomial(0);
+    const at = this.normTermsUsed;
+    const end = at + 3 + a.length + b.length;
+    if (end > table.terms.length) {
+      const grown = new Float64Array(Math.max(end, 2 * table.terms.length));
+      grown.set(table.terms);
+      table.terms = grown;
+    }
+    table.terms[at] = point.q0;
+    table.terms[at + 1] = a.length;
+    table.terms[at + 2] = b.length;
+    table.terms.set(a, at + 3);
+    table.terms.set(b, at + 3 + a.length);
+    table.at[slot] = at;
+    this.normTermsUsed = end;
+  }
+
+  private normTermsUsed = 0;
 
   /** Called after each new point: starts over beyond TABLE_LIMIT points, so the tables stay bounded. */
   added(): void {
@@ -632,7 +663,24 @@ class GridTables {
     this.grid = new Map();
     this.norms = new Map();
     this.arena = new ShiftArena();
+    this.normTable = emptyNormTable();
+    this.normTermsUsed = 0;
   }
+}
+
+/** The lowest index of the norm grid: its points serve variances from DIRECT_BELOW = 2^−10 on. */
+const NORM_LOWEST = NORM_PER_OCTAVE * -10;
+/** Norm points native code can find: up to the largest finite variance, below 2^1024. */
+const NORM_SLOTS = NORM_PER_OCTAVE * 1024 - NORM_LOWEST + 1;
+
+function emptyNormTable(): NormTable {
+  return {
+    terms: new Float64Array(1024),
+    at: new Int32Array(NORM_SLOTS).fill(-1),
+    lowest: NORM_LOWEST,
+    thresholds: gridThresholds(NORM_PER_OCTAVE),
+    directBelow: DIRECT_BELOW,
+  };
 }
 
 /** Tables by φ, then φ′ (weakly: tables go with the functions), then the activation's name, which the series' errors quote. */
@@ -982,6 +1030,42 @@ export class VarianceExpansions {
     return this.numbers.header[id];
   }
 
+  /**
+   * The headers of the expansions at q[k], k < n, to heads[k], each laid out
+   * where new: natively where the library runs (`native/expansions-at.c`,
+   * the same expansions as {@link headerAt}, for the variances its norm grid
+   * serves; the others here), else by {@link headerAt} and
+   * {@link headerAfter}. A kernel's diagonal and rows look up hundreds at a
+   * time, most of them new in a first call. Returns how many it laid out
+   * natively.
+   */
+  headersOf(q: Float64Array, n: number, heads: Int32Array): number {
+    if (nativeLibrary() === null) {
+      for (let k = 0; k < n; k++) heads[k] = k === 0 ? this.headerAt(q[0]) : this.headerAfter(heads[k - 1], q[k]);
+      return 0;
+    }
+    const norms = this.tables.normTable;
+    const id0 = this.objects.length;
+    this.cache.reserve(n);
+    this.numbers.reserve(id0 + n - 1);
+    const count = nativeExpansionsEnter(this.cache, q, n, heads, this.numbers, id0, norms);
+    if (count > 0) {
+      const region = this.store.alloc(count * (HEADER_BYTES + INITIAL_BLOCKS * BLOCK_BYTES));
+      nativeExpansionsLayOut(this.store.f64, this.numbers, id0, count, region, INITIAL_BLOCKS, norms);
+      this.cache.size += count;
+      for (let m = 0; m < count; m++) {
+        this.objects.push(undefined);
+        this.points.push(null);
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      // Tiny variances, and those whose norm point is new, are laid out here (which may grow the numbers' arrays: read them anew).
+      if (heads[k] === -1) heads[k] = this.headerAt(q[k]);
+      else if (heads[k] < 0) heads[k] = this.numbers.header[id0 - 2 - heads[k]];
+    }
+    return count;
+  }
+
   /** The header of the expansion at q, looked up after the one whose header is `previous` (a pointer chase when lookups repeat in the same order). */
   headerAfter(previous: number, q: number): number {
     const p = this.store.i32[(previous >> 2) + H_ID];
@@ -1042,7 +1126,7 @@ export class VarianceExpansions {
   /** The point of band b's grid nearest to q (created on first use). */
   gridPoint(band: number, q: number): GridPoint {
     const perOctave = GRID_PER_OCTAVE * 2 ** band;
-    const g = Math.round(perOctave * Math.log2(q));
+    const g = gridIndex(q, perOctave);
     const key = band * 2 ** 24 + 2 ** 23 + g;
     const { grid } = this.tables;
     let point = grid.get(key);
@@ -1058,7 +1142,7 @@ export class VarianceExpansions {
 
   /** The point of the grid of E[φ²] and E[φ′²] nearest to q (created on first use). */
   private normPoint(q: number): NormPoint {
-    const g = Math.round(NORM_PER_OCTAVE * Math.log2(q));
+    const g = gridIndex(q, NORM_PER_OCTAVE);
     const { norms } = this.tables;
     let point = norms.get(g);
     if (point === undefined) {
@@ -1076,6 +1160,7 @@ export class VarianceExpansions {
         gradSquaredShift: shift(new HermiteSeries((x) => grad(x) ** 2, s, this.where, series.range, series.firstLevel, even)),
       };
       norms.set(g, point);
+      this.tables.tableNorms(g, point);
       this.tables.added();
     }
     return point;

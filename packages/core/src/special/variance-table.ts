@@ -8,10 +8,11 @@
  * equal to NaN).
  */
 export class VarianceTable {
-  private keys: Float64Array;
-  private values: Int32Array;
+  /** The slots' keys and values (an index, −1: empty), read and written in place by `native/expansions-at.c`, which probes as {@link get} does; renewed when the table grows. */
+  keys: Float64Array;
+  values: Int32Array;
   /** Slots − 1 (slots a power of two, at least twice the entries). */
-  private mask: number;
+  mask: number;
   size = 0;
   /** The bits of a key, for its hash. */
   private readonly bits = new Float64Array(1);
@@ -41,6 +42,11 @@ export class VarianceTable {
     if (2 * (this.size + 1) > this.values.length) this.grow();
     this.place(q, v);
     this.size++;
+  }
+
+  /** Grows now, if need be, so that `count` more entries keep the table at most half full (as native code that enters them expects). */
+  reserve(count: number): void {
+    while (2 * (this.size + count) > this.values.length) this.grow();
   }
 
   /** Empties the table (its memory stays). */

@@ -37,6 +37,13 @@ export interface Activation {
    */
   dualRow?: DualRow;
   /**
+   * Optionally, 𝒯 of each variance with itself, in place:
+   * variances[i] ← 𝒯([[q, q], [q, q]]) for q = variances[i] (a kernel's
+   * diagonal, where the numerical activations look up hundreds of
+   * expansions at once); it must give exactly `dual`'s values.
+   */
+  selfDuals?(variances: Float64Array): void;
+  /**
    * Optionally, the dual on a whole kernel at once, where that is faster
    * here than row by row (the numerical activations' native sums); it must
    * give exactly `dual`'s values.
@@ -106,8 +113,8 @@ function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activa
       var1,
       var2: x1IsX2 ? var1 : k.cov2.slice(),
     };
-    dualSelf(act.dual, k.cov1, var1, 1, diagonal);
-    if (!x1IsX2) dualSelf(act.dual, k.cov2, step.var2, 1, diagonal);
+    dualSelf(act, k.cov1, var1, 1, diagonal);
+    if (!x1IsX2) dualSelf(act, k.cov2, step.var2, 1, diagonal);
     return { ...k, deferred: [...k.deferred, step], pending: null, upperOnly: x1IsX2, isGaussian: false };
   }
   const var1 = positionVariances(k.cov1, s, diagonal);
@@ -127,8 +134,8 @@ function applyDual(k: KernelState, impl: LayerImpl, spec: LayerSpec, act: Activa
   };
   const entries = n1 * n2 * blockSize(k);
   if (act.nativeDual === undefined || !nativeSpatialDuals(job, n1, act.nativeDual, threadsFor(entries))) splitRows(impl, spec, job, entries);
-  dualSelf(act.dual, k.cov1, var1, s, diagonal);
-  if (!x1IsX2) dualSelf(act.dual, k.cov2, var2, s, diagonal);
+  dualSelf(act, k.cov1, var1, s, diagonal);
+  if (!x1IsX2) dualSelf(act, k.cov2, var2, s, diagonal);
   return { ...k, pending: null, upperOnly: x1IsX2, isGaussian: false };
 }
 

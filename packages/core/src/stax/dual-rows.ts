@@ -1,4 +1,5 @@
 import type { KernelAffine } from './kernel-state';
+import type { Activation } from './activation';
 
 /** Everything an activation's kernel rule needs, as plain (shareable) data. */
 export interface DualJob {
@@ -130,9 +131,14 @@ export function positionVariances(cov: Float64Array, s: number, diagonal: boolea
  * position pairs (p, p′) with variances from `variances` (read before any
  * entry changes).
  */
-export function dualSelf(dual: Dual, cov: Float64Array, variances: Float64Array, s: number, diagonal: boolean): void {
+export function dualSelf(act: Pick<Activation, 'dual' | 'selfDuals'>, cov: Float64Array, variances: Float64Array, s: number, diagonal: boolean): void {
+  const { dual } = act;
   const out = new Float64Array(2);
   if (s === 1 || diagonal) {
+    if (act.selfDuals !== undefined) {
+      act.selfDuals(cov);
+      return;
+    }
     for (let i = 0; i < cov.length; i++) {
       dual(cov[i], cov[i], cov[i], out, false);
       cov[i] = out[0];

@@ -297,7 +297,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   /** The headers of the expansions of `q`, looked up in order. */
   const headers = (q: Float64Array, n: number): Int32Array => {
     const heads = new Int32Array(n);
-    for (let i = 0; i < n; i++) heads[i] = i === 0 ? expansions.headerAt(q[0]) : expansions.headerAfter(heads[i - 1], q[i]);
+    expansions.headersOf(q, n, heads);
     return heads;
   };
   /**
@@ -439,6 +439,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       }
     }
   };
+  let selfHeads = new Int32Array(0);
   const cross = new Float64Array(1);
   const second = new Float64Array(1);
   const value = new Float64Array(1);
@@ -461,6 +462,14 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       dualRow(q11, cross, second, 1, value, wantDot ? derivative : null);
       out[0] = value[0];
       if (wantDot) out[1] = derivative[0];
+    },
+    selfDuals(variances) {
+      // Expansions looked up all at once (natively, where new ones are laid out in one call), then each entry as `dual` sums it.
+      startRow();
+      const n = variances.length;
+      if (selfHeads.length < n) selfHeads = new Int32Array(Math.max(n, 2 * selfHeads.length));
+      expansions.headersOf(variances, n, selfHeads);
+      for (let i = 0; i < n; i++) variances[i] = expansions.normAAt(selfHeads[i]) + (split2 + slope2 * variances[i]);
     },
     dualRow,
     dualMatrix: {
