@@ -14,11 +14,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "grid-index.h"
 #include "series-store.h"
 #include "shift-value.h"
 
 /* Numbers per expansion in `ExpansionNumbers`, and those layOut sets to other than zero. */
 enum { STRIDE = 9, Q = 0, NEXT_Q = 1, REACHED = 2 };
+/* Points of the norm grid per octave (`NORM_PER_OCTAVE`). */
+enum { NORM_PER_OCTAVE = 2 };
 
 /* The first slot `VarianceTable.hash` probes for q: 0 and -0, and every NaN, alike. */
 static uint32_t first_slot(double q, uint32_t mask) {
@@ -29,21 +32,10 @@ static uint32_t first_slot(double q, uint32_t mask) {
   return (h ^ (h >> 15)) & mask;
 }
 
-/* `gridIndex` with two points per octave: 2e plus the thresholds at or below q's significand (q finite and normal). */
-static int norm_index(double q, const double *thresholds) {
-  uint64_t bits;
-  memcpy(&bits, &q, sizeof bits);
-  const int e = (int)((bits >> 52) & 0x7ff) - 1023;
-  const uint64_t significand_bits = (bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
-  double m;
-  memcpy(&m, &significand_bits, sizeof m);
-  return 2 * e + (m >= thresholds[0]) + (m >= thresholds[1]);
-}
-
 /* Where the norm point of variance v is in norm_terms (see tl_expansions_enter), or -1: none, or v is not one the grid serves. */
 static int norm_point(double v, const double *thresholds, const int *norm_at, int norm_lowest, int norm_slots, double direct_below) {
   if (!(v >= direct_below) || !isfinite(v)) return -1;
-  const int g = norm_index(v, thresholds) - norm_lowest;
+  const int g = grid_index(v, thresholds, NORM_PER_OCTAVE) - norm_lowest;
   return g < 0 || g >= norm_slots ? -1 : norm_at[g];
 }
 

@@ -12,12 +12,13 @@
  */
 #include <math.h>
 
+#include "grid-index.h"
 #include "series-store.h"
 #include "shift-value.h"
 #include "threads.h"
 
 /* Numbers of an expansion in its activation's array of them (as `ExpansionNumbers`). */
-enum { Q = 0, SUM_A = 3, SUM_W = 4, DELTA = 5, STEP = 6, POWER = 7, SHIFT_K = 8 };
+enum { STRIDE = 9, Q = 0, REACHED = 2, SUM_A = 3, SUM_W = 4, DELTA = 5, STEP = 6, POWER = 7, SHIFT_K = 8 };
 /* Ints per job and per cell (see tl_heat_shift_cells). */
 #define JOB 4
 #define CELL 5
@@ -310,4 +311,72 @@ void tl_heat_shift_cells(int lanes, int threads, unsigned char *mem, double *num
   const cells_t c = {lanes, mem, numbers, terms, index, cells, jobs, reach, first, stride, bound, floor_a, floor_b, status};
   // The cells as the rows of tl_parallel_rows, taken one at a time.
   tl_parallel_rows(grow_cells, &c, 0, ncells, 1, threads < ncells ? threads : ncells);
+}
+
+/*
+ * Enters band 0 of the heat shift for the expansions ids[i], i < count, which
+ * hold no coefficient yet (`VarianceExpansions.enterBand`, operation by
+ * operation: the shift's k = first, delta, sqrt(q/q0) and (q/q0)^(k/2) for k
+ * of 0 or 1, the band's end), at the nearest point of band 0's grid, and
+ * lists them as the jobs and cells of tl_heat_shift_cells, to grow by their
+ * reach, the cells by their count of jobs, largest first. The grid (the
+ * band table of `VarianceExpansions`): at[g - lowest] is the slot of grid
+ * point g (-1: none), for g < lowest + span; by slot (of `slots`), its variance, where
+ * its polynomials' pairs start in the arena's index, the last k with a
+ * polynomial, and where its series ends (ENDED: not yet). slot[i] is the
+ * expansion's slot, or -1 where the grid has no point for its variance (the
+ * caller enters those). `counts` is scratch, a number per slot and one per
+ * expansion. Returns the count of cells.
+ */
+int tl_heat_shift_enter(const unsigned char *mem, double *numbers, const int *header, int *band_end, const int *ids, int count, int *slot,
+                        const int *at, int lowest, int span, int per_octave, const double *thresholds, int slots, const double *q0s,
+                        const int *pairs, const int *kmax, const int *ended_at, int first, int band_length, int *counts, int *jobs,
+                        double *reach, int *cells) {
+  int *used = counts + slots, nused = 0;
+  memset(counts, 0, sizeof(int) * (size_t)slots);
+  for (int i = 0; i < count; i++) {
+    double *nb = numbers + (size_t)STRIDE * ids[i];
+    const double q = nb[Q];
+    const int g = grid_index(q, thresholds, per_octave) - lowest;
+    const int s = slot[i] = g >= 0 && g < span ? at[g] : -1;
+    if (s < 0) continue;
+    const double q0 = q0s[s], step = sqrt(q / q0);
+    nb[SHIFT_K] = first;
+    nb[DELTA] = (q - q0) / (2 * q0);
+    nb[STEP] = step;
+    nb[POWER] = first == 0 ? 1 : step;
+    band_end[ids[i]] = band_length;
+    if (counts[s]++ == 0) used[nused++] = s;
+  }
+  // The cells, largest first: the slots used sorted by count (a kernel's variances span tens of grid points).
+  for (int u = 1; u < nused; u++) {
+    const int s = used[u];
+    int v = u;
+    for (; v > 0 && counts[used[v - 1]] < counts[s]; v--) used[v] = used[v - 1];
+    used[v] = s;
+  }
+  int jobs_before = 0;
+  for (int c = 0; c < nused; c++) {
+    const int s = used[c];
+    int *cell = cells + CELL * c;
+    cell[0] = jobs_before;
+    cell[1] = 0;
+    cell[2] = pairs[s];
+    cell[3] = kmax[s];
+    cell[4] = ended_at[s];
+    jobs_before += counts[s];
+    // From here on, the slot's count names its cell.
+    counts[s] = c;
+  }
+  for (int i = 0; i < count; i++) {
+    if (slot[i] < 0) continue;
+    int *cell = cells + CELL * counts[slot[i]];
+    const int e = cell[0] + cell[1]++, id = ids[i];
+    jobs[JOB * e] = header[id];
+    jobs[JOB * e + 1] = STRIDE * id;
+    jobs[JOB * e + 2] = ((const int *)(mem + header[id]))[HEAD_CAPACITY];
+    jobs[JOB * e + 3] = 0;
+    reach[e] = numbers[(size_t)STRIDE * id + REACHED];
+  }
+  return nused;
 }

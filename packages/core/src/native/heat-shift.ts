@@ -80,3 +80,75 @@ export function nativeHeatShiftCells(
     work.status,
   );
 }
+
+/** Band 0's grid as native code reads it (see {@link nativeHeatShiftEnter}). */
+export interface BandTable {
+  /** By grid index minus `lowest`: the point's slot, or −1. */
+  at: Int32Array;
+  lowest: number;
+  perOctave: number;
+  /** The thresholds of `gridIndex` for `perOctave`. */
+  thresholds: Float64Array;
+  /** By slot: the point's variance, where its polynomials' pairs start in the arena's index, the last k with a polynomial, where its series ends (or ENDED). */
+  q0: Float64Array;
+  pairs: Int32Array;
+  kmax: Int32Array;
+  endedAt: Int32Array;
+  /** Slots in use. */
+  slots: number;
+}
+
+/** What {@link nativeHeatShiftEnter} lists: the jobs and cells of {@link nativeHeatShiftCells}, with room for each job's outcome. */
+export interface EnteredJobs extends GrowthJobs {
+  cells: Int32Array;
+  /** Per expansion entered (in the order of `ids`): its slot, or −1. */
+  slot: Int32Array;
+  /** Scratch: a number per slot and one per expansion. */
+  counts: Int32Array;
+}
+
+/**
+ * Enters band 0 of the heat shift for the expansions `ids` (the first
+ * `count`), which hold no coefficient yet, at the nearest point of `band`
+ * (`heat-shift.c`, as `VarianceExpansions.enterBand` does), and lists them
+ * in `work` as the jobs and cells of {@link nativeHeatShiftCells}, to grow
+ * by their reach. Returns the count of cells; `work.slot` says which
+ * expansions the grid had no point for (−1). Call only where the native
+ * library runs.
+ */
+export function nativeHeatShiftEnter(
+  memory: Float64Array,
+  numbers: { data: Float64Array; header: Int32Array; bandEnd: Int32Array },
+  ids: Int32Array,
+  count: number,
+  band: BandTable,
+  first: number,
+  bandLength: number,
+  work: EnteredJobs,
+): number {
+  return nativeLibrary()!.heatShiftEnter(
+    memory,
+    numbers.data,
+    numbers.header,
+    numbers.bandEnd,
+    ids,
+    count,
+    work.slot,
+    band.at,
+    band.lowest,
+    band.at.length,
+    band.perOctave,
+    band.thresholds,
+    band.slots,
+    band.q0,
+    band.pairs,
+    band.kmax,
+    band.endedAt,
+    first,
+    bandLength,
+    work.counts,
+    work.jobs,
+    work.reach,
+    work.cells,
+  ) as number;
+}

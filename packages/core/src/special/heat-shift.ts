@@ -57,6 +57,11 @@ export class ShiftPolynomials {
     this.base = arena.takePairs(this.kCap);
   }
 
+  /** The last k {@link table} has built to (−1: none). */
+  get tabledTo(): number {
+    return this.tabled;
+  }
+
   /** The index in `arena.index` of k = 0's pair: native code reads P_{k,·}'s start and size at twice k from there. */
   get pairs(): number {
     return this.base;

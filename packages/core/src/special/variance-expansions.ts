@@ -4,7 +4,17 @@ import { HermiteSeries } from './hermite-coefficients';
 import { VarianceTable } from './variance-table';
 import { gridIndex, gridThresholds } from './grid-index';
 import { nativeExpansionsEnter, nativeExpansionsLayOut, type NormTable } from '../native/expansions-at';
-import { CELL, JOB, nativeHeatShiftCells, NEEDS_BLOCKS, NEEDS_POLYNOMIALS } from '../native/heat-shift';
+import {
+  CELL,
+  GROWN,
+  JOB,
+  nativeHeatShiftCells,
+  nativeHeatShiftEnter,
+  NEEDS_BLOCKS,
+  NEEDS_POLYNOMIALS,
+  type BandTable,
+  type EnteredJobs,
+} from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 import type { PackedColumns } from '../native/mehler-rows';
 
@@ -591,6 +601,8 @@ interface GridPoint {
   q0: number;
   phi: HermiteSeries;
   phiShift: ShiftPolynomials;
+  /** Its slot in band 0's table (see `GridTables.band`), or −1 (a point of a later band). */
+  slot: number;
 }
 
 /** A grid cell's expansions (indices) in native growth, the last k of its polynomials so far, and the last of its band. */
@@ -631,6 +643,40 @@ class GridTables {
   arena = new ShiftArena();
   /** The norm points as native code reads them, for the expansions it lays out (`native/expansions-at.c`). */
   normTable = emptyNormTable();
+  /** Band 0's points as native code reads them, for the expansions it enters in the band (`native/heat-shift.c`), and by slot. */
+  band = emptyBandTable();
+  bandPoints: GridPoint[] = [];
+
+  /** Adds band 0's point at grid index g to {@link band}, its polynomials as {@link tabled} leaves them. */
+  tableBand(g: number, point: GridPoint): void {
+    const table = this.band;
+    const at = g - table.lowest;
+    if (at < 0 || at >= table.at.length) return;
+    if (table.slots === table.q0.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      table.q0 = grow(table.q0);
+      table.pairs = grow(table.pairs);
+      table.kmax = grow(table.kmax);
+      table.endedAt = grow(table.endedAt);
+    }
+    point.slot = table.slots++;
+    table.at[at] = point.slot;
+    table.q0[point.slot] = point.q0;
+    table.pairs[point.slot] = point.phiShift.pairs;
+    this.bandPoints.push(point);
+    this.tabled(point);
+  }
+
+  /** Keeps band 0's table in step with a point whose polynomials were just built further (and whose series may have ended). */
+  tabled(point: GridPoint): void {
+    if (point.slot < 0) return;
+    this.band.kmax[point.slot] = point.phiShift.tabledTo;
+    this.band.endedAt[point.slot] = point.phi.complete ? point.phi.length : ENDED;
+  }
 
   /** Adds a norm point at grid index g to {@link normTable}. */
   tableNorms(g: number, point: NormPoint): void {
@@ -665,7 +711,27 @@ class GridTables {
     this.arena = new ShiftArena();
     this.normTable = emptyNormTable();
     this.normTermsUsed = 0;
+    this.band = emptyBandTable();
+    this.bandPoints = [];
   }
+}
+
+/** The lowest index of band 0's grid, and the count of its indices native code can find (as the norm grid's, below). */
+const BAND_LOWEST = GRID_PER_OCTAVE * -10;
+const BAND_SPAN = GRID_PER_OCTAVE * 1024 - BAND_LOWEST + 1;
+
+function emptyBandTable(): BandTable {
+  return {
+    at: new Int32Array(BAND_SPAN).fill(-1),
+    lowest: BAND_LOWEST,
+    perOctave: GRID_PER_OCTAVE,
+    thresholds: gridThresholds(GRID_PER_OCTAVE),
+    q0: new Float64Array(64),
+    pairs: new Int32Array(64),
+    kmax: new Int32Array(64),
+    endedAt: new Int32Array(64),
+    slots: 0,
+  };
 }
 
 /** The lowest index of the norm grid: its points serve variances from DIRECT_BELOW = 2^−10 on. */
@@ -743,6 +809,16 @@ export class VarianceExpansions {
   private reach = new Float64Array(0);
   private status = new Int32Array(0);
   private cells = new Int32Array(0);
+  /** Expansions {@link growForReach} enters in band 0 natively, and the jobs and cells it lists for them ({@link growFresh}). */
+  private fresh = new Int32Array(0);
+  private entered: EnteredJobs = {
+    jobs: new Int32Array(0),
+    reach: new Float64Array(0),
+    status: new Int32Array(0),
+    slot: new Int32Array(0),
+    cells: new Int32Array(0),
+    counts: new Int32Array(0),
+  };
   /** The largest reach of each expansion by index, while {@link growForReach} gathers them (else −1). */
   private most = new Float64Array(0);
 
@@ -840,6 +916,11 @@ export class VarianceExpansions {
     });
     // Each once, in the order met; `most` is left all −1 again. (Growing may move the store's memory: ids are read first.)
     const cells = new Map<GridPoint, number[]>();
+    let listed = 0;
+    for (const set of heads) listed += set.length;
+    if (this.fresh.length < listed) this.fresh = new Int32Array(Math.max(listed, 2 * this.fresh.length));
+    const { fresh } = this;
+    let entering = 0;
     for (const set of heads) {
       for (let i = 0; i < set.length; i++) {
         const id = this.store.i32[(set[i] >> 2) + H_ID];
@@ -847,10 +928,67 @@ export class VarianceExpansions {
         if (r < 0) continue;
         most[id] = -1;
         const reachOf = squared ? r : Math.sqrt(r);
-        if (claimReach(this.numbers, STRIDE * id, reachOf) && !this.joinCell(cells, id)) this.byId(id).growOnToReach(reachOf, bound);
+        if (!claimReach(this.numbers, STRIDE * id, reachOf)) continue;
+        // Those in no band yet (all a first call creates) enter band 0 natively; the others, and those whose grid point is new, join their cells here.
+        if (this.numbers.bandEnd[id] < 0 && this.joinsCells(id)) fresh[entering++] = id;
+        else if (!this.joinCell(cells, id)) this.byId(id).growOnToReach(reachOf, bound);
       }
     }
+    if (entering > 0) this.growFresh(entering, cells, bound, threads);
     this.growCells(cells, () => 0, bound, threads);
+  }
+
+  /**
+   * Enters the first `count` expansions of {@link fresh} (none yet in a
+   * band) in band 0 and grows them by their reach, natively, a grid cell at
+   * a time on each of `threads` threads (`tl_heat_shift_enter`, then
+   * `tl_heat_shift_cells`): with the numbers and coefficients
+   * {@link joinCell} and {@link growCells} would give them, without an
+   * object or a call per expansion. Those whose grid point is new, and those
+   * that stopped short of their reach (for polynomials or room), join
+   * `cells` for {@link growCells}.
+   */
+  private growFresh(count: number, cells: Map<GridPoint, number[]>, bound: number, threads: number): void {
+    const { numbers, store, fresh, tables } = this;
+    const { band } = tables;
+    let work = this.entered;
+    if (work.slot.length < count) {
+      const room = Math.max(count, 2 * work.slot.length);
+      work = { ...work, jobs: new Int32Array(JOB * room), reach: new Float64Array(room), status: new Int32Array(room), slot: new Int32Array(room) };
+    }
+    if (work.cells.length < CELL * band.slots || work.counts.length < band.slots + work.slot.length) {
+      const slots = Math.max(band.slots, (2 * work.cells.length) / CELL);
+      work = { ...work, cells: new Int32Array(CELL * slots), counts: new Int32Array(slots + work.slot.length) };
+    }
+    this.entered = work;
+    const { jobs, slot, status } = work;
+    const first = hermiteIndex(this.parity, 0);
+    const stride = this.parity === 'none' ? 1 : 2;
+    const ncells = nativeHeatShiftEnter(store.f64, numbers, fresh, count, band, first, BAND_LENGTH, work);
+    let entered = 0;
+    for (let i = 0; i < count; i++) {
+      if (slot[i] < 0) {
+        this.joinCell(cells, fresh[i]);
+        continue;
+      }
+      this.points[fresh[i]] = tables.bandPoints[slot[i]];
+      entered++;
+    }
+    if (ncells === 0) return;
+    const settings = { first, stride, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
+    nativeHeatShiftCells(store.f64, numbers.data, tables.arena, work.cells, ncells, settings, work, threads);
+    for (let e = 0; e < entered; e++) {
+      const stop = status[e];
+      if (stop === GROWN) continue;
+      const id = jobs[JOB * e + 1] / STRIDE;
+      if (stop === NEEDS_BLOCKS) ensureBlocks(store, numbers.header[id], 2 * store.i32[(numbers.header[id] >> 2) + H_CAPACITY]);
+      this.joinCell(cells, id);
+    }
+  }
+
+  /** Whether expansion `id` grows natively, by the heat shift ({@link joinCell}): the library runs, its series goes on, and its variance is shifted. */
+  private joinsCells(id: number): boolean {
+    return nativeLibrary() !== null && this.store.i32[(this.numbers.header[id] >> 2) + H_GROW] !== ENDED && shifted(this.numbers.data[STRIDE * id + Q]);
   }
 
   /**
@@ -862,9 +1000,8 @@ export class VarianceExpansions {
   private joinCell(cells: Map<GridPoint, number[]>, id: number): boolean {
     const { numbers } = this;
     const h = numbers.header[id] >> 2;
-    const { i32 } = this.store;
-    if (nativeLibrary() === null || i32[h + H_GROW] === ENDED || !shifted(numbers.data[STRIDE * id + Q])) return false;
-    const point = this.enterBand(numbers, id, hermiteIndex(this.parity, i32[h + H_LENGTH]));
+    if (!this.joinsCells(id)) return false;
+    const point = this.enterBand(numbers, id, hermiteIndex(this.parity, this.store.i32[h + H_LENGTH]));
     const cell = cells.get(point);
     if (cell === undefined) cells.set(point, [id]);
     else cell.push(id);
@@ -946,6 +1083,7 @@ export class VarianceExpansions {
       pending.forEach((cell, c) => {
         const { point, ids, kmax } = cell;
         point.phiShift.table(first, stride, kmax);
+        this.tables.tabled(point);
         const series = point.phi;
         // Its jobs, its polynomials, and where its series ends (see `nativeHeatShiftCells`).
         described[CELL * c] = e;
@@ -1013,8 +1151,10 @@ export class VarianceExpansions {
     this.points[id] = point;
     d[at + SHIFT_K] = k;
     d[at + DELTA] = (q - point.q0) / (2 * point.q0);
-    d[at + STEP] = Math.sqrt(q / point.q0);
-    d[at + POWER] = Math.pow(q / point.q0, 0.5 * k);
+    const step = Math.sqrt(q / point.q0);
+    d[at + STEP] = step;
+    // (q/q₀)^{k/2}: at k = 1, √(q/q₀) itself, as native code enters band 0 (`tl_heat_shift_enter`).
+    d[at + POWER] = k === 1 ? step : Math.pow(q / point.q0, 0.5 * k);
     return point;
   }
 
@@ -1133,8 +1273,20 @@ export class VarianceExpansions {
     if (point === undefined) {
       const q0 = 2 ** (g / perOctave);
       const series = new HermiteSeries(this.phi, Math.sqrt(q0), this.where, undefined, 0, vanishing(this.parity));
-      point = { q0, phi: series, phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2), this.tables.arena) };
+      point = {
+        q0,
+        phi: series,
+        phiShift: new ShiftPolynomials(series, cellDelta(perOctave), SHIFT_CUTOFF * Math.sqrt(series.norm2), this.tables.arena),
+        slot: -1,
+      };
       grid.set(key, point);
+      if (band === 0) {
+        // The polynomials a first growth in its cell asks for (see growCells), so that native code can enter and grow expansions there.
+        const first = hermiteIndex(this.parity, 0);
+        const stride = this.parity === 'none' ? 1 : 2;
+        point.phiShift.table(first, stride, Math.min(first + SHIFT_AHEAD * stride, BAND_LENGTH));
+        this.tables.tableBand(g, point);
+      }
       this.tables.added();
     }
     return point;
