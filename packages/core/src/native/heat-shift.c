@@ -314,39 +314,43 @@ void tl_heat_shift_cells(int lanes, int threads, unsigned char *mem, double *num
 }
 
 /*
- * Enters band 0 of the heat shift for the expansions ids[i], i < count, which
- * hold no coefficient yet (`VarianceExpansions.enterBand`, operation by
- * operation: the shift's k = first, delta, sqrt(q/q0) and (q/q0)^(k/2) for k
- * of 0 or 1, the band's end), at the nearest point of band 0's grid, and
- * lists them as the jobs and cells of tl_heat_shift_cells, to grow by their
- * reach, the cells by their count of jobs, largest first. The grid (the
- * band table of `VarianceExpansions`): at[g - lowest] is the slot of grid
- * point g (-1: none), for g < lowest + span; by slot (of `slots`), its variance, where
- * its polynomials' pairs start in the arena's index, the last k with a
- * polynomial, and where its series ends (ENDED: not yet). slot[i] is the
- * expansion's slot, or -1 where the grid has no point for its variance (the
- * caller enters those). `counts` is scratch, a number per slot and one per
- * expansion. Returns the count of cells.
+ * Lists the expansions ids[i], i < count, as the jobs and cells of
+ * tl_heat_shift_cells, the cells by their count of jobs, largest first: to
+ * grow to targets[i] coefficients (by their reach where targets is NULL), in
+ * the cell of their point of band 0's grid. slot[i] is that point's slot
+ * where the expansion is in band 0 already, or -2 where it holds no
+ * coefficient yet: it then enters band 0 here (`VarianceExpansions.enterBand`,
+ * operation by operation: the shift's k = first, delta, sqrt(q/q0) and
+ * (q/q0)^(k/2) for k of 0 or 1, the band's end), at the nearest point, or,
+ * where the grid has none, is left to the caller with slot[i] = -1. The
+ * grid (band 0's table of `VarianceExpansions`): at[g - lowest] is the slot
+ * of grid point g (-1: none), for g < lowest + span; by slot (of `slots`), its
+ * variance, where its polynomials' pairs start in the arena's index, the
+ * last k with a polynomial, and where its series ends (ENDED: not yet).
+ * `counts` is scratch, a number per slot and one per expansion. Returns the
+ * count of cells.
  */
-int tl_heat_shift_enter(const unsigned char *mem, double *numbers, const int *header, int *band_end, const int *ids, int count, int *slot,
-                        const int *at, int lowest, int span, int per_octave, const double *thresholds, int slots, const double *q0s,
-                        const int *pairs, const int *kmax, const int *ended_at, int first, int band_length, int *counts, int *jobs,
-                        double *reach, int *cells) {
+int tl_heat_shift_jobs(const unsigned char *mem, double *numbers, const int *header, int *band_end, const int *ids, int count, int *slot,
+                       const int *targets, const int *at, int lowest, int span, int per_octave, const double *thresholds, int slots,
+                       const double *q0s, const int *pairs, const int *kmax, const int *ended_at, int first, int band_length, int *counts,
+                       int *jobs, double *reach, int *cells) {
   int *used = counts + slots, nused = 0;
   memset(counts, 0, sizeof(int) * (size_t)slots);
   for (int i = 0; i < count; i++) {
-    double *nb = numbers + (size_t)STRIDE * ids[i];
-    const double q = nb[Q];
-    const int g = grid_index(q, thresholds, per_octave) - lowest;
-    const int s = slot[i] = g >= 0 && g < span ? at[g] : -1;
-    if (s < 0) continue;
-    const double q0 = q0s[s], step = sqrt(q / q0);
-    nb[SHIFT_K] = first;
-    nb[DELTA] = (q - q0) / (2 * q0);
-    nb[STEP] = step;
-    nb[POWER] = first == 0 ? 1 : step;
-    band_end[ids[i]] = band_length;
-    if (counts[s]++ == 0) used[nused++] = s;
+    if (slot[i] == -2) {
+      double *nb = numbers + (size_t)STRIDE * ids[i];
+      const double q = nb[Q];
+      const int g = grid_index(q, thresholds, per_octave) - lowest;
+      slot[i] = g >= 0 && g < span ? at[g] : -1;
+      if (slot[i] < 0) continue;
+      const double q0 = q0s[slot[i]], step = sqrt(q / q0);
+      nb[SHIFT_K] = first;
+      nb[DELTA] = (q - q0) / (2 * q0);
+      nb[STEP] = step;
+      nb[POWER] = first == 0 ? 1 : step;
+      band_end[ids[i]] = band_length;
+    }
+    if (counts[slot[i]]++ == 0) used[nused++] = slot[i];
   }
   // The cells, largest first: the slots used sorted by count (a kernel's variances span tens of grid points).
   for (int u = 1; u < nused; u++) {
@@ -375,7 +379,7 @@ int tl_heat_shift_enter(const unsigned char *mem, double *numbers, const int *he
     jobs[JOB * e] = header[id];
     jobs[JOB * e + 1] = STRIDE * id;
     jobs[JOB * e + 2] = ((const int *)(mem + header[id]))[HEAD_CAPACITY];
-    jobs[JOB * e + 3] = 0;
+    jobs[JOB * e + 3] = targets == NULL ? 0 : targets[i];
     reach[e] = numbers[(size_t)STRIDE * id + REACHED];
   }
   return nused;

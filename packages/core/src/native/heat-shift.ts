@@ -98,35 +98,38 @@ export interface BandTable {
   slots: number;
 }
 
-/** What {@link nativeHeatShiftEnter} lists: the jobs and cells of {@link nativeHeatShiftCells}, with room for each job's outcome. */
-export interface EnteredJobs extends GrowthJobs {
+/** What {@link nativeHeatShiftJobs} lists: the jobs and cells of {@link nativeHeatShiftCells}, with room for each job's outcome. */
+export interface BandJobs extends GrowthJobs {
   cells: Int32Array;
-  /** Per expansion entered (in the order of `ids`): its slot, or −1. */
+  /** Per expansion listed: the slot of its point of band 0 (−2: it enters band 0 in the call; −1 after it: the grid had no point for it). */
   slot: Int32Array;
+  /** Per expansion listed: the length to grow it to (when growing to lengths). */
+  targets: Int32Array;
   /** Scratch: a number per slot and one per expansion. */
   counts: Int32Array;
 }
 
 /**
- * Enters band 0 of the heat shift for the expansions `ids` (the first
- * `count`), which hold no coefficient yet, at the nearest point of `band`
- * (`heat-shift.c`, as `VarianceExpansions.enterBand` does), and lists them
- * in `work` as the jobs and cells of {@link nativeHeatShiftCells}, to grow
- * by their reach. Returns the count of cells; `work.slot` says which
- * expansions the grid had no point for (−1). Call only where the native
- * library runs.
+ * Lists the expansions `ids` (the first `count`) in `work` as the jobs and
+ * cells of {@link nativeHeatShiftCells} (`heat-shift.c`): to grow to
+ * work.targets, or with `byReach` by their reach, each in the cell of its
+ * point of `band`, work.slot[i] (those that hold no coefficient yet, slot
+ * −2, enter band 0 there first, as `VarianceExpansions.enterBand` does; −1
+ * after the call where the grid has no point for one). Returns the count
+ * of cells. Call only where the native library runs.
  */
-export function nativeHeatShiftEnter(
+export function nativeHeatShiftJobs(
   memory: Float64Array,
   numbers: { data: Float64Array; header: Int32Array; bandEnd: Int32Array },
   ids: Int32Array,
   count: number,
+  byReach: boolean,
   band: BandTable,
   first: number,
   bandLength: number,
-  work: EnteredJobs,
+  work: BandJobs,
 ): number {
-  return nativeLibrary()!.heatShiftEnter(
+  return nativeLibrary()!.heatShiftJobs(
     memory,
     numbers.data,
     numbers.header,
@@ -134,6 +137,7 @@ export function nativeHeatShiftEnter(
     ids,
     count,
     work.slot,
+    byReach ? null : work.targets,
     band.at,
     band.lowest,
     band.at.length,

@@ -39,8 +39,8 @@ export interface NativeLibrary {
   readonly mehlerPack: Fn;
   /** `tl_heat_shift_cells` of `heat-shift.c`. */
   readonly heatShiftCells: Fn;
-  /** `tl_heat_shift_enter` of `heat-shift.c`. */
-  readonly heatShiftEnter: Fn;
+  /** `tl_heat_shift_jobs` of `heat-shift.c`. */
+  readonly heatShiftJobs: Fn;
   /** `tl_expansions_enter` of `expansions-at.c`. */
   readonly expansionsEnter: Fn;
   /** `tl_expansions_lay_out` of `expansions-at.c`. */
@@ -116,8 +116,8 @@ function load(): NativeLibrary | null {
     heatShiftCells: lib.func(
       'void tl_heat_shift_cells(int, int, double *, double *, const double *, const int *, const int *, int, int, int, const int *, const double *, double, double, double, int *)',
     ),
-    heatShiftEnter: lib.func(
-      'int tl_heat_shift_enter(const double *, double *, const int *, int *, const int *, int, int *, const int *, int, int, int, const double *, int, const double *, const int *, const int *, const int *, int, int, int *, int *, double *, int *)',
+    heatShiftJobs: lib.func(
+      'int tl_heat_shift_jobs(const double *, double *, const int *, int *, const int *, int, int *, const int *, const int *, int, int, int, const double *, int, const double *, const int *, const int *, const int *, int, int, int *, int *, double *, int *)',
     ),
     expansionsEnter: lib.func(
       'int tl_expansions_enter(double *, int *, int, const double *, int, int *, double *, const int *, int, const int *, int, int, const double *, double)',

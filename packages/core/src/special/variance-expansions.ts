@@ -9,11 +9,11 @@ import {
   GROWN,
   JOB,
   nativeHeatShiftCells,
-  nativeHeatShiftEnter,
+  nativeHeatShiftJobs,
   NEEDS_BLOCKS,
   NEEDS_POLYNOMIALS,
   type BandTable,
-  type EnteredJobs,
+  type BandJobs,
 } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 import type { PackedColumns } from '../native/mehler-rows';
@@ -647,7 +647,7 @@ class GridTables {
   band = emptyBandTable();
   bandPoints: GridPoint[] = [];
 
-  /** Adds band 0's point at grid index g to {@link band}, its polynomials as {@link tabled} leaves them. */
+  /** Adds band 0's point at grid index g to {@link band} (its polynomials' numbers as {@link refreshBand} leaves them). */
   tableBand(g: number, point: GridPoint): void {
     const table = this.band;
     const at = g - table.lowest;
@@ -666,16 +666,21 @@ class GridTables {
     point.slot = table.slots++;
     table.at[at] = point.slot;
     table.q0[point.slot] = point.q0;
-    table.pairs[point.slot] = point.phiShift.pairs;
     this.bandPoints.push(point);
-    this.tabled(point);
   }
 
-  /** Keeps band 0's table in step with a point whose polynomials were just built further (and whose series may have ended). */
-  tabled(point: GridPoint): void {
-    if (point.slot < 0) return;
-    this.band.kmax[point.slot] = point.phiShift.tabledTo;
-    this.band.endedAt[point.slot] = point.phi.complete ? point.phi.length : ENDED;
+  /**
+   * Brings band 0's table up to date before native code reads it: building
+   * polynomials may have moved a point's pairs in the arena, tabled more of
+   * them, or ended its series.
+   */
+  refreshBand(): void {
+    const { band } = this;
+    this.bandPoints.forEach((point, slot) => {
+      band.pairs[slot] = point.phiShift.pairs;
+      band.kmax[slot] = point.phiShift.tabledTo;
+      band.endedAt[slot] = point.phi.complete ? point.phi.length : ENDED;
+    });
   }
 
   /** Adds a norm point at grid index g to {@link normTable}. */
@@ -809,13 +814,14 @@ export class VarianceExpansions {
   private reach = new Float64Array(0);
   private status = new Int32Array(0);
   private cells = new Int32Array(0);
-  /** Expansions {@link growForReach} enters in band 0 natively, and the jobs and cells it lists for them ({@link growFresh}). */
-  private fresh = new Int32Array(0);
-  private entered: EnteredJobs = {
+  /** Expansions grown in band 0 by {@link growInBand}, and the jobs and cells it lists for them. */
+  private inBand = new Int32Array(0);
+  private bandJobs: BandJobs = {
     jobs: new Int32Array(0),
     reach: new Float64Array(0),
     status: new Int32Array(0),
     slot: new Int32Array(0),
+    targets: new Int32Array(0),
     cells: new Int32Array(0),
     counts: new Int32Array(0),
   };
@@ -918,8 +924,7 @@ export class VarianceExpansions {
     const cells = new Map<GridPoint, number[]>();
     let listed = 0;
     for (const set of heads) listed += set.length;
-    if (this.fresh.length < listed) this.fresh = new Int32Array(Math.max(listed, 2 * this.fresh.length));
-    const { fresh } = this;
+    const { inBand: fresh, slot } = this.roomInBand(listed);
     let entering = 0;
     for (const set of heads) {
       for (let i = 0; i < set.length; i++) {
@@ -930,54 +935,73 @@ export class VarianceExpansions {
         const reachOf = squared ? r : Math.sqrt(r);
         if (!claimReach(this.numbers, STRIDE * id, reachOf)) continue;
         // Those in no band yet (all a first call creates) enter band 0 natively; the others, and those whose grid point is new, join their cells here.
-        if (this.numbers.bandEnd[id] < 0 && this.joinsCells(id)) fresh[entering++] = id;
-        else if (!this.joinCell(cells, id)) this.byId(id).growOnToReach(reachOf, bound);
+        if (this.numbers.bandEnd[id] < 0 && this.joinsCells(id)) {
+          slot[entering] = -2;
+          fresh[entering++] = id;
+        } else if (!this.joinCell(cells, id)) this.byId(id).growOnToReach(reachOf, bound);
       }
     }
-    if (entering > 0) this.growFresh(entering, cells, bound, threads);
+    if (entering > 0) this.growInBand(entering, true, cells, bound, threads);
     this.growCells(cells, () => 0, bound, threads);
   }
 
+  /** {@link inBand} and {@link bandJobs} with room for `count` expansions and for band 0's every slot. */
+  private roomInBand(count: number): BandJobs & { inBand: Int32Array } {
+    const slots = this.tables.band.slots;
+    let work = this.bandJobs;
+    if (this.inBand.length < count) {
+      const room = Math.max(count, 2 * this.inBand.length);
+      this.inBand = new Int32Array(room);
+      work = {
+        ...work,
+        jobs: new Int32Array(JOB * room),
+        reach: new Float64Array(room),
+        status: new Int32Array(room),
+        slot: new Int32Array(room),
+        targets: new Int32Array(room),
+      };
+    }
+    if (work.cells.length < CELL * slots || work.counts.length < slots + this.inBand.length) {
+      const room = Math.max(slots, (2 * work.cells.length) / CELL);
+      work = { ...work, cells: new Int32Array(CELL * room), counts: new Int32Array(room + this.inBand.length) };
+    }
+    this.bandJobs = work;
+    return { ...work, inBand: this.inBand };
+  }
+
   /**
-   * Enters the first `count` expansions of {@link fresh} (none yet in a
-   * band) in band 0 and grows them by their reach, natively, a grid cell at
-   * a time on each of `threads` threads (`tl_heat_shift_enter`, then
-   * `tl_heat_shift_cells`): with the numbers and coefficients
-   * {@link joinCell} and {@link growCells} would give them, without an
-   * object or a call per expansion. Those whose grid point is new, and those
-   * that stopped short of their reach (for polynomials or room), join
-   * `cells` for {@link growCells}.
+   * Grows the first `count` expansions of {@link inBand} natively, a grid
+   * cell of band 0 at a time on each of `threads` threads
+   * (`tl_heat_shift_jobs`, then `tl_heat_shift_cells`), with the
+   * coefficients {@link joinCell} and {@link growCells} would give them,
+   * without an object or a call per expansion: by their reach (`byReach`),
+   * or to the lengths in the jobs' targets. Each is in band 0 at the point
+   * whose slot the jobs give, or holds no coefficient yet (slot −2) and
+   * enters band 0 natively first. Those whose grid point is new, and those
+   * that stopped short (for polynomials or room), join `cells`, for
+   * {@link growCells}.
    */
-  private growFresh(count: number, cells: Map<GridPoint, number[]>, bound: number, threads: number): void {
-    const { numbers, store, fresh, tables } = this;
-    const { band } = tables;
-    let work = this.entered;
-    if (work.slot.length < count) {
-      const room = Math.max(count, 2 * work.slot.length);
-      work = { ...work, jobs: new Int32Array(JOB * room), reach: new Float64Array(room), status: new Int32Array(room), slot: new Int32Array(room) };
-    }
-    if (work.cells.length < CELL * band.slots || work.counts.length < band.slots + work.slot.length) {
-      const slots = Math.max(band.slots, (2 * work.cells.length) / CELL);
-      work = { ...work, cells: new Int32Array(CELL * slots), counts: new Int32Array(slots + work.slot.length) };
-    }
-    this.entered = work;
+  private growInBand(count: number, byReach: boolean, cells: Map<GridPoint, number[]>, bound: number, threads: number): void {
+    const { numbers, store, inBand: ids, tables } = this;
+    const work = this.roomInBand(count);
     const { jobs, slot, status } = work;
     const first = hermiteIndex(this.parity, 0);
     const stride = this.parity === 'none' ? 1 : 2;
-    const ncells = nativeHeatShiftEnter(store.f64, numbers, fresh, count, band, first, BAND_LENGTH, work);
-    let entered = 0;
+    tables.refreshBand();
+    const ncells = nativeHeatShiftJobs(store.f64, numbers, ids, count, byReach, tables.band, first, BAND_LENGTH, work);
+    let listed = 0;
     for (let i = 0; i < count; i++) {
       if (slot[i] < 0) {
-        this.joinCell(cells, fresh[i]);
+        this.joinCell(cells, ids[i]);
         continue;
       }
-      this.points[fresh[i]] = tables.bandPoints[slot[i]];
-      entered++;
+      this.points[ids[i]] = tables.bandPoints[slot[i]];
+      listed++;
     }
     if (ncells === 0) return;
     const settings = { first, stride, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
     nativeHeatShiftCells(store.f64, numbers.data, tables.arena, work.cells, ncells, settings, work, threads);
-    for (let e = 0; e < entered; e++) {
+    for (let e = 0; e < listed; e++) {
       const stop = status[e];
       if (stop === GROWN) continue;
       const id = jobs[JOB * e + 1] / STRIDE;
@@ -1022,7 +1046,26 @@ export class VarianceExpansions {
       if (this.lengthAt(heads[i]) < lengths[i]) targets.set(id, Math.max(lengths[i], targets.get(id) ?? 0));
     }
     const cells = new Map<GridPoint, number[]>();
-    for (const [id, length] of targets) if (!this.joinCell(cells, id)) this.byId(id).growA(length);
+    const { inBand, slot, targets: lengthOf } = this.roomInBand(targets.size);
+    let listed = 0;
+    for (const [id, length] of targets) {
+      // Those whose next coefficient comes from a point of band 0 in the tables (all the rows leave, nearly) grow natively
+      // with no call of their own; the others here.
+      const point = this.points[id];
+      if (point != null && point.slot >= 0 && this.tables.bandPoints[point.slot] === point && this.joinsCells(id)) {
+        const header = this.numbers.header[id];
+        if (hermiteIndex(this.parity, this.lengthAt(header)) <= this.numbers.bandEnd[id]) {
+          // Room for all it grows to, and the tail after (growing may move the store's memory: headers are read after).
+          ensureBlocks(this.store, header, (length >> 2) + 2);
+          inBand[listed] = id;
+          slot[listed] = point.slot;
+          lengthOf[listed++] = length;
+          continue;
+        }
+      }
+      if (!this.joinCell(cells, id)) this.byId(id).growA(length);
+    }
+    if (listed > 0) this.growInBand(listed, false, cells, 0, threads);
     this.growCells(cells, (id) => targets.get(id) as number, 0, threads);
   }
 
@@ -1083,7 +1126,6 @@ export class VarianceExpansions {
       pending.forEach((cell, c) => {
         const { point, ids, kmax } = cell;
         point.phiShift.table(first, stride, kmax);
-        this.tables.tabled(point);
         const series = point.phi;
         // Its jobs, its polynomials, and where its series ends (see `nativeHeatShiftCells`).
         described[CELL * c] = e;

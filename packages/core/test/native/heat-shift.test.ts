@@ -84,5 +84,36 @@ describe('native heat-shift growth (native/heat-shift.c)', () => {
         assert.deepEqual(contents(native.at(q)), contents(e), `q = ${q}, length ${lengths[i]}`);
       });
     });
+
+    it(`reads grid points whose polynomials grew and moved in the arena since they were made: ${name}`, (t) => {
+      if (nativeLibrary() === null) {
+        t.skip('the native library does not run here');
+        return;
+      }
+      const native = new VarianceExpansions(phi, grad, parity, `${name} native, moved`);
+      const js = new VarianceExpansions(phi, grad, parity, `${name} js, moved`);
+      const squared = parity !== 'none';
+      const reachOf = (r: number) => Float64Array.from([r], (v) => (squared ? v : v * v));
+      // First, long series in a few cells: their points build polynomials far past the room they started with (which moves them in
+      // the arena) and to their band's end; then fresh expansions in the same cells, by their reach and to lengths.
+      const first = [0.8, 0.81, 0.83, 1.7, 3.1];
+      const second = first.map((q) => q * 1.002);
+      const firstHeads = Int32Array.from(first, (q) => native.headerAt(q));
+      native.growForReach([firstHeads], [Float64Array.from(first, () => reachOf(0.99995)[0])], squared, 5e-15);
+      const heads = Int32Array.from(second, (q) => native.headerAt(q));
+      native.growForReach([heads], [Float64Array.from(second, () => reachOf(0.9)[0])], squared, 5e-11);
+      native.growTo(
+        heads,
+        Array.from(second, (_, i) => 60 + 25 * i),
+      );
+      first.forEach((q) => js.at(q).growToReach(0.99995, 5e-15));
+      second.forEach((q, i) => {
+        const e = js.at(q);
+        e.growToReach(0.9, 5e-11);
+        e.growA(60 + 25 * i);
+        assert.deepEqual(contents(native.at(q)), contents(e), `q = ${q}`);
+      });
+      first.forEach((q) => assert.deepEqual(contents(native.at(q)), contents(js.at(q)), `q = ${q}, first`));
+    });
   }
 });
