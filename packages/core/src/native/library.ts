@@ -125,7 +125,9 @@ function load(): NativeLibrary | null {
     expansionsLayOut: lib.func(
       'void tl_expansions_lay_out(double *, double *, int *, int *, int *, int, int, int, int, const double *, const int *, int, int, const double *, double)',
     ),
-    mehlerReach: lib.func('void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *, const double *)'),
+    mehlerReach: lib.func(
+      'void tl_mehler_reach(const double *, const double *, const double *, int, int, int, double *, double *, double *, const double *, int)',
+    ),
     symmetryDefect: lib.func('void tl_symmetry_defect(const double *, int, double *)'),
     transposeInPlace: lib.func('void tl_transpose_in_place(double *, int)'),
     mirrorUpper: lib.func('void tl_mirror_upper(double *, int)'),

@@ -366,35 +366,30 @@ int tl_mehler_pack(const double *store, const int *heads, int count, const doubl
   return 0;
 }
 
-/*
- * The reach of every row and column of an n1 x n2 kernel about to pass
- * through a numerical activation: the largest q12^2/(q11 q22) (the squared
- * correlation, at most 1) over the entries summed, entries j >= i only when
- * symmetric, not counting the diagonal's (q22 = q11 <= q12: the expansion
- * knows their values), q12 read through the map a q12 + b where map = (a, b)
- * is given (as the rows read it; see sums_t). Each expansion grows to what
- * its reach needs before the rows are summed (`Expansion.growToReach`).
- * inverse2 is room for n2 numbers.
- */
-__attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const double *q11s, const double *q22s, int n1, int n2,
-                                                      int symmetric, double *reach1, double *reach2, double *inverse2, const double *map) {
+/* The reach's rows of one part (see tl_mehler_reach): what the parts share, and where each puts its columns' reach. */
+typedef struct {
+  const double *nngp, *q11s, *q22s, *inverse2, *map;
+  int n1, n2, symmetric, split;
+  double *reach1, *reach2[2];
+} reach_t;
+
+/* Rows i0 to i1 of the reach (see tl_mehler_reach), the columns' reach to reach2. */
+__attribute__((target("avx2"))) static void reach_rows(const reach_t *r, int i0, int i1, double *reach2) {
   // Products with reciprocals, not quotients, in four lanes: an estimate, whose last bit does not matter.
-  for (int j = 0; j < n2; j++) {
-    reach2[j] = 0;
-    inverse2[j] = 1 / q22s[j];
-  }
   const __m256d one = _mm256_set1_pd(1.0);
-  const double a = map == NULL ? 1 : map[0], b = map == NULL ? 0 : map[1];
+  const double a = r->map == NULL ? 1 : r->map[0], b = r->map == NULL ? 0 : r->map[1];
   const __m256d av = _mm256_set1_pd(a), bv = _mm256_set1_pd(b);
-  for (int i = 0; i < n1; i++) {
-    const double q11 = q11s[i];
+  const int n2 = r->n2;
+  const double *inverse2 = r->inverse2, *q22s = r->q22s;
+  for (int i = i0; i < i1; i++) {
+    const double q11 = r->q11s[i];
     const __m256d q11v = _mm256_set1_pd(q11), inverse1 = _mm256_set1_pd(1 / q11);
-    const double *row = nngp + (size_t)i * n2;
+    const double *row = r->nngp + (size_t)i * n2;
     __m256d most = _mm256_setzero_pd();
-    int j = symmetric ? i : 0;
+    int j = r->symmetric ? i : 0;
     double tail = 0;
     for (; j + 4 <= n2; j += 4) {
-      const __m256d q12 = map == NULL ? _mm256_loadu_pd(row + j) : _mm256_add_pd(_mm256_mul_pd(av, _mm256_loadu_pd(row + j)), bv);
+      const __m256d q12 = r->map == NULL ? _mm256_loadu_pd(row + j) : _mm256_add_pd(_mm256_mul_pd(av, _mm256_loadu_pd(row + j)), bv);
       // min(NaN, 1) is 1 (the second operand when either is NaN): an undefined correlation reaches as far as any.
       __m256d c = _mm256_min_pd(_mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(q12, q12), inverse1), _mm256_loadu_pd(inverse2 + j)), one);
       const __m256d diagonal = _mm256_and_pd(_mm256_cmp_pd(_mm256_loadu_pd(q22s + j), q11v, _CMP_EQ_OQ), _mm256_cmp_pd(q12, q11v, _CMP_GE_OQ));
@@ -403,7 +398,7 @@ __attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const d
       _mm256_storeu_pd(reach2 + j, _mm256_max_pd(_mm256_loadu_pd(reach2 + j), c));
     }
     for (; j < n2; j++) {
-      const double q12 = map == NULL ? row[j] : a * row[j] + b;
+      const double q12 = r->map == NULL ? row[j] : a * row[j] + b;
       double c = q12 * q12 * (1 / q11) * inverse2[j];
       c = c < 1 ? c : 1;
       c = q22s[j] == q11 && q12 >= q11 ? 0 : c;
@@ -413,8 +408,48 @@ __attribute__((target("avx2"))) void tl_mehler_reach(const double *nngp, const d
     double lanes[4];
     _mm256_storeu_pd(lanes, most);
     for (int l = 0; l < 4; l++) tail = lanes[l] > tail ? lanes[l] : tail;
-    reach1[i] = tail;
+    r->reach1[i] = tail;
   }
+}
+
+static void reach_part(void *arg, int index) {
+  const reach_t *r = arg;
+  if (index == 0) reach_rows(r, 0, r->split, r->reach2[0]);
+  else reach_rows(r, r->split, r->n1, r->reach2[1]);
+}
+
+/*
+ * The reach of every row and column of an n1 x n2 kernel about to pass
+ * through a numerical activation: the largest q12^2/(q11 q22) (the squared
+ * correlation, at most 1) over the entries summed, entries j >= i only when
+ * symmetric, not counting the diagonal's (q22 = q11 <= q12: the expansion
+ * knows their values), q12 read through the map a q12 + b where map = (a, b)
+ * is given (as the rows read it; see sums_t). Each expansion grows to what
+ * its reach needs before the rows are summed (`Expansion.growToReach`).
+ * With two threads (the calling one and a pooled one), each takes half the
+ * entries, rows before and after a split, the second's columns' reach in
+ * scratch until both are done. scratch is room for 2 n2 numbers.
+ */
+void tl_mehler_reach(const double *nngp, const double *q11s, const double *q22s, int n1, int n2, int symmetric, double *reach1,
+                     double *reach2, double *scratch, const double *map, int threads) {
+  double *inverse2 = scratch, *second = scratch + n2;
+  for (int j = 0; j < n2; j++) {
+    reach2[j] = 0;
+    second[j] = 0;
+    inverse2[j] = 1 / q22s[j];
+  }
+  const int parts = threads < 2 || n1 < 2 ? 1 : 2;
+  int split = n1;
+  if (parts == 2) {
+    // Half the entries each: rows of a symmetric kernel shorten along the diagonal.
+    double total = 0, before = 0;
+    for (int i = 0; i < n1; i++) total += symmetric ? n2 - i : n2;
+    for (split = 0; split < n1 && before < total / 2; split++) before += symmetric ? n2 - split : n2;
+  }
+  reach_t r = {nngp, q11s, q22s, inverse2, map, n1, n2, symmetric, split, reach1, {reach2, second}};
+  tl_run_parts(reach_part, &r, parts);
+  if (parts == 2)
+    for (int j = 0; j < n2; j++) reach2[j] = second[j] > reach2[j] ? second[j] : reach2[j];
 }
 
 #endif

@@ -284,8 +284,8 @@ export function nativeMehlerList(
   ) as number;
 }
 
-/** Room for the reciprocals of the columns' variances in `tl_mehler_reach`. */
-let inverses = new Float64Array(0);
+/** Room for the reciprocals of the columns' variances in `tl_mehler_reach`, and for a second thread's columns' reach. */
+let reachScratch = new Float64Array(0);
 
 /**
  * The reach of each row and column of an n1 × n2 kernel (`nngp`, the
@@ -293,7 +293,8 @@ let inverses = new Float64Array(0);
  * correlation q12²/(q11 q22) of an entry to be summed (j ≥ i when
  * symmetric), diagonal entries aside (see `Expansion.growToReach`), each
  * q12 read through the dense map `map` first where given (a, b, …: a·q12 + b,
- * as {@link nativeMehlerRows} reads it).
+ * as {@link nativeMehlerRows} reads it); on `threads` threads (1 or 2), half
+ * the entries each.
  */
 export function nativeMehlerReach(
   nngp: Float64Array,
@@ -305,7 +306,8 @@ export function nativeMehlerReach(
   reach1: Float64Array,
   reach2: Float64Array,
   map: Float64Array | null = null,
+  threads = 1,
 ): void {
-  if (inverses.length < n2) inverses = new Float64Array(n2);
-  nativeLibrary()!.mehlerReach(nngp, var1, var2, n1, n2, symmetric ? 1 : 0, reach1, reach2, inverses, map);
+  if (reachScratch.length < 2 * n2) reachScratch = new Float64Array(2 * n2);
+  nativeLibrary()!.mehlerReach(nngp, var1, var2, n1, n2, symmetric ? 1 : 0, reach1, reach2, reachScratch, map, threads);
 }

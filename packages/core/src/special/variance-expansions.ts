@@ -641,8 +641,9 @@ class GridTables {
   norms = new Map<number, NormPoint>();
   /** Where the grid points' shift polynomials of φ are, for native growth to read many cells' at once. */
   arena = new ShiftArena();
-  /** The norm points as native code reads them, for the expansions it lays out (`native/expansions-at.c`). */
+  /** The norm points as native code reads them, for the expansions it lays out (`native/expansions-at.c`), and how much of its terms they fill. */
   normTable = emptyNormTable();
+  private normTermsUsed = 0;
   /** Band 0's points as native code reads them, for the expansions it enters in the band (`native/heat-shift.c`), and by slot. */
   band = emptyBandTable();
   bandPoints: GridPoint[] = [];
@@ -705,8 +706,6 @@ class GridTables {
     table.at[slot] = at;
     this.normTermsUsed = end;
   }
-
-  private normTermsUsed = 0;
 
   /** Called after each new point: starts over beyond TABLE_LIMIT points, so the tables stay bounded. */
   added(): void {

@@ -175,7 +175,7 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
     }
   });
 
-  it("find each row's and column's reach: the largest squared correlation of its entries, the diagonal's aside (tl_mehler_reach)", (t) => {
+  it("find each row's and column's reach: the largest squared correlation of its entries, the diagonal's aside (tl_mehler_reach, on 1 and 2 threads)", (t) => {
     if (native.stdout.trim() !== 'true') {
       t.skip('the native Mehler rows do not run here (the native library does not)');
       return;
@@ -185,7 +185,7 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
       let s = 5;
       const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
       const out = [];
-      for (const [n1, n2, symmetric] of [[37, 37, true], [13, 22, false]]) {
+      for (const [n1, n2, symmetric, threads] of [[37, 37, true, 1], [13, 22, false, 1], [37, 37, true, 2], [13, 22, false, 2], [5, 9, false, 2]]) {
         const var1 = Float64Array.from({ length: n1 }, () => 0.2 + 2 * u());
         // Column 3 shares row 3's variance: its entry there is the diagonal's when q12 >= q11.
         const var2 = symmetric ? var1 : Float64Array.from({ length: n2 }, (_, j) => (j === 3 ? var1[3] : 0.2 + 2 * u()));
@@ -193,7 +193,7 @@ describe('native Mehler rows (native/mehler-rows.c)', () => {
         for (let i = 0; i < Math.min(n1, n2); i++) if (var1[i] === var2[i]) nngp[i * n2 + i] = var1[i];
         nngp[2 * n2 + 5] = NaN;
         const reach1 = new Float64Array(n1), reach2 = new Float64Array(n2);
-        nativeMehlerReach(nngp, var1, var2, n1, n2, symmetric, reach1, reach2);
+        nativeMehlerReach(nngp, var1, var2, n1, n2, symmetric, reach1, reach2, null, threads);
         // The reference: quotients, not products with reciprocals; NaN reaches 1.
         const want1 = new Float64Array(n1), want2 = new Float64Array(n2);
         for (let i = 0; i < n1; i++) for (let j = symmetric ? i : 0; j < n2; j++) {

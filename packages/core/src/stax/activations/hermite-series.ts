@@ -324,7 +324,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     if (reachFirst) {
       const reach1 = new Float64Array(n1);
       const reach2 = new Float64Array(n2);
-      nativeMehlerReach(nngp, var1, var2, n1, n2, job.symmetric, reach1, reach2, map);
+      nativeMehlerReach(nngp, var1, var2, n1, n2, job.symmetric, reach1, reach2, map, threads);
       expansions.growForReach([heads1, heads2], [reach1, reach2], split.parity !== 'none', Math.sqrt(limit), threads);
     }
     const store = expansions.store;
