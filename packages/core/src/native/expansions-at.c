@@ -14,12 +14,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "expansion-numbers.h"
 #include "grid-index.h"
 #include "series-store.h"
 #include "shift-value.h"
 
-/* Numbers per expansion in `ExpansionNumbers`, and those layOut sets to other than zero. */
-enum { STRIDE = 9, Q = 0, NEXT_Q = 1, REACHED = 2 };
 /* Points of the norm grid per octave (`NORM_PER_OCTAVE`). */
 enum { NORM_PER_OCTAVE = 2 };
 

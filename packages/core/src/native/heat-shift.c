@@ -12,13 +12,12 @@
  */
 #include <math.h>
 
+#include "expansion-numbers.h"
 #include "grid-index.h"
 #include "series-store.h"
 #include "shift-value.h"
 #include "threads.h"
 
-/* Numbers of an expansion in its activation's array of them (as `ExpansionNumbers`). */
-enum { STRIDE = 9, Q = 0, REACHED = 2, SUM_A = 3, SUM_W = 4, DELTA = 5, STEP = 6, POWER = 7, SHIFT_K = 8 };
 /* Ints per job and per cell (see tl_heat_shift_cells). */
 #define JOB 4
 #define CELL 5

@@ -14,6 +14,7 @@ import {
   NEEDS_POLYNOMIALS,
   type BandTable,
   type BandJobs,
+  type ShiftSettings,
 } from '../native/heat-shift';
 import { nativeLibrary } from '../native/library';
 import type { PackedColumns } from '../native/mehler-rows';
@@ -824,6 +825,9 @@ export class VarianceExpansions {
     cells: new Int32Array(0),
     counts: new Int32Array(0),
   };
+  /** The Hermite index of stored coefficient j is first + stride·j: only one parity is stored when φ has one. */
+  private readonly first: number;
+  private readonly stride: number;
   /** The largest reach of each expansion by index, while {@link growForReach} gathers them (else −1). */
   private most = new Float64Array(0);
 
@@ -834,6 +838,13 @@ export class VarianceExpansions {
     private readonly where: string,
   ) {
     this.tables = gridTables(phi, grad, where);
+    this.first = hermiteIndex(parity, 0);
+    this.stride = parity === 'none' ? 1 : 2;
+  }
+
+  /** What native growth's cells share: the Hermite index of stored coefficient 0 and the step between stored ones, the reach's bound, the tails' floors. */
+  private shiftSettings(bound: number): ShiftSettings {
+    return { first: this.first, stride: this.stride, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
   }
 
   /**
@@ -984,10 +995,8 @@ export class VarianceExpansions {
     const { numbers, store, inBand: ids, tables } = this;
     const work = this.roomInBand(count);
     const { jobs, slot, status } = work;
-    const first = hermiteIndex(this.parity, 0);
-    const stride = this.parity === 'none' ? 1 : 2;
     tables.refreshBand();
-    const ncells = nativeHeatShiftJobs(store.f64, numbers, ids, count, byReach, tables.band, first, BAND_LENGTH, work);
+    const ncells = nativeHeatShiftJobs(store.f64, numbers, ids, count, byReach, tables.band, this.first, BAND_LENGTH, work);
     let listed = 0;
     for (let i = 0; i < count; i++) {
       if (slot[i] < 0) {
@@ -998,8 +1007,7 @@ export class VarianceExpansions {
       listed++;
     }
     if (ncells === 0) return;
-    const settings = { first, stride, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
-    nativeHeatShiftCells(store.f64, numbers.data, tables.arena, work.cells, ncells, settings, work, threads);
+    nativeHeatShiftCells(store.f64, numbers.data, tables.arena, work.cells, ncells, this.shiftSettings(bound), work, threads);
     for (let e = 0; e < listed; e++) {
       const stop = status[e];
       if (stop === GROWN) continue;
@@ -1079,8 +1087,7 @@ export class VarianceExpansions {
    * goes on in JavaScript, which moves to the next band's grid.
    */
   private growCells(cells: Map<GridPoint, number[]>, target: (id: number) => number, bound: number, threads: number): void {
-    const { numbers } = this;
-    const stride = this.parity === 'none' ? 1 : 2;
+    const { numbers, stride } = this;
     // Cells by the arena of their polynomials: one, unless the grid tables started over since some of their points were made.
     const byArena = new Map<ShiftArena, GrowingCell[]>();
     for (const [point, ids] of cells) {
@@ -1105,10 +1112,8 @@ export class VarianceExpansions {
 
   /** {@link growCells} for cells whose polynomials are in one arena, until none asks for more. */
   private growOnCells(arena: ShiftArena, cells: GrowingCell[], target: (id: number) => number, bound: number, threads: number): void {
-    const { numbers, store } = this;
-    const first = hermiteIndex(this.parity, 0);
-    const stride = this.parity === 'none' ? 1 : 2;
-    const settings = { first, stride, bound, floorA: TAIL_FLOOR_A, floorB: TAIL_FLOOR_B };
+    const { numbers, store, first, stride } = this;
+    const settings = this.shiftSettings(bound);
     const capacityOf = (id: number) => store.i32[(numbers.header[id] >> 2) + H_CAPACITY];
     let pending = cells;
     while (pending.length > 0) {
@@ -1194,7 +1199,7 @@ export class VarianceExpansions {
     d[at + DELTA] = (q - point.q0) / (2 * point.q0);
     const step = Math.sqrt(q / point.q0);
     d[at + STEP] = step;
-    // (q/q₀)^{k/2}: at k = 1, √(q/q₀) itself, as native code enters band 0 (`tl_heat_shift_enter`).
+    // (q/q₀)^{k/2}: at k = 1, √(q/q₀) itself, as native code enters band 0 (`tl_heat_shift_jobs`).
     d[at + POWER] = k === 1 ? step : Math.pow(q / point.q0, 0.5 * k);
     return point;
   }
@@ -1323,8 +1328,7 @@ export class VarianceExpansions {
       grid.set(key, point);
       if (band === 0) {
         // The polynomials a first growth in its cell asks for (see growCells), so that native code can enter and grow expansions there.
-        const first = hermiteIndex(this.parity, 0);
-        const stride = this.parity === 'none' ? 1 : 2;
+        const { first, stride } = this;
         point.phiShift.table(first, stride, Math.min(first + SHIFT_AHEAD * stride, BAND_LENGTH));
         this.tables.tableBand(g, point);
       }
