@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "duals.h"
+#include "mirror.h"
 #include "threads.h"
 
 /* Rows computed before their mirror images are written (as MIRROR_GROUP in deferred-duals.ts). */
@@ -19,14 +20,6 @@ typedef struct {
   int n1, n2, symmetric, fill_lower, steps, theta_zero;
   const double *params, *var1, *var2, *tail;
 } job_t;
-
-/* a[j, i] = a[i, j] for rows i in [g0, g1) and every j > i of an n x n array. */
-static void mirror_group(double *a, int n, int g0, int g1) {
-  for (int j = g0 + 1; j < n; j++) {
-    const int end = g1 < j ? g1 : j;
-    for (int i = g0; i < end; i++) a[(size_t)j * n + i] = a[(size_t)i * n + j];
-  }
-}
 
 INLINE void affine_step(const double *m, double *restrict k, double *restrict theta, int n, int with_theta) {
   const double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4];

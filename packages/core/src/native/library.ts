@@ -107,7 +107,7 @@ function load(): NativeLibrary | null {
       'int tl_mehler_row(int, double *, int, double, const double *, const double *, int, int, double *, double *, double *, int, double, int, double, double)',
     ),
     mehlerRows: lib.func(
-      'void tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, const int *, int, const double *, int, double *, double *, int, int *, double, int, double, double, const double *, int)',
+      'void tl_mehler_rows(int, double *, const int *, const double *, double *, double *, int, int, const int *, int, const double *, int, double *, double *, int, int *, double, int, double, double, const double *, int, const double *, int, int)',
     ),
     mehlerList: lib.func(
       'int tl_mehler_list(int, double *, const int *, const double *, const int *, const double *, int, const double *, int, double *, double *, double *, double, int, double, double)',

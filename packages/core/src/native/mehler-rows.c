@@ -23,6 +23,7 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "mirror.h"
 #include "series-store.h"
 #include "threads.h"
 
@@ -39,13 +40,17 @@ enum { BLOCK_TAIL, BLOCK_X0, BLOCK_ROWS = 5 };
  * 2019, eqs. (S3), (S6)): q12 <- a q12 + b, Theta <- c Theta + d q12 + e, with
  * map = (a, b, c, d, e), the arithmetic of `affine_step` (deferred-rows.c),
  * Theta taken as 0 with theta_zero; they then need no pass of their own.
+ * With `tailed`, the entries they finish in place go on through the dense
+ * map after the activation, tail = (a, b, c, d, e), with the same arithmetic
+ * (Theta taken as 0 with tail_theta_zero), so that neither needs a pass of
+ * its own after the rows.
  */
 typedef struct {
   const unsigned char *mem;
   const double *packed;
-  int ncap, lagged, odd, even, squared, want_dot, mapped, theta_zero;
+  int ncap, lagged, odd, even, squared, want_dot, mapped, theta_zero, tailed, tail_theta_zero;
   double limit, split2, slope2;
-  double map[5];
+  double map[5], tail[5];
 } sums_t;
 
 /* q12 and Theta as the rows read them (see sums_t): raw is the stored NNGP entry. */
@@ -63,6 +68,13 @@ typedef struct {
  * registers).
  */
 #define ROWS_AT_ONCE 2
+
+/*
+ * Rows taken at a time when they are mirrored below the diagonal: eight
+ * doubles, a cache line of each row below, so that two threads never write
+ * one line, and the mirror copies them eight columns at a time.
+ */
+#define MIRROR_ROWS 8
 
 /* Where a row's results go: t and tdot (RESULTS_APART), or in place in the NNGP row, the NTK row times tdot (RESULTS_IN_PLACE). */
 enum { RESULTS_APART, RESULTS_IN_PLACE };
@@ -184,7 +196,7 @@ static int row_sums(int lanes, const sums_t *s, int i, int h1, double q11, doubl
 static sums_t sums_of(double *store, const double *packed, int ncap, double limit, int mode, double split2, double slope2) {
   const int odd = (mode & MODE_ODD) != 0;
   return (sums_t){(const unsigned char *)store, packed, ncap, !odd, odd, (mode & MODE_EVEN) != 0, (mode & MODE_SQUARED) != 0,
-                  (mode & MODE_WANT_DOT) != 0, 0, 0, limit, split2, slope2, {0}};
+                  (mode & MODE_WANT_DOT) != 0, 0, 0, 0, 0, limit, split2, slope2, {0}, {0}};
 }
 
 /*
@@ -200,6 +212,12 @@ int tl_mehler_row(int lanes, double *store, int h1, double q11, const double *q1
   return row_sums(lanes, &s, 0, h1, q11, (double *)q12, j0, n, t, tdot, RESULTS_APART, left);
 }
 
+/* mirror_group (mirror.h) of rows g0 to g1, eight columns at a time where AVX-512 runs (lanes 8) and eight rows are given. */
+static void mirror_rows(int lanes, double *a, int n, int g0, int g1) {
+  if (lanes == 8 && g1 - g0 == 8) mirror_eight_avx512(a, n, g0);
+  else mirror_group(a, n, g0, g1);
+}
+
 /* The rows of one kernel (see tl_mehler_rows): what every part shares, and the next rows to take. */
 typedef struct {
   const sums_t *s;
@@ -207,27 +225,22 @@ typedef struct {
   const int *heads1;
   const double *q11s;
   double *nngp, *ntk;
-  int n2, symmetric, i1, room;
+  int n2, symmetric, fill_lower, i1, room;
   int next; /* the first row not taken, taken atomically */
   double *left[2];
   int listed[2];
 } rows_job_t;
 
 /*
- * Part `index` of a kernel's rows: takes ROWS_AT_ONCE rows at a time (with
- * AVX-512; else one) from the next not taken, until none are left or its list
- * might not have room for all the entries of the rows it would take.
+ * Rows i to `end` of a kernel (see rows_part), ROWS_AT_ONCE at a time where
+ * AVX-512 runs, their entries left listed at `left`; returns how many.
  */
-static void rows_part(void *arg, int index) {
-  rows_job_t *p = arg;
-  const int take = p->lanes == 8 ? ROWS_AT_ONCE : 1;
-  double *const left = p->left[index];
+static int rows_from(const rows_job_t *p, int i, int end, double *left) {
   int listed = 0;
-  while (listed + take * p->n2 <= p->room) {
-    const int i = __atomic_fetch_add(&p->next, take, __ATOMIC_RELAXED);
-    if (i >= p->i1) break;
+  const int step = p->lanes == 8 ? ROWS_AT_ONCE : 1;
+  for (; i < end; i += step) {
     const int j0 = p->symmetric ? i : 0;
-    if (i + take <= p->i1 && take == ROWS_AT_ONCE) {
+    if (i + step <= end && step == ROWS_AT_ONCE) {
       // ROWS_AT_ONCE rows at once over the columns they share: when symmetric, from the last one's diagonal on, each row's
       // entries before that (its own diagonal's, and the corner of the triangle) summed alone first.
       const int shared = p->symmetric ? ROWS_AT_ONCE - 1 : 0;
@@ -253,11 +266,37 @@ static void rows_part(void *arg, int index) {
       listed += got;
       continue;
     }
-    for (int r = i; r < i + take && r < p->i1; r++) {
+    for (int r = i; r < i + step && r < end; r++) {
       const int j = p->symmetric ? r : 0;
       const size_t at = (size_t)r * p->n2 + j;
       listed += row_sums(p->lanes, p->s, r, p->heads1[r], p->q11s[r], p->nngp + at, j, p->n2 - j, NULL, p->ntk == NULL ? NULL : p->ntk + at,
                          RESULTS_IN_PLACE, left + (size_t)LEFT * listed);
+    }
+  }
+  return listed;
+}
+
+/*
+ * Part `index` of a kernel's rows: takes rows from the next not taken,
+ * ROWS_AT_ONCE at a time where AVX-512 runs (else one), or MIRROR_ROWS at a
+ * time when they are mirrored (then each thread writes whole cache lines of
+ * the rows below), until none are left or its list might not have room for
+ * all the entries of the rows it would take. Mirrored rows are mirrored
+ * as soon as they are summed, while they are in cache.
+ */
+static void rows_part(void *arg, int index) {
+  rows_job_t *p = arg;
+  const int take = p->fill_lower ? MIRROR_ROWS : p->lanes == 8 ? ROWS_AT_ONCE : 1;
+  double *const left = p->left[index];
+  int listed = 0;
+  while (listed + take * p->n2 <= p->room) {
+    const int i = __atomic_fetch_add(&p->next, take, __ATOMIC_RELAXED);
+    if (i >= p->i1) break;
+    const int end = i + take < p->i1 ? i + take : p->i1;
+    listed += rows_from(p, i, end, left + (size_t)LEFT * listed);
+    if (p->fill_lower) {
+      mirror_rows(p->lanes, p->nngp, p->n2, i, end);
+      if (p->ntk != NULL) mirror_rows(p->lanes, p->ntk, p->n2, i, end);
     }
   }
   p->listed[index] = listed;
@@ -273,23 +312,36 @@ static void rows_part(void *arg, int index) {
  * in halves beforehand took up to 1.7 times the first's. Row i's expansion
  * has its header at heads1[i], variance q11s[i]; column j is column j of the
  * packed set. With `map` (5 numbers, or NULL), each entry is read through
- * that dense map first, Theta as 0 with theta_zero (see sums_t).
+ * that dense map first, Theta as 0 with theta_zero (see sums_t). With `tail`
+ * (5 numbers, or NULL), each entry finished goes on through that map after
+ * the activation, Theta as 0 with tail_theta_zero; with fill_lower (a
+ * symmetric kernel), each row taken is then mirrored below the diagonal, in
+ * MIRROR_ROWS rows at a time: the work of `tl_deferred_rows`'s tail and
+ * mirror, with the same bits, while the rows are in cache.
  * Entries that cannot be finished are left, mapped, and listed in the
  * list of the thread that took their row (left0, left1; see row_sums), and a
  * thread stops before taking rows whose entries might not all fit in the
- * `room` entries its list has left. out gets the first row not taken (the
- * rows before it are done), then the entries each list holds.
+ * `room` entries its list has left (room for MIRROR_ROWS rows at least when
+ * mirrored). out gets the first row not taken (the rows before it are done),
+ * then the entries each list holds. An entry left stays as the rows left it,
+ * neither through the tail nor mirrored: its caller finishes it.
  */
 void tl_mehler_rows(int lanes, double *store, const int *heads1, const double *q11s, double *nngp, double *ntk, int n2, int symmetric,
                      const int *rows, int threads, const double *packed, int ncap, double *left0, double *left1, int room, int *out, double limit,
-                     int mode, double split2, double slope2, const double *map, int theta_zero) {
+                     int mode, double split2, double slope2, const double *map, int theta_zero, const double *tail, int tail_theta_zero,
+                     int fill_lower) {
   sums_t s = sums_of(store, packed, ncap, limit, mode, split2, slope2);
   if (map != NULL) {
     s.mapped = 1;
     s.theta_zero = theta_zero;
     memcpy(s.map, map, sizeof s.map);
   }
-  rows_job_t job = {&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, rows[1], room, rows[0], {left0, left1}, {0, 0}};
+  if (tail != NULL) {
+    s.tailed = 1;
+    s.tail_theta_zero = tail_theta_zero;
+    memcpy(s.tail, tail, sizeof s.tail);
+  }
+  rows_job_t job = {&s, lanes, heads1, q11s, nngp, ntk, n2, symmetric, fill_lower && symmetric, rows[1], room, rows[0], {left0, left1}, {0, 0}};
   tl_run_parts(rows_part, &job, threads < 2 ? 1 : 2);
   out[0] = job.next < rows[1] ? job.next : rows[1];
   out[1] = job.listed[0];

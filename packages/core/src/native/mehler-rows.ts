@@ -177,6 +177,19 @@ export interface MehlerRowsJob {
   map: Float64Array | null;
   /** Θ below the map is zero: taken as 0, not read (`KernelAffine.thetaZero`). */
   thetaZero: boolean;
+  /**
+   * The dense map after the activation, a, b, c, d, e (null: none), through
+   * which each entry the rows finish goes on, with the arithmetic of
+   * `affine_step` (`deferred-rows.c`); Θ taken as 0 with `tailThetaZero`.
+   */
+  tail: Float64Array | null;
+  tailThetaZero: boolean;
+  /**
+   * Mirror the rows below the diagonal as they are summed (a symmetric
+   * kernel): the rows are then taken eight at a time, and each list needs
+   * room for eight rows' entries.
+   */
+  fillLower: boolean;
   n2: number;
   symmetric: boolean;
   /** The header of each row's expansion, and its variance. */
@@ -185,15 +198,21 @@ export interface MehlerRowsJob {
   packed: PackedColumns;
 }
 
+/** Rows the native rows take at a time: eight when mirrored (`MIRROR_ROWS` of `mehler-rows.c`), else two (`ROWS_AT_ONCE`). */
+export function rowsAtOnce(fillLower: boolean): number {
+  return fillLower ? 8 : 2;
+}
+
 /**
  * Rows of a kernel through one numerical activation in place, in native
  * code: 𝒦 ← 𝒯(𝒦), Θ ← Θ·𝒯̇(𝒦) (Lee et al. 2019, eqs. S3, S6), each entry
- * read through the job's dense map first, entries j ≥ i when symmetric:
+ * read through the job's dense map first (and, finished, through its tail
+ * after, mirrored with `fillLower`), entries j ≥ i when symmetric:
  * rows rows[0] to rows[1], taken a few at a time by `threads` threads (1 or
  * 2: this one and a pooled native one), whichever is free. Entries that
  * cannot be finished there are left as they were and listed in the buffer
  * of the thread that took their row (left0, left1: LEFT numbers each, the
- * same room, at least two rows' entries), and a thread stops before taking
+ * same room, at least {@link rowsAtOnce} rows' entries), and a thread stops before taking
  * rows whose entries might not fit in what room its buffer has left. Sets
  * rows[0] to the first row not taken (those before it are done), and returns
  * how many entries each buffer holds.
@@ -210,7 +229,7 @@ export function nativeMehlerRows(
   split2: number,
   slope2: number,
 ): [number, number] {
-  const { nngp, ntk, n2, symmetric, heads1, q11, packed, map, thetaZero } = job;
+  const { nngp, ntk, n2, symmetric, heads1, q11, packed, map, thetaZero, tail, tailThetaZero, fillLower } = job;
   const out = new Int32Array(3);
   nativeLibrary()!.mehlerRows(
     laneCount(),
@@ -235,6 +254,9 @@ export function nativeMehlerRows(
     slope2,
     map,
     thetaZero ? 1 : 0,
+    tail,
+    tailThetaZero ? 1 : 0,
+    fillLower ? 1 : 0,
   );
   rows[0] = out[0];
   return [out[1], out[2]];

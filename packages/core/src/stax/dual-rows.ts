@@ -44,6 +44,14 @@ export interface DualMatrixJob {
    * arithmetic (the identity map too: it turns −0 into +0).
    */
   affine: KernelAffine;
+  /**
+   * The dense map after the dual (null or absent: none), which `run` applies
+   * to every entry it writes, with the arithmetic of the deferred rows'
+   * tail (`native/deferred-rows.c`), so that no pass of its own follows.
+   */
+  tail?: KernelAffine | null;
+  /** Mirror the kernel below its diagonal once done (a symmetric kernel), as the deferred rows do: `run` does it. */
+  fillLower?: boolean;
 }
 
 /**

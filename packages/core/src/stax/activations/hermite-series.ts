@@ -7,6 +7,7 @@ import {
   nativeMehlerReach,
   nativeMehlerRow,
   nativeMehlerRows,
+  rowsAtOnce,
   PackedColumns,
   scratchColumns,
   type MehlerRowsJob,
@@ -45,7 +46,7 @@ interface KnownColumns {
  */
 const NATIVE_ROW = 8;
 
-/** Entries the native rows of a whole kernel may leave before they stop for them to be summed (at least a row's). */
+/** Entries the native rows of a whole kernel may leave before they stop for them to be summed (besides room for the rows they take at once). */
 const LEFT_ROOM = 1024;
 
 /** Whether whole kernels grow every expansion to its reach before summing (see `dualMatrix` below). */
@@ -315,6 +316,8 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
   const dualMatrix = (job: DualMatrixJob) => {
     const { n1, n2, var1, var2, nngp, ntk, affine } = job;
     const map = Float64Array.of(affine.a, affine.b, affine.c, affine.d, affine.e);
+    const tail = job.tail ?? null;
+    const fillLower = job.fillLower === true && job.symmetric;
     startRow();
     // Two threads where two are to be used, this one and a pooled native one: for the growth, a grid cell at a time each, and for the rows, each taking the next rows not taken.
     const threads = threadsFor(n1 * n2) > 1 ? 2 : 1;
@@ -330,11 +333,26 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const store = expansions.store;
     const packed = scratchColumns(n2);
     expansions.pack(packed, 0, heads2, n2);
-    // Room for two rows: the native rows sum two at once where they can (and one at a time where two would not fit).
-    const room = Math.max(2 * n2, LEFT_ROOM);
+    // Room for the rows taken at once (two, summed together where they can, or eight mirrored together), and LEFT_ROOM
+    // entries more: a thread takes rows only while its list has room for all their entries, and each time it stops, the
+    // rows go on after the entries left are summed.
+    const room = rowsAtOnce(fillLower) * n2 + LEFT_ROOM;
     if (leftEntries.length < LEFT * room) leftEntries = new Float64Array(LEFT * room);
     const mode = seriesMode(split.parity, ntk !== null);
-    const rowsJob = { nngp, ntk, n2, symmetric: job.symmetric, heads1, q11: var1, packed, map, thetaZero: affine.thetaZero === true };
+    const rowsJob = {
+      nngp,
+      ntk,
+      n2,
+      symmetric: job.symmetric,
+      heads1,
+      q11: var1,
+      packed,
+      map,
+      thetaZero: affine.thetaZero === true,
+      tail: tail === null ? null : Float64Array.of(tail.a, tail.b, tail.c, tail.d, tail.e),
+      tailThetaZero: tail?.thetaZero === true,
+      fillLower,
+    };
     // The entries each thread's rows leave are summed between rounds.
     if (threads === 2 && leftEntries2.length < LEFT * room) leftEntries2 = new Float64Array(LEFT * room);
     const rows = Int32Array.of(0, n1);
@@ -344,6 +362,28 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       listed.forEach((count, part) => {
         if (count > 0) finishLeft(rowsJob, heads2, var2, lists[part], count, mode, threads);
       });
+    }
+  };
+  /**
+   * Writes entry (i, j) of a job's kernel, which the rows left: 𝒯 = t and
+   * Θ·𝒯̇ (its NTK entry holds Θ), then, as the rows do with the entries they
+   * finish, through the job's tail (the arithmetic of `affine_step` in
+   * `deferred-rows.c`) and mirrored below the diagonal with `fillLower`.
+   */
+  const put = (job: MehlerRowsJob, i: number, j: number, t: number, tDot: number) => {
+    const { nngp, ntk, n2, tail } = job;
+    const at = i * n2 + j;
+    if (tail === null) {
+      nngp[at] = t;
+      if (ntk !== null) ntk[at] *= tDot;
+    } else {
+      const theta = job.tailThetaZero || ntk === null ? 0 : ntk[at] * tDot;
+      nngp[at] = tail[0] * t + tail[1];
+      if (ntk !== null) ntk[at] = tail[2] * theta + tail[3] * t + tail[4];
+    }
+    if (job.fillLower && j > i) {
+      nngp[j * n2 + i] = nngp[at];
+      if (ntk !== null) ntk[j * n2 + i] = ntk[at];
     }
   };
   /** The entries of {@link finishLeft} summed as a list: row, column, the header of its column's expansion, q12, results, and those left again. */
@@ -362,7 +402,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
    * {@link dualMatrix}) and writes them to the kernel.
    */
   const finishLeft = (job: MehlerRowsJob, heads2: Int32Array, var2: Float64Array, list: Float64Array, count: number, mode: number, threads: number) => {
-    const { nngp, ntk, n2, symmetric, heads1, q11, packed } = job;
+    const { ntk, n2, symmetric, heads1, q11, packed } = job;
     if (listed.rows.length < count) {
       listed = {
         rows: new Int32Array(count),
@@ -413,9 +453,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
         fromStore.push(rows[k], cols[k], q12[k]);
         continue;
       }
-      const at = rows[k] * n2 + cols[k];
-      nngp[at] = t[k];
-      if (ntk !== null) ntk[at] *= tDot[k];
+      put(job, rows[k], cols[k], t[k], tDot[k]);
     }
     // The store's entries, a row at a time.
     leftEntryCounts.store += fromStore.length / 3;
@@ -432,11 +470,7 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
       }
       sumFromStore(expansions.of(heads1[i]), q11[i], m, ntk !== null);
       const { row, f64 } = expansions.store;
-      for (let k = 0; k < m; k++) {
-        const at = i * n2 + fromStore[g0 + 3 * k + 1];
-        nngp[at] = f64[(row.t >> 3) + k];
-        if (ntk !== null) ntk[at] *= f64[(row.tDot >> 3) + k];
-      }
+      for (let k = 0; k < m; k++) put(job, i, fromStore[g0 + 3 * k + 1], f64[(row.t >> 3) + k], f64[(row.tDot >> 3) + k]);
     }
   };
   let selfHeads = new Int32Array(0);
