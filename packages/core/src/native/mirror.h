@@ -19,10 +19,10 @@ static inline void mirror_group(double *a, int n, int g0, int g1) {
 #include <immintrin.h>
 
 /*
- * mirror_group for eight rows g0 to g0 + 8 (all of them rows of a) with AVX-512: eight columns of the eight rows
- * at a time, transposed in registers, each column written as one vector of
- * eight (a cache line where the rows are aligned), instead of one copy per
- * entry. Measured on the rows of a 400 x 400 kernel's last layer (see
+ * mirror_group for the eight rows g0 to g0 + 8 (all of them rows of a) with
+ * AVX-512: eight columns of the eight rows at a time, transposed in
+ * registers, each column written as one vector of eight (a cache line where
+ * the rows are aligned), instead of one copy per entry. Measured on the rows of a 400 x 400 kernel's last layer (see
  * mehler-rows.c; best of 500 runs each, three times), the mirror added
  * 0.049-0.058 ms a copy at a time, 0.023-0.045 ms this way.
  */

@@ -149,8 +149,9 @@ function mirrorGroup(a: Float64Array, n: number, g0: number, g1: number): void {
  * the numerical activations' native sums), one layer after the other, each
  * reading its entries through the dense map before it, the last one also
  * through `tail` after it, mirrored as its rows are summed (measured on 400
- * inputs, a pass of its own for the tail and the mirror took 0.21 ms, about
- * a tenth of a tanh network's first kernel), in native code, on the calling
+ * inputs, a pass of its own for the tail and the mirror took 0.085-0.092 ms
+ * on one thread, a twentieth of a tanh network's first kernel, where the
+ * rows took 0.035-0.04 ms more for it), in native code, on the calling
  * thread: the arithmetic per entry is that of the rows above, so are the
  * bits. False (nothing done) where the native library does not run.
  */

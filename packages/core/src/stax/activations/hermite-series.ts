@@ -358,10 +358,15 @@ export function hermiteSeriesActivation(name: string, fn: (x: number) => number,
     const rows = Int32Array.of(0, n1);
     const lists = [leftEntries, threads === 2 ? leftEntries2 : leftEntries];
     while (rows[0] < rows[1]) {
-      const listed = nativeMehlerRows(store, rowsJob, rows, threads, lists[0], lists[1], limit, mode, split2, slope2);
-      listed.forEach((count, part) => {
-        if (count > 0) finishLeft(rowsJob, heads2, var2, lists[part], count, mode, threads);
-      });
+      let [first, second] = nativeMehlerRows(store, rowsJob, rows, threads, lists[0], lists[1], limit, mode, split2, slope2);
+      // Both threads' entries in one list where they fit (a row's entries stay together): one growth and one packing for all.
+      if (second > 0 && first + second <= room) {
+        lists[0].set(lists[1].subarray(0, LEFT * second), LEFT * first);
+        first += second;
+        second = 0;
+      }
+      if (first > 0) finishLeft(rowsJob, heads2, var2, lists[0], first, mode, threads);
+      if (second > 0) finishLeft(rowsJob, heads2, var2, lists[1], second, mode, threads);
     }
   };
   /**
