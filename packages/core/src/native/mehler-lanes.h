@@ -161,32 +161,21 @@ static inline __attribute__((always_inline)) TARGET void ROWS_BODY(const sums_t 
       // Read again, not kept through the blocks in registers the sums need: the row is written only here.
       const VEC raw = MASKZ_LOADU(valid, q12s[h] + g), q12v = MAPPED_Q12(s, raw);
       const MASK unfinished_lanes = OR(ANDNOT(special[h], diag[h]), deferred[h]);
-      if (results == RESULTS_IN_PLACE && s->tailed) {
-        // Finished entries on through the map after the activation (see sums_t), Theta's from the NNGP's value before it.
-        const MASK finished = OR(summed, diag[h]);
-        const VEC k = BLEND(diag[h], tv, diag_t[h]);
-        MASK_STOREU(out + g, finished, ADD(MUL(SET1(s->tail[0]), k), SET1(s->tail[1])));
-        if (tdot != NULL) {
-          const VEC theta = MAPPED_THETA(s, s->theta_zero ? zero : MASKZ_LOADU(valid, tdot + g), raw);
-          const VEC product = s->tail_theta_zero ? zero : MUL(theta, BLEND(diag[h], tdv, diag_td[h]));
-          MASK_STOREU(tdot + g, finished, ADD(ADD(MUL(SET1(s->tail[2]), product), MUL(SET1(s->tail[3]), k)), SET1(s->tail[4])));
-          if (s->mapped) MASK_STOREU(tdot + g, unfinished_lanes, theta);
-        }
-      } else {
-        MASK_STOREU(out + g, summed, tv);
-        MASK_STOREU(out + g, diag[h], diag_t[h]);
-        if (results == RESULTS_IN_PLACE && tdot != NULL) {
-          const VEC theta = MAPPED_THETA(s, s->theta_zero ? zero : MASKZ_LOADU(valid, tdot + g), raw);
-          MASK_STOREU(tdot + g, summed, MUL(theta, tdv));
-          MASK_STOREU(tdot + g, diag[h], MUL(theta, diag_td[h]));
-          // The entries left are finished by multiplying their NTK entry (finishLeft in hermite-series.ts): it holds Θ mapped.
-          if (s->mapped) MASK_STOREU(tdot + g, unfinished_lanes, theta);
-        }
+      // The entries finished (summed, or the diagonal's, which the expansion knows), and with `tailed`, in place, on
+      // through the map after the activation (see sums_t), Theta's from the NNGP's value before it.
+      const MASK finished = OR(summed, diag[h]);
+      const VEC k = BLEND(diag[h], tv, diag_t[h]), kdot = BLEND(diag[h], tdv, diag_td[h]);
+      const int tailed = results == RESULTS_IN_PLACE && s->tailed;
+      MASK_STOREU(out + g, finished, tailed ? ADD(MUL(SET1(s->tail[0]), k), SET1(s->tail[1])) : k);
+      if (results == RESULTS_IN_PLACE && tdot != NULL) {
+        const VEC theta = MAPPED_THETA(s, s->theta_zero ? zero : MASKZ_LOADU(valid, tdot + g), raw);
+        const VEC product = tailed && s->tail_theta_zero ? zero : MUL(theta, kdot);
+        MASK_STOREU(tdot + g, finished, tailed ? ADD(ADD(MUL(SET1(s->tail[2]), product), MUL(SET1(s->tail[3]), k)), SET1(s->tail[4])) : product);
+        // The entries left are finished by multiplying their NTK entry (finishLeft in hermite-series.ts): it holds Θ mapped.
+        if (s->mapped) MASK_STOREU(tdot + g, unfinished_lanes, theta);
       }
-      if (results == RESULTS_IN_PLACE && s->mapped) MASK_STOREU(out + g, unfinished_lanes, q12v); else if (results == RESULTS_APART && s->want_dot) {
-        MASK_STOREU(tdot + g, summed, tdv);
-        MASK_STOREU(tdot + g, diag[h], diag_td[h]);
-      }
+      if (results == RESULTS_IN_PLACE && s->mapped) MASK_STOREU(out + g, unfinished_lanes, q12v);
+      else if (results == RESULTS_APART && s->want_dot) MASK_STOREU(tdot + g, finished, kdot);
       const int unfinished = BITS(unfinished_lanes), deferred_bits = BITS(deferred[h]);
       if (unfinished == 0) continue;
       double r_lanes[VL], root_lanes[VL], need_lanes[VL], q12_lanes[VL];

@@ -214,9 +214,8 @@ export function rowsAtOnce(fillLower: boolean): number {
  * of the thread that took their row (left0, left1: LEFT numbers each, the
  * same room, at least {@link rowsAtOnce} rows' entries), and a thread stops
  * before taking rows whose entries might not fit in what room its buffer has
- * left. Sets
- * rows[0] to the first row not taken (those before it are done), and returns
- * how many entries each buffer holds.
+ * left. Sets rows[0] to the first row not taken (those before it are done),
+ * and returns how many entries each buffer holds.
  */
 export function nativeMehlerRows(
   store: SeriesStore,
