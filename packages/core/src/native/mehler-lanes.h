@@ -55,6 +55,11 @@ static inline __attribute__((always_inline)) TARGET void ROWS_BODY(const sums_t 
     const int count = n - g < VL ? n - g : VL;
     const MASK valid = FIRST_LANES(count);
     const size_t c = (size_t)j0 + g;
+    // The rows' own entries a little ahead (see PREFETCH_AHEAD).
+    for (int h = 0; h < rows && g + PREFETCH_AHEAD < n; h++) {
+      __builtin_prefetch(q12s[h] + g + PREFETCH_AHEAD, 1);
+      if (results == RESULTS_IN_PLACE && tdots[h] != NULL) __builtin_prefetch(tdots[h] + g + PREFETCH_AHEAD, 1);
+    }
     const VEC q22 = LOADU(packed + ROW_Q22 * ncap + c), heads2 = LOADU(packed + ROW_HEADER * ncap + c);
     const VEC length2 = LOADU(packed + ROW_LENGTH * ncap + c), grow2 = LOADU(packed + ROW_GROW * ncap + c);
     const MASK stein2 = CMP(LOADU(packed + ROW_STEIN * ncap + c), zero, _CMP_NEQ_OQ);
