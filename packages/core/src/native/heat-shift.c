@@ -114,18 +114,23 @@ __attribute__((target("avx512f"))) static __m512d js_max8(__m512d a, __m512d b) 
 }
 
 /*
- * grow_one for eight jobs at once, none of which holds a coefficient yet (as
- * after a kernel's first lookups) and all grown by their reach: their
- * series then reach each index together, so each shift polynomial serves
- * eight variances per evaluation, each lane with grow_one's arithmetic,
- * operation by operation, and a lane stops where grow_one would.
+ * grow_one for `count` (1 to 8) jobs at once, none of which holds a
+ * coefficient yet (as after a kernel's first lookups) and all grown by their
+ * reach: their series then reach each index together, so each shift
+ * polynomial serves up to eight variances per evaluation, each lane with
+ * grow_one's arithmetic, operation by operation, and a lane stops where
+ * grow_one would. Lanes from `count` on stay idle: a cell's last few jobs
+ * take one vector where they took a scalar pass each, which, per
+ * coefficient, costs as much as a vector's.
  */
 __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, double *numbers, const double *terms, const int *pairs,
-                                                           int first, int stride, int kmax, int ended_at, const int *jobs,
+                                                           int first, int stride, int kmax, int ended_at, const int *jobs, int count,
                                                            const double *reach, double bound, double floor_a, double floor_b, int *status) {
   double *blocks[8], *nbs[8];
-  double lane_delta[8], lane_step[8], lane_power[8], lane_shift[8], lane_sum_a[8], lane_sum_w[8], lane_norm_a[8], lane_w[8], lane_cap[8];
-  for (int l = 0; l < 8; l++) {
+  // Idle lanes: a variance at its grid point, with nothing to sum (their values are never stored).
+  double lane_delta[8] = {0}, lane_step[8] = {1, 1, 1, 1, 1, 1, 1, 1}, lane_power[8] = {1, 1, 1, 1, 1, 1, 1, 1}, lane_shift[8] = {0},
+         lane_sum_a[8] = {0}, lane_sum_w[8] = {0}, lane_norm_a[8] = {0}, lane_w[8] = {0}, lane_cap[8] = {0}, lane_reach[8] = {0};
+  for (int l = 0; l < count; l++) {
     const int *job = jobs + JOB * l;
     const int *header = (const int *)(mem + job[0]);
     const double *norms = (const double *)(mem + job[0]) + 2;
@@ -141,10 +146,12 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
     lane_norm_a[l] = norms[0];
     lane_w[l] = norms[1] * nb[Q];
     lane_cap[l] = job[2];
+    lane_reach[l] = reach[l];
   }
+  for (int l = count; l < 8; l++) lane_shift[l] = first;
   const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0), limit = _mm512_set1_pd(bound);
   const __m512d delta = _mm512_loadu_pd(lane_delta), step = _mm512_loadu_pd(lane_step), norm_a = _mm512_loadu_pd(lane_norm_a);
-  const __m512d w = _mm512_loadu_pd(lane_w), cap = _mm512_loadu_pd(lane_cap), r = _mm512_loadu_pd(reach);
+  const __m512d w = _mm512_loadu_pd(lane_w), cap = _mm512_loadu_pd(lane_cap), r = _mm512_loadu_pd(lane_reach);
   const __m512d d2 = _mm512_mul_pd(delta, delta), d4 = _mm512_mul_pd(d2, d2);
   const __m512d r4 = _mm512_mul_pd(_mm512_mul_pd(r, r), _mm512_mul_pd(r, r));
   const __m512d fa = _mm512_mul_pd(_mm512_set1_pd(floor_a), norm_a), fb = _mm512_mul_pd(_mm512_set1_pd(floor_b), w);
@@ -152,7 +159,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
   __m512d power_k = _mm512_loadu_pd(lane_power), shift_k = _mm512_loadu_pd(lane_shift);
   __m512d sum_a = _mm512_loadu_pd(lane_sum_a), sum_w = _mm512_loadu_pd(lane_sum_w);
   __m512d power = _mm512_mul_pd(_mm512_mul_pd(r, r), r);
-  __mmask8 active = 0xff, ended = 0;
+  __mmask8 active = (__mmask8)((1u << count) - 1), ended = 0;
   int length = 0, lengths[8], stops[8];
   for (int l = 0; l < 8; l++) stops[l] = GROWN;
   for (int b = 1; active; b++, power = _mm512_mul_pd(power, r4)) {
@@ -195,7 +202,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
       _mm512_storeu_pd(lane_v, v);
       _mm512_storeu_pd(lane_kv, kv);
       const int at = (j >> 2) * STORE_BLOCK + STORE_X + (j & 3);
-      for (int l = 0; l < 8; l++) {
+      for (int l = 0; l < count; l++) {
         if (!((active >> l) & 1)) continue;
         blocks[l][at] = lane_v[l];
         blocks[l][at + STORE_KX - STORE_X] = lane_kv[l];
@@ -209,7 +216,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
       double lane_tail[8];
       _mm512_storeu_pd(lane_tail, js_max8(tail_a, tail_b));
       const int tail_at = ((j + 1) >> 2) * STORE_BLOCK;
-      for (int l = 0; l < 8; l++)
+      for (int l = 0; l < count; l++)
         if ((active >> l) & 1) blocks[l][tail_at] = lane_tail[l];
     }
     if (ended || !active) break;
@@ -226,7 +233,7 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
   _mm512_storeu_pd(lane_shift, shift_k);
   _mm512_storeu_pd(lane_sum_a, sum_a);
   _mm512_storeu_pd(lane_sum_w, sum_w);
-  for (int l = 0; l < 8; l++) {
+  for (int l = 0; l < count; l++) {
     int *header = (int *)(mem + jobs[JOB * l]);
     nbs[l][POWER] = lane_power[l];
     nbs[l][SHIFT_K] = lane_shift[l];
@@ -263,15 +270,16 @@ static void grow_cell(const cells_t *c, int cell) {
   const int *pairs = c->index + at[2];
   for (int e = j0; e < j1;) {
 #if defined(__x86_64__)
-    if (c->lanes == 8 && e + 8 <= j1) {
-      int fresh = 1;
-      for (int l = 0; l < 8 && fresh; l++) {
-        fresh = ((const int *)(c->mem + c->jobs[JOB * (e + l)]))[HEAD_LENGTH] == 0 && c->jobs[JOB * (e + l) + 3] == 0;
-      }
-      if (fresh) {
-        grow_fresh8(c->mem, c->numbers, c->terms, pairs, c->first, c->stride, kmax, ended_at, c->jobs + JOB * e, c->reach + e, c->bound, c->floor_a,
-                    c->floor_b, c->status + e);
-        e += 8;
+    if (c->lanes == 8) {
+      // The fresh jobs from e on, up to eight, in one vector.
+      int fresh = 0;
+      while (fresh < 8 && e + fresh < j1 && ((const int *)(c->mem + c->jobs[JOB * (e + fresh)]))[HEAD_LENGTH] == 0 &&
+             c->jobs[JOB * (e + fresh) + 3] == 0)
+        fresh++;
+      if (fresh > 1) {
+        grow_fresh8(c->mem, c->numbers, c->terms, pairs, c->first, c->stride, kmax, ended_at, c->jobs + JOB * e, fresh, c->reach + e, c->bound,
+                    c->floor_a, c->floor_b, c->status + e);
+        e += fresh;
         continue;
       }
     }
