@@ -150,6 +150,10 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
   }
   for (int l = count; l < 8; l++) lane_shift[l] = first;
   const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0), limit = _mm512_set1_pd(bound);
+  // Where each lane's blocks start, in bytes from mem: its coefficients go there by scatters.
+  long long lane_base[8] = {0};
+  for (int l = 0; l < count; l++) lane_base[l] = (unsigned char *)blocks[l] - mem;
+  const __m512i base = _mm512_loadu_si512(lane_base);
   const __m512d delta = _mm512_loadu_pd(lane_delta), step = _mm512_loadu_pd(lane_step), norm_a = _mm512_loadu_pd(lane_norm_a);
   const __m512d w = _mm512_loadu_pd(lane_w), cap = _mm512_loadu_pd(lane_cap), r = _mm512_loadu_pd(lane_reach);
   const __m512d d2 = _mm512_mul_pd(delta, delta), d4 = _mm512_mul_pd(d2, d2);
@@ -162,6 +166,8 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
   __mmask8 active = (__mmask8)((1u << count) - 1), ended = 0;
   int length = 0, lengths[8], stops[8];
   for (int l = 0; l < 8; l++) stops[l] = GROWN;
+  // The tail before the block after the coefficients grown, as each lane stored it: tested here, not read back.
+  __m512d tail = zero;
   for (int b = 1; active; b++, power = _mm512_mul_pd(power, r4)) {
     while (length < 4 * b && active) {
       const int j = length, k = first + stride * j;
@@ -198,15 +204,12 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
       }
       const __m512d h = _mm512_add_pd(_mm512_add_pd(s0, _mm512_mul_pd(delta, s1)), _mm512_mul_pd(d2, _mm512_add_pd(s2, _mm512_mul_pd(delta, s3))));
       const __m512d v = _mm512_mul_pd(power_k, h), kv = _mm512_mul_pd(kd, v);
-      double lane_v[8], lane_kv[8];
-      _mm512_storeu_pd(lane_v, v);
-      _mm512_storeu_pd(lane_kv, kv);
       const int at = (j >> 2) * STORE_BLOCK + STORE_X + (j & 3);
-      for (int l = 0; l < count; l++) {
-        if (!((active >> l) & 1)) continue;
-        blocks[l][at] = lane_v[l];
-        blocks[l][at + STORE_KX - STORE_X] = lane_kv[l];
-      }
+      // Two scatters, where the vectors were stored and read back a lane at a time (measured on a layer's growth replayed,
+      // with the tail kept above: 0.088-0.095 -> 0.073-0.077 ms).
+      const __m512i where = _mm512_add_epi64(base, _mm512_set1_epi64((long long)sizeof(double) * at));
+      _mm512_mask_i64scatter_pd(mem, active, where, v, 1);
+      _mm512_mask_i64scatter_pd(mem, active, _mm512_add_epi64(where, _mm512_set1_epi64((long long)sizeof(double) * (STORE_KX - STORE_X))), kv, 1);
       sum_a = _mm512_mask_add_pd(sum_a, active, sum_a, _mm512_mul_pd(v, v));
       sum_w = _mm512_mask_add_pd(sum_w, active, sum_w, _mm512_mul_pd(kv, v));
       length = j + 1;
@@ -214,15 +217,14 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
       const __m512d tail_a = _mm512_mask_div_pd(zero, has_a, js_max8(_mm512_sub_pd(norm_a, sum_a), fa), norm_a);
       const __m512d tail_b = _mm512_mask_div_pd(zero, has_w, js_max8(_mm512_sub_pd(w, sum_w), fb), w);
       double lane_tail[8];
-      _mm512_storeu_pd(lane_tail, js_max8(tail_a, tail_b));
+      tail = js_max8(tail_a, tail_b);
+      _mm512_storeu_pd(lane_tail, tail);
       const int tail_at = ((j + 1) >> 2) * STORE_BLOCK;
       for (int l = 0; l < count; l++)
         if ((active >> l) & 1) blocks[l][tail_at] = lane_tail[l];
     }
     if (ended || !active) break;
-    double lane_tail[8];
-    for (int l = 0; l < 8; l++) lane_tail[l] = (active >> l) & 1 ? blocks[l][b * STORE_BLOCK] : 0;
-    const __mmask8 met = active & _mm512_cmp_pd_mask(_mm512_mul_pd(_mm512_loadu_pd(lane_tail), power), limit, _CMP_LE_OQ);
+    const __mmask8 met = active & _mm512_cmp_pd_mask(_mm512_mul_pd(tail, power), limit, _CMP_LE_OQ);
     for (int l = 0; l < 8; l++)
       if ((met >> l) & 1) lengths[l] = length;
     active &= (__mmask8)~met;
