@@ -45,7 +45,15 @@ import { threadCount } from '@tangent-lab/core/internal/workers/pool';
 
 const N = 400;
 const D = 10;
-const REPEATS = 11;
+/**
+ * Timed runs of each kind, the best taken. 31: on the shared 2-vCPU machine
+ * measured, bursts of stolen time (a fifth of its CPU time, by /proc/stat,
+ * during one run of first calls) slowed whole stretches of runs, by up to
+ * half; in three runs of this benchmark each, alternating, the largest
+ * first-call ratio (one thread and two) spread over 2.26–3.05× with the best
+ * of 11, 2.41–2.90× with the best of 31.
+ */
+const REPEATS = 31;
 /** Untimed runs first, on inputs of their own (see above). */
 const WARMUP = 8;
 const W = 1.5;
