@@ -70,7 +70,7 @@ typedef struct {
 #define ROWS_AT_ONCE 2
 
 /*
- * How far ahead (in entries: two vectors of eight) the rows prefetch the
+ * How far ahead (in entries: two vectors of eight with AVX-512) the rows prefetch the
  * entries of their own rows they read and write in place, the NNGP's and the
  * NTK's. Each vector of columns takes a few hundred cycles, so one or two
  * ahead is enough; the rows of the NTK, written by the layer before, were

@@ -30,11 +30,13 @@ const VARIANCES = [
 ];
 const REACHES = VARIANCES.map((_, i) => (i % 7 === 0 ? 0.9995 : 0.2 + (0.79 * ((i * 37) % 40)) / 40));
 
-/** The coefficients and block tails of an expansion, as numbers. */
+/** The coefficients, their products k·a_k (which the sums of φ′ read) and the block tails of an expansion, as numbers. */
 function contents(e: Expansion): number[] {
   const values = Array.from({ length: e.a.length }, (_, j) => e.a.value(j));
+  // A block: its tail, then x_0..x_3, then k·x_0..k·x_3 (`Expansion.header`).
+  const weighted = Array.from({ length: e.a.length }, (_, j) => e.store.f64[((e.a.blocks + BLOCK_BYTES * (j >> 2)) >> 3) + 6 + (j & 3)]);
   const tails = Array.from({ length: (e.a.length >> 2) + 1 }, (_, b) => e.store.f64[(e.a.blocks + BLOCK_BYTES * b) >> 3]);
-  return [e.a.length, ...values, ...tails];
+  return [e.a.length, ...values, ...weighted, ...tails];
 }
 
 describe('native heat-shift growth (native/heat-shift.c)', () => {
