@@ -127,9 +127,9 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
                                                            int first, int stride, int kmax, int ended_at, const int *jobs, int count,
                                                            const double *reach, double bound, double floor_a, double floor_b, int *status) {
   double *blocks[8], *nbs[8];
-  // Idle lanes: a variance at its grid point, with nothing to sum (their values are never stored).
-  double lane_delta[8] = {0}, lane_step[8] = {1, 1, 1, 1, 1, 1, 1, 1}, lane_power[8] = {1, 1, 1, 1, 1, 1, 1, 1}, lane_shift[8] = {0},
-         lane_sum_a[8] = {0}, lane_sum_w[8] = {0}, lane_norm_a[8] = {0}, lane_w[8] = {0}, lane_cap[8] = {0}, lane_reach[8] = {0};
+  // Idle lanes hold zeros: never active, they compute only zeros, and nothing of theirs is stored.
+  double lane_delta[8] = {0}, lane_step[8] = {0}, lane_power[8] = {0}, lane_shift[8] = {0}, lane_sum_a[8] = {0}, lane_sum_w[8] = {0},
+         lane_norm_a[8] = {0}, lane_w[8] = {0}, lane_cap[8] = {0}, lane_reach[8] = {0};
   for (int l = 0; l < count; l++) {
     const int *job = jobs + JOB * l;
     const int *header = (const int *)(mem + job[0]);
@@ -148,7 +148,6 @@ __attribute__((target("avx512f"))) static void grow_fresh8(unsigned char *mem, d
     lane_cap[l] = job[2];
     lane_reach[l] = reach[l];
   }
-  for (int l = count; l < 8; l++) lane_shift[l] = first;
   const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0), limit = _mm512_set1_pd(bound);
   // Where each lane's blocks start, in bytes from mem: its coefficients go there by scatters.
   long long lane_base[8] = {0};
